@@ -1,0 +1,198 @@
+"""Backups with SQLite's online backup API, rotated like Anki's, and restore after an integrity check.
+
+A backup is a complete, consistent SQLite file: the backup API copies a snapshot even while the
+program writes, so a backup never needs the program closed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from assist_desktop.domain.errors import DomainError
+
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}(?:-\d+)?)-(?P<reason>[a-z-]+)\.sqlite$")
+STAMP_FORMAT = "%Y%m%d-%H%M%S"
+
+# Reasons a backup is made; only automatic ones are thinned out by rotation.
+AUTO = "auto"
+MANUAL = "manual"
+UPGRADE = "upgrade"
+BEFORE_RESTORE = "before-restore"
+
+
+class BackupError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    taken_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class RotationPolicy:
+    """How many automatic backups survive: the newest few, then one per day, week and month."""
+
+    recent: int = 3
+    daily: int = 7
+    weekly: int = 4
+    monthly: int = 12
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """Copy a live database into a new file through the backup API (consistent snapshot)."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+            # A backup is a standalone file: no -wal beside it.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def check_backup_file(path: Path) -> None:
+    """Refuse a file that is not a sound Assist Desktop database, naming the reason."""
+    from assist_desktop.storage.schema import DatabaseRefused, inspect_file
+
+    if not path.is_file():
+        raise BackupError(f"备份文件 {path} 不存在。")
+    try:
+        state = inspect_file(path)
+    except DatabaseRefused as exc:
+        raise BackupError(f"不能用 {path.name} 恢复：{exc.message}") from exc
+    if state.kind == "new":
+        raise BackupError(f"不能用 {path.name} 恢复：文件中没有本程序的数据。")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        conn.close()
+    if result != ["ok"]:
+        raise BackupError(f"不能用 {path.name} 恢复：完整性检查未通过（{result[0]}）。")
+    if fk_problems:
+        raise BackupError(f"不能用 {path.name} 恢复：有 {len(fk_problems)} 处数据引用不完整。")
+
+
+class BackupManager:
+    """Backups of one database file, kept in ``backups/`` beside it unless told otherwise."""
+
+    def __init__(self, db_path: Path | str, directory: Path | None = None,
+                 policy: RotationPolicy = RotationPolicy()) -> None:
+        self.db_path = Path(db_path)
+        self.directory = Path(directory) if directory else self.db_path.parent / "backups"
+        self.policy = policy
+
+    def list(self) -> list[Backup]:
+        """Backups of this database, newest first."""
+        if not self.directory.is_dir():
+            return []
+        found = []
+        for entry in self.directory.iterdir():
+            match = _NAME.match(entry.name)
+            if not match or match["stem"] != self.db_path.stem:
+                continue
+            stamp = match["stamp"][:15]
+            found.append(Backup(entry, datetime.strptime(stamp, STAMP_FORMAT), match["reason"]))
+        return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+    def last_backup(self) -> Backup | None:
+        backups = self.list()
+        return backups[0] if backups else None
+
+    def create(self, reason: str = MANUAL, now: datetime | None = None) -> Path:
+        if not self.db_path.is_file():
+            raise BackupError(f"数据库文件 {self.db_path} 不存在，无法备份。")
+        now = now or datetime.now()
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BackupError(f"无法创建备份目录 {self.directory}：{exc.strerror or exc}") from exc
+        stamp = now.strftime(STAMP_FORMAT)
+        target = self.directory / f"{self.db_path.stem}-{stamp}-{reason}.sqlite"
+        n = 1
+        while target.exists():
+            target = self.directory / f"{self.db_path.stem}-{stamp}-{n}-{reason}.sqlite"
+            n += 1
+        partial = target.with_suffix(".partial")
+        try:
+            copy_database(self.db_path, partial)
+            os.replace(partial, target)
+        except (OSError, sqlite3.Error) as exc:
+            partial.unlink(missing_ok=True)
+            raise BackupError(f"备份失败：{exc}（磁盘已满或没有写入权限？）") from exc
+        return target
+
+    def auto_backup(self, now: datetime | None = None, min_interval: timedelta = timedelta(hours=1)) -> Path | None:
+        """Take an automatic backup unless one was taken recently, then thin out old ones."""
+        now = now or datetime.now()
+        autos = [b for b in self.list() if b.reason == AUTO]
+        if autos and now - autos[0].taken_at < min_interval:
+            return None
+        path = self.create(AUTO, now)
+        self.rotate()
+        return path
+
+    def rotate(self) -> list[Path]:
+        """Delete automatic backups the policy no longer keeps; return what was deleted."""
+        autos = [b for b in self.list() if b.reason == AUTO]
+        keep = {b.path for b in autos[: self.policy.recent]}
+        for count, bucket in (
+            (self.policy.daily, lambda d: d.date()),
+            (self.policy.weekly, lambda d: d.isocalendar()[:2]),
+            (self.policy.monthly, lambda d: (d.year, d.month)),
+        ):
+            seen: list[object] = []
+            for backup in autos:  # newest first: the first of each bucket is its newest
+                key = bucket(backup.taken_at)
+                if key in seen:
+                    continue
+                if len(seen) == count:
+                    break
+                seen.append(key)
+                keep.add(backup.path)
+        removed = []
+        for backup in autos:
+            if backup.path not in keep:
+                backup.path.unlink(missing_ok=True)
+                removed.append(backup.path)
+        return removed
+
+    def restore(self, backup_file: Path | str) -> Path | None:
+        """Replace the database with ``backup_file`` after checking it; the current file is backed up first.
+
+        Returns the safety backup of the replaced database (None if there was none).
+        """
+        from assist_desktop.storage.schema import ensure_schema
+
+        backup_file = Path(backup_file)
+        check_backup_file(backup_file)
+        safety = None
+        if self.db_path.is_file():
+            safety = self.create(BEFORE_RESTORE)
+        src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+        try:
+            dst = sqlite3.connect(self.db_path)
+            try:
+                # The backup API replaces the destination's pages under its write lock, WAL included.
+                src.backup(dst)
+                result = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        if result != "ok":  # pragma: no cover - the source was checked; guards a failing disk
+            raise BackupError(f"恢复后的数据库未通过完整性检查（{result}），原数据库已备份于 {safety}。")
+        ensure_schema(self.db_path, self.directory)  # a backup from an older version is upgraded
+        return safety

@@ -1,0 +1,134 @@
+"""Opening a database file safely: refuse foreign, corrupt or newer files; upgrade after a backup.
+
+The schema only ever moves forward (DESIGN.md §5): a file written by a newer program is refused,
+and a file from an older one is backed up with SQLite's backup API and then upgraded by Alembic.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+from assist_desktop.domain.errors import DomainError
+from assist_desktop.storage.engine import APPLICATION_ID, Database
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+class DatabaseRefused(DomainError):
+    """The file cannot be opened as an Assist Desktop database; the message says why."""
+
+
+@dataclass(frozen=True)
+class FileState:
+    kind: str  # "new", "current", "older", "newer"
+    revision: str | None
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head_revision() -> str:
+    heads = script_directory().get_heads()
+    if len(heads) != 1:  # pragma: no cover - guarded by a test
+        raise RuntimeError(f"migrations have {len(heads)} heads")
+    return heads[0]
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in script_directory().walk_revisions()}
+
+
+def inspect_file(path: Path) -> FileState:
+    """Classify a database file without changing it; raise DatabaseRefused for anything not ours."""
+    if not path.exists() or path.stat().st_size == 0:
+        return FileState("new", None)
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise DatabaseRefused(f"无法读取数据库文件 {path}：{exc.strerror or exc}") from exc
+    if header != SQLITE_HEADER:
+        raise DatabaseRefused(f"文件 {path} 不是数据库文件（可能是其他程序的文件或已损坏），未打开。")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                raise DatabaseRefused(f"数据库文件 {path} 已损坏（完整性检查：{result}），请从备份恢复。")
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseRefused(f"数据库文件 {path} 已损坏或无法读取（{exc}），请从备份恢复。") from exc
+    if app_id != APPLICATION_ID:
+        if not tables:
+            return FileState("new", None)
+        raise DatabaseRefused(f"文件 {path} 是其他程序的数据库，不是本程序的数据文件，未打开。")
+    if revision is None:
+        return FileState("new", None)
+    if revision not in known_revisions():
+        raise DatabaseRefused(
+            f"数据库文件 {path} 由更新版本的程序创建（结构版本 {revision}），"
+            "本程序无法打开。请安装新版本程序。"
+        )
+    return FileState("current" if revision == head_revision() else "older", revision)
+
+
+def ensure_schema(path: Path | str, backup_dir: Path | None = None) -> FileState:
+    """Bring the file at ``path`` to the head revision; back it up first when it holds data.
+
+    Returns the state the file was found in.
+    """
+    from assist_desktop.storage.backup import BackupManager  # backup imports schema checks
+
+    path = Path(path)
+    state = inspect_file(path)
+    if state.kind == "current":
+        return state
+    if state.kind == "older":
+        BackupManager(path, backup_dir).create("upgrade")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = Database(path)
+    try:
+        with db.engine.connect() as conn:
+            if state.kind == "new":
+                conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+            command.upgrade(alembic_config(conn), "head")
+            conn.commit()
+    finally:
+        db.close()
+    return state
+
+
+def current_revision(db: Database) -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def open_database(path: Path | str, backup_dir: Path | None = None) -> Database:
+    """Check, upgrade if needed, and open. The one way the program opens a database file."""
+    ensure_schema(path, backup_dir)
+    return Database(path)

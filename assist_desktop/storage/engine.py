@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, create_engine
+from sqlalchemy.engine import URL, Connection, Engine, create_engine
 from sqlmodel import Session
 
 BUSY_TIMEOUT_MS = 10_000
@@ -16,8 +16,20 @@ BUSY_TIMEOUT_MS = 10_000
 APPLICATION_ID = 0x41535354
 
 
+def sqlite_uri(path: Path | str, mode: str = "ro") -> str:
+    """A ``file:`` URI for ``sqlite3.connect(..., uri=True)``.
+
+    The path is made absolute and percent-encoded, so a folder named ``a#b``, ``50%`` or ``张三`` opens
+    the file it names (a raw ``f"file:{path}"`` cuts the path at ``#`` or ``?``, silently opening
+    another file).
+    """
+    return f"{Path(path).absolute().as_uri()}?mode={mode}"
+
+
 def make_engine(path: Path | str) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    # URL.create, not an f-string: a '?', '#' or '%' in the path must not be parsed as URL syntax.
+    url = URL.create("sqlite", database=str(path))
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -65,6 +77,14 @@ class Database:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A Core connection inside one BEGIN IMMEDIATE transaction, for bulk writes."""
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(sqlite_immediate=True)
+            with conn.begin():
+                yield conn
 
     def close(self) -> None:
         self.engine.dispose()

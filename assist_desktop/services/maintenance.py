@@ -1,0 +1,49 @@
+"""`assist-desktop check`: is the database sound? Integrity, references, schema version, audit chain."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assist_desktop.services.audit import verify_audit
+from assist_desktop.storage.engine import Database
+from assist_desktop.storage.schema import DatabaseRefused, head_revision, inspect_file
+
+
+@dataclass
+class CheckReport:
+    ok: bool = True
+    lines: list[str] = field(default_factory=list)
+
+    def add(self, ok: bool, line: str) -> None:
+        self.ok = self.ok and ok
+        self.lines.append(("✓ " if ok else "✗ ") + line)
+
+
+def check_database(path: Path) -> CheckReport:
+    report = CheckReport()
+    if not path.is_file():
+        report.add(False, f"数据库文件 {path} 不存在。")
+        return report
+    try:
+        state = inspect_file(path)
+    except DatabaseRefused as exc:
+        report.add(False, exc.message)
+        return report
+    report.add(state.kind in ("current", "older"),
+               f"结构版本 {state.revision or '无'}（程序支持 {head_revision()}）")
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+    finally:
+        conn.close()
+    report.add(integrity == ["ok"], "完整性检查通过" if integrity == ["ok"] else f"完整性检查发现问题：{integrity[:5]}")
+    report.add(not fk, "数据引用完整" if not fk else f"有 {len(fk)} 处数据引用不完整（如表 {fk[0][0]}）")
+    if state.kind == "new":
+        return report
+    with Database(path) as db, db.session() as session:  # read only: check never upgrades
+        verdict = verify_audit(session)
+    report.add(verdict.ok, verdict.message)
+    return report

@@ -1,0 +1,115 @@
+"""Creating a database for one union unit: the unit itself, its administrator, its bookkeeping."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from assist_desktop.domain.errors import DomainError
+from assist_desktop.domain.lifecycle import Role
+from assist_desktop.services.audit import append_event
+from assist_desktop.services.passwords import check_password_strength, hash_password
+from assist_desktop.storage.engine import Database
+from assist_desktop.storage.models import Meta, OrgUnit, User, UserRole, new_id, utcnow
+from assist_desktop.storage.schema import open_database
+
+LOCAL_UNIT_KEY = "local_unit_id"
+SYSTEM_ACTOR = "系统"
+
+
+class SetupError(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    unit_id: str
+    admin_id: str
+    warnings: tuple[str, ...]
+
+
+def level_of_region_code(code: str) -> str:
+    """GB/T 2260: xx0000 is a province, xxxx00 a city (prefecture), anything else a county."""
+    if code.endswith("0000"):
+        return "province"
+    if code.endswith("00"):
+        return "city"
+    return "county"
+
+
+def local_unit_id(session: Session) -> str | None:
+    meta = session.get(Meta, LOCAL_UNIT_KEY)
+    return meta.value if meta else None
+
+
+def local_unit(session: Session) -> OrgUnit | None:
+    unit_id = local_unit_id(session)
+    return session.get(OrgUnit, unit_id) if unit_id else None
+
+
+def validate_unit(unit_code: str, unit_name: str) -> list[str]:
+    """Check the unit's region code and name; return warnings that do not stop set-up."""
+    from assist_desktop.domain.regions import is_known_region
+
+    code = unit_code.strip()
+    if not re.fullmatch(r"\d{6}", code):
+        raise SetupError(f"单位代码“{unit_code}”应为6位行政区划代码（如 610826）。", field="单位代码")
+    if not unit_name.strip():
+        raise SetupError("单位名称不能为空。", field="单位名称")
+    if len(unit_name.strip()) > 100:
+        raise SetupError("单位名称过长（最多100字）。", field="单位名称")
+    if not is_known_region(code):
+        return [f"行政区划代码 {code} 不在区划表中，请核对（新设区县可忽略此提示）。"]
+    return []
+
+
+def initialise(db: Database, *, unit_code: str, unit_name: str, admin_username: str, admin_password: str,
+               admin_display_name: str | None = None) -> SetupResult:
+    """Create the local unit and its administrator in one transaction; refuse a second set-up."""
+    warnings = validate_unit(unit_code, unit_name)
+    username = admin_username.strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.\-\u4e00-\u9fff]{2,32}", username):
+        raise SetupError("管理员用户名应为2-32个字符（汉字、字母、数字、下划线）。", field="管理员用户名")
+    check_password_strength(admin_password)
+    code = unit_code.strip()
+    with db.transaction() as session:
+        if local_unit_id(session):
+            raise SetupError(f"数据库 {db.path} 已经初始化过，不能重复初始化。")
+        unit_id = new_id()
+        session.add(OrgUnit(id=unit_id, owner_unit_id=unit_id, code=code, name=unit_name.strip(),
+                            level=level_of_region_code(code), region_code=code))
+        session.add(Meta(key=LOCAL_UNIT_KEY, value=unit_id))
+        session.add(Meta(key="created_at", value=utcnow().isoformat()))
+        session.flush()
+        admin = User(owner_unit_id=unit_id, username=username, display_name=admin_display_name or username,
+                     unit_id=unit_id, password_hash=hash_password(admin_password))
+        session.add(admin)
+        session.flush()
+        session.add(UserRole(user_id=admin.id, role=Role.admin.value))
+        append_event(session, actor_id=None, actor_name=SYSTEM_ACTOR, entity_type="org_unit", entity_id=unit_id,
+                     action="initialise", changes={"code": code, "name": unit_name.strip(), "admin": username})
+    return SetupResult(unit_id, admin.id, tuple(warnings))
+
+
+def create_database(path: Path, **kwargs: str) -> SetupResult:
+    """Open (creating and migrating) the file at ``path`` and initialise it."""
+    db = open_database(path)
+    try:
+        return initialise(db, **kwargs)
+    finally:
+        db.close()
+
+
+def require_initialised(session: Session) -> OrgUnit:
+    unit = local_unit(session)
+    if unit is None:
+        raise SetupError("数据库尚未初始化，请先运行 assist-desktop init。")
+    return unit
+
+
+def users_with_role(session: Session, role: Role) -> list[User]:
+    stmt = select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == role.value)
+    return list(session.exec(stmt))

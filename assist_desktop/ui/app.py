@@ -1,0 +1,47 @@
+"""The Qt application. For now a start page over the database; the registry screens replace it (issue 4)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+
+from assist_desktop import __version__
+from assist_desktop.domain.lifecycle import FileStatus
+from assist_desktop.services.overview import Overview, overview
+from assist_desktop.storage.schema import open_database
+
+
+class StartWindow(QMainWindow):
+    def __init__(self, db_path: Path, figures: Overview, demo: bool) -> None:
+        super().__init__()
+        self.setWindowTitle(f"困难职工帮扶管理 {__version__}" + ("（演示）" if demo else ""))
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        title = QLabel(figures.unit_name or "尚未初始化的数据库")
+        title.setStyleSheet("font-size: 20px; font-weight: bold;")
+        layout.addWidget(title)
+        counts = "、".join(f"{FileStatus(s).label} {n} 户" for s, n in sorted(figures.files_by_status.items()))
+        layout.addWidget(QLabel(f"困难职工档案：{counts or '暂无'}；家庭成员 {figures.members} 人"))
+        layout.addWidget(QLabel(f"未同步的档案：{figures.unsynced} 户"))
+        path_label = QLabel(f"数据库：{db_path}")
+        path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(path_label)
+        layout.addStretch(1)
+        self.setCentralWidget(body)
+        self.resize(720, 420)
+
+
+def build_window(db_path: Path, demo: bool = False) -> StartWindow:
+    with open_database(db_path) as db, db.session() as session:
+        figures = overview(session)
+    return StartWindow(db_path, figures, demo)
+
+
+def run(db_path: Path, demo: bool = False) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    window = build_window(db_path, demo)
+    window.show()
+    return app.exec()

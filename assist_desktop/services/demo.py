@@ -25,6 +25,7 @@ from assist_desktop.domain.hardship import HardshipCategory, per_capita_monthly_
 from assist_desktop.domain.ids import id_check_character
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.domain.names import pinyin_initials
+from assist_desktop.domain.policy import PolicyError, load_policy
 from assist_desktop.domain.uscc import uscc_check_character
 from assist_desktop.services.audit import append_event
 from assist_desktop.services.passwords import hash_password
@@ -430,11 +431,10 @@ class DemoGenerator:
 
 
 def _subsistence_line(unit_code: str, year: int) -> int:
+    book = load_policy()  # a malformed policy file is an error, not a reason to fall back
     try:
-        from assist_desktop.domain.policy import load_policy
-
-        return load_policy().subsistence_line(unit_code, year)
-    except Exception:  # noqa: BLE001 - demo data falls back to a typical Shaanxi line
+        return book.subsistence_line(unit_code, year)
+    except PolicyError:  # no line for this region or year: a typical Shaanxi figure
         return DEFAULT_SUBSISTENCE_LINE_FEN
 
 
@@ -575,15 +575,13 @@ def _spring_standards(year: int) -> dict[str, tuple[int, int, str]]:
     """Cash, goods value and goods description per category, from the policy tables when present."""
     defaults = {"deep": (1_500_00, 500_00, "米、面、油"), "relative": (1_000_00, 300_00, "米、面、油"),
                 "accident": (1_200_00, 500_00, "米、面、油")}
-    try:
-        from assist_desktop.domain.policy import load_policy
-
-        book = load_policy()
-        for key in defaults:
+    book = load_policy()
+    for key in defaults:
+        try:
             s = book.standard("spring_festival", year, key)
-            defaults[key] = (s.amount_fen, s.goods_fen, s.goods_description or "米、面、油")
-    except Exception:  # noqa: BLE001 - figures of DOMAIN.md when the year has no policy file
-        pass
+        except PolicyError:  # the year has no standard: the figures of DOMAIN.md
+            continue
+        defaults[key] = (s.amount_fen, s.goods_fen, s.goods_description or "米、面、油")
     return defaults
 
 

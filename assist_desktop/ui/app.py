@@ -12,6 +12,7 @@ from assist_desktop import __version__
 from assist_desktop.domain.lifecycle import FileStatus
 from assist_desktop.services.overview import Overview, overview
 from assist_desktop.storage.schema import open_database
+from assist_desktop.ui.fonts import install_cjk_font
 
 
 class StartWindow(QMainWindow):
@@ -23,7 +24,8 @@ class StartWindow(QMainWindow):
         title = QLabel(figures.unit_name or "尚未初始化的数据库")
         title.setStyleSheet("font-size: 20px; font-weight: bold;")
         layout.addWidget(title)
-        counts = "、".join(f"{FileStatus(s).label} {n} 户" for s, n in sorted(figures.files_by_status.items()))
+        counts = "、".join(f"{status.label} {figures.files_by_status[status.value]} 户"
+                          for status in FileStatus if status.value in figures.files_by_status)
         layout.addWidget(QLabel(f"困难职工档案：{counts or '暂无'}；家庭成员 {figures.members} 人"))
         layout.addWidget(QLabel(f"未同步的档案：{figures.unsynced} 户"))
         path_label = QLabel(f"数据库：{db_path}")
@@ -42,6 +44,7 @@ def build_window(db_path: Path, demo: bool = False) -> StartWindow:
 
 def run(db_path: Path, demo: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
+    install_cjk_font(app)
     window = build_window(db_path, demo)
     window.show()
     return app.exec()

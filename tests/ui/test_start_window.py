@@ -1,0 +1,32 @@
+"""The start window opens over a real demo database and shows what it holds."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtWidgets import QLabel
+
+from assist_desktop.services.demo import generate_demo
+from assist_desktop.storage.schema import open_database
+from assist_desktop.ui.app import build_window
+from assist_desktop.ui.fonts import install_cjk_font
+
+
+def test_start_window_shows_the_demo_unit(qtbot, qapp, tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite"
+    with open_database(path) as db:
+        summary = generate_demo(db, 30, seed=3, today=date(2026, 11, 21))
+    assert install_cjk_font(qapp) == "WenQuanYi Micro Hei"
+    assert qapp.font().family() == "WenQuanYi Micro Hei"
+    window = build_window(path, demo=True)
+    qtbot.addWidget(window)
+    window.show()
+    texts = " ".join(label.text() for label in window.findChildren(QLabel))
+    assert "绥德县总工会" in texts
+    assert texts.index("在档") < texts.index("已撤档")  # statuses in lifecycle order
+    assert f"家庭成员 {summary.members} 人" in texts
+    assert str(path) in texts
+    assert "演示" in window.windowTitle()
+    image = window.grab()
+    assert not image.isNull() and image.width() > 100

@@ -6,9 +6,10 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from assist_desktop import __version__
+from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import FileStatus
 from assist_desktop.services.overview import Overview, overview
 from assist_desktop.storage.schema import open_database
@@ -45,6 +46,11 @@ def build_window(db_path: Path, demo: bool = False) -> StartWindow:
 def run(db_path: Path, demo: bool = False) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     install_cjk_font(app)
-    window = build_window(db_path, demo)
+    try:
+        window = build_window(db_path, demo)
+    except DomainError as exc:
+        # Started from a desktop icon nobody reads stderr: say it in a window.
+        QMessageBox.critical(None, "无法打开数据库", exc.message)
+        return 1
     window.show()
     return app.exec()

@@ -30,3 +30,29 @@ def test_start_window_shows_the_demo_unit(qtbot, qapp, tmp_path: Path) -> None:
     assert "演示" in window.windowTitle()
     image = window.grab()
     assert not image.isNull() and image.width() > 100
+
+
+def test_a_foreign_file_is_refused_in_a_message_box(qapp, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from assist_desktop.ui import app as app_module
+
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda _parent, title, text: shown.append((title, text))))
+    bogus = tmp_path / "台账.xlsx.sqlite"
+    bogus.write_bytes(b"PK\x03\x04 not a database")
+    assert app_module.run(bogus) == 1
+    assert shown and "不是数据库文件" in shown[0][1] and str(bogus) in shown[0][1]
+    assert bogus.read_bytes() == b"PK\x03\x04 not a database"
+
+
+def test_demo_option_creates_the_demo_database(tmp_path: Path, monkeypatch) -> None:
+    import assist_desktop.cli as cli
+    from assist_desktop.ui import app as app_module
+
+    opened: list[Path] = []
+    monkeypatch.setattr(cli, "DEMO_FAMILIES_FOR_WINDOW", 20)
+    monkeypatch.setattr(app_module, "run", lambda path, demo=False: opened.append(path) or 0)
+    target = tmp_path / "demo.sqlite"
+    assert cli.main(["--demo", "--db", str(target)]) == 0
+    assert opened == [target] and target.is_file()

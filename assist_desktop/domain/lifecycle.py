@@ -21,6 +21,13 @@ class Role(StrEnum):
         return {"clerk": "经办", "reviewer": "审核", "approver": "审批", "admin": "管理员"}[self.value]
 
 
+# Files and grants share the first steps, so one table labels every state of both.
+_STATE_LABELS = {
+    "draft": "草稿", "submitted": "已提交", "reviewed": "已审核", "on_notice": "公示中", "active": "在档",
+    "exited": "已撤档", "approved": "已审批", "paid": "已发放", "cancelled": "已取消",
+}
+
+
 class FileStatus(StrEnum):
     draft = "draft"
     submitted = "submitted"
@@ -31,14 +38,7 @@ class FileStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "draft": "草稿",
-            "submitted": "已提交",
-            "reviewed": "已审核",
-            "on_notice": "公示中",
-            "active": "在档",
-            "exited": "已撤档",
-        }[self.value]
+        return _STATE_LABELS[self.value]
 
 
 class GrantStatus(StrEnum):
@@ -52,15 +52,7 @@ class GrantStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {
-            "draft": "草稿",
-            "submitted": "已提交",
-            "reviewed": "已审核",
-            "on_notice": "公示中",
-            "approved": "已审批",
-            "paid": "已发放",
-            "cancelled": "已取消",
-        }[self.value]
+        return _STATE_LABELS[self.value]
 
 
 class Action(StrEnum):

@@ -6,6 +6,8 @@ program writes, so a backup never needs the program closed.
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import re
 import sqlite3
@@ -14,6 +16,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from assist_desktop.domain.errors import DomainError
+from assist_desktop.storage.engine import sqlite_uri
 
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}(?:-\d+)?)-(?P<reason>[a-z-]+)\.sqlite$")
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
@@ -27,6 +30,31 @@ BEFORE_RESTORE = "before-restore"
 
 class BackupError(DomainError):
     pass
+
+
+_OS_REASONS = {
+    errno.EEXIST: "同名的文件已存在，不是文件夹",
+    errno.ENOTDIR: "路径中有一段是文件，不是文件夹",
+    errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有写入权限",
+    errno.EROFS: "磁盘是只读的",
+    errno.ENOSPC: "磁盘已满",
+}
+
+
+def _reason(exc: BaseException) -> str:
+    """Why an OS or SQLite operation failed, in Chinese where we know the cause."""
+    if isinstance(exc, OSError) and exc.errno in _OS_REASONS:
+        return _OS_REASONS[exc.errno]
+    if isinstance(exc, sqlite3.Error):
+        text = str(exc).lower()
+        if "full" in text:
+            return "磁盘已满"
+        if "unable to open" in text or "readonly" in text or "read-only" in text:
+            return "无法写入目标文件，可能没有写入权限"
+        if "not a database" in text or "malformed" in text:
+            return "数据库文件已损坏，请从较早的备份恢复"
+    return f"{getattr(exc, 'strerror', None) or exc}（可能是磁盘已满或没有写入权限）"
 
 
 @dataclass(frozen=True)
@@ -48,7 +76,7 @@ class RotationPolicy:
 
 def copy_database(source: Path, target: Path) -> None:
     """Copy a live database into a new file through the backup API (consistent snapshot)."""
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    src = sqlite3.connect(sqlite_uri(source), uri=True)
     try:
         dst = sqlite3.connect(target)
         try:
@@ -73,7 +101,7 @@ def check_backup_file(path: Path) -> None:
         raise BackupError(f"不能用 {path.name} 恢复：{exc.message}") from exc
     if state.kind == "new":
         raise BackupError(f"不能用 {path.name} 恢复：文件中没有本程序的数据。")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_uri(path), uri=True)
     try:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -83,6 +111,12 @@ def check_backup_file(path: Path) -> None:
         raise BackupError(f"不能用 {path.name} 恢复：完整性检查未通过（{result[0]}）。")
     if fk_problems:
         raise BackupError(f"不能用 {path.name} 恢复：有 {len(fk_problems)} 处数据引用不完整。")
+
+
+def _counter(name: str) -> int:
+    match = _NAME.match(name)
+    stamp = match["stamp"] if match else ""
+    return int(stamp[16:]) if len(stamp) > 15 else 0
 
 
 class BackupManager:
@@ -103,9 +137,10 @@ class BackupManager:
             match = _NAME.match(entry.name)
             if not match or match["stem"] != self.db_path.stem:
                 continue
-            stamp = match["stamp"][:15]
-            found.append(Backup(entry, datetime.strptime(stamp, STAMP_FORMAT), match["reason"]))
-        return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+            found.append(Backup(entry, datetime.strptime(match["stamp"][:15], STAMP_FORMAT), match["reason"]))
+        # Within one second the counter orders backups ("…-auto" < "…-1-auto" < "…-10-auto");
+        # comparing names instead would put "-auto" after "-1-auto" and "-2-" after "-10-".
+        return sorted(found, key=lambda b: (b.taken_at, _counter(b.path.name)), reverse=True)
 
     def last_backup(self) -> Backup | None:
         backups = self.list()
@@ -114,11 +149,14 @@ class BackupManager:
     def create(self, reason: str = MANUAL, now: datetime | None = None) -> Path:
         if not self.db_path.is_file():
             raise BackupError(f"数据库文件 {self.db_path} 不存在，无法备份。")
+        if not re.fullmatch(r"[a-z-]+", reason):
+            # anything else would not match _NAME: the file would never be listed, rotated or restored
+            raise ValueError(f"invalid backup reason {reason!r}")
         now = now or datetime.now()
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise BackupError(f"无法创建备份目录 {self.directory}：{exc.strerror or exc}") from exc
+            raise BackupError(f"无法创建备份目录 {self.directory}：{_reason(exc)}。") from exc
         stamp = now.strftime(STAMP_FORMAT)
         target = self.directory / f"{self.db_path.stem}-{stamp}-{reason}.sqlite"
         n = 1
@@ -127,11 +165,13 @@ class BackupManager:
             n += 1
         partial = target.with_suffix(".partial")
         try:
+            partial.unlink(missing_ok=True)  # left by a crash: the backup API would copy into it
             copy_database(self.db_path, partial)
             os.replace(partial, target)
         except (OSError, sqlite3.Error) as exc:
-            partial.unlink(missing_ok=True)
-            raise BackupError(f"备份失败：{exc}（磁盘已满或没有写入权限？）") from exc
+            with contextlib.suppress(OSError):  # cleaning up must not hide why the backup failed
+                partial.unlink(missing_ok=True)
+            raise BackupError(f"备份到 {target} 失败：{_reason(exc)}。") from exc
         return target
 
     def auto_backup(self, now: datetime | None = None, min_interval: timedelta = timedelta(hours=1)) -> Path | None:
@@ -181,7 +221,7 @@ class BackupManager:
         safety = None
         if self.db_path.is_file():
             safety = self.create(BEFORE_RESTORE)
-        src = sqlite3.connect(f"file:{backup_file}?mode=ro", uri=True)
+        src = sqlite3.connect(sqlite_uri(backup_file), uri=True)
         try:
             dst = sqlite3.connect(self.db_path)
             try:

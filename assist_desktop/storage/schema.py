@@ -15,9 +15,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import SQLAlchemyError
 
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.storage.engine import APPLICATION_ID, Database
+from assist_desktop.storage.engine import APPLICATION_ID, Database, sqlite_uri
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -68,7 +69,7 @@ def inspect_file(path: Path) -> FileState:
     if header != SQLITE_HEADER:
         raise DatabaseRefused(f"文件 {path} 不是数据库文件（可能是其他程序的文件或已损坏），未打开。")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_uri(path), uri=True)
         try:
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
             if result != "ok":
@@ -88,6 +89,12 @@ def inspect_file(path: Path) -> FileState:
             return FileState("new", None)
         raise DatabaseRefused(f"文件 {path} 是其他程序的数据库，不是本程序的数据文件，未打开。")
     if revision is None:
+        if tables - {"alembic_version"}:
+            # Ours, with tables but no schema version: a build that never finished; upgrading would
+            # fail on "table already exists".
+            raise DatabaseRefused(
+                f"数据库文件 {path} 的结构不完整（缺少结构版本记录），未打开。请从备份恢复。"
+            )
         return FileState("new", None)
     if revision not in known_revisions():
         raise DatabaseRefused(
@@ -108,19 +115,47 @@ def ensure_schema(path: Path | str, backup_dir: Path | None = None) -> FileState
     state = inspect_file(path)
     if state.kind == "current":
         return state
+    backup = None
     if state.kind == "older":
-        BackupManager(path, backup_dir).create("upgrade")
+        backup = BackupManager(path, backup_dir).create("upgrade")
     path.parent.mkdir(parents=True, exist_ok=True)
     db = Database(path)
     try:
         with db.engine.connect() as conn:
-            if state.kind == "new":
-                conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
-            command.upgrade(alembic_config(conn), "head")
-            conn.commit()
+            raw = conn.connection.driver_connection
+            # A batch migration rebuilds a table (create copy, DROP, RENAME). With foreign keys on, the
+            # DROP of a referenced table fails or deletes; SQLite's documented procedure is to switch
+            # them off outside the transaction and run foreign_key_check before committing.
+            # The pragma is a no-op inside a transaction, so it goes to the raw connection first.
+            raw.execute("PRAGMA foreign_keys=OFF")
+            try:
+                # One transaction for the whole upgrade (Alembic sees an external transaction and
+                # does not commit per migration): a failure leaves the file as it was.
+                with conn.begin():
+                    if state.kind == "new":
+                        conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+                    command.upgrade(alembic_config(conn), "head")
+                    problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if problems:
+                        table = problems[0][0]
+                        raise DatabaseRefused(
+                            f"数据库文件 {path} 升级后有 {len(problems)} 处数据引用不完整（表 {table}），"
+                            f"升级已撤销，文件未改动。{_backup_note(backup)}"
+                        )
+            finally:
+                raw.execute("PRAGMA foreign_keys=ON")
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        detail = getattr(exc, "orig", None) or exc  # the driver's message, without SQLAlchemy's SQL dump
+        raise DatabaseRefused(
+            f"数据库文件 {path} 升级失败（{detail}），升级已撤销，文件未改动。{_backup_note(backup)}"
+        ) from exc
     finally:
         db.close()
     return state
+
+
+def _backup_note(backup: Path | None) -> str:
+    return f"升级前的备份：{backup}。" if backup else ""
 
 
 def current_revision(db: Database) -> str | None:

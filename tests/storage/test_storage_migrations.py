@@ -1,0 +1,286 @@
+"""Schema upgrades: one head, the baseline equals the models, pragmas, and rows surviving an upgrade."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+import assist_desktop
+from assist_desktop.storage import schema
+from assist_desktop.storage.backup import UPGRADE, BackupManager, check_backup_file
+from assist_desktop.storage.engine import APPLICATION_ID, Database
+from assist_desktop.storage.schema import DatabaseRefused, FileState, ensure_schema, open_database
+
+ADD_NOTE_COLUMN = """
+with op.batch_alter_table("hardship_file") as batch_op:
+    batch_op.add_column(sa.Column("note_2", sa.String(length=50), nullable=True))
+"""
+
+# A table rebuild (create copy, copy rows, DROP, RENAME) of the two most referenced tables: what
+# Alembic's batch mode does for anything SQLite cannot ALTER in place.
+REBUILD_REFERENCED_TABLES = """
+with op.batch_alter_table("org_unit", recreate="always") as batch_op:
+    batch_op.alter_column("contact_phone", type_=sa.String(length=64), existing_nullable=True)
+with op.batch_alter_table("hardship_file", recreate="always") as batch_op:
+    batch_op.add_column(sa.Column("note_2", sa.String(length=50), nullable=True))
+"""
+
+
+# --- the revision graph ------------------------------------------------------------------------------
+
+
+def test_exactly_one_head_and_a_linear_history():
+    script = schema.script_directory()
+    heads = script.get_heads()
+    assert heads == [schema.head_revision()]
+    assert script.get_bases() == ["0001"]
+    revisions = list(script.walk_revisions())  # head first, down to the base
+    assert {r.revision for r in revisions} == schema.known_revisions()
+    for newer, older in zip(revisions, revisions[1:]):
+        assert newer.down_revision == older.revision, "history must be one straight line"
+    assert revisions[-1].down_revision is None
+
+
+def test_no_downgrade_is_offered():
+    # The baseline's downgrade refuses …
+    spec = importlib.util.spec_from_file_location(
+        "baseline_0001", schema.MIGRATIONS_DIR / "versions" / "0001_baseline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    with pytest.raises(NotImplementedError):
+        module.downgrade()
+    # … and no code of the program calls Alembic's downgrade.
+    package = Path(assist_desktop.__file__).parent
+    callers = []
+    for source in package.rglob("*.py"):
+        if "migrations" in source.parts:
+            continue
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "downgrade":
+                callers.append(f"{source.relative_to(package)}:{node.lineno}")
+    assert not callers, f"the program must never downgrade: {callers}"
+
+
+# --- a new file --------------------------------------------------------------------------------------
+
+
+def test_upgrade_from_nothing_equals_the_models(tmp_path):
+    path = tmp_path / "new.sqlite"
+    assert ensure_schema(path) == FileState("new", None)
+    with Database(path) as db, db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        diff = compare_metadata(ctx, SQLModel.metadata)
+    assert diff == []
+
+
+def test_new_file_has_every_table_and_index_of_the_models(tmp_db, helpers):
+    assert set(helpers.tables(tmp_db)) == set(SQLModel.metadata.tables) | {"alembic_version"}
+    with closing(sqlite3.connect(tmp_db)) as conn:
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        partial = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name='uq_hardship_file_live_id_number'").fetchone()[0]
+    expected = {ix.name for t in SQLModel.metadata.tables.values() for ix in t.indexes}
+    assert expected <= indexes
+    assert "WHERE" in partial.upper() and "exited" in partial  # the partial unique index kept its WHERE
+
+
+def test_new_file_is_marked_as_ours_and_at_head(tmp_db, helpers):
+    assert helpers.pragma(tmp_db, "application_id") == APPLICATION_ID
+    assert helpers.revision(tmp_db) == schema.head_revision()
+    assert schema.inspect_file(tmp_db) == FileState("current", schema.head_revision())
+    assert helpers.pragma(tmp_db, "journal_mode") == "wal"  # persistent: a plain reader sees it too
+
+
+def test_every_connection_from_database_has_the_pragmas(tmp_db):
+    with Database(tmp_db) as db:
+        # several pooled connections at once, and the ones behind session() and transaction()
+        conns = [db.engine.connect() for _ in range(3)]
+        try:
+            for conn in conns:
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+                assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+        finally:
+            for conn in conns:
+                conn.close()
+        with db.session() as s:
+            assert s.exec(text("PRAGMA foreign_keys")).one()[0] == 1
+            assert s.exec(text("PRAGMA synchronous")).one()[0] == 1
+        with db.transaction() as s:
+            assert s.exec(text("PRAGMA foreign_keys")).one()[0] == 1
+            assert s.exec(text("PRAGMA busy_timeout")).one()[0] > 0
+
+
+def test_foreign_key_check_is_clean_after_upgrade_with_rows(tmp_db, helpers):
+    helpers.seed(tmp_db, tag="1")
+    helpers.seed(tmp_db, tag="2", n_members=3)
+    with closing(sqlite3.connect(tmp_db)) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert helpers.count(tmp_db, "member") == 5
+
+
+# --- a current file ----------------------------------------------------------------------------------
+
+
+def test_ensure_schema_on_a_current_file_is_a_no_op(tmp_db, tmp_path, helpers):
+    helpers.seed(tmp_db)
+    helpers.checkpoint(tmp_db)
+    before_rows = helpers.snapshot(tmp_db)
+    before_bytes = tmp_db.read_bytes()
+
+    assert ensure_schema(tmp_db, tmp_path / "backups") == FileState("current", schema.head_revision())
+    with open_database(tmp_db, tmp_path / "backups") as db:
+        with db.session() as s:
+            assert s.exec(text("SELECT count(*) FROM member")).one()[0] == 2
+
+    helpers.checkpoint(tmp_db)
+    assert tmp_db.read_bytes() == before_bytes
+    assert helpers.snapshot(tmp_db) == before_rows
+    assert BackupManager(tmp_db, tmp_path / "backups").list() == []  # nothing to upgrade, no backup
+
+
+# --- an older file -----------------------------------------------------------------------------------
+
+
+def test_upgrade_keeps_rows_adds_the_column_and_backs_up_first(tmp_db, tmp_path, helpers, extra_migrations):
+    helpers.seed(tmp_db, tag="1")
+    helpers.seed(tmp_db, tag="2", n_members=4)
+    before = helpers.snapshot(tmp_db)
+    assert helpers.revision(tmp_db) == "0001"
+
+    extra_migrations(ADD_NOTE_COLUMN)
+    backups = tmp_path / "backups"
+    assert schema.inspect_file(tmp_db) == FileState("older", "0001")
+    assert ensure_schema(tmp_db, backups) == FileState("older", "0001")
+
+    # the live file: at the new head, with the new column, and every row intact
+    assert helpers.revision(tmp_db) == "0002"
+    assert "note_2" in helpers.columns(tmp_db, "hardship_file")
+    after = helpers.snapshot(tmp_db)
+    assert after.keys() == before.keys()
+    for table, rows in before.items():
+        if table == "hardship_file":
+            assert [r[:-1] for r in after[table]] == rows  # same rows, plus a NULL note_2
+            assert all(r[-1] is None for r in after[table])
+        else:
+            assert after[table] == rows, table
+    with closing(sqlite3.connect(tmp_db)) as conn:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert helpers.pragma(tmp_db, "application_id") == APPLICATION_ID
+
+    # the backup: one, reason "upgrade", at the old revision with the old rows
+    made = BackupManager(tmp_db, backups).list()
+    assert [b.reason for b in made] == [UPGRADE]
+    copy = made[0].path
+    assert helpers.revision(copy) == "0001"
+    assert "note_2" not in helpers.columns(copy, "hardship_file")
+    assert helpers.snapshot(copy) == before
+    check_backup_file(copy)  # a sound file the user can restore
+
+    # the program's own engine sees the new column
+    with Database(tmp_db) as db, db.session() as s:
+        assert s.exec(text("SELECT count(note_2) FROM hardship_file")).one()[0] == 0
+
+
+def test_upgrade_that_rebuilds_referenced_tables_keeps_rows_and_references(
+        tmp_db, tmp_path, helpers, extra_migrations):
+    ids = helpers.seed(tmp_db)
+    before = helpers.snapshot(tmp_db)
+    extra_migrations(REBUILD_REFERENCED_TABLES)
+
+    assert ensure_schema(tmp_db, tmp_path / "backups").kind == "older"
+
+    assert helpers.revision(tmp_db) == "0002"
+    after = helpers.snapshot(tmp_db)
+    assert after["org_unit"] == before["org_unit"]
+    assert after["member"] == before["member"]
+    assert [r[:-1] for r in after["hardship_file"]] == before["hardship_file"]
+    with closing(sqlite3.connect(tmp_db)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        schema_sql = " ".join(r[0] for r in conn.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"))
+        assert "_alembic_tmp" not in schema_sql
+        member_fks = {(r[2], r[3]) for r in conn.execute("PRAGMA foreign_key_list(member)")}
+    assert ("hardship_file", "file_id") in member_fks and ("org_unit", "owner_unit_id") in member_fks
+    # foreign keys are enforced again on the program's connections after the upgrade
+    with Database(tmp_db) as db, db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM member WHERE file_id = :f", {"f": ids["file"]}).scalar() == 2
+    helpers.seed(tmp_db, tag="9")  # and the rebuilt tables still take writes
+    assert helpers.count(tmp_db, "member") == 4
+
+
+def test_failing_migration_leaves_the_file_as_it_was(tmp_db, tmp_path, helpers, extra_migrations):
+    helpers.seed(tmp_db)
+    helpers.checkpoint(tmp_db)
+    before = helpers.snapshot(tmp_db)
+    # 0002 succeeds on its own; 0003 fails: the whole upgrade is one transaction
+    extra_migrations(ADD_NOTE_COLUMN, 'op.execute("UPDATE no_such_table SET x = 1")')
+
+    with pytest.raises(DatabaseRefused) as caught:
+        ensure_schema(tmp_db, tmp_path / "backups")
+    message = caught.value.message
+    assert helpers.has_chinese(message) and str(tmp_db) in message and "升级失败" in message
+
+    assert helpers.revision(tmp_db) == "0001"
+    assert "note_2" not in helpers.columns(tmp_db, "hardship_file")
+    assert helpers.snapshot(tmp_db) == before
+    backups = BackupManager(tmp_db, tmp_path / "backups").list()
+    assert [b.reason for b in backups] == [UPGRADE]
+    assert str(backups[0].path) in message  # the message says where the safe copy is
+
+
+def test_migration_that_breaks_references_is_rolled_back(tmp_db, tmp_path, helpers, extra_migrations):
+    helpers.seed(tmp_db)
+    before = helpers.snapshot(tmp_db)
+    extra_migrations('op.execute("DELETE FROM hardship_file")')  # members would point at nothing
+
+    with pytest.raises(DatabaseRefused) as caught:
+        ensure_schema(tmp_db, tmp_path / "backups")
+    assert "引用" in caught.value.message and str(tmp_db) in caught.value.message
+    assert helpers.revision(tmp_db) == "0001"
+    assert helpers.snapshot(tmp_db) == before
+
+
+def test_file_from_a_newer_program_is_refused_and_untouched(tmp_db, tmp_path, helpers):
+    helpers.seed(tmp_db)
+    with closing(sqlite3.connect(tmp_db)) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9f3c2a_future'")
+        conn.commit()
+    helpers.checkpoint(tmp_db)
+    before = helpers.file_bytes(tmp_db)
+
+    for opener in (schema.inspect_file, lambda p: ensure_schema(p, tmp_path / "backups"), open_database):
+        with pytest.raises(DatabaseRefused) as caught:
+            opener(tmp_db)
+        message = caught.value.message
+        assert "更新版本" in message and str(tmp_db) in message and "9f3c2a_future" in message
+
+    assert helpers.file_bytes(tmp_db) == before
+    assert not (tmp_path / "backups").exists()
+
+
+def test_our_file_with_tables_but_no_version_is_refused(tmp_db, tmp_path, helpers):
+    """A marked file whose version record is gone must not be 'upgraded' on top of its tables."""
+    helpers.seed(tmp_db)
+    with closing(sqlite3.connect(tmp_db)) as conn:
+        conn.execute("DELETE FROM alembic_version")
+        conn.commit()
+    helpers.checkpoint(tmp_db)
+    before = helpers.file_bytes(tmp_db)
+    with pytest.raises(DatabaseRefused) as caught:
+        ensure_schema(tmp_db, tmp_path / "backups")
+    assert helpers.has_chinese(caught.value.message) and str(tmp_db) in caught.value.message
+    assert helpers.file_bytes(tmp_db) == before

@@ -5,13 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRunnable, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from assist_desktop import __version__
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import FileStatus
 from assist_desktop.services.overview import Overview, overview
+from assist_desktop.storage.backup import BackupManager
 from assist_desktop.storage.schema import open_database
 from assist_desktop.ui.fonts import install_cjk_font
 
@@ -37,6 +38,22 @@ class StartWindow(QMainWindow):
         self.resize(720, 420)
 
 
+class AutoBackup(QRunnable):
+    """The automatic backup at start, off the GUI thread (a province-sized file takes seconds)."""
+
+    def __init__(self, db_path: Path) -> None:
+        super().__init__()
+        self.db_path = db_path
+        self.result: Path | None = None
+        self.error: str | None = None
+
+    def run(self) -> None:
+        try:
+            self.result = BackupManager(self.db_path).auto_backup()
+        except DomainError as exc:  # a failed backup must not stop the work; it is reported
+            self.error = exc.message
+
+
 def build_window(db_path: Path, demo: bool = False) -> StartWindow:
     with open_database(db_path) as db, db.session() as session:
         figures = overview(session)
@@ -53,4 +70,10 @@ def run(db_path: Path, demo: bool = False) -> int:
         QMessageBox.critical(None, "无法打开数据库", exc.message)
         return 1
     window.show()
-    return app.exec()
+    backup = AutoBackup(db_path)
+    backup.setAutoDelete(False)
+    pool = QThreadPool.globalInstance()
+    pool.start(backup)
+    code = app.exec()
+    pool.waitForDone()  # never quit in the middle of writing a backup
+    return code

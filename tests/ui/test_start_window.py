@@ -56,3 +56,23 @@ def test_demo_option_creates_the_demo_database(tmp_path: Path, monkeypatch) -> N
     target = tmp_path / "demo.sqlite"
     assert cli.main(["--demo", "--db", str(target)]) == 0
     assert opened == [target] and target.is_file()
+
+
+def test_auto_backup_runs_off_the_gui_thread(qapp, tmp_path: Path) -> None:
+    from PySide6.QtCore import QThreadPool
+
+    from assist_desktop.storage.backup import BackupManager
+    from assist_desktop.ui.app import AutoBackup
+
+    path = tmp_path / "demo.sqlite"
+    with open_database(path) as db:
+        generate_demo(db, 5, seed=2, today=date(2026, 11, 21))
+    job = AutoBackup(path)
+    job.setAutoDelete(False)
+    QThreadPool.globalInstance().start(job)
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    assert job.error is None and job.result is not None and job.result.is_file()
+    assert [b.reason for b in BackupManager(path).list()] == ["auto"]
+    second = AutoBackup(path)  # within the hour: no second backup
+    second.run()
+    assert second.result is None

@@ -1,0 +1,250 @@
+"""The approval machinery shared by files and grants (DESIGN.md §4).
+
+Enforced here, below every screen: the right role for each step, steps in order, nobody reviews or
+approves what they submitted, the public notice must have run its working days before approval, a
+reason for sending back, exiting or cancelling, and amounts frozen once approved. Every step is a
+``WorkflowEvent`` plus an audit event, in the caller's single transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel import Session, SQLModel, select
+
+from assist_desktop.domain.errors import DomainError
+from assist_desktop.domain.lifecycle import (
+    FILE_LIFECYCLE,
+    Action,
+    GrantStatus,
+    Lifecycle,
+    RoleNotAllowed,
+    grant_lifecycle,
+)
+from assist_desktop.services.base import (
+    NotFound,
+    PermissionDenied,
+    Refusal,
+    audit,
+    check_version,
+    roles_of,
+    touch,
+    unit_of_work,
+)
+from assist_desktop.storage.models import (
+    HardshipFile,
+    Meta,
+    Scholarship,
+    ScholarshipRound,
+    Synced,
+    User,
+    Visit,
+    WorkflowEvent,
+)
+
+NOTICE_DAYS_KEY = "public_notice_working_days"
+DEFAULT_NOTICE_WORKING_DAYS = 5
+
+ENTITIES: dict[str, type[SQLModel]] = {"hardship_file": HardshipFile, "scholarship": Scholarship, "visit": Visit}
+ENTITY_LABELS = {"hardship_file": "困难职工档案", "scholarship": "助学申请", "visit": "走访慰问"}
+# Once approved, the amount and the recipient of a grant are frozen; a change is a cancel and a new grant.
+FROZEN_GRANT_STATES = frozenset({GrantStatus.approved.value, GrantStatus.paid.value})
+
+
+class ApprovalError(DomainError):
+    pass
+
+
+class GrantFrozen(DomainError):
+    pass
+
+
+@dataclass(frozen=True)
+class StepResult:
+    entity_type: str
+    entity_id: str
+    action: Action
+    from_state: str
+    to_state: str
+
+
+def notice_working_days(session: Session) -> int:
+    """The public-notice period in working days (set by the admin; 5 by default)."""
+    meta = session.get(Meta, NOTICE_DAYS_KEY)
+    try:
+        return max(1, int(meta.value)) if meta else DEFAULT_NOTICE_WORKING_DAYS
+    except ValueError:
+        return DEFAULT_NOTICE_WORKING_DAYS
+
+
+def add_working_days(start: date, days: int) -> date:
+    """The day after which ``days`` full working days (Monday–Friday) counted from ``start`` have run."""
+    current, counted = start, 0
+    while counted < days:
+        if current.weekday() < 5:
+            counted += 1
+        if counted < days:
+            current += timedelta(days=1)
+    return current
+
+
+def notice_ends(start: date, days: int) -> date:
+    """The first day approval is allowed: the notice starts on ``start`` and runs ``days`` working days."""
+    return add_working_days(start, days) + timedelta(days=1)
+
+
+def lifecycle_for(session: Session, entity: Synced) -> Lifecycle:
+    if isinstance(entity, HardshipFile):
+        return FILE_LIFECYCLE
+    if isinstance(entity, Scholarship):
+        rnd = session.get(ScholarshipRound, entity.round_id)
+        return grant_lifecycle(bool(rnd.requires_notice) if rnd else True)
+    if isinstance(entity, Visit):
+        return grant_lifecycle(False)  # visits are approved as a list by the chair, without a notice
+    raise TypeError(type(entity).__name__)
+
+
+def entity_type_of(entity: Synced) -> str:
+    return type(entity).__tablename__  # type: ignore[attr-defined]
+
+
+def describe(entity: Synced) -> str:
+    """How a message names the record: kind, number and name."""
+    kind = ENTITY_LABELS.get(entity_type_of(entity), "记录")
+    if isinstance(entity, HardshipFile):
+        return f"{kind} {entity.file_no}（{entity.name}）"
+    if isinstance(entity, Scholarship):
+        return f"{kind} {entity.application_no}（{entity.student_name}）"
+    if isinstance(entity, Visit):
+        return f"{kind}（{entity.recipient_name}）"
+    return kind
+
+
+def submitter_id(session: Session, entity: Synced) -> str | None:
+    """Who last submitted the item (a returned item can be resubmitted by someone else)."""
+    stmt = (select(WorkflowEvent.actor_id)
+            .where(WorkflowEvent.entity_type == entity_type_of(entity), WorkflowEvent.entity_id == entity.id,
+                   WorkflowEvent.action == Action.submit.value)
+            .order_by(WorkflowEvent.at.desc(), WorkflowEvent.mtime.desc()).limit(1))
+    return session.exec(stmt).first()
+
+
+def apply_step(session: Session, user: User, entity: Synced, action: Action, *, opinion: str | None = None,
+               today: date | None = None, at: datetime | None = None) -> StepResult:
+    """Check and take one lifecycle step inside the caller's transaction."""
+    today = today or date.today()
+    fresh = session.get(User, user.id)
+    if fresh is None or not fresh.active:
+        raise PermissionDenied(f"用户“{user.display_name}”已停用，不能{action.label}。")
+    lifecycle = lifecycle_for(session, entity)
+    current = entity.status  # type: ignore[attr-defined]
+    try:
+        new_state = lifecycle.check(current, action, roles_of(session, fresh))
+    except RoleNotAllowed as exc:
+        raise PermissionDenied(exc.message) from None
+    opinion = (opinion or "").strip() or None
+    if action in lifecycle.reason_required and not opinion:
+        raise ApprovalError(f"{action.label}{describe(entity)}须填写理由。", field="理由")
+    if opinion and len(opinion) > 500:
+        raise ApprovalError("意见或理由不能超过500字。", field="意见")
+    if action in (Action.review, Action.approve, Action.put_on_notice):
+        if submitter_id(session, entity) == user.id:
+            raise PermissionDenied(f"{describe(entity)}是您本人提交的，不能由您{action.label}。")
+    if action is Action.approve and current == "on_notice":
+        start = entity.notice_start  # type: ignore[attr-defined]
+        days = notice_working_days(session)
+        if start is None:
+            raise ApprovalError(f"{describe(entity)}没有公示开始日期，不能审批。")
+        allowed_from = notice_ends(start, days)
+        if today < allowed_from:
+            raise ApprovalError(f"{describe(entity)}公示期未满：公示自 {start:%Y年%m月%d日} 起须满 {days} 个工作日，"
+                                f"{allowed_from:%Y年%m月%d日} 起方可审批。")
+    if action is Action.put_on_notice:
+        entity.notice_start = today  # type: ignore[attr-defined]
+    if action is Action.approve:
+        if isinstance(entity, HardshipFile):
+            entity.opened_on = today
+        else:
+            entity.approved_on = today  # type: ignore[attr-defined]
+    if action is Action.return_to_draft and hasattr(entity, "notice_start"):
+        entity.notice_start = None  # a new notice must run in full after resubmission
+    entity.status = new_state.value  # type: ignore[attr-defined]
+    touch(entity)
+    session.add(WorkflowEvent(
+        owner_unit_id=entity.owner_unit_id, entity_type=entity_type_of(entity), entity_id=entity.id,
+        action=action.value, from_state=current, to_state=new_state.value, actor_id=user.id,
+        actor_name=user.display_name, at=at or datetime.now(UTC), opinion=opinion))
+    audit(session, user, entity, f"workflow:{action.value}",
+          {"status": [current, new_state.value], **({"opinion": opinion} if opinion else {})})
+    return StepResult(entity_type_of(entity), entity.id, action, current, new_state.value)
+
+
+def load(session: Session, entity_type: str, entity_id: str) -> Synced:
+    model = ENTITIES.get(entity_type)
+    if model is None:
+        raise NotFound(f"未知的事项类型“{entity_type}”。")
+    entity = session.get(model, entity_id)
+    if entity is None:
+        raise NotFound(f"找不到该{ENTITY_LABELS[entity_type]}（编号 {entity_id}）。")
+    return entity  # type: ignore[return-value]
+
+
+# Steps with nothing to record but an opinion; exit, annual review and payment have their own
+# services because they carry more (a reason code and date, a review row, a voucher).
+GENERIC_ACTIONS = frozenset({Action.submit, Action.review, Action.put_on_notice, Action.approve,
+                             Action.return_to_draft, Action.cancel})
+
+
+def act(session: Session, user: User, entity_type: str, entity_id: str, action: Action | str, *,
+        opinion: str | None = None, expected_version: int | None = None, today: date | None = None) -> StepResult:
+    """Take one step (submit, review, put on notice, approve, return, cancel) in its own transaction."""
+    action = Action(action)
+    if action not in GENERIC_ACTIONS:
+        raise ValueError(f"{action} has its own service")
+    with unit_of_work(session, user, Refusal(entity_type, entity_id, action.value)):
+        entity = load(session, entity_type, entity_id)
+        check_version(entity, expected_version, describe(entity))
+        return apply_step(session, user, entity, action, opinion=opinion, today=today)
+
+
+def submit(session: Session, user: User, entity_type: str, entity_id: str, **kw: object) -> StepResult:
+    return act(session, user, entity_type, entity_id, Action.submit, **kw)  # type: ignore[arg-type]
+
+
+def review(session: Session, user: User, entity_type: str, entity_id: str, **kw: object) -> StepResult:
+    return act(session, user, entity_type, entity_id, Action.review, **kw)  # type: ignore[arg-type]
+
+
+def put_on_notice(session: Session, user: User, entity_type: str, entity_id: str, **kw: object) -> StepResult:
+    return act(session, user, entity_type, entity_id, Action.put_on_notice, **kw)  # type: ignore[arg-type]
+
+
+def approve(session: Session, user: User, entity_type: str, entity_id: str, **kw: object) -> StepResult:
+    return act(session, user, entity_type, entity_id, Action.approve, **kw)  # type: ignore[arg-type]
+
+
+def return_to_draft(session: Session, user: User, entity_type: str, entity_id: str, reason: str,
+                    **kw: object) -> StepResult:
+    return act(session, user, entity_type, entity_id, Action.return_to_draft, opinion=reason, **kw)  # type: ignore[arg-type]
+
+
+def cancel(session: Session, user: User, entity_type: str, entity_id: str, reason: str, **kw: object) -> StepResult:
+    return act(session, user, entity_type, entity_id, Action.cancel, opinion=reason, **kw)  # type: ignore[arg-type]
+
+
+def history(session: Session, entity_type: str, entity_id: str) -> list[WorkflowEvent]:
+    """Every step an item went through, oldest first (the opinion boxes of the printed forms)."""
+    stmt = (select(WorkflowEvent).where(WorkflowEvent.entity_type == entity_type, WorkflowEvent.entity_id == entity_id)
+            .order_by(WorkflowEvent.at, WorkflowEvent.mtime))
+    return list(session.exec(stmt))
+
+
+def assert_grant_editable(grant: Scholarship | Visit, fields: set[str]) -> None:
+    """Amount and recipient of an approved grant are frozen (DESIGN.md §4)."""
+    frozen_fields = {"amount_fen", "cash_fen", "goods_fen", "file_id", "unfiled_household_id", "student_id_number",
+                     "student_name", "recipient_name", "recipient_id_number"}
+    touched = fields & frozen_fields
+    if grant.status in FROZEN_GRANT_STATES and touched:
+        raise GrantFrozen(f"{describe(grant)}已审批，金额和领取人不能再改；如需变更请取消后重新申请。")

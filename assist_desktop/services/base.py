@@ -1,0 +1,148 @@
+"""What every service shares: the acting user, one transaction per call, change tracking, audit diffs.
+
+A service function takes a session and the acting ``User``; it does its work inside ``unit_of_work``
+(one BEGIN IMMEDIATE … COMMIT) and raises a ``DomainError`` whose message a caseworker understands.
+A refusal for lack of permission is itself written to the audit log, in a transaction of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from assist_desktop.domain.errors import DomainError
+from assist_desktop.domain.lifecycle import Role, RoleNotAllowed
+from assist_desktop.services.audit import append_event
+from assist_desktop.storage.models import Synced, Tombstone, User, UserRole, now_ms
+
+
+class PermissionDenied(RoleNotAllowed):
+    """The user may not do this (role, separation of duties, deactivated account)."""
+
+
+class NotFound(DomainError):
+    pass
+
+
+class StaleVersion(DomainError):
+    """Someone saved the record after this user opened it."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What to write to the audit log when a permission check refuses an action."""
+
+    entity_type: str
+    entity_id: str | None
+    action: str
+
+
+def roles_of(session: Session, user: User) -> frozenset[Role]:
+    rows = session.exec(select(UserRole.role).where(UserRole.user_id == user.id)).all()
+    return frozenset(Role(r) for r in rows)
+
+
+def require_role(session: Session, user: User, *roles: Role, doing: str) -> frozenset[Role]:
+    """Refuse unless the active ``user`` holds one of ``roles``; return the roles held."""
+    fresh = session.get(User, user.id)
+    if fresh is None or not fresh.active:
+        raise PermissionDenied(f"用户“{user.display_name}”已停用，不能{doing}。")
+    held = roles_of(session, fresh)
+    if not held.intersection(roles):
+        needed = "或".join(f"“{r.label}”" for r in roles)
+        raise PermissionDenied(f"只有{needed}角色才能{doing}。")
+    return held
+
+
+@contextmanager
+def unit_of_work(session: Session, user: User | None, refusal: Refusal | None = None) -> Iterator[Session]:
+    """One write transaction. Any error rolls everything back; a permission refusal is audited."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("unit_of_work needs a session without pending changes")
+    if session.in_transaction():
+        session.rollback()  # end a read snapshot so the write sees the latest data
+    session.connection(execution_options={"sqlite_immediate": True})
+    try:
+        yield session
+        session.commit()
+    except PermissionDenied as exc:
+        session.rollback()
+        if refusal is not None:
+            _audit_refusal(session, user, refusal, exc.message)
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def _audit_refusal(session: Session, user: User | None, refusal: Refusal, message: str) -> None:
+    session.connection(execution_options={"sqlite_immediate": True})
+    try:
+        append_event(session, actor_id=user.id if user else None, actor_name=actor_name(user),
+                     entity_type=refusal.entity_type, entity_id=refusal.entity_id,
+                     action=f"refused:{refusal.action}", changes={"reason": message})
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def actor_name(user: User | None) -> str:
+    return user.display_name if user else "系统"
+
+
+def touch(row: Synced, *, bump_version: bool = True) -> None:
+    """Mark a syncable row as changed here: not yet sent upward, new mtime, next version."""
+    row.usn = -1
+    row.mtime = now_ms()
+    if bump_version:
+        row.version = (row.version or 0) + 1
+
+
+def check_version(row: Synced, expected: int | None, what: str) -> None:
+    if expected is not None and row.version != expected:
+        raise StaleVersion(f"{what}已被他人修改（当前第 {row.version} 版，您打开的是第 {expected} 版），"
+                           "请关闭后重新打开再修改。")
+
+
+def tombstone(session: Session, row: Synced) -> None:
+    """Record the deletion of a syncable row so the upper unit learns of it."""
+    session.add(Tombstone(table_name=type(row).__tablename__, row_id=row.id,  # type: ignore[attr-defined]
+                          owner_unit_id=row.owner_unit_id))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any], *, skip: Iterable[str] = ()) -> dict[str, list[Any]]:
+    """Changed fields as {field: [before, after]} for the audit log."""
+    ignored = {"usn", "mtime", "version", *skip}
+    out = {}
+    for key in sorted(set(before) | set(after)):
+        if key in ignored:
+            continue
+        old, new = _plain(before.get(key)), _plain(after.get(key))
+        if old != new:
+            out[key] = [old, new]
+    return out
+
+
+def snapshot(row: Synced) -> dict[str, Any]:
+    return {c.name: getattr(row, c.name) for c in type(row).__table__.columns}  # type: ignore[attr-defined]
+
+
+def audit(session: Session, user: User | None, entity: Synced | None, action: str,
+          changes: dict[str, Any] | None = None, *, entity_type: str | None = None,
+          entity_id: str | None = None) -> None:
+    append_event(session, actor_id=user.id if user else None, actor_name=actor_name(user),
+                 entity_type=entity_type or type(entity).__tablename__,  # type: ignore[attr-defined]
+                 entity_id=entity_id or (entity.id if entity is not None else None), action=action,
+                 changes=changes)

@@ -66,6 +66,9 @@ def unit_of_work(session: Session, user: User | None, refusal: Refusal | None = 
         raise RuntimeError("unit_of_work needs a session without pending changes")
     if session.in_transaction():
         session.rollback()  # end a read snapshot so the write sees the latest data
+    # Sessions keep objects after commit (expire_on_commit=False); a write must not trust them, or
+    # it would check roles and versions against what another session has since changed.
+    session.expire_all()
     session.connection(execution_options={"sqlite_immediate": True})
     try:
         yield session
@@ -141,8 +144,8 @@ def snapshot(row: Synced) -> dict[str, Any]:
 
 def audit(session: Session, user: User | None, entity: Synced | None, action: str,
           changes: dict[str, Any] | None = None, *, entity_type: str | None = None,
-          entity_id: str | None = None) -> None:
-    append_event(session, actor_id=user.id if user else None, actor_name=actor_name(user),
+          entity_id: str | None = None, name: str | None = None) -> None:
+    append_event(session, actor_id=user.id if user else None, actor_name=name or actor_name(user),
                  entity_type=entity_type or type(entity).__tablename__,  # type: ignore[attr-defined]
                  entity_id=entity_id or (entity.id if entity is not None else None), action=action,
                  changes=changes)

@@ -409,7 +409,7 @@ def next_file_no(session: Session, unit_code: str, year: int) -> str:
 
 
 def _load_file(session: Session, file_id: str) -> HardshipFile:
-    hf = session.get(HardshipFile, file_id)
+    hf = session.get(HardshipFile, file_id, populate_existing=True)
     if hf is None:
         raise NotFound(f"找不到档案（编号 {file_id}）。")
     return hf
@@ -616,7 +616,8 @@ def get_file(session: Session, user: User, file_id: str) -> tuple[HardshipFile, 
     """A file and its members for display; screens show masked values until ``reveal_sensitive``."""
     require_role(session, user, *Role, doing="查看档案")
     hf = _load_file(session, file_id)
-    members = list(session.exec(select(Member).where(Member.file_id == file_id).order_by(Member.seq)))
+    members = list(session.exec(select(Member).where(Member.file_id == file_id).order_by(Member.seq)
+                                .execution_options(populate_existing=True)))
     return hf, members
 
 

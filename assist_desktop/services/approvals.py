@@ -8,6 +8,7 @@ reason for sending back, exiting or cancelling, and amounts frozen once approved
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -248,3 +249,116 @@ def assert_grant_editable(grant: Scholarship | Visit, fields: set[str]) -> None:
     touched = fields & frozen_fields
     if grant.status in FROZEN_GRANT_STATES and touched:
         raise GrantFrozen(f"{describe(grant)}已审批，金额和领取人不能再改；如需变更请取消后重新申请。")
+
+
+# --- the 审批 page: what waits for this user, and steps on a selection -----------------------------------
+
+
+@dataclass(frozen=True)
+class PendingItem:
+    entity_type: str
+    entity_id: str
+    number: str
+    name: str
+    detail: str  # category or amount, as the list shows it
+    status: str
+    actions: tuple[Action, ...]
+    version: int
+    since: datetime | None
+
+
+# The next steps each state offers, in the order the page shows them.
+_NEXT_STEPS = (Action.submit, Action.review, Action.put_on_notice, Action.approve, Action.return_to_draft)
+
+
+def _steps_for(lifecycle: Lifecycle, state: str, roles: frozenset) -> tuple[Action, ...]:
+    out = []
+    for action in _NEXT_STEPS:
+        try:
+            if lifecycle.role_for(action, state) in roles:
+                out.append(action)
+        except DomainError:
+            continue
+    return tuple(out)
+
+
+def _waiting_states(lifecycle: Lifecycle, roles: frozenset) -> set[str]:
+    return {state.value for state in lifecycle.states
+            if any(a is not Action.return_to_draft for a in _steps_for(lifecycle, state.value, roles))}
+
+
+def pending(session: Session, user: User, *, entity_type: str = "hardship_file", limit: int = 500) -> list[PendingItem]:
+    """Items whose next step this user's roles may take, oldest first; never what they submitted themselves
+    for review or approval. Drafts count only for their author."""
+    from assist_desktop.domain.hardship import HardshipCategory
+    from assist_desktop.domain.money import format_amount
+
+    fresh = session.get(User, user.id, populate_existing=True)
+    if fresh is None or not fresh.active:
+        raise PermissionDenied(f"用户“{user.display_name}”已停用。")
+    roles = roles_of(session, fresh)
+    model = ENTITIES[entity_type]
+    lifecycles = ([FILE_LIFECYCLE] if model is HardshipFile else [grant_lifecycle(True), grant_lifecycle(False)])
+    states = set().union(*(_waiting_states(lc, roles) for lc in lifecycles))
+    if not states:
+        return []
+    rows = session.exec(select(model).where(model.status.in_(states)).order_by(model.mtime)  # type: ignore[attr-defined]
+                        .limit(limit * 2)).all()
+    items: list[PendingItem] = []
+    for entity in rows:
+        lifecycle = lifecycle_for(session, entity)
+        actions = _steps_for(lifecycle, entity.status, roles)
+        submitted_by = submitter_id(session, entity) if entity.status != "draft" else None
+        if entity.status == "draft":
+            if getattr(entity, "created_by", user.id) not in (user.id, None):
+                continue
+        elif submitted_by == user.id:
+            actions = tuple(a for a in actions if a not in (Action.review, Action.put_on_notice, Action.approve))
+        if not [a for a in actions if a is not Action.return_to_draft]:
+            continue
+        if isinstance(entity, HardshipFile):
+            number, name = entity.file_no, entity.name
+            detail = HardshipCategory(entity.category).label if entity.category else ""
+        elif isinstance(entity, Scholarship):
+            number, name, detail = entity.application_no, entity.student_name, f"{format_amount(entity.amount_fen)}元"
+        else:
+            number, name = "", entity.recipient_name
+            detail = f"{format_amount(entity.cash_fen + entity.goods_fen)}元"
+        last = session.exec(select(WorkflowEvent.at).where(WorkflowEvent.entity_id == entity.id)
+                            .order_by(WorkflowEvent.at.desc()).limit(1)).first()
+        items.append(PendingItem(entity_type, entity.id, number, name, detail, entity.status, actions,
+                                 entity.version, last))
+        if len(items) == limit:
+            break
+    return items
+
+
+def act_many(session: Session, user: User, entity_type: str, entity_ids: list[str], action: Action | str, *,
+             opinion: str | None = None, today: date | None = None,
+             progress: Callable[[int, int], None] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> list[StepResult]:
+    """The same step on a selection, as ONE transaction: if any item is refused (the message names it)
+    or the user cancels, none of them moves."""
+    action = Action(action)
+    if action not in GENERIC_ACTIONS:
+        raise ValueError(f"{action} has its own service")
+    results = []
+    with unit_of_work(session, user, Refusal(entity_type, None, f"{action.value}:batch")):
+        for index, entity_id in enumerate(entity_ids, start=1):
+            if cancelled and cancelled():
+                raise BatchCancelled(f"已取消，{len(entity_ids)}项均未{action.label}。")
+            entity = load(session, entity_type, entity_id)
+            try:
+                results.append(apply_step(session, user, entity, action, opinion=opinion, today=today))
+            except PermissionDenied as exc:
+                raise PermissionDenied(f"第{index}项 {describe(entity)}：{exc.message}") from None
+            except DomainError as exc:
+                raise ApprovalError(f"第{index}项 {describe(entity)}：{exc.message}（本批均未{action.label}）",
+                                    field=exc.field) from None
+            if progress:
+                progress(index, len(entity_ids))
+    return results
+
+
+class BatchCancelled(DomainError):
+    pass

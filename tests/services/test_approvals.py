@@ -230,3 +230,45 @@ def test_approved_grant_is_frozen(county: County) -> None:
             approvals.assert_grant_editable(visit, {"cash_fen"})
         with pytest.raises(approvals.GrantFrozen):
             approvals.assert_grant_editable(visit, {"recipient_id_number"})
+
+
+def test_pending_lists_what_waits_for_each_role(county: County, household: FileInput) -> None:
+    drafts = [_new_file(county, household, n) for n in (10, 11)]
+    submitted = _new_file(county, household, 12)
+    on_notice = _new_file(county, household, 13)
+    _walk(county, "hardship_file", submitted.id, FILE_PATH["submitted"])
+    _walk(county, "hardship_file", on_notice.id, FILE_PATH["on_notice"])
+    with county.session() as s:
+        def ids(username: str) -> dict[str, tuple[Action, ...]]:
+            return {i.entity_id: i.actions for i in approvals.pending(s, county.users[username])}
+
+        assert ids("jingban") == {d.id: (Action.submit,) for d in drafts}
+        assert ids("clerk2") == {}  # drafts belong to their author
+        assert ids("shenhe") == {submitted.id: (Action.review, Action.return_to_draft)}
+        assert ids("shenpi") == {on_notice.id: (Action.approve, Action.return_to_draft)}
+        assert ids("admin") == {}
+        item = approvals.pending(s, county.users["shenpi"])[0]
+        assert (item.number, item.name, item.detail, item.status) == (on_notice.file_no, "张伟", "深度困难", "on_notice")
+
+
+def test_a_selection_moves_together_or_not_at_all(county: County, household: FileInput) -> None:
+    files = [_new_file(county, household, n) for n in (20, 21, 22)]
+    with county.session() as s:
+        approvals.act_many(s, county.users["jingban"], "hardship_file", [f.id for f in files[:2]], Action.submit)
+        approvals.submit(s, county.users["allround"], "hardship_file", files[2].id)
+    seen: list[tuple[int, int]] = []
+    with county.session() as s:
+        # the third was submitted by 刘强: he may not review it, so the whole selection stays
+        with pytest.raises(PermissionDenied, match="第3项") as info:
+            approvals.act_many(s, county.users["allround"], "hardship_file", [f.id for f in files], Action.review,
+                               progress=lambda d, t: seen.append((d, t)))
+        assert files[2].file_no in info.value.message
+        assert all(s.get(m.HardshipFile, f.id, populate_existing=True).status == "submitted" for f in files)
+        checks: list[int] = []  # the user presses cancel after the first item has moved
+        with pytest.raises(approvals.BatchCancelled):
+            approvals.act_many(s, county.users["shenhe"], "hardship_file", [f.id for f in files], Action.review,
+                               cancelled=lambda: checks.append(1) or len(checks) > 1)
+        assert all(s.get(m.HardshipFile, f.id, populate_existing=True).status == "submitted" for f in files)
+        results = approvals.act_many(s, county.users["shenhe"], "hardship_file", [f.id for f in files], Action.review)
+    assert [r.to_state for r in results] == ["reviewed"] * 3
+    assert seen == [(1, 3), (2, 3)]

@@ -1,0 +1,185 @@
+"""Service calls off the GUI thread, with a progress dialog and a cancel button (Anki's CollectionOp).
+
+    run_op(parent, work, on_done=..., title=...)
+
+``work(progress)`` runs in a worker thread and opens its own database session there; it may call
+``progress.report(done, total)`` and ``progress.check()`` (raises ``Cancelled`` once the user pressed
+cancel). ``on_done(result)`` and the error handling run back on the GUI thread. A ``DomainError`` is
+shown as its Chinese message; anything else as a generic failure (the traceback goes to the log).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from assist_desktop.domain.errors import DomainError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Work shorter than this shows no dialog at all.
+PROGRESS_DELAY_MS = 300
+
+
+class Cancelled(Exception):
+    """Raised inside the work function when the user has pressed cancel."""
+
+
+class Progress:
+    """Handed to the work function: report how far it got, and learn whether to stop."""
+
+    def __init__(self, signals: "_Signals") -> None:
+        self._signals = signals
+        self._cancelled = threading.Event()
+
+    def report(self, done: int, total: int, label: str = "") -> None:
+        self._signals.progress.emit(done, total, label)
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled.is_set()
+
+    def check(self) -> None:
+        if self._cancelled.is_set():
+            raise Cancelled
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+
+class _Signals(QObject):
+    progress = Signal(int, int, str)
+    finished = Signal(object)
+    failed = Signal(object)
+    cancelled = Signal()
+
+
+class _Runner(QRunnable):
+    def __init__(self, work: Callable[[Progress], Any], signals: _Signals, progress: Progress) -> None:
+        super().__init__()
+        self.work, self.signals, self.progress = work, signals, progress
+
+    def run(self) -> None:
+        try:
+            result = self.work(self.progress)
+        except Cancelled:
+            self.signals.cancelled.emit()
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported on the GUI thread
+            if not isinstance(exc, DomainError):
+                log.exception("background operation failed")
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.finished.emit(result)
+
+
+class Op(QObject, Generic[T]):
+    """A running operation; ``done`` turns True once its outcome was delivered on the GUI thread."""
+
+    settled = Signal()
+
+    def __init__(self, parent: QWidget | None, title: str, cancellable: bool, show_progress: bool) -> None:
+        super().__init__(parent)
+        self.done = False
+        self.result: T | None = None
+        self.error: BaseException | None = None
+        self.was_cancelled = False
+        self.signals = _Signals()
+        self.progress = Progress(self.signals)
+        self.dialog: QProgressDialog | None = None
+        if show_progress:
+            dialog = QProgressDialog(title, self.tr("Cancel") if cancellable else "", 0, 0, parent)
+            dialog.setWindowTitle(title)
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(PROGRESS_DELAY_MS)
+            dialog.setAutoClose(False)
+            dialog.setAutoReset(False)
+            if not cancellable:
+                dialog.setCancelButton(None)
+            dialog.canceled.connect(self.cancel)
+            self.dialog = dialog
+        self.signals.progress.connect(self._on_progress)
+
+    def cancel(self) -> None:
+        self.progress.cancel()
+        if self.dialog:
+            self.dialog.setLabelText(self.tr("Cancelling…"))
+
+    def _on_progress(self, done: int, total: int, label: str) -> None:
+        if self.dialog:
+            self.dialog.setMaximum(max(total, 0))
+            self.dialog.setValue(min(done, total) if total else 0)
+            if label:
+                self.dialog.setLabelText(label)
+
+    def _settle(self) -> None:
+        if self.dialog:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+        self.done = True
+        self.settled.emit()
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """A refusal or failure as a caseworker should read it."""
+    if isinstance(exc, DomainError):
+        QMessageBox.warning(parent, QCoreApplication.translate("Background", "Not done"), exc.message)
+    else:
+        QMessageBox.critical(parent, QCoreApplication.translate("Background", "Error"),
+                             QCoreApplication.translate("Background", "The operation failed unexpectedly. Nothing was saved.\n\n{0}")
+                             .format(type(exc).__name__))
+
+
+def run_op(parent: QWidget | None, work: Callable[[Progress], T], *, on_done: Callable[[T], None] | None = None,
+           on_error: Callable[[BaseException], None] | None = None, title: str = "",
+           cancellable: bool = True, show_progress: bool = True,
+           pool: QThreadPool | None = None) -> Op[T]:
+    """Start ``work`` in a worker thread; deliver its result or error on the GUI thread."""
+    op: Op[T] = Op(parent, title or QCoreApplication.translate("Background", "Working…"), cancellable, show_progress)
+
+    def finished(result: object) -> None:
+        op.result = result  # type: ignore[assignment]
+        op._settle()
+        if on_done:
+            on_done(result)  # type: ignore[arg-type]
+
+    def failed(exc: object) -> None:
+        op.error = exc  # type: ignore[assignment]
+        op._settle()
+        (on_error or (lambda e: show_error(parent, e)))(exc)  # type: ignore[arg-type]
+
+    def cancelled() -> None:
+        op.was_cancelled = True
+        op._settle()
+
+    op.signals.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
+    op.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+    op.signals.cancelled.connect(cancelled, Qt.ConnectionType.QueuedConnection)
+    runner = _Runner(work, op.signals, op.progress)
+    (pool or QThreadPool.globalInstance()).start(runner)
+    return op
+
+
+class Debouncer(QObject):
+    """Calls ``callback`` once typing has paused for ``delay_ms`` (search-as-you-type)."""
+
+    def __init__(self, delay_ms: int, callback: Callable[[], None], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(delay_ms)
+        self._timer.timeout.connect(callback)
+
+    def poke(self) -> None:
+        self._timer.start()
+
+    def flush(self) -> None:
+        if self._timer.isActive():
+            self._timer.stop()
+            self._timer.timeout.emit()

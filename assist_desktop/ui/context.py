@@ -1,0 +1,37 @@
+"""What every screen needs to know: the open database, who is logged in, and change notifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from assist_desktop.domain.lifecycle import Role
+from assist_desktop.storage.engine import Database
+from assist_desktop.storage.models import OrgUnit, User
+
+
+class AppEvents(QObject):
+    """Screens announce writes here so that other screens refresh (lists, counts, the status bar)."""
+
+    files_changed = Signal(list)  # ids of hardship files written
+    workflow_changed = Signal()  # something moved through an approval step
+    backup_taken = Signal(str)  # path of a new backup
+
+
+@dataclass
+class AppContext:
+    db: Database
+    user: User
+    unit: OrgUnit
+    roles: frozenset[Role]
+    demo: bool = False
+    events: AppEvents = field(default_factory=AppEvents)
+
+    @property
+    def db_path(self) -> Path:
+        return self.db.path
+
+    def has(self, role: Role) -> bool:
+        return role in self.roles

@@ -1,0 +1,92 @@
+"""UI test helpers: Chinese typing without keyClicks, checks that screens speak Chinese, screenshots."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QGroupBox, QLabel, QLineEdit,
+                               QTabWidget, QWidget)
+
+CJK = re.compile(r"[\u3400-\u9fff]")
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# Words that may stand in Chinese UI text as they are (units, formats, product names).
+ALLOWED_LATIN = {"PDF", "ID", "Excel", "WPS", "USB", "QR", "CSV", "XLSX", "SHA", "Ctrl", "Esc", "Enter", "Tab"}
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type any text, Chinese included, the way an input method commits it (keyClicks would abort)."""
+    widget.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QCoreApplication.sendEvent(widget, event)
+
+
+def visible_texts(root: QWidget) -> list[str]:
+    """Texts a caseworker can see on ``root``: labels, buttons, group titles, tabs, combo items, placeholders."""
+    texts: list[str] = [root.windowTitle()] if root.isWindow() else []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if not widget.isVisibleTo(root) and widget is not root:
+            continue
+        if isinstance(widget, (QLabel, QAbstractButton)):
+            texts.append(widget.text())
+        if isinstance(widget, QGroupBox):
+            texts.append(widget.title())
+        if isinstance(widget, QLineEdit):
+            texts.append(widget.placeholderText())
+        if isinstance(widget, QComboBox):
+            texts += [widget.itemText(i) for i in range(widget.count())]
+        if isinstance(widget, QTabWidget):
+            texts += [widget.tabText(i) for i in range(widget.count())]
+        texts.append(widget.toolTip())
+    return [t for t in texts if t and t.strip()]
+
+
+def untranslated(texts: list[str]) -> list[str]:
+    """Texts that still carry English words, i.e. a string without its Chinese translation."""
+    bad = []
+    for text in texts:
+        plain = re.sub(r"<[^>]+>", "", text)  # rich text markup
+        words = [w for w in LATIN_WORD.findall(plain) if w not in ALLOWED_LATIN]
+        if words:
+            bad.append(text)
+    return bad
+
+
+def assert_chinese(root: QWidget) -> None:
+    bad = untranslated(visible_texts(root))
+    assert not bad, f"untranslated strings on {type(root).__name__}: {bad}"
+
+
+@pytest.fixture(scope="session")
+def shots_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Screenshots of every screen the tests show; set UI_SHOTS=DIR to keep them somewhere to look at."""
+    keep = os.environ.get("UI_SHOTS")
+    path = Path(keep) if keep else tmp_path_factory.mktemp("screens")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def shot(shots_dir: Path):
+    def save(widget: QWidget, name: str) -> Path:
+        QApplication.processEvents()
+        target = shots_dir / f"{name}.png"
+        assert widget.grab().save(str(target)), target
+        return target
+
+    return save
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _chinese_ui(qapp: QApplication) -> None:
+    """Every UI test runs as a caseworker's program does: bundled font and Chinese catalogues."""
+    from assist_desktop.ui.fonts import install_cjk_font
+    from assist_desktop.ui.i18n import install_translators
+
+    install_cjk_font(qapp)
+    install_translators(qapp)

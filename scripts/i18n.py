@@ -1,9 +1,9 @@
 """Translation catalogues of the UI: extract, fill, compile, check.
 
-    .venv/bin/python scripts/i18n.py update            # lupdate: refresh every area's .ts from the sources
+    .venv/bin/python scripts/i18n.py update [AREA]     # lupdate: refresh the .ts of every area (or one)
     .venv/bin/python scripts/i18n.py fill AREA FILE    # FILE: JSON {"English source": "中文", ...}
     .venv/bin/python scripts/i18n.py todo              # list strings without a translation
-    .venv/bin/python scripts/i18n.py release           # lrelease: .ts → .qm (commit both)
+    .venv/bin/python scripts/i18n.py release [AREA]    # lrelease: .ts → .qm (commit both)
 
 An area is a sub-package of assist_desktop/ui/ ("ui" for the modules directly in ui/).
 """
@@ -34,9 +34,11 @@ def tool(name: str) -> str:
     return str(candidate) if candidate.exists() else name
 
 
-def update(target_dir: Path = CATALOGUES) -> None:
+def update(target_dir: Path = CATALOGUES, only: str | None = None) -> None:
     target_dir.mkdir(parents=True, exist_ok=True)
     for area, files in areas().items():
+        if only and area != only:
+            continue
         ts = target_dir / f"{area}.ts"
         # Relative paths keep the locations in the .ts independent of where the checkout lives.
         subprocess.run([tool("pyside6-lupdate"), "-silent", "-no-obsolete", "-locations", "none",
@@ -82,8 +84,10 @@ def todo() -> list[tuple[str, str, str]]:
     return missing
 
 
-def release(target_dir: Path = CATALOGUES) -> None:
+def release(target_dir: Path = CATALOGUES, only: str | None = None) -> None:
     for ts in sorted(CATALOGUES.glob("*.ts")):
+        if only and ts.stem != only:
+            continue
         qm = target_dir / f"{ts.stem}.qm"
         subprocess.run([tool("pyside6-lrelease"), "-silent", str(ts), "-qm", str(qm)], check=True)
 
@@ -93,7 +97,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     if argv[0] == "update":
-        update()
+        update(only=argv[1] if len(argv) > 1 else None)
     elif argv[0] == "fill":
         print(f"filled {fill(argv[1], Path(argv[2]))}")
     elif argv[0] == "todo":
@@ -102,7 +106,7 @@ def main(argv: list[str]) -> int:
             print(f"{area}\t{context}\t{source}")
         return 1 if missing else 0
     else:
-        release()
+        release(only=argv[1] if len(argv) > 1 else None)
     return 0
 
 

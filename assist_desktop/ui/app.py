@@ -1,41 +1,30 @@
-"""The Qt application. For now a start page over the database; the registry screens replace it (issue 4)."""
+"""Starting the program: fonts and translations, first run, login, the main window, automatic backup."""
 
 from __future__ import annotations
 
+import logging
 import sys
+import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QRunnable, Qt, QThreadPool
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, QRunnable, QThreadPool
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from assist_desktop import __version__
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.domain.lifecycle import FileStatus
-from assist_desktop.services.overview import Overview, overview
+from assist_desktop.paths import resource_path
+from assist_desktop.services.demo import DEMO_PASSWORD
+from assist_desktop.services.setup import local_unit
+from assist_desktop.services.users import authenticate, user_roles
 from assist_desktop.storage.backup import BackupManager
+from assist_desktop.storage.engine import Database
 from assist_desktop.storage.schema import open_database
+from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.fonts import install_cjk_font
+from assist_desktop.ui.i18n import install_translators
 
-
-class StartWindow(QMainWindow):
-    def __init__(self, db_path: Path, figures: Overview, demo: bool) -> None:
-        super().__init__()
-        self.setWindowTitle(f"困难职工帮扶管理 {__version__}" + ("（演示）" if demo else ""))
-        body = QWidget()
-        layout = QVBoxLayout(body)
-        title = QLabel(figures.unit_name or "尚未初始化的数据库")
-        title.setStyleSheet("font-size: 20px; font-weight: bold;")
-        layout.addWidget(title)
-        counts = "、".join(f"{status.label} {figures.files_by_status[status.value]} 户"
-                          for status in FileStatus if status.value in figures.files_by_status)
-        layout.addWidget(QLabel(f"困难职工档案：{counts or '暂无'}；家庭成员 {figures.members} 人"))
-        layout.addWidget(QLabel(f"未同步的档案：{figures.unsynced} 户"))
-        path_label = QLabel(f"数据库：{db_path}")
-        path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(path_label)
-        layout.addStretch(1)
-        self.setCentralWidget(body)
-        self.resize(720, 420)
+log = logging.getLogger(__name__)
+DEMO_USER = "jingban"
 
 
 class AutoBackup(QRunnable):
@@ -54,26 +43,99 @@ class AutoBackup(QRunnable):
             self.error = exc.message
 
 
-def build_window(db_path: Path, demo: bool = False) -> StartWindow:
-    with open_database(db_path) as db, db.session() as session:
-        figures = overview(session)
-    return StartWindow(db_path, figures, demo)
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or sys.argv)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("AssistDesktop")
+    icon = resource_path("icons", "app.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    install_cjk_font(app)
+    install_translators(app)
+    return app
+
+
+def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: object) -> None:
+    """An error nobody caught: say so in a window rather than vanish (the details go to the log)."""
+    log.error("uncaught", exc_info=(exc_type, exc, tb))  # type: ignore[arg-type]
+    if isinstance(exc, DomainError):
+        QMessageBox.warning(None, QCoreApplication.translate("App", "Not done"), exc.message)
+        return
+    QMessageBox.critical(None, QCoreApplication.translate("App", "Error"), QCoreApplication.translate(
+        "App", "An unexpected error occurred. Your saved data is safe.\n\n{0}").format(
+        "".join(traceback.format_exception_only(exc_type, exc)).strip()))
+
+
+def ensure_initialised(db_path: Path) -> bool:
+    """Run the first-run wizard when the file is missing or holds no unit yet; False if the user gave up."""
+    if db_path.exists():
+        with open_database(db_path) as db, db.session() as session:
+            if local_unit(session) is not None:
+                return True
+    from assist_desktop.ui.shell.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard(db_path)
+    return wizard.exec() == QDialog.DialogCode.Accepted
+
+
+def log_in(db: Database, demo: bool) -> AppContext | None:
+    with db.session() as session:
+        unit_name = local_unit(session).name  # type: ignore[union-attr]
+    if demo:
+        with db.session() as session:
+            user = authenticate(session, DEMO_USER, DEMO_PASSWORD)
+    else:
+        from assist_desktop.ui.shell.login import LoginDialog
+
+        dialog = LoginDialog(db, unit_name)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+            return None
+        user = dialog.user
+    # Loaded after the login's own commit, in a session of their own, so nothing is left expired.
+    with db.session() as session:
+        unit = local_unit(session)
+        assert unit is not None
+        return AppContext(db=db, user=user, unit=unit, roles=user_roles(session, user), demo=demo)
+
+
+def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
+    from assist_desktop.ui.shell.main_window import MainWindow
+
+    return MainWindow(ctx)
+
+
+def event_loop(app: QApplication) -> int:
+    return app.exec()
 
 
 def run(db_path: Path, demo: bool = False) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
-    install_cjk_font(app)
+    app = make_application()
+    sys.excepthook = _excepthook
     try:
-        window = build_window(db_path, demo)
+        if not ensure_initialised(db_path):
+            return 0
+        db = open_database(db_path)
     except DomainError as exc:
         # Started from a desktop icon nobody reads stderr: say it in a window.
-        QMessageBox.critical(None, "无法打开数据库", exc.message)
+        QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"), exc.message)
         return 1
-    window.show()
     backup = AutoBackup(db_path)
     backup.setAutoDelete(False)
     pool = QThreadPool.globalInstance()
     pool.start(backup)
-    code = app.exec()
-    pool.waitForDone()  # never quit in the middle of writing a backup
+    code = 0
+    try:
+        while True:
+            ctx = log_in(db, demo)
+            if ctx is None:
+                break
+            window = build_main_window(ctx)
+            window.show()
+            code = event_loop(app)
+            if not window.switch_requested:
+                break
+            demo = False  # switching user always asks for the password
+    finally:
+        pool.waitForDone()  # never quit in the middle of writing a backup
+        db.close()
     return code

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QGroupB
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+PATH = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*[/\\][^\s，。；）]*|\b[\w-]+\.(?:sqlite|pdf|xlsx|xls|csv|zip|png|jpg|json)\b")
 # Words that may stand in Chinese UI text as they are (units, formats, product names).
 ALLOWED_LATIN = {"PDF", "ID", "Excel", "WPS", "USB", "QR", "CSV", "XLSX", "SHA", "Ctrl", "Esc", "Enter", "Tab"}
 
@@ -51,6 +52,7 @@ def untranslated(texts: list[str]) -> list[str]:
     bad = []
     for text in texts:
         plain = re.sub(r"<[^>]+>", "", text)  # rich text markup
+        plain = PATH.sub("", plain)  # file paths and names are data, not UI words
         words = [w for w in LATIN_WORD.findall(plain) if w not in ALLOWED_LATIN]
         if words:
             bad.append(text)
@@ -90,3 +92,55 @@ def _chinese_ui(qapp: QApplication) -> None:
 
     install_cjk_font(qapp)
     install_translators(qapp)
+
+
+DEMO_TODAY = "2026-11-20"
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo county (300 households, users jingban/shenhe/shenpi/admin, password demo12345), built once."""
+    import sqlite3
+    from contextlib import closing
+    from datetime import date
+
+    from assist_desktop.services.demo import generate_demo
+    from assist_desktop.storage.schema import open_database
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    with open_database(path) as db:
+        generate_demo(db, 300, seed=5, today=date.fromisoformat(DEMO_TODAY))
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, demo_template: Path) -> Path:
+    import shutil
+
+    path = tmp_path / "demo.sqlite"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+@pytest.fixture
+def app_context(demo_db: Path):
+    """Log in to a copy of the demo county; ``app_context(username)`` gives that user's AppContext."""
+    from assist_desktop.services.setup import local_unit
+    from assist_desktop.services.users import authenticate, user_roles
+    from assist_desktop.storage.schema import open_database
+    from assist_desktop.ui.context import AppContext
+
+    db = open_database(demo_db)
+    made: list = []
+
+    def make(username: str = "jingban"):
+        with db.session() as s:
+            user = authenticate(s, username, "demo12345")
+            ctx = AppContext(db=db, user=user, unit=local_unit(s), roles=user_roles(s, user), demo=True)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    db.close()

@@ -1,0 +1,195 @@
+"""The main window: section navigation on the left, the section's page, and a status bar."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
+                               QStackedWidget, QVBoxLayout, QWidget)
+
+from assist_desktop import __version__
+from assist_desktop.domain.lifecycle import Role
+from assist_desktop.services.overview import unsynced_records
+from assist_desktop.storage.backup import MANUAL, BackupManager
+from assist_desktop.ui.background import run_op
+from assist_desktop.ui.context import AppContext
+
+PageFactory = Callable[[AppContext], QWidget]
+
+
+class ComingPage(QWidget):
+    """A section that a later release fills in."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setStyleSheet("font-size: 18px; font-weight: bold;")
+        layout.addWidget(heading)
+        layout.addWidget(QLabel(self.tr("This section is coming in a later version.")))
+        layout.addStretch(1)
+
+
+def _sections() -> list[tuple[str, str, PageFactory | None]]:
+    """(key, title, page factory); None means a page still to come. Imported lazily to keep start-up quick."""
+    def registry(ctx: AppContext) -> QWidget:
+        from assist_desktop.ui.registry.page import RegistryPage
+
+        return RegistryPage(ctx)
+
+    def approvals(ctx: AppContext) -> QWidget:
+        from assist_desktop.ui.approvals.page import ApprovalsPage
+
+        return ApprovalsPage(ctx)
+
+    return [
+        ("registry", QCoreApplication.translate("MainWindow", "Hardship files"), registry),
+        ("scholarships", QCoreApplication.translate("MainWindow", "Golden Autumn scholarships"), None),
+        ("campaigns", QCoreApplication.translate("MainWindow", "Spring Festival visits"), None),
+        ("approvals", QCoreApplication.translate("MainWindow", "Approvals"), approvals),
+        ("print", QCoreApplication.translate("MainWindow", "Printing"), None),
+        ("sync", QCoreApplication.translate("MainWindow", "Sync"), None),
+        ("statistics", QCoreApplication.translate("MainWindow", "Statistics"), None),
+        ("settings", QCoreApplication.translate("MainWindow", "Settings"), None),
+    ]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        title = self.tr("Hardship Assistance {0}").format(__version__)
+        if ctx.demo:
+            title += self.tr(" (demo)")
+        self.setWindowTitle(f"{title} — {ctx.unit.name}")
+        body = QWidget()
+        row = QHBoxLayout(body)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(150)
+        self.nav.setStyleSheet("QListWidget { font-size: 14px; } QListWidget::item { padding: 8px; }")
+        self.stack = QStackedWidget()
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(body)
+        self.pages: dict[str, QWidget] = {}
+        self._factories: dict[str, PageFactory | None] = {}
+        self._titles: dict[str, str] = {}
+        for key, label, factory in _sections():
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+            self._factories[key], self._titles[key] = factory, label
+            placeholder = QWidget()
+            self.stack.addWidget(placeholder)
+        self.nav.currentRowChanged.connect(self._show_row)
+        self._build_menu()
+        self._build_status_bar()
+        self.nav.setCurrentRow(0)
+        self.resize(1200, 760)
+        ctx.events.files_changed.connect(lambda _ids: self.refresh_status())
+        ctx.events.workflow_changed.connect(self.refresh_status)
+        ctx.events.backup_taken.connect(lambda _p: self.refresh_status())
+
+    # --- pages --------------------------------------------------------------------------------------
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        key = self.nav.item(row).data(Qt.ItemDataRole.UserRole)
+        self.show_section(key)
+
+    def show_section(self, key: str) -> QWidget:
+        """Build a section's page the first time it is shown."""
+        keys = list(self._factories)
+        index = keys.index(key)
+        if key not in self.pages:
+            factory = self._factories[key]
+            page = factory(self.ctx) if factory else ComingPage(self._titles[key])
+            page.setObjectName(f"page_{key}")
+            old = self.stack.widget(index)
+            self.stack.insertWidget(index, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+            self.pages[key] = page
+        if self.nav.currentRow() != index:
+            self.nav.setCurrentRow(index)
+        self.stack.setCurrentIndex(index)
+        return self.pages[key]
+
+    # --- menu ---------------------------------------------------------------------------------------
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        backup = QAction(self.tr("Back up now"), self)
+        backup.triggered.connect(self.back_up)
+        file_menu.addAction(backup)
+        switch = QAction(self.tr("Switch user…"), self)
+        switch.triggered.connect(self.switch_user)
+        file_menu.addAction(switch)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("About"), self)
+        about.triggered.connect(self.about)
+        help_menu.addAction(about)
+        self.switch_requested = False
+
+    def back_up(self) -> None:
+        path = self.ctx.db_path
+
+        def done(target: object) -> None:
+            self.ctx.events.backup_taken.emit(str(target))
+            self.statusBar().showMessage(self.tr("Backed up to {0}").format(target), 8000)
+
+        run_op(self, lambda _p: BackupManager(path).create(MANUAL), on_done=done, title=self.tr("Backing up"),
+               cancellable=False)
+
+    def switch_user(self) -> None:
+        self.switch_requested = True
+        self.close()
+
+    def about(self) -> None:
+        QMessageBox.about(self, self.tr("About"), self.tr(
+            "Hardship Assistance {0}\nDatabase: {1}\nFont: WenQuanYi Micro Hei (Apache License 2.0)")
+            .format(__version__, self.ctx.db_path))
+
+    # --- status bar ---------------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        roles = "、".join(r.label for r in Role if r in self.ctx.roles)
+        self.user_label = QLabel(self.tr("User: {0} ({1})").format(self.ctx.user.display_name, roles))
+        self.unit_label = QLabel(self.tr("Unit: {0}").format(self.ctx.unit.name))
+        self.db_label = QLabel(self.tr("Database: {0}").format(self.ctx.db_path))
+        self.backup_label = QLabel()
+        self.unsynced_label = QLabel()
+        for name in ("user", "unit", "db", "backup", "unsynced"):
+            widget = getattr(self, f"{name}_label")
+            widget.setObjectName(f"status_{name}")
+            bar.addPermanentWidget(widget)
+        QTimer.singleShot(0, self.refresh_status)
+
+    def refresh_status(self) -> None:
+        """Last backup and unsynced count, counted off the GUI thread (a large file takes a moment)."""
+        db, path = self.ctx.db, self.ctx.db_path
+
+        def work(_progress: object) -> tuple[datetime | None, int]:
+            last = BackupManager(path).last_backup()
+            with db.session() as session:
+                return (last.taken_at if last else None), unsynced_records(session)
+
+        def show(result: tuple[datetime | None, int]) -> None:
+            taken, unsynced = result
+            self.backup_label.setText(self.tr("Last backup: {0}").format(
+                taken.strftime("%Y-%m-%d %H:%M") if taken else self.tr("none")))
+            self.unsynced_label.setText(self.tr("Not yet synced: {0}").format(unsynced))
+
+        self.status_op = run_op(self, work, on_done=show, show_progress=False)

@@ -1,0 +1,66 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ApprovalsPage</name>
+    <message>
+        <source>Waiting for you</source>
+        <translation>待我处理</translation>
+    </message>
+    <message>
+        <source>File no.</source>
+        <translation>档案编号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>困难类别</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>上一步时间</translation>
+    </message>
+    <message>
+        <source>You can</source>
+        <translation>可执行</translation>
+    </message>
+    <message>
+        <source>Opinion</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <source>Written into the approval record (required to send back)</source>
+        <translation>写入审批记录（退回时必填）</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>{0} items wait for your step.</source>
+        <translation>共 {0} 项等待您处理。</translation>
+    </message>
+    <message>
+        <source>Nothing waits for you.</source>
+        <translation>暂无需要您处理的事项。</translation>
+    </message>
+    <message>
+        <source>Send back</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Reason for sending back:</source>
+        <translation>退回理由：</translation>
+    </message>
+    <message>
+        <source>{0}: {1} items</source>
+        <translation>{0}：共 {1} 项</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,221 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AdminPage</name>
+    <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>The account that manages users and settings. Keep the password safe.</source>
+        <translation>管理员负责管理用户和设置，请妥善保管密码。</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Repeat password</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>ComingPage</name>
+    <message>
+        <source>This section is coming in a later version.</source>
+        <translation>此功能将在后续版本中提供。</translation>
+    </message>
+</context>
+<context>
+    <name>FirstRunWizard</name>
+    <message>
+        <source>First run</source>
+        <translation>首次使用</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation>上一步</translation>
+    </message>
+    <message>
+        <source>Create</source>
+        <translation>创建</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Hardship files</source>
+        <translation>困难职工档案</translation>
+    </message>
+    <message>
+        <source>Golden Autumn scholarships</source>
+        <translation>金秋助学</translation>
+    </message>
+    <message>
+        <source>Spring Festival visits</source>
+        <translation>春节送温暖</translation>
+    </message>
+    <message>
+        <source>Approvals</source>
+        <translation>审批</translation>
+    </message>
+    <message>
+        <source>Printing</source>
+        <translation>打印</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation>同步</translation>
+    </message>
+    <message>
+        <source>Statistics</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Hardship Assistance {0}</source>
+        <translation>困难职工帮扶管理 {0}</translation>
+    </message>
+    <message>
+        <source> (demo)</source>
+        <translation>（演示）</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Back up now</source>
+        <translation>立即备份</translation>
+    </message>
+    <message>
+        <source>Switch user…</source>
+        <translation>切换用户…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Backed up to {0}</source>
+        <translation>已备份到 {0}</translation>
+    </message>
+    <message>
+        <source>Backing up</source>
+        <translation>正在备份</translation>
+    </message>
+    <message>
+        <source>Hardship Assistance {0}
+Database: {1}
+Font: WenQuanYi Micro Hei (Apache License 2.0)</source>
+        <translation>困难职工帮扶管理 {0}
+数据库：{1}
+字体：文泉驿微米黑（Apache 许可证 2.0）</translation>
+    </message>
+    <message>
+        <source>User: {0} ({1})</source>
+        <translation>用户：{0}（{1}）</translation>
+    </message>
+    <message>
+        <source>Unit: {0}</source>
+        <translation>单位：{0}</translation>
+    </message>
+    <message>
+        <source>Database: {0}</source>
+        <translation>数据库：{0}</translation>
+    </message>
+    <message>
+        <source>Last backup: {0}</source>
+        <translation>最近备份：{0}</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Not yet synced: {0}</source>
+        <translation>未同步：{0} 条</translation>
+    </message>
+</context>
+<context>
+    <name>UnitPage</name>
+    <message>
+        <source>Your union</source>
+        <translation>本级工会</translation>
+    </message>
+    <message>
+        <source>The county federation this program keeps files for.</source>
+        <translation>本程序为之建档管理的县级总工会。</translation>
+    </message>
+    <message>
+        <source>6-digit region code, e.g. 610826</source>
+        <translation>6位行政区划代码，如 610826</translation>
+    </message>
+    <message>
+        <source>e.g. Suide County Federation of Trade Unions</source>
+        <translation>如 绥德县总工会</translation>
+    </message>
+    <message>
+        <source>Region code</source>
+        <translation>行政区划代码</translation>
+    </message>
+    <message>
+        <source>Unit name</source>
+        <translation>单位名称</translation>
+    </message>
+    <message>
+        <source>{0} Federation of Trade Unions</source>
+        <translation>{0}总工会</translation>
+    </message>
+</context>
+</TS>

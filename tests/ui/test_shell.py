@@ -1,0 +1,137 @@
+"""Start-up and the main window: first run, login, sections, status bar, refusals shown in windows."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWizard
+
+from assist_desktop.storage.backup import BackupManager
+from assist_desktop.ui import app as app_module
+from assist_desktop.ui.shell.main_window import ComingPage, MainWindow
+
+from .conftest import assert_chinese, type_text
+
+
+def test_main_window_sections_and_status_bar(qtbot, app_context, shot) -> None:
+    ctx = app_context("jingban")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    sections = [window.nav.item(i).text() for i in range(window.nav.count())]
+    assert sections == ["困难职工档案", "金秋助学", "春节送温暖", "审批", "打印", "同步", "统计", "设置"]
+    assert "绥德县总工会" in window.windowTitle() and "演示" in window.windowTitle()
+    qtbot.waitUntil(lambda: window.unsynced_label.text() != "", timeout=5000)
+    status = " ".join(label.text() for label in window.statusBar().findChildren(QLabel))
+    assert "李娜（经办）" in status and "单位：绥德县总工会" in status and str(ctx.db_path) in status
+    assert "最近备份：无" in status
+    with closing(sqlite3.connect(ctx.db_path)) as conn:  # the figure is the real count of unsynced rows
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        expected = sum(conn.execute(f'SELECT count(*) FROM "{t}" WHERE usn = -1').fetchone()[0] for t in tables
+                       if "usn" in [c[1] for c in conn.execute(f'PRAGMA table_info("{t}")')])
+    assert f"未同步：{expected} 条" in status
+    for key in ("scholarships", "campaigns", "print", "sync", "statistics", "settings"):
+        assert isinstance(window.show_section(key), ComingPage)
+    assert_chinese(window)
+    shot(window, "main-window-coming")
+
+
+def test_backup_now_updates_the_status_bar(qtbot, app_context) -> None:
+    ctx = app_context("jingban")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.back_up()
+    qtbot.waitUntil(lambda: BackupManager(ctx.db_path).last_backup() is not None, timeout=5000)
+    qtbot.waitUntil(lambda: "最近备份：无" not in window.backup_label.text(), timeout=5000)
+    assert window.backup_label.text().startswith("最近备份：20")
+
+
+def test_first_run_wizard_creates_the_unit_and_admin(qtbot, tmp_path: Path, shot) -> None:
+    from assist_desktop.ui.shell.first_run import FirstRunWizard
+
+    path = tmp_path / "new.sqlite"
+    wizard = FirstRunWizard(path)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    code = wizard.findChild(QLineEdit, "unit_code")
+    qtbot.keyClicks(code, "610826")
+    assert wizard.findChild(QLineEdit, "unit_name").text() == "绥德县总工会"  # proposed from the region table
+    assert_chinese(wizard)
+    shot(wizard, "first-run-unit")
+    wizard.next()
+    assert wizard.currentPage() is wizard.admin_page
+    qtbot.keyClicks(wizard.findChild(QLineEdit, "admin_username"), "admin")
+    type_text(wizard.findChild(QLineEdit, "admin_display"), "王主任")
+    qtbot.keyClicks(wizard.findChild(QLineEdit, "admin_password"), "short")
+    qtbot.keyClicks(wizard.findChild(QLineEdit, "admin_repeat"), "short")
+    assert not wizard.admin_page.validatePage()
+    assert "密码至少需要" in wizard.admin_page.message.text()  # the service's rule, shown at the page
+    assert not path.exists() or sqlite3.connect(path).execute(
+        "SELECT count(*) FROM sqlite_master WHERE name='org_unit'").fetchone()[0] in (0, 1)
+    for name in ("admin_password", "admin_repeat"):
+        wizard.findChild(QLineEdit, name).setText("county-pass-1")
+    shot(wizard, "first-run-admin")
+    assert wizard.admin_page.validatePage()
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT code, name FROM org_unit").fetchall() == [("610826", "绥德县总工会")]
+        assert conn.execute("SELECT username, display_name FROM user").fetchall() == [("admin", "王主任")]
+
+
+def test_login_dialog_shows_the_service_messages(qtbot, demo_db: Path, shot) -> None:
+    from assist_desktop.storage.schema import open_database
+    from assist_desktop.ui.shell.login import LoginDialog
+
+    with open_database(demo_db) as db:
+        dialog = LoginDialog(db, "绥德县总工会")
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.keyClicks(dialog.username, "shenhe")
+        qtbot.keyClicks(dialog.password, "wrong-password")
+        dialog.try_login()
+        assert "用户名或密码错误" in dialog.message.text() and "还可尝试 4 次" in dialog.message.text()
+        assert dialog.password.text() == "" and dialog.user is None
+        assert_chinese(dialog)
+        shot(dialog, "login-refused")
+        qtbot.keyClicks(dialog.password, "demo12345")
+        dialog.try_login()
+        assert dialog.user is not None and dialog.user.username == "shenhe"
+
+
+def test_a_foreign_file_is_refused_in_a_message_box(qapp, tmp_path: Path, monkeypatch) -> None:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda _parent, title, text: shown.append((title, text))))
+    bogus = tmp_path / "台账.sqlite"
+    bogus.write_bytes(b"PK\x03\x04 not a database")
+    assert app_module.run(bogus) == 1
+    assert shown and shown[0][0] == "无法打开数据库"
+    assert "不是数据库文件" in shown[0][1] and str(bogus) in shown[0][1]
+    assert bogus.read_bytes() == b"PK\x03\x04 not a database"
+
+
+def test_demo_run_logs_in_without_a_password_and_backs_up(qapp, demo_db: Path, monkeypatch) -> None:
+    opened: list[MainWindow] = []
+
+    def fake_exec(_app: object) -> int:
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        opened.append(window)
+        window.close()
+        return 0
+
+    monkeypatch.setattr(app_module, "event_loop", fake_exec)
+    assert app_module.run(demo_db, demo=True) == 0
+    assert opened and opened[0].ctx.user.username == "jingban" and opened[0].ctx.demo
+    assert [b.reason for b in BackupManager(demo_db).list()] == ["auto"]  # taken at start, off the GUI thread
+
+
+def test_demo_option_creates_the_demo_database(tmp_path: Path, monkeypatch) -> None:
+    import assist_desktop.cli as cli
+
+    opened: list[Path] = []
+    monkeypatch.setattr(cli, "DEMO_FAMILIES_FOR_WINDOW", 20)
+    monkeypatch.setattr(app_module, "run", lambda path, demo=False: opened.append(path) or 0)
+    target = tmp_path / "demo.sqlite"
+    assert cli.main(["--demo", "--db", str(target)]) == 0
+    assert opened == [target] and target.is_file()

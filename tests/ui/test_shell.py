@@ -24,7 +24,7 @@ def test_main_window_sections_and_status_bar(qtbot, app_context, shot) -> None:
     sections = [window.nav.item(i).text() for i in range(window.nav.count())]
     assert sections == ["困难职工档案", "金秋助学", "春节送温暖", "审批", "打印", "同步", "统计", "设置"]
     assert "绥德县总工会" in window.windowTitle() and "演示" in window.windowTitle()
-    qtbot.waitUntil(lambda: window.unsynced_label.text() != "", timeout=5000)
+    qtbot.waitUntil(lambda: window.unsynced_label.text() != "", timeout=15000)
     status = " ".join(label.text() for label in window.statusBar().findChildren(QLabel))
     assert "李娜（经办）" in status and "单位：绥德县总工会" in status and str(ctx.db_path) in status
     assert "最近备份：无" in status
@@ -44,8 +44,8 @@ def test_backup_now_updates_the_status_bar(qtbot, app_context) -> None:
     window = MainWindow(ctx)
     qtbot.addWidget(window)
     window.back_up()
-    qtbot.waitUntil(lambda: BackupManager(ctx.db_path).last_backup() is not None, timeout=5000)
-    qtbot.waitUntil(lambda: window.backup_label.text().startswith("最近备份：20"), timeout=5000)
+    qtbot.waitUntil(lambda: BackupManager(ctx.db_path).last_backup() is not None, timeout=15000)
+    qtbot.waitUntil(lambda: window.backup_label.text().startswith("最近备份：20"), timeout=15000)
 
 
 def test_first_run_wizard_creates_the_unit_and_admin(qtbot, tmp_path: Path, shot) -> None:

@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
@@ -143,18 +144,30 @@ def run_op(parent: QWidget | None, work: Callable[[Progress], T], *, on_done: Ca
     """Start ``work`` in a worker thread; deliver its result or error on the GUI thread."""
     op: Op[T] = Op(parent, title or QCoreApplication.translate("Background", "Working…"), cancellable, show_progress)
 
+    # The window that started the work may be closed before it ends: then the outcome has nobody to
+    # go to (a write has still been committed or rolled back as a whole by the service).
+    def alive() -> bool:
+        return shiboken6.isValid(op) and (parent is None or shiboken6.isValid(parent))
+
     def finished(result: object) -> None:
+        if not alive():
+            return
         op.result = result  # type: ignore[assignment]
         op._settle()
         if on_done:
             on_done(result)  # type: ignore[arg-type]
 
     def failed(exc: object) -> None:
+        if not alive():
+            log.warning("background operation failed after its window closed: %r", exc)
+            return
         op.error = exc  # type: ignore[assignment]
         op._settle()
         (on_error or (lambda e: show_error(parent, e)))(exc)  # type: ignore[arg-type]
 
     def cancelled() -> None:
+        if not alive():
+            return
         op.was_cancelled = True
         op._settle()
 

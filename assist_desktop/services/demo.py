@@ -289,11 +289,15 @@ class DemoGenerator:
         secondary = sorted({c for c, _ in rng.sample(cause_pairs, k=min(len(cause_pairs), rng.randint(0, 2)))} - {primary})
 
         # process and status
-        opened = date(filing_year, rng.randint(1, 12), rng.randint(1, 28))
-        if opened > today:
-            opened = today - timedelta(days=rng.randint(1, 60))
         roll = rng.random()
         status = "active" if roll < 0.88 else "exited" if roll < 0.95 else rng.choice(("draft", "submitted", "reviewed", "on_notice"))
+        if status in ("active", "exited"):
+            opened = date(filing_year, rng.randint(1, 12), rng.randint(1, 28))
+            if opened > today:
+                opened = today - timedelta(days=rng.randint(1, 60))
+        else:  # files still in the approval steps were filed in the last weeks
+            opened = today - timedelta(days=rng.randint(0, 20))
+            filing_year = opened.year
         exit_date = exit_reason = None
         if status == "exited":
             exit_date = min(today, opened + timedelta(days=rng.randint(200, 1500)))

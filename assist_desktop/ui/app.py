@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QRunnable, QThreadPool
+from PySide6.QtCore import QCoreApplication, QThreadPool
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -16,7 +16,6 @@ from assist_desktop.paths import resource_path
 from assist_desktop.services.demo import DEMO_PASSWORD
 from assist_desktop.services.setup import local_unit
 from assist_desktop.services.users import authenticate, user_roles
-from assist_desktop.storage.backup import BackupManager
 from assist_desktop.storage.engine import Database
 from assist_desktop.storage.schema import open_database
 from assist_desktop.ui.context import AppContext
@@ -25,22 +24,6 @@ from assist_desktop.ui.i18n import install_translators
 
 log = logging.getLogger(__name__)
 DEMO_USER = "jingban"
-
-
-class AutoBackup(QRunnable):
-    """The automatic backup at start, off the GUI thread (a province-sized file takes seconds)."""
-
-    def __init__(self, db_path: Path) -> None:
-        super().__init__()
-        self.db_path = db_path
-        self.result: Path | None = None
-        self.error: str | None = None
-
-    def run(self) -> None:
-        try:
-            self.result = BackupManager(self.db_path).auto_backup()
-        except DomainError as exc:  # a failed backup must not stop the work; it is reported
-            self.error = exc.message
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
@@ -119,10 +102,7 @@ def run(db_path: Path, demo: bool = False) -> int:
         # Started from a desktop icon nobody reads stderr: say it in a window.
         QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"), exc.message)
         return 1
-    backup = AutoBackup(db_path)
-    backup.setAutoDelete(False)
     pool = QThreadPool.globalInstance()
-    pool.start(backup)
     code = 0
     try:
         while True:
@@ -131,6 +111,7 @@ def run(db_path: Path, demo: bool = False) -> int:
                 break
             window = build_main_window(ctx)
             window.show()
+            window.start_maintenance()
             code = event_loop(app)
             if not window.switch_requested:
                 break

@@ -134,3 +134,31 @@ def test_demo_option_creates_the_demo_database(tmp_path: Path, monkeypatch) -> N
     target = tmp_path / "demo.sqlite"
     assert cli.main(["--demo", "--db", str(target)]) == 0
     assert opened == [target] and target.is_file()
+
+
+def test_large_file_is_checked_after_start_and_a_damaged_one_not_backed_up(qtbot, app_context, monkeypatch) -> None:
+    from assist_desktop.ui.shell import main_window as mw
+
+    ctx = app_context("jingban")
+    monkeypatch.setattr(mw, "QUICK_CHECK_MAX_BYTES", 0)  # treat the demo file as a province-sized one
+    checked: list[Path] = []
+    monkeypatch.setattr(mw, "integrity_problem", lambda p: checked.append(p) or "数据库文件已损坏（测试）")
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda _p, _t, text: shown.append(text)))
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.start_maintenance()
+    qtbot.waitUntil(lambda: window.maintenance_op.done, timeout=15000)
+    assert checked == [ctx.db_path] and shown == ["数据库文件已损坏（测试）"]
+    assert BackupManager(ctx.db_path).list() == []
+
+
+def test_start_maintenance_takes_the_automatic_backup(qtbot, app_context) -> None:
+    ctx = app_context("jingban")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    taken: list[str] = []
+    ctx.events.backup_taken.connect(taken.append)
+    window.start_maintenance()
+    qtbot.waitUntil(lambda: window.maintenance_op.done, timeout=15000)
+    assert [b.reason for b in BackupManager(ctx.db_path).list()] == ["auto"] and len(taken) == 1

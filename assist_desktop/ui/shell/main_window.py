@@ -14,6 +14,7 @@ from assist_desktop import __version__
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.overview import unsynced_records
 from assist_desktop.storage.backup import MANUAL, BackupManager
+from assist_desktop.storage.schema import QUICK_CHECK_MAX_BYTES, integrity_problem
 from assist_desktop.ui.background import run_op
 from assist_desktop.ui.context import AppContext
 
@@ -160,6 +161,29 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("About"), self.tr(
             "Hardship Assistance {0}\nDatabase: {1}\nFont: WenQuanYi Micro Hei (Apache License 2.0)")
             .format(__version__, self.ctx.db_path))
+
+    # --- after start -----------------------------------------------------------------------------------
+
+    def start_maintenance(self) -> None:
+        """Off the GUI thread: the page-by-page check of a large file (skipped at open), then the
+        automatic backup. A damaged file is said at once, and is not backed up over good backups."""
+        path = self.ctx.db_path
+
+        def work(_progress: object) -> tuple[str | None, object]:
+            if path.stat().st_size > QUICK_CHECK_MAX_BYTES:
+                problem = integrity_problem(path)
+                if problem:
+                    return problem, None
+            return None, BackupManager(path).auto_backup()
+
+        def done(result: tuple[str | None, object]) -> None:
+            problem, backup = result
+            if problem:
+                QMessageBox.critical(self, self.tr("Database damaged"), problem)
+            elif backup:
+                self.ctx.events.backup_taken.emit(str(backup))
+
+        self.maintenance_op = run_op(self, work, on_done=done, show_progress=False)
 
     # --- status bar ---------------------------------------------------------------------------------
 

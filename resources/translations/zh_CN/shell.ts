@@ -163,6 +163,10 @@ Font: WenQuanYi Micro Hei (Apache License 2.0)</source>
 字体：文泉驿微米黑（Apache 许可证 2.0）</translation>
     </message>
     <message>
+        <source>Database damaged</source>
+        <translation>数据库已损坏</translation>
+    </message>
+    <message>
         <source>User: {0} ({1})</source>
         <translation>用户：{0}（{1}）</translation>
     </message>

@@ -45,6 +45,7 @@ from assist_desktop.services.base import (
     touch,
     unit_of_work,
 )
+from assist_desktop.services.search import FileFilters, search  # noqa: F401  (registry.search, issue 3)
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage.models import (
     AnnualReview,

@@ -6,8 +6,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from assist_desktop.domain.errors import DomainError
 
 MAX_NAME_LENGTH = 30
@@ -40,6 +38,10 @@ def _initial(char: str) -> str:
         return char
     if "A" <= char <= "Z":
         return char.lower()
+    # Imported on first use: pypinyin loads its phrase dictionary (~0.2 s), which a start-up that only
+    # searches stored initials never needs.
+    from pypinyin import Style, lazy_pinyin
+
     reading = lazy_pinyin(char, style=Style.FIRST_LETTER, errors="ignore")
     letter = reading[0][:1].lower() if reading else ""
     return letter if "a" <= letter <= "z" else ""

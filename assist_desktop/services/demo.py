@@ -28,21 +28,13 @@ from assist_desktop.domain.names import pinyin_initials
 from assist_desktop.domain.policy import PolicyError, load_policy
 from assist_desktop.domain.uscc import uscc_check_character
 from assist_desktop.services.audit import append_event
+from assist_desktop.services.demo_accounts import DEMO_PASSWORD, DEMO_UNIT_CODE, DEMO_UNIT_NAME, DEMO_USERS
 from assist_desktop.services.passwords import hash_password
 from assist_desktop.services.setup import SYSTEM_ACTOR, initialise, local_unit
 from assist_desktop.storage import models as m
 from assist_desktop.storage.bulk import insert_rows
 from assist_desktop.storage.engine import Database
 
-DEMO_UNIT_CODE = "610826"
-DEMO_UNIT_NAME = "绥德县总工会"
-DEMO_PASSWORD = "demo12345"
-DEMO_USERS = (  # username, display name, roles
-    ("admin", "系统管理员", (Role.admin,)),
-    ("jingban", "李娜", (Role.clerk,)),
-    ("shenhe", "王建军", (Role.reviewer,)),
-    ("shenpi", "张国强", (Role.approver,)),
-)
 DEFAULT_SUBSISTENCE_LINE_FEN = 76_000  # used only when the policy tables have no line for the region
 
 # Surname weights follow the national distribution (王李张刘陈 lead), with surnames common in
@@ -451,6 +443,7 @@ class History:
     def __init__(self, gen: DemoGenerator, conn: Connection) -> None:
         self.gen, self.conn = gen, conn
         self.voucher_seq: dict[int, int] = {}
+        self.application_seq: dict[int, int] = {}
         self.summary = DemoSummary()
 
     def voucher_no(self, year: int) -> str:
@@ -516,63 +509,149 @@ class History:
         self.summary.disbursements += len(payments)
 
     def scholarships(self) -> None:
-        """Paid rounds of the last two years for children who were entering senior high or college."""
+        """Paid rounds of the last two years, by the rules of services.scholarships.
+
+        The standards table is seeded for both years from the policy files, with undergraduates paid
+        every year until graduation (as Yulin does) and the other levels once. Children of active files
+        who entered school that year and whose age fits the level apply, with a few children of unfiled
+        migrant or new-employment-form workers; one-off grants are paid; yearly plans have one
+        installment per study year, paid up to this year (after the enrolment check), the later ones
+        pending, and now and then a plan stopped because the student left school. Each round's budget
+        covers its new grants and the installments of earlier plans falling due in its year.
+        """
+        from assist_desktop.services.scholarships import LEVEL_RULES, age_reference_day
+
         gen, conn, rng = self.gen, self.conn, self.gen.rng
         this_year = gen.today.year if gen.today.month >= 10 else gen.today.year - 1
+        years = (this_year - 1, this_year)
+        standards = self._scholarship_standards(years)
         students = conn.execute(
             select(m.Member.name, m.Member.id_number, m.Member.sex, m.Member.birth_date, m.Member.education_level,
                    m.Member.admission_year, m.Member.study_years, m.Member.unit_or_school, m.HardshipFile.id,
-                   m.HardshipFile.bank_account)
+                   m.HardshipFile.bank_account, m.HardshipFile.opened_on)
             .join(m.HardshipFile, m.HardshipFile.id == m.Member.file_id)
             .where(m.Member.identity == "student", m.HardshipFile.status == "active",
                    m.Member.education_level.in_(("senior_high", "undergraduate", "vocational_college")),
                    m.Member.admission_year >= this_year - 1, m.HardshipFile.owner_unit_id == gen.unit_id)
         ).all()
-        for year in (this_year - 1, this_year):
+        carried: dict[int, int] = {}  # installments of earlier plans, per academic year
+        for year in years:
             round_id = m.new_id()
             insert_rows(conn, m.ScholarshipRound, [gen._row(
                 m.ScholarshipRound, id=round_id, year=year, name=f"{year}年金秋助学",
                 apply_start=date(year, 7, 20), apply_end=date(year, 9, 10), budget_fen=0, closed=True)])
-            apps, payments, installments = [], [], []
-            seq = 0
-            for (name, id_number, sex, born, level, admission, years, school, file_id, account) in students:
-                if admission != year or rng.random() > 0.6:
+            candidates = []
+            for (name, id_number, sex, born, level, admission, years_, school, file_id, account, opened) in students:
+                rule = LEVEL_RULES[level]
+                age = year - born.year - ((9, 1) < (born.month, born.day))
+                if (admission != year or not opened or opened > age_reference_day(year)
+                        or not rule.min_age <= age <= rule.max_age
+                        or not rule.min_years <= (years_ or 0) <= rule.max_years or rng.random() > 0.6):
                     continue
-                seq += 1
+                candidates.append((file_id, None, name, id_number, sex, born, level, years_, school, account))
+            households, unfiled = self._unfiled_families(year, max(2, len(candidates) // 12))
+            insert_rows(conn, m.UnfiledHousehold, households)
+            candidates += unfiled
+            apps, payments, installments = [], [], []
+            for (file_id, unfiled_id, name, id_number, sex, born, level, years_, school, account) in candidates:
                 higher = level != "senior_high"
-                standard = 5_000_00 if higher else 3_000_00
-                plan = "yearly" if higher and rng.random() < 0.15 else "one_off"
+                amount, plan = standards[(year, level, file_id is not None)]
                 app_id = m.new_id()
-                paid_on = date(year, 9, rng.randint(15, 28))
                 apps.append(gen._row(
-                    m.Scholarship, id=app_id, round_id=round_id, application_no=f"{gen.unit_code}-{year}-S{seq:05d}",
-                    file_id=file_id, status="paid", student_name=name, student_initials=gen.initials(name),
-                    student_id_number=id_number, student_sex=sex, student_birth_date=born,
-                    school=school or "", major=rng.choice(_MAJORS) if higher else None, education_level=level,
-                    admission_year=year, study_years=years or 3, admission_notice_no=f"{year}{rng.randrange(10**8):08d}",
-                    plan=plan, amount_fen=standard, standard_amount_fen=standard, approved_on=date(year, 9, 12)))
-                if plan == "yearly":
-                    for index in range(1, (years or 4) + 1):
-                        academic = year + index - 1
-                        inst_status = "paid" if academic <= this_year else "pending"
-                        inst_id = m.new_id()
-                        installments.append(gen._row(
-                            m.Installment, id=inst_id, scholarship_id=app_id, year_index=index,
-                            academic_year=academic, amount_fen=standard, status=inst_status,
-                            enrolment_checked_on=date(academic, 9, 5) if inst_status == "paid" else None))
-                        if inst_status == "paid":
-                            payments.append(self._disbursement("installment", inst_id, name, id_number, standard,
-                                                               date(academic, 9, 20), account))
-                else:
-                    payments.append(self._disbursement("scholarship", app_id, name, id_number, standard, paid_on, account))
+                    m.Scholarship, id=app_id, round_id=round_id, application_no=self.application_no(year),
+                    file_id=file_id, unfiled_household_id=unfiled_id, status="paid", student_name=name,
+                    student_initials=gen.initials(name), student_id_number=id_number, student_sex=sex,
+                    student_birth_date=born, school=school or "", major=rng.choice(_MAJORS) if higher else None,
+                    education_level=level, admission_year=year, study_years=years_,
+                    admission_notice_no=f"{year}{rng.randrange(10**8):08d}", plan=plan, amount_fen=amount,
+                    standard_amount_fen=amount, notice_start=date(year, 9, 1), approved_on=date(year, 9, 12)))
+                if plan == "one_off":
+                    payments.append(self._disbursement("scholarship", app_id, name, id_number, amount,
+                                                       date(year, 9, rng.randint(15, 28)), account))
+                    continue
+                left_school = year < this_year and rng.random() < 0.15
+                for index in range(1, years_ + 1):
+                    academic = year + index - 1
+                    inst_id = m.new_id()
+                    status, checked, reason = "pending", None, None
+                    if left_school and academic >= this_year:
+                        status, reason = "stopped", "在读核查：学生已退学"
+                        checked = date(academic, 9, 5) if academic == this_year else None
+                    elif academic <= this_year:
+                        status = "paid"
+                        checked = date(academic, 9, 5) if index > 1 else None
+                    installments.append(gen._row(
+                        m.Installment, id=inst_id, scholarship_id=app_id, year_index=index, academic_year=academic,
+                        amount_fen=amount, status=status, enrolment_checked_on=checked, stop_reason=reason))
+                    if status == "paid":
+                        payments.append(self._disbursement("installment", inst_id, name, id_number, amount,
+                                                           date(academic, 9, 20), account))
+                    if status != "stopped" and academic > year:
+                        carried[academic] = carried.get(academic, 0) + amount
+                if left_school:
+                    apps[-1]["stop_reason"] = "在读核查：学生已退学"
             insert_rows(conn, m.Scholarship, apps)
             insert_rows(conn, m.Installment, installments)
             insert_rows(conn, m.Disbursement, payments)
-            total = sum(a["amount_fen"] for a in apps)
+            total = sum(a["amount_fen"] for a in apps) + carried.get(year, 0)
             conn.execute(update(m.ScholarshipRound.__table__).where(m.ScholarshipRound.id == round_id)
                          .values(budget_fen=max(100_000_00, (total * 11 // 10) // 100_000 * 100_000)))
             self.summary.scholarships += len(apps)
             self.summary.disbursements += len(payments)
+
+    def application_no(self, year: int) -> str:
+        seq = self.application_seq.get(year, 0) + 1
+        self.application_seq[year] = seq
+        return f"{self.gen.unit_code}-{year}-S{seq:05d}"
+
+    def _scholarship_standards(self, years: tuple[int, ...]) -> dict[tuple[int, str, bool], tuple[int, str]]:
+        """(year, level, filed) → (amount, plan), written to the standards table as the admin would."""
+        defaults = {"senior_high": (3_000_00, 2_000_00), "vocational_college": (5_000_00, 4_000_00),
+                    "undergraduate": (5_000_00, 4_000_00), "postgraduate": (5_000_00, 4_000_00)}
+        book = load_policy()
+        out: dict[tuple[int, str, bool], tuple[int, str]] = {}
+        rows = []
+        for year in years:
+            for level, (filed_fen, unfiled_fen) in defaults.items():
+                plan = "yearly" if level == "undergraduate" else "one_off"
+                for filed, fallback in ((True, filed_fen), (False, unfiled_fen)):
+                    try:
+                        amount = book.standard("scholarship", year, level, filed).amount_fen
+                    except PolicyError:  # no policy file for the year: the figures of DOMAIN.md
+                        amount = fallback
+                    out[(year, level, filed)] = (amount, plan)
+                    rows.append(self.gen._row(m.PolicyStandard, program="scholarship", year=year, key=level,
+                                              filed=filed, amount_fen=amount, plan=plan))
+        insert_rows(self.conn, m.PolicyStandard, rows)
+        return out
+
+    def _unfiled_families(self, year: int, count: int) -> tuple[list[dict[str, Any]], list[tuple[Any, ...]]]:
+        """Migrant and new-employment-form workers without a file, each with a child entering school in ``year``."""
+        gen, rng = self.gen, self.gen.rng
+        households, candidates = [], []
+        on = date(year, 9, 1)
+        for _ in range(count):
+            sex = "male" if rng.random() < 0.7 else "female"
+            surname = rng.choices(SURNAMES, weights=SURNAME_WEIGHTS)[0]
+            parent = gen.person_name(sex, surname)
+            kind = "migrant_worker" if rng.random() < 0.75 else "new_employment_form"
+            household = gen._row(
+                m.UnfiledHousehold, kind=kind, name=parent, name_initials=gen.initials(parent),
+                id_number=gen.id_number(gen.birth_date(rng.randint(38, 50), on), sex), phone=gen.phone(),
+                employer_name=rng.choice(gen.employers)["name"] if gen.employers else None,
+                address=f"陕西省榆林市{gen.county_name}{rng.choice(_TOWNS)}{rng.randint(1, 80)}号",
+                unit_id=rng.choice(gen.grassroots)["id"] if gen.grassroots else None)
+            households.append(household)
+            level = rng.choice(("senior_high", "vocational_college", "undergraduate"))
+            age = 15 if level == "senior_high" else 18
+            child_sex = rng.choice(("male", "female"))
+            name = gen.person_name(child_sex, surname if sex == "male" else None)
+            born = gen.birth_date(age, on)
+            years_ = 4 if level == "undergraduate" else 3
+            school = rng.choice(_SCHOOLS_HIGH if level == "senior_high" else _SCHOOLS_COLLEGE)
+            candidates.append((None, household["id"], name, gen.id_number(born, child_sex), child_sex, born, level,
+                               years_, school, None))
+        return households, candidates
 
 
 def _spring_standards(year: int) -> dict[str, tuple[int, int, str]]:
@@ -663,6 +742,7 @@ def generate_demo(db: Database, families: int, *, seed: int = 2026, today: date 
             hist.scholarships()
             hist.campaign()
             _store_sequences(conn, f"voucher:{unit_code}:", hist.voucher_seq)
+            _store_sequences(conn, f"scholarship:{unit_code}:", hist.application_seq)
             summary.scholarships, summary.visits = hist.summary.scholarships, hist.summary.visits
             summary.disbursements = hist.summary.disbursements
         with Session(bind=conn) as session:

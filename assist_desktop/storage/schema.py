@@ -10,14 +10,16 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+import re
+from typing import TYPE_CHECKING
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from assist_desktop.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
 from assist_desktop.storage.engine import APPLICATION_ID, Database, sqlite_uri
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -34,7 +36,11 @@ class FileState:
     revision: str | None
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(connection: Connection | None = None) -> "Config":
+    # Alembic is imported only when a schema is created or upgraded: a normal start needs only the
+    # revision numbers, which _revision_graph reads from the files (alembic costs ~0.1 s to import).
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if connection is not None:
@@ -42,19 +48,37 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-def script_directory() -> ScriptDirectory:
+def script_directory() -> "ScriptDirectory":
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
 
 
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision\s*(?::[^=]*)?=\s*(None|['\"]([^'\"]+)['\"])", re.M)
+
+
+def _revision_graph() -> dict[str, str | None]:
+    """revision → down_revision of every migration file (a test checks it against Alembic's own reading)."""
+    graph: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        rev, down = _REVISION.search(text), _DOWN.search(text)
+        if rev and down:
+            graph[rev.group(1)] = down.group(2)
+    return graph
+
+
 def head_revision() -> str:
-    heads = script_directory().get_heads()
+    graph = _revision_graph()
+    heads = set(graph) - set(graph.values())
     if len(heads) != 1:  # pragma: no cover - guarded by a test
         raise RuntimeError(f"migrations have {len(heads)} heads")
-    return heads[0]
+    return heads.pop()
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in script_directory().walk_revisions()}
+    return set(_revision_graph())
 
 
 # quick_check reads every page: ~0.15 s for a county's file, seconds for a province's. Above this size
@@ -158,6 +182,8 @@ def ensure_schema(path: Path | str, backup_dir: Path | None = None) -> FileState
                 with conn.begin():
                     if state.kind == "new":
                         conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
+                    from alembic import command
+
                     command.upgrade(alembic_config(conn), "head")
                     problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if problems:
@@ -183,6 +209,8 @@ def _backup_note(backup: Path | None) -> str:
 
 
 def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with db.engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 

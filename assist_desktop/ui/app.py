@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import resource_path
-from assist_desktop.services.demo import DEMO_PASSWORD
+from assist_desktop.services.demo_accounts import DEMO_PASSWORD
 from assist_desktop.services.setup import local_unit
 from assist_desktop.services.users import authenticate, user_roles
 from assist_desktop.storage.engine import Database

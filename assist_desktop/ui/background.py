@@ -68,15 +68,18 @@ class _Runner(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.work(self.progress)
-        except Cancelled:
-            self.signals.cancelled.emit()
-        except BaseException as exc:  # noqa: BLE001 - every failure is reported on the GUI thread
-            if not isinstance(exc, DomainError):
-                log.exception("background operation failed")
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
+            try:
+                result = self.work(self.progress)
+            except Cancelled:
+                self.signals.cancelled.emit()
+            except BaseException as exc:  # noqa: BLE001 - every failure is reported on the GUI thread
+                if not isinstance(exc, DomainError):
+                    log.exception("background operation failed")
+                self.signals.failed.emit(exc)
+            else:
+                self.signals.finished.emit(result)
+        except RuntimeError:  # the program is quitting and Qt has already deleted the receiver
+            log.debug("outcome of a background operation dropped at exit")
 
 
 class Op(QObject, Generic[T]):

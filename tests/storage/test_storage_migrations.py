@@ -284,3 +284,12 @@ def test_our_file_with_tables_but_no_version_is_refused(tmp_db, tmp_path, helper
         ensure_schema(tmp_db, tmp_path / "backups")
     assert helpers.has_chinese(caught.value.message) and str(tmp_db) in caught.value.message
     assert helpers.file_bytes(tmp_db) == before
+
+
+def test_fast_revision_reading_agrees_with_alembic() -> None:
+    """The start-up reads revision numbers without importing Alembic; it must see what Alembic sees."""
+    from assist_desktop.storage import schema
+
+    script = schema.script_directory()
+    assert schema.known_revisions() == {r.revision for r in script.walk_revisions()}
+    assert [schema.head_revision()] == list(script.get_heads())

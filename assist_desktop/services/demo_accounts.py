@@ -1,0 +1,15 @@
+"""The demo county and its accounts: light, so the window can log in to a demo without loading the generator."""
+
+from __future__ import annotations
+
+from assist_desktop.domain.lifecycle import Role
+
+DEMO_UNIT_CODE = "610826"
+DEMO_UNIT_NAME = "绥德县总工会"
+DEMO_PASSWORD = "demo12345"
+DEMO_USERS = (  # username, display name, roles
+    ("admin", "系统管理员", (Role.admin,)),
+    ("jingban", "李娜", (Role.clerk,)),
+    ("shenhe", "王建军", (Role.reviewer,)),
+    ("shenpi", "张国强", (Role.approver,)),
+)

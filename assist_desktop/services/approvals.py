@@ -196,6 +196,16 @@ def load(session: Session, entity_type: str, entity_id: str) -> Synced:
 # services because they carry more (a reason code and date, a review row, a voucher).
 GENERIC_ACTIONS = frozenset({Action.submit, Action.review, Action.put_on_notice, Action.approve,
                              Action.return_to_draft, Action.cancel})
+# Steps that carry more than the generic step for one kind of item, and where they are taken instead:
+# approving a scholarship checks the round's budget and creates the installments of a yearly plan.
+OWN_SERVICES = {("scholarship", Action.approve): "scholarships.approve / scholarships.approve_many"}
+
+
+def _refuse_own_service(entity_type: str, action: Action) -> None:
+    service = OWN_SERVICES.get((entity_type, action))
+    if service is not None:
+        raise ApprovalError(f"{ENTITY_LABELS.get(entity_type, '该事项')}须在“金秋助学”中{action.label}"
+                            f"（要核对预算并生成分年发放计划；{service}）。")
 
 
 def act(session: Session, user: User, entity_type: str, entity_id: str, action: Action | str, *,
@@ -204,6 +214,7 @@ def act(session: Session, user: User, entity_type: str, entity_id: str, action: 
     action = Action(action)
     if action not in GENERIC_ACTIONS:
         raise ValueError(f"{action} has its own service")
+    _refuse_own_service(entity_type, action)
     with unit_of_work(session, user, Refusal(entity_type, entity_id, action.value)):
         entity = load(session, entity_type, entity_id)
         check_version(entity, expected_version, describe(entity))
@@ -342,6 +353,7 @@ def act_many(session: Session, user: User, entity_type: str, entity_ids: list[st
     action = Action(action)
     if action not in GENERIC_ACTIONS:
         raise ValueError(f"{action} has its own service")
+    _refuse_own_service(entity_type, action)
     results = []
     with unit_of_work(session, user, Refusal(entity_type, None, f"{action.value}:batch")):
         for index, entity_id in enumerate(entity_ids, start=1):

@@ -45,6 +45,7 @@ from assist_desktop.services.base import (
     touch,
     unit_of_work,
 )
+from assist_desktop.services.scholarships import stop_plans_for_exited_file
 from assist_desktop.services.search import FileFilters, search  # noqa: F401  (registry.search, issue 3)
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage.models import (
@@ -593,6 +594,8 @@ def _exit(session: Session, user: User, hf: HardshipFile, reason: str | None, ex
                else enums.ExitReason(code).label, today=today)
     hf.exit_reason, hf.exit_date, hf.exit_note = code, exit_date, note
     hf.exit_target = False
+    # A household that leaves the registry stops its children's multi-year scholarship plans.
+    stop_plans_for_exited_file(session, user, hf.id, today=today)
 
 
 def exit_file(session: Session, user: User, file_id: str, *, reason: str, exit_date: date, expected_version: int,

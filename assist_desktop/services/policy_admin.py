@@ -1,0 +1,337 @@
+"""The standards table (救助标准) as the administrator keeps it in the database.
+
+The yearly policy files in ``resources/policy/`` ship example figures; a county sets its own. The
+administrator copies a year's figures from the file into the database (``seed_year``) and edits any
+amount or a level's plan there, each change with a reason and an audit event (``set_standard``).
+Every service looks a standard up here (``lookup``): the database row of the local unit first, then
+the year's policy file. A scholarship standard of 0 in the database means "not funded" (for example
+no standard for unfiled households at a level), so an application for it is refused like a missing
+one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+
+from sqlmodel import Session, select
+
+from assist_desktop.domain import policy as pol
+from assist_desktop.domain.errors import DomainError
+from assist_desktop.domain.lifecycle import Role
+from assist_desktop.domain.money import format_amount
+from assist_desktop.services.base import (
+    NotFound,
+    Refusal,
+    audit,
+    check_version,
+    diff,
+    require_role,
+    snapshot,
+    touch,
+    unit_of_work,
+)
+from assist_desktop.services.setup import local_unit_id, require_initialised
+from assist_desktop.storage.models import PolicyStandard, User
+
+ENTITY = "policy_standard"
+# No scholarship or visit of a county comes near 10万元; anything larger is a slip of the keyboard.
+MAX_STANDARD_FEN = 100_000_00
+REASON_MAX = 200
+DESCRIPTION_MAX = 100
+FROM_DATABASE = "database"
+FROM_FILE = "file"
+
+
+class StandardError(DomainError):
+    pass
+
+
+class NoStandard(StandardError):
+    """No standard for the program, year, key and household kind (or it is 0: not funded)."""
+
+
+@dataclass(frozen=True)
+class Standard:
+    """One line of the standards table as the services and the screen see it."""
+
+    program: str
+    year: int
+    key: str
+    filed: bool
+    amount_fen: int
+    goods_fen: int
+    goods_description: str
+    plan: str | None
+    label: str
+    source: str  # FROM_DATABASE or FROM_FILE
+    id: str | None = None  # the database row, when there is one
+    version: int | None = None
+
+    @property
+    def filed_label(self) -> str:
+        return "建档" if self.filed else "未建档"
+
+    @property
+    def plan_label(self) -> str:
+        return pol.PLANS.get(self.plan or "", "")
+
+
+@cache
+def policy_book() -> pol.PolicyBook:
+    """The bundled policy files, read once per process (the README asks for a restart after editing)."""
+    return pol.load_policy()
+
+
+def _label(program: str, key: str, fallback: str = "") -> str:
+    defaults = pol.SCHOLARSHIP_LEVELS if program == pol.SCHOLARSHIP else pol.SPRING_FESTIVAL_GROUPS
+    return defaults.get(key) or fallback or key
+
+
+def _from_row(row: PolicyStandard, label: str = "") -> Standard:
+    return Standard(row.program, row.year, row.key, row.filed, row.amount_fen, row.goods_fen or 0,
+                    row.goods_description or "", row.plan, _label(row.program, row.key, label), FROM_DATABASE,
+                    row.id, row.version)
+
+
+def _from_file(std: pol.PolicyStandard) -> Standard:
+    return Standard(std.program, std.year, std.key, std.filed, std.amount_fen, std.goods_fen,
+                    std.goods_description, std.plan, std.label or _label(std.program, std.key), FROM_FILE)
+
+
+def _file_standard(program: str, year: int, key: str, filed: bool) -> pol.PolicyStandard | None:
+    try:
+        return policy_book().standard(program, year, key, filed)
+    except pol.PolicyError:
+        return None
+
+
+def _file_standards(program: str, year: int) -> list[pol.PolicyStandard]:
+    try:
+        return policy_book().standards(program, year)
+    except pol.PolicyError:
+        return []
+
+
+def _db_row(session: Session, owner_id: str | None, program: str, year: int, key: str,
+            filed: bool) -> PolicyStandard | None:
+    if owner_id is None:
+        return None
+    return session.exec(select(PolicyStandard).where(
+        PolicyStandard.owner_unit_id == owner_id, PolicyStandard.program == program, PolicyStandard.year == year,
+        PolicyStandard.key == key, PolicyStandard.filed == filed)).first()
+
+
+def lookup(session: Session, program: str, year: int, key: str, filed: bool) -> Standard | None:
+    """The standard in force: the local unit's database row, else the year's policy file; None if neither."""
+    row = _db_row(session, local_unit_id(session), program, year, key, filed)
+    if row is not None:
+        return _from_row(row)
+    found = _file_standard(program, year, key, filed)
+    return _from_file(found) if found is not None else None
+
+
+def require_standard(session: Session, program: str, year: int, key: str, filed: bool) -> Standard:
+    """Like ``lookup``, but a missing (or, for scholarships, zero) standard is refused with a message."""
+    found = lookup(session, program, year, key, filed)
+    if found is None or (program == pol.SCHOLARSHIP and found.amount_fen <= 0):
+        kind = "建档" if filed else "未建档"
+        raise NoStandard(f"{year}年{pol.PROGRAM_LABELS.get(program, program)}没有“{_label(program, key)}”"
+                         f"（{kind}户）的救助标准，不能确定金额；请管理员在“救助标准”中补充。", field="救助标准")
+    return found
+
+
+def standards(session: Session, program: str, year: int) -> list[Standard]:
+    """The year's table for the screen: the database rows, and the file's lines not yet in the database."""
+    owner = local_unit_id(session)
+    rows = list(session.exec(select(PolicyStandard).where(
+        PolicyStandard.owner_unit_id == owner, PolicyStandard.program == program, PolicyStandard.year == year)))
+    labels = {s.key: s.label for s in _file_standards(program, year)}
+    out = {(r.key, r.filed): _from_row(r, labels.get(r.key, "")) for r in rows}
+    for std in _file_standards(program, year):
+        out.setdefault((std.key, std.filed), _from_file(std))
+    order = list(pol.SCHOLARSHIP_LEVELS if program == pol.SCHOLARSHIP else pol.SPRING_FESTIVAL_GROUPS)
+    return sorted(out.values(), key=lambda s: (order.index(s.key) if s.key in order else len(order), s.key,
+                                               not s.filed))
+
+
+# --- the administrator's edits ------------------------------------------------------------------------
+
+
+def _check_program(program: str) -> str:
+    if program not in pol.PROGRAM_LABELS:
+        raise StandardError(f"未知的救助项目“{program}”", field="救助项目")
+    return program
+
+
+def _check_year(year: int, today: date) -> int:
+    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= today.year + 1:
+        raise StandardError(f"年度“{year}”不合理（应在2000年至{today.year + 1}年之间）", field="年度")
+    return year
+
+
+def _check_key(program: str, year: int, key: str) -> str:
+    key = (key or "").strip()
+    known = set(pol.SCHOLARSHIP_LEVELS if program == pol.SCHOLARSHIP else pol.SPRING_FESTIVAL_GROUPS)
+    known |= {s.key for s in _file_standards(program, year)}
+    if key not in known:
+        what = "学段" if program == pol.SCHOLARSHIP else "慰问对象"
+        raise StandardError(f"{pol.PROGRAM_LABELS[program]}没有“{key}”这个{what}", field=what)
+    return key
+
+
+def _check_amount(value: int | None, label: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise StandardError(f"{label}必须是以分为单位的整数金额", field=label)
+    if value < 0:
+        raise StandardError(f"{label}不能为负数", field=label)
+    if value > MAX_STANDARD_FEN:
+        raise StandardError(f"{label}{format_amount(value)}元超出合理范围（最多{format_amount(MAX_STANDARD_FEN)}元），"
+                            "请核对", field=label)
+    return value
+
+
+def _check_reason(reason: str | None) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise StandardError("修改救助标准须填写理由（如依据的文件文号）", field="修改理由")
+    if len(text) > REASON_MAX:
+        raise StandardError(f"修改理由过长（{len(text)}字，最多{REASON_MAX}字）", field="修改理由")
+    return text
+
+
+def _new_row(owner_id: str, program: str, year: int, key: str, filed: bool,
+             base: pol.PolicyStandard | Standard | None) -> PolicyStandard:
+    return PolicyStandard(owner_unit_id=owner_id, program=program, year=year, key=key, filed=filed,
+                          amount_fen=base.amount_fen if base else 0, goods_fen=base.goods_fen if base else 0,
+                          goods_description=(base.goods_description or None) if base else None,
+                          plan=base.plan if base else ("one_off" if program == pol.SCHOLARSHIP else None))
+
+
+def seed_year(session: Session, user: User, year: int, *, program: str | None = None,
+              today: date | None = None) -> int:
+    """Copy the year's standards from the policy file into the database (lines already there are kept).
+
+    Returns how many lines were added. Admin only; one audit event.
+    """
+    today = today or date.today()
+    with unit_of_work(session, user, Refusal(ENTITY, None, "seed")):
+        require_role(session, user, Role.admin, doing="设置救助标准")
+        local = require_initialised(session)
+        _check_year(year, today)
+        programs = [_check_program(program)] if program else list(pol.PROGRAM_LABELS)
+        file_lines = [s for p in programs for s in _file_standards(p, year)]
+        if not file_lines:
+            raise StandardError(f"没有{year}年的政策文件（resources/policy/{year}.toml），无法导入标准；"
+                                "可直接逐项录入。", field="年度")
+        added = []
+        for std in file_lines:
+            if _db_row(session, local.id, std.program, year, std.key, std.filed) is None:
+                session.add(_new_row(local.id, std.program, year, std.key, std.filed, std))
+                added.append(f"{std.program}:{std.key}:{'filed' if std.filed else 'unfiled'}")
+        if added:
+            session.flush()
+            audit(session, user, None, "seed", {"year": year, "added": added}, entity_type=ENTITY)
+        return len(added)
+
+
+def set_standard(session: Session, user: User, *, program: str, year: int, key: str, filed: bool,
+                 reason: str, amount_fen: int | None = None, goods_fen: int | None = None,
+                 goods_description: str | None = None, plan: str | None = None,
+                 expected_version: int | None = None, today: date | None = None) -> PolicyStandard:
+    """Change (or add) one line of the table: amount, goods, and for scholarships the level's plan.
+
+    A plan belongs to the education level, so changing it changes the filed and the unfiled line of
+    that level together. Admin only, with a reason; the audit event keeps the old and new figures.
+    """
+    today = today or date.today()
+    with unit_of_work(session, user, Refusal(ENTITY, None, "update")):
+        require_role(session, user, Role.admin, doing="修改救助标准")
+        local = require_initialised(session)
+        program = _check_program(program)
+        year = _check_year(year, today)
+        key = _check_key(program, year, key)
+        reason = _check_reason(reason)
+        amount_fen = _check_amount(amount_fen, "金额")
+        goods_fen = _check_amount(goods_fen, "慰问品折价")
+        if plan is not None:
+            if program != pol.SCHOLARSHIP:
+                raise StandardError("只有金秋助学的标准有发放方式", field="发放方式")
+            if plan not in pol.PLANS:
+                raise StandardError(f"发放方式“{plan}”只能是一次性发放或按年发放至毕业", field="发放方式")
+        if goods_description is not None:
+            goods_description = goods_description.strip() or None
+            if goods_description and len(goods_description) > DESCRIPTION_MAX:
+                raise StandardError(f"慰问品内容过长（最多{DESCRIPTION_MAX}字）", field="慰问品内容")
+        if all(v is None for v in (amount_fen, goods_fen, goods_description, plan)):
+            raise StandardError("没有要修改的内容", field="金额")
+        row = _db_row(session, local.id, program, year, key, filed)
+        created = row is None
+        if row is None:
+            base = _file_standard(program, year, key, filed)
+            if base is None and amount_fen is None:
+                raise StandardError(f"{year}年没有“{_label(program, key)}”（{'建档' if filed else '未建档'}）的标准，"
+                                    "新增时须填写金额", field="金额")
+            row = _new_row(local.id, program, year, key, filed, base)
+            if base is None and program == pol.SCHOLARSHIP:  # a new line takes the level's plan
+                sibling = lookup(session, program, year, key, not filed)
+                row.plan = sibling.plan if sibling and sibling.plan else "one_off"
+            session.add(row)
+            session.flush()
+            before = {}
+        else:
+            check_version(row, expected_version, f"{year}年“{_label(program, key)}”标准")
+            before = snapshot(row)
+        if amount_fen is not None:
+            row.amount_fen = amount_fen
+        if goods_fen is not None:
+            row.goods_fen = goods_fen
+        if goods_description is not None:
+            row.goods_description = goods_description
+        if plan is not None:
+            row.plan = plan
+        changes = diff(before, snapshot(row), skip=("id", "owner_unit_id"))
+        if not created:
+            if not changes:
+                return row
+            touch(row)
+        audit(session, user, row, "create" if created else "update", {**changes, "reason": reason})
+        if plan is not None:
+            _align_plan(session, user, local.id, program, year, key, not filed, plan, reason)
+        return row
+
+
+def _align_plan(session: Session, user: User, owner_id: str, program: str, year: int, key: str, filed: bool,
+                plan: str, reason: str) -> None:
+    """The other household kind of the same level follows a plan change (if the level has that line)."""
+    row = _db_row(session, owner_id, program, year, key, filed)
+    if row is None:
+        base = _file_standard(program, year, key, filed)
+        if base is None:
+            return
+        row = _new_row(owner_id, program, year, key, filed, base)
+        row.plan = plan
+        session.add(row)
+        session.flush()
+        audit(session, user, row, "create", {**diff({}, snapshot(row), skip=("id", "owner_unit_id")),
+                                             "reason": reason})
+        return
+    if row.plan != plan:
+        before = snapshot(row)
+        row.plan = plan
+        touch(row)
+        audit(session, user, row, "update", {**diff(before, snapshot(row)), "reason": reason})
+
+
+def get_row(session: Session, standard_id: str) -> PolicyStandard:
+    row = session.get(PolicyStandard, standard_id)
+    if row is None:
+        raise NotFound(f"找不到该救助标准（编号 {standard_id}）。")
+    return row
+
+
+__all__ = ["FROM_DATABASE", "FROM_FILE", "NoStandard", "Standard", "StandardError", "lookup", "policy_book",
+           "require_standard", "seed_year", "set_standard", "standards"]

@@ -479,6 +479,7 @@ class AuditEvent(SQLModel, table=True):
     """Append-only, hash-chained log of every write and of every look at sensitive fields."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_entity", "entity_type", "entity_id"),)  # a file's history
 
     seq: Optional[int] = Field(default=None, primary_key=True)  # order of the chain
     id: str = Field(default_factory=new_id, unique=True, max_length=36)

@@ -127,8 +127,9 @@ def helpers() -> type[Helpers]:
 
 @pytest.fixture
 def extra_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Path]:
-    """``extra_migrations(body_0002, body_0003, …)``: copy the real migrations to tmp, append revisions
-    0002, 0003, … whose ``upgrade()`` bodies are given, and point ``schema.MIGRATIONS_DIR`` at the copy."""
+    """``extra_migrations(body_1, body_2, …)``: copy the real migrations to tmp, append revisions
+    t002, t003, … after the real head whose ``upgrade()`` bodies are given, and point
+    ``schema.MIGRATIONS_DIR`` at the copy."""
 
     def make(*bodies: str) -> Path:
         target = tmp_path / "migrations_copy"
@@ -136,7 +137,7 @@ def extra_migrations(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callabl
         shutil.copytree(schema.MIGRATIONS_DIR, target, ignore=shutil.ignore_patterns("__pycache__"))
         previous = schema.head_revision()
         for n, body in enumerate(bodies, start=2):
-            rev = f"{n:04d}"
+            rev = f"t{n:03d}"
             source = (
                 f'"""Test revision {rev}."""\n'
                 "import sqlalchemy as sa\nfrom alembic import op\n\n"

@@ -16,7 +16,8 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 PATH = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*[/\\][^\s，。；）]*|\b[\w-]+\.(?:sqlite|pdf|xlsx|xls|csv|zip|png|jpg|json)\b")
 # Words that may stand in Chinese UI text as they are (units, formats, product names).
-ALLOWED_LATIN = {"PDF", "ID", "Excel", "WPS", "USB", "QR", "CSV", "XLSX", "SHA", "Ctrl", "Esc", "Enter", "Tab"}
+ALLOWED_LATIN = {"PDF", "ID", "Excel", "WPS", "USB", "QR", "CSV", "XLSX", "SHA", "Ctrl", "Esc", "Enter", "Tab",
+                 "KB", "MB", "GB", "Alt", "Delete", "F2"}
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -1,0 +1,1 @@
+"""档案: the registry list of hardship files (search, filters, sorting) and its model."""

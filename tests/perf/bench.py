@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from assist_desktop.services.demo import DemoGenerator, ensure_demo_unit  # noqa: E402
 from assist_desktop.storage import models as m  # noqa: E402
 from assist_desktop.storage.bulk import insert_rows  # noqa: E402
-from assist_desktop.storage.engine import PRAGMAS  # noqa: E402
+from assist_desktop.storage.engine import BULK_CACHE_SIZE_KIB, PRAGMAS  # noqa: E402
 from assist_desktop.storage.schema import open_database  # noqa: E402
 
 
@@ -55,8 +55,9 @@ def bench_bulk_write(families: int, workdir: Path) -> dict[str, Any]:
     with core_db.session() as s:
         unit_id = s.get(m.Meta, "local_unit_id").value
     raw = sqlite3.connect(raw_path, isolation_level=None)
-    for pragma in PRAGMAS:  # the same connection settings as the program's engine
+    for pragma in PRAGMAS:  # the same connection settings as the program's engine …
         raw.execute(f"PRAGMA {pragma}")
+    raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_SIZE_KIB}")  # … and its bulk-write cache
     # The raw file needs the same unit id so foreign keys hold for identical rows.
     raw.execute("UPDATE meta SET value=? WHERE key='local_unit_id'", (unit_id,))
     raw_unit = raw.execute("SELECT id FROM org_unit").fetchone()[0]

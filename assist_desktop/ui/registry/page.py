@@ -414,6 +414,7 @@ class RegistryPage(QWidget):
         dialog = editor(self.ctx, file_id=file_id, parent=self)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         saved_as = getattr(dialog, "file_id", None)  # the editor names the file it saved there
+        dialog.deleteLater()  # a page opens many files in a day: closed editors must not pile up
         if file_id is None and saved_as:
             self._select_after_refresh = saved_as  # a new file: chosen in the list once it is in
             self._refresh_later()

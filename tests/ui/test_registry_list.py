@@ -474,6 +474,11 @@ class FakeEditor:
         self.file_id = self.file_id or FakeEditor.new_id
         return result
 
+    def deleteLater(self) -> None:  # noqa: N802 - Qt's name; the page disposes of closed editors
+        FakeEditor.deleted += 1
+
+    deleted = 0
+
 
 @pytest.fixture
 def editor(monkeypatch):

@@ -39,12 +39,12 @@ from assist_desktop.services.base import (
     touch,
     unit_of_work,
 )
+from assist_desktop.services.numbers import next_number
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage.models import (
     Disbursement,
     HardshipFile,
     Installment,
-    NumberSequence,
     Scholarship,
     Synced,
     User,
@@ -146,14 +146,7 @@ _TARGETS: dict[str, Callable[[Session, str], _Target]] = {
 
 def next_voucher_no(session: Session, unit_code: str, year: int) -> str:
     """``610826-2026-V000042``; the counter only moves forward."""
-    prefix = f"voucher:{unit_code}:{year}"
-    counter = session.get(NumberSequence, prefix)
-    if counter is None:
-        counter = NumberSequence(prefix=prefix, last=0)
-        session.add(counter)
-    counter.last += 1
-    session.flush()
-    return f"{unit_code}-{year}-V{counter.last:06d}"
+    return f"{unit_code}-{year}-V{next_number(session, f'voucher:{unit_code}:{year}'):06d}"
 
 
 def pay(session: Session, user: User, grant_type: str, grant_id: str, *, paid_on: date, method: str,

@@ -46,13 +46,13 @@ from assist_desktop.services.base import (
     unit_of_work,
 )
 from assist_desktop.services.scholarships import stop_plans_for_exited_file
+from assist_desktop.services.numbers import next_number
 from assist_desktop.services.search import FileFilters, search  # noqa: F401  (registry.search, issue 3)
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage.models import (
     AnnualReview,
     HardshipFile,
     Member,
-    NumberSequence,
     OrgUnit,
     SubsistenceLine,
     User,
@@ -397,14 +397,7 @@ def _refuse_duplicates(session: Session, row: dict[str, Any], members: list[dict
 
 def next_file_no(session: Session, unit_code: str, year: int) -> str:
     """``610826-2026-00042``: the counter only moves forward, so a number is never handed out twice."""
-    prefix = f"file:{unit_code}:{year}"
-    counter = session.get(NumberSequence, prefix)
-    if counter is None:
-        counter = NumberSequence(prefix=prefix, last=0)
-        session.add(counter)
-    counter.last += 1
-    session.flush()
-    return f"{unit_code}-{year}-{counter.last:05d}"
+    return f"{unit_code}-{year}-{next_number(session, f'file:{unit_code}:{year}'):05d}"
 
 
 # --- writes ------------------------------------------------------------------------------------------

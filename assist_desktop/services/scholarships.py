@@ -77,12 +77,12 @@ from assist_desktop.services.base import (
     touch,
     unit_of_work,
 )
+from assist_desktop.services.numbers import next_number
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage.models import (
     HardshipFile,
     Installment,
     Member,
-    NumberSequence,
     OrgUnit,
     Scholarship,
     ScholarshipRound,
@@ -266,19 +266,9 @@ def _masked_changes(changes: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _next_number(session: Session, prefix: str) -> int:
-    counter = session.get(NumberSequence, prefix)
-    if counter is None:
-        counter = NumberSequence(prefix=prefix, last=0)
-        session.add(counter)
-    counter.last += 1
-    session.flush()
-    return counter.last
-
-
 def next_application_no(session: Session, unit_code: str, year: int) -> str:
     """``610826-2026-S00042``: the counter only moves forward, so a number is never handed out twice."""
-    return f"{unit_code}-{year}-S{_next_number(session, f'scholarship:{unit_code}:{year}'):05d}"
+    return f"{unit_code}-{year}-S{next_number(session, f'scholarship:{unit_code}:{year}'):05d}"
 
 
 def _load(session: Session, scholarship_id: str) -> Scholarship:

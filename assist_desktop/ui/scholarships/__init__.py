@@ -1,0 +1,1 @@
+"""金秋助学 screens: rounds, applications, bulk steps, installments, payments."""

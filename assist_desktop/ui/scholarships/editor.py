@@ -1,0 +1,447 @@
+"""The application form: household, student (ID → birth date, sex, age), school, exclusions, amount."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+
+from assist_desktop.domain.errors import DomainError
+from assist_desktop.domain.ids import parse_id_number
+from assist_desktop.domain.lifecycle import GrantStatus, Role
+from assist_desktop.domain.money import format_amount
+from assist_desktop.domain.names import normalise_name
+from assist_desktop.domain.policy import SCHOLARSHIP, SCHOLARSHIP_LEVELS
+from assist_desktop.services import file_list, policy_admin, scholarships
+from assist_desktop.services.scholarships import EXCLUSIONS, UNFILED_KINDS, ApplicationInput, UnfiledInput
+from assist_desktop.services.search import FileFilters, search
+from assist_desktop.ui.background import Op, Progress, run_op
+from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.editor.fields import STYLE, EnumCombo, Field, MoneyEdit, derived_box, mandatory
+
+
+def _year(text: str, label: str) -> int:
+    value = (text or "").strip()
+    if not value.isdigit():
+        raise DomainError(f"{label}应填写整数", field=label)
+    return int(value)
+
+
+class ApplicationEditor(QDialog):
+    saved = Signal(str)
+
+    def __init__(self, ctx: AppContext, round_id: str, scholarship_id: str | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx, self.round_id, self.scholarship_id = ctx, round_id, scholarship_id
+        self.version = 0
+        self.status = GrantStatus.draft.value
+        self.round_year = date.today().year
+        self.file_id: str | None = None
+        self.unfiled_household_id: str | None = None
+        self.op: Op[Any] | None = None
+        self.ops: list[Op[Any]] = []
+        self.setWindowTitle(self.tr("Scholarship application"))
+        self.setStyleSheet(STYLE)
+        self.resize(760, 640)
+        self.fields: dict[str, Field] = {}
+        layout = QVBoxLayout(self)
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setProperty("role", "banner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        layout.addWidget(self.banner)
+
+        # household
+        household = QGroupBox(self.tr("Household"))
+        grid = QGridLayout(household)
+        self.filed_radio = QRadioButton(self.tr("Active hardship file"))
+        self.filed_radio.setObjectName("filed")
+        self.unfiled_radio = QRadioButton(self.tr("Household without a file"))
+        self.unfiled_radio.setObjectName("unfiled")
+        self.filed_radio.setChecked(True)
+        self.filed_radio.toggled.connect(self._household_mode)
+        grid.addWidget(self.filed_radio, 0, 0)
+        grid.addWidget(self.unfiled_radio, 0, 1)
+        self.file_search = QLineEdit()
+        self.file_search.setObjectName("file_search")
+        self.file_search.setPlaceholderText(self.tr("File no. or name of the worker"))
+        self.file_search.returnPressed.connect(self.find_files)
+        find = QPushButton(self.tr("Find"))
+        find.setObjectName("find_file")
+        find.setAutoDefault(False)
+        find.clicked.connect(self.find_files)
+        self.file_combo = QComboBox()
+        self.file_combo.setObjectName("file")
+        self.file_combo.currentIndexChanged.connect(self._file_chosen)
+        self.file_label = QLabel(mandatory(self.tr("File")))
+        grid.addWidget(self.file_label, 1, 0)
+        row = QHBoxLayout()
+        row.addWidget(self.file_search, 1)
+        row.addWidget(find)
+        row.addWidget(self.file_combo, 2)
+        self.file_row = QWidget()
+        self.file_row.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.file_row, 1, 1, 1, 3)
+        self._field(grid, 2, 0, "file_pick", self.file_combo, (), ("档案", "家庭"), None, place=False)
+        self.parent_name = QLineEdit()
+        self.parent_id = QLineEdit()
+        self.kind = EnumCombo(UNFILED_KINDS.items())
+        self.unfiled_box = QWidget()
+        ugrid = QGridLayout(self.unfiled_box)
+        ugrid.setContentsMargins(0, 0, 0, 0)
+        self._field(ugrid, 0, 0, "parent_name", self.parent_name, self.tr("Parent's name"), ("家长姓名",),
+                    lambda: self._check_name(self.parent_name.text(), "家长姓名"), required=True)
+        self._field(ugrid, 0, 2, "parent_id", self.parent_id, self.tr("Parent's ID number"), ("家长身份证号",),
+                    lambda: self._check_id(self.parent_id.text(), "家长身份证号"), required=True)
+        self._field(ugrid, 2, 0, "kind", self.kind, self.tr("Kind"), ("未建档户类别",), None)
+        grid.addWidget(self.unfiled_box, 3, 0, 1, 4)
+        layout.addWidget(household)
+
+        # student
+        student = QGroupBox(self.tr("Student"))
+        sgrid = QGridLayout(student)
+        self.student_name = QLineEdit()
+        self.student_id = QLineEdit()
+        self._field(sgrid, 0, 0, "student_name", self.student_name, self.tr("Name"), ("学生姓名",),
+                    lambda: self._check_name(self.student_name.text(), "学生姓名"), required=True)
+        self._field(sgrid, 0, 2, "student_id", self.student_id, self.tr("ID number"), ("学生身份证号",),
+                    self._check_student_id, required=True)
+        self.birth, self.sex, self.age = derived_box(), derived_box(width=50), derived_box(width=50)
+        for box, name in ((self.birth, "birth"), (self.sex, "sex"), (self.age, "age")):
+            box.setObjectName(name)
+        derived = QHBoxLayout()
+        derived.addWidget(QLabel(self.tr("Born")))
+        derived.addWidget(self.birth)
+        derived.addWidget(QLabel(self.tr("Sex")))
+        derived.addWidget(self.sex)
+        derived.addWidget(QLabel(self.tr("Age on 1 September")))
+        derived.addWidget(self.age)
+        derived.addStretch(1)
+        sgrid.addLayout(derived, 2, 0, 1, 4)
+        self.school = QLineEdit()
+        self.major = QLineEdit()
+        self.level = EnumCombo(SCHOLARSHIP_LEVELS.items(), blank=self.tr("(choose)"))
+        self.level.currentIndexChanged.connect(self.load_standard)
+        self.admission = QLineEdit()
+        self.study_years = QLineEdit()
+        self.notice_no = QLineEdit()
+        self._field(sgrid, 3, 0, "school", self.school, self.tr("School"), ("学校",),
+                    lambda: None if self.school.text().strip() else "学校不能为空", required=True)
+        self._field(sgrid, 3, 2, "major", self.major, self.tr("Major"), ("专业",), None)
+        self._field(sgrid, 5, 0, "level", self.level, self.tr("Level"), ("学段",),
+                    lambda: None if self.level.code() else "请选择学段", required=True)
+        self._field(sgrid, 5, 2, "admission_year", self.admission, self.tr("Admission year"), ("入学年份",),
+                    lambda: self._check_year(self.admission.text(), "入学年份"), required=True)
+        self._field(sgrid, 7, 0, "study_years", self.study_years, self.tr("Years of study"), ("学制",),
+                    self._check_years, required=True)
+        self._field(sgrid, 7, 2, "notice_no", self.notice_no, self.tr("Admission notice no."), ("录取通知书编号",), None)
+        layout.addWidget(student)
+
+        # exclusions
+        exclusions = QGroupBox(self.tr("Not eligible if any applies"))
+        egrid = QGridLayout(exclusions)
+        self.exclusion_boxes: dict[str, QCheckBox] = {}
+        texts = {"funded_elsewhere": self.tr("Funded through another channel"),
+                 "self_funded_abroad": self.tr("Self-funded study abroad"),
+                 "high_fee_programme": self.tr("High-fee private or Sino-foreign programme"),
+                 "tuition_free_programme": self.tr("Military school or tuition-free programme")}
+        for i, (flag, _label, _why) in enumerate(EXCLUSIONS):
+            box = QCheckBox(texts[flag])
+            box.setObjectName(flag)
+            self.exclusion_boxes[flag] = box
+            egrid.addWidget(box, i // 2, i % 2)
+        self.exclusion_field = Field("exclusions", QLineEdit(), labels=("资助排除条件",), parent=self)
+        egrid.addWidget(self.exclusion_field.message, 2, 0, 1, 2)
+        layout.addWidget(exclusions)
+
+        # amount
+        amount = QGroupBox(self.tr("Amount"))
+        agrid = QGridLayout(amount)
+        self.standard_label = QLabel()
+        self.standard_label.setObjectName("standard")
+        agrid.addWidget(self.standard_label, 0, 0, 1, 4)
+        self.amount = MoneyEdit("助学金额")
+        self.amount_reason = QLineEdit()
+        self._field(agrid, 1, 0, "amount", self.amount, self.tr("Amount (yuan)"), ("助学金额",), None)
+        self._field(agrid, 1, 2, "amount_reason", self.amount_reason, self.tr("Reason for another amount"),
+                    ("金额调整理由",), None)
+        self.approver = ctx.has(Role.approver)
+        amount.setVisible(True)
+        self.amount.setEnabled(False)
+        self.amount_reason.setEnabled(False)
+        layout.addWidget(amount)
+
+        self.general_error = QLabel()
+        self.general_error.setObjectName("general_error")
+        self.general_error.setProperty("role", "error")
+        self.general_error.setWordWrap(True)
+        layout.addWidget(self.general_error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText(self.tr("Save"))
+        self.save_button.setObjectName("save")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self._household_mode()
+        self.student_id.textChanged.connect(self._derive)
+        self.load()
+
+    # --- building --------------------------------------------------------------------------------------
+
+    def _field(self, grid: QGridLayout, row: int, col: int, key: str, widget: QWidget, caption: Any,
+               labels: tuple[str, ...], check: Any, *, required: bool = False, place: bool = True) -> Field:
+        field = Field(key, widget, labels=labels, check=check, parent=self)
+        self.fields[key] = field
+        if place:
+            grid.addWidget(QLabel(mandatory(caption) if required else caption), row, col)
+            grid.addWidget(widget, row, col + 1)
+        grid.addWidget(field.message, row + 1, col + (0 if not place else 1), 1, 1 if place else 4)
+        return field
+
+    def _household_mode(self, *_a: object) -> None:
+        filed = self.filed_radio.isChecked()
+        self.file_row.setVisible(filed)
+        self.file_label.setVisible(filed)
+        self.unfiled_box.setVisible(not filed)
+        self.load_standard()
+
+    # --- checks as the user types ----------------------------------------------------------------------
+
+    def _check_name(self, text: str, label: str) -> str | None:
+        try:
+            normalise_name(text)
+        except DomainError as exc:
+            return f"{label[:2]}{exc.message}"
+        return None
+
+    def _check_id(self, text: str, label: str) -> str | None:
+        try:
+            parse_id_number(text)
+        except DomainError as exc:
+            return f"{label[:2]}{exc.message}"
+        return None
+
+    def _check_student_id(self) -> str | None:
+        return self._check_id(self.student_id.text(), "学生身份证号")
+
+    def _check_year(self, text: str, label: str) -> str | None:
+        value = _year(text, label)
+        if value > self.round_year:
+            return f"{label}{value}年晚于本轮活动年度{self.round_year}年，请核对"
+        if value < 1990:
+            return f"{label}{value}年不合理"
+        return None
+
+    def _check_years(self) -> str | None:
+        years = _year(self.study_years.text(), "学制")
+        level = self.level.code()
+        rule = scholarships.LEVEL_RULES.get(str(level)) if level else None
+        if rule and not rule.min_years <= years <= rule.max_years:
+            return f"学制{years}年不合理：该学段学制为{rule.min_years}至{rule.max_years}年"
+        return None
+
+    def _derive(self) -> None:
+        try:
+            number = parse_id_number(self.student_id.text())
+        except DomainError:
+            self.birth.clear()
+            self.sex.clear()
+            self.age.clear()
+            return
+        self.birth.setText(number.birth_date.isoformat())
+        self.sex.setText(self.tr("male") if number.sex.value == "male" else self.tr("female"))
+        self.age.setText(str(number.age_on(scholarships.age_reference_day(self.round_year))))
+
+    # --- background reads ---------------------------------------------------------------------------------
+
+    def _run(self, work: Any, done: Any, on_error: Any = None) -> Op[Any]:
+        op = run_op(self, work, on_done=done, on_error=on_error, show_progress=False)
+        self.op = op
+        self.ops.append(op)
+        return op
+
+    def idle(self) -> bool:
+        return all(op.done for op in self.ops)
+
+    def load(self) -> None:
+        db, user, rid, sid = self.ctx.db, self.ctx.user, self.round_id, self.scholarship_id
+
+        def work(_p: Progress) -> dict[str, Any]:
+            with db.session() as s:
+                rnd = scholarships.get_round(s, rid)
+                out: dict[str, Any] = {"year": rnd.year, "round": rnd.name}
+                if sid:
+                    app, _inst = scholarships.get_application(s, user, sid)
+                    out["app"] = {k: getattr(app, k) for k in (
+                        "student_name", "student_id_number", "school", "major", "education_level", "admission_year",
+                        "study_years", "admission_notice_no", "file_id", "unfiled_household_id", "amount_fen",
+                        "standard_amount_fen", "amount_override_reason", "status", "version", "application_no")}
+                    if app.file_id:
+                        row = file_list.file_rows(s, user, [app.file_id])
+                        out["file"] = (app.file_id, f"{row[0].file_no} {row[0].name}") if row else None
+                return out
+
+        def done(out: dict[str, Any]) -> None:
+            self.round_year = out["year"]
+            app = out.get("app")
+            if app is None:
+                self.setWindowTitle(self.tr("New application – {0}").format(out["round"]))
+                return
+            self.setWindowTitle(self.tr("Application {0}").format(app["application_no"]))
+            self.version, self.status = app["version"], app["status"]
+            self.student_name.setText(app["student_name"])
+            self.student_id.setText(app["student_id_number"])
+            self.school.setText(app["school"])
+            self.major.setText(app["major"] or "")
+            self.level.set_code(app["education_level"])
+            self.admission.setText(str(app["admission_year"]))
+            self.study_years.setText(str(app["study_years"]))
+            self.notice_no.setText(app["admission_notice_no"] or "")
+            self.amount.set_fen(app["amount_fen"])
+            self.amount_reason.setText(app["amount_override_reason"] or "")
+            if app["file_id"] and out.get("file"):
+                self.file_combo.addItem(out["file"][1], out["file"][0])
+            elif app["unfiled_household_id"]:
+                self.unfiled_radio.setChecked(True)
+                self.unfiled_household_id = app["unfiled_household_id"]
+                self.unfiled_box.setEnabled(False)
+            editable = self.status == GrantStatus.draft.value and self.ctx.has(Role.clerk)
+            amount_editable = self.approver and self.status not in ("approved", "paid", "cancelled")
+            for widget in (self.student_name, self.student_id, self.school, self.major, self.admission,
+                           self.study_years, self.notice_no, self.file_search):
+                widget.setReadOnly(not editable)
+            for widget in (self.level, self.file_combo, self.filed_radio, self.unfiled_radio,
+                           *self.exclusion_boxes.values()):
+                widget.setEnabled(editable)
+            self.amount.setEnabled(amount_editable)
+            self.amount_reason.setEnabled(amount_editable)
+            self.save_button.setEnabled(editable or amount_editable)
+            if not editable:
+                self.banner.setText(self.tr("Status: {0}. Only a draft can be changed.").format(
+                    GrantStatus(self.status).label))
+                self.banner.show()
+            self.load_standard()
+
+        self._run(work, done)
+
+    def find_files(self) -> None:
+        text, db, user = self.file_search.text().strip(), self.ctx.db, self.ctx.user
+
+        def work(_p: Progress) -> list[tuple[str, str]]:
+            with db.session() as s:
+                _total, ids = search(s, user, text, FileFilters(status=frozenset({"active"})), limit=30)
+                return [(r.id, f"{r.file_no} {r.name}") for r in file_list.file_rows(s, user, ids)]
+
+        def done(rows: list[tuple[str, str]]) -> None:
+            self.file_combo.clear()
+            for fid, label in rows:
+                self.file_combo.addItem(label, fid)
+            self.fields["file_pick"].show_result(None if rows else self.tr("No active file matches"))
+
+        self._run(work, done)
+
+    def _file_chosen(self, *_a: object) -> None:
+        self.file_id = self.file_combo.currentData()
+        self.load_standard()
+
+    def load_standard(self, *_a: object) -> None:
+        level, filed, db, year = self.level.code(), self.filed_radio.isChecked(), self.ctx.db, self.round_year
+        if not level:
+            self.standard_label.setText(self.tr("Choose the level to see the standard."))
+            return
+
+        def work(_p: Progress) -> Any:
+            with db.session() as s:
+                return policy_admin.lookup(s, SCHOLARSHIP, year, str(level), filed)
+
+        def done(std: Any) -> None:
+            if std is None:
+                self.standard_label.setText(self.tr("No standard set for this level."))
+                return
+            self.standard_label.setText(self.tr("Standard {0} yuan, {1}").format(format_amount(std.amount_fen),
+                                                                                  std.plan_label))
+            if not self.scholarship_id:
+                self.amount.set_fen(std.amount_fen)
+
+        self._run(work, done)
+
+    # --- saving ------------------------------------------------------------------------------------------
+
+    def data(self) -> ApplicationInput:
+        filed = self.filed_radio.isChecked()
+        unfiled = None
+        if not filed and not self.unfiled_household_id:
+            unfiled = UnfiledInput(name=self.parent_name.text(), id_number=self.parent_id.text(),
+                                   kind=str(self.kind.code()))
+        return ApplicationInput(
+            round_id=self.round_id, student_name=self.student_name.text(), student_id_number=self.student_id.text(),
+            school=self.school.text(), education_level=str(self.level.code()),
+            admission_year=_year(self.admission.text(), "入学年份"), study_years=_year(self.study_years.text(), "学制"),
+            file_id=self.file_combo.currentData() if filed else None,
+            unfiled_household_id=None if filed else self.unfiled_household_id, unfiled=unfiled,
+            major=self.major.text() or None, admission_notice_no=self.notice_no.text() or None,
+            **{flag: box.isChecked() for flag, box in self.exclusion_boxes.items()})
+
+    def validate(self) -> bool:
+        ok = True
+        for key, field in self.fields.items():
+            if key in ("parent_name", "parent_id") and (self.filed_radio.isChecked() or self.unfiled_household_id):
+                field.clear()
+                continue
+            if field.validate():
+                ok = False
+        return ok
+
+    def show_error(self, exc: BaseException) -> None:
+        message = exc.message if isinstance(exc, DomainError) else type(exc).__name__
+        label = getattr(exc, "field", None)
+        for field in [*self.fields.values(), self.exclusion_field]:
+            if label and label in field.labels:
+                field.show_result(message)
+                self.general_error.clear()
+                return
+        self.general_error.setText(message)
+
+    def save(self) -> None:
+        self.general_error.clear()
+        if self.status == GrantStatus.draft.value and self.ctx.has(Role.clerk):
+            if not self.validate():
+                return
+            try:
+                data = self.data()
+            except DomainError as exc:
+                self.show_error(exc)
+                return
+        else:
+            data = None
+        try:
+            amount = self.amount.fen() if self.amount.isEnabled() else None
+        except DomainError as exc:
+            self.show_error(exc)
+            return
+        reason = self.amount_reason.text()
+        db, user, sid, version = self.ctx.db, self.ctx.user, self.scholarship_id, self.version
+
+        def work(_p: Progress) -> str:
+            with db.session() as s:
+                if data is not None and sid is None:
+                    return scholarships.create_application(s, user, data).id
+                if data is not None:
+                    return scholarships.update_application(s, user, sid, data, expected_version=version).id
+                assert sid is not None and amount is not None
+                return scholarships.set_amount(s, user, sid, amount, reason, expected_version=version).id
+
+        def done(new_id: str) -> None:
+            self.scholarship_id = new_id
+            self.saved.emit(new_id)
+            self.accept()
+
+        self._run(work, done, self.show_error)

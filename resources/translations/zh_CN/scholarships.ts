@@ -1,0 +1,494 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ApplicationEditor</name>
+    <message>
+        <source>Scholarship application</source>
+        <translation>助学申请</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>家庭</translation>
+    </message>
+    <message>
+        <source>Active hardship file</source>
+        <translation>在档困难职工档案</translation>
+    </message>
+    <message>
+        <source>Household without a file</source>
+        <translation>未建档户</translation>
+    </message>
+    <message>
+        <source>File no. or name of the worker</source>
+        <translation>档案编号或职工姓名</translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>档案</translation>
+    </message>
+    <message>
+        <source>Parent's name</source>
+        <translation>家长姓名</translation>
+    </message>
+    <message>
+        <source>Parent's ID number</source>
+        <translation>家长身份证号</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation>学生</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Born</source>
+        <translation>出生日期</translation>
+    </message>
+    <message>
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <source>Age on 1 September</source>
+        <translation>9月1日周岁</translation>
+    </message>
+    <message>
+        <source>(choose)</source>
+        <translation>（请选择）</translation>
+    </message>
+    <message>
+        <source>School</source>
+        <translation>学校</translation>
+    </message>
+    <message>
+        <source>Major</source>
+        <translation>专业</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>学段</translation>
+    </message>
+    <message>
+        <source>Admission year</source>
+        <translation>入学年份</translation>
+    </message>
+    <message>
+        <source>Years of study</source>
+        <translation>学制（年）</translation>
+    </message>
+    <message>
+        <source>Admission notice no.</source>
+        <translation>录取通知书编号</translation>
+    </message>
+    <message>
+        <source>Not eligible if any applies</source>
+        <translation>资助排除条件（符合任一项不予资助）</translation>
+    </message>
+    <message>
+        <source>Funded through another channel</source>
+        <translation>已获其他渠道资助</translation>
+    </message>
+    <message>
+        <source>Self-funded study abroad</source>
+        <translation>自费出国留学</translation>
+    </message>
+    <message>
+        <source>High-fee private or Sino-foreign programme</source>
+        <translation>高收费民办或中外合作办学</translation>
+    </message>
+    <message>
+        <source>Military school or tuition-free programme</source>
+        <translation>军事院校或免学费项目（免费师范生、定向培养等）</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>资助金额</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Reason for another amount</source>
+        <translation>金额调整理由</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <source>female</source>
+        <translation>女</translation>
+    </message>
+    <message>
+        <source>New application – {0}</source>
+        <translation>新建助学申请 – {0}</translation>
+    </message>
+    <message>
+        <source>Application {0}</source>
+        <translation>助学申请 {0}</translation>
+    </message>
+    <message>
+        <source>Status: {0}. Only a draft can be changed.</source>
+        <translation>当前状态：{0}。只有草稿可以修改。</translation>
+    </message>
+    <message>
+        <source>No active file matches</source>
+        <translation>没有符合条件的在档档案</translation>
+    </message>
+    <message>
+        <source>Choose the level to see the standard.</source>
+        <translation>选择学段后显示资助标准。</translation>
+    </message>
+    <message>
+        <source>No standard set for this level.</source>
+        <translation>该学段尚未设定资助标准。</translation>
+    </message>
+    <message>
+        <source>Standard {0} yuan, {1}</source>
+        <translation>标准 {0} 元，{1}</translation>
+    </message>
+</context>
+<context>
+    <name>ApplicationsModel</name>
+    <message>
+        <source>Application no.</source>
+        <translation>申请编号</translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation>学生</translation>
+    </message>
+    <message>
+        <source>Household</source>
+        <translation>家庭</translation>
+    </message>
+    <message>
+        <source>School</source>
+        <translation>学校</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>学段</translation>
+    </message>
+    <message>
+        <source>Payment</source>
+        <translation>发放方式</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Standard: {0} yuan</source>
+        <translation>标准：{0} 元</translation>
+    </message>
+    <message>
+        <source>{0} (unfiled)</source>
+        <translation>{0}（未建档）</translation>
+    </message>
+    <message>
+        <source>{0} ({1}/{2} paid)</source>
+        <translation>{0}（已发 {1}/{2} 年）</translation>
+    </message>
+</context>
+<context>
+    <name>PayDialog</name>
+    <message>
+        <source>Pay</source>
+        <translation>发放</translation>
+    </message>
+    <message>
+        <source>Paying</source>
+        <translation>正在发放</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>Bank transfer</source>
+        <translation>转账</translation>
+    </message>
+    <message>
+        <source>Transfer only; empty: the account in the file</source>
+        <translation>仅转账填写；留空则用档案中的账号</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>发放方式</translation>
+    </message>
+    <message>
+        <source>Paid on</source>
+        <translation>发放日期</translation>
+    </message>
+    <message>
+        <source>Bank account</source>
+        <translation>收款账号</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>RoundDialog</name>
+    <message>
+        <source>Scholarship round</source>
+        <translation>金秋助学活动</translation>
+    </message>
+    <message>
+        <source>Edit scholarship round</source>
+        <translation>修改金秋助学活动</translation>
+    </message>
+    <message>
+        <source>Default: &lt;year&gt; Golden Autumn scholarship</source>
+        <translation>默认为“某年金秋助学”</translation>
+    </message>
+    <message>
+        <source>Post the list publicly before approval</source>
+        <translation>审批前公示名单</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Applications from</source>
+        <translation>申请开始日期</translation>
+    </message>
+    <message>
+        <source>Applications until</source>
+        <translation>申请截止日期</translation>
+    </message>
+    <message>
+        <source>Budget (yuan)</source>
+        <translation>预算（元）</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ScholarshipsPage</name>
+    <message>
+        <source>Golden Autumn scholarships</source>
+        <translation>金秋助学</translation>
+    </message>
+    <message>
+        <source>Round</source>
+        <translation>年度活动</translation>
+    </message>
+    <message>
+        <source>New round…</source>
+        <translation>新设活动…</translation>
+    </message>
+    <message>
+        <source>Edit round…</source>
+        <translation>修改活动…</translation>
+    </message>
+    <message>
+        <source>Close round</source>
+        <translation>结束活动</translation>
+    </message>
+    <message>
+        <source>Applications</source>
+        <translation>助学申请</translation>
+    </message>
+    <message>
+        <source>Installments due</source>
+        <translation>分年发放</translation>
+    </message>
+    <message>
+        <source>Student name, initials, ID tail, application no. or school</source>
+        <translation>学生姓名、拼音首字母、身份证号尾号、申请编号或学校</translation>
+    </message>
+    <message>
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>All levels</source>
+        <translation>全部学段</translation>
+    </message>
+    <message>
+        <source>School</source>
+        <translation>学校</translation>
+    </message>
+    <message>
+        <source>Opinion</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <source>Written into the approval record (required to send back or cancel)</source>
+        <translation>写入审批记录（退回或取消时必填）</translation>
+    </message>
+    <message>
+        <source>New application…</source>
+        <translation>新建申请…</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Pay one-off…</source>
+        <translation>一次性发放…</translation>
+    </message>
+    <message>
+        <source>Due up to the year</source>
+        <translation>截至年度</translation>
+    </message>
+    <message>
+        <source>Application no.</source>
+        <translation>申请编号</translation>
+    </message>
+    <message>
+        <source>Student</source>
+        <translation>学生</translation>
+    </message>
+    <message>
+        <source>Study year</source>
+        <translation>学年</translation>
+    </message>
+    <message>
+        <source>Calendar year</source>
+        <translation>发放年度</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Still at school</source>
+        <translation>仍在读</translation>
+    </message>
+    <message>
+        <source>Left school…</source>
+        <translation>已不在读…</translation>
+    </message>
+    <message>
+        <source>Pay…</source>
+        <translation>发放…</translation>
+    </message>
+    <message>
+        <source> (closed)</source>
+        <translation>（已结束）</translation>
+    </message>
+    <message>
+        <source>No round yet</source>
+        <translation>尚未设立活动</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>已结束</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Applications {0} – {1}, {2}{3}</source>
+        <translation>申请期限 {0} 至 {1}，{2}{3}</translation>
+    </message>
+    <message>
+        <source>, list posted before approval</source>
+        <translation>，审批前公示</translation>
+    </message>
+    <message>
+        <source>Reopen round</source>
+        <translation>重开活动</translation>
+    </message>
+    <message>
+        <source>{0} applications</source>
+        <translation>共 {0} 份申请</translation>
+    </message>
+    <message>
+        <source>Budget &lt;b&gt;{0}&lt;/b&gt; · planned {1} · approved {2} · paid {3} · earlier plans {4} · remaining &lt;b&gt;{5}&lt;/b&gt; yuan</source>
+        <translation>预算 &lt;b&gt;{0}&lt;/b&gt; · 计划 {1} · 已审批 {2} · 已发放 {3} · 往年续发 {4} · 结余 &lt;b&gt;{5}&lt;/b&gt; 元</translation>
+    </message>
+    <message>
+        <source> — &lt;span style='color:#c62828'&gt;{0} yuan over if all were approved&lt;/span&gt;</source>
+        <translation> — &lt;span style='color:#c62828'&gt;如全部审批将超出预算 {0} 元&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>{0} installments to check or pay</source>
+        <translation>{0} 笔待核查或待发放</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>理由：</translation>
+    </message>
+    <message>
+        <source>{0}: {1} applications done.</source>
+        <translation>{0}：已完成 {1} 份申请。</translation>
+    </message>
+    <message>
+        <source>{0}: {1} applications</source>
+        <translation>{0}：{1} 份申请</translation>
+    </message>
+    <message>
+        <source>Paid {0} yuan to {1}: voucher no. {2}</source>
+        <translation>已向{1}发放 {0} 元，凭证号 {2}</translation>
+    </message>
+    <message>
+        <source>Paying</source>
+        <translation>正在发放</translation>
+    </message>
+    <message>
+        <source>{0}, study year {1}</source>
+        <translation>{0} 第{1}学年</translation>
+    </message>
+    <message>
+        <source>Left school</source>
+        <translation>已不在读</translation>
+    </message>
+    <message>
+        <source>Why (left, suspended, moved):</source>
+        <translation>原因（退学、休学、转学）：</translation>
+    </message>
+</context>
+</TS>

@@ -34,7 +34,7 @@ How the text is read (after NFKC, so full-width ``ＺＷ`` or ``１２３４`` w
   Member names need two characters because one character is a first keystroke that is part of tens
   of thousands of names; scanning them all on every first keystroke would slow typing down.
 
-How it stays fast on a province-sized file (300k files, 660k members) with the existing indexes:
+How it stays fast on a province-sized file (300k files, 660k members):
 
 - Every matcher is a small ``SELECT rowid`` of its own, so each uses its own index: an equality, or
   a range instead of ``LIKE 'zw%'`` (``name_initials >= 'zw' AND name_initials < 'zx'``; SQLite
@@ -42,11 +42,12 @@ How it stays fast on a province-sized file (300k files, 660k members) with the e
   possible ``id_tail`` values (the two characters before it are the digits of the birth day). A
   term is ``hardship_file.rowid IN (matcher UNION ALL matcher …)`` with members mapped to their
   file inside it; several terms are intersected before any file row is read.
-- The unavoidable scans (a part of a name, the end of a phone or file number) select only the rowid
-  and the indexed column, so SQLite scans the narrow index (``SCAN … USING COVERING INDEX``), not
-  the wide table; a member found by name is then looked up by rowid. A part of a name is found with
-  ``instr(name, ?)`` (a fifth faster than ``LIKE '%…%'``, and nothing to escape); the ends of phone
-  and file numbers with ``LIKE`` patterns whose ``%`` ``_`` ``\\`` are escaped.
+- A part of a name is looked up in ``name_gram`` (every 1- and 2-character piece of workers' names and
+  every 2-character piece of members' names, kept by triggers: storage.derived); a longer part by its
+  first two characters, then checked with ``instr`` on those files only. "The last four" of a phone and
+  a file number's serial are equalities on expression indexes (``substr(phone, -4)``,
+  ``substr(file_no, 13)``). The remaining scan, the end of a file number typed with a dash, selects
+  only the rowid and the indexed column, so SQLite scans the narrow index, not the wide table.
 - SQLite has no statistics here (no ANALYZE), so it would take ``status = 'active'`` for selective,
   drive every query from that index and fetch most of the file one lookup at a time to show one
   page. So the plan is chosen here, with SQLite's own switch (a unary ``+`` keeps a term off its
@@ -77,7 +78,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, case, column, false, func, intersect, literal_column, select, table, true, union_all
+from sqlalchemy import Integer, String, case, column, false, func, intersect, literal_column, select, table, true, union_all
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from sqlalchemy.sql.selectable import Select
@@ -87,7 +88,7 @@ from assist_desktop.domain.hardship import HardshipCategory, HardshipCause
 from assist_desktop.domain.lifecycle import FileStatus, Role
 from assist_desktop.domain.text import compact
 from assist_desktop.services.base import require_role
-from assist_desktop.storage.models import HardshipFile, Member, OrgUnit, User
+from assist_desktop.storage.models import HardshipFile, Member, NameGram, OrgUnit, User
 
 HF = HardshipFile
 _HF_TABLE = HardshipFile.__table__  # type: ignore[attr-defined]
@@ -104,6 +105,10 @@ def _narrow(model: Any, *names: str) -> Any:
 
 _FILE_KEYS = _narrow(HardshipFile, "id", "name", "name_initials", "id_number", "id_tail", "phone", "file_no")
 _MEMBER_KEYS = _narrow(Member, "file_id", "name", "id_number")
+_GRAMS = _narrow(NameGram, "gram", "file_rowid")
+# Written as the expression indexes of storage.derived are, so that SQLite uses them.
+_PHONE_TAIL = "substr({}.phone, -4)"
+_SERIAL = "substr({}.file_no, 13)"
 
 
 def _plus(expr: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -317,20 +322,32 @@ class _Term:
         """A scan of the column's index, which holds the column and the rowid: all that is read."""
         self.file(lambda c: c[column].like(pattern, escape=_ESCAPE))
 
-    def file_name_part(self, part: str) -> None:
-        # instr, not LIKE '%…%': no wildcard to escape, and a fifth faster on a scan of every name
-        self.file(lambda c: func.instr(c.name, part) > 0)
+    def name_part(self, part: str) -> None:
+        """A part of the worker's name, or from two characters on of a member's name (MEMBER_NAME_MIN).
+
+        ``name_gram`` holds every 1- and 2-character piece of workers' names and every 2-character
+        piece of members' names: a part of one or two characters is one index lookup; a longer part
+        is looked up by its first two characters and then checked with instr on those files only.
+        """
+        grams = self._alias(_GRAMS, "g")
+        if len(part) <= 2:
+            self.files.append(select(grams.c.file_rowid.label("rid")).where(grams.c.gram == part))
+            return
+        candidates = select(grams.c.file_rowid).where(grams.c.gram == part[:2])
+        self.file(lambda c: c.rowid.in_(candidates) & (func.instr(c.name, part) > 0))
+        files = self._alias(_FILE_KEYS, "k")
+        holders = select(files.c.id).where(files.c.rowid.in_(candidates))
+        self.member(lambda c: c.file_id.in_(holders) & (func.instr(c.name, part) > 0))
+
+    def file_expression(self, template: str, value: str) -> None:
+        """An equality on an expression index (the expression must read exactly as the index's)."""
+        alias = self._alias(_FILE_KEYS, "f")
+        expression = literal_column(template.format(alias.name), String)
+        self.files.append(select(alias.c.rowid.label("rid")).where(expression == value))
 
     def member(self, make: Callable[[Any], ColumnElement[bool]]) -> None:
         alias = self._alias(_MEMBER_KEYS, "m")
         self.members.append(select(alias.c.file_id).where(make(alias.c)))
-
-    def member_name_part(self, part: str) -> None:
-        # the name index is scanned for rowids; only the members found are read for their file_id
-        inner = self._alias(_MEMBER_KEYS, "n")
-        found = select(inner.c.rowid).where(func.instr(inner.c.name, part) > 0)
-        outer = self._alias(_MEMBER_KEYS, "m")
-        self.members.append(select(outer.c.file_id).where(outer.c.rowid.in_(found)))
 
     def rowids(self) -> Select[Any] | None:
         """One statement of the rowids of every file the term matches (None: it matches none)."""
@@ -374,9 +391,9 @@ def _numeric_term(term: str, t: _Term) -> None:
     if 3 <= len(term) <= PHONE_LENGTH:
         t.file_range("phone", term)
     if len(term) == 4:
-        t.file_like("phone", "%" + term)
+        t.file_expression(_PHONE_TAIL, term)
     if len(term) <= SERIAL_WIDTH:
-        t.file_like("file_no", "%-" + term.zfill(SERIAL_WIDTH))
+        t.file_expression(_SERIAL, term.zfill(SERIAL_WIDTH))
     if len(term) == 15:
         t.file(lambda c: c.file_no == f"{term[:6]}-{term[6:10]}-{term[10:]}")
 
@@ -389,9 +406,7 @@ def _term_rowids(term: str, names: Iterator[int]) -> Select[Any] | None:
     elif term.isascii() and _LETTERS.fullmatch(term.lower()):
         t.file_range("name_initials", term.lower())
     else:
-        t.file_name_part(term)
-        if len(term) >= MEMBER_NAME_MIN:
-            t.member_name_part(term)
+        t.name_part(term)
     return t.rowids()
 
 

@@ -104,6 +104,9 @@ class HardshipFile(Synced, table=True):
     __table_args__ = (
         Index("ix_hardship_file_status_category", "status", "category"),
         Index("ix_hardship_file_unit_status", "unit_id", "status"),
+        # "the last four" of a phone and the serial of a file number (…-00042), found by index
+        Index("ix_hardship_file_phone_tail", text("substr(phone, -4)")),
+        Index("ix_hardship_file_serial", text("substr(file_no, 13)")),
         # one household, one file: a person has at most one file that is not exited
         Index("uq_hardship_file_live_id_number", "id_number", unique=True,
               sqlite_where=text("status != 'exited'")),
@@ -492,6 +495,18 @@ class AuditEvent(SQLModel, table=True):
     changes: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # canonical JSON
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class NameGram(SQLModel, table=True):
+    """Every one- and two-character piece of a worker's name, and every two-character piece of a
+    household member's name, with the file's rowid: a part of a name is found through this index
+    instead of reading every name. Kept by triggers (migration 0003), whoever writes the names."""
+
+    __tablename__ = "name_gram"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    gram: str = Field(primary_key=True, max_length=2)
+    file_rowid: int = Field(primary_key=True)
 
 
 class Tombstone(SQLModel, table=True):

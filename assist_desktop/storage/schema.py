@@ -184,7 +184,11 @@ def ensure_schema(path: Path | str, backup_dir: Path | None = None) -> FileState
                         conn.exec_driver_sql(f"PRAGMA application_id={APPLICATION_ID}")
                     from alembic import command
 
+                    from assist_desktop.storage import derived
+
+                    derived.drop_triggers(conn)
                     command.upgrade(alembic_config(conn), "head")
+                    derived.create_triggers(conn)
                     problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if problems:
                         table = problems[0][0]

@@ -78,7 +78,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, String, case, column, false, func, intersect, literal_column, select, table, true, union_all
+from sqlalchemy import Integer, String, case, column, distinct, false, func, intersect, literal_column, select, table, true, union_all
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from sqlalchemy.sql.selectable import Select
@@ -496,6 +496,12 @@ def count_statement(text: str = "", filters: FileFilters | None = None) -> Selec
 def _count(query: _Query) -> Select[Any]:
     size = _narrow(HardshipFile).alias("size")
     table_rows = select(func.max(size.c.rowid)).scalar_subquery()
+    if query.rowids is not None and query.rowids is not False and query.filters == FileFilters():
+        # Text alone: count the matching rowids where the matchers found them (their indexes), rather
+        # than looking each file up (52k lookups for a first letter of the initials: 80 ms → 10 ms).
+        # DISTINCT: a file may match a term by several matchers (ID tail and phone tail, say).
+        found = query.rowids.subquery("found")
+        return select(func.count(distinct(found.c.rid)), table_rows).select_from(found)
     return select(func.count(), table_rows).select_from(_HF_TABLE).where(*query.where(query.drive(counting=True)))
 
 

@@ -18,6 +18,7 @@ from assist_desktop.services.setup import local_unit
 from assist_desktop.services.users import authenticate, user_roles
 from assist_desktop.storage.engine import Database
 from assist_desktop.storage.schema import open_database
+from assist_desktop.ui.background import GarbageCollector
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.fonts import install_cjk_font
 from assist_desktop.ui.i18n import install_translators
@@ -35,6 +36,8 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(QIcon(str(icon)))
     install_cjk_font(app)
     install_translators(app)
+    if not hasattr(app, "garbage_collector"):
+        app.garbage_collector = GarbageCollector(app)  # type: ignore[attr-defined]
     return app
 
 

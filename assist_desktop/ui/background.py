@@ -10,8 +10,10 @@ shown as its Chinese message; anything else as a generic failure (the traceback 
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
+import warnings
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -128,6 +130,24 @@ class Op(QObject, Generic[T]):
             self.dialog = None
         self.done = True
         self.settled.emit()
+        # A page runs thousands of operations in a day (every keystroke, every block of rows): each
+        # goes once settled. Its Python attributes (done, result, error) stay readable. The
+        # connections to the closures that hold the op are cut, so no reference cycle keeps a
+        # settled op (and its result: a run of ids, a block of rows) alive until the next GC pass.
+        # Cut once the slot running now has returned: disconnecting it from inside would free it mid-call.
+        signals = self.signals
+        QTimer.singleShot(0, lambda: _disconnect_all(signals))
+        self.deleteLater()
+
+
+def _disconnect_all(signals: _Signals) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a signal that had nothing connected
+        for signal in (signals.finished, signals.failed, signals.cancelled, signals.progress):
+            try:
+                signal.disconnect()
+            except (RuntimeError, TypeError):  # already gone
+                pass
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
@@ -180,6 +200,30 @@ def run_op(parent: QWidget | None, work: Callable[[Progress], T], *, on_done: Ca
     runner = _Runner(work, op.signals, op.progress)
     (pool or QThreadPool.globalInstance()).start(runner)
     return op
+
+
+class GarbageCollector(QObject):
+    """Python's cyclic garbage collection, run on the GUI thread only.
+
+    Left automatic, a collection can start in whichever thread happens to allocate — a worker — and
+    finalize Qt objects there, which crashes Qt. So automatic collection is switched off and the
+    GUI thread runs it on a timer (the usual remedy in PySide/PyQt programs).
+    """
+
+    def __init__(self, parent: QObject | None = None, interval_ms: int = 500) -> None:
+        super().__init__(parent)
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.check)
+        self._timer.start(interval_ms)
+
+    def check(self) -> None:
+        # collect the generations whose allocation counts passed their thresholds, as gc would itself
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        for generation in (2, 1, 0):
+            if counts[generation] > thresholds[generation]:
+                gc.collect(generation)
+                break
 
 
 class Debouncer(QObject):

@@ -91,8 +91,11 @@ def _chinese_ui(qapp: QApplication) -> None:
     from assist_desktop.ui.fonts import install_cjk_font
     from assist_desktop.ui.i18n import install_translators
 
+    from assist_desktop.ui.background import GarbageCollector
+
     install_cjk_font(qapp)
     install_translators(qapp)
+    qapp.garbage_collector = GarbageCollector(qapp)  # as the program: cycles collected on the GUI thread only
 
 
 DEMO_TODAY = "2026-11-20"
@@ -145,3 +148,22 @@ def app_context(demo_db: Path):
 
     yield make
     db.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """A modal message box would wait for a click that never comes offscreen and hang the run; each
+    is recorded instead (tests that expect one patch QMessageBox themselves, over this)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[tuple[str, str]] = []
+
+    def record(kind: str):  # type: ignore[no-untyped-def]
+        def box(_parent, title, text, *args, **kwargs):  # type: ignore[no-untyped-def]
+            shown.append((kind, f"{title}: {text}"))
+            return QMessageBox.StandardButton.Ok if kind != "question" else QMessageBox.StandardButton.No
+        return staticmethod(box)
+
+    for kind in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, kind, record(kind))
+    return shown

@@ -153,7 +153,7 @@ def test_large_file_is_checked_after_start_and_a_damaged_one_not_backed_up(qtbot
     assert BackupManager(ctx.db_path).list() == []
 
 
-def test_start_maintenance_takes_the_automatic_backup(qtbot, app_context) -> None:
+def test_start_maintenance_takes_the_automatic_backup(qtbot, app_context, _no_blocking_message_boxes) -> None:
     ctx = app_context("jingban")
     window = MainWindow(ctx)
     qtbot.addWidget(window)
@@ -161,4 +161,7 @@ def test_start_maintenance_takes_the_automatic_backup(qtbot, app_context) -> Non
     ctx.events.backup_taken.connect(taken.append)
     window.start_maintenance()
     qtbot.waitUntil(lambda: window.maintenance_op.done, timeout=15000)
-    assert [b.reason for b in BackupManager(ctx.db_path).list()] == ["auto"] and len(taken) == 1
+    op = window.maintenance_op
+    assert op.error is None and not _no_blocking_message_boxes, (op.error, _no_blocking_message_boxes)
+    qtbot.waitUntil(lambda: len(taken) == 1, timeout=5000)
+    assert [b.reason for b in BackupManager(ctx.db_path).list()] == ["auto"]

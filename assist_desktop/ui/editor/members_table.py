@@ -599,4 +599,4 @@ class MembersTab(QWidget):
                     and not self.model.flags(current) & Qt.ItemFlag.ItemIsEditable):
                 self._edit_next_from(current)
 
-        QTimer.singleShot(0, step_over)
+        QTimer.singleShot(0, self, step_over)

@@ -23,6 +23,8 @@ stay. ``threaded=False`` runs the same work in the caller instead (benchmarks, s
 
 from __future__ import annotations
 
+import uuid
+
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
@@ -73,10 +75,10 @@ _LONG = frozenset({"name", "primary_cause", "unit"})
 
 
 class IdList:
-    """The ordered ids of a query. UUIDs are packed as 36 ASCII bytes each (300k ids: 11 MB instead
-    of 28 MB as Python strings); a list holding any other id falls back to a plain list."""
+    """The ordered ids of a query. UUIDs are packed as their 16 bytes (300k ids: 4.8 MB instead of
+    28 MB as Python strings); a list holding any other id falls back to a plain list."""
 
-    WIDTH = 36
+    WIDTH = 16
 
     def __init__(self, ids: Sequence[str] = ()) -> None:
         self._packed: bytearray | None = bytearray()
@@ -86,6 +88,17 @@ class IdList:
 
     def __len__(self) -> int:
         return self._n
+
+    @staticmethod
+    def _pack(ids: Sequence[str]) -> bytes | None:
+        """The ids' bytes, or None when one is not a canonical UUID (it would not come back the same)."""
+        try:
+            values = [uuid.UUID(i) for i in ids]
+        except (ValueError, AttributeError, TypeError):
+            return None
+        if any(str(v) != i for v, i in zip(values, ids)):
+            return None
+        return b"".join(v.bytes for v in values)
 
     def extend(self, ids: Sequence[str] | IdList) -> None:
         if isinstance(ids, IdList):
@@ -97,9 +110,9 @@ class IdList:
         if not ids:
             return
         if self._packed is not None:
-            blob = "".join(ids)
-            if len(blob) == self.WIDTH * len(ids) and blob.isascii() and all(len(i) == self.WIDTH for i in ids):
-                self._packed += blob.encode("ascii")
+            blob = self._pack(ids)
+            if blob is not None:
+                self._packed += blob
                 self._n += len(ids)
                 return
             self._list = self.slice(0, self._n)  # an id of another shape: unpack
@@ -117,7 +130,7 @@ class IdList:
             assert self._list is not None
             return self._list[i]
         w = self.WIDTH
-        return self._packed[i * w:(i + 1) * w].decode("ascii")
+        return str(uuid.UUID(bytes=bytes(self._packed[i * w:(i + 1) * w])))
 
     def slice(self, start: int, stop: int) -> list[str]:
         start, stop = max(start, 0), min(stop, self._n)
@@ -125,8 +138,8 @@ class IdList:
             assert self._list is not None
             return self._list[start:stop]
         w = self.WIDTH
-        blob = self._packed[start * w:stop * w].decode("ascii")
-        return [blob[k:k + w] for k in range(0, len(blob), w)]
+        blob = bytes(self._packed[start * w:stop * w])
+        return [str(uuid.UUID(bytes=blob[k:k + w])) for k in range(0, len(blob), w)]
 
     def index(self, file_id: str) -> int:
         """The position of ``file_id``, or -1."""
@@ -136,9 +149,10 @@ class IdList:
                 return self._list.index(file_id)
             except ValueError:
                 return -1
-        if len(file_id) != self.WIDTH or not file_id.isascii():
+        needle = self._pack([file_id])
+        if needle is None:
             return -1
-        needle, pos = file_id.encode("ascii"), -1
+        pos = -1
         while True:
             pos = self._packed.find(needle, pos + 1)
             if pos < 0 or pos % self.WIDTH == 0:

@@ -334,7 +334,7 @@ class RegistryPage(QWidget):
         if row >= 0:
             self.table.selectRow(row)
         if query == self.model.query:
-            QTimer.singleShot(0, lambda: self.table.verticalScrollBar().setValue(scrolled))
+            QTimer.singleShot(0, self.table, lambda: self.table.verticalScrollBar().setValue(scrolled))
         elif row >= 0:
             self.table.scrollTo(self.model.index(row, 0))
         else:

@@ -15,7 +15,9 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from assist_desktop.domain.contact import mask_account
 from assist_desktop.domain.errors import DomainError
+from assist_desktop.domain.ids import mask_id_number
 from assist_desktop.domain.lifecycle import Role, RoleNotAllowed
 from assist_desktop.services.audit import append_event
 from assist_desktop.storage.models import Synced, Tombstone, User, UserRole, now_ms
@@ -136,6 +138,20 @@ def diff(before: dict[str, Any], after: dict[str, Any], *, skip: Iterable[str] =
         if old != new:
             out[key] = [old, new]
     return out
+
+
+_MASKS = {"id_number": mask_id_number, "student_id_number": mask_id_number,
+          "recipient_id_number": mask_id_number, "bank_account": mask_account}
+
+
+def mask_sensitive(changes: dict[str, Any]) -> dict[str, Any]:
+    """The audit log names what changed without copying ID or account numbers in full (PIPL)."""
+    for key, mask in _MASKS.items():
+        if key in changes:
+            value = changes[key]
+            changes[key] = ([mask(v) if v else v for v in value] if isinstance(value, list)
+                            else mask(value) if value else value)
+    return changes
 
 
 def snapshot(row: Synced) -> dict[str, Any]:

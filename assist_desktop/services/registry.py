@@ -17,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from assist_desktop.domain import enums
-from assist_desktop.domain.contact import mask_account, parse_bank_account, parse_mobile, parse_postal_code
+from assist_desktop.domain.contact import parse_bank_account, parse_mobile, parse_postal_code
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.hardship import (
     MAX_MONTHLY_INCOME_FEN,
@@ -39,6 +39,7 @@ from assist_desktop.services.base import (
     audit,
     check_version,
     diff,
+    mask_sensitive,
     require_role,
     snapshot,
     tombstone,
@@ -417,14 +418,6 @@ def _check_unit(session: Session, unit_id: str) -> OrgUnit:
     return unit
 
 
-def _sensitive_masked(changes: dict[str, list[Any]]) -> dict[str, list[Any]]:
-    """The audit log names what changed without copying ID or account numbers in full."""
-    for key, mask in (("id_number", mask_id_number), ("bank_account", mask_account)):
-        if key in changes:
-            changes[key] = [mask(v) if v else v for v in changes[key]]
-    return changes
-
-
 def _apply(session: Session, hf: HardshipFile, row: dict[str, Any], fig: Figures, category: str,
            reason: str | None) -> None:
     for key, value in row.items():
@@ -450,7 +443,7 @@ def _sync_members(session: Session, user: User, hf: HardshipFile, members: list[
             before = snapshot(member)
             for key, value in data.items():
                 setattr(member, key, value)
-            delta = _sensitive_masked(diff(before, snapshot(member)))
+            delta = mask_sensitive(diff(before, snapshot(member)))
             if delta:
                 touch(member)
                 changed[member.name] = delta
@@ -499,7 +492,7 @@ def create_file(session: Session, user: User, data: FileInput, *, today: date | 
         for member in members:
             member.pop("id")
             session.add(Member(owner_unit_id=local.id, file_id=hf.id, **member))
-        changes = _sensitive_masked(diff({}, snapshot(hf), skip=("id", "owner_unit_id")))
+        changes = mask_sensitive(diff({}, snapshot(hf), skip=("id", "owner_unit_id")))
         changes["members_added"] = [m["name"] for m in members]
         audit(session, user, hf, "create", changes)
         return hf
@@ -526,7 +519,7 @@ def update_file(session: Session, user: User, file_id: str, data: FileInput, *, 
         before = snapshot(hf)
         row["unit_id"] = data.unit_id
         _apply(session, hf, row, fig, category, reason)
-        changes = _sensitive_masked(diff(before, snapshot(hf)))
+        changes = mask_sensitive(diff(before, snapshot(hf)))
         changes.update(_sync_members(session, user, hf, members))
         if changes:
             touch(hf)

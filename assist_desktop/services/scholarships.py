@@ -72,6 +72,7 @@ from assist_desktop.services.base import (
     audit,
     check_version,
     diff,
+    mask_sensitive,
     require_role,
     snapshot,
     touch,
@@ -254,16 +255,6 @@ def parse_level(value: str | None) -> str:
     if not text:
         raise ScholarshipError(f"学段不能为空（{choices}）", field="学段")
     raise ScholarshipError(f"学段“{text}”不在资助范围内，金秋助学资助{choices}", field="学段")
-
-
-def _masked_changes(changes: dict[str, Any]) -> dict[str, Any]:
-    """The audit log names what changed without copying ID numbers in full."""
-    for key in ("student_id_number", "id_number"):
-        if key in changes:
-            value = changes[key]
-            changes[key] = ([mask_id_number(v) if v else v for v in value] if isinstance(value, list)
-                            else mask_id_number(value))
-    return changes
 
 
 def next_application_no(session: Session, unit_code: str, year: int) -> str:
@@ -628,7 +619,7 @@ def _create_unfiled(session: Session, user: User, owner_id: str, household: _Hou
     record = UnfiledHousehold(owner_unit_id=owner_id, **household.new_unfiled)
     session.add(record)
     session.flush()
-    audit(session, user, record, "create", _masked_changes(diff({}, snapshot(record), skip=("id", "owner_unit_id"))))
+    audit(session, user, record, "create", mask_sensitive(diff({}, snapshot(record), skip=("id", "owner_unit_id"))))
     return record.id
 
 
@@ -662,7 +653,7 @@ def create_application(session: Session, user: User, data: ApplicationInput, *,
                         standard_amount_fen=standard.amount_fen, **student)
         session.add(s)
         session.flush()
-        audit(session, user, s, "create", _masked_changes(diff({}, snapshot(s), skip=("id", "owner_unit_id"))))
+        audit(session, user, s, "create", mask_sensitive(diff({}, snapshot(s), skip=("id", "owner_unit_id"))))
         return s
 
 
@@ -696,7 +687,7 @@ def update_application(session: Session, user: User, scholarship_id: str, data: 
         s.standard_amount_fen = standard.amount_fen
         if s.amount_override_reason is None:
             s.amount_fen = standard.amount_fen
-        changes = _masked_changes(diff(before, snapshot(s)))
+        changes = mask_sensitive(diff(before, snapshot(s)))
         if changes:
             touch(s)
             audit(session, user, s, "update", changes)

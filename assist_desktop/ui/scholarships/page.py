@@ -20,7 +20,7 @@ from assist_desktop.services.scholarships import BudgetSummary, InstallmentDue, 
 from assist_desktop.ui.background import Debouncer, Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.scholarships.dialogs import PayDialog, RoundDialog
-from assist_desktop.ui.scholarships.model import ID_ROLE, AppQuery, ApplicationsModel
+from assist_desktop.ui.scholarships.model import ApplicationsModel
 
 ENTITY = "scholarship"
 STEPS = (Action.submit, Action.review, Action.put_on_notice, Action.approve, Action.return_to_draft, Action.cancel)

@@ -41,6 +41,11 @@ def _sections() -> list[tuple[str, str, PageFactory | None]]:
 
         return RegistryPage(ctx)
 
+    def scholarships(ctx: AppContext) -> QWidget:
+        from assist_desktop.ui.scholarships.page import ScholarshipsPage
+
+        return ScholarshipsPage(ctx)
+
     def approvals(ctx: AppContext) -> QWidget:
         from assist_desktop.ui.approvals.page import ApprovalsPage
 
@@ -48,7 +53,7 @@ def _sections() -> list[tuple[str, str, PageFactory | None]]:
 
     return [
         ("registry", QCoreApplication.translate("MainWindow", "Hardship files"), registry),
-        ("scholarships", QCoreApplication.translate("MainWindow", "Golden Autumn scholarships"), None),
+        ("scholarships", QCoreApplication.translate("MainWindow", "Golden Autumn scholarships"), scholarships),
         ("campaigns", QCoreApplication.translate("MainWindow", "Spring Festival visits"), None),
         ("approvals", QCoreApplication.translate("MainWindow", "Approvals"), approvals),
         ("print", QCoreApplication.translate("MainWindow", "Printing"), None),

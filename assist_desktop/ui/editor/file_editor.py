@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QCheckBox, QDial
 
 from assist_desktop.domain import enums
 from assist_desktop.domain.contact import mask_account, parse_bank_account, parse_mobile, parse_postal_code
+from assist_desktop.domain.dates import parse_date_text
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.hardship import (HardshipCategory, HardshipCause, InvalidHousehold, check_monthly_income,
                                             per_capita_monthly_income, propose_category)
@@ -46,7 +47,7 @@ from assist_desktop.ui.background import Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.editor.attachments_tab import AttachmentsTab, FileDialogs
 from assist_desktop.ui.editor.fields import (STYLE, EnumCombo, Field, FieldBox, Hint, MoneyEdit, SensitiveStack,
-                                             derived_box, mandatory, parse_date_text, parse_money_text)
+                                             derived_box, mandatory, parse_money_text)
 from assist_desktop.ui.editor.history_tab import HistoryTab
 from assist_desktop.ui.editor.members_table import SERVICE_LABELS, MembersTab
 

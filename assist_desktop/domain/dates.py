@@ -1,0 +1,35 @@
+"""Dates as caseworkers type them and as ledgers hold them: 2015-03-01, 2015/3/1, 2015.3.1, 2015年3月1日, 20150301."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from assist_desktop.domain.errors import DomainError
+
+_DATE_PATTERNS = (r"(\d{4})-(\d{1,2})-(\d{1,2})", r"(\d{4})/(\d{1,2})/(\d{1,2})", r"(\d{4})\.(\d{1,2})\.(\d{1,2})",
+                  r"(\d{4})年(\d{1,2})月(\d{1,2})日?", r"(\d{4})(\d{2})(\d{2})")
+
+
+class InvalidDate(DomainError):
+    pass
+
+
+def parse_date_text(text: str, *, label: str, today: date) -> date | None:
+    """'2015-03-01', '2015/3/1', '2015年3月1日' or '20150301' → date; empty → None; not after today."""
+    value = (text or "").strip().replace(" ", "")
+    if not value:
+        return None
+    for pattern in _DATE_PATTERNS:
+        match = re.fullmatch(pattern, value)
+        if match:
+            try:
+                day = date(*(int(g) for g in match.groups()))
+            except ValueError:
+                raise InvalidDate(f"{label}“{text.strip()}”不是有效日期", field=label) from None
+            if day > today:
+                raise InvalidDate(f"{label}{day:%Y-%m-%d}晚于今天", field=label)
+            if day.year < 1900:
+                raise InvalidDate(f"{label}{day:%Y-%m-%d}早于1900年，请核对", field=label)
+            return day
+    raise InvalidDate(f"{label}“{text.strip()}”格式不对，请按 2015-03-01 的格式填写", field=label)

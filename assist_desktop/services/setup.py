@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import Role
@@ -109,7 +109,3 @@ def require_initialised(session: Session) -> OrgUnit:
         raise SetupError("数据库尚未初始化，请先运行 assist-desktop init。")
     return unit
 
-
-def users_with_role(session: Session, role: Role) -> list[User]:
-    stmt = select(User).join(UserRole, UserRole.user_id == User.id).where(UserRole.role == role.value)
-    return list(session.exec(stmt))

@@ -37,7 +37,3 @@ def install_translators(app: QCoreApplication, locale: str = LOCALE) -> list[str
         _installed.append(qt_translator)
     return loaded
 
-
-def tr(context: str, text: str) -> str:
-    """For strings outside a QObject method; lupdate picks up ``QCoreApplication.translate`` calls."""
-    return QCoreApplication.translate(context, text)

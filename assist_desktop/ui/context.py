@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -28,6 +30,12 @@ class AppContext:
     roles: frozenset[Role]
     demo: bool = False
     events: AppEvents = field(default_factory=AppEvents)
+    # The day the screens pass to the services as "today" (deadlines, notice periods, payment dates);
+    # a test sets a fixed day so that what it checks does not depend on when it runs.
+    clock: Callable[[], date] = date.today
+
+    def today(self) -> date:
+        return self.clock()
 
     @property
     def db_path(self) -> Path:

@@ -277,20 +277,16 @@ def _registry_list_child(path: str, repeat: int) -> dict[str, Any]:
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QModelIndex, QTimer
-    from PySide6.QtWidgets import QApplication
     from sqlmodel import select as sm_select
 
     from assist_desktop.services.search import search
     from assist_desktop.services.setup import local_unit
     from assist_desktop.services.users import user_roles
     from assist_desktop.ui.context import AppContext
-    from assist_desktop.ui.fonts import install_cjk_font
-    from assist_desktop.ui.i18n import install_translators
+    from assist_desktop.ui.app import make_application
     from assist_desktop.ui.registry.page import RegistryPage
 
-    app = QApplication.instance() or QApplication([])
-    install_cjk_font(app)
-    install_translators(app)
+    app = make_application([])  # as the program starts: font, translations, the GUI-thread collector
     db = open_database(path)
     with db.session() as s:
         user = s.exec(sm_select(m.User).where(m.User.username == "jingban")).one()

@@ -67,3 +67,228 @@ def test_editor_checks_inline_and_derives_from_the_id(qtbot, app_context, shot) 
     shot(editor, "sch_editor_errors")
     assert_chinese(editor)
     editor.reject()
+
+
+# --- a round taking applications again: bulk steps, budget, installments, payment -------------------
+
+CLOCK = date(2026, 9, 1)  # inside the demo's 2026 window (20 July – 10 September)
+
+
+def _id(born: str, seq: int) -> str:
+    from assist_desktop.domain.ids import id_check_character
+
+    first17 = f"610826{born}{seq:03d}"
+    return first17 + id_check_character(first17)
+
+
+def _db_rows(path, sql: str, *args: object) -> list[tuple]:
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+@pytest.fixture
+def reopened(demo_db):
+    """The demo's 2026 round reopened by the chair, with room in its budget; returns its id."""
+    from assist_desktop.services import scholarships
+    from assist_desktop.services.scholarships import RoundInput
+    from assist_desktop.services.users import authenticate
+    from assist_desktop.storage.schema import open_database
+
+    with open_database(demo_db) as db, db.session() as s:
+        chair = authenticate(s, "shenpi", "demo12345")
+        rnd = next(r for r in scholarships.rounds(s) if r.year == 2026)
+        scholarships.set_round_closed(s, chair, rnd.id, False, expected_version=rnd.version)
+        rnd = scholarships.get_round(s, rnd.id)
+        spent = scholarships.budget_summary(s, rnd.id)
+        scholarships.update_round(s, chair, rnd.id, RoundInput(2026, rnd.apply_start, rnd.apply_end,
+                                                               spent.budget_fen - spent.remaining_fen + 10_000_00,
+                                                               rnd.name, rnd.requires_notice),
+                                  expected_version=rnd.version, today=CLOCK)
+        return rnd.id
+
+
+def _apply(demo_db, round_id: str, count: int) -> list[str]:
+    """``count`` undergraduates of migrant workers' families, drafted by the clerk through the service."""
+    from assist_desktop.services import scholarships
+    from assist_desktop.services.scholarships import ApplicationInput, UnfiledInput
+    from assist_desktop.services.users import authenticate
+    from assist_desktop.storage.schema import open_database
+
+    ids = []
+    with open_database(demo_db) as db, db.session() as s:
+        clerk = authenticate(s, "jingban", "demo12345")
+        for k in range(count):
+            data = ApplicationInput(
+                round_id=round_id, student_name=f"测试生{'甲乙丙丁'[k]}", student_id_number=_id("20080315", 901 + 2 * k),
+                school="西北大学", education_level="undergraduate", admission_year=2026, study_years=4,
+                unfiled=UnfiledInput(name=f"测试家长{'甲乙丙丁'[k]}", id_number=_id("19780101", 911 + 2 * k)))
+            ids.append(scholarships.create_application(s, clerk, data, today=CLOCK).id)
+    return ids
+
+
+def _at(ctx, day: date):
+    ctx.clock = lambda: day
+    return ctx
+
+
+def _statuses(path, ids: list[str]) -> set[str]:
+    marks = ",".join("?" * len(ids))
+    return {r[0] for r in _db_rows(path, f"SELECT status FROM scholarship WHERE id IN ({marks})", *ids)}
+
+
+def _step(qtbot, page, action, ids: list[str], opinion: str = "") -> None:
+    page.take_step(action, ids, opinion)
+    qtbot.waitUntil(page.idle, timeout=20_000)
+
+
+def test_editor_saves_an_unfiled_application_and_shows_refusals_at_the_field(qtbot, app_context, demo_db,
+                                                                             reopened) -> None:
+    from assist_desktop.domain.lifecycle import GrantStatus
+
+    page = _page(qtbot, _at(app_context("jingban"), CLOCK))
+    page.round_combo.setCurrentIndex(page.round_combo.findData(reopened))
+    qtbot.waitUntil(page.idle, timeout=10_000)
+    before = _db_rows(demo_db, "SELECT count(*) FROM scholarship")[0][0]
+
+    def fill(editor, student_id: str) -> None:
+        qtbot.waitUntil(editor.idle, timeout=10_000)
+        editor.unfiled_radio.setChecked(True)
+        type_text(editor.parent_name, "赵大勇")
+        type_text(editor.parent_id, _id("19760505", 921))
+        type_text(editor.student_name, "赵小雨")
+        type_text(editor.student_id, student_id)
+        type_text(editor.school, "长安大学")
+        editor.level.setCurrentIndex(editor.level.findData("undergraduate"))
+        type_text(editor.admission, "2026")
+        type_text(editor.study_years, "4")
+        qtbot.waitUntil(editor.idle, timeout=10_000)
+
+    editor = page.new_application()
+    fill(editor, _id("20080620", 932))
+    assert "4,000.00" in editor.standard_label.text() or "4000" in editor.standard_label.text()
+    editor.save()
+    qtbot.waitUntil(lambda: editor.result() == editor.DialogCode.Accepted, timeout=10_000)
+    saved = _db_rows(demo_db, "SELECT status, amount_fen, plan, school FROM scholarship WHERE student_name='赵小雨'")
+    assert saved == [(GrantStatus.draft.value, 4000_00, "yearly", "长安大学")]
+    assert _db_rows(demo_db, "SELECT name, kind FROM unfiled_household WHERE name='赵大勇'") == [("赵大勇", "migrant_worker")]
+
+    # the same student again in this round: the service refuses, the message stands at the ID field
+    editor = page.new_application()
+    fill(editor, _id("20080620", 932))
+    editor.save()
+    qtbot.waitUntil(editor.idle, timeout=10_000)
+    assert editor.isVisible() and "每名学生每轮只能资助一次" in (editor.fields["student_id"].error or "")
+    # an excluded student: refused with the reason at the checklist
+    editor.student_id.clear()
+    type_text(editor.student_id, _id("20080620", 944))
+    editor.exclusion_boxes["funded_elsewhere"].setChecked(True)
+    editor.save()
+    qtbot.waitUntil(editor.idle, timeout=10_000)
+    assert "已获其他渠道资助" in (editor.exclusion_field.error or "")
+    editor.reject()
+    assert _db_rows(demo_db, "SELECT count(*) FROM scholarship")[0][0] == before + 1
+
+
+def test_bulk_steps_budget_installments_and_payment(qtbot, app_context, demo_db, reopened, shot,
+                                                    _no_blocking_message_boxes) -> None:
+    from assist_desktop.domain.lifecycle import Action
+
+    ids = _apply(demo_db, reopened, 3)
+    clerk = _page(qtbot, _at(app_context("jingban"), CLOCK))
+    clerk.round_combo.setCurrentIndex(clerk.round_combo.findData(reopened))
+    clerk.status_filter.setCurrentIndex(clerk.status_filter.findData("draft"))
+    qtbot.waitUntil(clerk.idle, timeout=10_000)
+    assert {r.id for r in clerk.model.rows} == set(ids)
+    clerk.table.selectAll()
+    assert sorted(clerk.selected_ids()) == sorted(ids)
+    assert clerk.step_buttons[Action.submit].isEnabled()
+    _step(qtbot, clerk, Action.submit, clerk.selected_ids())
+    assert _statuses(demo_db, ids) == {"submitted"}
+    # the clerk may not review: refused for the whole selection, nothing moves
+    _no_blocking_message_boxes.clear()
+    _step(qtbot, clerk, Action.review, ids)
+    assert _no_blocking_message_boxes and "审核" in _no_blocking_message_boxes[-1][1]
+    assert _statuses(demo_db, ids) == {"submitted"}
+
+    reviewer = _page(qtbot, _at(app_context("shenhe"), CLOCK))
+    reviewer.round_combo.setCurrentIndex(reviewer.round_combo.findData(reopened))
+    qtbot.waitUntil(reviewer.idle, timeout=10_000)
+    _step(qtbot, reviewer, Action.review, ids, "材料齐全")
+    _step(qtbot, reviewer, Action.put_on_notice, ids)
+    assert _statuses(demo_db, ids) == {"on_notice"}
+
+    # the chair approves after the notice period; a budget too small for all three refuses all three
+    later = date(2026, 9, 15)
+    chair = _page(qtbot, _at(app_context("shenpi"), later))
+    chair.round_combo.setCurrentIndex(chair.round_combo.findData(reopened))
+    qtbot.waitUntil(chair.idle, timeout=10_000)
+    summary = chair.summary
+    dialog = chair.edit_round(new=False, exec_dialog=False)
+    dialog.budget.set_fen(summary.budget_fen - summary.remaining_fen + 2 * 4000_00 + 1000_00)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=10_000)
+    qtbot.waitUntil(chair.idle, timeout=10_000)
+    _no_blocking_message_boxes.clear()
+    _step(qtbot, chair, Action.approve, ids, "同意")
+    assert _no_blocking_message_boxes and "预算" in _no_blocking_message_boxes[-1][1]
+    assert _statuses(demo_db, ids) == {"on_notice"}
+    assert _db_rows(demo_db, "SELECT count(*) FROM installment WHERE scholarship_id IN (?,?,?)", *ids) == [(0,)]
+    dialog = chair.edit_round(new=False, exec_dialog=False)
+    dialog.budget.set_fen(summary.budget_fen + 3 * 4000_00)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=10_000)
+    qtbot.waitUntil(chair.idle, timeout=10_000)
+    _step(qtbot, chair, Action.approve, ids, "同意")
+    assert _statuses(demo_db, ids) == {"approved"}
+    plans = _db_rows(demo_db, "SELECT year_index, academic_year, status FROM installment WHERE scholarship_id=? "
+                              "ORDER BY year_index", ids[0])
+    assert plans == [(1, 2026, "released"), (2, 2027, "pending"), (3, 2028, "pending"), (4, 2029, "pending")]
+    qtbot.waitUntil(lambda: chair.summary is not None and chair.summary.approved_fen >= 3 * 4000_00, timeout=10_000)
+    assert "剩余" in chair.budget_text.text() or "余" in chair.budget_text.text()
+    shot(chair, "sch_after_approval")
+
+    # the clerk pays the first year of one plan from "installments due"
+    pay_day = date(2026, 9, 20)
+    clerk = _page(qtbot, _at(app_context("jingban"), pay_day))
+    clerk.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: any(i.scholarship_id == ids[0] for i in clerk.installments), timeout=10_000)
+    row = next(k for k, i in enumerate(clerk.installments) if i.scholarship_id == ids[0] and i.status == "released")
+    clerk.due_table.selectRow(row)
+    assert clerk.pay_due_button.isEnabled() and not clerk.enrolled_button.isEnabled()
+    shot(clerk, "sch_installments_due")
+    clerk.pay_installment(("cash", pay_day, None))
+    qtbot.waitUntil(lambda: bool(clerk.last_voucher), timeout=10_000)
+    paid = _db_rows(demo_db, "SELECT d.voucher_no, d.amount_fen, d.paid_on, i.status FROM disbursement d "
+                             "JOIN installment i ON i.id = d.grant_id WHERE d.grant_type='installment' "
+                             "AND i.scholarship_id=?", ids[0])
+    assert paid == [(clerk.last_voucher, 4000_00, "2026-09-20", "paid")]
+    assert clerk.last_voucher in clerk.voucher_label.text()
+    assert _statuses(demo_db, [ids[0]]) == {"paid"}
+
+    # a year later: the enrolment check releases the second year, or stops the plan with the reason
+    checker = _page(qtbot, _at(app_context("jingban"), date(2027, 9, 5)))
+    checker.tabs.setCurrentIndex(1)
+    checker.due_year.setValue(2027)
+    qtbot.waitUntil(lambda: any(i.scholarship_id == ids[0] and i.year_index == 2 for i in checker.installments),
+                    timeout=10_000)
+    for sid, still in ((ids[0], True), (ids[1], False)):
+        qtbot.waitUntil(checker.idle, timeout=10_000)
+        row = next(k for k, i in enumerate(checker.installments) if i.scholarship_id == sid and i.year_index == 2)
+        checker.due_table.selectRow(row)
+        assert checker.enrolled_button.isEnabled()
+        checker.check_enrolment(still, None if still else "退学")
+        qtbot.waitUntil(checker.idle, timeout=10_000)
+    states = dict(_db_rows(demo_db, "SELECT scholarship_id || ':' || year_index, status FROM installment "
+                                    "WHERE scholarship_id IN (?, ?) AND year_index >= 2", ids[0], ids[1]))
+    assert states[f"{ids[0]}:2"] == "released" and states[f"{ids[0]}:3"] == "pending"
+    assert {states[f"{ids[1]}:{k}"] for k in (2, 3, 4)} == {"stopped"}
+    assert "退学" in _db_rows(demo_db, "SELECT stop_reason FROM scholarship WHERE id=?", ids[1])[0][0]
+
+
+def test_unit_filter_keeps_the_unions_households(qtbot, app_context) -> None:
+    page = _page(qtbot, app_context("jingban"))
+    assert page.unit_filter.count() > 2
+    page.unit_filter.setCurrentIndex(1)
+    qtbot.waitUntil(page.idle, timeout=10_000)
+    chosen = page.unit_filter.currentText()
+    assert page.model.rows and all(r.unit_name == chosen for r in page.model.rows)

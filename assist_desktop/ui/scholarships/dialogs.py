@@ -37,7 +37,7 @@ class RoundDialog(QDialog):
         self.op: Op[str] | None = None
         self.setWindowTitle(self.tr("Scholarship round") if round_id is None else self.tr("Edit scholarship round"))
         self.setStyleSheet(STYLE)
-        today = date.today()
+        today = ctx.today()
         data = initial or RoundInput(today.year, date(today.year, 7, 1), date(today.year, 12, 31), 0)
         form = QFormLayout()
         self.year = QSpinBox()
@@ -93,12 +93,14 @@ class RoundDialog(QDialog):
             self.message.setText(exc.message)
             return
         db, user, round_id, version = self.ctx.db, self.ctx.user, self.round_id, self.version
+        today = self.ctx.today()
 
         def work(_p: object) -> str:
             with db.session() as s:
                 if round_id is None:
-                    return scholarships.create_round(s, user, data).id
-                return scholarships.update_round(s, user, round_id, data, expected_version=version or 0).id
+                    return scholarships.create_round(s, user, data, today=today).id
+                return scholarships.update_round(s, user, round_id, data, expected_version=version or 0,
+                                                 today=today).id
 
         def done(rid: str) -> None:
             self.saved_id = rid
@@ -114,7 +116,7 @@ class RoundDialog(QDialog):
 class PayDialog(QDialog):
     """How and when a grant is paid; the voucher number is given by the service."""
 
-    def __init__(self, what: str, amount: str, parent: QWidget | None = None) -> None:
+    def __init__(self, what: str, amount: str, parent: QWidget | None = None, *, today: date | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Pay"))
         form = QFormLayout(self)
@@ -125,7 +127,7 @@ class PayDialog(QDialog):
         cash, transfer = sorted(METHODS)  # the stored codes: cash, transfer
         self.method.addItem(self.tr("Cash"), cash)
         self.method.addItem(self.tr("Bank transfer"), transfer)
-        self.paid_on = QDateEdit(_qdate(date.today()))
+        self.paid_on = QDateEdit(_qdate(today or date.today()))
         self.paid_on.setCalendarPopup(True)
         self.paid_on.setDisplayFormat("yyyy-MM-dd")
         self.account = QLineEdit()

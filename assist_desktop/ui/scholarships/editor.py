@@ -39,7 +39,7 @@ class ApplicationEditor(QDialog):
         self.ctx, self.round_id, self.scholarship_id = ctx, round_id, scholarship_id
         self.version = 0
         self.status = GrantStatus.draft.value
-        self.round_year = date.today().year
+        self.round_year = ctx.today().year
         self.file_id: str | None = None
         self.unfiled_household_id: str | None = None
         self.op: Op[Any] | None = None
@@ -429,13 +429,15 @@ class ApplicationEditor(QDialog):
             return
         reason = self.amount_reason.text()
         db, user, sid, version = self.ctx.db, self.ctx.user, self.scholarship_id, self.version
+        today = self.ctx.today()
 
         def work(_p: Progress) -> str:
             with db.session() as s:
                 if data is not None and sid is None:
-                    return scholarships.create_application(s, user, data).id
+                    return scholarships.create_application(s, user, data, today=today).id
                 if data is not None:
-                    return scholarships.update_application(s, user, sid, data, expected_version=version).id
+                    return scholarships.update_application(s, user, sid, data, expected_version=version,
+                                                          today=today).id
                 assert sid is not None and amount is not None
                 return scholarships.set_amount(s, user, sid, amount, reason, expected_version=version).id
 

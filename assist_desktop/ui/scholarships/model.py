@@ -31,6 +31,7 @@ class AppQuery:
     status: tuple[str, ...] = ()
     level: tuple[str, ...] = ()
     school: str = ""
+    unit: str = ""  # the union holding the household (file or unfiled record)
     order: str = "application_no"
 
 
@@ -80,7 +81,7 @@ class ApplicationsModel(QAbstractTableModel):
             with db.session() as s:
                 total, ids = scholarships.list_applications(
                     s, user, round_id=q.round_id, text=q.text, status=q.status or None, level=q.level or None,
-                    school=q.school or None, order=q.order, offset=offset, limit=limit)
+                    school=q.school or None, unit=q.unit or None, order=q.order, offset=offset, limit=limit)
                 return _Page(generation, total, scholarships.application_rows(s, user, ids))
 
         def done(page: _Page) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 from assist_desktop.domain.lifecycle import Action, GrantStatus, Role
 from assist_desktop.domain.money import format_amount
 from assist_desktop.domain.policy import SCHOLARSHIP_LEVELS
-from assist_desktop.services import approvals, payments, scholarships
+from assist_desktop.services import approvals, file_list, payments, scholarships
 from assist_desktop.services.scholarships import BudgetSummary, InstallmentDue, RoundInput
 from assist_desktop.ui.background import Debouncer, Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
@@ -103,6 +103,11 @@ class ScholarshipsPage(QWidget):
         for button in (self.new_round_button, self.edit_round_button, self.close_round_button):
             button.setVisible(manager)
             top.addWidget(button)
+        self.standards_button = QPushButton(self.tr("Standards…"))
+        self.standards_button.setObjectName("standards")
+        self.standards_button.setToolTip(self.tr("Amounts by level and household, and how each level is paid"))
+        self.standards_button.clicked.connect(self.show_standards)
+        top.addWidget(self.standards_button)
         layout.addLayout(top)
         self.budget_bar = BudgetBar()
         self.budget_bar.setObjectName("budget_bar")
@@ -155,6 +160,11 @@ class ScholarshipsPage(QWidget):
         self.school_filter.setPlaceholderText(self.tr("School"))
         self.school_filter.textChanged.connect(lambda _t: self._debounce.poke())
         bar.addWidget(self.school_filter, 1)
+        self.unit_filter = QComboBox()
+        self.unit_filter.setObjectName("unit_filter")
+        self.unit_filter.addItem(self.tr("All unions"), "")
+        self.unit_filter.currentIndexChanged.connect(self._query_changed)
+        bar.addWidget(self.unit_filter)
         layout.addLayout(bar)
         self.count_label = QLabel()
         self.count_label.setObjectName("count")
@@ -221,7 +231,7 @@ class ScholarshipsPage(QWidget):
         self.due_year = QSpinBox()
         self.due_year.setObjectName("due_year")
         self.due_year.setRange(2000, 2100)
-        self.due_year.setValue(date.today().year)
+        self.due_year.setValue(self.ctx.today().year)
         self.due_year.valueChanged.connect(lambda _v: self.load_installments())
         bar.addWidget(self.due_year)
         self.due_count = QLabel()
@@ -275,12 +285,14 @@ class ScholarshipsPage(QWidget):
     def load_rounds(self, select_id: str | None = None) -> None:
         db = self.ctx.db
 
-        def work(_p: Progress) -> list[Any]:
+        def work(_p: Progress) -> tuple[list[Any], list[Any]]:
             with db.session() as s:
-                return [(r.id, r.year, r.name, r.closed, r.version, r.apply_start, r.apply_end, r.budget_fen,
-                         r.requires_notice) for r in scholarships.rounds(s)]
+                return ([(r.id, r.year, r.name, r.closed, r.version, r.apply_start, r.apply_end, r.budget_fen,
+                          r.requires_notice) for r in scholarships.rounds(s)], file_list.unit_choices(s))
 
-        def done(rows: list[Any]) -> None:
+        def done(result: tuple[list[Any], list[Any]]) -> None:
+            rows, units = result
+            self._set_units(units)
             current = select_id or self.round_id()
             self.rounds = rows
             self.round_combo.blockSignals(True)
@@ -293,6 +305,17 @@ class ScholarshipsPage(QWidget):
             self._round_changed()
 
         self._run(work, done)
+
+    def _set_units(self, units: list[Any]) -> None:
+        chosen = self.unit_filter.currentData()
+        self.unit_filter.blockSignals(True)
+        while self.unit_filter.count() > 1:
+            self.unit_filter.removeItem(1)
+        for unit in units:
+            self.unit_filter.addItem(unit.name, unit.id)
+        index = self.unit_filter.findData(chosen) if chosen else 0
+        self.unit_filter.setCurrentIndex(max(0, index))
+        self.unit_filter.blockSignals(False)
 
     def round_id(self) -> str | None:
         data = self.round_combo.currentData()
@@ -323,7 +346,8 @@ class ScholarshipsPage(QWidget):
         level = self.level_filter.currentData()
         self.model.set_query(replace(self.model.query, round_id=self.round_id() or "-", text=self.search.text(),
                                      status=(status,) if status else (), level=(level,) if level else (),
-                                     school=self.school_filter.text().strip()))
+                                     school=self.school_filter.text().strip(),
+                                     unit=self.unit_filter.currentData() or ""))
 
     def _searched(self, total: int) -> None:
         self.count_label.setText(self.tr("{0} applications").format(total))
@@ -405,6 +429,14 @@ class ScholarshipsPage(QWidget):
             dialog.open()
         return dialog
 
+    def show_standards(self) -> QWidget:
+        """The standards table of the round's year (editable by the administrator)."""
+        from assist_desktop.domain.policy import SCHOLARSHIP
+        from assist_desktop.ui.standards.dialog import open_standards
+
+        rnd = self._round()
+        return open_standards(self.ctx, SCHOLARSHIP, rnd[1] if rnd else self.ctx.today().year, self)
+
     def toggle_round_closed(self) -> None:
         rnd = self._round()
         if rnd is None:
@@ -463,22 +495,22 @@ class ScholarshipsPage(QWidget):
             opinion, ok = QInputDialog.getText(self, action.label, self.tr("Reason:"))
             if not ok or not opinion.strip():
                 return
-        db, user = self.ctx.db, self.ctx.user
+        db, user, today = self.ctx.db, self.ctx.user, self.ctx.today()
 
         def work(progress: Progress) -> int:
             if action is Action.cancel:
                 for index, sid in enumerate(ids, start=1):
                     progress.check()
                     with db.session() as s:
-                        scholarships.cancel(s, user, sid, opinion)
+                        scholarships.cancel(s, user, sid, opinion, today=today)
                     progress.report(index, len(ids))
                 return len(ids)
             with db.session() as s:
                 if action is Action.approve:
-                    done = scholarships.approve_many(s, user, ids, opinion=opinion or None,
+                    done = scholarships.approve_many(s, user, ids, opinion=opinion or None, today=today,
                                                      progress=progress.report, cancelled=lambda: progress.cancelled)
                 else:
-                    done = approvals.act_many(s, user, ENTITY, ids, action, opinion=opinion or None,
+                    done = approvals.act_many(s, user, ENTITY, ids, action, opinion=opinion or None, today=today,
                                               progress=progress.report, cancelled=lambda: progress.cancelled)
             return len(done)
 
@@ -496,17 +528,17 @@ class ScholarshipsPage(QWidget):
     def _pay(self, grant_type: str, grant_id: str, what: str, amount_fen: int, version: int,
              how: tuple[str, date, str | None] | None) -> None:
         if how is None:
-            dialog = PayDialog(what, format_amount(amount_fen), self)
+            dialog = PayDialog(what, format_amount(amount_fen), self, today=self.ctx.today())
             if dialog.exec() != PayDialog.DialogCode.Accepted:
                 return
             how = dialog.values()
         method, paid_on, account = how
-        db, user = self.ctx.db, self.ctx.user
+        db, user, today = self.ctx.db, self.ctx.user, self.ctx.today()
 
         def work(_p: Progress) -> tuple[str, str]:
             with db.session() as s:
                 d = payments.pay(s, user, grant_type, grant_id, paid_on=paid_on, method=method, bank_account=account,
-                                 expected_version=version)
+                                 expected_version=version, today=today)
                 return d.voucher_no, format_amount(d.amount_fen)
 
         def done(result: tuple[str, str]) -> None:
@@ -549,11 +581,11 @@ class ScholarshipsPage(QWidget):
             note, ok = QInputDialog.getText(self, self.tr("Left school"), self.tr("Why (left, suspended, moved):"))
             if not ok:
                 return
-        db, user = self.ctx.db, self.ctx.user
+        db, user, today = self.ctx.db, self.ctx.user, self.ctx.today()
 
         def work(_p: Progress) -> None:
             with db.session() as s:
-                scholarships.check_enrolment(s, user, item.id, checked_on=date.today(), still_enrolled=still,
-                                             note=note, expected_version=item.version)
+                scholarships.check_enrolment(s, user, item.id, checked_on=today, still_enrolled=still,
+                                             note=note, expected_version=item.version, today=today)
 
         self._run(work, lambda _r: self.ctx.events.workflow_changed.emit())

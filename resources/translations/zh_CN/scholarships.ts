@@ -331,6 +331,14 @@
         <translation>结束活动</translation>
     </message>
     <message>
+        <source>Standards…</source>
+        <translation>救助标准…</translation>
+    </message>
+    <message>
+        <source>Amounts by level and household, and how each level is paid</source>
+        <translation>各学段建档、未建档户的资助金额及发放方式</translation>
+    </message>
+    <message>
         <source>Applications</source>
         <translation>助学申请</translation>
     </message>
@@ -353,6 +361,10 @@
     <message>
         <source>School</source>
         <translation>学校</translation>
+    </message>
+    <message>
+        <source>All unions</source>
+        <translation>全部基层工会</translation>
     </message>
     <message>
         <source>Opinion</source>

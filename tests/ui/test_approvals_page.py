@@ -94,3 +94,33 @@ def test_a_refused_approval_is_shown_and_nothing_moves(qtbot, app_context, monke
 def test_admin_has_nothing_to_approve(qtbot, app_context) -> None:
     page = _page(qtbot, app_context("admin"))
     assert page.items == [] and page.summary.text() == "暂无需要您处理的事项。"
+
+
+def test_scholarships_wait_on_their_own_tab_and_approve_through_their_service(qtbot, app_context, demo_db,
+                                                                               _no_blocking_message_boxes) -> None:
+    """A scholarship approved from the 审批 page goes through the scholarship service: budget checked,
+    installments made — not the generic step."""
+    from datetime import date
+
+    from assist_desktop.domain.lifecycle import Action
+    from tests.ui.test_scholarships_ui import CLOCK, _apply, reopen_round
+
+    ids = _apply(demo_db, reopen_round(demo_db), 1)
+    steps = ((("jingban", CLOCK), Action.submit), (("shenhe", CLOCK), Action.review),
+             (("shenhe", CLOCK), Action.put_on_notice), (("shenpi", date(2026, 9, 20)), Action.approve))
+    for (user, day), action in steps:
+        ctx = app_context(user)
+        ctx.clock = lambda day=day: day
+        page = _page(qtbot, ctx)
+        page.kinds.setCurrentIndex(1)
+        assert page.kinds.tabText(1).startswith("金秋助学（")
+        row = next(i for i, item in enumerate(page.items) if item.entity_id == ids[0])
+        _select(page, [row])
+        assert page.buttons[action].isEnabled()
+        page.buttons[action].click()
+        qtbot.waitUntil(lambda: page.op.done, timeout=15000)
+        assert not _no_blocking_message_boxes, _no_blocking_message_boxes
+        page.close()
+    with closing(sqlite3.connect(demo_db)) as conn:
+        assert conn.execute("SELECT status FROM scholarship WHERE id=?", ids).fetchone() == ("approved",)
+        assert conn.execute("SELECT count(*) FROM installment WHERE scholarship_id=?", ids).fetchone() == (4,)

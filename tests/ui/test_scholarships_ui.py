@@ -87,7 +87,11 @@ def _db_rows(path, sql: str, *args: object) -> list[tuple]:
 
 
 @pytest.fixture
-def reopened(demo_db):
+def reopened(demo_db) -> str:
+    return reopen_round(demo_db)
+
+
+def reopen_round(demo_db) -> str:
     """The demo's 2026 round reopened by the chair, with room in its budget; returns its id."""
     from assist_desktop.services import scholarships
     from assist_desktop.services.scholarships import RoundInput

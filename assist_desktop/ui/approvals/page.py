@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
-                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+                               QPushButton, QTabBar, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.lifecycle import Action, FileStatus, GrantStatus
 from assist_desktop.services import approvals
@@ -16,6 +16,22 @@ from assist_desktop.ui.context import AppContext
 
 # The buttons of the page, in the order a caseworker works.
 STEP_BUTTONS = (Action.submit, Action.review, Action.put_on_notice, Action.approve, Action.return_to_draft)
+# The kinds of item the page lists, one tab each.
+KINDS = ("hardship_file", "scholarship", "visit")
+
+
+def _approve_many(entity_type: str) -> Any:
+    """The service that approves a list of this kind: grants check their budget (and a yearly plan
+    gets its installments) in their own service; files take the generic step."""
+    if entity_type == "scholarship":
+        from assist_desktop.services import scholarships
+
+        return scholarships.approve_many
+    if entity_type == "visit":
+        from assist_desktop.services import campaigns
+
+        return campaigns.approve_many
+    return None
 
 
 def _state_label(status: str) -> str:
@@ -31,17 +47,26 @@ class ApprovalsPage(QWidget):
         self.ctx = ctx
         self.entity_type = entity_type
         self.items: list[PendingItem] = []
+        self.by_kind: dict[str, list[PendingItem]] = {kind: [] for kind in KINDS}
         layout = QVBoxLayout(self)
         heading = QLabel(self.tr("Waiting for you"))
         heading.setStyleSheet("font-size: 18px; font-weight: bold;")
         layout.addWidget(heading)
+        self.kinds = QTabBar()
+        self.kinds.setObjectName("kinds")
+        self.kind_titles = {"hardship_file": self.tr("Hardship files"), "scholarship": self.tr("Scholarships"),
+                            "visit": self.tr("Spring Festival visits")}
+        for kind in KINDS:
+            self.kinds.addTab(self.kind_titles[kind])
+        self.kinds.setCurrentIndex(KINDS.index(entity_type))
+        self.kinds.currentChanged.connect(self._kind_changed)
+        layout.addWidget(self.kinds)
         self.summary = QLabel()
         self.summary.setObjectName("summary")
         layout.addWidget(self.summary)
         self.table = QTableWidget(0, 6)
         self.table.setObjectName("pending")
-        self.table.setHorizontalHeaderLabels([self.tr("File no."), self.tr("Name"), self.tr("Category"),
-                                              self.tr("Status"), self.tr("Since"), self.tr("You can")])
+        self._set_headers()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -76,14 +101,33 @@ class ApprovalsPage(QWidget):
         ctx.events.workflow_changed.connect(self.refresh)
         self.refresh()
 
+    def _set_headers(self) -> None:
+        first, third = {"hardship_file": (self.tr("File no."), self.tr("Category")),
+                        "scholarship": (self.tr("Application no."), self.tr("Amount")),
+                        "visit": (self.tr("Campaign"), self.tr("Cash and goods"))}[self.entity_type]
+        self.table.setHorizontalHeaderLabels([first, self.tr("Name"), third, self.tr("Status"), self.tr("Since"),
+                                              self.tr("You can")])
+
+    def _kind_changed(self, index: int) -> None:
+        self.entity_type = KINDS[index]
+        self._set_headers()
+        self._show(self.by_kind[self.entity_type])
+
     def refresh(self) -> None:
-        db, user, entity_type = self.ctx.db, self.ctx.user, self.entity_type
+        db, user = self.ctx.db, self.ctx.user
 
-        def work(_p: Progress) -> list[PendingItem]:
+        def work(_p: Progress) -> dict[str, list[PendingItem]]:
             with db.session() as session:
-                return approvals.pending(session, user, entity_type=entity_type)
+                return {kind: approvals.pending(session, user, entity_type=kind) for kind in KINDS}
 
-        self.op = run_op(self, work, on_done=self._show, show_progress=False)
+        def done(found: dict[str, list[PendingItem]]) -> None:
+            self.by_kind = found
+            for index, kind in enumerate(KINDS):
+                count = len(found[kind])
+                self.kinds.setTabText(index, self.kind_titles[kind] + (f"（{count}）" if count else ""))
+            self._show(found[self.entity_type])
+
+        self.op = run_op(self, work, on_done=done, show_progress=False)
 
     def _show(self, items: list[PendingItem]) -> None:
         self.items = items
@@ -125,16 +169,24 @@ class ApprovalsPage(QWidget):
         db, user, entity_type = self.ctx.db, self.ctx.user, self.entity_type
         ids = [item.entity_id for item in chosen]
 
+        today = self.ctx.today()
+        approve_many = _approve_many(entity_type) if action is Action.approve else None
+
         def work(progress: Progress) -> int:
             with db.session() as session:
-                done = approvals.act_many(session, user, entity_type, ids, action, opinion=opinion or None,
-                                          today=date.today(), progress=progress.report,
-                                          cancelled=lambda: progress.cancelled)
+                if approve_many is not None:
+                    done = approve_many(session, user, ids, opinion=opinion or None, today=today,
+                                        progress=progress.report, cancelled=lambda: progress.cancelled)
+                else:
+                    done = approvals.act_many(session, user, entity_type, ids, action, opinion=opinion or None,
+                                              today=today, progress=progress.report,
+                                              cancelled=lambda: progress.cancelled)
             return len(done)
 
         def finished(count: int) -> None:
             self.opinion.clear()
             self.ctx.events.workflow_changed.emit()
-            self.ctx.events.files_changed.emit(ids)
+            if entity_type == "hardship_file":
+                self.ctx.events.files_changed.emit(ids)
 
         self.op = run_op(self, work, on_done=finished, title=self.tr("{0}: {1} items").format(action.label, len(ids)))

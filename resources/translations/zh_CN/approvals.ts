@@ -35,12 +35,40 @@
         <translation>意见</translation>
     </message>
     <message>
+        <source>Hardship files</source>
+        <translation>困难职工档案</translation>
+    </message>
+    <message>
+        <source>Scholarships</source>
+        <translation>金秋助学</translation>
+    </message>
+    <message>
+        <source>Spring Festival visits</source>
+        <translation>春节走访慰问</translation>
+    </message>
+    <message>
         <source>Written into the approval record (required to send back)</source>
         <translation>写入审批记录（退回时必填）</translation>
     </message>
     <message>
         <source>Refresh</source>
         <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Application no.</source>
+        <translation>申请编号</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>慰问活动</translation>
+    </message>
+    <message>
+        <source>Cash and goods</source>
+        <translation>慰问金及慰问品</translation>
     </message>
     <message>
         <source>{0} items wait for your step.</source>

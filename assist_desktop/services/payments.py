@@ -1,6 +1,7 @@
 """发放: money handed over or transferred for an approved grant, each payment on its own voucher.
 
-``pay`` serves every kind of grant through a small adapter per ``grant_type``:
+``pay`` serves every kind of grant through a small adapter per ``grant_type``; ``pay_many`` pays a list of
+one kind in one transaction (the bulk action of the visits list), with the same checks for each item:
 
 - ``scholarship``: a one-off scholarship; the grant moves approved → paid by the lifecycle's pay step.
 - ``installment``: one year of a multi-year plan, once released (year one at approval, later years
@@ -18,7 +19,7 @@ check, in the same transaction. The audit log keeps the account and ID number ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,9 +30,10 @@ from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.ids import mask_id_number
 from assist_desktop.domain.lifecycle import Action, GrantStatus, Role
 from assist_desktop.domain.money import format_amount
-from assist_desktop.services.approvals import apply_step, describe
+from assist_desktop.services.approvals import BatchCancelled, apply_step, describe
 from assist_desktop.services.base import (
     NotFound,
+    PermissionDenied,
     Refusal,
     audit,
     check_version,
@@ -149,6 +151,65 @@ def next_voucher_no(session: Session, unit_code: str, year: int) -> str:
     return f"{unit_code}-{year}-V{next_number(session, f'voucher:{unit_code}:{year}'):06d}"
 
 
+def _check_when_and_how(paid_on: date, method: str, today: date) -> None:
+    """The checks of a payment that do not depend on the grant."""
+    if method not in METHODS:
+        raise PaymentError(f"发放方式“{method}”只能是现金或转账", field="发放方式")
+    if not isinstance(paid_on, date):
+        raise PaymentError("请填写发放日期", field="发放日期")
+    if paid_on > today:
+        raise PaymentError(f"发放日期{paid_on:%Y-%m-%d}晚于今天", field="发放日期")
+
+
+def _refuse_second_payment(session: Session, grant_type: str, grant_id: str, target: _Target) -> None:
+    earlier = session.exec(select(Disbursement.voucher_no).where(
+        Disbursement.grant_type == grant_type, Disbursement.grant_id == grant_id)).first()
+    if earlier:
+        raise PaymentError(f"{target.what}已发放（凭证号 {earlier}），不能重复发放")
+
+
+def _pay_target(session: Session, user: User, local_id: str, local_code: str, grant_type: str, grant_id: str,
+                target: _Target, *, paid_on: date, method: str, bank_account: str | None,
+                today: date) -> Disbursement:
+    """Check and record the payment of one grant inside the caller's transaction (the caller has refused a
+    second payment and checked the date and method)."""
+    if target.not_before is None:
+        raise PaymentError(f"{target.what}没有审批日期，不能发放")
+    if paid_on < target.not_before:
+        raise PaymentError(f"发放日期{paid_on:%Y-%m-%d}早于{target.not_before_label}"
+                           f"{target.not_before:%Y-%m-%d}", field="发放日期")
+    account = None
+    if method == "transfer":
+        typed = (bank_account or "").strip()
+        account = parse_bank_account(typed, field="收款账号") if typed else target.default_account
+        if not account:
+            raise PaymentError(f"{target.what}转账发放须填写收款账号", field="收款账号")
+    elif bank_account and bank_account.strip():
+        raise PaymentError("现金发放不填写收款账号（凭签领表领取）", field="收款账号")
+    if target.amount_fen <= 0:
+        raise PaymentError(f"{target.what}金额为0，不需发放")
+    d = Disbursement(owner_unit_id=local_id, voucher_no=next_voucher_no(session, local_code, paid_on.year),
+                     grant_type=grant_type, grant_id=grant_id, recipient_name=target.recipient_name,
+                     recipient_id_number=target.recipient_id_number, amount_fen=target.amount_fen,
+                     method=method, bank_account=account, paid_on=paid_on, paid_by=user.id)
+    session.add(d)
+    session.flush()
+    target.mark_paid(session, user, today)
+    audit(session, user, d, "create", {
+        "voucher_no": d.voucher_no, "grant_type": grant_type, "grant_id": grant_id,
+        "recipient_name": d.recipient_name, "recipient_id_number": mask_id_number(d.recipient_id_number),
+        "amount": format_amount(d.amount_fen), "method": method,
+        "bank_account": mask_account(account) if account else None, "paid_on": paid_on.isoformat()})
+    return d
+
+
+def _target_maker(grant_type: str) -> Callable[[Session, str], _Target]:
+    make = _TARGETS.get(grant_type)
+    if make is None:
+        raise PaymentError(f"未知的发放类型“{grant_type}”")
+    return make
+
+
 def pay(session: Session, user: User, grant_type: str, grant_id: str, *, paid_on: date, method: str,
         bank_account: str | None = None, expected_version: int | None = None,
         today: date | None = None) -> Disbursement:
@@ -158,49 +219,54 @@ def pay(session: Session, user: User, grant_type: str, grant_id: str, *, paid_on
                                              grant_id, Action.pay.value)):
         require_role(session, user, Role.clerk, doing="发放")
         local = require_initialised(session)
-        make = _TARGETS.get(grant_type)
-        if make is None:
-            raise PaymentError(f"未知的发放类型“{grant_type}”")
+        make = _target_maker(grant_type)
         target = make(session, grant_id)
         check_version(target.entity, expected_version, target.what)
-        earlier = session.exec(select(Disbursement.voucher_no).where(
-            Disbursement.grant_type == grant_type, Disbursement.grant_id == grant_id)).first()
-        if earlier:
-            raise PaymentError(f"{target.what}已发放（凭证号 {earlier}），不能重复发放")
-        if method not in METHODS:
-            raise PaymentError(f"发放方式“{method}”只能是现金或转账", field="发放方式")
-        if not isinstance(paid_on, date):
-            raise PaymentError("请填写发放日期", field="发放日期")
-        if paid_on > today:
-            raise PaymentError(f"发放日期{paid_on:%Y-%m-%d}晚于今天", field="发放日期")
-        if target.not_before is None:
-            raise PaymentError(f"{target.what}没有审批日期，不能发放")
-        if paid_on < target.not_before:
-            raise PaymentError(f"发放日期{paid_on:%Y-%m-%d}早于{target.not_before_label}"
-                               f"{target.not_before:%Y-%m-%d}", field="发放日期")
-        account = None
-        if method == "transfer":
-            typed = (bank_account or "").strip()
-            account = parse_bank_account(typed, field="收款账号") if typed else target.default_account
-            if not account:
-                raise PaymentError(f"{target.what}转账发放须填写收款账号", field="收款账号")
-        elif bank_account and bank_account.strip():
-            raise PaymentError("现金发放不填写收款账号（凭签领表领取）", field="收款账号")
-        if target.amount_fen <= 0:
-            raise PaymentError(f"{target.what}金额为0，不需发放")
-        d = Disbursement(owner_unit_id=local.id, voucher_no=next_voucher_no(session, local.code, paid_on.year),
-                         grant_type=grant_type, grant_id=grant_id, recipient_name=target.recipient_name,
-                         recipient_id_number=target.recipient_id_number, amount_fen=target.amount_fen,
-                         method=method, bank_account=account, paid_on=paid_on, paid_by=user.id)
-        session.add(d)
-        session.flush()
-        target.mark_paid(session, user, today)
-        audit(session, user, d, "create", {
-            "voucher_no": d.voucher_no, "grant_type": grant_type, "grant_id": grant_id,
-            "recipient_name": d.recipient_name, "recipient_id_number": mask_id_number(d.recipient_id_number),
-            "amount": format_amount(d.amount_fen), "method": method,
-            "bank_account": mask_account(account) if account else None, "paid_on": paid_on.isoformat()})
-        return d
+        _refuse_second_payment(session, grant_type, grant_id, target)
+        _check_when_and_how(paid_on, method, today)
+        return _pay_target(session, user, local.id, local.code, grant_type, grant_id, target, paid_on=paid_on,
+                           method=method, bank_account=bank_account, today=today)
+
+
+def pay_many(session: Session, user: User, grant_type: str, ids: Sequence[str], *, paid_on: date, method: str,
+             today: date | None = None, progress: Callable[[int, int], None] | None = None,
+             cancelled: Callable[[], bool] | None = None) -> list[Disbursement]:
+    """Pay a list of approved grants of one kind as ONE transaction, on the same date and by the same method
+    (a transfer goes to each household file's account); vouchers are numbered in the list's order. If any
+    grant is refused (the message names it: a paid date before its approval, a second payment, no account)
+    or the user cancels, nothing is paid and no number is drawn."""
+    today = today or date.today()
+    ids = list(ids)
+    with unit_of_work(session, user, Refusal(grant_type if grant_type in GRANT_TYPES else "disbursement",
+                                             ids[0] if len(ids) == 1 else None, f"{Action.pay.value}:batch")):
+        require_role(session, user, Role.clerk, doing="发放")
+        local = require_initialised(session)
+        make = _target_maker(grant_type)
+        if not ids:
+            raise PaymentError("请选择要发放的事项")
+        if len(set(ids)) != len(ids):
+            raise PaymentError("所选事项中有重复，请重新选择")
+        _check_when_and_how(paid_on, method, today)
+        made = []
+        for index, grant_id in enumerate(ids, start=1):
+            if cancelled and cancelled():
+                raise BatchCancelled(f"已取消，{len(ids)}项均未发放。")
+            try:
+                target = make(session, grant_id)
+            except DomainError as exc:
+                raise type(exc)(f"第{index}项：{exc.message}（本批均未发放）", field=exc.field) from None
+            try:
+                _refuse_second_payment(session, grant_type, grant_id, target)
+                made.append(_pay_target(session, user, local.id, local.code, grant_type, grant_id, target,
+                                        paid_on=paid_on, method=method, bank_account=None, today=today))
+            except PermissionDenied as exc:
+                raise PermissionDenied(f"第{index}项 {target.what}：{exc.message}") from None
+            except DomainError as exc:
+                message = exc.message if exc.message.startswith(target.what) else f"{target.what}：{exc.message}"
+                raise PaymentError(f"第{index}项 {message}（本批均未发放）", field=exc.field) from None
+            if progress:
+                progress(index, len(ids))
+        return made
 
 
 def disbursements_for(session: Session, grant_type: str, grant_id: str) -> list[Disbursement]:
@@ -209,4 +275,4 @@ def disbursements_for(session: Session, grant_type: str, grant_id: str) -> list[
                              .order_by(Disbursement.paid_on)))
 
 
-__all__ = ["GRANT_TYPES", "METHODS", "PaymentError", "disbursements_for", "next_voucher_no", "pay"]
+__all__ = ["GRANT_TYPES", "METHODS", "PaymentError", "disbursements_for", "next_voucher_no", "pay", "pay_many"]

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.services import payments, scholarships
+from assist_desktop.services import approvals, payments, scholarships
 from assist_desktop.services.audit import verify_audit
 from assist_desktop.services.base import PermissionDenied
 from assist_desktop.services.payments import PaymentError
@@ -178,3 +178,57 @@ def test_a_spring_festival_visit_is_paid_the_same_way(county: County, family: Fa
     with county.session() as s:
         assert s.get(m.Visit, visit.id).status == "paid"
         assert [x.voucher_no for x in payments.disbursements_for(s, "visit", visit.id)] == [d.voucher_no]
+
+
+def test_pay_many_pays_a_list_in_one_transaction_with_vouchers_in_its_order(county: County, family: Family,
+                                                                           round26) -> None:
+    son = approved(county, son_input(round26.id, family))
+    daughter = approved(county, daughter_input(round26.id, family))
+    seen: list[tuple[int, int]] = []
+    with county.session() as s:
+        made = payments.pay_many(s, county.users["jingban"], "scholarship", [son.id, daughter.id], paid_on=TODAY,
+                                 method="transfer", today=TODAY, progress=lambda d, t: seen.append((d, t)))
+    assert [(d.voucher_no, d.grant_id, d.amount_fen, d.bank_account) for d in made] == [
+        ("610826-2026-V000001", son.id, 300_000, ACCOUNT), ("610826-2026-V000002", daughter.id, 500_000, ACCOUNT)]
+    assert seen == [(1, 2), (2, 2)]
+    assert load(county, son.id).status == load(county, daughter.id).status == "paid"
+    with county.session() as s:
+        assert verify_audit(s).ok
+
+
+def test_pay_many_refuses_the_whole_list_naming_the_item(county: County, family: Family, round26) -> None:
+    son = approved(county, son_input(round26.id, family))
+    daughter = apply(county, daughter_input(round26.id, family))  # not approved
+    before = (county.count("disbursement"), county.count("number_sequence"), county.count("audit_event"),
+              county.count("workflow_event"))
+
+    def pay_list(ids: list[str], **kw: object) -> None:
+        with county.session() as s:
+            values: dict = {"paid_on": TODAY, "method": "transfer", "today": TODAY, **kw}
+            payments.pay_many(s, county.users["jingban"], "scholarship", ids, **values)
+
+    with pytest.raises(PaymentError) as exc:
+        pay_list([son.id, daughter.id])
+    assert exc.value.message.startswith("第2项：助学申请") and "只有已审批的助学金才能发放（本批均未发放）" in exc.value.message
+    with pytest.raises(PaymentError) as exc:
+        pay_list([son.id], paid_on=date(2026, 11, 19))
+    assert exc.value.field == "发放日期"
+    assert exc.value.message == (f"第1项 助学申请 {son.application_no}（王浩）：发放日期2026-11-19早于审批日期2026-11-20"
+                                 "（本批均未发放）")
+    with pytest.raises(PaymentError, match="晚于今天") as exc:
+        pay_list([son.id], paid_on=date(2026, 11, 21))
+    with pytest.raises(PaymentError, match="重复"):
+        pay_list([son.id, son.id])
+    with pytest.raises(PaymentError, match="未知的发放类型"):
+        with county.session() as s:
+            payments.pay_many(s, county.users["jingban"], "bonus", [son.id], paid_on=TODAY, method="cash", today=TODAY)
+    with pytest.raises(approvals.BatchCancelled):
+        pay_list([son.id], cancelled=lambda: True)
+    assert (county.count("disbursement"), county.count("number_sequence"), county.count("audit_event"),
+            county.count("workflow_event")) == before
+    with pytest.raises(PermissionDenied, match="经办"):
+        with county.session() as s:
+            payments.pay_many(s, county.users["shenpi"], "scholarship", [son.id], paid_on=TODAY, method="cash",
+                              today=TODAY)
+    assert county.count("audit_event", "action = 'refused:pay:batch'") == 1
+    assert load(county, son.id).status == "approved"

@@ -195,16 +195,22 @@ def load(session: Session, entity_type: str, entity_id: str) -> Synced:
 # services because they carry more (a reason code and date, a review row, a voucher).
 GENERIC_ACTIONS = frozenset({Action.submit, Action.review, Action.put_on_notice, Action.approve,
                              Action.return_to_draft, Action.cancel})
-# Steps that carry more than the generic step for one kind of item, and where they are taken instead:
-# approving a scholarship checks the round's budget and creates the installments of a yearly plan.
-OWN_SERVICES = {("scholarship", Action.approve): "scholarships.approve / scholarships.approve_many"}
+# Steps that carry more than the generic step for one kind of item, and where they are taken instead
+# (the section of the program, why, the service): approving a scholarship checks the round's budget
+# and makes a yearly plan's installments; approving a visit checks each fund source's budget and the
+# household's file.
+OWN_SERVICES = {
+    ("scholarship", Action.approve): ("金秋助学", "要核对预算并生成分年发放计划", "scholarships.approve_many"),
+    ("visit", Action.approve): ("春节送温暖", "要按资金来源核对预算并核对档案状态", "campaigns.approve_many"),
+}
 
 
 def _refuse_own_service(entity_type: str, action: Action) -> None:
-    service = OWN_SERVICES.get((entity_type, action))
-    if service is not None:
-        raise ApprovalError(f"{ENTITY_LABELS.get(entity_type, '该事项')}须在“金秋助学”中{action.label}"
-                            f"（要核对预算并生成分年发放计划；{service}）。")
+    found = OWN_SERVICES.get((entity_type, action))
+    if found is not None:
+        section, why, service = found
+        raise ApprovalError(f"{ENTITY_LABELS.get(entity_type, '该事项')}须在“{section}”中{action.label}"
+                            f"（{why}；{service}）。")
 
 
 def act(session: Session, user: User, entity_type: str, entity_id: str, action: Action | str, *,

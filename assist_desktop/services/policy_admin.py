@@ -2,7 +2,8 @@
 
 The yearly policy files in ``resources/policy/`` ship example figures; a county sets its own. The
 administrator copies a year's figures from the file into the database (``seed_year``) and edits any
-amount or a level's plan there, each change with a reason and an audit event (``set_standard``).
+amount or a level's plan there, each change with a reason and an audit event: one line
+(``set_standard``) or several lines of a year at once, all or nothing (``set_standards``, the screen's save).
 Every service looks a standard up here (``lookup``): the database row of the local unit first, then
 the year's policy file. A scholarship standard of 0 in the database means "not funded" (for example
 no standard for unfiled households at a level), so an application for it is refused like a missing
@@ -11,7 +12,8 @@ one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 
@@ -24,6 +26,7 @@ from assist_desktop.domain.money import format_amount
 from assist_desktop.services.base import (
     NotFound,
     Refusal,
+    StaleVersion,
     audit,
     check_version,
     diff,
@@ -181,19 +184,6 @@ def _check_key(program: str, year: int, key: str) -> str:
     return key
 
 
-def _check_amount(value: int | None, label: str) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise StandardError(f"{label}必须是以分为单位的整数金额", field=label)
-    if value < 0:
-        raise StandardError(f"{label}不能为负数", field=label)
-    if value > MAX_STANDARD_FEN:
-        raise StandardError(f"{label}{format_amount(value)}元超出合理范围（最多{format_amount(MAX_STANDARD_FEN)}元），"
-                            "请核对", field=label)
-    return value
-
-
 def _check_reason(reason: str | None) -> str:
     text = (reason or "").strip()
     if not text:
@@ -238,6 +228,120 @@ def seed_year(session: Session, user: User, year: int, *, program: str | None = 
         return len(added)
 
 
+@dataclass(frozen=True)
+class StandardChange:
+    """One line to change in ``set_standards``; a value left None stays as it is.
+
+    ``expected_version`` is the version of the database row the screen showed; 0 says the screen showed
+    the line from the policy file (no row yet), so a row saved meanwhile by someone else is a conflict;
+    None skips the check.
+    """
+
+    key: str
+    filed: bool
+    amount_fen: int | None = None
+    goods_fen: int | None = None
+    goods_description: str | None = None  # "" clears it
+    plan: str | None = None
+    expected_version: int | None = None
+
+
+def line_label(program: str, key: str, filed: bool) -> str:
+    """How a message names a line of the table: 本科（未建档）."""
+    return f"{_label(program, key)}（{'建档' if filed else '未建档'}）"
+
+
+def amount_label(program: str) -> str:
+    """The name of a line's money in messages and in ``DomainError.field``."""
+    return "慰问金" if program == pol.SPRING_FESTIVAL else "金额"
+
+
+def check_amount(value: int | None, label: str) -> int | None:
+    """An amount of a standard in fen (None: unchanged): an integer, not negative, within reason."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise StandardError(f"{label}必须是以分为单位的整数金额", field=label)
+    if value < 0:
+        raise StandardError(f"{label}不能为负数", field=label)
+    if value > MAX_STANDARD_FEN:
+        raise StandardError(f"{label}{format_amount(value)}元超出合理范围（最多{format_amount(MAX_STANDARD_FEN)}元），"
+                            "请核对", field=label)
+    return value
+
+
+def _check_change(session: Session, owner_id: str, program: str, year: int,
+                  change: StandardChange) -> StandardChange:
+    """The change with its values checked and normalised; refused if it is wrong or out of date."""
+    key = _check_key(program, year, change.key)
+    amount_fen = check_amount(change.amount_fen, amount_label(program))
+    goods_fen = check_amount(change.goods_fen, "慰问品折价")
+    plan, goods_description = change.plan, change.goods_description
+    if plan is not None:
+        if program != pol.SCHOLARSHIP:
+            raise StandardError("只有金秋助学的标准有发放方式", field="发放方式")
+        if plan not in pol.PLANS:
+            raise StandardError(f"发放方式“{plan}”只能是一次性发放或按年发放至毕业", field="发放方式")
+    if goods_description is not None:
+        if program != pol.SPRING_FESTIVAL and goods_description.strip():
+            raise StandardError("只有春节送温暖的标准有慰问品", field="慰问品内容")
+        goods_description = goods_description.strip()
+        if len(goods_description) > DESCRIPTION_MAX:
+            raise StandardError(f"慰问品内容过长（{len(goods_description)}字，最多{DESCRIPTION_MAX}字）",
+                                field="慰问品内容")
+    if goods_fen is not None and program != pol.SPRING_FESTIVAL and goods_fen:
+        raise StandardError("只有春节送温暖的标准有慰问品", field="慰问品折价")
+    if all(v is None for v in (amount_fen, goods_fen, goods_description, plan)):
+        raise StandardError("没有要修改的内容", field=amount_label(program))
+    row = _db_row(session, owner_id, program, year, key, change.filed)
+    what = f"{year}年“{_label(program, key)}”标准"
+    if row is None:
+        if _file_standard(program, year, key, change.filed) is None and amount_fen is None:
+            raise StandardError(f"{year}年没有“{_label(program, key)}”（{'建档' if change.filed else '未建档'}）的标准，"
+                                "新增时须填写金额", field=amount_label(program))
+    elif change.expected_version == 0:
+        raise StaleVersion(f"{what}已被他人存入本单位设定（当前第 {row.version} 版），请重新载入后再修改。")
+    else:
+        check_version(row, change.expected_version, what)
+    return StandardChange(key, change.filed, amount_fen, goods_fen, goods_description, plan, change.expected_version)
+
+
+def _apply_change(session: Session, user: User, owner_id: str, program: str, year: int, change: StandardChange,
+                  reason: str, *, align: bool = True) -> PolicyStandard:
+    """Write one checked change and its audit event; ``align``: a plan change carries to the other kind."""
+    key, filed = change.key, change.filed
+    row = _db_row(session, owner_id, program, year, key, filed)
+    created = row is None
+    if row is None:
+        base = _file_standard(program, year, key, filed)
+        row = _new_row(owner_id, program, year, key, filed, base)
+        if base is None and program == pol.SCHOLARSHIP:  # a new line takes the level's plan
+            sibling = lookup(session, program, year, key, not filed)
+            row.plan = sibling.plan if sibling and sibling.plan else "one_off"
+        session.add(row)
+        session.flush()
+        before = {}
+    else:
+        before = snapshot(row)
+    if change.amount_fen is not None:
+        row.amount_fen = change.amount_fen
+    if change.goods_fen is not None:
+        row.goods_fen = change.goods_fen
+    if change.goods_description is not None:
+        row.goods_description = change.goods_description or None
+    if change.plan is not None:
+        row.plan = change.plan
+    changes = diff(before, snapshot(row), skip=("id", "owner_unit_id"))
+    if not created:
+        if not changes:
+            return row
+        touch(row)
+    audit(session, user, row, "create" if created else "update", {**changes, "reason": reason})
+    if change.plan is not None and align:
+        _align_plan(session, user, owner_id, program, year, key, not filed, change.plan, reason)
+    return row
+
+
 def set_standard(session: Session, user: User, *, program: str, year: int, key: str, filed: bool,
                  reason: str, amount_fen: int | None = None, goods_fen: int | None = None,
                  goods_description: str | None = None, plan: str | None = None,
@@ -253,55 +357,62 @@ def set_standard(session: Session, user: User, *, program: str, year: int, key: 
         local = require_initialised(session)
         program = _check_program(program)
         year = _check_year(year, today)
-        key = _check_key(program, year, key)
         reason = _check_reason(reason)
-        amount_fen = _check_amount(amount_fen, "金额")
-        goods_fen = _check_amount(goods_fen, "慰问品折价")
-        if plan is not None:
-            if program != pol.SCHOLARSHIP:
-                raise StandardError("只有金秋助学的标准有发放方式", field="发放方式")
-            if plan not in pol.PLANS:
-                raise StandardError(f"发放方式“{plan}”只能是一次性发放或按年发放至毕业", field="发放方式")
-        if goods_description is not None:
-            goods_description = goods_description.strip() or None
-            if goods_description and len(goods_description) > DESCRIPTION_MAX:
-                raise StandardError(f"慰问品内容过长（最多{DESCRIPTION_MAX}字）", field="慰问品内容")
-        if all(v is None for v in (amount_fen, goods_fen, goods_description, plan)):
-            raise StandardError("没有要修改的内容", field="金额")
-        row = _db_row(session, local.id, program, year, key, filed)
-        created = row is None
-        if row is None:
-            base = _file_standard(program, year, key, filed)
-            if base is None and amount_fen is None:
-                raise StandardError(f"{year}年没有“{_label(program, key)}”（{'建档' if filed else '未建档'}）的标准，"
-                                    "新增时须填写金额", field="金额")
-            row = _new_row(local.id, program, year, key, filed, base)
-            if base is None and program == pol.SCHOLARSHIP:  # a new line takes the level's plan
-                sibling = lookup(session, program, year, key, not filed)
-                row.plan = sibling.plan if sibling and sibling.plan else "one_off"
-            session.add(row)
-            session.flush()
-            before = {}
-        else:
-            check_version(row, expected_version, f"{year}年“{_label(program, key)}”标准")
-            before = snapshot(row)
-        if amount_fen is not None:
-            row.amount_fen = amount_fen
-        if goods_fen is not None:
-            row.goods_fen = goods_fen
-        if goods_description is not None:
-            row.goods_description = goods_description
-        if plan is not None:
-            row.plan = plan
-        changes = diff(before, snapshot(row), skip=("id", "owner_unit_id"))
-        if not created:
-            if not changes:
-                return row
-            touch(row)
-        audit(session, user, row, "create" if created else "update", {**changes, "reason": reason})
-        if plan is not None:
-            _align_plan(session, user, local.id, program, year, key, not filed, plan, reason)
-        return row
+        change = _check_change(session, local.id, program, year, StandardChange(
+            key, filed, amount_fen, goods_fen, goods_description, plan, expected_version))
+        return _apply_change(session, user, local.id, program, year, change, reason)
+
+
+def _at_line(exc: DomainError, program: str, key: str, filed: bool) -> DomainError:
+    """The same refusal, its message led by the line it concerns; ``line`` = (key, filed) for the screen."""
+    named = type(exc)(f"{line_label(program, key, filed)}：{exc.message}", field=exc.field)
+    named.line = (key, filed)  # type: ignore[attr-defined]
+    return named
+
+
+def refused_line(exc: BaseException) -> tuple[str, bool] | None:
+    """The line (key, filed) that ``set_standards`` refused, if the refusal concerns one line."""
+    return getattr(exc, "line", None)
+
+
+def set_standards(session: Session, user: User, *, program: str, year: int, changes: Sequence[StandardChange],
+                  reason: str, today: date | None = None) -> list[PolicyStandard]:
+    """Change several lines of one year's table in one transaction, with one reason: all or nothing.
+
+    Every line is checked (values, versions) before anything is written; a refusal names its line
+    (“本科（未建档）：金额不能为负数”, ``refused_line(exc)`` gives it to the screen). A level's plan
+    goes to both of its lines; the two lines of one level may not ask for different plans.
+    Returns the rows of the changed lines, in the order given.
+    """
+    today = today or date.today()
+    with unit_of_work(session, user, Refusal(ENTITY, None, "update")):
+        require_role(session, user, Role.admin, doing="修改救助标准")
+        local = require_initialised(session)
+        program = _check_program(program)
+        year = _check_year(year, today)
+        reason = _check_reason(reason)
+        if not changes:
+            raise StandardError("没有要修改的内容", field=amount_label(program))
+        checked: list[StandardChange] = []
+        plans: dict[str, str] = {}
+        for change in changes:
+            try:
+                line = _check_change(session, local.id, program, year, change)
+            except DomainError as exc:
+                raise _at_line(exc, program, change.key, change.filed) from exc
+            if any((c.key, c.filed) == (line.key, line.filed) for c in checked):
+                raise _at_line(StandardError("同一行出现了两次", field=amount_label(program)), program, line.key,
+                               line.filed)
+            if line.plan is not None and plans.setdefault(line.key, line.plan) != line.plan:
+                raise _at_line(StandardError("发放方式属于学段，建档与未建档两行须相同", field="发放方式"), program,
+                               line.key, line.filed)
+            checked.append(line)
+        # Both lines of a level in the batch take its plan here; the plan is carried only to a line not in it.
+        in_batch = {(c.key, c.filed) for c in checked}
+        checked = [c if c.plan is not None or c.key not in plans else replace(c, plan=plans[c.key])
+                   for c in checked]
+        return [_apply_change(session, user, local.id, program, year, c, reason,
+                              align=(c.key, not c.filed) not in in_batch) for c in checked]
 
 
 def _align_plan(session: Session, user: User, owner_id: str, program: str, year: int, key: str, filed: bool,
@@ -326,6 +437,24 @@ def _align_plan(session: Session, user: User, owner_id: str, program: str, year:
         audit(session, user, row, "update", {**diff(before, snapshot(row)), "reason": reason})
 
 
+def missing_lines(session: Session, program: str, year: int) -> list[tuple[str, bool]]:
+    """Lines (key, filed) the screen offers for entry although neither the database nor the file has them.
+
+    Scholarships: every built-in level for both household kinds. Spring Festival: the groups of the
+    year's policy file are its table; a year without a file takes the groups of the nearest year's file.
+    """
+    have = {(s.key, s.filed) for s in standards(session, program, year)}
+    if program == pol.SCHOLARSHIP:
+        wanted = [(k, f) for k in pol.SCHOLARSHIP_LEVELS for f in (True, False)]
+    elif _file_standards(program, year):
+        return []
+    else:
+        years = sorted(policy_book().years(), key=lambda y: (abs(y - year), -y))
+        lines = next((found for y in years if (found := _file_standards(program, y))), [])
+        wanted = [(s.key, s.filed) for s in lines] or [(k, k != "unfiled") for k in pol.SPRING_FESTIVAL_GROUPS]
+    return [line for line in wanted if line not in have]
+
+
 def get_row(session: Session, standard_id: str) -> PolicyStandard:
     row = session.get(PolicyStandard, standard_id)
     if row is None:
@@ -333,5 +462,6 @@ def get_row(session: Session, standard_id: str) -> PolicyStandard:
     return row
 
 
-__all__ = ["FROM_DATABASE", "FROM_FILE", "NoStandard", "Standard", "StandardError", "lookup", "policy_book",
-           "require_standard", "seed_year", "set_standard", "standards"]
+__all__ = ["FROM_DATABASE", "FROM_FILE", "NoStandard", "Standard", "StandardChange", "StandardError", "amount_label",
+           "check_amount", "line_label", "lookup", "missing_lines", "policy_book", "refused_line", "require_standard",
+           "seed_year", "set_standard", "set_standards", "standards"]

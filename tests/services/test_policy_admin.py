@@ -112,3 +112,129 @@ def test_zero_means_not_funded_and_a_missing_line_can_be_added(county: County) -
     with county.session() as s:
         found = policy_admin.require_standard(s, "scholarship", 2027, "undergraduate", True)
     assert (found.amount_fen, found.plan, found.source) == (520_000, "one_off", FROM_DATABASE)
+
+
+# --- several lines at once (the standards screen's save) ----------------------------------------------
+
+Change = policy_admin.StandardChange
+
+
+def _set_many(county: County, changes: list, user: str = "admin", program: str = "scholarship", year: int = 2026,
+              reason: str = "县总工会〔2026〕12号文件"):
+    with county.session() as s:
+        return policy_admin.set_standards(s, county.users[user], program=program, year=year, changes=changes,
+                                          reason=reason, today=TODAY)
+
+
+def _table(county: County, program: str = "scholarship", year: int = 2026) -> dict:
+    with county.session() as s:
+        return {(t.key, t.filed): t for t in policy_admin.standards(s, program, year)}
+
+
+def test_several_lines_are_saved_together_with_one_reason(county: County) -> None:
+    audit_before = county.count("audit_event")
+    rows = _set_many(county, [Change("undergraduate", True, amount_fen=550_000, expected_version=0),
+                              Change("undergraduate", False, amount_fen=450_000, expected_version=0),
+                              Change("senior_high", True, plan="yearly", expected_version=0)])
+    assert [(r.key, r.filed, r.amount_fen) for r in rows] == [("undergraduate", True, 550_000),
+                                                              ("undergraduate", False, 450_000),
+                                                              ("senior_high", True, 300_000)]
+    table = _table(county)
+    assert table["undergraduate", False].source == FROM_DATABASE
+    # the plan belongs to the level: the unfiled senior-high line follows, also written to the database
+    assert (table["senior_high", False].plan, table["senior_high", False].source) == ("yearly", FROM_DATABASE)
+    assert table["postgraduate", True].source == FROM_FILE
+    assert county.count("policy_standard") == 4
+    with closing(sqlite3.connect(county.path)) as conn:
+        reasons = {json.loads(r[0])["reason"] for r in conn.execute(
+            "SELECT changes FROM audit_event WHERE entity_type = 'policy_standard'")}
+    assert reasons == {"县总工会〔2026〕12号文件"}
+    assert county.count("audit_event") == audit_before + 4  # one event per line written
+
+
+def test_a_plan_change_sent_for_both_lines_of_a_level_writes_each_line_once(county: County) -> None:
+    _set_many(county, [Change("undergraduate", True, plan="yearly", expected_version=0),
+                       Change("undergraduate", False, amount_fen=420_000, plan="yearly", expected_version=0)])
+    table = _table(county)
+    assert {table["undergraduate", f].plan for f in (True, False)} == {"yearly"}
+    assert (table["undergraduate", True].version, table["undergraduate", False].version) == (1, 1)
+    # a line of the batch without a plan takes its level's plan from the other line
+    _set_many(county, [Change("postgraduate", True, plan="yearly", expected_version=0),
+                       Change("postgraduate", False, amount_fen=300_000, expected_version=0)])
+    assert _lookup(county, 2026, "postgraduate", False).plan == "yearly"
+    with pytest.raises(StandardError, match="本科（未建档）：发放方式属于学段"):
+        _set_many(county, [Change("undergraduate", True, plan="one_off", expected_version=1),
+                           Change("undergraduate", False, plan="yearly", expected_version=1)])
+
+
+def test_a_bad_line_is_named_and_nothing_at_all_is_written(county: County) -> None:
+    before = county.counts()
+    with pytest.raises(StandardError) as exc:
+        _set_many(county, [Change("undergraduate", True, amount_fen=550_000, expected_version=0),
+                           Change("senior_high", True, plan="yearly", expected_version=0),
+                           Change("undergraduate", False, amount_fen=-100, expected_version=0)])
+    assert exc.value.message == "本科（未建档）：金额不能为负数"
+    assert exc.value.field == "金额"
+    assert policy_admin.refused_line(exc.value) == ("undergraduate", False)
+    assert county.count("policy_standard") == 0 and county.counts() == before
+    # a spring-festival line names its group and the cash
+    with pytest.raises(StandardError, match=r"^深度困难职工（建档）：慰问金.*超出合理范围"):
+        _set_many(county, [Change("deep", True, amount_fen=10_000_001)], program="spring_festival")
+    with pytest.raises(StandardError, match="困难劳模（未建档）：慰问品内容过长"):
+        _set_many(county, [Change("model_worker", False, goods_description="米" * 101)], program="spring_festival")
+    with pytest.raises(StandardError, match="本科（建档）：同一行出现了两次"):
+        _set_many(county, [Change("undergraduate", True, amount_fen=1), Change("undergraduate", True, amount_fen=2)])
+    with pytest.raises(StandardError, match="研究生（建档）：没有要修改的内容"):
+        _set_many(county, [Change("postgraduate", True)])
+    with pytest.raises(StandardError, match="没有要修改的内容"):
+        _set_many(county, [])
+    with pytest.raises(StandardError) as exc:
+        _set_many(county, [Change("undergraduate", True, amount_fen=1)], reason="")
+    assert exc.value.field == "修改理由"
+    with pytest.raises(PermissionDenied):
+        _set_many(county, [Change("undergraduate", True, amount_fen=1)], user="shenpi")
+    assert county.count("policy_standard") == 0
+
+
+def test_a_stale_line_refuses_the_whole_save(county: County) -> None:
+    _set(county, amount_fen=600_000)  # version 1, saved by another admin after the screen was opened
+    with pytest.raises(StaleVersion, match="本科（建档）：2026年“本科”标准已被他人存入本单位设定"):
+        _set_many(county, [Change("senior_high", True, amount_fen=310_000, expected_version=0),
+                           Change("undergraduate", True, amount_fen=700_000, expected_version=0)])
+    _set(county, amount_fen=650_000, expected_version=1)  # version 2
+    with pytest.raises(StaleVersion, match="当前第 2 版，您打开的是第 1 版") as exc:
+        _set_many(county, [Change("senior_high", True, amount_fen=310_000, expected_version=0),
+                           Change("undergraduate", True, amount_fen=700_000, expected_version=1)])
+    assert policy_admin.refused_line(exc.value) == ("undergraduate", True)
+    assert _lookup(county, 2026, "senior_high", True).source == FROM_FILE  # the good line was not written either
+    assert _lookup(county, 2026, "undergraduate", True).amount_fen == 650_000
+    _set_many(county, [Change("undergraduate", True, amount_fen=700_000, expected_version=2)])
+    assert _lookup(county, 2026, "undergraduate", True).amount_fen == 700_000
+
+
+def test_spring_festival_lines_keep_cash_goods_and_description(county: County) -> None:
+    _set_many(county, [Change("deep", True, amount_fen=160_000, goods_fen=60_000, goods_description=" 大米、食用油 ",
+                              expected_version=0),
+                       Change("on_duty", False, goods_description="", expected_version=0)],
+              program="spring_festival")
+    table = _table(county, "spring_festival")
+    deep = table["deep", True]
+    assert (deep.amount_fen, deep.goods_fen, deep.goods_description, deep.plan) == (160_000, 60_000, "大米、食用油", None)
+    assert table["on_duty", False].goods_description == ""  # "" clears the description
+    assert table["on_duty", True].goods_description == "米面油购物券"
+    with pytest.raises(StandardError, match="深度困难职工（建档）：只有金秋助学的标准有发放方式"):
+        _set_many(county, [Change("deep", True, plan="yearly")], program="spring_festival")
+
+
+def test_missing_lines_are_offered_for_entry(county: County) -> None:
+    with county.session() as s:
+        assert policy_admin.missing_lines(s, "scholarship", 2026) == []
+        assert len(policy_admin.missing_lines(s, "scholarship", 2027)) == 8  # no file for 2027
+        assert policy_admin.missing_lines(s, "spring_festival", 2026) == []
+        lines = policy_admin.missing_lines(s, "spring_festival", 2027)  # the groups of the nearest file (2026)
+    assert lines[0] == ("deep", True) and ("unfiled", False) in lines and ("deep", False) not in lines
+    _set_many(county, [Change("undergraduate", True, amount_fen=520_000)], year=2027)
+    _set_many(county, [Change("deep", True, amount_fen=160_000)], program="spring_festival", year=2027)
+    with county.session() as s:
+        assert ("undergraduate", True) not in policy_admin.missing_lines(s, "scholarship", 2027)
+        assert policy_admin.missing_lines(s, "spring_festival", 2027) == lines[1:]  # the other groups stay offered

@@ -20,6 +20,7 @@ from assist_desktop.domain.lifecycle import (
     Action,
     GrantStatus,
     Lifecycle,
+    Role,
     RoleNotAllowed,
     grant_lifecycle,
 )
@@ -170,15 +171,29 @@ def apply_step(session: Session, user: User, entity: Synced, action: Action, *, 
             entity.approved_on = today  # type: ignore[attr-defined]
     if action is Action.return_to_draft and hasattr(entity, "notice_start"):
         entity.notice_start = None  # a new notice must run in full after resubmission
-    entity.status = new_state.value  # type: ignore[attr-defined]
+    return _record_step(session, user, entity, action, current, new_state.value, opinion, at)
+
+
+def _record_step(session: Session, user: User, entity: Synced, action: Action, current: str, new_state: str,
+                 opinion: str | None, at: datetime | None) -> StepResult:
+    entity.status = new_state  # type: ignore[attr-defined]
     touch(entity)
     session.add(WorkflowEvent(
         owner_unit_id=entity.owner_unit_id, entity_type=entity_type_of(entity), entity_id=entity.id,
-        action=action.value, from_state=current, to_state=new_state.value, actor_id=user.id,
+        action=action.value, from_state=current, to_state=new_state, actor_id=user.id,
         actor_name=user.display_name, at=at or datetime.now(UTC), opinion=opinion))
     audit(session, user, entity, f"workflow:{action.value}",
-          {"status": [current, new_state.value], **({"opinion": opinion} if opinion else {})})
-    return StepResult(entity_type_of(entity), entity.id, action, current, new_state.value)
+          {"status": [current, new_state], **({"opinion": opinion} if opinion else {})})
+    return StepResult(entity_type_of(entity), entity.id, action, current, new_state)
+
+
+def follow_cancel(session: Session, user: User, entity: Synced, reason: str) -> StepResult:
+    """Cancel an item as the consequence of another decision taken by ``user`` (a file's exit cancels
+    its visits not yet approved), without the role check of the cancel step itself. Inside the
+    caller's transaction; recorded in the workflow history and the audit like any step."""
+    current = entity.status  # type: ignore[attr-defined]
+    new_state = lifecycle_for(session, entity).check(current, Action.cancel, frozenset(Role))  # a legal step
+    return _record_step(session, user, entity, Action.cancel, current, new_state.value, reason.strip()[:500], None)
 
 
 def load(session: Session, entity_type: str, entity_id: str) -> Synced:

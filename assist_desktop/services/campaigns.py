@@ -61,6 +61,7 @@ from assist_desktop.services.approvals import (
     apply_step,
     assert_grant_editable,
     describe,
+    follow_cancel,
 )
 from assist_desktop.services.base import (
     NotFound,
@@ -1284,6 +1285,25 @@ def _remove(session: Session, user: User, ids: list[str], reason: str, *, today:
             if progress:
                 progress(index, len(ids))
     return results
+
+
+def cancel_visits_for_exited_file(session: Session, user: User, file_id: str, *, reason: str | None = None) -> int:
+    """A household that leaves the registry comes off the lists of open campaigns: its visits not yet
+    approved are cancelled with the reason. An approved visit was decided while the household was in
+    the registry and stays payable. Runs inside the CALLER's transaction (registry's exit, by the
+    approver); returns how many visits were cancelled."""
+    hf = session.get(HardshipFile, file_id)
+    if hf is None:
+        return 0
+    reason = reason or f"档案 {hf.file_no} 已撤档，移出慰问名单"
+    waiting = (GrantStatus.draft.value, GrantStatus.submitted.value, GrantStatus.reviewed.value)
+    visits = session.exec(select(Visit).join(Campaign, Campaign.id == Visit.campaign_id)
+                          .where(Visit.file_id == file_id, Visit.status.in_(waiting),
+                                 Campaign.closed == False)).all()  # noqa: E712 - SQL, not Python
+    for v in visits:
+        v.cancel_reason = reason[:TEXT_MAX]
+        follow_cancel(session, user, v, reason)
+    return len(visits)
 
 
 def mark_paid_many(session: Session, user: User, visit_ids: Sequence[str], *, paid_on: date, method: str,

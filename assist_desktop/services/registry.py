@@ -46,6 +46,7 @@ from assist_desktop.services.base import (
     touch,
     unit_of_work,
 )
+from assist_desktop.services.campaigns import cancel_visits_for_exited_file
 from assist_desktop.services.scholarships import stop_plans_for_exited_file
 from assist_desktop.services.numbers import next_number
 from assist_desktop.services.search import FileFilters, search  # noqa: F401  (registry.search, issue 3)
@@ -580,8 +581,10 @@ def _exit(session: Session, user: User, hf: HardshipFile, reason: str | None, ex
                else enums.ExitReason(code).label, today=today)
     hf.exit_reason, hf.exit_date, hf.exit_note = code, exit_date, note
     hf.exit_target = False
-    # A household that leaves the registry stops its children's multi-year scholarship plans.
+    # A household that leaves the registry stops its children's multi-year scholarship plans and
+    # comes off the visit lists of open campaigns (what was approved before stays payable).
     stop_plans_for_exited_file(session, user, hf.id, today=today)
+    cancel_visits_for_exited_file(session, user, hf.id)
 
 
 def exit_file(session: Session, user: User, file_id: str, *, reason: str, exit_date: date, expected_version: int,

@@ -494,8 +494,8 @@ def test_exited_and_unfinished_files_are_refused_naming_them(county: County, hou
     assert _snapshot(county) == before
 
 
-def test_a_file_that_exits_after_generation_is_not_approved(county: County, family: Family,
-                                                           campaign27: m.Campaign) -> None:
+def test_a_file_that_exits_comes_off_the_open_lists_but_keeps_what_was_approved(
+        county: County, family: Family, campaign27: m.Campaign) -> None:
     generate(county, campaign27.id, fund_source_id=source_ids(county, campaign27.id)[UPPER])
     (vid,) = visit_ids(county, campaign27.id)
     submit_and_review(county, [vid])
@@ -503,11 +503,30 @@ def test_a_file_that_exits_after_generation_is_not_approved(county: County, fami
         hf = s.get(m.HardshipFile, family.file_id)
         registry.exit_file(s, county.users["shenpi"], family.file_id, reason="retired", exit_date=TODAY,
                            expected_version=hf.version, today=TODAY)
-    with county.session() as s, pytest.raises(CampaignError) as exc:
+    visit = load_visit(county, vid)
+    assert visit.status == "cancelled" and visit.cancel_reason == f"档案 {family.file_no} 已撤档，移出慰问名单"
+    assert _rows(county, "SELECT action, from_state, to_state, actor_name, opinion FROM workflow_event "
+                         "WHERE entity_id=? ORDER BY at DESC LIMIT 1", vid) == [
+        ("cancel", "reviewed", "cancelled", "张国强", f"档案 {family.file_no} 已撤档，移出慰问名单")]
+    with county.session() as s, pytest.raises(DomainError):
         campaigns.approve_many(s, county.users["shenpi"], [vid], today=IN_JANUARY)
-    assert exc.value.message == (f"第1项 走访慰问（王建国）所属档案 {family.file_no}（王建国）当前为“已撤档”，"
-                                 "不能审批；请取消该户（本批均未审批）")
-    assert load_visit(county, vid).status == "reviewed"
+    assert load_visit(county, vid).status == "cancelled"
+
+
+def test_an_approved_visit_stays_payable_when_the_file_exits(county: County, family: Family,
+                                                             campaign27: m.Campaign) -> None:
+    generate(county, campaign27.id, fund_source_id=source_ids(county, campaign27.id)[UPPER])
+    (vid,) = visit_ids(county, campaign27.id)
+    submit_and_review(county, [vid])
+    approve_all(county, [vid])
+    with county.session() as s:
+        hf = s.get(m.HardshipFile, family.file_id)
+        registry.exit_file(s, county.users["shenpi"], family.file_id, reason="retired", exit_date=TODAY,
+                           expected_version=hf.version, today=TODAY)
+    assert load_visit(county, vid).status == "approved"
+    with county.session() as s:
+        campaigns.mark_paid_many(s, county.users["jingban"], [vid], paid_on=PAID_DAY, method="cash", today=LATER)
+    assert load_visit(county, vid).status == "paid"
 
 
 def test_an_unfiled_household_is_one_without_an_active_file(county: County, family: Family,

@@ -74,6 +74,7 @@ class _Target:
     not_before_label: str
     default_account: str | None
     mark_paid: Callable[[Session, User, date], None]
+    goods_only: bool = False  # a visit with goods and no cash: handed over, no voucher
 
 
 def _file_account(session: Session, file_id: str | None) -> str | None:
@@ -132,14 +133,14 @@ def _visit_target(session: Session, grant_id: str) -> _Target:
         raise NotFound(f"找不到该走访慰问记录（编号 {grant_id}）。")
     if v.status != GrantStatus.approved.value:
         raise PaymentError(f"{describe(v)}当前为“{GrantStatus(v.status).label}”，只有已审批的慰问才能发放慰问金")
-    if v.cash_fen <= 0:
-        raise PaymentError(f"{describe(v)}没有慰问金，不需发放")
+    if v.cash_fen <= 0 and v.goods_fen <= 0:
+        raise PaymentError(f"{describe(v)}没有慰问金和慰问品，不需发放")
 
     def mark(session: Session, user: User, today: date) -> None:
         apply_step(session, user, v, Action.pay, today=today)
 
     return _Target(v, describe(v), v.recipient_name, v.recipient_id_number, v.cash_fen, v.approved_on, "审批日期",
-                   _file_account(session, v.file_id), mark)
+                   _file_account(session, v.file_id), mark, goods_only=v.cash_fen <= 0)
 
 
 _TARGETS: dict[str, Callable[[Session, str], _Target]] = {
@@ -170,14 +171,23 @@ def _refuse_second_payment(session: Session, grant_type: str, grant_id: str, tar
 
 def _pay_target(session: Session, user: User, local_id: str, local_code: str, grant_type: str, grant_id: str,
                 target: _Target, *, paid_on: date, method: str, bank_account: str | None,
-                today: date) -> Disbursement:
+                today: date) -> Disbursement | None:
     """Check and record the payment of one grant inside the caller's transaction (the caller has refused a
-    second payment and checked the date and method)."""
+    second payment and checked the date and method). A visit of goods only is marked handed over, with
+    no voucher (nothing but the signed roster records goods): returns None."""
     if target.not_before is None:
         raise PaymentError(f"{target.what}没有审批日期，不能发放")
     if paid_on < target.not_before:
         raise PaymentError(f"发放日期{paid_on:%Y-%m-%d}早于{target.not_before_label}"
                            f"{target.not_before:%Y-%m-%d}", field="发放日期")
+    if target.goods_only:
+        visit = target.entity
+        target.mark_paid(session, user, today)
+        if getattr(visit, "actual_date", True) is None:
+            visit.actual_date = paid_on  # type: ignore[attr-defined]
+        audit(session, user, visit, "hand_over_goods", {"paid_on": paid_on.isoformat(),
+                                                        "goods": format_amount(getattr(visit, "goods_fen", 0))})
+        return None
     account = None
     if method == "transfer":
         typed = (bank_account or "").strip()
@@ -224,15 +234,20 @@ def pay(session: Session, user: User, grant_type: str, grant_id: str, *, paid_on
         check_version(target.entity, expected_version, target.what)
         _refuse_second_payment(session, grant_type, grant_id, target)
         _check_when_and_how(paid_on, method, today)
-        return _pay_target(session, user, local.id, local.code, grant_type, grant_id, target, paid_on=paid_on,
+        if target.goods_only:
+            raise PaymentError(f"{target.what}只有慰问品，没有慰问金：请在“春节送温暖”中标记为已发放（不出凭证）")
+        paid = _pay_target(session, user, local.id, local.code, grant_type, grant_id, target, paid_on=paid_on,
                            method=method, bank_account=bank_account, today=today)
+        assert paid is not None
+        return paid
 
 
 def pay_many(session: Session, user: User, grant_type: str, ids: Sequence[str], *, paid_on: date, method: str,
              today: date | None = None, progress: Callable[[int, int], None] | None = None,
              cancelled: Callable[[], bool] | None = None) -> list[Disbursement]:
     """Pay a list of approved grants of one kind as ONE transaction, on the same date and by the same method
-    (a transfer goes to each household file's account); vouchers are numbered in the list's order. If any
+    (a transfer goes to each household file's account); vouchers are numbered in the list's order (visits of
+    goods only are marked handed over and get none). If any
     grant is refused (the message names it: a paid date before its approval, a second payment, no account)
     or the user cancels, nothing is paid and no number is drawn."""
     today = today or date.today()
@@ -257,8 +272,10 @@ def pay_many(session: Session, user: User, grant_type: str, ids: Sequence[str], 
                 raise type(exc)(f"第{index}项：{exc.message}（本批均未发放）", field=exc.field) from None
             try:
                 _refuse_second_payment(session, grant_type, grant_id, target)
-                made.append(_pay_target(session, user, local.id, local.code, grant_type, grant_id, target,
-                                        paid_on=paid_on, method=method, bank_account=None, today=today))
+                paid = _pay_target(session, user, local.id, local.code, grant_type, grant_id, target,
+                                   paid_on=paid_on, method=method, bank_account=None, today=today)
+                if paid is not None:  # goods only: handed over, no voucher
+                    made.append(paid)
             except PermissionDenied as exc:
                 raise PermissionDenied(f"第{index}项 {target.what}：{exc.message}") from None
             except DomainError as exc:

@@ -21,7 +21,7 @@ import pytest
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.ids import mask_id_number
-from assist_desktop.services import approvals, campaigns, policy_admin, registry
+from assist_desktop.services import approvals, campaigns, payments, policy_admin, registry
 from assist_desktop.services.approvals import BatchCancelled, GrantFrozen
 from assist_desktop.services.audit import verify_audit
 from assist_desktop.services.base import PermissionDenied, StaleVersion
@@ -874,3 +874,25 @@ def test_visits_are_steps_of_the_approvals_page(county: County, family: Family, 
         approvals.submit(s, county.users["jingban"], "visit", v.id, today=IN_JANUARY)
         waiting = approvals.pending(s, county.users["shenhe"], entity_type="visit")
     assert [(p.entity_id, p.name, p.detail) for p in waiting] == [(v.id, "王建国", "2,000.00元")]
+
+
+def test_goods_only_visits_are_handed_over_without_a_voucher(county: County, family: Family,
+                                                             campaign27: m.Campaign) -> None:
+    bulk_files(county, 2)
+    generate(county, campaign27.id, fund_source_id=source_ids(county, campaign27.id)[UPPER])
+    ids = visit_ids(county, campaign27.id)
+    goods_only = ids[1]
+    _update(county, goods_only, cash_fen=0)
+    submit_and_review(county, ids)
+    approve_all(county, ids)
+    with county.session() as s, pytest.raises(PaymentError, match="只有慰问品"):
+        payments.pay(s, county.users["jingban"], "visit", goods_only, paid_on=PAID_DAY, method="cash", today=LATER)
+    with county.session() as s:
+        made = campaigns.mark_paid_many(s, county.users["jingban"], ids, paid_on=PAID_DAY, method="cash",
+                                        today=LATER)
+    assert sorted(d.grant_id for d in made) == sorted(i for i in ids if i != goods_only)
+    visit = load_visit(county, goods_only)
+    assert (visit.status, visit.actual_date) == ("paid", PAID_DAY)
+    assert _rows(county, "SELECT count(*) FROM disbursement WHERE grant_id=?", goods_only) == [(0,)]
+    assert _rows(county, "SELECT action FROM audit_event WHERE entity_id=? AND action='hand_over_goods'",
+                 goods_only) == [("hand_over_goods",)]

@@ -36,14 +36,29 @@ def _event_digest(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
+_HEAD_KEY = "audit_head"
+
+
 def _head(session: Session) -> tuple[int, str]:
-    row = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
-    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+    """The chain's last (seq, hash). Read once per write transaction, then kept in ``session.info`` with
+    the transaction it belongs to: the write lock (BEGIN IMMEDIATE) keeps anyone else from appending
+    meanwhile, and a bulk step of thousands of items need not query the head and flush for each."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_HEAD_KEY)
+    if cached is not None and transaction is not None and cached[0] is transaction:
+        return cached[1], cached[2]
+    with session.no_autoflush:
+        row = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
+    pending = [e for e in session.new if isinstance(e, AuditEvent)]  # appended but not yet flushed
+    head = max(((e.seq, e.hash) for e in pending), default=None)
+    found = (row[0], row[1]) if row else (0, GENESIS_HASH)
+    return head if head is not None and head[0] > found[0] else found
 
 
 def append_event(session: Session, *, actor_id: str | None, actor_name: str, entity_type: str,
                  entity_id: str | None, action: str, changes: dict[str, Any] | None = None) -> AuditEvent:
-    """Append one event in the caller's transaction (which must be a write transaction)."""
+    """Append one event in the caller's transaction (which must be a write transaction); it is written
+    with the transaction's next flush."""
     last_seq, last_hash = _head(session)
     event = AuditEvent(
         seq=last_seq + 1, id=new_id(), at=utcnow(), actor_id=actor_id, actor_name=actor_name,
@@ -52,7 +67,7 @@ def append_event(session: Session, *, actor_id: str | None, actor_name: str, ent
     )
     event.hash = _event_digest(event)
     session.add(event)
-    session.flush()
+    session.info[_HEAD_KEY] = (session.get_transaction(), event.seq, event.hash)
     return event
 
 

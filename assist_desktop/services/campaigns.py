@@ -1198,6 +1198,7 @@ def _approve(session: Session, user: User, ids: list[str], *, opinion: str | Non
         if single is not None:
             check_version(visits[single], expected_version, describe(visits[single]))
         unfit = _unfit_files(session, ids)
+        by = approvals.submitters(session, ENTITY, ids)
         ledgers: dict[str, _Ledger] = {}
         for index, vid in enumerate(ids, start=1):
             if cancelled and cancelled():
@@ -1207,7 +1208,8 @@ def _approve(session: Session, user: User, ids: list[str], *, opinion: str | Non
                 ledger = ledgers.get(v.campaign_id)
                 if ledger is None:  # read before this batch approves anything of the campaign
                     ledger = ledgers[v.campaign_id] = _Ledger(session, _load_campaign(session, v.campaign_id))
-                results.append(apply_step(session, user, v, Action.approve, opinion=opinion, today=today))
+                results.append(apply_step(session, user, v, Action.approve, opinion=opinion, today=today,
+                                          submitted_by=by.get(vid)))
                 _open_for(ledger.campaign, "审批")
                 if vid in unfit:
                     file_no, name, status = unfit[vid]

@@ -17,6 +17,6 @@ def next_number(session: Session, prefix: str) -> int:
     if counter is None:
         counter = NumberSequence(prefix=prefix, last=0)
         session.add(counter)
-    counter.last += 1
-    session.flush()
+        session.flush()  # in the identity map from now on: the next call finds it without a query
+    counter.last += 1  # written with the transaction (a batch of vouchers needs no flush per number)
     return counter.last

@@ -72,18 +72,21 @@ class _Target:
     amount_fen: int
     not_before: date | None  # approval (or enrolment check) date
     not_before_label: str
-    default_account: str | None
+    default_account: Callable[[], str | None]  # read only for a transfer
     mark_paid: Callable[[Session, User, date], None]
     goods_only: bool = False  # a visit with goods and no cash: handed over, no voucher
 
 
-def _file_account(session: Session, file_id: str | None) -> str | None:
-    hf = session.get(HardshipFile, file_id) if file_id else None
-    return hf.bank_account if hf else None
+def _file_account(session: Session, file_id: str | None) -> Callable[[], str | None]:
+    def account() -> str | None:
+        hf = session.get(HardshipFile, file_id) if file_id else None
+        return hf.bank_account if hf else None
+
+    return account
 
 
 def _scholarship_target(session: Session, grant_id: str) -> _Target:
-    s = session.get(Scholarship, grant_id, populate_existing=True)
+    s = session.get(Scholarship, grant_id)
     if s is None:
         raise NotFound(f"找不到该助学申请（编号 {grant_id}）。")
     if s.plan == "yearly":
@@ -99,10 +102,10 @@ def _scholarship_target(session: Session, grant_id: str) -> _Target:
 
 
 def _installment_target(session: Session, grant_id: str) -> _Target:
-    inst = session.get(Installment, grant_id, populate_existing=True)
+    inst = session.get(Installment, grant_id)
     if inst is None:
         raise NotFound(f"找不到该分年发放记录（编号 {grant_id}）。")
-    s = session.get(Scholarship, inst.scholarship_id, populate_existing=True)
+    s = session.get(Scholarship, inst.scholarship_id)
     assert s is not None
     what = f"{describe(s)}第{inst.year_index}学年（{inst.academic_year}年）"
     if s.status not in (GrantStatus.approved.value, GrantStatus.paid.value):
@@ -128,7 +131,7 @@ def _installment_target(session: Session, grant_id: str) -> _Target:
 
 
 def _visit_target(session: Session, grant_id: str) -> _Target:
-    v = session.get(Visit, grant_id, populate_existing=True)
+    v = session.get(Visit, grant_id)
     if v is None:
         raise NotFound(f"找不到该走访慰问记录（编号 {grant_id}）。")
     if v.status != GrantStatus.approved.value:
@@ -162,9 +165,19 @@ def _check_when_and_how(paid_on: date, method: str, today: date) -> None:
         raise PaymentError(f"发放日期{paid_on:%Y-%m-%d}晚于今天", field="发放日期")
 
 
-def _refuse_second_payment(session: Session, grant_type: str, grant_id: str, target: _Target) -> None:
-    earlier = session.exec(select(Disbursement.voucher_no).where(
-        Disbursement.grant_type == grant_type, Disbursement.grant_id == grant_id)).first()
+def _paid_before(session: Session, grant_type: str, grant_ids: Sequence[str]) -> dict[str, str]:
+    """Voucher numbers of grants of the list already paid (500 at a time)."""
+    ids, found = list(grant_ids), {}
+    for start in range(0, len(ids), 500):
+        found.update(session.execute(select(Disbursement.grant_id, Disbursement.voucher_no).where(
+            Disbursement.grant_type == grant_type, Disbursement.grant_id.in_(ids[start:start + 500]))).all())
+    return found
+
+
+def _refuse_second_payment(session: Session, grant_type: str, grant_id: str, target: _Target,
+                           earlier: str | None = None) -> None:
+    if earlier is None:
+        earlier = _paid_before(session, grant_type, [grant_id]).get(grant_id)
     if earlier:
         raise PaymentError(f"{target.what}已发放（凭证号 {earlier}），不能重复发放")
 
@@ -191,7 +204,7 @@ def _pay_target(session: Session, user: User, local_id: str, local_code: str, gr
     account = None
     if method == "transfer":
         typed = (bank_account or "").strip()
-        account = parse_bank_account(typed, field="收款账号") if typed else target.default_account
+        account = parse_bank_account(typed, field="收款账号") if typed else target.default_account()
         if not account:
             raise PaymentError(f"{target.what}转账发放须填写收款账号", field="收款账号")
     elif bank_account and bank_account.strip():
@@ -202,8 +215,7 @@ def _pay_target(session: Session, user: User, local_id: str, local_code: str, gr
                      grant_type=grant_type, grant_id=grant_id, recipient_name=target.recipient_name,
                      recipient_id_number=target.recipient_id_number, amount_fen=target.amount_fen,
                      method=method, bank_account=account, paid_on=paid_on, paid_by=user.id)
-    session.add(d)
-    session.flush()
+    session.add(d)  # written with the transaction's next flush (a batch flushes once)
     target.mark_paid(session, user, today)
     audit(session, user, d, "create", {
         "voucher_no": d.voucher_no, "grant_type": grant_type, "grant_id": grant_id,
@@ -211,6 +223,24 @@ def _pay_target(session: Session, user: User, local_id: str, local_code: str, gr
         "amount": format_amount(d.amount_fen), "method": method,
         "bank_account": mask_account(account) if account else None, "paid_on": paid_on.isoformat()})
     return d
+
+
+def _preload(session: Session, grant_type: str, ids: list[str]) -> list[Synced]:
+    """Read a batch's grants (and an installment's scholarship) 500 at a time into the session, so the
+    targets find them without a query each; a missing one is reported by its target as before. The
+    caller keeps the list: the session's identity map holds its objects only while someone does."""
+    model = {"scholarship": Scholarship, "installment": Installment, "visit": Visit}.get(grant_type)
+    held: list[Synced] = []
+    if model is None:
+        return held
+    with session.no_autoflush:
+        for start in range(0, len(ids), 500):
+            rows = list(session.exec(select(model).where(model.id.in_(ids[start:start + 500]))))  # type: ignore[attr-defined]
+            held += rows
+            if model is Installment:
+                parents = list({r.scholarship_id for r in rows})
+                held += session.exec(select(Scholarship).where(Scholarship.id.in_(parents))).all()  # type: ignore[attr-defined]
+    return held
 
 
 def _target_maker(grant_type: str) -> Callable[[Session, str], _Target]:
@@ -262,6 +292,8 @@ def pay_many(session: Session, user: User, grant_type: str, ids: Sequence[str], 
         if len(set(ids)) != len(ids):
             raise PaymentError("所选事项中有重复，请重新选择")
         _check_when_and_how(paid_on, method, today)
+        loaded = _preload(session, grant_type, ids)  # noqa: F841 - kept alive for the loop
+        earlier = _paid_before(session, grant_type, ids)
         made = []
         for index, grant_id in enumerate(ids, start=1):
             if cancelled and cancelled():
@@ -271,7 +303,7 @@ def pay_many(session: Session, user: User, grant_type: str, ids: Sequence[str], 
             except DomainError as exc:
                 raise type(exc)(f"第{index}项：{exc.message}（本批均未发放）", field=exc.field) from None
             try:
-                _refuse_second_payment(session, grant_type, grant_id, target)
+                _refuse_second_payment(session, grant_type, grant_id, target, earlier.get(grant_id, ""))
                 paid = _pay_target(session, user, local.id, local.code, grant_type, grant_id, target,
                                    paid_on=paid_on, method=method, bank_account=None, today=today)
                 if paid is not None:  # goods only: handed over, no voucher

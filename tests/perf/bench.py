@@ -460,6 +460,7 @@ def _on_cached_demo(bench: Callable[..., dict[str, Any]]) -> Callable[[int, Path
 
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_campaign import bench_campaign  # noqa: E402
 from bench_ui import bench_cold_start  # noqa: E402
 
 BENCHMARKS: dict[str, Callable[[int, Path], dict[str, Any]]] = {
@@ -467,6 +468,7 @@ BENCHMARKS: dict[str, Callable[[int, Path], dict[str, Any]]] = {
     "search": _on_cached_demo(bench_search),
     "registry_list": _on_cached_demo(bench_registry_list),
     "cold_start": bench_cold_start,
+    "campaign": bench_campaign,
 }
 
 

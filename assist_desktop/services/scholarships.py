@@ -970,6 +970,39 @@ def stop_plans_for_exited_file(session: Session, user: User, file_id: str, *, re
     return count
 
 
+@dataclass(frozen=True, slots=True)
+class UnfiledView:
+    """An unfiled household as the application form shows it."""
+
+    id: str
+    name: str
+    id_number: str
+    masked_id: str
+    kind: str
+    kind_label: str
+
+
+def find_unfiled(session: Session, user: User, *, household_id: str | None = None,
+                 id_number: str | None = None) -> UnfiledView | None:
+    """The unfiled household by its record or by the parent's ID number (an application for a second
+    child reuses the household already recorded), or None."""
+    require_role(session, user, *Role, doing="查看未建档户")
+    if household_id:
+        record = session.get(UnfiledHousehold, household_id)
+    elif id_number:
+        try:
+            number = parse_id_number(id_number).value
+        except DomainError:
+            return None
+        record = session.exec(select(UnfiledHousehold).where(UnfiledHousehold.id_number == number)).first()
+    else:
+        return None
+    if record is None:
+        return None
+    return UnfiledView(record.id, record.name, record.id_number, mask_id_number(record.id_number), record.kind,
+                       UNFILED_KINDS.get(record.kind, record.kind))
+
+
 # --- queries for the screens -----------------------------------------------------------------------------------
 
 
@@ -1197,8 +1230,9 @@ def installments_due(session: Session, user: User, year: int) -> list[Installmen
 __all__ = [
     "EXCLUSIONS", "LEVEL_RULES", "UNFILED_KINDS", "ApplicationInput", "ApplicationRow", "BudgetExceeded",
     "BudgetSummary", "DuplicateApplication", "Excluded", "GrantFrozen", "InstallmentDue", "LevelRule", "RoundInput",
-    "ScholarshipError", "UnfiledInput", "application_rows", "approve", "approve_many", "budget_summary", "cancel",
-    "check_enrolment", "create_application", "create_round", "get_application", "get_round", "installments_due",
-    "installments_of", "list_applications", "next_application_no", "rounds", "set_amount", "set_round_closed",
-    "stop_plan", "stop_plans_for_exited_file", "update_application", "update_round",
+    "ScholarshipError", "UnfiledInput", "UnfiledView", "application_rows", "approve", "approve_many",
+    "budget_summary", "cancel", "check_enrolment", "create_application", "create_round", "find_unfiled",
+    "get_application", "get_round", "installments_due", "installments_of", "list_applications",
+    "next_application_no", "rounds", "set_amount", "set_round_closed", "stop_plan", "stop_plans_for_exited_file",
+    "update_application", "update_round",
 ]

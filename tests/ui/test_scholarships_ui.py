@@ -296,3 +296,31 @@ def test_unit_filter_keeps_the_unions_households(qtbot, app_context) -> None:
     qtbot.waitUntil(page.idle, timeout=10_000)
     chosen = page.unit_filter.currentText()
     assert page.model.rows and all(r.unit_name == chosen for r in page.model.rows)
+
+
+def test_a_recorded_household_is_recognised_and_shown_masked(qtbot, app_context, demo_db, reopened) -> None:
+    """The parent's ID of a household already recorded brings its name and kind; an application of it,
+    opened again, shows the household with the ID masked."""
+    ids = _apply(demo_db, reopened, 1)
+    parent = _db_rows(demo_db, "SELECT u.name, u.id_number, u.kind FROM unfiled_household u "
+                               "JOIN scholarship s ON s.unfiled_household_id = u.id WHERE s.id=?", ids[0])[0]
+    page = _page(qtbot, _at(app_context("jingban"), CLOCK))
+    page.round_combo.setCurrentIndex(page.round_combo.findData(reopened))
+    qtbot.waitUntil(page.idle, timeout=10_000)
+    editor = page.new_application()
+    qtbot.waitUntil(editor.idle, timeout=10_000)
+    editor.unfiled_radio.setChecked(True)
+    type_text(editor.parent_id, parent[1])
+    editor._parent_lookup.flush()
+    qtbot.waitUntil(lambda: editor.idle() and "已登记" in editor.unfiled_hint.text(), timeout=10_000)
+    assert parent[0] in editor.unfiled_hint.text() and editor.parent_name.text() == parent[0]
+    editor.parent_id.clear()
+    type_text(editor.parent_id, _id("19700101", 977))
+    editor._parent_lookup.flush()
+    qtbot.waitUntil(lambda: editor.idle() and "新的未建档户" in editor.unfiled_hint.text(), timeout=10_000)
+    editor.reject()
+    editor = page.open_application(ids[0])
+    qtbot.waitUntil(lambda: editor.idle() and editor.parent_name.text() == parent[0], timeout=10_000)
+    assert editor.parent_id.text() == parent[1][:4] + "**********" + parent[1][-4:]
+    assert not editor.unfiled_box.isEnabled()
+    editor.reject()

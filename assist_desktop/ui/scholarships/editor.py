@@ -18,7 +18,7 @@ from assist_desktop.domain.policy import SCHOLARSHIP, SCHOLARSHIP_LEVELS
 from assist_desktop.services import file_list, policy_admin, scholarships
 from assist_desktop.services.scholarships import EXCLUSIONS, UNFILED_KINDS, ApplicationInput, UnfiledInput
 from assist_desktop.services.search import FileFilters, search
-from assist_desktop.ui.background import Op, Progress, run_op
+from assist_desktop.ui.background import Debouncer, Op, Progress, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.editor.fields import STYLE, EnumCombo, Field, MoneyEdit, derived_box, mandatory
 
@@ -100,6 +100,14 @@ class ApplicationEditor(QDialog):
         self._field(ugrid, 0, 2, "parent_id", self.parent_id, self.tr("Parent's ID number"), ("家长身份证号",),
                     lambda: self._check_id(self.parent_id.text(), "家长身份证号"), required=True)
         self._field(ugrid, 2, 0, "kind", self.kind, self.tr("Kind"), ("未建档户类别",), None)
+        # a household already recorded (an earlier application, a sibling) is found by the parent's ID
+        self.unfiled_hint = QLabel()
+        self.unfiled_hint.setObjectName("unfiled_hint")
+        self.unfiled_hint.setWordWrap(True)
+        self.unfiled_hint.setStyleSheet("color: #1565c0;")
+        ugrid.addWidget(self.unfiled_hint, 2, 2, 1, 2)
+        self._parent_lookup = Debouncer(400, self.look_up_parent, self)
+        self.parent_id.textChanged.connect(lambda _t: self._parent_lookup.poke())
         grid.addWidget(self.unfiled_box, 3, 0, 1, 4)
         layout.addWidget(household)
 
@@ -287,6 +295,8 @@ class ApplicationEditor(QDialog):
                     if app.file_id:
                         row = file_list.file_rows(s, user, [app.file_id])
                         out["file"] = (app.file_id, f"{row[0].file_no} {row[0].name}") if row else None
+                    elif app.unfiled_household_id:
+                        out["unfiled"] = scholarships.find_unfiled(s, user, household_id=app.unfiled_household_id)
                 return out
 
         def done(out: dict[str, Any]) -> None:
@@ -312,6 +322,11 @@ class ApplicationEditor(QDialog):
             elif app["unfiled_household_id"]:
                 self.unfiled_radio.setChecked(True)
                 self.unfiled_household_id = app["unfiled_household_id"]
+                view = out.get("unfiled")
+                if view is not None:  # the household as recorded; its ID masked, as on any list
+                    self.parent_name.setText(view.name)
+                    self.parent_id.setText(view.masked_id)
+                    self.kind.set_code(view.kind)
                 self.unfiled_box.setEnabled(False)
             editable = self.status == GrantStatus.draft.value and self.ctx.has(Role.clerk)
             amount_editable = self.approver and self.status not in ("approved", "paid", "cancelled")
@@ -329,6 +344,29 @@ class ApplicationEditor(QDialog):
                     GrantStatus(self.status).label))
                 self.banner.show()
             self.load_standard()
+
+        self._run(work, done)
+
+    def look_up_parent(self) -> None:
+        """Say whether the parent's household is already recorded, and fill its kind (and name if empty)."""
+        text, db, user = self.parent_id.text().strip(), self.ctx.db, self.ctx.user
+        if self.unfiled_household_id or self.filed_radio.isChecked() or self._check_id(text, "家长身份证号"):
+            self.unfiled_hint.clear()
+            return
+
+        def work(_p: Progress) -> Any:
+            with db.session() as s:
+                return scholarships.find_unfiled(s, user, id_number=text)
+
+        def done(view: Any) -> None:
+            if view is None:
+                self.unfiled_hint.setText(self.tr("A new household: it will be recorded with this application."))
+                return
+            self.unfiled_hint.setText(self.tr("Already recorded: {0} ({1}); this application joins that household.")
+                                      .format(view.name, view.kind_label))
+            if not self.parent_name.text().strip():
+                self.parent_name.setText(view.name)
+            self.kind.set_code(view.kind)
 
         self._run(work, done)
 

@@ -155,6 +155,14 @@
         <translation>当前状态：{0}。只有草稿可以修改。</translation>
     </message>
     <message>
+        <source>A new household: it will be recorded with this application.</source>
+        <translation>新的未建档户：保存申请时一并登记。</translation>
+    </message>
+    <message>
+        <source>Already recorded: {0} ({1}); this application joins that household.</source>
+        <translation>已登记的未建档户：{0}（{1}），本申请将归入该户。</translation>
+    </message>
+    <message>
         <source>No active file matches</source>
         <translation>没有符合条件的在档档案</translation>
     </message>

@@ -324,3 +324,28 @@ def test_a_recorded_household_is_recognised_and_shown_masked(qtbot, app_context,
     assert editor.parent_id.text() == parent[1][:4] + "**********" + parent[1][-4:]
     assert not editor.unfiled_box.isEnabled()
     editor.reject()
+
+
+def test_only_the_approver_changes_an_amount_and_gives_a_reason(qtbot, app_context, demo_db, reopened) -> None:
+    (sid,) = _apply(demo_db, reopened, 1)
+    clerk = _page(qtbot, _at(app_context("jingban"), CLOCK))
+    editor = clerk.open_application(sid)
+    qtbot.waitUntil(lambda: editor.idle() and editor.version > 0, timeout=10_000)
+    assert not editor.amount.isEnabled() and not editor.amount_reason.isEnabled()
+    editor.reject()
+
+    chair = _page(qtbot, _at(app_context("shenpi"), CLOCK))
+    editor = chair.open_application(sid)
+    qtbot.waitUntil(lambda: editor.idle() and editor.version > 0, timeout=10_000)
+    assert editor.amount.isEnabled() and editor.student_name.isReadOnly()
+    editor.amount.clear()
+    qtbot.keyClicks(editor.amount, "4500")
+    editor.save()  # no reason: refused at the reason field, nothing written
+    qtbot.waitUntil(editor.idle, timeout=10_000)
+    assert "理由" in (editor.fields["amount_reason"].error or editor.general_error.text())
+    assert _db_rows(demo_db, "SELECT amount_fen FROM scholarship WHERE id=?", sid) == [(4000_00,)]
+    type_text(editor.amount_reason, "家庭遭遇重大变故，经研究提高资助")
+    editor.save()
+    qtbot.waitUntil(lambda: editor.result() == editor.DialogCode.Accepted, timeout=10_000)
+    assert _db_rows(demo_db, "SELECT amount_fen, standard_amount_fen, amount_override_reason FROM scholarship "
+                             "WHERE id=?", sid) == [(4500_00, 4000_00, "家庭遭遇重大变故，经研究提高资助")]

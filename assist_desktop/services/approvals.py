@@ -36,6 +36,7 @@ from assist_desktop.services.base import (
     unit_of_work,
 )
 from assist_desktop.storage.models import (
+    Campaign,
     HardshipFile,
     Meta,
     Scholarship,
@@ -406,8 +407,9 @@ def pending(session: Session, user: User, *, entity_type: str = "hardship_file",
         elif isinstance(entity, Scholarship):
             number, name, detail = entity.application_no, entity.student_name, f"{format_amount(entity.amount_fen)}元"
         else:
-            number, name = "", entity.recipient_name
-            detail = f"{format_amount(entity.cash_fen + entity.goods_fen)}元"
+            campaign = session.get(Campaign, entity.campaign_id)  # one read per campaign (identity map)
+            number, name = (campaign.name if campaign else ""), entity.recipient_name
+            detail = f"{format_amount(entity.cash_fen)}元＋慰问品{format_amount(entity.goods_fen)}元"
         last = session.exec(select(WorkflowEvent.at).where(WorkflowEvent.entity_id == entity.id)
                             .order_by(WorkflowEvent.at.desc()).limit(1)).first()
         items.append(PendingItem(entity_type, entity.id, number, name, detail, entity.status, actions,

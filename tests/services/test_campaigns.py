@@ -873,7 +873,7 @@ def test_visits_are_steps_of_the_approvals_page(county: County, family: Family, 
     with county.session() as s:
         approvals.submit(s, county.users["jingban"], "visit", v.id, today=IN_JANUARY)
         waiting = approvals.pending(s, county.users["shenhe"], entity_type="visit")
-    assert [(p.entity_id, p.name, p.detail) for p in waiting] == [(v.id, "王建国", "2,000.00元")]
+    assert [(p.entity_id, p.name, p.detail) for p in waiting] == [(v.id, "王建国", "1,500.00元＋慰问品500.00元")]
 
 
 def test_goods_only_visits_are_handed_over_without_a_voucher(county: County, family: Family,

@@ -20,6 +20,7 @@ from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.ids import mask_id_number
 from assist_desktop.domain.lifecycle import Role, RoleNotAllowed
 from assist_desktop.services.audit import append_event
+from assist_desktop.storage.access import storage_error
 from assist_desktop.storage.models import Synced, Tombstone, User, UserRole, now_ms
 
 
@@ -80,8 +81,11 @@ def unit_of_work(session: Session, user: User | None, refusal: Refusal | None = 
         if refusal is not None:
             _audit_refusal(session, user, refusal, exc.message)
         raise
-    except BaseException:
+    except BaseException as exc:
         session.rollback()
+        problem = storage_error(exc)  # a full or read-only disk: the caseworker's message, nothing saved
+        if problem is not None:
+            raise problem from exc
         raise
 
 

@@ -11,6 +11,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, create_engine
 from sqlmodel import Session
 
+from assist_desktop.storage.access import storage_error
+
 BUSY_TIMEOUT_MS = 10_000
 # Page cache per connection: 8 MiB for everyday reads and writes; 64 MiB while a bulk write runs
 # (imports, demo data, campaign lists), so its index pages stay in memory instead of spilling to the
@@ -76,12 +78,15 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One write: BEGIN IMMEDIATE … COMMIT, or ROLLBACK on any exception."""
         with Session(self.engine, expire_on_commit=False) as session:
-            session.connection(execution_options={"sqlite_immediate": True})
             try:
+                session.connection(execution_options={"sqlite_immediate": True})
                 yield session
                 session.commit()
-            except BaseException:
+            except BaseException as exc:
                 session.rollback()
+                problem = storage_error(exc)
+                if problem is not None:
+                    raise problem from exc
                 raise
 
     @contextmanager
@@ -94,6 +99,11 @@ class Database:
                 conn = conn.execution_options(sqlite_immediate=True)
                 with conn.begin():
                     yield conn
+            except BaseException as exc:  # rolled back by begin(); say why when it is the disk
+                problem = storage_error(exc)
+                if problem is not None:
+                    raise problem from exc
+                raise
             finally:
                 raw.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")  # give the memory back to the pool
 

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from assist_desktop.domain.errors import DomainError
+from assist_desktop.storage.access import check_location
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -221,5 +222,6 @@ def current_revision(db: Database) -> str | None:
 
 def open_database(path: Path | str, backup_dir: Path | None = None) -> Database:
     """Check, upgrade if needed, and open. The one way the program opens a database file."""
+    check_location(Path(path))
     ensure_schema(path, backup_dir)
     return Database(path)

@@ -22,6 +22,7 @@ from assist_desktop.ui.background import GarbageCollector
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.fonts import install_cjk_font
 from assist_desktop.ui.i18n import install_translators
+from assist_desktop.ui.instance import InstanceLock
 
 log = logging.getLogger(__name__)
 DEMO_USER = "jingban"
@@ -97,6 +98,18 @@ def event_loop(app: QApplication) -> int:
 def run(db_path: Path, demo: bool = False) -> int:
     app = make_application()
     sys.excepthook = _excepthook
+    lock = InstanceLock(db_path)
+    busy = lock.acquire()
+    if busy is not None:
+        QMessageBox.warning(None, QCoreApplication.translate("App", "Already open"), busy)
+        return 1
+    try:
+        return _run_locked(app, db_path, demo)
+    finally:
+        lock.release()
+
+
+def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
     try:
         if not ensure_initialised(db_path):
             return 0

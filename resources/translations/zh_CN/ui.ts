@@ -19,6 +19,10 @@
 {0}</translation>
     </message>
     <message>
+        <source>Already open</source>
+        <translation>数据库已打开</translation>
+    </message>
+    <message>
         <source>Cannot open the database</source>
         <translation>无法打开数据库</translation>
     </message>
@@ -44,6 +48,21 @@
     <message>
         <source>Working…</source>
         <translation>正在处理…</translation>
+    </message>
+</context>
+<context>
+    <name>Instance</name>
+    <message>
+        <source>on computer “{0}”, process {1}</source>
+        <translation>（计算机“{0}”，进程号 {1}）</translation>
+    </message>
+    <message>
+        <source>in another window</source>
+        <translation>（另一个窗口）</translation>
+    </message>
+    <message>
+        <source>The database {0} is already open {1}. One database can be used in one window at a time: switch to that window, or close it first.</source>
+        <translation>数据库 {0} 已在别处打开{1}。同一数据库同一时间只能在一个窗口中使用：请切换到那个窗口，或先将其关闭。</translation>
     </message>
 </context>
 <context>

@@ -46,6 +46,11 @@ def _sections() -> list[tuple[str, str, PageFactory | None]]:
 
         return ScholarshipsPage(ctx)
 
+    def campaigns(ctx: AppContext) -> QWidget:
+        from assist_desktop.ui.campaigns.page import CampaignsPage
+
+        return CampaignsPage(ctx)
+
     def approvals(ctx: AppContext) -> QWidget:
         from assist_desktop.ui.approvals.page import ApprovalsPage
 
@@ -54,7 +59,7 @@ def _sections() -> list[tuple[str, str, PageFactory | None]]:
     return [
         ("registry", QCoreApplication.translate("MainWindow", "Hardship files"), registry),
         ("scholarships", QCoreApplication.translate("MainWindow", "Golden Autumn scholarships"), scholarships),
-        ("campaigns", QCoreApplication.translate("MainWindow", "Spring Festival visits"), None),
+        ("campaigns", QCoreApplication.translate("MainWindow", "Spring Festival visits"), campaigns),
         ("approvals", QCoreApplication.translate("MainWindow", "Approvals"), approvals),
         ("print", QCoreApplication.translate("MainWindow", "Printing"), None),
         ("sync", QCoreApplication.translate("MainWindow", "Sync"), None),

@@ -374,8 +374,10 @@ def _clean_sources(raw: Sequence[tuple[str, int] | FundSourceInput]) -> list[Fun
     return out
 
 
-def _policy_standards(session: Session, year: int) -> dict[str, StandardTuple]:
-    """The standards table of ``year`` (or of the year before, when ``year`` has none yet), one line per group."""
+def default_standards(session: Session, year: int) -> tuple[dict[str, StandardTuple], int | None]:
+    """The standards a new campaign of ``year`` starts from: the standards table of ``year`` (or of the
+    year before, when ``year`` has none yet — a campaign is set up in the autumn before), one line per
+    group (the unfiled group's line for households without a file); and the year they come from."""
     for which in (year, year - 1):
         lines = [s for s in policy_admin.standards(session, SPRING_FESTIVAL, which) if s.key in GROUPS]
         if lines:
@@ -384,8 +386,12 @@ def _policy_standards(session: Session, year: int) -> dict[str, StandardTuple]:
                 wanted_filed = s.key != "unfiled"
                 if s.key not in out or s.filed == wanted_filed:
                     out[s.key] = (s.amount_fen, s.goods_fen, s.goods_description or None)
-            return out
-    return {}
+            return out, which
+    return {}, None
+
+
+def _policy_standards(session: Session, year: int) -> dict[str, StandardTuple]:
+    return default_standards(session, year)[0]
 
 
 def _clean_standards(raw: dict[str, StandardTuple]) -> dict[str, StandardTuple]:

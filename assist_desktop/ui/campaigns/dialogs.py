@@ -12,8 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDateEdit, QDialog,
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.money import format_amount
-from assist_desktop.domain.policy import SPRING_FESTIVAL
-from assist_desktop.services import campaigns, policy_admin
+from assist_desktop.services import campaigns
 from assist_desktop.services.campaigns import GROUPS, CampaignInput, FundSourceInput
 from assist_desktop.services.payments import METHODS
 from assist_desktop.ui.background import Op, Progress, run_op
@@ -334,15 +333,8 @@ class CampaignDialog(QDialog):
         def work(_p: Progress) -> dict[str, Any]:
             with db.session() as s:
                 if cid is None:
-                    for which in (year, year - 1):
-                        lines = [x for x in policy_admin.standards(s, SPRING_FESTIVAL, which) if x.key in GROUPS]
-                        if lines:
-                            rows: Standards = {}
-                            for x in lines:  # the unfiled group's line for households without a file
-                                if x.key not in rows or x.filed == (x.key != "unfiled"):
-                                    rows[x.key] = (x.amount_fen, x.goods_fen, x.goods_description or None)
-                            return {"standards": rows, "from_year": which}
-                    return {"standards": {}, "from_year": None}
+                    rows, which = campaigns.default_standards(s, year)
+                    return {"standards": rows, "from_year": which}
                 c = campaigns.get_campaign(s, cid)
                 return {"campaign": (c.year, c.name, c.visit_start, c.visit_end, c.version, c.closed),
                         "sources": [(f.id, f.name, f.amount_fen) for f in campaigns.fund_sources(s, cid)],

@@ -171,3 +171,25 @@ def test_start_maintenance_takes_the_automatic_backup(qtbot, app_context, _no_bl
     assert op.error is None and not _no_blocking_message_boxes, (op.error, _no_blocking_message_boxes)
     qtbot.waitUntil(lambda: len(taken) == 1, timeout=5000)
     assert [b.reason for b in BackupManager(ctx.db_path).list()] == ["auto"]
+
+
+def test_about_names_version_data_and_the_fonts_licences(qtbot, app_context, shot) -> None:
+    from assist_desktop import __version__
+    from assist_desktop.ui.shell.main_window import MainWindow
+
+    ctx = app_context("jingban")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    dialog = window.about()
+    qtbot.addWidget(dialog)
+    assert __version__ in dialog.findChild(QLabel, "title").text()
+    assert dialog.db_label.text() == str(ctx.db_path)
+    assert dialog.backups_label.text().endswith("backups")
+    fonts = [dialog.fonts.item(i).text() for i in range(dialog.fonts.count())]
+    assert any(f.startswith("wqy-microhei.ttc — ") and "Apache License 2.0" in f for f in fonts)
+    assert all("缺少许可证" not in f for f in fonts)
+    dialog.fonts.setCurrentRow(next(i for i, f in enumerate(fonts) if f.startswith("wqy-microhei")))
+    assert "Apache License" in dialog.licence.toPlainText() and "TERMS AND CONDITIONS" in dialog.licence.toPlainText()
+    assert_chinese(dialog)
+    shot(dialog, "about")
+    dialog.close()

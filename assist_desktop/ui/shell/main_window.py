@@ -167,10 +167,12 @@ class MainWindow(QMainWindow):
         self.switch_requested = True
         self.close()
 
-    def about(self) -> None:
-        QMessageBox.about(self, self.tr("About"), self.tr(
-            "Hardship Assistance {0}\nDatabase: {1}\nFont: WenQuanYi Micro Hei (Apache License 2.0)")
-            .format(__version__, self.ctx.db_path))
+    def about(self) -> QWidget:
+        from assist_desktop.ui.shell.about import AboutDialog
+
+        dialog = AboutDialog(self.ctx.db_path, self)
+        dialog.open()
+        return dialog
 
     # --- after start -----------------------------------------------------------------------------------
 

@@ -1,6 +1,37 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Hardship Assistance {0}</source>
+        <translation>困难职工帮扶管理 {0}</translation>
+    </message>
+    <message>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>Backups</source>
+        <translation>备份文件夹</translation>
+    </message>
+    <message>
+        <source>Bundled fonts (choose one to read its licence):</source>
+        <translation>随程序附带的字体（选中可查看许可证）：</translation>
+    </message>
+    <message>
+        <source>(no licence file)</source>
+        <translation>（缺少许可证文件）</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
     <name>AdminPage</name>
     <message>
         <source>Administrator</source>
@@ -153,14 +184,6 @@
     <message>
         <source>Backing up</source>
         <translation>正在备份</translation>
-    </message>
-    <message>
-        <source>Hardship Assistance {0}
-Database: {1}
-Font: WenQuanYi Micro Hei (Apache License 2.0)</source>
-        <translation>困难职工帮扶管理 {0}
-数据库：{1}
-字体：文泉驿微米黑（Apache 许可证 2.0）</translation>
     </message>
     <message>
         <source>Database damaged</source>

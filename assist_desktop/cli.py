@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assist-desktop", description="县总工会困难职工帮扶管理程序")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--demo", action="store_true", help="用演示数据库打开程序（不存在时自动生成）")
+    parser.add_argument("--smoke", action="store_true",
+                        help="自检：资源、数据库升级脚本、主窗口（不显示）、打印一张发放凭证；全部正常时退出码为0")
     _db_arg(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
@@ -141,6 +143,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def open_window(args: argparse.Namespace) -> int:
+    if getattr(args, "smoke", False):
+        from assist_desktop.ui.smoke import main as smoke
+
+        return smoke()
     from assist_desktop.storage.schema import open_database
 
     if args.demo:

@@ -214,7 +214,8 @@ def _find_by_username(session: Session, username: str) -> User | None:
 
 def create_user(session: Session, actor: User, *, username: str, display_name: str, password: str,
                 roles: Iterable[Role | str], unit_id: str | None = None) -> User:
-    """A new active user of this unit (or of ``unit_id``), with ``roles``. Administrators only."""
+    """A new active user of this unit (or of ``unit_id``), with ``roles``. Administrators only. The
+    password is the administrator's choice, so the user replaces it at the first login."""
     with unit_of_work(session, actor, Refusal(ENTITY, None, "create_user")):
         _require_admin(session, actor, "新建用户")
         name = _check_username(username)
@@ -231,7 +232,7 @@ def create_user(session: Session, actor: User, *, username: str, display_name: s
             alike = "" if taken == name else f"（与已有的“{taken}”仅大小写不同）"
             raise DuplicateUsername(f"用户名“{name}”已被使用{alike}，请换一个用户名。", field="用户名")
         user = User(owner_unit_id=local.id, username=name, display_name=shown, unit_id=unit_id,
-                    password_hash=hash_password(password))
+                    password_hash=hash_password(password), must_change_password=True)
         session.add(user)
         session.flush()
         for role in sorted(wanted):

@@ -131,7 +131,7 @@ def beijing(monkeypatch: pytest.MonkeyPatch):
 def test_login_returns_the_user_and_is_audited(db: Database, county: Path) -> None:
     with db.session() as session:
         user = authenticate(session, "  clerk1 ", CLERK_PW, now=T0)
-    assert user.username == "clerk1" and user.display_name == "李娜" and not user.must_change_password
+    assert user.username == "clerk1" and user.display_name == "李娜" and user.must_change_password  # set up by the administrator
     action, entity_id, actor, _ = _events(county)[-1]
     assert (action, entity_id, actor) == ("login", user.id, "李娜")
 
@@ -267,7 +267,7 @@ def test_admin_creates_a_user_of_the_local_unit(db: Database, county: Path) -> N
         assert user_roles(session, user) == {Role.reviewer, Role.approver}
         local_unit_id = admin.unit_id
     assert _sql(county, "SELECT display_name, unit_id, owner_unit_id, active, must_change_password, usn FROM user "
-                        "WHERE username = '张三'") == [("张三", local_unit_id, local_unit_id, 1, 0, -1)]
+                        "WHERE username = '张三'") == [("张三", local_unit_id, local_unit_id, 1, 1, -1)]
     action, entity_id, actor, changes = _events(county)[-1]
     assert (action, entity_id, actor) == ("create", user.id, admin.display_name)
     assert changes == {"username": "张三", "display_name": "张三", "unit_id": local_unit_id,
@@ -388,6 +388,8 @@ def test_a_deactivated_admin_can_no_longer_manage_users_even_from_an_open_sessio
 
 
 def test_reset_password_forces_a_change_and_lifts_a_lock(db: Database, county: Path) -> None:
+    # clerk1 chose a password of their own after the administrator set up the account, then got locked out
+    _sql_write(county, "UPDATE user SET must_change_password = 0 WHERE username = 'clerk1'")
     _sql_write(county, "UPDATE user SET failed_logins = 5, locked_until = ? WHERE username = 'clerk1'",
                (T0 + timedelta(minutes=10)).strftime("%Y-%m-%d %H:%M:%S.%f"))
     with db.session() as session:

@@ -63,6 +63,33 @@
     </message>
 </context>
 <context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>Your password was set by the administrator. Choose your own before you start.</source>
+        <translation>您的密码由管理员设置，开始工作前请改为自己的密码。</translation>
+    </message>
+    <message>
+        <source>Again</source>
+        <translation>再次输入</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
     <name>ComingPage</name>
     <message>
         <source>This section is coming in a later version.</source>
@@ -109,6 +136,10 @@
     <message>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+    <message>
+        <source>Choose a password of your own to continue.</source>
+        <translation>请先设置自己的密码，才能继续。</translation>
     </message>
 </context>
 <context>

@@ -13,6 +13,7 @@ from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import default_db_path, demo_db_path
 
 DEMO_FAMILIES_FOR_WINDOW = 2000
+PRINT_DOCUMENTS = ("vouchers", "signoff", "notice", "file-form", "scholarship-form", "statistics")
 
 
 def _db_arg(parser: argparse.ArgumentParser, default_help: str = "用户数据目录中的 assist.sqlite",
@@ -31,12 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
-    p = sub.add_parser("init", help="为一个县级工会新建数据库")
+    p = sub.add_parser("init", help="为一个县级（或市级、省级）工会新建数据库")
     _db_arg(p)
-    p.add_argument("--unit-code", required=True, help="6位行政区划代码，如 610826")
+    p.add_argument("--unit-code", required=True, help="6位行政区划代码，如 610826（市级如 610800）")
     p.add_argument("--unit-name", required=True, help="单位名称，如 绥德县总工会")
     p.add_argument("--admin", required=True, help="管理员用户名")
     p.add_argument("--password-file", type=Path, help="从文件读取管理员密码（第一行）；不给则在终端输入")
+    p.add_argument("--level", choices=("county", "city", "province"),
+                   help="单位级别：county 县级、city 市级（汇总各县数据）、province 省级；默认按单位代码判断")
 
     p = sub.add_parser("demo", help="生成演示数据（也用于性能测试）")
     _db_arg(p, "用户数据目录中的 demo.sqlite")
@@ -50,9 +53,31 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("file", type=Path, help="备份文件")
 
-    p = sub.add_parser("check", help="检查数据库完整性和审计链")
+    p = sub.add_parser("check", help="检查数据库完整性和审计链（上级单位另查跨单位重复）")
     _db_arg(p)
+    _add_ledger_parser(sub)
+    _add_unit_sync_parsers(sub)
+    _add_print_parsers(sub)
     return parser
+
+
+def _add_print_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("print", help="打印文书到PDF文件：凭证、签领表、公示名单、审批表、统计表")
+    _db_arg(p)
+    p.add_argument("document", choices=PRINT_DOCUMENTS, metavar="文书",
+                   help="vouchers（发放凭证）| signoff（签领表）| notice（公示名单）| file-form（建档审批表）| "
+                        "scholarship-form（助学审批表）| statistics（年度统计表）")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--campaign", help="春节送温暖活动：编号、名称或年份")
+    which.add_argument("--round", dest="round_", metavar="ROUND", help="金秋助学批次：编号、名称或年份")
+    which.add_argument("--id", help="档案或助学申请：编号（UUID）、档案编号或申请编号")
+    which.add_argument("--year", type=int, help="统计年度")
+    p.add_argument("--out", type=Path, required=True, help="输出的PDF文件")
+    p.add_argument("--per-sheet", type=int, choices=(1, 2, 3), default=3, help="发放凭证每页张数（默认3）")
+
+    p = sub.add_parser("verify-voucher", help="离线验证发放凭证二维码的内容")
+    _db_arg(p)
+    p.add_argument("payload", help="扫描得到的二维码内容（- 表示从标准输入读取）")
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -75,7 +100,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     path = args.db or default_db_path()
     password = _read_password(args)
     result = create_database(path, unit_code=args.unit_code, unit_name=args.unit_name,
-                             admin_username=args.admin, admin_password=password)
+                             admin_username=args.admin, admin_password=password, level=args.level)
     for warning in result.warnings:
         print(f"提示：{warning}")
     print(f"已创建数据库 {path}，单位 {args.unit_name}（{args.unit_code}），管理员 {args.admin}。")
@@ -139,7 +164,128 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = check_database(path)
     for line in report.lines:
         print(line)
+    if report.ok:
+        _print_cross_unit_findings(path)
     return 0 if report.ok else 1
+
+
+def _print_cross_unit_findings(path: Path) -> None:
+    """At an upper unit: what two units' records say of the same person. Findings to act on, not damage
+    to the database, so they do not change the exit code."""
+    from assist_desktop.storage.engine import Database
+    from assist_desktop.sync.checks import cross_unit_findings
+
+    with Database(path) as db, db.session() as session:  # read only, like the audit check
+        findings = cross_unit_findings(session)
+    if findings:
+        print(f"！ 跨单位核查：发现 {len(findings)} 处需要核实")
+        for finding in findings:
+            print(f"  - {finding.line()}")
+
+
+def _existing_db(args: argparse.Namespace) -> Path:
+    path = args.db or default_db_path()
+    if not path.is_file():
+        raise DomainError(f"数据库文件 {path} 不存在。")
+    return path
+
+
+def _find(session, model, value: str | None, what: str, option: str):  # type: ignore[no-untyped-def]
+    """A campaign or round by id, name or year (when only one has it)."""
+    from sqlmodel import select
+
+    if not value:
+        raise DomainError(f"请用 {option} 指定{what}。", field=option)
+    row = session.get(model, value)
+    if row is not None:
+        return row
+    rows = session.exec(select(model).where(model.name == value)).all()
+    if not rows and value.isdigit():
+        rows = session.exec(select(model).where(model.year == int(value))).all()
+    if len(rows) == 1:
+        return rows[0]
+    known = "；".join(f"{r.name}（{r.id}）" for r in session.exec(select(model).order_by(model.year)).all())
+    several = "有多个，请用编号指定" if rows else "找不到"
+    raise DomainError(f"{what}“{value}”{several}。现有：{known or '无'}", field=option)
+
+
+def _find_item(session, model, number_field, value: str | None, what: str):  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    if not value:
+        raise DomainError(f"请用 --id 指定{what}。", field="--id")
+    row = session.get(model, value) or session.exec(select(model).where(number_field == value)).first()
+    if row is None:
+        raise DomainError(f"找不到{what}“{value}”。", field="--id")
+    return row
+
+
+def cmd_print(args: argparse.Namespace) -> int:
+    from assist_desktop.services import printing
+    from assist_desktop.storage.models import Campaign, HardshipFile, Scholarship, ScholarshipRound
+    from assist_desktop.storage.schema import open_database
+
+    path = _existing_db(args)
+    started = time.perf_counter()
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if total > 200 and (now - last[0] > 2 or done == total):
+            last[0] = now
+            print(f"  {done}/{total}", flush=True)
+
+    note = ""
+    with open_database(path) as db, db.session() as session:
+        doc = args.document
+        if doc in ("vouchers", "signoff", "notice"):
+            if not (args.campaign or args.round_):
+                raise DomainError("请用 --campaign 或 --round 指定活动或批次。", field="--campaign")
+            campaign = _find(session, Campaign, args.campaign, "春节送温暖活动", "--campaign") if args.campaign else None
+            rnd = _find(session, ScholarshipRound, args.round_, "金秋助学批次", "--round") if args.round_ else None
+            ids = dict(campaign_id=campaign.id if campaign else None, round_id=rnd.id if rnd else None)
+            if doc == "vouchers":
+                job = printing.issue_vouchers(session, None, printing.VoucherSelection(**ids),
+                                              per_sheet=args.per_sheet, progress=progress)
+                pdf = job.pdf
+                note = f"{job.count}张凭证（首次打印{job.first_prints}张，补打{job.reprints}张），{job.sheets}页"
+                if job.not_yet_paid:
+                    note += f"；另有{len(job.not_yet_paid)}项已审批但尚未登记发放，没有凭证"
+            elif doc == "signoff":
+                pdf = printing.signoff_pdf(session, None, **ids, progress=progress)
+            else:
+                pdf = printing.notice_pdf(session, None, **ids, progress=progress)
+        elif doc == "file-form":
+            hf = _find_item(session, HardshipFile, HardshipFile.file_no, args.id, "困难职工档案")
+            pdf = printing.file_form_pdf(session, None, hf.id)
+        elif doc == "scholarship-form":
+            app = _find_item(session, Scholarship, Scholarship.application_no, args.id, "助学申请")
+            pdf = printing.scholarship_form_pdf(session, None, app.id)
+        else:
+            if args.year is None:
+                raise DomainError("请用 --year 指定统计年度。", field="--year")
+            pdf = printing.statistics_pdf(session, None, args.year)
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_bytes(pdf)
+    except OSError as exc:
+        raise DomainError(f"无法写入 {args.out}：{exc.strerror or exc}") from exc
+    seconds = time.perf_counter() - started
+    print(f"已生成 {args.out}{'：' + note if note else ''}（用时 {seconds:.1f} 秒）。")
+    return 0
+
+
+def cmd_verify_voucher(args: argparse.Namespace) -> int:
+    from assist_desktop.services.printing import verify_voucher
+    from assist_desktop.storage.schema import open_database
+
+    payload = sys.stdin.readline() if args.payload == "-" else args.payload
+    path = _existing_db(args)
+    with open_database(path) as db, db.session() as session:
+        certificate = verify_voucher(session, payload)
+    for line in certificate.lines():
+        print(line)
+    return 0 if certificate.on_record is not False else 1
 
 
 def open_window(args: argparse.Namespace) -> int:
@@ -164,7 +310,310 @@ def open_window(args: argparse.Namespace) -> int:
     return run(path, demo=args.demo)
 
 
-COMMANDS = {"init": cmd_init, "demo": cmd_demo, "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check}
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check,
+            "print": cmd_print, "verify-voucher": cmd_verify_voucher}
+
+
+# --- ledger: Excel 台账 in and out -------------------------------------------------------------------------
+
+
+def _add_ledger_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("ledger", help="Excel 台账：导入困难职工档案、历年助学和走访记录，导出花名册和名单")
+    actions = p.add_subparsers(dest="ledger_command", metavar="操作", required=True)
+
+    def login_args(q: argparse.ArgumentParser) -> None:
+        _db_arg(q)
+        q.add_argument("--user", required=True, help="以哪个用户的身份操作（用户名）")
+        q.add_argument("--password-file", type=Path, help="从文件读取该用户的密码（第一行）；不给则在终端输入")
+
+    q = actions.add_parser("import", help="检查台账并打印逐行报告；加 --commit 才写入")
+    login_args(q)
+    q.add_argument("file", type=Path, help="台账文件（.xlsx、.xls 或 .csv）")
+    q.add_argument("--kind", choices=("files", "scholarships", "visits"),
+                   help="台账类型：files 困难职工档案，scholarships 历年金秋助学，visits 历年春节走访（默认按表头判断）")
+    q.add_argument("--sheet", help="工作表名称（默认第一张）")
+    q.add_argument("--commit", action="store_true", help="没有错误时写入数据库（一次事务）")
+    q.add_argument("--skip-invalid", action="store_true", help="与 --commit 同用：只写入正确的行，跳过有错误的行")
+    q.add_argument("--unit", help="档案台账：表中没有“所属工会”时，归入哪个基层工会（名称或代码）")
+    q.add_argument("--active", action="store_true", help="档案台账：作为已审批的在档档案导入（需审批角色）；默认为草稿")
+    q.add_argument("--category-reason", help="档案台账：台账类别与公式测算不同时记录的调整理由")
+    q.add_argument("--year", type=int, help="助学或走访台账：表中没有“年度”时的年度")
+    q.add_argument("--report", type=Path, help="把检查报告另存为 .xlsx 文件")
+
+    q = actions.add_parser("export", help="导出花名册、金秋助学名单或走访名单（.xlsx）")
+    login_args(q)
+    q.add_argument("list", choices=("roster", "scholarships", "visits"), help="roster 花名册，scholarships 助学名单，"
+                   "visits 走访名单")
+    q.add_argument("--out", type=Path, required=True, help="导出到的 .xlsx 文件")
+    q.add_argument("--full-ids", action="store_true", help="完整身份证号及联系方式（需相应角色，记入审计日志）")
+    q.add_argument("--members", action="store_true", help="花名册：在每户下方列出家庭成员")
+    which = q.add_mutually_exclusive_group()
+    which.add_argument("--year", type=int, help="年度（花名册为建档年度）")
+    which.add_argument("--campaign", help="走访名单：活动编号")
+    which.add_argument("--round", help="助学名单：活动编号")
+
+
+def _ledger_login(args: argparse.Namespace, db: object) -> object:
+    from assist_desktop.services.users import authenticate
+
+    if args.password_file:
+        try:
+            password = args.password_file.read_text(encoding="utf-8").splitlines()[0]
+        except (OSError, IndexError, UnicodeDecodeError) as exc:
+            raise DomainError(f"无法从 {args.password_file} 读取密码：{exc}") from exc
+    elif sys.stdin.isatty():
+        password = getpass.getpass(f"{args.user} 的密码：")
+    else:
+        raise DomainError("没有终端可以输入密码，请用 --password-file 指定密码文件。")
+    with db.session() as session:  # type: ignore[attr-defined]
+        user = authenticate(session, args.user, password)
+        session.expunge(user)
+    return user
+
+
+def cmd_ledger(args: argparse.Namespace) -> int:
+    from assist_desktop.storage.schema import open_database
+
+    path = args.db or default_db_path()
+    if not path.is_file():
+        raise DomainError(f"数据库文件 {path} 不存在。")
+    with open_database(path) as db:
+        user = _ledger_login(args, db)
+        if args.ledger_command == "export":
+            return _ledger_export(args, db, user)
+        return _ledger_import(args, db, user)
+
+
+def _ledger_import(args: argparse.Namespace, db: object, user: object) -> int:
+    from sqlmodel import select
+
+    from assist_desktop.services.ledger import ImportOptions, commit_import, prepare_import, report_lines, save_report
+    from assist_desktop.storage.models import OrgUnit
+
+    with db.session() as session:  # type: ignore[attr-defined]
+        unit_id = None
+        if args.unit:
+            unit = session.exec(select(OrgUnit).where((OrgUnit.name == args.unit) | (OrgUnit.code == args.unit))).first()
+            if unit is None:
+                raise DomainError(f"没有名称或代码为“{args.unit}”的工会。", field="--unit")
+            unit_id = unit.id
+        options = ImportOptions(unit_id=unit_id, file_status="active" if args.active else "draft",
+                                category_reason=args.category_reason, year=args.year)
+        plan = prepare_import(session, user, args.file, args.kind, sheet=args.sheet, options=options)  # type: ignore[arg-type]
+        for line in report_lines(plan):
+            print(line)
+        if args.report:
+            print(f"检查报告已保存到 {save_report(plan, args.report)}")
+        if not args.commit:
+            print("（仅检查，未写入。确认无误后加 --commit 写入。）")
+            return 0 if plan.valid_count else 1
+        if plan.invalid_count and not args.skip_invalid:
+            print(f"有{plan.invalid_count}处错误，未写入任何数据；改正后重试，或加 --skip-invalid 只导入正确的行。",
+                  file=sys.stderr)
+            return 1
+        result = commit_import(session, user, plan, skip_invalid=args.skip_invalid)  # type: ignore[arg-type]
+    print(result.summary)
+    return 0
+
+
+def _ledger_export(args: argparse.Namespace, db: object, user: object) -> int:
+    from assist_desktop.services.ledger import export_roster, export_scholarships, export_visits
+
+    with db.session() as session:  # type: ignore[attr-defined]
+        if args.list == "roster":
+            if args.campaign or args.round:
+                raise DomainError("花名册只能按 --year（建档年度）筛选。")
+            result = export_roster(session, user, args.out, full_ids=args.full_ids, members=args.members,  # type: ignore[arg-type]
+                                   year=args.year)
+        elif args.list == "scholarships":
+            if args.campaign:
+                raise DomainError("助学名单请用 --round 或 --year 选择。")
+            result = export_scholarships(session, user, args.out, full_ids=args.full_ids, round_id=args.round,  # type: ignore[arg-type]
+                                         year=args.year)
+        else:
+            if args.round:
+                raise DomainError("走访名单请用 --campaign 或 --year 选择。")
+            result = export_visits(session, user, args.out, full_ids=args.full_ids, campaign_id=args.campaign,  # type: ignore[arg-type]
+                                   year=args.year)
+    ids = "完整身份证号" if result.full_ids else "身份证号已脱敏"
+    print(f"已导出 {result.rows} 行到 {result.path}（{ids}）。")
+    return 0
+
+
+COMMANDS["ledger"] = cmd_ledger
+
+
+# --- unit and sync: keys, enrolment, the package carried upward ------------------------------------------
+
+
+def _add_unit_sync_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("unit", help="本单位公钥文件、登记下级单位、设置上级单位、更换或吊销密钥")
+    actions = p.add_subparsers(dest="unit_command", metavar="操作", required=True)
+    q = actions.add_parser("export-key", help="导出本单位公钥文件（交给上级或下级单位）并显示指纹")
+    _db_arg(q)
+    q.add_argument("--out", type=Path, required=True, help="公钥文件，如 610826.unitkey")
+    for name, what in (("enrol", "登记下级单位（市级登记县，省级登记市）"), ("set-upper", "设置本单位的上级单位")):
+        q = actions.add_parser(name, help=f"{what}：导入对方的公钥文件")
+        _db_arg(q)
+        q.add_argument("file", type=Path, help="对方导出的公钥文件")
+        q.add_argument("--fingerprint", help="与对方电话核对过的指纹（20位数字）；不给则在终端输入")
+    q = actions.add_parser("list", help="列出上级单位和已登记的下级单位")
+    _db_arg(q)
+    q = actions.add_parser("rotate-keys", help="更换本单位的签名和加密密钥（旧密钥仍可验证旧文件；须管理员登录）")
+    _db_arg(q)
+    q.add_argument("--reason", required=True, help="更换原因")
+    q.add_argument("--user", required=True, help="管理员用户名")
+    q.add_argument("--password-file", type=Path, help="从文件读取该用户的密码（第一行）；不给则在终端输入")
+    q = actions.add_parser("revoke-key", help="吊销其他单位的某把密钥（如电脑丢失），之后用它签名的文件一律拒收")
+    _db_arg(q)
+    q.add_argument("key_id", help="密钥编号（8位）")
+    q.add_argument("--reason", required=True, help="吊销原因")
+    q = actions.add_parser("request-full", help="要求某个下级单位下次报送完整数据（随下一份确认文件告知）")
+    _db_arg(q)
+    q.add_argument("unit_code", help="下级单位代码")
+
+    p = sub.add_parser("sync", help="同步文件：导出给上级单位、导入下级单位的文件、导入确认文件")
+    actions = p.add_subparsers(dest="sync_command", metavar="操作", required=True)
+    q = actions.add_parser("export", help="导出尚未被上级单位确认的数据（签名并加密）")
+    _db_arg(q)
+    q.add_argument("--to", required=True, help="上级单位代码，如 610800")
+    q.add_argument("--out", type=Path, required=True, help="同步文件，如 610826-to-610800-0001.sync")
+    q.add_argument("--full", action="store_true", help="导出完整数据而不是增量")
+    q = actions.add_parser("import", help="导入下级单位的同步文件（先核验，再一次事务写入）")
+    _db_arg(q)
+    q.add_argument("file", type=Path, help="同步文件")
+    q.add_argument("--ack-out", type=Path, help="写出确认文件，交回下级单位")
+    q.add_argument("--check-only", action="store_true", help="只核验并显示报告，不写入")
+    q = actions.add_parser("ack", help="导入上级单位的确认文件，把已报送的记录标记为已同步")
+    _db_arg(q)
+    q.add_argument("file", type=Path, help="确认文件")
+    q = actions.add_parser("status", help="待报送的记录和同步文件记录")
+    _db_arg(q)
+    q = actions.add_parser("resend-ack", help="再写一份给某个下级单位的确认文件（对方丢失了确认文件或从备份恢复过）")
+    _db_arg(q)
+    q.add_argument("unit_code", help="下级单位代码")
+    q.add_argument("--out", type=Path, required=True, help="确认文件")
+
+
+def _ask_fingerprint(args: argparse.Namespace, shown: str) -> str:
+    print(f"对方公钥文件的指纹：{shown}")
+    if args.fingerprint:
+        return str(args.fingerprint)
+    if not sys.stdin.isatty():
+        raise DomainError("请与对方电话核对指纹后，用 --fingerprint 给出核对的指纹。", field="--fingerprint")
+    return input("请输入对方在电话中读出的指纹：")
+
+
+def cmd_unit(args: argparse.Namespace) -> int:
+    from assist_desktop.storage.schema import open_database
+    from assist_desktop.sync import keys
+
+    path = _existing_db(args)
+    with open_database(path) as db, db.session() as session:
+        command = args.unit_command
+        if command == "export-key":
+            data = keys.export_key_file(session, None)
+            try:
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                args.out.write_bytes(data)
+            except OSError as exc:
+                raise DomainError(f"无法写入 {args.out}：{exc.strerror or exc}") from exc
+            info = keys.read_key_file(data)
+            print(f"已导出本单位公钥文件 {args.out}")
+            for line in info.lines():
+                print(line)
+            print("请把文件交给对方，并在电话中向对方读出上面的指纹。")
+        elif command in ("enrol", "set-upper"):
+            info = keys.read_key_file(args.file)
+            for line in info.lines()[:2]:
+                print(line)
+            fingerprint = _ask_fingerprint(args, info.fingerprint)
+            register = keys.enrol_lower_unit if command == "enrol" else keys.set_upper_unit
+            print(register(session, None, info, fingerprint=fingerprint).summary())
+        elif command == "list":
+            peers = keys.list_peers(session)
+            if not peers:
+                print("尚未设置上级单位，也没有登记下级单位。")
+            for p in peers:
+                revoked = f"；已吊销 {'、'.join(p.revoked_keys)}" if p.revoked_keys else ""
+                print(f"{p.relation_label}：{p.name}（{p.code}，{keys.level_label(p.level)}）签名密钥 {p.sign_key_id}，"
+                      f"加密密钥 {p.encrypt_key_id}，指纹 {p.fingerprint}；已发出第 {p.last_sent_seq} 号，"
+                      f"已确认第 {p.last_acked_seq} 号，已收到第 {p.last_received_seq} 号{revoked}")
+        elif command == "rotate-keys":
+            admin = _ledger_login(args, db)  # rotate_signing_key is the administrator's, and audited as theirs
+            sign, enc = keys.rotate_unit_keys(session, admin, reason=args.reason)  # type: ignore[arg-type]
+            print(f"已更换本单位密钥：签名密钥 {sign.key_id}，加密密钥 {enc.key_id}。"
+                  "请重新导出公钥文件（unit export-key）交给上级和下级单位重新登记。")
+        elif command == "revoke-key":
+            key = keys.revoke_key(session, None, args.key_id, reason=args.reason)
+            print(f"已吊销密钥 {key.key_id}：此后用它签名的同步文件和确认文件一律拒收。")
+        else:
+            from assist_desktop.sync.history import request_full_snapshot
+
+            request_full_snapshot(session, None, args.unit_code)
+            print(f"已记录：下次给 {args.unit_code} 的确认文件将要求对方报送完整数据。")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from assist_desktop.storage.schema import open_database
+
+    path = _existing_db(args)
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if total > 20000 and (now - last[0] > 2 or done == total):
+            last[0] = now
+            print(f"  {done}/{total}", flush=True)
+
+    with open_database(path) as db, db.session() as session:
+        command = args.sync_command
+        if command == "export":
+            from assist_desktop.sync.export import export_package
+
+            print(export_package(session, None, args.out, target_code=args.to, full=args.full,
+                                 progress=progress).summary())
+        elif command == "import":
+            from assist_desktop.sync.ack import write_ack
+            from assist_desktop.sync.importer import REPEAT, apply_package, inspect_package
+
+            with inspect_package(session, args.file) as prepared:
+                for line in prepared.report.lines():
+                    print(line)
+                if args.check_only:
+                    print("（仅核验，未写入。）")
+                    return 0
+                result = apply_package(session, None, prepared, progress=progress)
+            print(result.summary())
+            if args.ack_out and result.package_id:
+                print(f"确认文件已写入 {write_ack(session, result.package_id, args.ack_out)}，请交回"
+                      f"{result.report.source.name}导入（assist-desktop sync ack）。")
+            return 0 if result.status in ("applied", REPEAT) else 1
+        elif command == "ack":
+            from assist_desktop.sync.ack import apply_ack
+
+            print(apply_ack(session, None, args.file).summary())
+        elif command == "resend-ack":
+            from assist_desktop.sync.ack import write_ack
+            from assist_desktop.sync.history import last_received
+
+            print(f"确认文件已写入 {write_ack(session, last_received(session, args.unit_code), args.out)}。")
+        else:
+            from assist_desktop.sync.export import pending_changes
+            from assist_desktop.sync.history import package_history
+
+            pending = pending_changes(session)
+            print("待报送：" + ("，".join(f"{p.label} {p.rows}" for p in pending) if pending else "无"))
+            for v in package_history(session, limit=20):
+                print(f"{v.direction_label} {v.unit_name}（{v.unit_code}）第 {v.seq} 号，"
+                      f"{'完整' if v.full else '增量'}，{v.rows} 条，{v.status_label}，"
+                      f"{v.recorded_at:%Y-%m-%d %H:%M}，{v.actor_name}")
+    return 0
+
+
+COMMANDS["unit"] = cmd_unit
+COMMANDS["sync"] = cmd_sync
 
 
 def main(argv: list[str] | None = None) -> int:

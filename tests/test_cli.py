@@ -78,3 +78,90 @@ def test_restore_of_a_missing_file_is_refused(tmp_path: Path, password_file: Pat
     assert _init(db, password_file) == 0
     assert main(["restore", "--db", str(db), str(tmp_path / "nope.sqlite")]) == 1
     assert "不存在" in capsys.readouterr().err
+
+
+# --- printing and verifying vouchers from a terminal --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_county(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("cli-print") / "demo.sqlite"
+    assert main(["demo", "--db", str(db), "--families", "120", "--seed", "3"]) == 0
+    return db
+
+
+def test_init_makes_the_units_signing_key(tmp_path: Path, password_file: Path) -> None:
+    db = tmp_path / "county.sqlite"
+    assert _init(db, password_file) == 0
+    with closing(sqlite3.connect(db)) as conn:
+        rows = conn.execute("SELECT purpose, algorithm, length(public_key), length(private_key), retired_at "
+                            "FROM unit_key WHERE purpose = 'sign'").fetchall()
+    assert rows == [("sign", "ed25519", 32, 32, None)]
+
+
+def test_print_vouchers_then_verify_the_scanned_code(demo_county: Path, tmp_path: Path, capsys) -> None:
+    from tests.reports import pdftools
+
+    out = tmp_path / "vouchers.pdf"
+    with closing(sqlite3.connect(demo_county)) as conn:
+        year, name = conn.execute("SELECT year, name FROM campaign").fetchone()
+        paid = conn.execute("SELECT count(*) FROM disbursement WHERE grant_type = 'visit'").fetchone()[0]
+    assert main(["print", "vouchers", "--db", str(demo_county), "--campaign", str(year), "--out", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert f"已生成 {out}" in said and f"{paid}张凭证" in said
+    pdf = out.read_bytes()
+    pdftools.assert_printable(pdf)
+    code = pdftools.qr_codes(pdf, slots=3)[0][0]
+
+    assert main(["verify-voucher", "--db", str(demo_county), code]) == 0
+    said = capsys.readouterr().out
+    assert "验证通过" in said and "绥德县总工会" in said and "人民币" in said and "与本数据库的发放记录一致" in said
+
+    amount = code.split(":")[6]
+    forged = code.replace(f":{amount}:", f":{int(amount) + 100}:")
+    assert main(["verify-voucher", "--db", str(demo_county), forged]) == 1
+    assert "验证失败" in capsys.readouterr().err
+    assert main(["verify-voucher", "--db", str(demo_county), "hello"]) == 1
+    assert "不是本系统出具" in capsys.readouterr().err
+
+    # printed again from the terminal: every copy is a reprint, and the name of the campaign works too
+    assert main(["print", "vouchers", "--db", str(demo_county), "--campaign", name, "--per-sheet", "1",
+                 "--out", str(out)]) == 0
+    assert f"补打{paid}张" in capsys.readouterr().out
+    assert "补打" in pdftools.text(out.read_bytes())
+
+
+def test_print_lists_forms_and_statistics(demo_county: Path, tmp_path: Path, capsys) -> None:
+    from tests.reports import pdftools
+
+    with closing(sqlite3.connect(demo_county)) as conn:
+        campaign = conn.execute("SELECT id FROM campaign").fetchone()[0]
+        rnd = conn.execute("SELECT id FROM scholarship_round ORDER BY year DESC").fetchone()[0]
+        file_no, name = conn.execute("SELECT file_no, name FROM hardship_file WHERE status = 'active'").fetchone()
+        application_no, student = conn.execute("SELECT application_no, student_name FROM scholarship").fetchone()
+    runs = {
+        "signoff.pdf": (["signoff", "--campaign", campaign], "签领表"),
+        "notice.pdf": (["notice", "--round", rnd], "公示名单"),
+        "file.pdf": (["file-form", "--id", file_no], name),
+        "scholarship.pdf": (["scholarship-form", "--id", application_no], student),
+        "stats.pdf": (["statistics", "--year", "2026"], "年度帮扶工作统计表"),
+    }
+    for filename, (args, expected) in runs.items():
+        out = tmp_path / filename
+        assert main(["print", *args, "--db", str(demo_county), "--out", str(out)]) == 0, filename
+        assert "已生成" in capsys.readouterr().out
+        assert expected in pdftools.squeeze(pdftools.assert_printable(out.read_bytes())), filename
+
+
+def test_print_refuses_what_it_cannot_find_in_chinese(demo_county: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "x.pdf"
+    assert main(["print", "vouchers", "--db", str(demo_county), "--out", str(out)]) == 1
+    assert "请用 --campaign 或 --round" in capsys.readouterr().err
+    assert main(["print", "signoff", "--db", str(demo_county), "--campaign", "1999", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "春节送温暖活动“1999”找不到" in err and "现有：" in err
+    assert main(["print", "file-form", "--db", str(demo_county), "--id", "610826-1999-00001", "--out", str(out)]) == 1
+    assert "找不到困难职工档案" in capsys.readouterr().err
+    assert main(["print", "statistics", "--db", str(tmp_path / "none.sqlite"), "--year", "2026", "--out", str(out)]) == 1
+    assert "不存在" in capsys.readouterr().err
+    assert not out.exists()

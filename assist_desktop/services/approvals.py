@@ -31,6 +31,7 @@ from assist_desktop.services.base import (
     Refusal,
     audit,
     check_version,
+    require_own,
     roles_of,
     touch,
     unit_of_work,
@@ -172,6 +173,7 @@ def apply_step(session: Session, user: User, entity: Synced, action: Action, *, 
     """Check and take one lifecycle step inside the caller's transaction. A batch passes ``held``
     (acting_roles) and ``submitted_by`` (submitters) read once for all its items."""
     today = today or date.today()
+    require_own(session, entity, describe(entity))  # every step of a file or grant: the owner's alone
     if held is None:
         held = acting_roles(session, user, action.label)
     lifecycle = lifecycle_for(session, entity)

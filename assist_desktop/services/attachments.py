@@ -21,7 +21,9 @@ from sqlmodel import Session, select
 from assist_desktop.domain.enums import MaterialKind
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import FileStatus, Role
-from assist_desktop.services.base import NotFound, Refusal, audit, require_role, tombstone, touch, unit_of_work
+from assist_desktop.services.base import (
+    NotFound, Refusal, audit, require_own, require_role, tombstone, touch, unit_of_work,
+)
 from assist_desktop.storage.models import Attachment, HardshipFile, User
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
@@ -127,6 +129,7 @@ def add_attachment(session: Session, user: User, file_id: str, *, kind: str, nam
     with unit_of_work(session, user, Refusal("attachment", None, "create")):
         require_role(session, user, Role.clerk, doing="添加档案附件")
         hf = _load_file(session, file_id)
+        require_own(session, hf, f"档案 {hf.file_no}")
         if hf.status == FileStatus.exited.value:
             raise AttachmentError(f"档案 {hf.file_no}（{hf.name}）已撤档，不能再添加附件。")
         kind_code = _kind(kind)
@@ -183,6 +186,7 @@ def remove_attachment(session: Session, user: User, file_id: str, attachment_id:
     with unit_of_work(session, user, Refusal("attachment", attachment_id, "delete")):
         require_role(session, user, Role.clerk, doing="删除档案附件")
         hf = _load_file(session, file_id)
+        require_own(session, hf, f"档案 {hf.file_no}")
         if hf.status not in REMOVABLE_STATES:
             raise AttachmentError(f"档案 {hf.file_no} 当前状态为“{FileStatus(hf.status).label}”，不能删除附件"
                                   + ("（已撤档的档案只读）。" if hf.status == FileStatus.exited.value

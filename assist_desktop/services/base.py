@@ -21,7 +21,7 @@ from assist_desktop.domain.ids import mask_id_number
 from assist_desktop.domain.lifecycle import Role, RoleNotAllowed
 from assist_desktop.services.audit import append_event
 from assist_desktop.storage.access import storage_error
-from assist_desktop.storage.models import Synced, Tombstone, User, UserRole, now_ms
+from assist_desktop.storage.models import Meta, OrgUnit, Synced, Tombstone, User, UserRole, now_ms
 
 
 class PermissionDenied(RoleNotAllowed):
@@ -30,6 +30,10 @@ class PermissionDenied(RoleNotAllowed):
 
 class NotFound(DomainError):
     pass
+
+
+class NotOwnRecord(PermissionDenied):
+    """The record belongs to another unit (a county's file held at the city): read-only here."""
 
 
 class StaleVersion(DomainError):
@@ -111,6 +115,16 @@ def touch(row: Synced, *, bump_version: bool = True) -> None:
     row.mtime = now_ms()
     if bump_version:
         row.version = (row.version or 0) + 1
+
+
+def require_own(session: Session, row: Synced, what: str) -> None:
+    """Refuse to change a record another unit owns. A city holds its counties' records as they report
+    them; only the owning county edits them, so merges upward never conflict (DESIGN.md §6)."""
+    local = session.get(Meta, "local_unit_id")
+    if local is not None and row.owner_unit_id != local.value:
+        owner = session.get(OrgUnit, row.owner_unit_id)
+        raise NotOwnRecord(f"{what}属于{owner.name if owner else '其他单位'}，在本单位只能查看，不能修改"
+                           "（须由该单位修改后报送）。")
 
 
 def check_version(row: Synced, expected: int | None, what: str) -> None:

@@ -71,6 +71,7 @@ from assist_desktop.services.base import (
     check_version,
     diff,
     mask_sensitive,
+    require_own,
     require_role,
     snapshot,
     tombstone,
@@ -483,6 +484,7 @@ def update_campaign(session: Session, user: User, campaign_id: str, data: Campai
     with unit_of_work(session, user, Refusal(CAMPAIGN_ENTITY, campaign_id, "update")):
         require_role(session, user, Role.approver, Role.admin, doing="修改春节送温暖活动")
         campaign = _load_campaign(session, campaign_id)
+        require_own(session, campaign, campaign.name)
         check_version(campaign, expected_version, campaign.name)
         _open_for(campaign, "修改")
         row = _clean_campaign(session, data, today)
@@ -605,6 +607,7 @@ def set_campaign_closed(session: Session, user: User, campaign_id: str, closed: 
     with unit_of_work(session, user, Refusal(CAMPAIGN_ENTITY, campaign_id, "close" if closed else "reopen")):
         require_role(session, user, Role.approver, Role.admin, doing="结束或重开春节送温暖活动")
         campaign = _load_campaign(session, campaign_id)
+        require_own(session, campaign, campaign.name)
         check_version(campaign, expected_version, campaign.name)
         if campaign.closed != closed:
             campaign.closed = closed
@@ -1028,6 +1031,7 @@ def update_visit(session: Session, user: User, visit_id: str, *, expected_versio
     with unit_of_work(session, user, Refusal(ENTITY, visit_id, "update")):
         held = require_role(session, user, Role.clerk, Role.reviewer, Role.approver, doing="修改走访慰问记录")
         v = _load_visit(session, visit_id)
+        require_own(session, v, describe(v))
         check_version(v, expected_version, describe(v))
         if v.status == GrantStatus.cancelled.value:
             raise CampaignError(f"{describe(v)}已取消，不能修改")

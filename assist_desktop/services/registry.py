@@ -40,6 +40,7 @@ from assist_desktop.services.base import (
     check_version,
     diff,
     mask_sensitive,
+    require_own,
     require_role,
     snapshot,
     tombstone,
@@ -335,13 +336,13 @@ def subsistence_line(session: Session, region_code: str, year: int) -> int:
 
 
 def figures(session: Session, row: dict[str, Any], members: list[dict[str, Any]], region_code: str,
-            year: int) -> Figures:
+            year: int, *, line_fen: int | None = None) -> Figures:
     size = 1 + len(members)
     annual = (row["worker_monthly_income_fen"] * 12 + row["other_annual_income_fen"]
               + sum(m["monthly_income_fen"] for m in members) * 12)
     rigid = row["medical_expenses_fen"] + row["schooling_expenses_fen"]
     per_capita = per_capita_monthly_income(annual, rigid, size)
-    line = subsistence_line(session, region_code, year)
+    line = line_fen if line_fen is not None else subsistence_line(session, region_code, year)
     proposed = propose_category(per_capita_fen=per_capita, subsistence_line_fen=line, annual_income_fen=annual,
                                 hardship_costs_fen=row["hardship_costs_fen"],
                                 disaster_or_accident=row["disaster_or_accident"])
@@ -499,6 +500,33 @@ def create_file(session: Session, user: User, data: FileInput, *, today: date | 
         return hf
 
 
+@dataclass(frozen=True)
+class CheckedFile:
+    """A file that passed every rule of ``create_file``: its cleaned columns, members, figures, category."""
+
+    row: dict[str, Any]
+    members: list[dict[str, Any]]
+    figures: Figures
+    category: str
+    category_override_reason: str | None
+
+
+def check_file(session: Session, data: FileInput, *, today: date | None = None, line_fen: int | None = None,
+               duplicates: bool = True) -> CheckedFile:
+    """The checks of ``create_file`` without writing (ledger import checks thousands before writing any).
+    ``line_fen`` saves the subsistence-line lookup per file; ``duplicates=False`` leaves the database
+    duplicate check to the caller, who makes it for the whole batch at once (``find_conflicts``)."""
+    today = today or date.today()
+    local = require_initialised(session)
+    row, members = _clean(data, today)
+    _check_unit(session, data.unit_id)
+    if duplicates:
+        _refuse_duplicates(session, row, members, None)
+    fig = figures(session, row, members, local.region_code or local.code, today.year, line_fen=line_fen)
+    category, reason = _decide_category(data.category, row.pop("category_override_reason"), fig)
+    return CheckedFile(row, members, fig, category, reason)
+
+
 def update_file(session: Session, user: User, file_id: str, data: FileInput, *, expected_version: int,
                 today: date | None = None) -> HardshipFile:
     """Save an edited file and its members; refused if someone saved it since it was opened."""
@@ -506,6 +534,7 @@ def update_file(session: Session, user: User, file_id: str, data: FileInput, *, 
     with unit_of_work(session, user, Refusal("hardship_file", file_id, "update")):
         require_role(session, user, Role.clerk, doing="修改困难职工档案")
         hf = _load_file(session, file_id)
+        require_own(session, hf, f"档案 {hf.file_no}")
         check_version(hf, expected_version, f"档案 {hf.file_no}")
         if hf.status not in EDITABLE_STATES:
             raise RegistryError(f"档案 {hf.file_no} 当前状态为“{FileStatus(hf.status).label}”，不能修改"

@@ -73,6 +73,7 @@ from assist_desktop.services.base import (
     check_version,
     diff,
     mask_sensitive,
+    require_own,
     require_role,
     snapshot,
     touch,
@@ -340,6 +341,7 @@ def update_round(session: Session, user: User, round_id: str, data: RoundInput, 
     with unit_of_work(session, user, Refusal(ROUND_ENTITY, round_id, "update")):
         require_role(session, user, Role.approver, Role.admin, doing="修改金秋助学活动")
         rnd = _load_round(session, round_id)
+        require_own(session, rnd, f"{rnd.year}年金秋助学活动")
         check_version(rnd, expected_version, f"{rnd.year}年金秋助学活动")
         if rnd.closed:
             raise ScholarshipError(f"{rnd.name}已结束，不能修改", field="活动")
@@ -372,6 +374,7 @@ def set_round_closed(session: Session, user: User, round_id: str, closed: bool, 
     with unit_of_work(session, user, Refusal(ROUND_ENTITY, round_id, "close" if closed else "reopen")):
         require_role(session, user, Role.approver, Role.admin, doing="结束或重开金秋助学活动")
         rnd = _load_round(session, round_id)
+        require_own(session, rnd, f"{rnd.year}年金秋助学活动")
         check_version(rnd, expected_version, f"{rnd.year}年金秋助学活动")
         if rnd.closed != closed:
             rnd.closed = closed
@@ -664,6 +667,7 @@ def update_application(session: Session, user: User, scholarship_id: str, data: 
     with unit_of_work(session, user, Refusal(ENTITY, scholarship_id, "update")):
         require_role(session, user, Role.clerk, doing="修改助学申请")
         s = _load(session, scholarship_id)
+        require_own(session, s, describe(s))
         check_version(s, expected_version, describe(s))
         if s.status != GrantStatus.draft.value:
             raise ScholarshipError(f"{describe(s)}当前状态为“{GrantStatus(s.status).label}”，只有草稿可以修改"
@@ -699,6 +703,7 @@ def set_amount(session: Session, user: User, scholarship_id: str, amount_fen: in
     """The approver sets an amount other than the standard (or back to it), with a reason."""
     with unit_of_work(session, user, Refusal(ENTITY, scholarship_id, "set_amount")):
         s = _load(session, scholarship_id)
+        require_own(session, s, describe(s))
         check_version(s, expected_version, describe(s))
         _override_amount(session, user, s, amount_fen, reason)
         return s
@@ -803,6 +808,7 @@ def approve(session: Session, user: User, scholarship_id: str, *, opinion: str |
     today = today or date.today()
     with unit_of_work(session, user, Refusal(ENTITY, scholarship_id, Action.approve.value)):
         s = _load(session, scholarship_id)
+        require_own(session, s, describe(s))
         check_version(s, expected_version, describe(s))
         return _approve_one(session, user, s, opinion=opinion, today=today, amount_fen=amount_fen,
                             amount_reason=amount_reason)
@@ -839,6 +845,7 @@ def cancel(session: Session, user: User, scholarship_id: str, reason: str, *, to
     today = today or date.today()
     with unit_of_work(session, user, Refusal(ENTITY, scholarship_id, Action.cancel.value)):
         s = _load(session, scholarship_id)
+        require_own(session, s, describe(s))
         check_version(s, expected_version, describe(s))
         reason = _text(reason, "取消理由", TEXT_MAX, required=True) or ""
         s.cancel_reason = reason
@@ -878,6 +885,7 @@ def check_enrolment(session: Session, user: User, installment_id: str, *, checke
     with unit_of_work(session, user, Refusal("installment", installment_id, "check_enrolment")):
         require_role(session, user, Role.clerk, Role.reviewer, doing="核查在读情况")
         inst = _load_installment(session, installment_id)
+        require_own(session, inst, f"第{inst.year_index}学年的分年发放")
         check_version(inst, expected_version, f"第{inst.year_index}学年的分年发放")
         s = _load(session, inst.scholarship_id)
         what = f"{describe(s)}第{inst.year_index}学年（{inst.academic_year}年）"
@@ -926,6 +934,7 @@ def stop_plan(session: Session, user: User, scholarship_id: str, reason: str, *,
     with unit_of_work(session, user, Refusal(ENTITY, scholarship_id, "stop_plan")):
         require_role(session, user, Role.reviewer, Role.approver, doing="停止分年发放")
         s = _load(session, scholarship_id)
+        require_own(session, s, describe(s))
         check_version(s, expected_version, describe(s))
         reason = _text(reason, "停发理由", TEXT_MAX, required=True) or ""
         if s.plan != "yearly" or s.status not in LIVE_GRANT_STATES:

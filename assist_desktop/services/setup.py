@@ -11,10 +11,12 @@ from sqlmodel import Session
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.audit import append_event
+from assist_desktop.services.keys import ensure_signing_key
 from assist_desktop.services.passwords import check_password_strength, hash_password
 from assist_desktop.storage.engine import Database
 from assist_desktop.storage.models import Meta, OrgUnit, User, UserRole, new_id, utcnow
 from assist_desktop.storage.schema import open_database
+from assist_desktop.sync.keys import ensure_encryption_key
 
 LOCAL_UNIT_KEY = "local_unit_id"
 SYSTEM_ACTOR = "系统"
@@ -66,10 +68,27 @@ def validate_unit(unit_code: str, unit_name: str) -> list[str]:
     return []
 
 
+LEVEL_NAMES = {"county": "县级", "city": "市级", "province": "省级"}
+
+
+def check_level(code: str, level: str | None) -> str:
+    """The unit's level: the one asked for (init --level), which its region code must agree with."""
+    derived = level_of_region_code(code)
+    if level is None:
+        return derived
+    if level not in LEVEL_NAMES:
+        raise SetupError(f"单位级别“{level}”应为 county、city 或 province。", field="单位级别")
+    if level != derived:
+        raise SetupError(f"单位代码 {code} 是{LEVEL_NAMES[derived]}行政区划代码，与所选的{LEVEL_NAMES[level]}不符"
+                         "（市级工会用 xxxx00，省级用 xx0000）。", field="单位代码")
+    return level
+
+
 def initialise(db: Database, *, unit_code: str, unit_name: str, admin_username: str, admin_password: str,
-               admin_display_name: str | None = None) -> SetupResult:
+               admin_display_name: str | None = None, level: str | None = None) -> SetupResult:
     """Create the local unit and its administrator in one transaction; refuse a second set-up."""
     warnings = validate_unit(unit_code, unit_name)
+    unit_level = check_level(unit_code.strip(), level)
     username = admin_username.strip()
     if not re.fullmatch(r"[A-Za-z0-9_.\-\u4e00-\u9fff]{2,32}", username):
         raise SetupError("管理员用户名应为2-32个字符（汉字、字母、数字、下划线）。", field="管理员用户名")
@@ -80,7 +99,7 @@ def initialise(db: Database, *, unit_code: str, unit_name: str, admin_username: 
             raise SetupError(f"数据库 {db.path} 已经初始化过，不能重复初始化。")
         unit_id = new_id()
         session.add(OrgUnit(id=unit_id, owner_unit_id=unit_id, code=code, name=unit_name.strip(),
-                            level=level_of_region_code(code), region_code=code))
+                            level=unit_level, region_code=code))
         session.add(Meta(key=LOCAL_UNIT_KEY, value=unit_id))
         session.add(Meta(key="created_at", value=utcnow().isoformat()))
         session.flush()
@@ -89,8 +108,15 @@ def initialise(db: Database, *, unit_code: str, unit_name: str, admin_username: 
         session.add(admin)
         session.flush()
         session.add(UserRole(user_id=admin.id, role=Role.admin.value))
+        # the unit's Ed25519 key, which signs its vouchers' QR codes and its sync packages;
+        # recorded in the set-up's own audit event
+        key = ensure_signing_key(session, unit_id, audited=False)
+        # and its X25519 key, to which the lower units encrypt the sync packages they send it
+        encryption = ensure_encryption_key(session, unit_id, audited=False)
         append_event(session, actor_id=None, actor_name=SYSTEM_ACTOR, entity_type="org_unit", entity_id=unit_id,
-                     action="initialise", changes={"code": code, "name": unit_name.strip(), "admin": username})
+                     action="initialise", changes={"code": code, "name": unit_name.strip(), "admin": username,
+                                                   "level": unit_level, "signing_key": key.key_id,
+                                                   "encryption_key": encryption.key_id})
     return SetupResult(unit_id, admin.id, tuple(warnings))
 
 

@@ -107,8 +107,10 @@ class HardshipFile(Synced, table=True):
         # "the last four" of a phone and the serial of a file number (…-00042), found by index
         Index("ix_hardship_file_phone_tail", text("substr(phone, -4)")),
         Index("ix_hardship_file_serial", text("substr(file_no, 13)")),
-        # one household, one file: a person has at most one file that is not exited
-        Index("uq_hardship_file_live_id_number", "id_number", unique=True,
+        # one household, one file: a person has at most one file that is not exited, per owning unit
+        # (a city holds its counties' files, where the same person in two counties is a finding of
+        # sync.checks, not a write error; migration 0005)
+        Index("uq_hardship_file_live_id_number", "owner_unit_id", "id_number", unique=True,
               sqlite_where=text("status != 'exited'")),
     )
 
@@ -545,6 +547,108 @@ class NumberSequence(SQLModel, table=True):
 
     prefix: str = Field(primary_key=True, max_length=32)  # e.g. "file:610826:2026"
     last: int = Field(default=0)
+
+
+class UnitKey(SQLModel, table=True):
+    """A union unit's key pair (or, for another unit, its public key alone).
+
+    ``purpose`` says what the key does: ``sign`` (Ed25519: vouchers now, sync packages later); the sync
+    package adds ``encrypt`` (X25519) in the same table. Keys are rotated, never deleted: a retired key
+    (``retired_at`` set) no longer signs but still verifies what it signed, found by ``key_id`` (printed
+    in every payload). At most one current key per unit and purpose. The private key stays in this
+    database only; what travels upward is the public part (not a synced table for that reason).
+    """
+
+    __tablename__ = "unit_key"
+    __table_args__ = (
+        Index("uq_unit_key_current", "unit_id", "purpose", unique=True, sqlite_where=text("retired_at IS NULL")),
+    )
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    unit_id: str = Field(foreign_key="org_unit.id", index=True, max_length=36)
+    purpose: str = Field(max_length=16)  # sign / encrypt
+    algorithm: str = Field(max_length=16)  # ed25519 / x25519
+    # first 4 bytes of SHA-256(public key), hex upper case; not unique across units (verification tries each)
+    key_id: str = Field(index=True, max_length=16)
+    public_key: bytes = Field(sa_column=Column(LargeBinary, nullable=False))  # raw 32 bytes
+    private_key: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary))  # raw 32 bytes; own keys only
+    created_at: datetime = Field(default_factory=utcnow)
+    retired_at: Optional[datetime] = None
+
+
+class VoucherPrint(SQLModel, table=True):
+    """One printed copy of a voucher: copy 1 is the original, every later copy a reprint (补打)."""
+
+    __tablename__ = "voucher_print"
+    __table_args__ = (UniqueConstraint("disbursement_id", "copy_no"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    disbursement_id: str = Field(foreign_key="disbursement.id", index=True, max_length=36)
+    copy_no: int
+    batch_id: str = Field(index=True, max_length=36)  # the print job it came out in
+    printed_at: datetime
+    printed_by: Optional[str] = Field(default=None, foreign_key="user.id", max_length=36)
+    printed_by_name: str = Field(max_length=64)
+
+
+class SyncPackage(SQLModel, table=True):
+    """One sync package (同步文件) sent upward or received from a lower unit: the history of both ways.
+
+    ``carried`` (outgoing only) lists the rows that were changed here when the package was made, with
+    their version and mtime; the acknowledgement marks those still unchanged as synced and drops it.
+    """
+
+    __tablename__ = "sync_package"
+    __table_args__ = (UniqueConstraint("direction", "peer_unit_id", "seq"),)
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    direction: str = Field(max_length=8)  # out / in
+    peer_unit_id: str = Field(foreign_key="org_unit.id", index=True, max_length=36)  # target (out) or source (in)
+    seq: int
+    base_seq: int = Field(default=0)  # everything up to this sequence number was acknowledged before
+    full: bool = Field(default=False)
+    usn_since: int = Field(default=0)
+    usn: int  # the usn the carried rows take when the package is acknowledged
+    schema_revision: str = Field(max_length=32)
+    format_version: int
+    made_at: datetime
+    recorded_at: datetime = Field(default_factory=utcnow)
+    file_name: Optional[str] = Field(default=None, max_length=260)
+    file_sha256: str = Field(max_length=64)
+    manifest_sha256: str = Field(max_length=64)
+    counts: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON {table: rows}
+    rows: int = Field(default=0)
+    audit_seq: int = Field(default=0)  # the source unit's audit chain head
+    audit_hash: str = Field(max_length=64)
+    status: str = Field(max_length=16)  # out: sent / acked / superseded; in: applied
+    acked_at: Optional[datetime] = None
+    carried: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary))
+    actor_name: str = Field(max_length=64)
+
+
+class SyncUnitHead(SQLModel, table=True):
+    """A unit whose records reach us through a lower unit (or are that unit's own): the way they come
+    and the head of its audit chain as last received, which must only move forward."""
+
+    __tablename__ = "sync_unit_head"
+
+    unit_id: str = Field(foreign_key="org_unit.id", primary_key=True, max_length=36)
+    via_unit_id: str = Field(foreign_key="org_unit.id", index=True, max_length=36)
+    audit_seq: int = Field(default=0)
+    audit_hash: str = Field(max_length=64)
+    package_id: Optional[str] = Field(default=None, foreign_key="sync_package.id", max_length=36)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class KeyRevocation(SQLModel, table=True):
+    """A key no longer to be trusted at all (a stolen PC): unlike a retired key, it verifies nothing."""
+
+    __tablename__ = "key_revocation"
+
+    unit_key_id: str = Field(foreign_key="unit_key.id", primary_key=True, max_length=36)
+    revoked_at: datetime = Field(default_factory=utcnow)
+    reason: str = Field(max_length=200)
+    revoked_by: str = Field(max_length=64)
 
 
 class Meta(SQLModel, table=True):

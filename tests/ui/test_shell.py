@@ -33,13 +33,19 @@ def test_main_window_sections_and_status_bar(qtbot, app_context, shot) -> None:
         expected = sum(conn.execute(f'SELECT count(*) FROM "{t}" WHERE usn = -1').fetchone()[0] for t in tables
                        if "usn" in [c[1] for c in conn.execute(f'PRAGMA table_info("{t}")')])
     assert f"未同步：{expected} 条" in status
-    for key in ("print", "sync", "statistics", "settings"):
+    for key in ("sync", "settings"):
         assert isinstance(window.show_section(key), ComingPage)
+    from assist_desktop.ui.printing.page import PrintingPage
+
+    assert isinstance(window.show_section("print"), PrintingPage)
     from assist_desktop.ui.campaigns.page import CampaignsPage
     from assist_desktop.ui.scholarships.page import ScholarshipsPage
 
     assert isinstance(window.show_section("scholarships"), ScholarshipsPage)
     assert isinstance(window.show_section("campaigns"), CampaignsPage)
+    from assist_desktop.ui.statistics.page import StatisticsPage
+
+    assert isinstance(window.show_section("statistics"), StatisticsPage)
     assert_chinese(window)
     shot(window, "main-window-coming")
 

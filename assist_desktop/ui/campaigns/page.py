@@ -101,6 +101,11 @@ class CampaignsPage(QWidget):
         self.standards_button.setToolTip(self.tr("Cash and goods per household by group, year by year"))
         self.standards_button.clicked.connect(self.show_standards)
         top.addWidget(self.standards_button)
+        self.export_button = QPushButton(self.tr("Export list…"))
+        self.export_button.setObjectName("export_list")
+        self.export_button.setToolTip(self.tr("The visit list with its totals as an Excel workbook"))
+        self.export_button.clicked.connect(self.export_list)
+        top.addWidget(self.export_button)
         layout.addLayout(top)
         self.budget_bar = MoneyBar(height=18)
         self.budget_bar.setObjectName("budget_bar")
@@ -420,6 +425,14 @@ class CampaignsPage(QWidget):
 
         c = self.campaign()
         return open_standards(self.ctx, SPRING_FESTIVAL, c.year if c else self.ctx.today().year, self)
+
+    def export_list(self) -> QWidget:
+        """The campaign's visit list (or every campaign's) as an Excel workbook."""
+        from assist_desktop.ui.ledger import open_export
+
+        c = self.campaign()
+        scopes = ([(c.name, {"campaign_id": c.id})] if c else []) + [(self.tr("All campaigns"), {})]
+        return open_export(self.ctx, self, "visits", scopes)
 
     # --- the dashboard -----------------------------------------------------------------------------------
 

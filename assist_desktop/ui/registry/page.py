@@ -112,6 +112,16 @@ class RegistryPage(QWidget):
         self.open_button.setToolTip(self.tr("Open the selected file (Enter or double click)"))
         self.open_button.clicked.connect(lambda: self.open_file())
         search_row.addWidget(self.open_button)
+        self.import_button = QPushButton(self.tr("Import ledger…"))
+        self.import_button.setObjectName("import_ledger")
+        self.import_button.setToolTip(self.tr("Households from an Excel or CSV ledger: checked first, written on confirm"))
+        self.import_button.setEnabled(ctx.has(Role.clerk))
+        self.import_button.clicked.connect(self.import_ledger)
+        search_row.addWidget(self.import_button)
+        self.export_button = QPushButton(self.tr("Export roster…"))
+        self.export_button.setObjectName("export_roster")
+        self.export_button.clicked.connect(self.export_roster)
+        search_row.addWidget(self.export_button)
         layout.addLayout(search_row)
 
         self.filter_bar = FilterBar()
@@ -423,6 +433,21 @@ class RegistryPage(QWidget):
                 self.model.invalidate([file_id])
             self._refresh_later()  # the editor announces its writes; this is in case it did not
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- Excel ledgers -------------------------------------------------------------------------------
+
+    def import_ledger(self) -> Any:
+        from assist_desktop.ui.ledger import open_import_wizard
+
+        return open_import_wizard(self.ctx, self)
+
+    def export_roster(self) -> Any:
+        from assist_desktop.ui.ledger import open_export
+
+        years = [self.filter_bar.year.itemData(i) for i in range(1, self.filter_bar.year.count())]
+        scopes = [(self.tr("All active files"), {})]
+        scopes += [(self.tr("Active files opened in {0}").format(y), {"year": y}) for y in years]
+        return open_export(self.ctx, self, "roster", scopes)
 
     # --- for tests ----------------------------------------------------------------------------------
 

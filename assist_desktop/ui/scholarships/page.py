@@ -108,6 +108,11 @@ class ScholarshipsPage(QWidget):
         self.standards_button.setToolTip(self.tr("Amounts by level and household, and how each level is paid"))
         self.standards_button.clicked.connect(self.show_standards)
         top.addWidget(self.standards_button)
+        self.export_button = QPushButton(self.tr("Export list…"))
+        self.export_button.setObjectName("export_list")
+        self.export_button.setToolTip(self.tr("The scholarships as an Excel workbook"))
+        self.export_button.clicked.connect(self.export_list)
+        top.addWidget(self.export_button)
         layout.addLayout(top)
         self.budget_bar = BudgetBar()
         self.budget_bar.setObjectName("budget_bar")
@@ -436,6 +441,14 @@ class ScholarshipsPage(QWidget):
 
         rnd = self._round()
         return open_standards(self.ctx, SCHOLARSHIP, rnd[1] if rnd else self.ctx.today().year, self)
+
+    def export_list(self) -> QWidget:
+        """The round's scholarship list (or every round's) as an Excel workbook."""
+        from assist_desktop.ui.ledger import open_export
+
+        rnd = self._round()
+        scopes = ([(rnd[2], {"round_id": rnd[0]})] if rnd else []) + [(self.tr("All rounds"), {})]
+        return open_export(self.ctx, self, "scholarships", scopes)
 
     def toggle_round_closed(self) -> None:
         rnd = self._round()

@@ -56,14 +56,24 @@ def _sections() -> list[tuple[str, str, PageFactory | None]]:
 
         return ApprovalsPage(ctx)
 
+    def statistics(ctx: AppContext) -> QWidget:
+        from assist_desktop.ui.statistics.page import StatisticsPage
+
+        return StatisticsPage(ctx)
+
+    def printing(ctx: AppContext) -> QWidget:
+        from assist_desktop.ui.printing.page import PrintingPage
+
+        return PrintingPage(ctx)
+
     return [
         ("registry", QCoreApplication.translate("MainWindow", "Hardship files"), registry),
         ("scholarships", QCoreApplication.translate("MainWindow", "Golden Autumn scholarships"), scholarships),
         ("campaigns", QCoreApplication.translate("MainWindow", "Spring Festival visits"), campaigns),
         ("approvals", QCoreApplication.translate("MainWindow", "Approvals"), approvals),
-        ("print", QCoreApplication.translate("MainWindow", "Printing"), None),
+        ("print", QCoreApplication.translate("MainWindow", "Printing"), printing),
         ("sync", QCoreApplication.translate("MainWindow", "Sync"), None),
-        ("statistics", QCoreApplication.translate("MainWindow", "Statistics"), None),
+        ("statistics", QCoreApplication.translate("MainWindow", "Statistics"), statistics),
         ("settings", QCoreApplication.translate("MainWindow", "Settings"), None),
     ]
 
@@ -147,6 +157,12 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
+        tools_menu = self.menuBar().addMenu(self.tr("&Tools"))
+        verify = QAction(self.tr("Verify a payment voucher…"), self)
+        verify.setObjectName("verify_voucher")
+        verify.triggered.connect(self.verify_voucher)
+        tools_menu.addAction(verify)
+        self.verify_action = verify
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("About"), self)
         about.triggered.connect(self.about)
@@ -166,6 +182,16 @@ class MainWindow(QMainWindow):
     def switch_user(self) -> None:
         self.switch_requested = True
         self.close()
+
+    def verify_voucher(self) -> QWidget:
+        """核验发放凭证: a scanned or pasted QR code checked offline (non-modal: scan one after another)."""
+        from assist_desktop.ui.printing.verify import VerifyVoucherDialog
+
+        dialog = VerifyVoucherDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        self.verify_dialog = dialog
+        return dialog
 
     def about(self) -> QWidget:
         from assist_desktop.ui.shell.about import AboutDialog

@@ -237,6 +237,14 @@
         <translation>各类慰问对象每户的慰问金和慰问品（按年度）</translation>
     </message>
     <message>
+        <source>Export list…</source>
+        <translation>导出名单…</translation>
+    </message>
+    <message>
+        <source>The visit list with its totals as an Excel workbook</source>
+        <translation>把慰问名单连同合计导出为 Excel 工作簿</translation>
+    </message>
+    <message>
         <source>Overview</source>
         <translation>活动概况</translation>
     </message>

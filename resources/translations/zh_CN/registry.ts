@@ -145,6 +145,18 @@
         <translation>打开选中的档案（Enter 或双击）</translation>
     </message>
     <message>
+        <source>Import ledger…</source>
+        <translation>导入台账…</translation>
+    </message>
+    <message>
+        <source>Households from an Excel or CSV ledger: checked first, written on confirm</source>
+        <translation>从 Excel 或 CSV 台账导入困难职工档案：先检查，确认后才写入</translation>
+    </message>
+    <message>
+        <source>Export roster…</source>
+        <translation>导出花名册…</translation>
+    </message>
+    <message>
         <source>Enter or double click opens a file · ↓ from the search box into the list · click a column title to sort</source>
         <translation>双击或按 Enter 打开档案 · 在查找框中按 ↓ 进入列表 · 点击列标题排序</translation>
     </message>
@@ -175,6 +187,14 @@
     <message>
         <source>This version cannot show or edit a file yet.</source>
         <translation>此版本还不能查看或编辑档案。</translation>
+    </message>
+    <message>
+        <source>All active files</source>
+        <translation>全部在档档案</translation>
+    </message>
+    <message>
+        <source>Active files opened in {0}</source>
+        <translation>{0}年建档的在档档案</translation>
     </message>
 </context>
 </TS>

@@ -347,6 +347,14 @@
         <translation>各学段建档、未建档户的资助金额及发放方式</translation>
     </message>
     <message>
+        <source>Export list…</source>
+        <translation>导出名单…</translation>
+    </message>
+    <message>
+        <source>The scholarships as an Excel workbook</source>
+        <translation>把助学名单导出为 Excel 工作簿</translation>
+    </message>
+    <message>
         <source>Applications</source>
         <translation>助学申请</translation>
     </message>
@@ -477,6 +485,10 @@
     <message>
         <source>{0} installments to check or pay</source>
         <translation>{0} 笔待核查或待发放</translation>
+    </message>
+    <message>
+        <source>All rounds</source>
+        <translation>全部年度</translation>
     </message>
     <message>
         <source>Reason:</source>

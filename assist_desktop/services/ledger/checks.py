@@ -1,0 +1,146 @@
+"""Shared machinery of the three sheet checkers: cell access by field, row issues, skipped rows."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session
+
+from assist_desktop.domain.errors import DomainError
+from assist_desktop.domain.ids import mask_id_number
+from assist_desktop.domain.names import normalise_name
+from assist_desktop.services.ledger import cells
+from assist_desktop.services.ledger.mapping import IGNORED, HeaderGuess, match_field, spec
+from assist_desktop.services.ledger.model import ERROR, INFO, WARNING, Duplicate, ImportOptions, Issue, Record
+
+_SUBTOTAL = re.compile(r"^(合计|小计|总计|共计|累计|总合计)")
+_FOOTER = re.compile(r"^(填表人|制表人|制表|填报人|审核人|负责人|经办人|单位负责人|注[:：]|说明[:：]|备注[:：]|填表日期|制表日期)")
+
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
+FAIL = object()  # a cell that could not be read; its issue is already recorded
+
+
+class SheetChecker:
+    """Base of the per-kind checkers: holds the mapping, collects issues and duplicates."""
+
+    kind = ""
+
+    def __init__(self, session: Session, guess: HeaderGuess, options: ImportOptions, today: date) -> None:
+        self.session = session
+        self.guess = guess
+        self.options = options
+        self.today = today
+        self.cols = {k: c for c, k in guess.mapping.items() if k and k != IGNORED}
+        self.issues: list[Issue] = []
+        self.duplicates: list[Duplicate] = []
+        self.context: dict[str, Any] = {}
+
+    # --- cells ------------------------------------------------------------------------------------
+
+    def raw(self, cells_: list[Any], key: str) -> Any:
+        col = self.cols.get(key)
+        return cells_[col] if col is not None and col < len(cells_) else None
+
+    def has(self, key: str) -> bool:
+        return key in self.cols
+
+    def column(self, key: str | None) -> str:
+        if key is None:
+            return ""
+        col = self.cols.get(key)
+        return self.guess.column_name(col) if col is not None else f"“{spec(self.kind, key).label}”"
+
+    def issue(self, record: Record | None, row: int, key: str | None, message: str, level: str = ERROR) -> None:
+        self.issues.append(Issue(row, self.column(key), message, level))
+        if record is not None and level == ERROR:
+            record.errors += 1
+
+    def read(self, record: Record, row: int, cells_: list[Any], key: str, convert: Callable[..., Any],
+             *args: Any, **kwargs: Any) -> Any:
+        """``convert(cell, *args)``; a DomainError becomes the row's issue and FAIL is returned."""
+        try:
+            return convert(self.raw(cells_, key), *args, **kwargs)
+        except DomainError as exc:
+            self.issue(record, row, key, exc.message)
+            return FAIL
+
+    def text(self, cells_: list[Any], key: str) -> str:
+        return cells.text(self.raw(cells_, key))
+
+    def name(self, record: Record, row: int, cells_: list[Any], key: str, who: str = "") -> str | object:
+        """A person's name: cleaned, traditional characters made simplified (said so)."""
+        raw = _CJK_GAP.sub("", self.text(cells_, key))  # "张 伟", "张\n伟": spaces typed to align names
+        try:
+            name = normalise_name(raw)
+        except DomainError as exc:
+            self.issue(record, row, key, f"{who}{exc.message}")
+            return FAIL
+        simple = cells.simplified(name)
+        if simple != name:
+            self.issue(record, row, key, f"{who}姓名“{name}”含繁体字，已转为简体“{simple}”", WARNING)
+        return simple
+
+    def duplicate(self, record: Record, row: int, key: str, who: str, other: str, *, in_database: bool,
+                  message: str) -> None:
+        self.duplicates.append(Duplicate(row, who, other, in_database))
+        self.issue(record, row, key, message)
+
+    # --- the run ----------------------------------------------------------------------------------
+
+    def check(self, rows: list[tuple[int, list[Any]]], progress: Callable[[int, int], None] | None,
+              cancelled: Callable[[], bool] | None) -> list[Record]:
+        raise NotImplementedError
+
+
+def who(name: str, id_number: str | None) -> str:
+    return f"{name}（{mask_id_number(id_number)}）" if id_number else name
+
+
+def classify_row(cells_: list[Any], guess: HeaderGuess) -> str | None:
+    """Why a row below the header is skipped: 'blank', 'subtotal', 'header', 'footer'; None for data."""
+    filled = []
+    for value in cells_:
+        if value is not None and not isinstance(value, (int, float)):
+            t = cells.text(value)
+            if t:
+                filled.append(t.replace(" ", ""))
+                if len(filled) == 3:
+                    break
+        elif value is not None:
+            filled.append(str(value))
+            if len(filled) == 3:
+                break
+    if not filled:
+        return "blank"
+    if any(_SUBTOTAL.match(t) for t in filled):
+        return "subtotal"
+    if _FOOTER.match(filled[0]):
+        return "footer"
+    mapped = [(c, k) for c, k in guess.mapping.items() if k and k != IGNORED and c < len(cells_)]
+    first = mapped[0][0] if mapped else None
+    if first is None or not isinstance(cells_[first], str) or match_field(guess.kind, cells_[first]) is None:
+        return None  # a repeated header names its first column again
+    matched = sum(1 for c, k in mapped if isinstance(cells_[c], str) and match_field(guess.kind, cells_[c]) == k)
+    if matched >= max(2, len(mapped) // 2):
+        return "header"
+    return None
+
+
+SKIP_MESSAGES = {"subtotal": "合计（小计）行，已跳过", "header": "重复的表头行，已跳过", "footer": "签字或说明行，已跳过"}
+
+
+def skip_issue(row: int, why: str) -> Issue | None:
+    return Issue(row, "", SKIP_MESSAGES[why], INFO) if why in SKIP_MESSAGES else None
+
+
+def tick(done: int, total: int, progress: Callable[[int, int], None] | None,
+         cancelled: Callable[[], bool] | None) -> None:
+    from assist_desktop.services.approvals import BatchCancelled
+
+    if cancelled is not None and cancelled():
+        raise BatchCancelled("已取消检查，没有写入任何数据。")
+    if progress is not None:
+        progress(done, total)

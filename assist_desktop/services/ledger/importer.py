@@ -1,0 +1,359 @@
+"""Import of a ledger: ``prepare_import`` reads and checks the sheet and writes nothing; ``commit_import``
+writes what it found in ONE transaction of Core bulk inserts, with progress and cancel, and one audit event.
+
+A background operation in the UI calls ``prepare_import`` (progress over the rows checked), shows the
+plan's report, lets the user correct the column mapping (``prepare_import`` again with ``mapping``),
+then calls ``commit_import`` (progress over the rows written; cancel leaves nothing written).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, SQLModel
+
+from assist_desktop.domain.lifecycle import FileStatus, GrantStatus, Role
+from assist_desktop.services.approvals import BatchCancelled
+from assist_desktop.services.base import Refusal, audit, require_role, unit_of_work
+from assist_desktop.services.ledger.checks import SheetChecker, classify_row, skip_issue
+from assist_desktop.services.ledger.files import FileChecker
+from assist_desktop.services.ledger.grants import ScholarshipChecker, VisitChecker
+from assist_desktop.services.ledger.mapping import KINDS, MappingError, apply_mapping, detect_header, guess_kind
+from assist_desktop.services.ledger.model import (
+    ERROR,
+    ImportOptions,
+    ImportPlan,
+    ImportResult,
+    Issue,
+    LedgerImportError,
+    Record,
+)
+from assist_desktop.services.ledger.reading import SheetData, read_sheet
+from assist_desktop.services.setup import require_initialised
+from assist_desktop.storage import models as m
+from assist_desktop.storage.bulk import insert_rows
+
+CHUNK = 1000
+CHECKERS: dict[str, type[SheetChecker]] = {"files": FileChecker, "scholarships": ScholarshipChecker,
+                                           "visits": VisitChecker}
+ENTITY = "ledger"
+
+
+def _audit_head(session: Session) -> int:
+    return session.execute(select(func.coalesce(func.max(m.AuditEvent.seq), 0))).scalar_one()
+
+
+def _roles_needed(kind: str, options: ImportOptions) -> tuple[tuple[Role, ...], ...]:
+    if kind == "files" and options.file_status == FileStatus.active.value:
+        return (Role.clerk,), (Role.approver,)  # filed as approved: the chair's decision
+    return ((Role.clerk,),)
+
+
+def _require(session: Session, user: m.User, kind: str, options: ImportOptions) -> None:
+    if options.file_status not in (FileStatus.draft.value, FileStatus.active.value):
+        raise LedgerImportError("导入的档案状态只能是草稿或在档", field="档案状态")
+    for roles in _roles_needed(kind, options):
+        doing = "导入在档（已审批）的困难职工档案" if roles == (Role.approver,) else f"导入{KINDS[kind]}台账"
+        require_role(session, user, *roles, doing=doing)
+
+
+def prepare_import(session: Session, user: m.User, source: Path | str | SheetData, kind: str | None = None, *,
+                   sheet: str | None = None, mapping: dict[int, str | None] | None = None,
+                   options: ImportOptions | None = None, progress: Callable[[int, int], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None, today: date | None = None) -> ImportPlan:
+    """Read ``source`` (a path, or a ``SheetData`` already read), find its header, check every row.
+    ``mapping`` corrects the guessed columns ({column index: field key or None}). Writes nothing."""
+    today = today or date.today()
+    options = options or ImportOptions()
+    try:
+        if kind is not None and kind not in KINDS:
+            raise MappingError(f"没有“{kind}”这种台账（可选：files、scholarships、visits）")
+        _require(session, user, kind or "files", options)
+        data = source if isinstance(source, SheetData) else read_sheet(source, sheet)
+        kind = kind or guess_kind(data)
+        guess = apply_mapping(detect_header(data, kind), mapping)
+        missing = guess.missing_required()
+        if missing:
+            raise MappingError(f"工作表“{data.name}”缺少必需的列：{'、'.join(f.label for f in missing)}"
+                               "（可在列对应中指定哪一列是它）", field="列对应")
+        plan = ImportPlan(kind, data.path, data.sha256, data.name, data.sheet_names, guess, options, today)
+        plan.issues += [Issue(0, "", note, "warning") for note in guess.notes]
+        rows: list[tuple[int, list[Any]]] = []
+        for index in range(guess.first_data_row, len(data.rows)):
+            cells_ = data.rows[index]
+            why = classify_row(cells_, guess)
+            if why is None:
+                rows.append((index + 1, cells_))
+                continue
+            plan.skipped_rows += 1
+            issue = skip_issue(index + 1, why)
+            if issue:
+                plan.issues.append(issue)
+        plan.data_rows = len(rows)
+        if not rows:
+            raise LedgerImportError(f"工作表“{data.name}”的表头下面没有数据行")
+        checker = CHECKERS[kind](session, guess, options, today)
+        plan.records = checker.check(rows, progress, cancelled)
+        plan.issues += checker.issues
+        plan.duplicates = checker.duplicates
+        plan.context = {**checker.context, "audit_head": _audit_head(session), "user_id": user.id}
+        return plan
+    finally:
+        if session.in_transaction():
+            session.rollback()  # end the read snapshot; nothing was written
+
+
+# --- writing ----------------------------------------------------------------------------------------------
+
+
+def _template(model: type[SQLModel]) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for column in model.__table__.columns:  # type: ignore[attr-defined]
+        default = column.default
+        row[column.name] = default.arg if default is not None and default.is_scalar else None
+    return row
+
+
+class _Writer:
+    def __init__(self, session: Session, user: m.User, plan: ImportPlan, records: list[Record],
+                 progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None) -> None:
+        self.session, self.user, self.plan, self.records = session, user, plan, records
+        self.conn: Connection = session.connection()
+        self.local = require_initialised(session)
+        self.mtime = m.now_ms()
+        self.progress, self.cancelled = progress, cancelled
+        self.templates: dict[str, dict[str, Any]] = {}
+        self.pending: list[tuple[type[SQLModel], list[dict[str, Any]]]] = []
+        self.counts: Counter[str] = Counter()
+
+    def row(self, model: type[SQLModel], **values: Any) -> dict[str, Any]:
+        name = model.__tablename__  # type: ignore[attr-defined]
+        if name not in self.templates:
+            self.templates[name] = _template(model)
+        row = dict(self.templates[name])
+        row.update(id=m.new_id(), owner_unit_id=self.local.id, usn=-1, mtime=self.mtime, version=1)
+        row.update(values)
+        return row
+
+    def reserve(self, prefix: str, count: int) -> int:
+        """The first of ``count`` numbers drawn from counter ``prefix`` (the counter only moves forward)."""
+        last = self.conn.execute(select(m.NumberSequence.last).where(m.NumberSequence.prefix == prefix)).scalar() or 0
+        self.conn.execute(text("INSERT INTO number_sequence(prefix, last) VALUES (:p, :l) "
+                               "ON CONFLICT(prefix) DO UPDATE SET last = excluded.last"), {"p": prefix, "l": last + count})
+        return last + 1
+
+    def add(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
+        if rows:
+            self.pending.append((model, rows))
+
+    def flush(self) -> None:
+        """Insert everything queued, chunk by chunk, with progress; cancel before any chunk rolls back all."""
+        total = sum(len(rows) for _, rows in self.pending)
+        done = 0
+        for model, rows in self.pending:
+            for start in range(0, len(rows), CHUNK):
+                if self.cancelled is not None and self.cancelled():
+                    raise BatchCancelled("已取消导入，没有写入任何数据。")
+                done += insert_rows(self.conn, model, rows[start:start + CHUNK], chunk=CHUNK)
+                self.counts[model.__tablename__] += min(CHUNK, len(rows) - start)  # type: ignore[attr-defined]
+                if self.progress is not None:
+                    self.progress(done, total)
+        if self.cancelled is not None and self.cancelled():
+            raise BatchCancelled("已取消导入，没有写入任何数据。")
+
+
+def _write_files(w: _Writer) -> None:
+    active = w.plan.options.file_status == FileStatus.active.value
+    today = w.plan.today
+    opened = {id(r): (r.payload["opened_on"] or today) if active else None for r in w.records}  # type: ignore[index]
+    years = Counter((opened[id(r)] or today).year for r in w.records)
+    next_no = {y: w.reserve(f"file:{w.local.code}:{y}", n) for y, n in sorted(years.items())}
+    files, members = [], []
+    for r in w.records:
+        checked = r.payload["checked"]  # type: ignore[index]
+        fig = checked.figures
+        year = (opened[id(r)] or today).year
+        file_id = m.new_id()
+        files.append(w.row(
+            m.HardshipFile, **checked.row, id=file_id, file_no=f"{w.local.code}-{year}-{next_no[year]:05d}",
+            filing_year=year, unit_id=r.payload["unit_id"], status=w.plan.options.file_status,  # type: ignore[index]
+            category=checked.category, category_proposed=fig.proposed.value if fig.proposed else None,
+            category_override_reason=checked.category_override_reason, household_size=fig.household_size,
+            household_annual_income_fen=fig.annual_income_fen, per_capita_monthly_income_fen=fig.per_capita_fen,
+            subsistence_line_fen=fig.subsistence_line_fen, opened_on=opened[id(r)], created_by=w.user.id))
+        next_no[year] += 1
+        for member in checked.members:
+            values = {k: v for k, v in member.items() if k != "id"}
+            members.append(w.row(m.Member, **values, file_id=file_id))
+    w.add(m.HardshipFile, files)
+    w.add(m.Member, members)
+
+
+def _disbursement(w: _Writer, vouchers: dict[int, int], grant_type: str, grant_id: str, name: str, number: str,
+                  amount: int, paid_on: date, method: str, account: str | None) -> dict[str, Any]:
+    seq = vouchers[paid_on.year]
+    vouchers[paid_on.year] += 1
+    return w.row(m.Disbursement, voucher_no=f"{w.local.code}-{paid_on.year}-V{seq:06d}", grant_type=grant_type,
+                 grant_id=grant_id, recipient_name=name, recipient_id_number=number, amount_fen=amount, method=method,
+                 bank_account=account, paid_on=paid_on, paid_by=w.user.id)
+
+
+def _vouchers(w: _Writer, paid: list[date]) -> dict[int, int]:
+    return {y: w.reserve(f"voucher:{w.local.code}:{y}", n) for y, n in sorted(Counter(d.year for d in paid).items())}
+
+
+def _write_scholarships(w: _Writer) -> None:
+    by_year: dict[int, list[Record]] = {}
+    for r in w.records:
+        by_year.setdefault(r.payload["year"], []).append(r)  # type: ignore[index]
+    rounds = {rnd.year: rnd for rnd in w.session.execute(select(m.ScholarshipRound).where(
+        m.ScholarshipRound.owner_unit_id == w.local.id, m.ScholarshipRound.year.in_(list(by_year)))).scalars()}
+    new_rounds, round_ids = [], {}
+    for year, records in sorted(by_year.items()):
+        total = sum(r.payload["amount"] for r in records)  # type: ignore[index]
+        if year in rounds:
+            round_ids[year] = rounds[year].id
+            w.conn.execute(update(m.ScholarshipRound.__table__).where(m.ScholarshipRound.id == rounds[year].id)
+                           .values(budget_fen=m.ScholarshipRound.budget_fen + total, usn=-1, mtime=w.mtime,
+                                   version=m.ScholarshipRound.version + 1))
+        else:
+            row = w.row(m.ScholarshipRound, year=year, name=f"{year}年金秋助学", apply_start=date(year, 7, 1),
+                        apply_end=date(year, 9, 30), budget_fen=total, requires_notice=True, closed=True)
+            new_rounds.append(row)
+            round_ids[year] = row["id"]
+    unfiled_ids = {}
+    new_unfiled = []
+    for number, values in w.plan.context.get("new_unfiled", {}).items():
+        if any(r.payload["parent_id"] == number and not r.payload["unfiled_id"] and not r.payload["file_id"]  # type: ignore[index]
+               for r in w.records):
+            row = w.row(m.UnfiledHousehold, **values)
+            new_unfiled.append(row)
+            unfiled_ids[number] = row["id"]
+    apps, payments = [], []
+    vouchers = _vouchers(w, [r.payload["paid_on"] for r in w.records])  # type: ignore[index]
+    for year, records in sorted(by_year.items()):
+        seq = w.reserve(f"scholarship:{w.local.code}:{year}", len(records))
+        for r in records:
+            p = r.payload
+            app_id = m.new_id()
+            apps.append(w.row(
+                m.Scholarship, **p["student"], id=app_id, round_id=round_ids[year],  # type: ignore[index]
+                application_no=f"{w.local.code}-{year}-S{seq:05d}", file_id=p["file_id"],  # type: ignore[index]
+                unfiled_household_id=p["unfiled_id"] or unfiled_ids.get(p["parent_id"]) if not p["file_id"] else None,  # type: ignore[index]
+                status=GrantStatus.paid.value, plan="one_off", amount_fen=p["amount"], standard_amount_fen=p["amount"],  # type: ignore[index]
+                approved_on=p["paid_on"]))  # type: ignore[index]
+            seq += 1
+            payments.append(_disbursement(w, vouchers, "scholarship", app_id, p["student"]["student_name"],  # type: ignore[index]
+                                          p["student"]["student_id_number"], p["amount"], p["paid_on"],  # type: ignore[index]
+                                          p["method"], p["bank_account"]))  # type: ignore[index]
+    w.add(m.ScholarshipRound, new_rounds)
+    w.add(m.UnfiledHousehold, new_unfiled)
+    w.add(m.Scholarship, apps)
+    w.add(m.Disbursement, payments)
+
+
+def _write_visits(w: _Writer) -> None:
+    by_year: dict[int, list[Record]] = {}
+    for r in w.records:
+        by_year.setdefault(r.payload["year"], []).append(r)  # type: ignore[index]
+    campaigns, sources, standards = [], [], []
+    source_of: dict[int, str] = {}
+    campaign_of: dict[int, str] = {}
+    label = f"台账导入（{w.plan.path.name}）"[:100]
+    for year, records in sorted(by_year.items()):
+        total = sum(r.payload["cash"] + r.payload["goods"] for r in records)  # type: ignore[index]
+        existing = records[0].payload["campaign_id"]  # type: ignore[index]
+        if existing:
+            campaign_id = existing
+            w.conn.execute(update(m.Campaign.__table__).where(m.Campaign.id == existing)
+                           .values(budget_fen=m.Campaign.budget_fen + total, usn=-1, mtime=w.mtime,
+                                   version=m.Campaign.version + 1))
+        else:
+            days = [r.payload["visit_date"] for r in records if r.payload["visit_date"]]  # type: ignore[index]
+            start = min(days, default=date(year, 1, 5))
+            end = max(days, default=date(year, 2, 10))
+            row = w.row(m.Campaign, year=year, name=f"{year}年春节送温暖活动", budget_fen=total, visit_start=start,
+                        visit_end=end, closed=True)
+            campaigns.append(row)
+            campaign_id = row["id"]
+            common: dict[str, Counter[tuple[int, int, str | None]]] = {}
+            for r in records:
+                p = r.payload
+                common.setdefault(p["group"], Counter())[(p["cash"], p["goods"], p["goods_description"])] += 1  # type: ignore[index]
+            for group, counter in sorted(common.items()):
+                cash, goods, description = counter.most_common(1)[0][0]
+                standards.append(w.row(m.CampaignStandard, campaign_id=campaign_id, group_key=group, cash_fen=cash,
+                                       goods_fen=goods, goods_description=description))
+        campaign_of[year] = campaign_id
+        source = w.row(m.CampaignFundSource, campaign_id=campaign_id, name=label, amount_fen=total)
+        sources.append(source)
+        source_of[year] = source["id"]
+    visits, payments = [], []
+    paid = [r.payload["visit_date"] or date(r.payload["year"], 1, 31) for r in w.records if r.payload["cash"]]  # type: ignore[index]
+    vouchers = _vouchers(w, paid)
+    for r in w.records:
+        p = r.payload
+        day = p["visit_date"]  # type: ignore[index]
+        visit_id = m.new_id()
+        visits.append(w.row(
+            m.Visit, id=visit_id, campaign_id=campaign_of[p["year"]], file_id=p["file_id"],  # type: ignore[index]
+            unfiled_household_id=p["unfiled_id"], group_key=p["group"], recipient_name=p["name"],  # type: ignore[index]
+            recipient_id_number=p["id_number"], unit_name=p["unit_name"], category=p["category"],  # type: ignore[index]
+            fund_source_id=source_of[p["year"]], status=GrantStatus.paid.value, cash_fen=p["cash"],  # type: ignore[index]
+            goods_fen=p["goods"], goods_description=p["goods_description"], cadres=p["cadres"],  # type: ignore[index]
+            planned_date=day, actual_date=day, notes=p["notes"], approved_on=day))  # type: ignore[index]
+        if p["cash"]:  # type: ignore[index]
+            payments.append(_disbursement(w, vouchers, "visit", visit_id, p["name"], p["id_number"], p["cash"],  # type: ignore[index]
+                                          day or date(p["year"], 1, 31), "cash", None))  # type: ignore[index]
+    w.add(m.Campaign, campaigns)
+    w.add(m.CampaignStandard, standards)
+    w.add(m.CampaignFundSource, sources)
+    w.add(m.Visit, visits)
+    w.add(m.Disbursement, payments)
+
+
+WRITERS: dict[str, Callable[[_Writer], None]] = {"files": _write_files, "scholarships": _write_scholarships,
+                                                 "visits": _write_visits}
+
+
+def commit_import(session: Session, user: m.User, plan: ImportPlan, *, skip_invalid: bool = False,
+                  progress: Callable[[int, int], None] | None = None,
+                  cancelled: Callable[[], bool] | None = None) -> ImportResult:
+    """Write the plan's records in one transaction. Refused while any row has an error, unless
+    ``skip_invalid`` (then only the valid ones are written); refused when the database changed since
+    the plan was made (check again). ``cancelled()`` True before any chunk rolls everything back."""
+    with unit_of_work(session, user, Refusal(ENTITY, None, f"import_{plan.kind}")):
+        _require(session, user, plan.kind, plan.options)
+        records = plan.valid_records
+        if not records:
+            raise LedgerImportError(f"{plan.path.name}中没有可以导入的行（{plan.invalid_count}处有错误），未写入任何数据。")
+        if plan.invalid_count and not skip_invalid:
+            raise LedgerImportError(f"台账中有{plan.invalid_count}处错误，未写入任何数据；请改正后重新检查，"
+                                    f"或选择只导入正确的{plan.valid_count}行。")
+        if _audit_head(session) != plan.context.get("audit_head"):
+            raise LedgerImportError("检查之后数据库已有其他修改，为避免重复，请重新检查台账后再导入。")
+        writer = _Writer(session, user, plan, records, progress, cancelled)
+        WRITERS[plan.kind](writer)
+        writer.flush()
+        written = len(records)
+        audit(session, user, None, f"import_{plan.kind}", {
+            "file": plan.path.name, "sha256": plan.sha256, "sheet": plan.sheet_name, "kind": plan.kind,
+            "data_rows": plan.data_rows, "written": written, "skipped_invalid": plan.invalid_count,
+            "skipped_rows": plan.skipped_rows, "rows": dict(sorted(writer.counts.items())),
+            **({"file_status": plan.options.file_status} if plan.kind == "files" else {})},
+            entity_type=ENTITY)
+    unit = {"files": "户档案", "scholarships": "条助学记录", "visits": "户走访记录"}[plan.kind]
+    summary = f"已从{plan.path.name}导入{written}{unit}"
+    if plan.invalid_count:
+        summary += f"，跳过有错误的{plan.invalid_count}处"
+    return ImportResult(plan.kind, written, dict(writer.counts), plan.invalid_count if skip_invalid else 0, summary + "。")
+
+
+def error_rows(plan: ImportPlan) -> list[int]:
+    return sorted({i.row for i in plan.issues if i.level == ERROR and i.row})

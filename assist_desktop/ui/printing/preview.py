@@ -1,0 +1,270 @@
+"""The print preview of a rendered PDF (QtPdf), and printing its pages onto a QPrinter.
+
+``PdfPreview`` shows the pages with page navigation and zoom. ``print_pdf`` runs in a worker thread
+(``run_op``): it opens its own ``QPdfDocument`` on the bytes, renders each page at the printer's resolution
+(capped, so that a 1200 dpi printer does not take half a gigabyte per page) and paints it onto the printer
+with a ``QPainter`` — Qt allows painting on a QPrinter outside the GUI thread.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QPointF, QRectF, QSize, QSizeF, Qt, Signal
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QToolButton,
+                               QVBoxLayout, QWidget)
+
+from assist_desktop.ui.background import Cancelled, Progress
+
+# The finest raster sent to a printer: 600 dpi is laser quality; an A4 page is then 4960 × 7016 pixels.
+MAX_PRINT_DPI = 600
+ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
+FIT_WIDTH, FIT_PAGE = "width", "page"
+
+
+class PrintFailed(Exception):
+    """The printer could not be opened or refused a page."""
+
+
+def load_pdf(document: QPdfDocument, data: bytes) -> QBuffer:
+    """Load ``data`` into ``document``; the returned buffer must stay alive as long as the document."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document.load(buffer)
+    return buffer
+
+
+def page_layout_for(size: QSizeF) -> QPageLayout:
+    """The paper of a page of ``size`` points (A4 portrait, A4 landscape …), without margins: the PDF
+    carries its own."""
+    portrait = QSizeF(min(size.width(), size.height()), max(size.width(), size.height()))
+    orientation = (QPageLayout.Orientation.Landscape if size.width() > size.height()
+                   else QPageLayout.Orientation.Portrait)
+    page_size = QPageSize(portrait, QPageSize.Unit.Point, "", QPageSize.SizeMatchPolicy.FuzzyMatch)
+    return QPageLayout(page_size, orientation, QMarginsF(0, 0, 0, 0))
+
+
+def prepare_printer(printer: QPrinter, first_page: QSizeF | None, title: str) -> None:
+    """Paper and orientation from the document's first page, the whole sheet as the drawing area, the
+    job's name."""
+    if first_page is not None and not first_page.isEmpty():
+        printer.setPageLayout(page_layout_for(first_page))
+    printer.setFullPage(True)
+    printer.setDocName(title)
+
+
+def print_pdf(data: bytes, printer: QPrinter, progress: Progress | None = None) -> int:
+    """Print the PDF's pages (the range chosen in the print dialog, else all); returns pages printed.
+    Runs in a worker thread; a cancel aborts the print job."""
+    document = QPdfDocument()
+    buffer = load_pdf(document, data)  # read by the document while it renders
+    count = document.pageCount()
+    if count < 1:
+        raise PrintFailed("empty document")
+    first, last = 1, count
+    if printer.printRange() == QPrinter.PrintRange.PageRange and printer.fromPage() > 0:
+        first, last = max(1, printer.fromPage()), min(count, printer.toPage() or count)
+    pages = list(range(first - 1, last))
+    dpi = min(printer.resolution(), MAX_PRINT_DPI)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrintFailed("the printer could not be opened")
+    try:
+        for done, index in enumerate(pages):
+            if progress is not None:
+                if progress.cancelled:
+                    printer.abort()
+                    raise Cancelled
+                progress.report(done, len(pages))
+            if done and not printer.newPage():
+                raise PrintFailed("the printer refused a page")
+            points = document.pagePointSize(index)
+            pixels = QSize(max(1, round(points.width() / 72 * dpi)), max(1, round(points.height() / 72 * dpi)))
+            image = document.render(index, pixels)
+            if image.isNull():
+                raise PrintFailed(f"page {index + 1} could not be rendered")
+            if image.hasAlphaChannel():  # transparent paper would print as black on some drivers
+                flat = QImage(image.size(), QImage.Format.Format_RGB32)
+                flat.fill(Qt.GlobalColor.white)
+                with_white = QPainter(flat)
+                with_white.drawImage(0, 0, image)
+                with_white.end()
+                image = flat
+            area = QRectF(painter.viewport())
+            scale = min(area.width() / image.width(), area.height() / image.height())
+            target = QSizeF(image.width() * scale, image.height() * scale)
+            corner = QPointF(area.x() + (area.width() - target.width()) / 2,
+                             area.y() + (area.height() - target.height()) / 2)
+            painter.drawImage(QRectF(corner, target), image)
+        if progress is not None:
+            progress.report(len(pages), len(pages))
+    finally:
+        if painter.isActive():
+            painter.end()
+        document.close()
+        buffer.close()
+    return len(pages)
+
+
+class PdfPreview(QWidget):
+    """Pages of a PDF with page navigation, zoom, and the print and save buttons (the page wires them)."""
+
+    page_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._buffer: QBuffer | None = None
+        self.data: bytes | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+        bar = QHBoxLayout()
+        self.previous_button = QToolButton()
+        self.previous_button.setObjectName("previous_page")
+        self.previous_button.setText(self.tr("◀ Previous"))
+        self.previous_button.setToolTip(self.tr("Previous page (Page Up)"))
+        self.previous_button.clicked.connect(lambda: self.go_to(self.current_page() - 1))
+        bar.addWidget(self.previous_button)
+        self.page_label = QLabel()
+        self.page_label.setObjectName("page_label")
+        self.page_label.setMinimumWidth(90)
+        self.page_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        bar.addWidget(self.page_label)
+        self.next_button = QToolButton()
+        self.next_button.setObjectName("next_page")
+        self.next_button.setText(self.tr("Next ▶"))
+        self.next_button.setToolTip(self.tr("Next page (Page Down)"))
+        self.next_button.clicked.connect(lambda: self.go_to(self.current_page() + 1))
+        bar.addWidget(self.next_button)
+        bar.addSpacing(16)
+        self.zoom_out_button = QToolButton()
+        self.zoom_out_button.setObjectName("zoom_out")
+        self.zoom_out_button.setText("−")
+        self.zoom_out_button.setToolTip(self.tr("Zoom out"))
+        self.zoom_out_button.clicked.connect(lambda: self.step_zoom(-1))
+        bar.addWidget(self.zoom_out_button)
+        self.zoom_combo = QComboBox()
+        self.zoom_combo.setObjectName("zoom")
+        self.zoom_combo.addItem(self.tr("Fit width"), FIT_WIDTH)
+        self.zoom_combo.addItem(self.tr("Whole page"), FIT_PAGE)
+        for factor in ZOOM_STEPS:
+            self.zoom_combo.addItem(f"{round(factor * 100)}%", factor)
+        self.zoom_combo.currentIndexChanged.connect(self._zoom_chosen)
+        bar.addWidget(self.zoom_combo)
+        self.zoom_in_button = QToolButton()
+        self.zoom_in_button.setObjectName("zoom_in")
+        self.zoom_in_button.setText("+")
+        self.zoom_in_button.setToolTip(self.tr("Zoom in"))
+        self.zoom_in_button.clicked.connect(lambda: self.step_zoom(1))
+        bar.addWidget(self.zoom_in_button)
+        bar.addStretch(1)
+        self.print_button = QPushButton(self.tr("Print…"))
+        self.print_button.setObjectName("print")
+        bar.addWidget(self.print_button)
+        self.save_button = QPushButton(self.tr("Save as PDF…"))
+        self.save_button.setObjectName("save_pdf")
+        bar.addWidget(self.save_button)
+        layout.addLayout(bar)
+
+        self.stack = QStackedWidget()
+        self.empty_label = QLabel(self.tr("Choose what to print on the left, then press Preview."))
+        self.empty_label.setObjectName("empty_hint")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #666; font-size: 14px; background: #e8e8e8;")
+        self.stack.addWidget(self.empty_label)
+        self.document = QPdfDocument(self)
+        self.view = QPdfView(self)
+        self.view.setObjectName("pdf_view")
+        self.view.setDocument(self.document)
+        self.view.setPageMode(QPdfView.PageMode.MultiPage)
+        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.view.setPageSpacing(12)
+        self.view.setStyleSheet("QPdfView { background: #8a8a8a; }")
+        self.view.pageNavigator().currentPageChanged.connect(self._page_moved)
+        self.stack.addWidget(self.view)
+        layout.addWidget(self.stack, 1)
+        self.clear()
+
+    # --- the document ---------------------------------------------------------------------------------
+
+    def set_pdf(self, data: bytes) -> int:
+        """Show ``data``; returns its page count."""
+        self.document.close()
+        self.data = data
+        self._buffer = load_pdf(self.document, data)
+        self.stack.setCurrentWidget(self.view)
+        self.view.pageNavigator().jump(0, QPointF(), self.view.zoomFactor())
+        self._update_controls()
+        return self.page_count()
+
+    def clear(self) -> None:
+        self.document.close()
+        self.data = None
+        self._buffer = None
+        self.stack.setCurrentWidget(self.empty_label)
+        self._update_controls()
+
+    def page_count(self) -> int:
+        return self.document.pageCount() if self.data is not None else 0
+
+    def first_page_size(self) -> QSizeF | None:
+        """The first page's size in points (for the printer's paper), None when nothing is shown."""
+        return self.document.pagePointSize(0) if self.page_count() else None
+
+    def current_page(self) -> int:
+        return self.view.pageNavigator().currentPage()
+
+    def go_to(self, page: int) -> None:
+        if not self.page_count():
+            return
+        page = max(0, min(page, self.page_count() - 1))
+        self.view.pageNavigator().jump(page, QPointF(), self.view.zoomFactor())
+        self._update_controls()
+
+    def _page_moved(self, page: int) -> None:
+        self._update_controls()
+        self.page_changed.emit(page)
+
+    def _update_controls(self) -> None:
+        count = self.page_count()
+        current = self.current_page() if count else -1
+        self.page_label.setText(self.tr("Page {0} of {1}").format(current + 1, count) if count else "")
+        self.previous_button.setEnabled(count > 0 and current > 0)
+        self.next_button.setEnabled(count > 0 and current < count - 1)
+        for widget in (self.zoom_combo, self.zoom_in_button, self.zoom_out_button):
+            widget.setEnabled(count > 0)
+
+    # --- zoom -----------------------------------------------------------------------------------------
+
+    def _zoom_chosen(self, _index: int) -> None:
+        choice = self.zoom_combo.currentData()
+        if choice == FIT_WIDTH:
+            self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        elif choice == FIT_PAGE:
+            self.view.setZoomMode(QPdfView.ZoomMode.FitInView)
+        else:
+            self.view.setZoomMode(QPdfView.ZoomMode.Custom)
+            self.view.setZoomFactor(float(choice))
+
+    def zoom_factor(self) -> float:
+        return self.view.zoomFactor()
+
+    def step_zoom(self, direction: int) -> None:
+        """One step of the fixed factors up or down from what is shown now (a fitted zoom included)."""
+        now = self.view.zoomFactor()
+        if direction > 0:
+            factor = next((f for f in ZOOM_STEPS if f > now + 0.01), ZOOM_STEPS[-1])
+        else:
+            factor = next((f for f in reversed(ZOOM_STEPS) if f < now - 0.01), ZOOM_STEPS[0])
+        self.zoom_combo.setCurrentIndex(self.zoom_combo.findData(factor))
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.key() == Qt.Key.Key_PageDown:
+            self.go_to(self.current_page() + 1)
+        elif event.key() == Qt.Key.Key_PageUp:
+            self.go_to(self.current_page() - 1)
+        else:
+            super().keyPressEvent(event)

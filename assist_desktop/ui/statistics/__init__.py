@@ -1,0 +1,1 @@
+"""统计: the statistics page, its charts and the records behind a figure."""

@@ -1,0 +1,75 @@
+"""Build hanazono-ext-ab.ttf: the fallback font for rare characters in names (CJK Extension A and B).
+
+WenQuanYi Micro Hei covers the common ideographs (20,932 of U+4E00–9FFF) but has 2 of the 6,592 of
+Extension A and none of Extension B, so names such as 㐂, 䶮 or 𠀀 would print as boxes. The Hanazono
+Mincho fonts (GlyphWiki) cover both; whole they are 53 MB (HanaMinA 22.7 MB, HanaMinB 30.7 MB). This
+script keeps only what a printed name can need beyond WenQuanYi — Extension A and the few BMP
+ideographs WenQuanYi lacks from HanaMinA, Extension B from HanaMinB — and merges them into one
+TrueType font of about 25 MB, renamed so that it is not mistaken for the original (the Hanazono Font
+License, one of the two the fonts are offered under, allows modification without condition).
+
+Usage (fontTools is needed only here, not by the program):
+
+    apt-get install fonts-hanazono            # Debian 20170904-2.1
+    python3 -m venv /tmp/ft && /tmp/ft/bin/pip install fonttools
+    /tmp/ft/bin/python resources/fonts/make_rare_han.py \
+        /usr/share/fonts/truetype/hanazono resources/fonts/wqy-microhei.ttc resources/fonts/hanazono-ext-ab.ttf
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from fontTools import merge, subset
+from fontTools.ttLib import TTCollection, TTFont
+
+EXT_A = range(0x3400, 0x4DC0)
+EXT_B = range(0x20000, 0x2A6E0)
+BMP_IDEOGRAPHS = [*range(0x4E00, 0xA000), *range(0xF900, 0xFB00)]  # unified and compatibility
+FAMILY = "Assist Han Ext AB"
+POSTSCRIPT = "AssistHanExtAB"
+
+
+def _subset(source: Path, unicodes: list[int], out: Path) -> None:
+    opts = subset.Options()
+    opts.layout_features = []
+    opts.hinting = False  # the Mincho outlines carry no useful hinting; smaller without
+    opts.glyph_names = False
+    opts.notdef_outline = True
+    opts.name_IDs = ["*"]
+    opts.drop_tables += ["GSUB", "GPOS", "vhea", "vmtx", "VORG", "FFTM"]
+    font = TTFont(source)
+    subsetter = subset.Subsetter(opts)
+    subsetter.populate(unicodes=unicodes)
+    subsetter.subset(font)
+    font.save(out)
+
+
+def main(hanazono_dir: str, wqy_path: str, out_path: str) -> None:
+    wqy = set(TTCollection(wqy_path).fonts[0].getBestCmap())
+    a_chars = [c for c in [*EXT_A, *BMP_IDEOGRAPHS] if c not in wqy]
+    b_chars = [c for c in EXT_B if c not in wqy]
+    with tempfile.TemporaryDirectory() as tmp:
+        part_a, part_b = Path(tmp) / "a.ttf", Path(tmp) / "b.ttf"
+        _subset(Path(hanazono_dir) / "HanaMinA.ttf", a_chars, part_a)
+        _subset(Path(hanazono_dir) / "HanaMinB.ttf", b_chars, part_b)
+        font = merge.Merger().merge([str(part_a), str(part_b)])
+    names = font["name"]
+    for record in list(names.names):
+        if record.nameID in (1, 3, 4, 6, 16, 17):
+            names.removeNames(nameID=record.nameID)
+    for name_id, value in ((1, FAMILY), (3, f"{POSTSCRIPT}-2017.09.04-subset"), (4, FAMILY), (6, POSTSCRIPT)):
+        names.setName(value, name_id, 3, 1, 0x409)
+        names.setName(value, name_id, 1, 0, 0)
+    names.setName("Subset of Hanazono Mincho A and B (GlyphWiki Project), Hanazono Font License; "
+                  "CJK Extension A and B for Assist Desktop", 5, 3, 1, 0x409)
+    font.save(out_path)
+    cmap = font.getBestCmap()
+    print(f"{out_path}: {font['maxp'].numGlyphs} glyphs, {len(cmap)} characters "
+          f"(Ext A {sum(c in cmap for c in EXT_A)}, Ext B {sum(c in cmap for c in EXT_B)})")
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:4])

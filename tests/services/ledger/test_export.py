@@ -1,0 +1,193 @@
+"""Exported workbooks read back by a second reader (python-calamine, and the sheet XML itself): IDs are
+text, amounts numbers with two decimals, the header frozen, totals right; masked unless the user may see
+full IDs, every export in the audit log; and each list imports back (round trip)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sqlite3
+import zipfile
+from contextlib import closing
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import python_calamine
+
+from assist_desktop.services.base import PermissionDenied
+from assist_desktop.services.demo import generate_demo
+from assist_desktop.services.ledger import (
+    ImportOptions,
+    commit_import,
+    export_roster,
+    export_scholarships,
+    export_visits,
+    prepare_import,
+)
+from assist_desktop.storage.schema import open_database
+from tests.services.conftest import TODAY, County
+
+
+@pytest.fixture
+def demo(county: County, tmp_path: Path) -> tuple[County, Path]:
+    """The county with 60 demo households and last year's scholarships and campaign; and an empty twin."""
+    twin = tmp_path / "twin.sqlite"
+    shutil.copyfile(county.path, twin)
+    generate_demo(county.db, 60, seed=5, today=TODAY)
+    return county, twin
+
+
+def calamine_rows(path: Path) -> list[list]:
+    return python_calamine.load_workbook(str(path)).get_sheet_by_index(0).to_python()
+
+
+def sheet_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/worksheets/sheet1.xml").decode("utf-8")
+
+
+def styles_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/styles.xml").decode("utf-8")
+
+
+def column_cells(xml: str, letter: str) -> list[tuple[str, str | None, str | None]]:
+    """(reference, type attribute, style index) of every cell of a column below the header."""
+    out = []
+    for m in re.finditer(r'<c r="(%s(\d+))"([^>]*)>' % letter, xml):
+        if int(m.group(2)) > 2:
+            attrs = m.group(3)
+            t = re.search(r't="(\w+)"', attrs)
+            s = re.search(r's="(\d+)"', attrs)
+            out.append((m.group(1), t.group(1) if t else None, s.group(1) if s else None))
+    return out
+
+
+def number_format_of(path: Path, style: str) -> str:
+    styles = styles_xml(path)
+    xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S).group(1)
+    xf = re.findall(r"<xf [^>]*>", xfs)[int(style)]
+    fmt_id = re.search(r'numFmtId="(\d+)"', xf).group(1)
+    custom = dict(re.findall(r'<numFmt numFmtId="(\d+)" formatCode="([^"]+)"', styles))
+    return custom.get(fmt_id, {"4": "#,##0.00", "49": "@"}.get(fmt_id, fmt_id))
+
+
+def test_full_roster_has_ids_as_text_amounts_as_numbers_frozen_header(demo, tmp_path: Path) -> None:
+    county, _ = demo
+    out = tmp_path / "花名册.xlsx"
+    before = county.count("audit_event")
+    with county.session() as s:
+        result = export_roster(s, county.users["jingban"], out, full_ids=True)
+    with closing(sqlite3.connect(county.path)) as conn:
+        ids = {r[0] for r in conn.execute("SELECT id_number FROM hardship_file WHERE status = 'active'")}
+        income = conn.execute("SELECT sum(household_annual_income_fen) FROM hardship_file "
+                              "WHERE status='active'").fetchone()[0]
+    rows = calamine_rows(out)
+    assert rows[0][0] == "绥德县总工会困难职工花名册"
+    header = rows[1]
+    col = {name: i for i, name in enumerate(header)}
+    data = rows[2:]
+    assert result.rows == len(data) == len(ids)
+    assert {r[col["身份证号"]] for r in data} == ids  # read back as text, all 18 characters
+    assert all(isinstance(r[col["家庭年收入"]], float) for r in data)
+    assert sum(Decimal(str(r[col["家庭年收入"]])) for r in data) * 100 == income
+    xml = sheet_xml(out)
+    assert re.search(r'<pane [^>]*ySplit="2"[^>]*state="frozen"', xml)
+    letter = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    id_cells = column_cells(xml, letter[col["身份证号"]])
+    assert id_cells and all(t in ("s", "inlineStr", "str") for _, t, _ in id_cells)
+    assert {number_format_of(out, s) for _, _, s in id_cells} == {"@"}
+    money = column_cells(xml, letter[col["家庭年收入"]])
+    assert all(t in (None, "n") for _, t, _ in money)
+    assert {number_format_of(out, s) for _, _, s in money} == {"#,##0.00"}
+    widths = {}
+    for tag in re.findall(r"<col [^>]*>", xml):
+        low, high = int(re.search(r'min="(\d+)"', tag).group(1)), int(re.search(r'max="(\d+)"', tag).group(1))
+        for i in range(low, high + 1):
+            widths[i] = float(re.search(r'width="([\d.]+)"', tag).group(1))
+    assert widths[col["家庭住址"] + 1] >= 40  # 20-odd Chinese characters, counted twice
+    assert county.count("audit_event", "action = 'export_full_ids' AND entity_type = 'ledger'") == 1
+    assert county.count("audit_event") == before + 1
+
+
+def test_masked_roster_leaves_out_contact_and_bank(demo, tmp_path: Path) -> None:
+    county, _ = demo
+    out = tmp_path / "花名册（脱敏）.xlsx"
+    with county.session() as s:
+        export_roster(s, county.users["admin"], out)  # any role may export a masked list
+    rows = calamine_rows(out)
+    assert "联系电话" not in rows[1] and "银行卡号" not in rows[1] and "家庭住址" not in rows[1]
+    ids = [r[rows[1].index("身份证号")] for r in rows[2:-1]]
+    assert ids and all(re.fullmatch(r"\d{4}\*{10}[\dX]{4}", i) for i in ids)
+    assert rows[-1][0].startswith("身份证号已脱敏")
+    assert county.count("audit_event", "action = 'export'") == 1
+
+
+def test_full_ids_need_a_role_that_may_read_them(demo, tmp_path: Path) -> None:
+    county, _ = demo
+    out = tmp_path / "x.xlsx"
+    with county.session() as s, pytest.raises(PermissionDenied, match="导出含完整身份证号"):
+        export_roster(s, county.users["admin"], out, full_ids=True)
+    assert not out.exists()
+    assert county.count("audit_event", "action = 'refused:export'") == 0  # refused before anything was made
+
+
+def test_scholarship_and_visit_lists_with_totals(demo, tmp_path: Path) -> None:
+    county, _ = demo
+    with county.session() as s:
+        sch = export_scholarships(s, county.users["jingban"], tmp_path / "助学.xlsx")
+        vis = export_visits(s, county.users["jingban"], tmp_path / "走访.xlsx", full_ids=True)
+    with closing(sqlite3.connect(county.path)) as conn:
+        amount = conn.execute("SELECT sum(amount_fen) FROM scholarship WHERE status != 'cancelled'").fetchone()[0]
+        cash, goods = conn.execute("SELECT sum(cash_fen), sum(goods_fen) FROM visit").fetchone()
+    rows = calamine_rows(tmp_path / "助学.xlsx")
+    total = rows[-2]  # the note is the last row
+    assert total[0] == "合计" and Decimal(str(total[rows[1].index("金额")])) * 100 == amount == sch.totals["amount_fen"]
+    rows = calamine_rows(tmp_path / "走访.xlsx")
+    assert rows[-1][0] == "合计"
+    assert Decimal(str(rows[-1][rows[1].index("慰问金")])) * 100 == cash
+    assert Decimal(str(rows[-1][rows[1].index("慰问品折价")])) * 100 == goods
+    assert vis.rows == len(rows) - 3
+
+
+def test_each_list_imports_back_into_an_empty_county(demo, tmp_path: Path) -> None:
+    county, twin = demo
+    user = county.users["jingban"]
+    with county.session() as s:
+        export_roster(s, user, tmp_path / "花名册.xlsx", full_ids=True, members=True)
+        export_scholarships(s, user, tmp_path / "助学.xlsx", full_ids=True)
+        export_visits(s, user, tmp_path / "走访.xlsx", full_ids=True)
+    query = {"files": "SELECT f.id_number, f.category, f.household_size, f.per_capita_monthly_income_fen, "
+                      "(SELECT group_concat(id_number) FROM (SELECT id_number FROM member WHERE file_id = f.id "
+                      "ORDER BY seq)) FROM hardship_file f WHERE status = 'active'",
+             "scholarships": "SELECT s.student_id_number, r.year, s.amount_fen, s.education_level FROM scholarship s "
+                             "JOIN scholarship_round r ON r.id = s.round_id",
+             "visits": "SELECT v.recipient_id_number, c.year, v.cash_fen, v.goods_fen, v.group_key FROM visit v "
+                       "JOIN campaign c ON c.id = v.campaign_id"}
+    with closing(sqlite3.connect(county.path)) as conn:
+        expected = {k: sorted(conn.execute(q).fetchall()) for k, q in query.items()}
+    with open_database(twin) as db, db.session() as s:
+        unit = s.execute(sqlite_text("SELECT id FROM org_unit WHERE code = '610826G001'")).scalar_one()
+        for kind, name in (("files", "花名册.xlsx"), ("scholarships", "助学.xlsx"), ("visits", "走访.xlsx")):
+            opts = ImportOptions(unit_id=unit, file_status="active")
+            plan = prepare_import(s, county.users["allround"], tmp_path / name, kind, options=opts, today=TODAY,
+                                  mapping={c: None for c, k in _mapping_of(s, county, tmp_path / name, kind, opts)
+                                           if k == "union"})
+            assert plan.ok, [i.line() for i in plan.errors][:5]
+            commit_import(s, county.users["allround"], plan)
+    with closing(sqlite3.connect(twin)) as conn:
+        got = {k: sorted(conn.execute(q).fetchall()) for k, q in query.items()}
+    assert got == expected
+
+
+def _mapping_of(s, county, path, kind, opts):
+    from assist_desktop.services.ledger import detect_header, read_sheet
+
+    return detect_header(read_sheet(path), kind).mapping.items()
+
+
+def sqlite_text(sql: str):
+    from sqlalchemy import text
+
+    return text(sql)

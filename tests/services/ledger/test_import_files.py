@@ -1,0 +1,228 @@
+"""Importing a ledger of hardship files: header below a title, merged header cells, members under their
+worker, every kind of ledger damage repaired or refused with a Chinese message naming row and column,
+duplicates within the sheet and against the registry, nothing written before commit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from assist_desktop.services import registry
+from assist_desktop.services.approvals import BatchCancelled
+from assist_desktop.services.ledger import (
+    ImportOptions,
+    LedgerImportError,
+    commit_import,
+    prepare_import,
+    read_sheet,
+    save_report,
+)
+from tests.services.conftest import TODAY, County, make_id
+
+from .conftest import write_xlsx
+
+WORKER = make_id("19800315", 123)
+WIFE = make_id("19820611", 224)
+SON = make_id("20090901", 331)
+HEADER = ["序号", "姓名", "与户主关系", "性别", "身份证号码", "联系电话", "家庭住址", "工作单位", "所属工会", "困难类别",
+          "致困原因", "次要致困原因", "家庭人口", "月收入（元）", "家庭其他年收入", "医疗支出", "建档日期"]
+
+
+def person(seq, name, relation, sex, id_number, *, phone="13912345678", category="深度困难", cause="6", secondary="9",
+           size=None, income="800", other="1,200元", medical="10000", opened="2019年3月1日"):
+    return [seq, name, relation, sex, id_number, phone, "陕西省榆林市绥德县名州镇张家村12号", "绥德县兴业建筑工程有限公司",
+            "名州镇总工会", category, cause, secondary, size, income, other, medical, opened]
+
+
+def member(name, relation, sex, id_number, income=None):
+    return [None, name, relation, sex, id_number, None, None, None, None, None, None, None, None, income, None, None, None]
+
+
+def ledger(tmp_path: Path, rows, name="台账.xlsx") -> Path:
+    """A title row merged across; a header over two rows: most names merged down over both, 收入情况
+    merged across over its three columns, which are named in the second row."""
+    top = ["绥德县困难职工档案台账（2024年）"] + [None] * (len(HEADER) - 1)
+    upper = HEADER[:13] + ["收入情况", None, None, HEADER[16]]
+    lower = [None] * 13 + HEADER[13:16] + [None]
+    merges = ["A1:Q1", "N2:P2"] + [f"{c}2:{c}3" for c in "ABCDEFGHIJKLMQ"]
+    return write_xlsx(tmp_path / name, [top, upper, lower, *rows], merges=merges)
+
+
+def good_household():
+    return [person(1, "王建国", "本人", "男", WORKER, size=3),
+            member("李秀英", "妻子", "女", WIFE),
+            member("王浩", "儿子", "男", SON)]
+
+
+def test_a_clean_ledger_is_checked_then_written_in_one_go(county: County, tmp_path: Path) -> None:
+    path = ledger(tmp_path, good_household())
+    before = county.counts()
+    with county.session() as s:
+        plan = prepare_import(s, county.users["jingban"], path, "files",
+                              options=ImportOptions(), today=TODAY)
+    assert plan.header.first_data_row == 3  # below the title and both header rows
+    assert {"name", "id_number", "monthly_income", "other_annual_income", "opened_on"} <= set(plan.header.mapping.values())
+    assert plan.ok, [i.line() for i in plan.issues]
+    assert plan.valid_count == 1 and plan.data_rows == 3
+    assert county.counts() == before  # nothing written by the check
+    with county.session() as s:
+        result = commit_import(s, county.users["jingban"], plan)
+    assert result.written == 1
+    assert county.count("hardship_file") == before["hardship_file"] + 1
+    assert county.count("member") == before["member"] + 2
+    assert county.count("audit_event") == before["audit_event"] + 1
+    assert county.count("audit_event", f"action = 'import_files' AND entity_type = 'ledger' "
+                                       f"AND changes LIKE '%\"sha256\":\"{plan.sha256}\"%' "
+                                       "AND changes LIKE '%\"file\":\"台账.xlsx\"%' AND changes LIKE '%\"written\":1%'") == 1
+    with county.session() as s:
+        _, ids = registry.search(s, county.users["jingban"], "王建国")  # the name-piece triggers ran
+        hf, members = registry.get_file(s, county.users["jingban"], ids[0])
+    assert hf.status == "draft" and hf.category == "deep" and hf.household_size == 3
+    assert hf.file_origin == "carried" and hf.unit_id == county.grassroots_id
+    assert hf.worker_monthly_income_fen == 80_000 and hf.other_annual_income_fen == 120_000
+    assert [(m.name, m.relation) for m in members] == [("李秀英", "spouse"), ("王浩", "son")]
+
+
+def _plan(county: County, path: Path, **kwargs):
+    with county.session() as s:
+        return prepare_import(s, county.users["jingban"], path, "files", today=TODAY, **kwargs)
+
+
+def _messages(plan, row: int) -> list[str]:
+    return [f"{i.column}：{i.message}" for i in plan.issues if i.row == row]
+
+
+def test_ledger_damage_is_repaired_or_refused_with_the_row_and_column(county: County, tmp_path: Path) -> None:
+    rows = good_household()  # rows 4-6
+    rows.append([None] * len(HEADER))  # 7: blank
+    rows.append(person(2, "张  伟", "户主", "男", 6.10826197501024E+17, phone="13800000001"))  # 8: ID stored as a number
+    rows.append(person(3, "陳建國", "本人", "男", "６１０８２６\n" + make_id("19700101", 451)[6:],  # 9: full width, break
+                       phone="138 0000 0002", income="1,000.50元", other=None, opened=43525))
+    rows.append(person(4, "赵敏", None, "女", "6.10826E+17", phone="13800000003"))  # 10: scientific text
+    rows.append(person(5, "刘强", "本人", "女", make_id("19720202", 613), phone="13800000004"))  # 11: sex vs ID
+    rows.append(person(6, "孙丽", "本人", "女", make_id("19750505", 222), phone="13800000005", income="800.555"))  # 12
+    rows.append(person(7, "周洁", "本人", "女", WIFE, phone="13800000006"))  # 13: the wife of row 5 again
+    rows.append(["合  计", None, None, None, None, None, None, None, None, None, None, None, None, "3,600", None,
+                 None, None])  # 14: subtotal
+    rows.append(HEADER)  # 15: the header repeated (a ledger printed page by page)
+    rows.append(["填表人：李娜", None, None, "审核人：王建军"] + [None] * 13)  # 16: signatures
+    plan = _plan(county, ledger(tmp_path, rows))
+    assert plan.valid_count == 2  # 王建国's household and 陈建国
+    assert plan.skipped_rows == 4
+    assert _messages(plan, 15) == ["：重复的表头行，已跳过"] and _messages(plan, 16) == ["：签字或说明行，已跳过"]
+    assert any("合计（小计）行，已跳过" in m for m in _messages(plan, 14))
+    assert _messages(plan, 8) == ["E列“身份证号码”：身份证号被 Excel 存成了数字（显示为 6.10826E+17），第16位以后的数字已丢失，"
+                                  "无法恢复；请把该列设为“文本”格式后重新录入号码"]
+    assert _messages(plan, 9) == ["B列“姓名”：姓名“陳建國”含繁体字，已转为简体“陈建国”"]
+    assert "科学计数法" in _messages(plan, 10)[0] and _messages(plan, 10)[0].startswith("E列“身份证号码”")
+    assert _messages(plan, 11) == ["D列“性别”：性别填写为“女”，但身份证号第17位表示男性，请核对性别或身份证号"]
+    assert _messages(plan, 12) == ["N列“月收入”：月收入最多两位小数（精确到分），实际填写了“800.555”"]
+    assert _messages(plan, 13)[0].startswith("E列“身份证号码”：周洁（6108**********")
+    assert "与第5行的李秀英身份证号相同" in _messages(plan, 13)[0]
+    assert [(d.row, d.other, d.in_database) for d in plan.duplicates] == [(13, "第5行", False)]
+    chen = next(r for r in plan.records if r.name == "陈建国")
+    checked = chen.payload["checked"]
+    assert checked.row["id_number"] == make_id("19700101", 451)
+    assert checked.row["phone"] == "13800000002" and checked.row["worker_monthly_income_fen"] == 100_050
+    assert chen.payload["opened_on"] == date(2019, 3, 1)  # an Excel serial number
+
+
+def test_duplicates_against_the_registry_and_household_size(county: County, tmp_path: Path, household) -> None:
+    with county.session() as s:
+        registry.create_file(s, county.users["jingban"], household, today=TODAY)  # 王建国 with wife and son
+    rows = [person(1, "王建国", "本人", "男", WORKER, size=3), member("李秀英", "配偶", "女", WIFE),
+            member("王浩", "子", "男", SON),
+            person(2, "张伟", "本人", "男", make_id("19750102", 457), phone="13800000001", size=4)]
+    plan = _plan(county, ledger(tmp_path, rows))
+    assert plan.valid_count == 0
+    in_db = [(d.row, d.in_database) for d in plan.duplicates]
+    assert (4, True) in in_db and (5, True) in in_db
+    assert any("已是档案 610826-2026-00001 的职工" in m for m in _messages(plan, 4))
+    assert _messages(plan, 7) == ["M列“家庭人口”：家庭人口填写为4人，但台账中只登记了职工本人，没有列出家庭成员：请在职工所在行下方"
+                                  "逐行列出家庭成员（“与户主关系”列填写配偶、儿子等），或核对家庭人口"]
+
+
+def test_registry_rules_apply_to_every_row(county: County, tmp_path: Path) -> None:
+    rows = [person(1, "王建国", "本人", "男", WORKER, phone=None),  # 4: no phone
+            person(2, "张伟", "本人", "男", make_id("19750102", 457), phone="13800000001", category="相对困难"),  # 5
+            person(3, "李四", "本人", "男", make_id("19760102", 459), phone="13800000002", cause="11"),  # 6
+            person(4, "李五", "本人", "男", make_id("19770102", 459), phone="13800000003", size=2),  # 7
+            member("李小五", "侄子", "男", make_id("20100102", 461))]  # 8: unknown relation
+    plan = _plan(county, ledger(tmp_path, rows))
+    assert _messages(plan, 4) == ["F列“联系电话”：手机号码不能为空"]
+    assert "公式结果为“深度困难”，选择“相对困难”须填写类别调整理由" in _messages(plan, 5)[0]
+    assert _messages(plan, 6) == ["K列“致困原因”：主要致困原因代码“11”不存在（应为1至10）"]
+    assert _messages(plan, 8) == ["C列“与户主关系”：第1名家庭成员（李小五）：与职工关系“侄子”不在可选范围内"]
+    # the ledger's category is kept, with the reason given for the whole sheet
+    plan = _plan(county, ledger(tmp_path, rows[1:2]), options=ImportOptions(category_reason="按原台账认定"))
+    assert plan.ok
+    assert "调整理由：按原台账认定" in plan.warnings[0].message
+
+
+def test_nothing_is_written_until_commit_and_cancel_leaves_nothing(county: County, tmp_path: Path) -> None:
+    rows = good_household() + [person(2, f"张{c}", "本人", "男", make_id("19750102", 401 + 2 * i),
+                                      phone=f"1380000{i:04d}") for i, c in enumerate("一二三四五六七八九十")]
+    path = ledger(tmp_path, rows)
+    before = county.counts()
+    plan = _plan(county, path)
+    assert plan.ok and plan.valid_count == 11
+    assert county.counts() == before
+    calls = []
+    with county.session() as s, pytest.raises(BatchCancelled):
+        commit_import(s, county.users["jingban"], plan, cancelled=lambda: len(calls) > 0,
+                      progress=lambda done, total: calls.append((done, total)))
+    assert calls  # the first chunk went in before the cancel …
+    assert county.counts() == before  # … and was rolled back with everything else
+    with county.session() as s:
+        commit_import(s, county.users["jingban"], plan, progress=lambda d, t: calls.append((d, t)))
+    assert county.count("hardship_file") == before["hardship_file"] + 11
+    assert county.count("number_sequence", "prefix = 'file:610826:2026'") == 1
+    with county.session() as s:  # the same plan again: the database changed since the check
+        with pytest.raises(LedgerImportError, match="重新检查"):
+            commit_import(s, county.users["jingban"], plan)
+
+
+def test_errors_block_the_commit_unless_skip_invalid(county: County, tmp_path: Path) -> None:
+    rows = good_household() + [person(2, "张伟", "本人", "男", "610826197501024", phone="13800000001")]
+    plan = _plan(county, ledger(tmp_path, rows))
+    assert _messages(plan, 7) == ["E列“身份证号码”：15位旧号码已停用，请填写18位号码"]
+    before = county.counts()
+    with county.session() as s, pytest.raises(LedgerImportError, match="有1处错误，未写入任何数据"):
+        commit_import(s, county.users["jingban"], plan)
+    assert county.counts() == before
+    with county.session() as s:
+        result = commit_import(s, county.users["jingban"], plan, skip_invalid=True)
+    assert result.written == 1 and result.skipped_invalid == 1
+    report = save_report(plan, tmp_path / "报告.xlsx")
+    sheet = read_sheet(report)
+    texts = [" ".join(str(v) for v in row if v is not None) for row in sheet.rows]
+    assert any("15位旧号码已停用" in t and t.startswith("7 ") for t in texts)
+
+
+def test_active_files_need_the_approver(county: County, tmp_path: Path) -> None:
+    from assist_desktop.services.base import PermissionDenied
+
+    path = ledger(tmp_path, good_household())
+    with county.session() as s, pytest.raises(PermissionDenied, match="审批"):
+        prepare_import(s, county.users["jingban"], path, "files", options=ImportOptions(file_status="active"),
+                       today=TODAY)
+    with county.session() as s:
+        plan = prepare_import(s, county.users["allround"], path, "files", options=ImportOptions(file_status="active"),
+                              today=TODAY)
+        commit_import(s, county.users["allround"], plan)
+    assert county.count("hardship_file", "status = 'active' AND opened_on = '2019-03-01' AND filing_year = 2019") == 1
+
+
+def test_a_cancelled_check_writes_nothing_and_says_so(county: County, tmp_path: Path) -> None:
+    rows = [person(i, "张伟", "本人", "男", make_id(f"{date(1970, 1, 1) + timedelta(days=i):%Y%m%d}", 401),
+                   phone=f"138000{i:05d}") for i in range(450)]
+    path = ledger(tmp_path, rows)
+    seen = []
+    before = county.counts()
+    with county.session() as s, pytest.raises(BatchCancelled, match="已取消检查"):
+        prepare_import(s, county.users["jingban"], path, "files", today=TODAY,
+                       progress=lambda done, total: seen.append((done, total)), cancelled=lambda: len(seen) >= 1)
+    assert seen == [(200, 450)]
+    assert county.counts() == before

@@ -1,0 +1,316 @@
+"""Two counties, their city and the province, enrolled with each other, built once and copied per test;
+helpers to carry packages, to take a package apart and put it back together (for the bad-input tests),
+and to see that a refused file left a database exactly as it was."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import sqlite3
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from assist_desktop.domain.ids import id_check_character
+from assist_desktop.services.demo import generate_demo
+from assist_desktop.services.setup import initialise
+from assist_desktop.storage import models as m
+from assist_desktop.storage.engine import Database
+from assist_desktop.storage.schema import open_database
+from assist_desktop.sync import crypto
+from assist_desktop.sync import keys as sync_keys
+from assist_desktop.sync.ack import apply_ack, write_ack
+from assist_desktop.sync.export import ExportResult, export_package
+from assist_desktop.sync.importer import ImportResult, import_package
+from assist_desktop.sync.package import MANIFEST, SIGNATURE
+
+TODAY = date(2026, 11, 20)
+PASSWORD = "sync-pass-123"
+UNITS = {  # name: (code, unit name, level, demo families, seed)
+    "suide": ("610826", "绥德县总工会", "county", 24, 3),
+    "mizhi": ("610827", "米脂县总工会", "county", 18, 4),
+    "yulin": ("610800", "榆林市总工会", "city", 4, 5),
+    "shaanxi": ("610000", "陕西省总工会", "province", 0, 6),
+}
+
+
+def make_id(born: str, seq: int, region: str = "610826") -> str:
+    first17 = f"{region}{born}{seq:03d}"
+    return first17 + id_check_character(first17)
+
+
+def db_state(path: Path) -> tuple[dict[str, int], tuple[int, str] | None]:
+    """Row counts of every table and the audit chain's head: what a refused file must leave unchanged."""
+    with closing(sqlite3.connect(path)) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        head = conn.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
+        usn = conn.execute("SELECT count(*) FROM hardship_file WHERE usn = -1").fetchone()[0]
+    counts["~pending_files"] = usn
+    return counts, head
+
+
+@dataclass
+class Unit:
+    key: str
+    path: Path
+    db: Database
+    unit_id: str
+    code: str
+
+    def session(self) -> Session:
+        return self.db.session()
+
+    def state(self) -> tuple[dict[str, int], tuple[int, str] | None]:
+        return db_state(self.path)
+
+    def user(self, username: str) -> m.User:
+        with self.session() as s:
+            user = s.exec(select(m.User).where(m.User.username == username)).one()
+            s.expunge(user)
+        return user
+
+    def rows(self, table: str, owner: str | None = None, columns: str = "id, version, mtime") -> set[tuple]:
+        where = f" WHERE owner_unit_id = '{owner}'" if owner else ""
+        with closing(sqlite3.connect(self.path)) as conn:
+            return set(conn.execute(f'SELECT {columns} FROM "{table}"{where}'))
+
+    def count(self, table: str, where: str = "1") -> int:
+        with closing(sqlite3.connect(self.path)) as conn:
+            return conn.execute(f'SELECT count(*) FROM "{table}" WHERE {where}').fetchone()[0]
+
+
+@dataclass
+class Network:
+    """Four databases: the counties 绥德 and 米脂 report to 榆林, which reports to 陕西."""
+
+    root: Path
+    units: dict[str, Unit] = field(default_factory=dict)
+    n: int = 0
+
+    def __getitem__(self, key: str) -> Unit:
+        return self.units[key]
+
+    def file(self, name: str) -> Path:
+        self.n += 1
+        return self.root / f"{self.n:02d}-{name}"
+
+    def export(self, source: str, *, full: bool = False) -> ExportResult:
+        unit = self[source]
+        with unit.session() as s:
+            return export_package(s, None, self.file(f"{source}.sync"), full=full)
+
+    def import_(self, target: str, path: Path) -> ImportResult:
+        with self[target].session() as s:
+            return import_package(s, None, path)
+
+    def ack(self, target: str, result: ImportResult, source: str) -> int:
+        ack_path = self.file(f"{source}.ack")
+        with self[target].session() as s:
+            write_ack(s, result.package_id, ack_path)  # type: ignore[arg-type]
+        with self[source].session() as s:
+            return apply_ack(s, None, ack_path).marked
+
+    def carry(self, source: str, target: str, *, full: bool = False, ack: bool = True) -> ImportResult:
+        package = self.export(source, full=full)
+        result = self.import_(target, package.path)
+        if ack:
+            self.ack(target, result, source)
+        return result
+
+    def snapshot(self, key: str) -> Path:
+        """A copy of a unit's database now (SQLite's backup API), to go back to later."""
+        copy = self.file(f"{key}-copy.sqlite")
+        with closing(sqlite3.connect(self[key].path)) as src, closing(sqlite3.connect(copy)) as dst:
+            src.backup(dst)
+        return copy
+
+    def restore(self, key: str, copy: Path) -> None:
+        """The unit's database as it was at ``snapshot`` (an office restoring a backup)."""
+        unit = self[key]
+        unit.db.close()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{unit.path}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(copy, unit.path)
+        unit.db = open_database(unit.path)
+
+    def close(self) -> None:
+        for unit in self.units.values():
+            unit.db.close()
+
+
+def _build(root: Path) -> None:
+    dbs = {}
+    for key, (code, name, level, families, seed) in UNITS.items():
+        db = open_database(root / f"{key}.sqlite")
+        initialise(db, unit_code=code, unit_name=name, admin_username="admin", admin_password=PASSWORD, level=level)
+        if families:
+            generate_demo(db, families, seed=seed, today=TODAY)
+        else:
+            from assist_desktop.services.demo import ensure_demo_unit
+
+            ensure_demo_unit(db)
+        dbs[key] = db
+    key_files = {}
+    for key, db in dbs.items():
+        with db.session() as s:
+            key_files[key] = sync_keys.read_key_file(sync_keys.export_key_file(s, None))
+
+    def link(lower: str, upper: str) -> None:
+        with dbs[upper].session() as s:
+            sync_keys.enrol_lower_unit(s, None, key_files[lower], fingerprint=key_files[lower].fingerprint)
+        with dbs[lower].session() as s:
+            sync_keys.set_upper_unit(s, None, key_files[upper], fingerprint=key_files[upper].fingerprint)
+
+    link("suide", "yulin")
+    link("mizhi", "yulin")
+    link("yulin", "shaanxi")
+    for db in dbs.values():
+        db.close()
+    for key in UNITS:
+        with closing(sqlite3.connect(root / f"{key}.sqlite")) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+@pytest.fixture(scope="session")
+def network_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("sync-network")
+    _build(root)
+    return root
+
+
+def open_network(template: Path, root: Path) -> Network:
+    root.mkdir(parents=True, exist_ok=True)
+    net = Network(root)
+    for key in UNITS:
+        path = root / f"{key}.sqlite"
+        shutil.copyfile(template / f"{key}.sqlite", path)
+        db = open_database(path)
+        with db.session() as s:
+            unit_id = s.get(m.Meta, "local_unit_id").value
+        net.units[key] = Unit(key, path, db, unit_id, UNITS[key][0])
+    return net
+
+
+@pytest.fixture
+def net(network_template: Path, tmp_path: Path) -> Iterator[Network]:
+    network = open_network(network_template, tmp_path / "net")
+    yield network
+    network.close()
+
+
+# --- taking a package apart and putting it back together --------------------------------------------------
+
+
+def _private_x25519(unit: Unit) -> Any:
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+    with unit.session() as s:
+        key = s.exec(select(m.UnitKey).where(m.UnitKey.unit_id == unit.unit_id, m.UnitKey.purpose == "encrypt",
+                                             m.UnitKey.retired_at.is_(None))).one()  # type: ignore[union-attr]
+        return X25519PrivateKey.from_private_bytes(key.private_key)
+
+
+def _signing_private(unit: Unit) -> Any:
+    from assist_desktop.services import keys
+
+    with unit.session() as s:
+        return keys.private_key(keys.current_key(s, unit.unit_id))
+
+
+@dataclass
+class Opened:
+    """A package's plaintext: the envelope header and the zip's members, in order."""
+
+    header: dict[str, Any]
+    members: dict[str, bytes]
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        return json.loads(self.members[MANIFEST])
+
+
+def open_package(path: Path, receiver: Unit) -> Opened:
+    data = path.read_bytes()
+    stream = io.BytesIO(data)
+    envelope = crypto.read_envelope(stream)
+    plain = io.BytesIO()
+    crypto.open_sealed(stream, envelope, _private_x25519(receiver), plain, limit=len(data))
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as z:
+        members = {info.filename: z.read(info) for info in z.infolist()}
+    header = {k: v for k, v in envelope.header.items()
+              if k not in ("ephemeral_key", "salt", "nonce_prefix", "segment_size")}
+    return Opened(header, members)
+
+
+def seal_zip(zip_bytes: bytes, header: dict[str, Any], receiver: Unit, *, segment_size: int = crypto.SEGMENT_SIZE) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    public = _private_x25519(receiver).public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    out = io.BytesIO()
+    crypto.seal(io.BytesIO(zip_bytes), out, header, public, segment_size=segment_size)
+    return out.getvalue()
+
+
+def make_zip(members: dict[str, bytes], *, infos: Callable[[zipfile.ZipInfo], None] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            info = zipfile.ZipInfo(name)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            if infos:
+                infos(info)
+            z.writestr(info, data)
+    return buffer.getvalue()
+
+
+def resign(opened: Opened, sender: Unit) -> None:
+    """Sign the (changed) manifest again with the sender's real key, as a package made by a faulty or
+    hostile copy of the program would be."""
+    from assist_desktop.sync.keys import b64
+
+    manifest = opened.members[MANIFEST]
+    signature = json.loads(opened.members[SIGNATURE])
+    signature["signature"] = b64(_signing_private(sender).sign(manifest))
+    opened.members[SIGNATURE] = json.dumps(signature).encode()
+
+
+def set_member(opened: Opened, name: str, data: bytes, sender: Unit) -> None:
+    """Replace a member, fix its size and SHA-256 in the manifest, and sign the manifest again."""
+    import hashlib
+
+    opened.members[name] = data
+    manifest = opened.manifest
+    for entry in manifest["members"]:
+        if entry["name"] == name:
+            entry["bytes"], entry["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+    opened.members[MANIFEST] = json.dumps(manifest, ensure_ascii=False).encode()
+    resign(opened, sender)
+
+
+def set_manifest(opened: Opened, manifest: dict[str, Any], sender: Unit, *, sign: bool = True) -> None:
+    opened.members[MANIFEST] = json.dumps(manifest, ensure_ascii=False).encode()
+    if sign:
+        resign(opened, sender)
+
+
+def repack(opened: Opened, receiver: Unit, out: Path, **zip_options: Any) -> Path:
+    out.write_bytes(seal_zip(make_zip(opened.members, **zip_options), opened.header, receiver))
+    return out
+
+
+def table_lines(opened: Opened, table: str) -> tuple[dict[str, Any], list[list[Any]]]:
+    lines = opened.members[f"tables/{table}.jsonl"].decode().splitlines()
+    return json.loads(lines[0]), [json.loads(line) for line in lines[1:] if line]
+
+
+def dump_lines(header: dict[str, Any], rows: list[list[Any]]) -> bytes:
+    return ("\n".join(json.dumps(x, ensure_ascii=False, separators=(",", ":")) for x in [header, *rows]) + "\n").encode()

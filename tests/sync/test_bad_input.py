@@ -1,0 +1,369 @@
+"""Every kind of bad file is refused with a message that names the problem, and the database is left
+exactly as it was (same row counts in every table, same audit head)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import zipfile
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from assist_desktop.sync import keys as sync_keys
+from assist_desktop.sync.ack import apply_ack, write_ack
+from assist_desktop.sync.errors import SyncError
+from assist_desktop.sync.importer import inspect_package
+from assist_desktop.sync.package import MANIFEST, SIGNATURE
+
+from .conftest import (
+    Network, Opened, dump_lines, make_zip, open_package, repack, seal_zip, set_manifest, set_member, table_lines,
+)
+
+CJK = "\u4e00"
+
+
+def refused(net: Network, target: str, path: Path, match: str) -> str:
+    before = net[target].state()
+    with pytest.raises(SyncError) as caught:
+        net.import_(target, path)
+    message = caught.value.message
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
+    assert match in message, message
+    assert net[target].state() == before, "a refused file changed the database"
+    return message
+
+
+@pytest.fixture
+def package(net: Network) -> Path:
+    """绥德's first package for 榆林, not yet imported."""
+    return net.export("suide").path
+
+
+@pytest.fixture
+def opened(net: Network, package: Path) -> Opened:
+    return open_package(package, net["yulin"])
+
+
+# --- the file itself -----------------------------------------------------------------------------------
+
+
+def test_a_flipped_bit_anywhere_is_refused(net: Network, package: Path) -> None:
+    data = package.read_bytes()
+    positions = sorted({0, 5, 9, 11, 40, 200, len(data) // 3, len(data) // 2, len(data) - 17, len(data) - 1,
+                        *range(300, len(data), max(1, len(data) // 25))})
+    for position in positions:
+        for bit in (0, 7):
+            bad = bytearray(data)
+            bad[position] ^= 1 << bit
+            target = net.file(f"flip-{position}-{bit}.sync")
+            target.write_bytes(bytes(bad))
+            refused(net, "yulin", target, "")
+
+
+def test_a_truncated_file_is_refused(net: Network, package: Path, opened: Opened) -> None:
+    data = package.read_bytes()
+    for length in (0, 4, 12, 60, len(data) // 2, len(data) - 16, len(data) - 1):
+        cut = net.file(f"cut-{length}.sync")
+        cut.write_bytes(data[:length])
+        message = refused(net, "yulin", cut, "")
+        assert any(word in message for word in ("不完整", "损坏", "不是同步文件")), message
+    # cut exactly after a whole segment: the last-segment flag gives it away
+    small = net.file("segments.sync")
+    small.write_bytes(seal_zip(make_zip(opened.members), opened.header, net["yulin"], segment_size=4096))
+    whole = small.read_bytes()
+    header_end = whole.index(b"}", 12) + 1
+    cut = net.file("cut-at-segment.sync")
+    cut.write_bytes(whole[:header_end + 4096 + 16])
+    refused(net, "yulin", cut, "不完整")
+    assert net.import_("yulin", small).status == "applied"  # the whole of it is fine
+
+
+def test_something_that_is_not_a_package_is_refused(net: Network, tmp_path: Path) -> None:
+    other = tmp_path / "roster.sync"
+    other.write_text("姓名,身份证号\n张三,610826\n", encoding="utf-8")
+    refused(net, "yulin", other, "不是同步文件")
+    with net["suide"].session() as s:
+        key_file = tmp_path / "key.sync"
+        key_file.write_bytes(sync_keys.export_key_file(s, None))
+    refused(net, "yulin", key_file, "不是同步文件")
+    with pytest.raises(SyncError, match="无法读取同步文件"), net["yulin"].session() as s:
+        inspect_package(s, tmp_path / "missing.sync")
+
+
+def test_a_package_for_another_unit_is_refused(net: Network, package: Path) -> None:
+    refused(net, "shaanxi", package, "不是发给本单位（陕西省总工会，610000）的")
+    refused(net, "mizhi", package, "不是发给本单位")
+
+
+def test_a_package_from_a_unit_not_enrolled_is_refused(net: Network, package: Path) -> None:
+    with closing(sqlite3.connect(net["yulin"].path)) as conn:
+        conn.execute("DELETE FROM sync_peer WHERE unit_id = ?", (net["suide"].unit_id,))
+        conn.commit()
+    refused(net, "yulin", package, "来自未登记的单位（代码 610826）")
+
+
+def test_a_newer_format_is_refused(net: Network, opened: Opened) -> None:
+    header = dict(opened.header, format_version=2)
+    newer = net.file("newer-envelope.sync")
+    newer.write_bytes(seal_zip(make_zip(opened.members), header, net["yulin"]))
+    refused(net, "yulin", newer, "较新版本的程序制作（格式第 2 版")
+    manifest = opened.manifest
+    manifest["format_version"] = 2
+    set_manifest(opened, manifest, net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("newer-manifest.sync")), "")
+    manifest["format_version"], manifest["schema_revision"] = 1, "9999"
+    set_manifest(opened, manifest, net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("newer-schema.sync")), "数据结构第 9999 版")
+
+
+# --- keys ----------------------------------------------------------------------------------------------
+
+
+def test_an_unknown_key_is_refused_and_a_retired_one_still_verifies(net: Network) -> None:
+    old = net.export("suide")  # made before the county changes its keys
+    admin = net["suide"].user("admin")
+    with net["suide"].session() as s:
+        sync_keys.rotate_unit_keys(s, admin, reason="电脑更换")
+    new = net.export("suide")
+    refused(net, "yulin", new.path, "不是绥德县总工会已登记的密钥")
+    with net["suide"].session() as s:
+        key_file = sync_keys.read_key_file(sync_keys.export_key_file(s, None))
+    with net["yulin"].session() as s:
+        enrolled = sync_keys.enrol_lower_unit(s, None, key_file, fingerprint=key_file.fingerprint)
+    assert len(enrolled.keys_added) == 2 and len(enrolled.keys_retired) == 2
+    with net["yulin"].session() as s, inspect_package(s, old.path) as prepared:
+        assert prepared.report.sign_key_retired and prepared.report.status == "new"
+    assert net.import_("yulin", new.path).status == "applied"
+
+
+def test_a_revoked_key_is_refused(net: Network, package: Path) -> None:
+    with net["yulin"].session() as s:
+        key_id = sync_keys.list_peers(s)[1].sign_key_id
+        assert sync_keys.list_peers(s)[1].code == "610826"
+        sync_keys.revoke_key(s, None, key_id, reason="县总工会电脑被盗")
+    message = refused(net, "yulin", package, f"签名密钥 {key_id} 已于")
+    assert "县总工会电脑被盗" in message
+    with net["yulin"].session() as s:
+        assert sync_keys.list_peers(s)[1].revoked_keys == (key_id,)
+
+
+def test_an_acknowledgement_signed_with_a_revoked_key_is_refused(net: Network, package: Path) -> None:
+    result = net.import_("yulin", package)
+    ack = net.file("ack.json")
+    with net["yulin"].session() as s:
+        write_ack(s, result.package_id, ack)  # type: ignore[arg-type]
+    with net["suide"].session() as s:
+        upper = [p for p in sync_keys.list_peers(s) if p.relation == "upper"][0]
+        sync_keys.revoke_key(s, None, upper.sign_key_id, reason="市总工会密钥泄露")  # type: ignore[arg-type]
+    before = net["suide"].state()
+    with net["suide"].session() as s, pytest.raises(SyncError, match="已于 .* 被吊销"):
+        apply_ack(s, None, ack)
+    assert net["suide"].state() == before
+
+
+def test_a_forged_or_foreign_acknowledgement_is_refused(net: Network, package: Path) -> None:
+    result = net.import_("yulin", package)
+    ack = net.file("ack.json")
+    with net["yulin"].session() as s:
+        write_ack(s, result.package_id, ack)  # type: ignore[arg-type]
+    doc = json.loads(ack.read_text(encoding="utf-8"))
+    doc["package"]["usn"] = 99  # changed after signing
+    forged = net.file("forged.json")
+    forged.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    before = net["suide"].state()
+    with net["suide"].session() as s, pytest.raises(SyncError, match="签名无效"):
+        apply_ack(s, None, forged)
+    with net["mizhi"].session() as s, pytest.raises(SyncError, match="不是本单位的"):
+        apply_ack(s, None, ack)
+    assert net["suide"].state() == before
+
+
+# --- the zip inside --------------------------------------------------------------------------------------
+
+
+def test_a_zip_bomb_is_refused(net: Network, opened: Opened) -> None:
+    opened.members["tables/member.jsonl"] = b"\0" * (64 << 20)
+    message = refused(net, "yulin", repack(opened, net["yulin"], net.file("bomb.sync")), "压缩炸弹")
+    assert "tables/member.jsonl" in message
+
+
+@pytest.mark.parametrize("name", ["../escape.jsonl", "tables/../../etc/passwd", "/etc/cron.d/x", "C:\\Windows\\x.jsonl",
+                                  "tables\\..\\x.jsonl"])
+def test_a_path_leaving_its_folder_is_refused(net: Network, opened: Opened, name: str) -> None:
+    opened.members[name] = b"{}"
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("escape.sync")), "试图跳出所在文件夹")
+
+
+def test_unexpected_or_doubled_members_are_refused(net: Network, opened: Opened) -> None:
+    extra = dict(opened.members)
+    extra["notes.txt"] = b"hello"
+    opened_extra = Opened(opened.header, extra)
+    refused(net, "yulin", repack(opened_extra, net["yulin"], net.file("extra.sync")), "不应有的文件")
+    unlisted = dict(opened.members)
+    unlisted["tables/campaign.jsonl"], unlisted["tables/scholarship.jsonl"] = b"", unlisted.pop("tables/scholarship.jsonl")
+    refused(net, "yulin", repack(Opened(opened.header, unlisted), net["yulin"], net.file("unlisted.sync")), "")
+    too_many = dict(opened.members)
+    for n in range(70):
+        too_many[f"tables/t{chr(97 + n % 26)}{n}.jsonl".replace("0", "o").replace("1", "i")] = b""
+    refused(net, "yulin", repack(Opened(opened.header, too_many), net["yulin"], net.file("many.sync")), "")
+
+
+def test_a_manifest_changed_without_the_key_is_refused(net: Network, opened: Opened) -> None:
+    manifest = opened.manifest
+    manifest["members"][0]["rows"] += 1
+    set_manifest(opened, manifest, net["suide"], sign=False)
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("unsigned.sync")), "签名无效")
+
+
+def test_a_signature_by_another_unit_is_refused(net: Network, opened: Opened) -> None:
+    from .conftest import resign
+
+    resign(opened, net["mizhi"])  # 米脂 is enrolled too, but this is 绥德's package
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("other-signer.sync")), "签名无效")
+
+
+def test_a_member_changed_without_its_hash_is_refused(net: Network, opened: Opened) -> None:
+    header, rows = table_lines(opened, "hardship_file")
+    i = header["columns"].index("name")
+    rows[0][i] = "冒" * len(rows[0][i])  # the same size: only the hash can tell
+    opened.members["tables/hardship_file.jsonl"] = dump_lines(header, rows)
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("hash.sync")), "校验值与清单不符")
+
+
+# --- what the rows say ------------------------------------------------------------------------------------
+
+
+def test_a_count_that_does_not_match_the_manifest_is_refused(net: Network, opened: Opened) -> None:
+    header, rows = table_lines(opened, "member")
+    set_member(opened, "tables/member.jsonl", dump_lines(header, rows[:-1]), net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("count.sync")), "与清单所列的")
+
+
+@pytest.mark.parametrize("column,value,problem", [
+    ("birth_date", "1980/01/01", "不是有效日期"), ("household_size", "3", "类型不对"),
+    ("status", None, "不能为空"), ("id", "not-a-uuid", "不是有效的编号"), ("single_parent", 2, "应为 0 或 1"),
+    ("name", "张" * 31, "超过 30 个字符"),
+])
+def test_a_value_of_the_wrong_form_is_refused_naming_row_and_column(
+        net: Network, opened: Opened, column: str, value: object, problem: str) -> None:
+    header, rows = table_lines(opened, "hardship_file")
+    rows[4][header["columns"].index(column)] = value
+    set_member(opened, "tables/hardship_file.jsonl", dump_lines(header, rows), net["suide"])
+    message = refused(net, "yulin", repack(opened, net["yulin"], net.file("value.sync")), problem)
+    assert "“困难职工档案”第 6 行" in message and column in message
+
+
+def test_unreadable_lines_and_headers_are_refused(net: Network, opened: Opened) -> None:
+    header, rows = table_lines(opened, "visit")
+    data = dump_lines(header, rows).replace(b"\n[", b"\n[{", 1)
+    set_member(opened, "tables/visit.jsonl", data, net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("line.sync")), "第 2 行无法读取")
+    header["columns"] = header["columns"] + ["secret_column"]
+    set_member(opened, "tables/visit.jsonl", dump_lines(header, [r + [1] for r in rows]), net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("column.sync")), "不认识的列 secret_column")
+
+
+def test_rows_of_a_unit_the_package_does_not_list_are_refused(net: Network, opened: Opened) -> None:
+    header, rows = table_lines(opened, "employer")
+    rows[0][header["columns"].index("owner_unit_id")] = net["mizhi"].unit_id
+    set_member(opened, "tables/employer.jsonl", dump_lines(header, rows), net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("owner.sync")), "属于清单之外的单位")
+
+
+def test_a_package_claiming_another_units_records_is_refused(net: Network, opened: Opened) -> None:
+    manifest = opened.manifest
+    mizhi = {"unit_id": net["mizhi"].unit_id, "code": "610827", "name": "米脂县总工会", "level": "county",
+             "audit": {"seq": 1, "hash": "0" * 64}, "anchor": None}
+    set_manifest(opened, {**manifest, "units": manifest["units"] + [mizhi]}, net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("claim.sync")), "直接向本单位报送")
+    mine = {**mizhi, "unit_id": net["yulin"].unit_id, "code": "610800", "name": "榆林市总工会", "level": "city"}
+    set_manifest(opened, {**manifest, "units": manifest["units"] + [mine]}, net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("mine.sync")), "本单位（榆林市总工会）自己的记录")
+
+
+def test_a_record_id_held_by_another_unit_is_refused(net: Network, opened: Opened) -> None:
+    net.carry("mizhi", "yulin")
+    with closing(sqlite3.connect(net["yulin"].path)) as conn:
+        theirs = conn.execute("SELECT id FROM employer WHERE owner_unit_id = ?", (net["mizhi"].unit_id,)).fetchone()[0]
+    header, rows = table_lines(opened, "employer")
+    rows[0][header["columns"].index("id")] = theirs
+    set_member(opened, "tables/employer.jsonl", dump_lines(header, rows), net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("steal.sync")), "属于其他单位的记录编号相同")
+
+
+def test_an_audit_chain_that_goes_back_or_was_rewritten_is_refused(net: Network) -> None:
+    net.carry("suide", "yulin")
+    from .test_sequence import _edit
+
+    _edit(net, "高志强", 457)
+    second = net.export("suide")
+    opened = open_package(second.path, net["yulin"])
+    manifest = opened.manifest
+    first_head = manifest["units"][0]["anchor"]
+    assert first_head is not None and first_head["seq"] < manifest["units"][0]["audit"]["seq"]
+    back = json.loads(json.dumps(manifest))
+    back["units"][0]["audit"] = {"seq": first_head["seq"] - 1, "hash": "a" * 64}
+    set_manifest(opened, back, net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("back.sync")), "审计记录比上次报送时少")
+    rewritten = json.loads(json.dumps(manifest))
+    rewritten["units"][0]["anchor"]["hash"] = "b" * 64
+    set_manifest(opened, rewritten, net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("rewritten.sync")), "与当初报送时不一致")
+    same_seq = json.loads(json.dumps(manifest))
+    same_seq["units"][0]["audit"] = {"seq": first_head["seq"], "hash": "c" * 64}
+    set_manifest(opened, same_seq, net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("same-seq.sync")), "与上次报送的不一致")
+    assert net.import_("yulin", second.path).status == "applied"  # the real one is fine
+
+
+def test_replays_and_late_packages_leave_the_database_unchanged(net: Network) -> None:
+    first = net.export("suide")
+    net.import_("yulin", first.path)
+    before = net["yulin"].state()
+    assert net.import_("yulin", first.path).status == "repeat"
+    assert net["yulin"].state() == before
+
+
+def test_a_zip_member_with_a_lying_size_is_refused(net: Network, opened: Opened) -> None:
+    data = make_zip(opened.members)
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as z:
+        info = z.getinfo("tables/member.jsonl")
+    # shrink the size recorded in the central directory: the stream then holds more than declared
+    patched = bytearray(data)
+    needle = info.filename.encode()
+    at = data.rindex(needle)  # the central directory entry comes after the local one
+    entry = at - 46
+    assert patched[entry:entry + 4] == b"PK\x01\x02"
+    patched[entry + 24:entry + 28] = (info.file_size // 2).to_bytes(4, "little")
+    lying = net.file("lying.sync")
+    lying.write_bytes(seal_zip(bytes(patched), opened.header, net["yulin"]))
+    refused(net, "yulin", lying, "")
+
+
+def test_signature_file_missing_is_refused(net: Network, opened: Opened) -> None:
+    del opened.members[SIGNATURE]
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("nosig.sync")), "缺少 signature.json")
+    assert MANIFEST in opened.members
+
+
+def test_a_table_without_its_bookkeeping_columns_is_refused(net: Network, opened: Opened) -> None:
+    header, rows = table_lines(opened, "employer")
+    i = header["columns"].index("usn")
+    header["columns"].pop(i)
+    set_member(opened, "tables/employer.jsonl", dump_lines(header, [r[:i] + r[i + 1:] for r in rows]), net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("nousn.sync")), "缺少必需的列 usn")
+
+
+def test_json_nested_past_the_stack_is_refused(net: Network, opened: Opened) -> None:
+    header, rows = table_lines(opened, "employer")
+    deep = dump_lines(header, rows[:-1]) + b"[" * 200_000 + b"]" * 200_000 + b"\n"
+    set_member(opened, "tables/employer.jsonl", deep, net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("deep.sync")), "无法读取")
+    manifest = opened.members[MANIFEST]
+    opened.members[MANIFEST] = manifest[:-1] + b', "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    from .conftest import resign
+
+    resign(opened, net["suide"])
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("deep-manifest.sync")), "无法读取")

@@ -102,9 +102,12 @@ def check_backup_file(path: Path) -> None:
     if state.kind == "new":
         raise BackupError(f"不能用 {path.name} 恢复：文件中没有本程序的数据。")
     conn = sqlite3.connect(sqlite_uri(path), uri=True)
+    conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged file may hold any bytes
     try:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+        raise BackupError(f"不能用 {path.name} 恢复：文件已损坏（{type(exc).__name__}）。") from exc
     finally:
         conn.close()
     if result != ["ok"]:

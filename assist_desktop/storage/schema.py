@@ -95,7 +95,7 @@ def integrity_problem(path: Path) -> str | None:
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
         return f"数据库文件 {path} 已损坏或无法读取（{exc}），请从备份恢复。"
     return None if result == "ok" else f"数据库文件 {path} 已损坏（完整性检查：{result}），请从备份恢复。"
 
@@ -119,6 +119,7 @@ def inspect_file(path: Path, *, full_check: bool | None = None) -> FileState:
         raise DatabaseRefused(f"文件 {path} 不是数据库文件（可能是其他程序的文件或已损坏），未打开。")
     try:
         conn = sqlite3.connect(sqlite_uri(path), uri=True)
+        conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged file may hold any bytes
         try:
             result = conn.execute("PRAGMA quick_check").fetchone()[0] if full_check else "ok"
             if result != "ok":
@@ -131,8 +132,8 @@ def inspect_file(path: Path, *, full_check: bool | None = None) -> FileState:
                 revision = row[0] if row else None
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseRefused(f"数据库文件 {path} 已损坏或无法读取（{exc}），请从备份恢复。") from exc
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged page can make even the message unreadable
+        raise DatabaseRefused(f"数据库文件 {path} 已损坏或无法读取（{type(exc).__name__}），请从备份恢复。") from exc
     if app_id != APPLICATION_ID:
         if not tables:
             return FileState("new", None)

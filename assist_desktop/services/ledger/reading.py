@@ -157,6 +157,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> SheetData:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
         raise LedgerReadError(f"工作簿 {path.name} 已损坏或不是有效的 Excel 文件，无法读取（{type(exc).__name__}）") from None
+    except Exception as exc:  # noqa: BLE001 - a file from outside: a damaged zip or XML fails in many ways
+        # (zlib.error, XML parse errors, openpyxl internals); each is the same answer to the caseworker
+        raise LedgerReadError(f"工作簿 {path.name} 已损坏，无法读取（{type(exc).__name__}）") from None
     try:
         visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] or wb.sheetnames
         name = _pick(wb.sheetnames if sheet else visible, sheet, path)
@@ -168,7 +171,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> SheetData:
                 if len(rows) > MAX_ROWS and any(_filled(v) for v in values):
                     _check_size(len(rows), name)
             merged = _xlsx_merged(wb._archive, ws._worksheet_path)  # type: ignore[attr-defined]
-        except (zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError) as exc:
+        except LedgerReadError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - damaged compressed data or XML inside the workbook
             raise LedgerReadError(f"工作簿 {path.name} 已损坏，读取工作表“{name}”时出错（{type(exc).__name__}）") from None
         return SheetData(path, name, list(wb.sheetnames), rows, merged, file_format="xlsx")
     finally:
@@ -206,10 +211,18 @@ def _read_xls(path: Path, sheet: str | None) -> SheetData:
 
 
 def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    unreadable = LedgerReadError(f"文件 {name} 的文字无法读取（编码标记与内容不符，文件可能已损坏），"
+                                 "请在 Excel 或 WPS 中另存为“CSV UTF-8”或 Excel 工作簿后再导入")
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return raw[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError:
+            raise unreadable from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"
+        try:
+            return raw.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError:
+            raise unreadable from None
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

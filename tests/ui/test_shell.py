@@ -33,8 +33,12 @@ def test_main_window_sections_and_status_bar(qtbot, app_context, shot) -> None:
         expected = sum(conn.execute(f'SELECT count(*) FROM "{t}" WHERE usn = -1').fetchone()[0] for t in tables
                        if "usn" in [c[1] for c in conn.execute(f'PRAGMA table_info("{t}")')])
     assert f"未同步：{expected} 条" in status
-    for key in ("sync", "settings"):
-        assert isinstance(window.show_section(key), ComingPage)
+    assert isinstance(window.show_section("settings"), ComingPage)
+    from assist_desktop.ui.sync.page import SyncPage
+
+    sync_page = window.show_section("sync")
+    assert isinstance(sync_page, SyncPage)
+    qtbot.waitUntil(sync_page.idle, timeout=15000)
     from assist_desktop.ui.printing.page import PrintingPage
 
     assert isinstance(window.show_section("print"), PrintingPage)

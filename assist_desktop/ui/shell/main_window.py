@@ -66,13 +66,18 @@ def _sections() -> list[tuple[str, str, PageFactory | None]]:
 
         return PrintingPage(ctx)
 
+    def sync(ctx: AppContext) -> QWidget:
+        from assist_desktop.ui.sync.page import SyncPage
+
+        return SyncPage(ctx)
+
     return [
         ("registry", QCoreApplication.translate("MainWindow", "Hardship files"), registry),
         ("scholarships", QCoreApplication.translate("MainWindow", "Golden Autumn scholarships"), scholarships),
         ("campaigns", QCoreApplication.translate("MainWindow", "Spring Festival visits"), campaigns),
         ("approvals", QCoreApplication.translate("MainWindow", "Approvals"), approvals),
         ("print", QCoreApplication.translate("MainWindow", "Printing"), printing),
-        ("sync", QCoreApplication.translate("MainWindow", "Sync"), None),
+        ("sync", QCoreApplication.translate("MainWindow", "Sync"), sync),
         ("statistics", QCoreApplication.translate("MainWindow", "Statistics"), statistics),
         ("settings", QCoreApplication.translate("MainWindow", "Settings"), None),
     ]

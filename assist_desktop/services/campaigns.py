@@ -391,10 +391,6 @@ def default_standards(session: Session, year: int) -> tuple[dict[str, StandardTu
     return {}, None
 
 
-def _policy_standards(session: Session, year: int) -> dict[str, StandardTuple]:
-    return default_standards(session, year)[0]
-
-
 def _clean_standards(raw: dict[str, StandardTuple]) -> dict[str, StandardTuple]:
     out: dict[str, StandardTuple] = {}
     for key, value in raw.items():
@@ -437,7 +433,7 @@ def create_campaign(session: Session, user: User, data: CampaignInput, *, today:
         require_role(session, user, Role.approver, Role.admin, doing="设立春节送温暖活动")
         local = require_initialised(session)
         row = _clean_campaign(session, data, today)
-        standards = _policy_standards(session, row["year"])
+        standards = default_standards(session, row["year"])[0]
         standards.update(_clean_standards(data.standards or {}))
         if not standards:
             raise CampaignError(f"{row['year']}年没有春节送温暖的慰问标准，请填写各类对象的慰问金和慰问品，"

@@ -53,10 +53,12 @@ class Smoke:
         for parts in REQUIRED_RESOURCES:
             path = resource_path(*parts)
             self.check(f"资源 {'/'.join(parts)}", path.is_file() and path.stat().st_size > 0, str(path))
-        fonts = resource_path("fonts")
-        for font in sorted(fonts.glob("*.tt[fc]")) if fonts.is_dir() else []:
-            licences = list(fonts.glob("LICENSE-*"))
-            self.check(f"字体 {font.name} 的许可证", bool(licences))
+        from assist_desktop.ui.shell.about import bundled_fonts
+
+        # each font file needs its own licence beside it (the rule the 关于 dialog shows them by)
+        for name, licence in bundled_fonts():
+            self.check(f"字体 {name} 的许可证", licence is not None and licence.is_file(),
+                       licence.name if licence else "缺少许可证文件")
 
     def migrations(self) -> None:
         from assist_desktop.storage import schema

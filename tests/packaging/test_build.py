@@ -35,10 +35,12 @@ def test_every_file_the_spec_bundles_exists_and_holds_what_the_program_reads() -
         assert needed in sources, f"{needed} is not bundled"
     for launcher in ("scripts/launcher.py", "resources/icons/app.png", "resources/icons/app.ico", "pyproject.toml"):
         assert (ROOT / launcher).is_file(), launcher
-    fonts = ROOT / "resources/fonts"
-    for font in [*fonts.glob("*.ttf"), *fonts.glob("*.ttc")]:
-        assert any(font.stem.startswith(lic.stem.removeprefix("LICENSE-")) for lic in fonts.glob("LICENSE-*.txt")), \
-            f"{font.name} has no licence file beside it"
+    from assist_desktop.ui.shell.about import bundled_fonts
+
+    fonts = bundled_fonts()
+    assert {name for name, _ in fonts} >= {"wqy-microhei.ttc", "hanazono-ext-ab.ttf"}
+    for name, licence in fonts:
+        assert licence is not None and licence.is_file(), f"{name} has no licence file beside it"
 
 
 @pytest.mark.slow

@@ -241,3 +241,18 @@ def test_a_password_set_by_the_administrator_is_replaced_at_the_first_login(qtbo
             assert authenticate(s, "zhaomin", "Zhaomin-own-2026").username == "zhaomin"
         with db.session() as s, pytest.raises(Exception, match="密码"):
             authenticate(s, "zhaomin", "Start-2026!")
+
+
+def test_the_smoke_check_names_a_font_without_its_licence(qapp, monkeypatch) -> None:
+    from assist_desktop.ui import smoke
+    from assist_desktop.ui.shell import about
+
+    lines: list[str] = []
+    check = smoke.Smoke(out=lines.append)
+    check.resources()
+    assert not check.failed, lines  # the bundled fonts all carry their licences
+    monkeypatch.setattr(about, "bundled_fonts", lambda: [("wqy-microhei.ttc", None)])
+    check = smoke.Smoke(out=lines.append)
+    check.resources()
+    assert check.failed == ["字体 wqy-microhei.ttc 的许可证"]
+    assert any(line.startswith("MISSING  字体 wqy-microhei.ttc 的许可证") for line in lines)

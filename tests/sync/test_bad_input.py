@@ -367,3 +367,44 @@ def test_json_nested_past_the_stack_is_refused(net: Network, opened: Opened) -> 
 
     resign(opened, net["suide"])
     refused(net, "yulin", repack(opened, net["yulin"], net.file("deep-manifest.sync")), "无法读取")
+
+
+def _read_ahead_threads() -> list[object]:
+    import threading
+
+    return [t for t in threading.enumerate() if t.name == "sync-read-ahead"]
+
+
+def test_a_bad_row_found_by_the_read_ahead_while_earlier_rows_are_written_is_refused(
+        net: Network, opened: Opened, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The package is read in a second thread while the rows before are written: with chunks of 3 rows the
+    bad last visit is found after files, members and earlier visits went in; all of it is rolled back and
+    the reading thread is gone."""
+    from assist_desktop.sync import importer
+
+    monkeypatch.setattr(importer, "CHUNK", 3)
+    header, rows = table_lines(opened, "visit")
+    assert len(rows) > 9
+    rows[-1][header["columns"].index("cash_fen")] = "100"
+    set_member(opened, "tables/visit.jsonl", dump_lines(header, rows), net["suide"])
+    message = refused(net, "yulin", repack(opened, net["yulin"], net.file("late.sync")), "类型不对")
+    assert f"“走访”第 {len(rows) + 1} 行" in message and "cash_fen" in message, message
+    assert _read_ahead_threads() == []
+
+
+def test_a_cancel_while_the_read_ahead_waits_stops_it_and_writes_nothing(net: Network, package: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from assist_desktop.sync import importer
+    from assist_desktop.sync.errors import SyncCancelled
+
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    yulin = net["yulin"]
+    before = yulin.state()
+    steps: list[int] = []
+    with yulin.session() as s, pytest.raises(SyncCancelled):
+        importer.import_package(s, None, package, progress=lambda d, t: steps.append(d),
+                                cancelled=lambda: len(steps) >= 3)
+    assert len(steps) == 3 and yulin.state() == before
+    assert _read_ahead_threads() == []
+    result = net.import_("yulin", package)  # and the file is still whole for the next try
+    assert result.status == "applied"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from assist_desktop.domain.errors import DomainError
 
 
@@ -11,3 +13,9 @@ class SyncError(DomainError):
 
 class SyncCancelled(SyncError):
     """The user cancelled; nothing was written."""
+
+
+def temp_folder_error(exc: OSError) -> SyncError:
+    """A package is decrypted and unpacked into temporary files: a full or unwritable folder there."""
+    return SyncError(f"临时文件夹（{tempfile.gettempdir()}）空间不足或无法写入，同步文件无法解开："
+                     f"{exc.strerror or exc}")

@@ -43,7 +43,7 @@ from assist_desktop.storage.engine import BULK_CACHE_SIZE_KIB, CACHE_SIZE_KIB
 from assist_desktop.storage.models import OrgUnit, SyncPackage, SyncPeer, SyncUnitHead, User, new_id, now_ms, utcnow
 from assist_desktop.storage.schema import known_revisions
 from assist_desktop.sync import crypto
-from assist_desktop.sync.errors import SyncCancelled, SyncError
+from assist_desktop.sync.errors import SyncCancelled, SyncError, temp_folder_error
 from assist_desktop.sync.export import SYNC_ROLES
 from assist_desktop.sync.keys import LEVEL_RANK, LOWER, local_unit, own_decryption_key, unb64, verifying_key
 from assist_desktop.sync.package import (
@@ -166,6 +166,19 @@ class _HashingReader:
         return data
 
 
+class _TempWriter:
+    """The decrypted package's temporary file; a full or unwritable temporary folder is a message."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+
+    def write(self, data: bytes) -> int:
+        try:
+            return self.file.write(data)
+        except OSError as exc:
+            raise temp_folder_error(exc) from None
+
+
 # --- checking ---------------------------------------------------------------------------------------
 
 
@@ -183,14 +196,19 @@ def inspect_package(session: Session, path: Path, *, cancelled: Cancelled | None
         stream = path.open("rb")
     except OSError as exc:
         raise SyncError(f"无法读取同步文件 {path}：{exc.strerror or exc}") from exc
-    plain = tempfile.TemporaryFile()
+    try:
+        plain = tempfile.TemporaryFile()
+    except OSError as exc:
+        stream.close()
+        raise temp_folder_error(exc) from None
     reader = None
     try:
         with stream:
             hashing = _HashingReader(stream)
             envelope = crypto.read_envelope(hashing)  # type: ignore[arg-type]
             source, sign_key, private = _check_header(session, envelope.header)
-            crypto.open_sealed(hashing, envelope, private, plain, limit=size, cancelled=cancelled)  # type: ignore[arg-type]
+            crypto.open_sealed(hashing, envelope, private, _TempWriter(plain), limit=size,  # type: ignore[arg-type]
+                               cancelled=cancelled)
             while hashing.read(1 << 20):
                 pass  # pragma: no cover - open_sealed reads to the end
         plain.seek(0)

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from assist_desktop.sync.errors import SyncError
+from assist_desktop.sync.errors import SyncError, temp_folder_error
 from assist_desktop.sync.tables import TABLE_LABELS, specs
 
 FORMAT = "assist-desktop-sync"
@@ -371,15 +371,17 @@ class PackageReader:
 
     def _spill_file(self) -> IO[bytes]:
         if self.spill is None:
-            self.spill = tempfile.TemporaryFile()
+            try:
+                self.spill = tempfile.TemporaryFile()
+            except OSError as exc:
+                raise temp_folder_error(exc) from None
         return self.spill
 
     def _spill_write(self, chunk: bytes) -> None:
         try:
             self._spill_file().write(chunk)
         except OSError as exc:
-            raise SyncError(f"临时文件夹（{tempfile.gettempdir()}）空间不足或无法写入，同步文件无法解开："
-                            f"{exc.strerror or exc}") from None
+            raise temp_folder_error(exc) from None
 
     def _member(self, info: zipfile.ZipInfo, size: int = 1 << 20) -> Iterator[bytes]:
         """A member's bytes: from the temporary file once checked, otherwise inflated from the zip."""

@@ -369,17 +369,11 @@ def test_json_nested_past_the_stack_is_refused(net: Network, opened: Opened) -> 
     refused(net, "yulin", repack(opened, net["yulin"], net.file("deep-manifest.sync")), "无法读取")
 
 
-def _read_ahead_threads() -> list[object]:
-    import threading
 
-    return [t for t in threading.enumerate() if t.name == "sync-read-ahead"]
-
-
-def test_a_bad_row_found_by_the_read_ahead_while_earlier_rows_are_written_is_refused(
+def test_a_bad_row_in_a_late_chunk_rolls_back_the_rows_written_before(
         net: Network, opened: Opened, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The package is read in a second thread while the rows before are written: with chunks of 3 rows the
-    bad last visit is found after files, members and earlier visits went in; all of it is rolled back and
-    the reading thread is gone."""
+    """Rows go in chunk by chunk: with chunks of 3 rows the bad last visit is found after files, members
+    and earlier visits were written; all of it is rolled back."""
     from assist_desktop.sync import importer
 
     monkeypatch.setattr(importer, "CHUNK", 3)
@@ -389,11 +383,10 @@ def test_a_bad_row_found_by_the_read_ahead_while_earlier_rows_are_written_is_ref
     set_member(opened, "tables/visit.jsonl", dump_lines(header, rows), net["suide"])
     message = refused(net, "yulin", repack(opened, net["yulin"], net.file("late.sync")), "类型不对")
     assert f"“走访”第 {len(rows) + 1} 行" in message and "cash_fen" in message, message
-    assert _read_ahead_threads() == []
 
 
-def test_a_cancel_while_the_read_ahead_waits_stops_it_and_writes_nothing(net: Network, package: Path,
-                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cancel_between_chunks_writes_nothing_and_the_file_imports_afterwards(
+        net: Network, package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from assist_desktop.sync import importer
     from assist_desktop.sync.errors import SyncCancelled
 
@@ -405,6 +398,33 @@ def test_a_cancel_while_the_read_ahead_waits_stops_it_and_writes_nothing(net: Ne
         importer.import_package(s, None, package, progress=lambda d, t: steps.append(d),
                                 cancelled=lambda: len(steps) >= 3)
     assert len(steps) == 3 and yulin.state() == before
-    assert _read_ahead_threads() == []
-    result = net.import_("yulin", package)  # and the file is still whole for the next try
-    assert result.status == "applied"
+    result = net.import_("yulin", package)
+    assert result.status == "applied" and result.report.rows == sum(result.written.values())
+
+
+
+@pytest.mark.parametrize("full_from", [0, 1], ids=["decrypting", "unpacking"])
+def test_a_full_temporary_folder_is_refused_naming_it(net: Network, package: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      full_from: int) -> None:
+    """A package is decrypted into one temporary file and its checked members kept in a second one for
+    applying: the disk filling up at either is a message naming the folder, and nothing is written."""
+    import errno
+    import io
+    import tempfile
+
+    opened: list[int] = []
+
+    class Temporary(io.BytesIO):
+        def __init__(self) -> None:
+            super().__init__()
+            self.full = len(opened) >= full_from
+            opened.append(1)
+
+        def write(self, data: bytes) -> int:  # type: ignore[override]
+            if self.full:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return super().write(data)
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", Temporary)
+    message = refused(net, "yulin", package, "空间不足或无法写入")
+    assert tempfile.gettempdir() in message and len(opened) == full_from + 1

@@ -13,6 +13,13 @@ from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import default_db_path, demo_db_path
 
 DEMO_FAMILIES_FOR_WINDOW = 2000
+# `check`'s exit codes. 2 is argparse's (a mistyped command line), so findings take 3.
+CHECK_OK, CHECK_DAMAGED, CHECK_FINDINGS = 0, 1, 3
+CHECK_EPILOG = f"""退出码：
+  {CHECK_OK}  数据库完好，没有需要处理的问题
+  {CHECK_DAMAGED}  数据库有损坏、审计链断开，或不是本程序的数据库（问题见输出）
+  2  命令行参数有误
+  {CHECK_FINDINGS}  数据库完好，但跨单位核查发现需要核实的记录（仅市级、省级等上级单位；明细见输出）"""
 PRINT_DOCUMENTS = ("vouchers", "signoff", "notice", "file-form", "scholarship-form", "statistics")
 
 
@@ -53,7 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("file", type=Path, help="备份文件")
 
-    p = sub.add_parser("check", help="检查数据库完整性和审计链（上级单位另查跨单位重复）")
+    p = sub.add_parser("check", help=f"检查数据库完整性和审计链（上级单位另查跨单位重复；有需要核实的记录时退出码为{CHECK_FINDINGS}）",
+                       description="检查数据库完整性和审计链；上级单位另查各下级单位的记录是否涉及同一人"
+                                   "（同一身份证号在两个单位都有在档档案等）。",
+                       epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _db_arg(p)
     _add_ledger_parser(sub)
     _add_unit_sync_parsers(sub)
@@ -164,23 +174,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     report = check_database(path)
     for line in report.lines:
         print(line)
-    if report.ok:
-        _print_cross_unit_findings(path)
-    return 0 if report.ok else 1
+    if not report.ok:
+        return CHECK_DAMAGED
+    return CHECK_FINDINGS if _print_cross_unit_findings(path) else CHECK_OK
 
 
-def _print_cross_unit_findings(path: Path) -> None:
-    """At an upper unit: what two units' records say of the same person. Findings to act on, not damage
-    to the database, so they do not change the exit code."""
+def _print_cross_unit_findings(path: Path) -> int:
+    """At an upper unit: what two units' records say of the same person. Not damage to the database but
+    something to act on, so a script learns of it from its own exit code (CHECK_FINDINGS)."""
     from assist_desktop.storage.engine import Database
     from assist_desktop.sync.checks import cross_unit_findings
 
     with Database(path) as db, db.session() as session:  # read only, like the audit check
         findings = cross_unit_findings(session)
     if findings:
-        print(f"！ 跨单位核查：发现 {len(findings)} 处需要核实")
+        print(f"！ 跨单位核查：发现 {len(findings)} 处需要核实，请与有关单位核对")
         for finding in findings:
             print(f"  - {finding.line()}")
+    return len(findings)
 
 
 def _existing_db(args: argparse.Namespace) -> Path:

@@ -1,6 +1,7 @@
 """同步 page: what changed here and waits to go up, export a package for the upper unit, import a package
 from a lower unit (verify first, then apply, then save its acknowledgement), import an acknowledgement,
-the history of packages, and the units this one exchanges packages with (their keys).
+the history of packages, the units this one exchanges packages with (their keys), and at an upper unit
+what the lower units' records say of the same person (cross-unit findings).
 
 Every read and write runs in a worker through ``run_op`` with its own session (``assist_desktop.sync``);
 the page only shows what the services return. File choices go through ``QFileDialog`` unless a path is
@@ -17,11 +18,14 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPlainTextEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from assist_desktop.services.file_history import local_time_text
 from assist_desktop.sync import ack as sync_ack
+from assist_desktop.sync import checks as sync_checks
 from assist_desktop.sync import export as sync_export
 from assist_desktop.sync import history as sync_history
 from assist_desktop.sync import importer as sync_importer
 from assist_desktop.sync import keys as sync_keys
+from assist_desktop.sync.errors import SyncCancelled, SyncError
 from assist_desktop.ui.background import Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
 
@@ -45,7 +49,8 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
 
 
 def _when(value: Any) -> str:
-    return value.strftime("%Y-%m-%d %H:%M") if value else ""
+    """Stored in UTC, shown in the office's local time."""
+    return local_time_text(value) if value else ""
 
 
 def _report(progress: Progress) -> dict[str, Any]:
@@ -72,6 +77,10 @@ class SyncPage(QWidget):
         self.tabs.addTab(self._ack_tab(), self.tr("Acknowledgements"))
         self.tabs.addTab(self._history_tab(), self.tr("History"))
         self.tabs.addTab(self._units_tab(), self.tr("Units"))
+        # Only a unit holding lower units' records can find what two of them say of one person.
+        self.upper_level = sync_keys.LEVEL_RANK.get(ctx.unit.level, 99) < sync_keys.LEVEL_RANK["county"]
+        if self.upper_level:
+            self.tabs.addTab(self._findings_tab(), self.tr("Cross-unit checks"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
         self.refresh()
@@ -81,12 +90,13 @@ class SyncPage(QWidget):
     def _run(self, work: Callable[[Any], Any], done: Callable[[Any], None], *, title: str = "",
              show_progress: bool = False, error_label: QLabel | None = None, popup: bool = True) -> Op[Any]:
         """Run ``work(session, progress)`` in a worker; a refusal goes to ``error_label`` and, for what the
-        caseworker asked for (``popup``), to a message box too (a page refresh stays quiet)."""
+        caseworker asked for (``popup``), to a message box too (a page refresh stays quiet). A cancel is the
+        caseworker's own doing: said in the label only."""
         def failed(exc: BaseException) -> None:
             self.last_error = getattr(exc, "message", "") or type(exc).__name__
             if error_label is not None:
                 error_label.setText(self.last_error)
-            if popup:
+            if popup and not isinstance(exc, SyncCancelled):
                 show_error(self, exc)
 
         def job(progress: Progress) -> Any:
@@ -115,11 +125,20 @@ class SyncPage(QWidget):
     def _package_filter(self) -> str:
         return self.tr("Sync packages (*.sync);;All files (*)")
 
+    def _ack_filter(self) -> str:
+        return self.tr("Acknowledgements (*.ack);;All files (*)")
+
+    def _key_filter(self) -> str:
+        # .unitkey: the name the terminal suggests (assist-desktop unit export-key)
+        return self.tr("Key files (*.key *.unitkey);;All files (*)")
+
     def refresh(self) -> None:
         self.refresh_pending()
         self.refresh_plan()
         self.refresh_history()
         self.refresh_units()
+        if self.upper_level:
+            self.refresh_findings()
 
     # --- 待同步 ---------------------------------------------------------------------------------------
 
@@ -184,7 +203,12 @@ class SyncPage(QWidget):
             self.export_button.setEnabled(True)
 
         def work(s: Any, _p: Progress) -> sync_export.ExportPlan:
+            if sync_keys.upper_unit(s) is None:
+                raise SyncError(no_upper)
             return sync_export.plan_export(s, full=full)
+
+        no_upper = self.tr("This unit has no upper unit yet: on the Units tab, choose “Set upper unit…” and "
+                           "open the upper unit's public key file.")
 
         self.plan = None
         self._run(work, done, error_label=self.plan_label, popup=False)
@@ -220,6 +244,9 @@ class SyncPage(QWidget):
         self.apply_button = QPushButton(self.tr("Apply"))
         self.apply_button.setEnabled(False)
         self.apply_button.clicked.connect(self.apply)
+        self.discard_button = QPushButton(self.tr("Do not import"))
+        self.discard_button.setEnabled(False)
+        self.discard_button.clicked.connect(self.discard)
         self.save_ack_button = QPushButton(self.tr("Save acknowledgement…"))
         self.save_ack_button.setEnabled(False)
         self.save_ack_button.clicked.connect(lambda: self.save_ack())
@@ -228,7 +255,7 @@ class SyncPage(QWidget):
         self.import_result = QLabel()
         self.import_result.setWordWrap(True)
         row = QHBoxLayout()
-        for button in (choose, self.apply_button, self.save_ack_button):
+        for button in (choose, self.apply_button, self.discard_button, self.save_ack_button):
             row.addWidget(button)
         row.addStretch(1)
         layout = QVBoxLayout(tab)
@@ -238,9 +265,11 @@ class SyncPage(QWidget):
         return tab
 
     def _drop_prepared(self) -> None:
+        """Close the verified package: its decrypted copy (personal data) is deleted at once."""
         if self.prepared is not None:
             self.prepared.close()
             self.prepared = None
+        self.discard_button.setEnabled(False)
 
     def inspect(self, path: Path | str | None = None) -> None:
         if path is None:
@@ -259,9 +288,14 @@ class SyncPage(QWidget):
             return sync_importer.inspect_package(s, source, cancelled=lambda: progress.cancelled)
 
         def done(prepared: sync_importer.PreparedImport) -> None:
-            self.prepared = prepared
+            self._drop_prepared()  # one verified package at a time
             self.import_report.setPlainText("\n".join(prepared.report.lines()))
-            self.apply_button.setEnabled(prepared.report.status == sync_importer.NEW)
+            if prepared.report.status != sync_importer.NEW:
+                prepared.close()  # already imported or overtaken: nothing to apply, nothing kept
+                return
+            self.prepared = prepared
+            self.apply_button.setEnabled(True)
+            self.discard_button.setEnabled(True)
 
         self._run(work, done, title=self.tr("Verifying sync package…"), show_progress=True,
                   error_label=self.import_result)
@@ -271,7 +305,11 @@ class SyncPage(QWidget):
         if prepared is None:
             return
         user = self.ctx.user
+        # The worker owns the verified package now and closes it, applied, refused or cancelled: the page
+        # (closing, or another file chosen) must not close it under the worker's feet.
+        self.prepared = None
         self.apply_button.setEnabled(False)
+        self.discard_button.setEnabled(False)
 
         def work(s: Any, progress: Progress) -> sync_importer.ImportResult:
             try:
@@ -280,19 +318,22 @@ class SyncPage(QWidget):
                 prepared.close()
 
         def done(result: sync_importer.ImportResult) -> None:
-            self.prepared = None
             self.imported = result
             self.import_result.setText(result.summary())
             self.save_ack_button.setEnabled(result.package_id is not None)
             self.refresh()
 
-        def failed_cleanup() -> None:
-            if self.prepared is prepared:
-                self.prepared = None
+        self._run(work, done, title=self.tr("Importing sync package…"), show_progress=True,
+                  error_label=self.import_result)
 
-        op = self._run(work, done, title=self.tr("Importing sync package…"), show_progress=True,
-                       error_label=self.import_result)
-        op.settled.connect(failed_cleanup)
+    def discard(self) -> None:
+        """The caseworker read the report and does not import the package."""
+        if self.prepared is None:
+            return
+        self._drop_prepared()
+        self.apply_button.setEnabled(False)
+        self.import_report.clear()
+        self.import_result.setText(self.tr("Not imported; the database is unchanged."))
 
     def save_ack(self, path: Path | str | None = None) -> None:
         result = self.imported
@@ -301,8 +342,7 @@ class SyncPage(QWidget):
         if path is None:
             m = result.report.manifest
             suggested = f"{m.target.code}-ack-{m.source.code}-{m.seq:04d}.ack"
-            path = self._choose_save(self.tr("Save acknowledgement"), suggested,
-                                     self.tr("Acknowledgements (*.ack);;All files (*)"))
+            path = self._choose_save(self.tr("Save acknowledgement"), suggested, self._ack_filter())
             if path is None:
                 return
         out, package_id = Path(path), result.package_id
@@ -342,8 +382,7 @@ class SyncPage(QWidget):
 
     def read_ack(self, path: Path | str | None = None) -> None:
         if path is None:
-            path = self._choose_open(self.tr("Choose acknowledgement"),
-                                     self.tr("Acknowledgements (*.ack);;All files (*)"))
+            path = self._choose_open(self.tr("Choose acknowledgement"), self._ack_filter())
             if path is None:
                 return
         source = Path(path)
@@ -366,6 +405,7 @@ class SyncPage(QWidget):
         self.ack_apply_button.setEnabled(False)
 
         def done(result: sync_ack.AckResult) -> None:
+            self.ack_report.clear()  # the summary repeats it
             self.ack_result.setText(result.summary())
             self.refresh()
 
@@ -431,15 +471,20 @@ class SyncPage(QWidget):
     def export_key(self, path: Path | str | None = None) -> None:
         if path is None:
             suggested = f"{self.ctx.unit.code}.key"
-            path = self._choose_save(self.tr("Save this unit's public key"), suggested,
-                                     self.tr("Key files (*.key);;All files (*)"))
+            path = self._choose_save(self.tr("Save this unit's public key"), suggested, self._key_filter())
             if path is None:
                 return
         out, user = Path(path), self.ctx.user
+        unwritable = self.tr("Cannot write the key file {0}: check that the folder exists and may be written to "
+                             "(a USB stick still plugged in and not write-protected).").format(out)
 
         def work(s: Any, _p: Progress) -> tuple[Path, str]:
             data = sync_keys.export_key_file(s, user)
-            out.write_bytes(data)
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(data)
+            except OSError as exc:  # a refusal in Chinese, not "the operation failed unexpectedly"
+                raise SyncError(unwritable) from exc
             return out, sync_keys.read_key_file(data).fingerprint
 
         def done(result: tuple[Path, str]) -> None:
@@ -460,15 +505,18 @@ class SyncPage(QWidget):
     def enrol(self, path: Path | str | None = None, *, lower: bool = True,
               confirm: Callable[[sync_keys.UnitKeyFile, bool], bool] | None = None) -> None:
         if path is None:
-            path = self._choose_open(self.tr("Choose the unit's public key file"),
-                                     self.tr("Key files (*.key);;All files (*)"))
+            path = self._choose_open(self.tr("Choose the unit's public key file"), self._key_filter())
             if path is None:
                 return
         source, user = Path(path), self.ctx.user
         check = confirm or self.confirm_key
+        own = self.tr("This is this unit's own public key file; open the file the other unit exported.")
 
-        def read(_s: Any, _p: Progress) -> sync_keys.UnitKeyFile:
-            return sync_keys.read_key_file(source)
+        def read(s: Any, _p: Progress) -> sync_keys.UnitKeyFile:
+            key_file = sync_keys.read_key_file(source)
+            if key_file.unit_id == sync_keys.local_unit(s).id:
+                raise SyncError(own)  # refused before the caseworker is asked to check a fingerprint
+            return key_file
 
         def register(key_file: sync_keys.UnitKeyFile) -> None:
             if not check(key_file, lower):
@@ -483,6 +531,38 @@ class SyncPage(QWidget):
                       error_label=self.units_note)
 
         self._run(read, register, error_label=self.units_note)
+
+    # --- 跨单位核查 -------------------------------------------------------------------------------------
+
+    def _findings_tab(self) -> QWidget:
+        tab = QWidget()
+        self.findings_table = _table([self.tr("Finding"), self.tr("Name"), self.tr("ID number"), self.tr("Year"),
+                                      self.tr("Units and records")])
+        self.findings_note = QLabel()
+        self.findings_note.setWordWrap(True)
+        refresh = QPushButton(self.tr("Refresh"))
+        refresh.clicked.connect(self.refresh_findings)
+        bar = QHBoxLayout()
+        bar.addWidget(self.findings_note, 1)
+        bar.addWidget(refresh)
+        layout = QVBoxLayout(tab)
+        layout.addWidget(QLabel(self.tr("What the records of two lower units say of the same person; check with "
+                                        "the units concerned:")))
+        layout.addWidget(self.findings_table)
+        layout.addLayout(bar)
+        return tab
+
+    def refresh_findings(self) -> None:
+        def done(findings: list[sync_checks.Finding]) -> None:
+            self.findings = findings
+            _fill(self.findings_table, [[f.label, f.name, f.id_number_masked, str(f.year or ""),
+                                         "；".join(f"{i.unit_name}（{i.unit_code}）{i.role} {i.record_no}"
+                                                  for i in f.involved)] for f in findings])
+            self.findings_note.setText(self.tr("{0} findings to check").format(len(findings)) if findings
+                                       else self.tr("No records of two units concern the same person."))
+
+        self._run(lambda s, _p: sync_checks.cross_unit_findings(s), done, error_label=self.findings_note,
+                  popup=False)
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt
         self._drop_prepared()

@@ -16,7 +16,7 @@
     </message>
     <message>
         <source>Acknowledgements</source>
-        <translation>回执</translation>
+        <translation>确认文件</translation>
     </message>
     <message>
         <source>History</source>
@@ -98,7 +98,7 @@ Package no. {1}, {2}, {3} records.</source>
     </message>
     <message>
         <source>Save acknowledgement…</source>
-        <translation>保存回执…</translation>
+        <translation>保存确认文件…</translation>
     </message>
     <message>
         <source>Choose sync package</source>
@@ -114,31 +114,51 @@ Package no. {1}, {2}, {3} records.</source>
     </message>
     <message>
         <source>Save acknowledgement</source>
-        <translation>保存回执</translation>
+        <translation>保存确认文件</translation>
     </message>
     <message>
         <source>Acknowledgements (*.ack);;All files (*)</source>
-        <translation>回执文件 (*.ack);;所有文件 (*)</translation>
+        <translation>确认文件 (*.ack);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Cross-unit checks</source>
+        <translation>跨单位核查</translation>
+    </message>
+    <message>
+        <source>Key files (*.key *.unitkey);;All files (*)</source>
+        <translation>公钥文件 (*.key *.unitkey);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>This unit has no upper unit yet: on the Units tab, choose “Set upper unit…” and open the upper unit's public key file.</source>
+        <translation>本单位还没有设置上级单位：请在“单位”页点“设置上级单位…”，打开上级单位的公钥文件。</translation>
+    </message>
+    <message>
+        <source>Do not import</source>
+        <translation>不导入</translation>
+    </message>
+    <message>
+        <source>Not imported; the database is unchanged.</source>
+        <translation>未导入，数据库未改动。</translation>
     </message>
     <message>
         <source>Acknowledgement saved: {0}. Take it back to the unit that sent the package.</source>
-        <translation>回执已保存：{0}。请将回执交回发出同步文件的单位。</translation>
+        <translation>确认文件已保存：{0}。请将它交回发出同步文件的单位。</translation>
     </message>
     <message>
         <source>Choose acknowledgement…</source>
-        <translation>选择回执文件…</translation>
+        <translation>选择确认文件…</translation>
     </message>
     <message>
         <source>Apply acknowledgement</source>
-        <translation>导入回执</translation>
+        <translation>导入确认文件</translation>
     </message>
     <message>
         <source>The upper unit sends an acknowledgement once it has imported a package; importing it marks the records sent as synced.</source>
-        <translation>上级单位导入同步文件后会发回回执；导入回执后，已发出的记录即标记为已同步。</translation>
+        <translation>上级单位导入同步文件后会发回确认文件；导入确认文件后，已发出的记录即标记为已同步。</translation>
     </message>
     <message>
         <source>Choose acknowledgement</source>
-        <translation>选择回执文件</translation>
+        <translation>选择确认文件</translation>
     </message>
     <message>
         <source>Direction</source>
@@ -233,8 +253,44 @@ Package no. {1}, {2}, {3} records.</source>
         <translation>保存本单位公钥</translation>
     </message>
     <message>
-        <source>Key files (*.key);;All files (*)</source>
-        <translation>公钥文件 (*.key);;所有文件 (*)</translation>
+        <source>Cannot write the key file {0}: check that the folder exists and may be written to (a USB stick still plugged in and not write-protected).</source>
+        <translation>无法写入公钥文件 {0}：请检查文件夹是否存在、能否写入（U盘是否插好、是否写保护）。</translation>
+    </message>
+    <message>
+        <source>This is this unit's own public key file; open the file the other unit exported.</source>
+        <translation>这是本单位自己的公钥文件，请使用对方单位导出的文件。</translation>
+    </message>
+    <message>
+        <source>Finding</source>
+        <translation>核查结果</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>身份证号</translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation>年度</translation>
+    </message>
+    <message>
+        <source>Units and records</source>
+        <translation>涉及的单位和档案</translation>
+    </message>
+    <message>
+        <source>What the records of two lower units say of the same person; check with the units concerned:</source>
+        <translation>两个下级单位的记录涉及同一人的情况，请与有关单位核实：</translation>
+    </message>
+    <message>
+        <source>{0} findings to check</source>
+        <translation>共 {0} 处需要核实</translation>
+    </message>
+    <message>
+        <source>No records of two units concern the same person.</source>
+        <translation>未发现两个单位的记录涉及同一人。</translation>
     </message>
     <message>
         <source>Public key saved: {0}

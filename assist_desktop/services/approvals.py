@@ -389,8 +389,11 @@ def pending(session: Session, user: User, *, entity_type: str = "hardship_file",
     states = set().union(*(_waiting_states(lc, roles) for lc in lifecycles))
     if not states:
         return []
-    rows = session.exec(select(model).where(model.status.in_(states)).order_by(model.mtime)  # type: ignore[attr-defined]
-                        .limit(limit * 2)).all()
+    # At a city the lower units' records are here too, but only their owners act on them (require_own)
+    local = session.get(Meta, "local_unit_id")
+    mine = [model.owner_unit_id == local.value] if local is not None else []  # type: ignore[attr-defined]
+    rows = session.exec(select(model).where(model.status.in_(states), *mine)  # type: ignore[attr-defined]
+                        .order_by(model.mtime).limit(limit * 2)).all()
     items: list[PendingItem] = []
     for entity in rows:
         lifecycle = lifecycle_for(session, entity)

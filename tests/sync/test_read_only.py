@@ -75,3 +75,28 @@ def test_the_citys_own_records_stay_editable(city: Network) -> None:
         done = registry.exit_file(s, city["yulin"].user("shenpi"), own.id, reason="out_of_hardship", exit_date=TODAY,
                                   expected_version=own.version, today=TODAY)
     assert done.status == "exited" and done.usn == -1
+
+
+@pytest.mark.parametrize("entity_type", ["hardship_file", "scholarship", "visit"])
+def test_the_citys_work_queue_holds_only_its_own_records(city: Network, entity_type: str) -> None:
+    """The county's records waiting for review or approval at the county are not the city's to act on:
+    the city's queues list none of them (they would only be refused), its own ones still."""
+    import sqlite3
+    from contextlib import closing
+
+    model = approvals.ENTITIES[entity_type]
+    with closing(sqlite3.connect(city["yulin"].path)) as conn, conn:  # as the county holds them mid-season
+        for status in ("submitted", "reviewed"):
+            conn.execute(f"UPDATE {entity_type} SET status = ? WHERE id = (SELECT id FROM {entity_type} "
+                         "WHERE owner_unit_id = ? AND status NOT IN ('submitted', 'reviewed') LIMIT 1)",
+                         (status, city["suide"].unit_id))
+    with city["yulin"].session() as s:
+        waiting = s.exec(select(model).where(model.status.in_(("submitted", "reviewed")))).all()
+        own = {row.id for row in waiting if row.owner_unit_id == city["yulin"].unit_id}
+    assert len(waiting) - len(own) >= 2
+    listed: set[str] = set()
+    for username in ("shenhe", "shenpi"):
+        user = city["yulin"].user(username)
+        with city["yulin"].session() as s:
+            listed |= {item.entity_id for item in approvals.pending(s, user, entity_type=entity_type)}
+    assert listed <= own and (listed or not own)

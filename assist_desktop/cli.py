@@ -523,12 +523,7 @@ def cmd_unit(args: argparse.Namespace) -> int:
     with open_database(path) as db, db.session() as session:
         command = args.unit_command
         if command == "export-key":
-            data = keys.export_key_file(session, None)
-            try:
-                args.out.parent.mkdir(parents=True, exist_ok=True)
-                args.out.write_bytes(data)
-            except OSError as exc:
-                raise DomainError(f"无法写入 {args.out}：{exc.strerror or exc}") from exc
+            data = keys.export_key_file(session, None, args.out)
             info = keys.read_key_file(data)
             print(f"已导出本单位公钥文件 {args.out}")
             for line in info.lines():

@@ -107,7 +107,8 @@ def _ref(unit: OrgUnit) -> UnitRef:
 def _upper(session: Session, target_code: str | None = None) -> tuple[SyncPeer, OrgUnit]:
     found = upper_unit(session)
     if found is None:
-        raise SyncError("本单位还没有设置上级单位：请先导入上级单位的公钥文件（assist-desktop unit set-upper）。")
+        raise SyncError("本单位还没有设置上级单位：请先在“同步”页的“单位”中导入上级单位的公钥文件并核对指纹"
+                        "（终端：assist-desktop unit set-upper）。")
     peer, unit = found
     if target_code is not None and target_code.strip() not in (unit.code, unit.id):
         raise SyncError(f"本单位的上级单位是{unit.name}（{unit.code}），同步文件只能发往上级单位，"
@@ -126,7 +127,9 @@ def _full_reason(session: Session, peer: SyncPeer, target: OrgUnit, requested: b
     if requested:
         return "按要求导出完整数据"
     acked = _last_out(session, target.id, acked=True)
-    if acked is None:
+    if acked is None:  # nothing confirmed yet: the upper unit may hold none of our earlier files
+        if _last_out(session, target.id, acked=False) is not None:
+            return "上级单位尚未确认收到本单位此前的同步文件"
         return "首次向上级单位报送"
     if peer.needs_full_snapshot:
         return "上级单位要求重新报送完整数据"

@@ -111,7 +111,7 @@ class PackageReport:
         out = [f"同步文件：{self.path.name}（{self.file_bytes / 2**20:.1f} MB）",
                f"发出单位：{m.source.label}；接收单位：{m.target.label}",
                f"序号：第 {m.seq} 号（本单位此前最后导入第 {self.last_received_seq} 号）；"
-               f"{'完整数据' if m.full else '增量数据'}；制作于 {m.made_at[:19].replace('T', ' ')}（UTC）",
+               f"{'完整数据' if m.full else '增量数据'}；制作于 {_local_time(m.made_at)}",
                f"签名：有效（密钥 {self.sign_key_id}{'，已更换的旧密钥' if self.sign_key_retired else ''}）；"
                "各文件校验值：一致",
                "审计链：" + "；".join(f"{u.unit.name} 第 {u.audit.seq} 条"
@@ -246,7 +246,7 @@ def _check_header(session: Session, header: dict[str, Any]) -> tuple[OrgUnit, An
     peer = session.exec(select(SyncPeer).where(SyncPeer.unit_id == source_doc["unit_id"])).first()
     if source is None or peer is None or peer.relation != LOWER:
         raise SyncError(f"此同步文件来自未登记的单位（代码 {source_doc['code']}）。请先导入该单位的公钥文件，"
-                        "核对指纹后登记为下级单位（assist-desktop unit enrol）。")
+                        "核对指纹后登记为下级单位（“同步”页的“单位”，或终端 assist-desktop unit enrol）。")
     sign_key = verifying_key(session, source, header.get("sign_key_id"), "此同步文件")
     key_id = header.get("recipient_key_id")
     private = own_decryption_key(session, local.id, key_id) if isinstance(key_id, str) else None
@@ -757,6 +757,15 @@ def _record(session: Session, user: User | None, report: PackageReport, applier:
                  changes={"source": m.source.code, "seq": m.seq, "full": m.full, "rows": m.rows, "counts": m.counts,
                           "written": applier.written, "deleted": applier.deleted, "file_sha256": report.file_sha256})
     return package.id
+
+
+def _local_time(value: str) -> str:
+    """The package's making time as the caseworker's clock shows it (it travels in UTC)."""
+    try:
+        made = datetime.fromisoformat(value)
+    except ValueError:
+        return value[:19]
+    return (made if made.tzinfo else made.replace(tzinfo=UTC)).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
 def _made_at(value: str) -> datetime:

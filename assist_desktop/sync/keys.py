@@ -232,9 +232,11 @@ def sign_document(session: Session, unit_id: str, document: dict[str, Any]) -> d
                                       "value": b64(signing.private_key(key).sign(body))}}
 
 
-def export_key_file(session: Session, user: User | None) -> bytes:
+def export_key_file(session: Session, user: User | None, out: Path | None = None) -> bytes:
     """The local unit's key file (public keys only, retired ones included so that old packages still
-    verify at the other unit). Makes the keys first where the database has none; one transaction."""
+    verify at the other unit). Makes the keys first where the database has none; one transaction.
+    With ``out`` the file is written inside that transaction: a file that cannot be written leaves no
+    "exported" in the audit log."""
     with unit_of_work(session, user, Refusal("unit_key", None, "export")):
         if user is not None:
             require_role(session, user, *KEY_ROLES, doing="导出本单位公钥文件")
@@ -252,11 +254,18 @@ def export_key_file(session: Session, user: User | None) -> bytes:
             "fingerprint": fingerprint_of(unit.id, unit.code, sign.public_key, enc.public_key),
             "made_at": _iso(utcnow()),
         }
-        signed = sign_document(session, unit.id, document)
+        data = (json.dumps(sign_document(session, unit.id, document), ensure_ascii=False, indent=1) + "\n").encode()
+        if out is not None:
+            try:
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(data)
+            except OSError as exc:
+                raise SyncError(f"无法写入公钥文件 {out}，请确认文件夹存在且可以写入（U 盘已插好、没有写保护）。"
+                                ) from exc
         append_event(session, actor_id=user.id if user else None, actor_name=actor_name(user),
                      entity_type="unit_key", entity_id=sign.id, action="export_public",
-                     changes={"sign": sign.key_id, "encrypt": enc.key_id})
-    return (json.dumps(signed, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+                     changes={"sign": sign.key_id, "encrypt": enc.key_id, **({"file": out.name} if out else {})})
+    return data
 
 
 def read_key_file(source: Path | bytes) -> UnitKeyFile:

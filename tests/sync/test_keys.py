@@ -160,3 +160,18 @@ def test_only_the_administrator_enrols_and_the_clerk_is_refused_on_record(net: N
     assert net["shaanxi"].count("audit_event", "action = 'refused:lower'") == 1
     with net["shaanxi"].session() as s:
         sync_keys.enrol_lower_unit(s, net["shaanxi"].user("admin"), info, fingerprint=info.fingerprint)
+
+
+def test_a_key_file_that_cannot_be_written_leaves_no_export_in_the_audit_log(net: Network, tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    before = net["suide"].state()
+    with net["suide"].session() as s, pytest.raises(SyncError, match="无法写入公钥文件"):
+        sync_keys.export_key_file(s, None, blocker / "610826.key")
+    assert net["suide"].state() == before
+    out = tmp_path / "usb" / "610826.key"
+    with net["suide"].session() as s:
+        data = sync_keys.export_key_file(s, None, out)
+    assert out.read_bytes() == data and sync_keys.read_key_file(out).code == "610826"
+    counts, _head = net["suide"].state()
+    assert counts["audit_event"] == before[0]["audit_event"] + 1

@@ -475,16 +475,9 @@ class SyncPage(QWidget):
             if path is None:
                 return
         out, user = Path(path), self.ctx.user
-        unwritable = self.tr("Cannot write the key file {0}: check that the folder exists and may be written to "
-                             "(a USB stick still plugged in and not write-protected).").format(out)
 
         def work(s: Any, _p: Progress) -> tuple[Path, str]:
-            data = sync_keys.export_key_file(s, user)
-            try:
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_bytes(data)
-            except OSError as exc:  # a refusal in Chinese, not "the operation failed unexpectedly"
-                raise SyncError(unwritable) from exc
+            data = sync_keys.export_key_file(s, user, out)  # written in its transaction: no write, no audit
             return out, sync_keys.read_key_file(data).fingerprint
 
         def done(result: tuple[Path, str]) -> None:

@@ -2,26 +2,48 @@
 
 - ``REGULAR``: WenQuanYi Micro Hei (``resources/fonts/wqy-microhei.ttc``, face 0; Apache-2.0) for all
   text. It covers the common ideographs but almost none of CJK Extension A and none of Extension B.
-- ``RARE``: a subset of Hanazono Mincho A and B (``resources/fonts/hanazono-ext-ab.ttf``; Hanazono
+- ``RARE``: a subset of Hanazono Mincho A and B (``resources/fonts/hanazono-ext-ab.ttf.xz``; Hanazono
   Font License) with Extension A and B, used *per character* for what WenQuanYi lacks, so a name such
-  as 㐂, 䶮 or 𠀀 never prints as a box. It is read only when such a character is first drawn (25 MB).
+  as 㐂, 䶮 or 𠀀 never prints as a box. It is read only when such a character is first drawn.
+
+The rare-character font is 25 MB as TrueType, the largest file of the program folder, so it ships
+xz-compressed (10 MB). The first time it is needed it is unpacked into the user's cache folder
+(``~/.cache/AssistDesktop/fonts/`` on Linux, ``%LOCALAPPDATA%\\AssistDesktop\\Cache\\fonts\\`` on
+Windows); each program checks that copy against the font's SHA-256 before it uses it, and unpacks a copy
+that does not match again. When the cache folder cannot be written (read-only, disk full) the font is
+unpacked in memory instead (about a second each time a program first prints such a name), so printing
+never depends on it.
 
 ReportLab embeds every TrueType font as a subset of the glyphs used, so a PDF prints the same on any PC.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
+import logging
+import lzma
+import os
 import threading
+import time
 from functools import lru_cache
+from pathlib import Path
 
+import platformdirs
 from reportlab.pdfbase import pdfmetrics, ttfonts
 
-from assist_desktop.paths import resource_path
+from assist_desktop.domain.errors import DomainError
+from assist_desktop.paths import APP_NAME, resource_path
+
+log = logging.getLogger(__name__)
 
 REGULAR = "WenQuanYiMicroHei"
 RARE = "AssistHanExtAB"
 REGULAR_FILE = resource_path("fonts", "wqy-microhei.ttc")
-RARE_FILE = resource_path("fonts", "hanazono-ext-ab.ttf")
+RARE_FILE = resource_path("fonts", "hanazono-ext-ab.ttf.xz")
+# SHA-256 of the unpacked font (resources/fonts/make_rare_han.py prints it when it builds the font)
+RARE_SHA256 = "0224816e2586a1986ea1c095dac5e6ad54ceb148f0ef17efb1916c6d43cde677"
 
 _lock = threading.Lock()
 _regular_chars: frozenset[int] | None = None
@@ -63,12 +85,74 @@ def register() -> None:
         _regular_chars = frozenset(font.face.charToGlyph)
 
 
+class FontUnavailable(DomainError):
+    """The bundled rare-character font is missing or damaged: names with such characters cannot print."""
+
+
+def cache_dir() -> Path:
+    """Where the unpacked rare-character font is kept (a per-user cache folder)."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "fonts"
+
+
+def cached_copy() -> Path:
+    """The unpacked rare-character font's place in the cache folder (there or not)."""
+    # the hash in the name: a program with another font never takes this copy for its own
+    return cache_dir() / f"hanazono-ext-ab-{RARE_SHA256[:12]}.ttf"
+
+
+def _intact(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            return hashlib.file_digest(f, "sha256").hexdigest() == RARE_SHA256
+    except OSError:
+        return False
+
+
+def _unpack() -> bytes:
+    """The font unpacked from the shipped ``.xz`` file, checked; ``FontUnavailable`` when it cannot be."""
+    try:
+        data = lzma.decompress(RARE_FILE.read_bytes())
+    except (OSError, lzma.LZMAError, EOFError) as exc:
+        log.error("cannot unpack %s: %s", RARE_FILE, exc)
+        data = None
+    if data is None or hashlib.sha256(data).hexdigest() != RARE_SHA256:
+        raise FontUnavailable(f"生僻字字体文件缺失或已损坏（{RARE_FILE}），含生僻字的姓名无法打印。"
+                              "请重新安装本程序。")
+    return data
+
+
+def rare_font_source() -> str | io.BytesIO:
+    """The rare-character font for ReportLab: the path of the checked copy in the cache folder (unpacked
+    there first if it is missing or does not match), or the font in memory when that folder cannot be
+    written. Raises ``FontUnavailable`` when the shipped font is missing or damaged."""
+    cached = cached_copy()
+    if _intact(cached):
+        return str(cached)
+    data = _unpack()
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.{threading.get_ident()}.part")
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_bytes(data)
+        os.replace(partial, cached)  # whole or not at all, even with two programs unpacking at once
+    except OSError as exc:
+        log.warning("cannot keep the unpacked rare-character font in %s (%s); using it from memory", cached, exc)
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        return io.BytesIO(data)
+    with contextlib.suppress(OSError):  # copies an earlier version left, pieces a killed program left
+        for old in cached.parent.glob("hanazono-ext-ab-*"):
+            stale = old.suffix == ".part" and old.stat().st_mtime < time.time() - 600
+            if stale or old.suffix == ".ttf" and old != cached:
+                old.unlink(missing_ok=True)
+    return str(cached)
+
+
 def _rare() -> frozenset[int]:
     global _rare_chars
     if _rare_chars is None:
         with _lock:
             if _rare_chars is None:
-                font = ttfonts.TTFont(RARE, str(RARE_FILE))
+                font = ttfonts.TTFont(RARE, rare_font_source())
                 pdfmetrics.registerFont(font)
                 _rare_chars = frozenset(font.face.charToGlyph)
     return _rare_chars

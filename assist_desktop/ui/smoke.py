@@ -2,8 +2,9 @@
 
 Checks that everything the program loads from disk is there (fonts and their licences, translations,
 policy tables, region codes, icons, the schema migrations), makes a database in a temporary folder,
-opens the main window offscreen on it, and prints one voucher to PDF with the embedded fonts. Prints
-one line per check and exits 0 only when all passed; a missing piece is named.
+opens the main window offscreen on it, unpacks and reads the rare-character font (to the user's cache
+folder, as printing does), converts a traditional name to simplified, and prints one voucher to PDF with the embedded fonts. Prints one line per
+check and exits 0 only when all passed; a missing piece is named.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 REQUIRED_RESOURCES = (
     ("fonts", "wqy-microhei.ttc"),
     ("fonts", "LICENSE-wqy-microhei.txt"),
+    ("fonts", "hanazono-ext-ab.ttf.xz"),
+    ("fonts", "LICENSE-hanazono.txt"),
     ("translations", "zh_CN", "ui.qm"),
     ("translations", "zh_CN", "shell.qm"),
     ("translations", "zh_CN", "registry.qm"),
@@ -43,6 +46,8 @@ class Smoke:
         self.migrations()
         with tempfile.TemporaryDirectory(prefix="assist-smoke-") as tmp:
             self.window(Path(tmp) / "smoke.sqlite")
+            self.rare_font()
+            self.traditional()
             self.voucher(Path(tmp) / "voucher.pdf")
         self.out("冒烟检查通过" if not self.failed else f"冒烟检查未通过：{'、'.join(self.failed)}")
         return 0 if not self.failed else 1
@@ -72,6 +77,7 @@ class Smoke:
                    f"{len(revisions)} 个版本，最新 {schema.head_revision()}")
 
     def window(self, db_path: Path) -> None:
+        from PySide6.QtCore import QCollator, QLocale
         from PySide6.QtGui import QFontDatabase
 
         from assist_desktop import __version__
@@ -85,6 +91,10 @@ class Smoke:
         app = make_application([sys.argv[0]])
         family = app.font().family()  # make_application installs the bundled font as the default
         self.check("内置中文字体", family in QFontDatabase.families() and "WenQuanYi" in family, family)
+        # Qt's ICU data (cut down in the Linux build to what QtCore uses): Chinese collates by pinyin
+        collator = QCollator(QLocale("zh_CN"))
+        order = sorted(["张伟", "李娜", "王芳", "阿强"], key=collator.sortKey)
+        self.check("Qt 中文排序", order == ["阿强", "李娜", "王芳", "张伟"], "、".join(order))
         try:
             create_database(db_path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin",
                             admin_password="smoke-check-1")
@@ -106,6 +116,29 @@ class Smoke:
             app.processEvents()
         finally:
             db.close()
+
+    def rare_font(self) -> None:
+        """The compressed rare-character font unpacks, checks out and is used for Extension A and B."""
+        try:
+            from assist_desktop.reports import fonts
+
+            ok = fonts.runs("王㐂𠀀") == ((fonts.REGULAR, "王"), (fonts.RARE, "㐂𠀀"))
+            cached = fonts.cached_copy()
+        except Exception as exc:  # noqa: BLE001 - FontUnavailable says what is wrong, in Chinese
+            self.check("生僻字字体", False, getattr(exc, "message", f"{type(exc).__name__}: {exc}"))
+            return
+        self.check("生僻字字体", ok, str(cached) if cached.is_file() else "缓存目录不可写，已在内存中解压")
+
+    def traditional(self) -> None:
+        """OpenCC's traditional → simplified dictionaries (names in imported ledgers)."""
+        try:
+            from assist_desktop.services.ledger.cells import simplified
+
+            got = simplified("陳建國")
+        except Exception as exc:  # noqa: BLE001
+            self.check("繁体转简体", False, f"{type(exc).__name__}: {exc}")
+            return
+        self.check("繁体转简体", got == "陈建国", f"陳建國 → {got}")
 
     def voucher(self, pdf: Path) -> None:
         try:

@@ -6,7 +6,10 @@ Mincho fonts (GlyphWiki) cover both; whole they are 53 MB (HanaMinA 22.7 MB, Han
 script keeps only what a printed name can need beyond WenQuanYi — Extension A and the few BMP
 ideographs WenQuanYi lacks from HanaMinA, Extension B from HanaMinB — and merges them into one
 TrueType font of about 25 MB, renamed so that it is not mistaken for the original (the Hanazono Font
-License, one of the two the fonts are offered under, allows modification without condition).
+License, one of the two the fonts are offered under, allows modification without condition). The font is
+shipped xz-compressed (10 MB; the program unpacks it once into the user's cache folder, see
+assist_desktop/reports/fonts.py): this writes ``OUT.xz`` and prints the SHA-256 of the unpacked font,
+which goes into ``RARE_SHA256`` there.
 
 Usage (fontTools is needed only here, not by the program):
 
@@ -14,10 +17,13 @@ Usage (fontTools is needed only here, not by the program):
     python3 -m venv /tmp/ft && /tmp/ft/bin/pip install fonttools
     /tmp/ft/bin/python resources/fonts/make_rare_han.py \
         /usr/share/fonts/truetype/hanazono resources/fonts/wqy-microhei.ttc resources/fonts/hanazono-ext-ab.ttf
+    # → resources/fonts/hanazono-ext-ab.ttf.xz
 """
 
 from __future__ import annotations
 
+import hashlib
+import lzma
 import sys
 import tempfile
 from pathlib import Path
@@ -69,6 +75,11 @@ def main(hanazono_dir: str, wqy_path: str, out_path: str) -> None:
     cmap = font.getBestCmap()
     print(f"{out_path}: {font['maxp'].numGlyphs} glyphs, {len(cmap)} characters "
           f"(Ext A {sum(c in cmap for c in EXT_A)}, Ext B {sum(c in cmap for c in EXT_B)})")
+    data = Path(out_path).read_bytes()
+    packed = Path(f"{out_path}.xz")
+    packed.write_bytes(lzma.compress(data, check=lzma.CHECK_SHA256, preset=9 | lzma.PRESET_EXTREME))
+    Path(out_path).unlink()
+    print(f"{packed}: {packed.stat().st_size} bytes; RARE_SHA256 = \"{hashlib.sha256(data).hexdigest()}\"")
 
 
 if __name__ == "__main__":

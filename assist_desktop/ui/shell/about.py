@@ -12,16 +12,22 @@ from assist_desktop.paths import resource_path
 from assist_desktop.storage.backup import BackupManager
 
 
+FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
+
+
 def bundled_fonts() -> list[tuple[str, Path | None]]:
     """(font file name, its licence file): a licence LICENSE-<name>.txt belongs to the fonts whose file
-    name starts with <name>."""
+    name starts with <name>. A font shipped compressed (``hanazono-ext-ab.ttf.xz``) counts as a font."""
     folder = resource_path("fonts")
     if not folder.is_dir():
         return []
     licences = sorted(folder.glob("LICENSE-*.txt"))
     found = []
-    for font in sorted(p for p in folder.iterdir() if p.suffix.lower() in (".ttf", ".ttc", ".otf")):
-        licence = next((lic for lic in licences if font.stem.startswith(lic.stem.removeprefix("LICENSE-"))), None)
+    for font in sorted(folder.iterdir()):
+        name = font.name.lower().removesuffix(".xz")
+        if not name.endswith(FONT_SUFFIXES):
+            continue
+        licence = next((lic for lic in licences if name.startswith(lic.stem.removeprefix("LICENSE-").lower())), None)
         found.append((font.name, licence))
     return found
 

@@ -35,7 +35,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--demo", action="store_true", help="用演示数据库打开程序（不存在时自动生成）")
     parser.add_argument("--smoke", action="store_true",
-                        help="自检：资源、数据库升级脚本、主窗口（不显示）、打印一张发放凭证；全部正常时退出码为0")
+                        help="自检：资源与字体、数据库升级脚本、主窗口（不显示）、打印一张发放凭证（含生僻字）、"
+                             "拼音排序、繁简转换；全部正常时退出码为0，否则列出缺少的部分")
     _db_arg(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="命令")
 

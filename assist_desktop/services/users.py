@@ -8,7 +8,11 @@ Rules:
 - the failed-attempt counter and the lock are committed in their own transaction *before* the refusal is
   raised, so that closing the program (or another session) cannot forget them;
 - users are never deleted, only deactivated; the database always keeps at least one active administrator;
-- passwords and their hashes never enter the audit log: a change is recorded as ``{"password": "已修改"}``.
+- passwords and their hashes never enter the audit log: a change is recorded as ``{"password": "已修改"}``;
+- at a city or province the user table also holds the lower units' users, synced upward (qualified names
+  like ``610826/jingban``, no password hash). They are not this unit's: they never log in here, the
+  user-management list leaves them out by default, and every administrator's action on them is refused
+  naming their unit (``require_own``), as for any record another unit owns.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from assist_desktop.services.base import (
     Refusal,
     audit,
     diff,
+    require_own,
     require_role,
     roles_of,
     snapshot,
@@ -38,7 +43,7 @@ from assist_desktop.services.base import (
     unit_of_work,
 )
 from assist_desktop.services.passwords import check_password_strength, hash_password, verify_password
-from assist_desktop.services.setup import require_initialised
+from assist_desktop.services.setup import local_unit_id, require_initialised
 from assist_desktop.storage.models import OrgUnit, User, UserRole, utcnow
 
 LOCK_AFTER = 5
@@ -101,6 +106,8 @@ class UserView:
     locked_until: datetime | None  # set only while the lock lasts
     unit_id: str
     must_change_password: bool = False
+    unit_name: str = ""  # the union the user works for (所属工会)
+    owner_unit_id: str = ""  # the unit that manages the account (the local unit, or a lower one synced up)
 
 
 # --- logging in -----------------------------------------------------------------------------------
@@ -115,10 +122,18 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
     error: AuthenticationFailed | None = None
     with unit_of_work(session, None):
         user = _find_by_username(session, username)
+        local = local_unit_id(session)
         if user is None:
             # Spend the time a real check takes, so the answer's speed does not tell which names exist.
             verify_password(password, _dummy_hash())
             audit(session, None, None, "login_failed", {"reason": "用户名不存在"}, entity_type=ENTITY)
+            error = AuthenticationFailed(f"{BAD_CREDENTIALS}。")
+        elif local is not None and user.owner_unit_id != local:
+            # A lower unit's user, synced upward (its password hash stays at home): never a login here,
+            # whatever the row holds, and the same answer as an unknown name; the row is not touched.
+            verify_password(password, _dummy_hash())
+            audit(session, None, None, "login_failed", {"reason": "非本单位用户"}, entity_type=ENTITY,
+                  entity_id=user.id)
             error = AuthenticationFailed(f"{BAD_CREDENTIALS}。")
         elif (until := _lock_end(user, now)) is not None:
             audit(session, None, user, "login_failed", {"reason": "账户已锁定"})
@@ -225,8 +240,14 @@ def create_user(session: Session, actor: User, *, username: str, display_name: s
         local = require_initialised(session)
         if unit_id is None:
             unit_id = local.id
-        elif session.get(OrgUnit, unit_id) is None:
-            raise UserError("所属单位不存在，请重新选择。", field="所属单位")
+        else:
+            unit = session.get(OrgUnit, unit_id)
+            if unit is None:
+                raise UserError("所属单位不存在，请重新选择。", field="所属单位")
+            if unit.id != local.id and unit.owner_unit_id != local.id:
+                raise UserError(f"“{unit.name}”不是本单位或本单位的基层工会，不能作为所属单位。", field="所属单位")
+            if not unit.active:
+                raise UserError(f"“{unit.name}”已停用，请选择其他单位。", field="所属单位")
         taken = session.exec(select(User.username).where(func.lower(User.username) == name.lower())).first()
         if taken is not None:
             alike = "" if taken == name else f"（与已有的“{taken}”仅大小写不同）"
@@ -246,7 +267,7 @@ def set_roles(session: Session, actor: User, user_id: str, roles: Iterable[Role 
     """Replace the roles of a user. Administrators only; the last active administrator keeps that role."""
     with unit_of_work(session, actor, Refusal(ENTITY, user_id, "set_roles")):
         _require_admin(session, actor, "设置用户角色")
-        user = _get(session, user_id)
+        user = _get_own(session, user_id)
         wanted = _check_roles(roles)
         held = roles_of(session, user)
         if wanted == held:
@@ -267,7 +288,7 @@ def deactivate(session: Session, actor: User, user_id: str, reason: str) -> User
     """Stop a user from logging in; the user and everything they did stay. Administrators only."""
     with unit_of_work(session, actor, Refusal(ENTITY, user_id, "deactivate")):
         _require_admin(session, actor, "停用用户")
-        user = _get(session, user_id)
+        user = _get_own(session, user_id)
         why = _check_reason(reason, required=True)
         if user.id == actor.id:
             raise UserError("不能停用自己正在使用的账户，请由另一位管理员操作。")
@@ -283,7 +304,7 @@ def reactivate(session: Session, actor: User, user_id: str, reason: str | None =
     """Let a deactivated user log in again. Administrators only."""
     with unit_of_work(session, actor, Refusal(ENTITY, user_id, "reactivate")):
         _require_admin(session, actor, "启用用户")
-        user = _get(session, user_id)
+        user = _get_own(session, user_id)
         why = _check_reason(reason or "", required=False)
         if user.active:
             raise UserError(f"用户“{user.display_name}”已是启用状态。")
@@ -295,7 +316,7 @@ def reset_password(session: Session, actor: User, user_id: str, new_password: st
     """Give a user a new password that they must change at their next login; also lifts a lock."""
     with unit_of_work(session, actor, Refusal(ENTITY, user_id, "reset_password")):
         _require_admin(session, actor, "重置密码")
-        user = _get(session, user_id)
+        user = _get_own(session, user_id)
         if user.id == actor.id:
             raise UserError("不能重置自己的密码，请使用“修改密码”。")
         check_password_strength(new_password)
@@ -309,7 +330,7 @@ def unlock(session: Session, actor: User, user_id: str) -> User:
     """Lift a lock (and clear the count of wrong passwords). Administrators only."""
     with unit_of_work(session, actor, Refusal(ENTITY, user_id, "unlock")):
         _require_admin(session, actor, "解锁用户")
-        user = _get(session, user_id)
+        user = _get_own(session, user_id)
         if user.locked_until is None and user.failed_logins == 0:
             raise UserError(f"用户“{user.display_name}”未被锁定。")
         _update(session, actor, user, "unlock", {}, failed_logins=0, locked_until=None)
@@ -319,7 +340,7 @@ def unlock(session: Session, actor: User, user_id: str) -> User:
 def change_password(session: Session, user: User, old_password: str, new_password: str) -> User:
     """A user changes their own password; the current one must be given. Clears "must change"."""
     with unit_of_work(session, user, Refusal(ENTITY, user.id, "change_password")):
-        me = _get(session, user.id)
+        me = _get_own(session, user.id)
         if not me.active:
             raise PermissionDenied(f"用户“{me.display_name}”已停用，不能修改密码。")
         if not verify_password(old_password, me.password_hash):
@@ -335,16 +356,28 @@ def change_password(session: Session, user: User, old_password: str, new_passwor
 # --- reading --------------------------------------------------------------------------------------
 
 
-def list_users(session: Session, *, now: datetime | None = None) -> list[UserView]:
-    """Every user of the database, active or not, by user name."""
+def list_users(session: Session, *, now: datetime | None = None, local_only: bool = True) -> list[UserView]:
+    """The users of this unit, active or not, by user name; ``local_only=False`` adds the users of the
+    lower units that a city or province holds (synced upward, read-only here)."""
     now = _aware(now)
+    stmt = select(User).order_by(User.username).execution_options(populate_existing=True)
+    local = local_unit_id(session)
+    if local_only and local is not None:
+        stmt = stmt.where(User.owner_unit_id == local)
+    users = list(session.exec(stmt))
     roles: dict[str, set[Role]] = {}
-    for user_id, role in session.exec(select(UserRole.user_id, UserRole.role)):
+    role_rows = select(UserRole.user_id, UserRole.role)
+    if local_only and local is not None:
+        role_rows = role_rows.join(User, User.id == UserRole.user_id).where(User.owner_unit_id == local)
+    for user_id, role in session.exec(role_rows):
         roles.setdefault(user_id, set()).add(Role(role))
-    users = session.exec(select(User).order_by(User.username).execution_options(populate_existing=True))
+    unit_ids = {u.unit_id for u in users}
+    names = {unit_id: name for unit_id, name in
+             session.exec(select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(unit_ids)))}
     return [UserView(id=u.id, username=u.username, display_name=u.display_name,
                      roles=frozenset(roles.get(u.id, ())), active=u.active, locked_until=_lock_end(u, now),
-                     unit_id=u.unit_id, must_change_password=u.must_change_password) for u in users]
+                     unit_id=u.unit_id, must_change_password=u.must_change_password,
+                     unit_name=names.get(u.unit_id, ""), owner_unit_id=u.owner_unit_id) for u in users]
 
 
 def user_roles(session: Session, user: User) -> frozenset[Role]:
@@ -369,6 +402,13 @@ def _get(session: Session, user_id: str) -> User:
     return user
 
 
+def _get_own(session: Session, user_id: str) -> User:
+    """The user, if this unit manages the account; a lower unit's user held here is refused naming its unit."""
+    user = _get(session, user_id)
+    require_own(session, user, f"用户“{user.username}”（{user.display_name}）")
+    return user
+
+
 def _update(session: Session, actor: User, user: User, action: str, extra: dict[str, Any],
             **values: Any) -> None:
     """Set ``values`` on ``user``, bump its version, and audit the difference (never the password hash)."""
@@ -385,6 +425,9 @@ def _keep_an_admin(session: Session, user: User, actor: User, doing: str) -> Non
     """Refuse if ``user`` is the only active administrator."""
     stmt = (select(func.count()).select_from(User).join(UserRole, UserRole.user_id == User.id)
             .where(UserRole.role == Role.admin.value, User.active == True, User.id != user.id))  # noqa: E712
+    local = local_unit_id(session)
+    if local is not None:  # a lower unit's administrator, synced upward, cannot log in here
+        stmt = stmt.where(User.owner_unit_id == local)
     others = session.exec(stmt).one()
     if others == 0:
         who = "您" if user.id == actor.id else f"用户“{user.display_name}”"

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWiz
 
 from assist_desktop.storage.backup import BackupManager
 from assist_desktop.ui import app as app_module
-from assist_desktop.ui.shell.main_window import ComingPage, MainWindow
+from assist_desktop.ui.shell.main_window import MainWindow
 
 from .conftest import assert_chinese, type_text
 
@@ -33,7 +33,11 @@ def test_main_window_sections_and_status_bar(qtbot, app_context, shot) -> None:
         expected = sum(conn.execute(f'SELECT count(*) FROM "{t}" WHERE usn = -1').fetchone()[0] for t in tables
                        if "usn" in [c[1] for c in conn.execute(f'PRAGMA table_info("{t}")')])
     assert f"未同步：{expected} 条" in status
-    assert isinstance(window.show_section("settings"), ComingPage)
+    from assist_desktop.ui.settings.page import SettingsPage
+
+    settings_page = window.show_section("settings")
+    assert isinstance(settings_page, SettingsPage)
+    qtbot.waitUntil(settings_page.idle, timeout=15000)
     from assist_desktop.ui.sync.page import SyncPage
 
     sync_page = window.show_section("sync")

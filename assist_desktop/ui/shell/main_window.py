@@ -71,6 +71,11 @@ def _sections() -> list[tuple[str, str, PageFactory | None]]:
 
         return SyncPage(ctx)
 
+    def settings(ctx: AppContext) -> QWidget:
+        from assist_desktop.ui.settings.page import SettingsPage
+
+        return SettingsPage(ctx)
+
     return [
         ("registry", QCoreApplication.translate("MainWindow", "Hardship files"), registry),
         ("scholarships", QCoreApplication.translate("MainWindow", "Golden Autumn scholarships"), scholarships),
@@ -79,7 +84,7 @@ def _sections() -> list[tuple[str, str, PageFactory | None]]:
         ("print", QCoreApplication.translate("MainWindow", "Printing"), printing),
         ("sync", QCoreApplication.translate("MainWindow", "Sync"), sync),
         ("statistics", QCoreApplication.translate("MainWindow", "Statistics"), statistics),
-        ("settings", QCoreApplication.translate("MainWindow", "Settings"), None),
+        ("settings", QCoreApplication.translate("MainWindow", "Settings"), settings),
     ]
 
 

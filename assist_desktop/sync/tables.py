@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import cache, partial
 from operator import is_not
 from typing import Any
@@ -34,8 +35,10 @@ TABLE_LABELS = {
 TOMBSTONE = "tombstone"
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{6}")
+# [0-9], not \d: in Python \d also takes other scripts' digits (٢٠٢٦), which SQLite would store and the
+# program fail to read back as a date
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
 _HEX = re.compile(r"(?:[0-9A-F]{2})*")
 PATTERNS = {"uuid": _UUID.pattern, "date": _DATE.pattern, "datetime": _DATETIME.pattern, "hex": _HEX.pattern}
 
@@ -141,9 +144,9 @@ def _value_ok(col: ColumnSpec, value: Any) -> str | None:
         return "不是有效的编号"
     if col.kind in ("str", "uuid") and col.max_length and len(value) > col.max_length:
         return f"超过 {col.max_length} 个字符"
-    if col.kind == "date" and not _DATE.fullmatch(value):
+    if col.kind == "date" and not (_DATE.fullmatch(value) and _real(date, value)):
         return "不是有效日期"
-    if col.kind == "datetime" and not _DATETIME.fullmatch(value):
+    if col.kind == "datetime" and not (_DATETIME.fullmatch(value) and _real(datetime, value)):
         return "不是有效时间"
     if col.kind == "hex" and not _HEX.fullmatch(value):
         return "不是有效的十六进制数据"
@@ -177,7 +180,19 @@ def _column_ok(col: ColumnSpec, values: Sequence[Any]) -> bool:
     if kind == "uuid" and col.foreign_key:
         return True  # a malformed reference matches no row: the foreign key refuses it
     pattern = {"uuid": _UUID, "date": _DATE, "datetime": _DATETIME, "hex": _HEX}.get(kind)
-    return pattern is None or all(map(pattern.fullmatch, present))
+    if pattern is not None and not all(map(pattern.fullmatch, present)):
+        return False
+    if kind in ("date", "datetime"):  # 2026-02-30 has the form but is no day: reading it back would fail
+        return all(map(partial(_real, date if kind == "date" else datetime), present))
+    return True
+
+
+def _real(kind: type[date], value: str) -> bool:
+    try:
+        kind.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def check_rows(spec: TableSpec, columns: Sequence[str], rows: list[Any], first_line: int) -> None:

@@ -428,3 +428,18 @@ def test_a_full_temporary_folder_is_refused_naming_it(net: Network, package: Pat
     monkeypatch.setattr(tempfile, "TemporaryFile", Temporary)
     message = refused(net, "yulin", package, "空间不足或无法写入")
     assert tempfile.gettempdir() in message and len(opened) == full_from + 1
+
+
+@pytest.mark.parametrize("table,label,column,value,problem", [
+    ("hardship_file", "困难职工档案", "birth_date", "2026-02-30", "不是有效日期"),
+    ("hardship_file", "困难职工档案", "birth_date", "٢٠٢٦-٠١-٠١", "不是有效日期"),
+    ("workflow_event", "审批记录", "at", "2026-11-21 25:00:00.000000", "不是有效时间"),
+])
+def test_a_date_of_the_right_form_that_is_no_day_is_refused(
+        net: Network, opened: Opened, table: str, label: str, column: str, value: str, problem: str) -> None:
+    """Stored, such a value would break every later read of the record (the city's list, its statistics)."""
+    header, rows = table_lines(opened, table)
+    rows[2][header["columns"].index(column)] = value
+    set_member(opened, f"tables/{table}.jsonl", dump_lines(header, rows), net["suide"])
+    message = refused(net, "yulin", repack(opened, net["yulin"], net.file("day.sync")), problem)
+    assert f"“{label}”第 4 行" in message and column in message

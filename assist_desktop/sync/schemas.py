@@ -96,6 +96,8 @@ def _value(col: ColumnSpec) -> dict[str, Any]:
             schema["pattern"] = f"^{PATTERNS['uuid']}$"
         if col.max_length:
             schema["maxLength"] = col.max_length
+        if col.choices is not None:
+            schema["enum"] = sorted(col.choices)
     else:
         schema = {"type": "string", "pattern": f"^{PATTERNS[kind]}$"}
         schema["description"] = {"date": "YYYY-MM-DD", "datetime": "UTC, YYYY-MM-DD HH:MM:SS.ffffff",

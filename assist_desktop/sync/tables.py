@@ -50,6 +50,7 @@ class ColumnSpec:
     nullable: bool
     max_length: int | None
     foreign_key: bool = False  # its values are checked by the database's foreign key anyway
+    choices: frozenset[str] | None = None  # a code the program turns into one of its enumerations
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,27 @@ def _kind(column: Column) -> str:  # type: ignore[type-arg]
     return "str"
 
 
+@cache
+def _choices() -> dict[tuple[str, str], frozenset[str]]:
+    """Coded columns the screens and services read back as enumerations (FileStatus(row.status) …): a code
+    this program does not know — a newer program's, or a forged one — would break every read of the row,
+    so it is refused at the door."""
+    from assist_desktop.domain.enums import MaterialKind, OrgLevel
+    from assist_desktop.domain.hardship import HardshipCategory
+    from assist_desktop.domain.lifecycle import FileStatus, GrantStatus
+    from assist_desktop.services.scholarships import INSTALLMENT_LABELS
+
+    def codes(enum: Any) -> frozenset[str]:
+        return frozenset(member.value for member in enum)
+
+    return {("org_unit", "level"): codes(OrgLevel), ("hardship_file", "status"): codes(FileStatus),
+            ("hardship_file", "category"): codes(HardshipCategory),
+            ("hardship_file", "category_proposed"): codes(HardshipCategory),
+            ("attachment", "kind"): codes(MaterialKind), ("scholarship", "status"): codes(GrantStatus),
+            ("installment", "status"): frozenset(INSTALLMENT_LABELS),
+            ("visit", "status"): codes(GrantStatus), ("visit", "category"): codes(HardshipCategory)}
+
+
 def _spec(table: Table) -> TableSpec:
     columns = []
     required = set()
@@ -94,7 +116,7 @@ def _spec(table: Table) -> TableSpec:
         length = getattr(c.type, "length", None)
         kind = _kind(c)
         columns.append(ColumnSpec(c.name, kind, bool(c.nullable), length if kind in ("str", "uuid") else None,
-                                  bool(c.foreign_keys)))
+                                  bool(c.foreign_keys), _choices().get((table.name, c.name))))
         if not c.nullable and c.default is None and c.server_default is None:
             required.add(c.name)
     # the bookkeeping every row carries, whatever defaults the model gives it
@@ -152,6 +174,8 @@ def _value_ok(col: ColumnSpec, value: Any) -> str | None:
         return "不是有效的十六进制数据"
     if col.kind == "int" and not -(1 << 63) <= value < (1 << 63):
         return "超出范围"
+    if col.choices is not None and value not in col.choices:
+        return f"取值“{value[:20]}”不是本程序认识的代码（可能由较新版本的程序导出，请先升级本程序）"
     return None
 
 
@@ -176,6 +200,8 @@ def _column_ok(col: ColumnSpec, values: Sequence[Any]) -> bool:
     if kind == "bool":
         return set(present) <= {0, 1}
     if kind in ("str", "uuid") and col.max_length and max(map(len, present)) > col.max_length:
+        return False
+    if col.choices is not None and not set(present) <= col.choices:
         return False
     if kind == "uuid" and col.foreign_key:
         return True  # a malformed reference matches no row: the foreign key refuses it

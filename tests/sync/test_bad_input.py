@@ -443,3 +443,16 @@ def test_a_date_of_the_right_form_that_is_no_day_is_refused(
     set_member(opened, f"tables/{table}.jsonl", dump_lines(header, rows), net["suide"])
     message = refused(net, "yulin", repack(opened, net["yulin"], net.file("day.sync")), problem)
     assert f"“{label}”第 4 行" in message and column in message
+
+
+@pytest.mark.parametrize("table,label,column", [
+    ("hardship_file", "困难职工档案", "status"), ("hardship_file", "困难职工档案", "category"), ("visit", "走访", "status"),
+])
+def test_a_code_this_program_does_not_know_is_refused(
+        net: Network, opened: Opened, table: str, label: str, column: str) -> None:
+    """A newer program's status or category (or a forged one) would break every screen that shows the row."""
+    header, rows = table_lines(opened, table)
+    rows[1][header["columns"].index(column)] = "suspended"
+    set_member(opened, f"tables/{table}.jsonl", dump_lines(header, rows), net["suide"])
+    message = refused(net, "yulin", repack(opened, net["yulin"], net.file("code.sync")), "不是本程序认识的代码")
+    assert f"“{label}”第 3 行" in message and column in message and "suspended" in message

@@ -621,6 +621,15 @@ def get_campaign(session: Session, campaign_id: str) -> Campaign:
     return _load_campaign(session, campaign_id)
 
 
+def owner_names(session: Session) -> dict[str, str]:
+    """The units whose campaigns this database holds, id → name, in the order of their codes: a county only
+    itself; a city or province also each unit below it that reported its campaigns, which are read-only here
+    (``base.require_own``), and whose visits belong to the same unit as their campaign."""
+    owners = select(Campaign.owner_unit_id).distinct()
+    stmt = select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(owners)).order_by(OrgUnit.code, OrgUnit.name)
+    return {unit_id: name for unit_id, name in session.execute(stmt)}
+
+
 def fund_sources(session: Session, campaign_id: str) -> list[CampaignFundSource]:
     return _sources(session, campaign_id)
 
@@ -1578,6 +1587,6 @@ __all__ = [
     "GenerationCriteria", "GenerationPreview", "GenerationResult", "GrantFrozen", "GroupPreview", "Money",
     "SourcePreview", "VisitInput", "VisitRow", "act_many", "add_visit", "approve", "approve_many",
     "campaign_standards", "campaigns", "create_campaign", "dashboard", "fund_sources", "generate_visits",
-    "get_campaign", "get_visit", "group_label", "list_visits", "mark_paid_many", "preview_visits", "remove_visit",
-    "remove_visits", "set_campaign_closed", "update_campaign", "update_visit", "visit_rows",
+    "get_campaign", "get_visit", "group_label", "list_visits", "mark_paid_many", "owner_names", "preview_visits",
+    "remove_visit", "remove_visits", "set_campaign_closed", "update_campaign", "update_visit", "visit_rows",
 ]

@@ -392,6 +392,15 @@ def get_round(session: Session, round_id: str) -> ScholarshipRound:
     return _load_round(session, round_id)
 
 
+def owner_names(session: Session) -> dict[str, str]:
+    """The units whose rounds this database holds, id → name, in the order of their codes: a county only
+    itself; a city or province also each unit below it that reported its rounds, which are read-only here
+    (``base.require_own``), as are their applications and installments (owned by the round's unit)."""
+    owners = select(ScholarshipRound.owner_unit_id).distinct()
+    stmt = select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(owners)).order_by(OrgUnit.code, OrgUnit.name)
+    return {unit_id: name for unit_id, name in session.execute(stmt)}
+
+
 # --- the application: student, household, conflicts ---------------------------------------------------------
 
 
@@ -1220,6 +1229,7 @@ class InstallmentDue:
     status: str  # pending: check enrolment first; released: pay
     status_label: str
     version: int
+    owner_unit_id: str = ""  # at a city: a county's installments are listed, but only the county acts on them
 
 
 def installments_due(session: Session, user: User, year: int) -> list[InstallmentDue]:
@@ -1232,7 +1242,8 @@ def installments_due(session: Session, user: User, year: int) -> list[Installmen
                    S.status.in_(tuple(LIVE_GRANT_STATES)))
             .order_by(I.academic_year, S.application_no, I.year_index))
     return [InstallmentDue(i.id, i.scholarship_id, no, name, mask_id_number(number), school, i.year_index,
-                           i.academic_year, i.amount_fen, i.status, INSTALLMENT_LABELS[i.status], i.version)
+                           i.academic_year, i.amount_fen, i.status, INSTALLMENT_LABELS[i.status], i.version,
+                           i.owner_unit_id)
             for i, no, name, number, school in session.execute(stmt)]
 
 
@@ -1242,6 +1253,6 @@ __all__ = [
     "ScholarshipError", "UnfiledInput", "UnfiledView", "application_rows", "approve", "approve_many",
     "budget_summary", "cancel", "check_enrolment", "create_application", "create_round", "find_unfiled",
     "get_application", "get_round", "installments_due", "installments_of", "list_applications",
-    "next_application_no", "rounds", "set_amount", "set_round_closed", "stop_plan", "stop_plans_for_exited_file",
-    "update_application", "update_round",
+    "next_application_no", "owner_names", "rounds", "set_amount", "set_round_closed", "stop_plan",
+    "stop_plans_for_exited_file", "update_application", "update_round",
 ]

@@ -59,14 +59,17 @@ PROGRAMS: dict[str, str] = {"files": "困难职工档案", "scholarships": "金�
                             "payments": "资金发放"}
 DIMENSIONS: dict[str, str] = {
     "category": "困难类别", "cause": "主要致困原因", "unit": "所属工会", "year": "年度", "level": "学段",
-    "household": "家庭类型", "group": "慰问类别", "programme": "资金项目", "method": "发放方式",
+    "household": "家庭类型", "group": "慰问类别", "programme": "资金项目", "method": "发放方式", "owner": "上报单位",
 }
 PROGRAM_DIMENSIONS: dict[str, tuple[str, ...]] = {
-    "files": ("category", "cause", "unit", "year"),
-    "scholarships": ("level", "household", "category", "cause", "unit", "year"),
-    "visits": ("group", "category", "cause", "unit", "year"),
-    "payments": ("programme", "method", "category", "unit", "year"),
+    "files": ("category", "cause", "unit", "owner", "year"),
+    "scholarships": ("level", "household", "category", "cause", "unit", "owner", "year"),
+    "visits": ("group", "category", "cause", "unit", "owner", "year"),
+    "payments": ("programme", "method", "category", "unit", "owner", "year"),
 }
+# Dimensions that mean something only where the database holds more than one unit's records: a city or a
+# province, which takes in the records of the units below it (DESIGN.md §6). A county's page leaves them out.
+UPPER_DIMENSIONS = frozenset({"owner"})
 ENTITIES = {"files": "hardship_file", "scholarships": "scholarship", "visits": "visit", "payments": "disbursement"}
 PAYMENT_PROGRAMMES = {"visit": "春节送温暖慰问金", "scholarship": "金秋助学助学金", "installment": "金秋助学分年发放"}
 METHODS = {"cash": "现金", "transfer": "转账"}
@@ -210,7 +213,7 @@ def _files() -> _Source:
         joins=lambda stmt, _dimension: stmt.select_from(HF),
         condition=condition,
         value=lambda measure: HF.household_size if measure == "people" else literal(1),
-        dimensions={"category": HF.category, "cause": HF.primary_cause, "unit": HF.unit_id},
+        dimensions={"category": HF.category, "cause": HF.primary_cause, "unit": HF.unit_id, "owner": HF.owner_unit_id},
     )
 
 
@@ -254,7 +257,7 @@ def _scholarships() -> _Source:
                                        dimension in ("household", "unit"), H, H.id == S.unfiled_household_id),
         S.status.in_(LIVE_GRANTS), R.year, {"students": None, "amount": S.amount_fen},
         {"level": S.education_level, "household": household, "category": F.category, "cause": F.primary_cause,
-         "unit": func.coalesce(F.unit_id, H.unit_id)},
+         "unit": func.coalesce(F.unit_id, H.unit_id), "owner": S.owner_unit_id},
     )
 
 
@@ -270,7 +273,7 @@ def _visits() -> _Source:
         V.status.in_(LIVE_GRANTS), C.year,
         {"households": None, "cash": V.cash_fen, "goods": V.goods_fen, "total": V.cash_fen + V.goods_fen},
         {"group": V.group_key, "category": V.category, "cause": F.primary_cause,
-         "unit": func.coalesce(F.unit_id, H.unit_id)},
+         "unit": func.coalesce(F.unit_id, H.unit_id), "owner": V.owner_unit_id},
     )
 
 
@@ -294,7 +297,7 @@ def _payments() -> _Source:
         D.id, (D.paid_on, D.voucher_no), joins, true(), _year_of(D.paid_on),
         {"payments": None, "amount": D.amount_fen},
         {"programme": D.grant_type, "method": D.method, "category": F.category,
-         "unit": func.coalesce(F.unit_id, H.unit_id)},
+         "unit": func.coalesce(F.unit_id, H.unit_id), "owner": D.owner_unit_id},
         year_range=lambda year: and_(D.paid_on >= _start(year), D.paid_on <= _end(year)),
     )
 
@@ -324,7 +327,17 @@ def _measure(source: _Source, key: str) -> Measure:
 
 
 def _units(session: Session) -> dict[str, tuple[str, str]]:
-    return {uid: (code or "", name) for uid, code, name in session.execute(select(U.id, U.code, U.name))}
+    """unit id → (code, label). At a city or province a union another unit keeps is labelled with that unit:
+    a city and its counties may each have a 城关镇总工会."""
+    local = session.get(m.Meta, "local_unit_id")
+    rows = session.execute(select(U.id, U.code, U.name, U.owner_unit_id)).all()
+    names = {uid: name for uid, _code, name, _owner in rows}
+    out = {}
+    for uid, code, name, owner in rows:
+        if local is not None and owner not in (uid, local.value) and owner in names:
+            name = f"{name}（{names[owner]}）"
+        out[uid] = (code or "", name)
+    return out
 
 
 def _label(dimension: str, key: Any, program: str, units: dict[str, tuple[str, str]]) -> str:
@@ -343,7 +356,7 @@ def _label(dimension: str, key: Any, program: str, units: dict[str, tuple[str, s
         return str(key)
     labels = {"level": SCHOLARSHIP_LEVELS, "household": HOUSEHOLDS, "group": SPRING_FESTIVAL_GROUPS,
               "programme": PAYMENT_PROGRAMMES, "method": METHODS}
-    if dimension == "unit":
+    if dimension in ("unit", "owner"):
         return units.get(key, ("", str(key)))[1]
     return labels.get(dimension, {}).get(key, str(key))
 
@@ -360,7 +373,7 @@ def _sort_key(dimension: str, key: Any, units: dict[str, tuple[str, str]]) -> tu
         return (0, order.index(key) if key in order else len(order), str(key))
     if dimension in ("cause", "year"):
         return (0, int(key), "")
-    if dimension == "unit":
+    if dimension in ("unit", "owner"):  # by code: a city (xxxx00) before its counties, a province before its cities
         return (0, *units.get(key, ("~", str(key))))
     return (0, str(key))
 

@@ -73,6 +73,7 @@ class _Loaded:
     campaign: tuple[str, date, date, bool]  # name, start, end, closed
     sources: list[tuple[str, str]]
     photo: bytes | None
+    owner_name: str | None = None  # the unit the visit belongs to, when it is not the local unit: view only
 
 
 class _Form(QDialog):
@@ -262,7 +263,7 @@ class VisitEditor(_Form):
     # --- loading -----------------------------------------------------------------------------------------
 
     def load(self) -> None:
-        db, user, vid = self.ctx.db, self.ctx.user, self.visit_id
+        db, user, vid, local_id = self.ctx.db, self.ctx.user, self.visit_id, self.ctx.unit.id
 
         def work(_p: Progress) -> tuple[_Loaded, QImage | None]:
             with db.session() as s:
@@ -279,7 +280,9 @@ class VisitEditor(_Form):
                     goods_fen=v.goods_fen, goods_description=v.goods_description or "",
                     fund_source_id=v.fund_source_id or "", standard=standard,
                     campaign=(c.name, c.visit_start, c.visit_end, c.closed),
-                    sources=[(f.id, f.name) for f in campaigns.fund_sources(s, c.id)], photo=v.photo)
+                    sources=[(f.id, f.name) for f in campaigns.fund_sources(s, c.id)], photo=v.photo,
+                    owner_name=(None if v.owner_unit_id == local_id
+                                else campaigns.owner_names(s).get(v.owner_unit_id, v.owner_unit_id)))
             return loaded, _thumbnail(loaded.photo or b"")
 
         self._run(work, self._loaded)
@@ -322,9 +325,10 @@ class VisitEditor(_Form):
 
     def _set_editable(self, v: _Loaded, closed: bool, start: date, end: date) -> None:
         ctx = self.ctx
+        own = v.owner_name is None
         worker = ctx.has(Role.clerk) or ctx.has(Role.reviewer) or ctx.has(Role.approver)
-        record = worker and v.status != GrantStatus.cancelled.value
-        money = (not closed and v.status in IN_STEPS
+        record = own and worker and v.status != GrantStatus.cancelled.value
+        money = (own and not closed and v.status in IN_STEPS
                  and (self.approver or (ctx.has(Role.clerk) and v.status == GrantStatus.draft.value)))
         for key in ("cadres", "planned_date", "notes"):
             self.fields[key].set_read_only(not record)
@@ -334,15 +338,19 @@ class VisitEditor(_Form):
         self.choose_photo_button.setEnabled(record)
         self.remove_photo_button.setEnabled(record and self.photo is not None)
         self.save_button.setEnabled(record)
+        self.save_button.setVisible(own)
         notes = []
-        if v.status == GrantStatus.cancelled.value:
+        if not own:
+            notes.append(self.tr("This visit belongs to {0}; here it can only be viewed (that unit changes it and "
+                                 "reports it again).").format(v.owner_name))
+        elif v.status == GrantStatus.cancelled.value:
             notes.append(self.tr("This household was removed from the list; nothing can be changed."))
         elif v.status in FROZEN:
             notes.append(self.tr("Approved on {0}: cash, goods and fund source are fixed; record the visit "
                                  "below.").format(v.approved_on.isoformat() if v.approved_on else ""))
         elif not money:
             notes.append(self.tr("Only the approver changes the amounts once the household is submitted."))
-        if not worker:
+        if own and not worker:
             notes.append(self.tr("Read only for your role."))
         self.banner.setText(" ".join(notes))
         self.banner.setVisible(bool(notes))

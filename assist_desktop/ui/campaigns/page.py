@@ -1,5 +1,10 @@
 """春节送温暖: the campaign and its budget, the dashboard, the visit list with steps on a selection, the
-campaigns of every year."""
+campaigns of every year.
+
+At a city or province the chooser also holds the campaigns the units below reported, labelled with their unit
+(the local unit's own first, then each other unit's together): such a campaign is shown — its dashboard, its
+list and the list's export — but every action that writes is disabled, since only its own unit changes it
+(DESIGN.md §6; the services refuse it too)."""
 
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ STEP_ROLES = {"submit": (Role.clerk,), "review": (Role.reviewer,), "approve": (R
 NEEDS_REASON = frozenset({"return_to_draft", "remove"})
 ALL = 10**9  # "every match" as a page size for list_visits (ids only)
 DASHBOARD, VISITS, CAMPAIGNS = range(3)
+UNIT_COLUMN = 8  # of the campaign list: the unit a campaign belongs to
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,9 @@ class CampaignItem:
     sources: tuple[tuple[str, int], ...]
     households: int  # on the list (not removed)
     paid: int
+    owner_id: str = ""
+    owner_name: str = ""
+    own: bool = True  # False: another unit's campaign (a county's, at the city): view only here
 
 
 class CampaignsPage(QWidget):
@@ -107,6 +116,11 @@ class CampaignsPage(QWidget):
         self.export_button.clicked.connect(self.export_list)
         top.addWidget(self.export_button)
         layout.addLayout(top)
+        self.owner_note = QLabel()
+        self.owner_note.setObjectName("owner_note")
+        self.owner_note.setStyleSheet("background: #fff8e1; border: 1px solid #ffe082; padding: 4px 8px;")
+        self.owner_note.hide()
+        layout.addWidget(self.owner_note)
         self.budget_bar = MoneyBar(height=18)
         self.budget_bar.setObjectName("budget_bar")
         layout.addWidget(self.budget_bar)
@@ -280,11 +294,13 @@ class CampaignsPage(QWidget):
     def _build_campaigns(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.campaign_table = QTableWidget(0, 8)
+        self.campaign_table = QTableWidget(0, 9)
         self.campaign_table.setObjectName("campaign_list")
         self.campaign_table.setHorizontalHeaderLabels([
             self.tr("Year"), self.tr("Campaign"), self.tr("Visit period"), self.tr("Budget (yuan)"),
-            self.tr("Fund sources"), self.tr("Households on the list"), self.tr("Paid"), self.tr("State")])
+            self.tr("Fund sources"), self.tr("Households on the list"), self.tr("Paid"), self.tr("State"),
+            self.tr("Reporting unit")])
+        self.campaign_table.setColumnHidden(UNIT_COLUMN, True)  # shown where other units' campaigns are held
         self.campaign_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.campaign_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.campaign_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -314,18 +330,24 @@ class CampaignsPage(QWidget):
     # --- campaigns -------------------------------------------------------------------------------------
 
     def load_campaigns(self, select_id: str | None = None) -> None:
-        db, user = self.ctx.db, self.ctx.user
+        db, user, local_id = self.ctx.db, self.ctx.user, self.ctx.unit.id
         live = tuple(s for s in self.labels if s != "cancelled")
 
         def work(_p: Progress) -> tuple[list[CampaignItem], list[Any]]:
             with db.session() as s:
                 items = []
+                owners = campaigns.owner_names(s)
                 for c in campaigns.campaigns(s):
                     households = campaigns.list_visits(s, user, campaign_id=c.id, status=live, limit=0)[0]
                     paid = campaigns.list_visits(s, user, campaign_id=c.id, status="paid", limit=0)[0]
                     items.append(CampaignItem(c.id, c.year, c.name, c.visit_start, c.visit_end, c.closed, c.version,
                                               c.budget_fen, tuple((f.name, f.amount_fen) for f in
-                                                                  campaigns.fund_sources(s, c.id)), households, paid))
+                                                                  campaigns.fund_sources(s, c.id)), households, paid,
+                                              c.owner_unit_id, owners.get(c.owner_unit_id, ""),
+                                              c.owner_unit_id == local_id))
+                # the local unit's own first (newest first), then each other unit's together, in code order
+                rank = {unit_id: n for n, unit_id in enumerate(owners)}
+                items.sort(key=lambda i: (not i.own, rank.get(i.owner_id, len(rank)), -i.year))
                 return items, file_list.unit_choices(s)
 
         def done(result: tuple[list[CampaignItem], list[Any]]) -> None:
@@ -335,8 +357,10 @@ class CampaignsPage(QWidget):
             self.items = items
             self.campaign_combo.blockSignals(True)
             self.campaign_combo.clear()
-            for item in items:
-                self.campaign_combo.addItem(item.name + (self.tr(" (ended)") if item.closed else ""), item.id)
+            for n, item in enumerate(items):
+                if n and item.owner_id != items[n - 1].owner_id:
+                    self.campaign_combo.insertSeparator(self.campaign_combo.count())
+                self.campaign_combo.addItem(self.campaign_label(item), item.id)
             index = self.campaign_combo.findData(current) if current else -1
             self.campaign_combo.setCurrentIndex(index if index >= 0 else (0 if items else -1))
             self.campaign_combo.blockSignals(False)
@@ -356,14 +380,24 @@ class CampaignsPage(QWidget):
         self.unit_filter.setCurrentIndex(max(0, index))
         self.unit_filter.blockSignals(False)
 
+    def campaign_label(self, item: CampaignItem) -> str:
+        """The campaign's name in the chooser; another unit's campaign carries the unit's name."""
+        if item.own:
+            return item.name + (self.tr(" (ended)") if item.closed else "")
+        if item.closed:
+            return self.tr("{0} ({1}, ended)").format(item.name, item.owner_name)
+        return self.tr("{0} ({1})").format(item.name, item.owner_name)
+
     def _fill_campaign_table(self) -> None:
         table = self.campaign_table
         table.setRowCount(len(self.items))
+        table.setColumnHidden(UNIT_COLUMN, all(item.own for item in self.items))
         for row, item in enumerate(self.items):
             sources = "；".join(f"{name} {format_amount(amount)}" for name, amount in item.sources)
             values = (str(item.year), item.name, f"{item.visit_start.isoformat()} – {item.visit_end.isoformat()}",
                       format_amount(item.budget_fen), sources, str(item.households), str(item.paid),
-                      self.tr("ended") if item.closed else self.tr("open"))
+                      self.tr("ended") if item.closed else self.tr("open"),
+                      self.tr("this unit") if item.own else item.owner_name)
             for column, value in enumerate(values):
                 cell = QTableWidgetItem(value)
                 cell.setData(Qt.ItemDataRole.UserRole, item.id)
@@ -383,23 +417,39 @@ class CampaignsPage(QWidget):
         cid = self.campaign_id()
         return next((c for c in self.items if c.id == cid), None)
 
+    def own(self) -> bool:
+        """The chosen campaign is the local unit's (or none is chosen): the actions that write are offered."""
+        c = self.campaign()
+        return c is None or c.own
+
     def _campaign_changed(self, *_a: object) -> None:
         c = self.campaign()
+        own = self.own()
         if c is None:
             self.campaign_state.setText(self.tr("No campaign yet"))
         else:
             self.campaign_state.setText(self.tr("Visits {0} – {1}, {2}").format(
                 c.visit_start.isoformat(), c.visit_end.isoformat(), self.tr("ended") if c.closed else self.tr("open")))
-        self.edit_campaign_button.setEnabled(c is not None and not c.closed)
-        self.close_campaign_button.setEnabled(c is not None)
+        self.edit_campaign_button.setEnabled(c is not None and not c.closed and own)
+        self.close_campaign_button.setEnabled(c is not None and own)
         self.close_campaign_button.setText(self.tr("Reopen campaign") if c and c.closed else self.tr("End campaign"))
+        self.standards_button.setEnabled(own)
         for button in (self.add_button, self.generate_button):
-            button.setEnabled(c is not None and not c.closed)
+            button.setEnabled(c is not None and not c.closed and own)
+        self.opinion.setEnabled(own)
+        if c is not None and not own:
+            self.owner_note.setText(self.tr("This campaign belongs to {0}: here it can only be viewed (the overview, "
+                                            "the list and its export); that unit makes every change and step."
+                                            ).format(c.owner_name))
+        self.owner_note.setVisible(not own)
         self._query_changed()
+        self._update_buttons()
         self.load_dashboard()
 
-    def edit_campaign(self, *, new: bool, exec_dialog: bool = True) -> CampaignDialog:
+    def edit_campaign(self, *, new: bool, exec_dialog: bool = True) -> CampaignDialog | None:
         c = None if new else self.campaign()
+        if c is not None and not c.own:
+            return None  # another unit's campaign is only viewed here
         dialog = CampaignDialog(self.ctx, self, campaign_id=c.id if c else None)
         dialog.accepted.connect(lambda: self.load_campaigns(dialog.saved_id))
         self.dialog = dialog
@@ -409,7 +459,7 @@ class CampaignsPage(QWidget):
 
     def toggle_closed(self) -> None:
         c = self.campaign()
-        if c is None:
+        if c is None or not c.own:
             return
         db, user = self.ctx.db, self.ctx.user
 
@@ -518,8 +568,9 @@ class CampaignsPage(QWidget):
 
     def _update_buttons(self) -> None:
         count = self.chosen_count()
+        own = self.own()
         for button in self.step_buttons.values():
-            button.setEnabled(count > 0)
+            button.setEnabled(count > 0 and own)
         self.open_button.setEnabled(len(self.selected_rows()) == 1)
         total = self.model.total
         more = self.model.rowCount() < total or len(self.selected_rows()) < total
@@ -546,7 +597,7 @@ class CampaignsPage(QWidget):
 
     def add_visit(self) -> QDialog | None:
         cid = self.campaign_id()
-        if cid is None:
+        if cid is None or not self.own():
             return None
         from assist_desktop.ui.campaigns.editor import AddVisitDialog
 
@@ -558,7 +609,7 @@ class CampaignsPage(QWidget):
 
     def open_wizard(self) -> QDialog | None:
         cid = self.campaign_id()
-        if cid is None:
+        if cid is None or not self.own():
             return None
         from assist_desktop.ui.campaigns.wizard import GenerationWizard
 
@@ -572,6 +623,8 @@ class CampaignsPage(QWidget):
                   how: tuple[str, date] | None = None) -> None:
         """Run a step on the chosen households in the background: all of them or none (the services refuse
         the whole list with the first reason). ``ids`` None: the selection (or every match)."""
+        if not self.own():
+            return
         every = ids is None and self.all_matches
         if ids is None and not every:
             ids = self.selected_ids()

@@ -70,6 +70,7 @@ class AttachmentsTab(QWidget):
         self.dialogs = dialogs or FileDialogs()
         self.file_id: str | None = None
         self.status: str | None = None
+        self.own = True  # False: the file belongs to another unit (a county's, at the city): view only
         self.items: list[AttachmentInfo] = []
         self.loaded = False
         self.op: Op | None = None
@@ -140,18 +141,19 @@ class AttachmentsTab(QWidget):
 
     # --- state --------------------------------------------------------------------------------------------
 
-    def set_file(self, file_id: str | None, status: str | None) -> None:
-        self.file_id, self.status = file_id, status
+    def set_file(self, file_id: str | None, status: str | None, *, own: bool = True) -> None:
+        self.file_id, self.status, self.own = file_id, status, own
         self._update_buttons()
 
     @property
     def can_add(self) -> bool:
-        return bool(self.file_id) and self.ctx.has(Role.clerk) and self.status != FileStatus.exited.value
+        return (bool(self.file_id) and self.own and self.ctx.has(Role.clerk)
+                and self.status != FileStatus.exited.value)
 
     @property
     def can_remove(self) -> bool:
-        return bool(self.file_id) and self.ctx.has(Role.clerk) and self.status in (FileStatus.draft.value,
-                                                                                    FileStatus.active.value)
+        return (bool(self.file_id) and self.own and self.ctx.has(Role.clerk)
+                and self.status in (FileStatus.draft.value, FileStatus.active.value))
 
     def _update_buttons(self) -> None:
         chosen = self.selected() is not None

@@ -11,7 +11,8 @@ attachments and history, for a new file or an existing one.
   about unsaved changes: 保存 / 不保存 / 取消), Alt+1…6 switch tabs.
 - ID numbers, the bank account and health stay masked for an existing file until "显示", which the
   service writes to the audit log.
-- Read-only when the user is not a clerk, or the file is neither draft nor active.
+- Read-only when the user is not a clerk, or the file is neither draft nor active, or the file belongs to
+  another unit (a county's file held at the city: only the county changes it and reports it again).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from assist_desktop.domain.lifecycle import FileStatus, Role
 from assist_desktop.domain.money import format_amount
 from assist_desktop.domain.names import normalise_name
 from assist_desktop.domain.regions import full_region_name, is_known_region
-from assist_desktop.services import registry
+from assist_desktop.services import registry, search
 from assist_desktop.services.base import snapshot
 from assist_desktop.services.registry import DuplicatePerson, FileInput
 from assist_desktop.services.units import UnitChoice, list_grassroots_units
@@ -87,6 +88,7 @@ class Loaded:
     units: list[UnitChoice]
     line_fen: int | None
     line_error: str | None
+    owner_name: str | None = None  # the unit the file belongs to, when it is not the local unit
 
 
 @dataclass
@@ -124,6 +126,7 @@ class FileEditor(QDialog):
         self.revealed: set[str] = set()
         self.fields: dict[str, Field] = {}
         self.read_only = not ctx.has(Role.clerk)
+        self.owner_name: str | None = None  # set when the file belongs to another unit: view only
         self._file: dict[str, Any] = {}
         self._baseline: object = None
         self._saving = False
@@ -745,21 +748,25 @@ class FileEditor(QDialog):
     def _load(self) -> None:
         db, user, file_id, today = self.ctx.db, self.ctx.user, self.file_id, self.today
         region = self.ctx.unit.region_code or self.ctx.unit.code
+        local_id = self.ctx.unit.id
 
         def work(_p: Progress) -> Loaded:
             with db.session() as session:
                 data: dict[str, Any] | None = None
                 members: list[dict[str, Any]] = []
+                owner: str | None = None
                 if file_id is not None:
                     hf, rows = registry.get_file(session, user, file_id)
                     data = snapshot(hf)
                     members = [snapshot(m) for m in rows]
+                    if hf.owner_unit_id != local_id:
+                        owner = search.owner_name(session, hf.owner_unit_id)
                 units = list_grassroots_units(session, include_id=data["unit_id"] if data else None)
                 try:
                     line, line_error = registry.subsistence_line(session, region, today.year), None
                 except DomainError as exc:
                     line, line_error = None, exc.message
-                return Loaded(data, members, units, line, line_error)
+                return Loaded(data, members, units, line, line_error, owner)
 
         def failed(exc: BaseException) -> None:
             self.load_error = exc.message if isinstance(exc, DomainError) else type(exc).__name__
@@ -775,6 +782,7 @@ class FileEditor(QDialog):
 
     def _loaded(self, loaded: Loaded) -> None:
         self.line_fen, self.line_error = loaded.line_fen, loaded.line_error
+        self.owner_name = loaded.owner_name
         combo = self.fields["unit_id"].widget
         assert isinstance(combo, EnumCombo)
         for unit in loaded.units:
@@ -799,7 +807,7 @@ class FileEditor(QDialog):
         self._set_enabled_while_loading(True)
         self._update_title()
         self.ready = True
-        self.attachments.set_file(self.file_id, self.status)
+        self.attachments.set_file(self.file_id, self.status, own=self.owner_name is None)
         self.history.set_file(self.file_id)
         self._tab_changed(self.tabs.currentIndex())
         QTimer.singleShot(0, self._focus_first)
@@ -829,7 +837,7 @@ class FileEditor(QDialog):
             self.fields[f"secondary_{number}"].set_value(secondary[number - 1] if len(secondary) >= number else "")
         self.fields["primary_cause"].set_value(int(data["primary_cause"]) if data.get("primary_cause") else "")
         self.members.model.load(members)
-        if not self.ctx.has(Role.clerk):
+        if not self.ctx.has(Role.clerk) or self.owner_name is not None:
             self.read_only = True
         elif self.status not in registry.EDITABLE_STATES:
             self.read_only = True
@@ -887,7 +895,10 @@ class FileEditor(QDialog):
         self.members.set_read_only(self.read_only)
         self.save_button.setVisible(not self.read_only)
         if self.read_only and not self.load_error:
-            if not self.ctx.has(Role.clerk):
+            if self.owner_name is not None:  # whatever the role or the status: another unit's file
+                text = self.tr("This file belongs to {0}; here it can only be viewed (that unit changes it and "
+                               "reports it again).").format(self.owner_name)
+            elif not self.ctx.has(Role.clerk):
                 roles = "、".join(r.label for r in sorted(self.ctx.roles, key=list(Role).index)) or self.tr("none")
                 text = self.tr("Your role ({0}) may view this file but not change it.").format(roles)
             elif self.status == FileStatus.exited.value:

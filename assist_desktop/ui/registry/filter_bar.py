@@ -1,8 +1,9 @@
-"""The registry list's filter bar: status, category, cause, union, filing year and the household flags."""
+"""The registry list's filter bar: status, category, cause, union, filing year and the household flags; at a
+city or province (a database holding more than one unit's files) also the reporting unit."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
@@ -10,7 +11,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushBu
 from assist_desktop.domain.hardship import HardshipCategory, HardshipCause
 from assist_desktop.domain.lifecycle import FileStatus
 from assist_desktop.services.file_list import UnitChoice
-from assist_desktop.services.search import FLAGS, FileFilters
+from assist_desktop.services.search import FLAGS, FileFilters, OwnerChoice
 
 # The steps between a draft and an active file.
 IN_PROCESS = frozenset({"draft", "submitted", "reviewed", "on_notice"})
@@ -30,6 +31,9 @@ class FilterBar(QWidget):
         row = QHBoxLayout()  # the boxes; the flags and "clear" go in a second row below
         rows.addLayout(row)
         self._quiet = True  # filling the boxes is not a change
+        self._units: list[UnitChoice] = []
+        self._owners: list[OwnerChoice] = []
+        self._union_owner: dict[str, str] = {}  # union id → the unit that keeps it
 
         self.status = self._combo("filter_status", self.tr("Status"))
         # (label, statuses): the whole registry, the registry without exited files, the ledger of
@@ -57,6 +61,12 @@ class FilterBar(QWidget):
         for cause in HardshipCause:
             self.cause.addItem(cause.label, int(cause))
         row.addWidget(self.cause)
+
+        self.owner = self._combo("filter_owner", self.tr("Unit that reported the file"), chars=12,
+                                 slot=self._owner_changed)
+        self.owner.addItem(self.tr("All reporting units"), None)
+        self.owner.setVisible(False)  # only where more than one unit's files are held (set_owners)
+        row.addWidget(self.owner)
 
         self.unit = self._combo("filter_unit", self.tr("Union holding the file"), chars=16)
         self.unit.addItem(self.tr("All unions"), None)
@@ -86,7 +96,7 @@ class FilterBar(QWidget):
         self._quiet = False
         self._update_clear()
 
-    def _combo(self, name: str, tip: str, *, chars: int = 0) -> QComboBox:
+    def _combo(self, name: str, tip: str, *, chars: int = 0, slot: Callable[[], None] | None = None) -> QComboBox:
         """A box as wide as its choices; with ``chars``, about that many Latin characters wide whatever
         its longest choice (a union's name can run to fifteen Chinese characters) — its list still
         opens as wide as the choices need."""
@@ -98,7 +108,7 @@ class FilterBar(QWidget):
             combo.setMinimumContentsLength(chars)
         else:
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        combo.currentIndexChanged.connect(self._emit)
+        combo.currentIndexChanged.connect(slot or self._emit)
         return combo
 
     def _fit_popup(self, combo: QComboBox) -> None:
@@ -109,14 +119,51 @@ class FilterBar(QWidget):
 
     def set_units(self, units: Sequence[UnitChoice]) -> None:
         """The unions offered; the chosen one stays chosen if it is still offered."""
-        self._refill(self.unit, [(u.name, u.id) for u in units])
+        self._units = list(units)
+        self._offer_units()
+
+    def set_owners(self, owners: Sequence[OwnerChoice]) -> None:
+        """The units whose files are held here; the box shows only when there is more than one (a city or a
+        province with the reports of the units below), the local unit first as 本单位."""
+        self._owners = list(owners)
+        self._union_owner = {union: o.id for o in owners for union in o.unions}
+        self._refill(self.owner, [(self.tr("This unit") if o.own else o.name, o.id) for o in owners])
+        self.owner.setVisible(len(owners) > 1)
+        self._offer_units()
+
+    def _offer_units(self) -> None:
+        """The unions of the chosen reporting unit, or of every unit; where several units' files are held,
+        another unit's union is named with its unit (two counties may each have a 城关镇总工会)."""
+        chosen = self.owner.currentData()
+        owners = {o.id: o for o in self._owners}
+        several = len(owners) > 1
+        items = []
+        for unit in self._units:
+            keeper = owners.get(self._union_owner.get(unit.id, ""))
+            if chosen is not None and (keeper is None or keeper.id != chosen):
+                continue
+            if several and chosen is None and keeper is not None and not keeper.own:
+                items.append((self.tr("{0} ({1})").format(unit.name, keeper.name), unit.id))
+            else:
+                items.append((unit.name, unit.id))
+        self._refill(self.unit, items)
+
+    def _owner_changed(self) -> None:
+        if self._quiet:
+            return
+        self._quiet = True
+        try:
+            self._offer_units()  # a union of another unit is no longer chosen
+        finally:
+            self._quiet = False
+        self._emit()
 
     def set_years(self, years: Sequence[int]) -> None:
         self._refill(self.year, [(self.tr("Year {0}").format(y), y) for y in years])
 
     def _refill(self, combo: QComboBox, items: list[tuple[str, object]]) -> None:
         chosen = combo.currentData()
-        self._quiet = True
+        quiet, self._quiet = self._quiet, True
         try:
             while combo.count() > 1:
                 combo.removeItem(1)
@@ -126,7 +173,7 @@ class FilterBar(QWidget):
             combo.setCurrentIndex(max(index, 0))
             self._fit_popup(combo)
         finally:
-            self._quiet = False
+            self._quiet = quiet
         if chosen is not None and combo.currentData() != chosen:
             self._emit()
 
@@ -146,6 +193,7 @@ class FilterBar(QWidget):
             category=self.category.currentData(),
             primary_cause=self.cause.currentData(),
             unit_id=self.unit.currentData(),
+            owner_unit_id=self.owner.currentData(),
             filing_year=self.year.currentData(),
             flags=frozenset(k for k, box in self.flags.items() if box.isChecked()),
         )
@@ -163,8 +211,9 @@ class FilterBar(QWidget):
     def clear(self) -> None:
         self._quiet = True
         try:
-            for combo in (self.status, self.category, self.cause, self.unit, self.year):
+            for combo in (self.status, self.category, self.cause, self.owner, self.unit, self.year):
                 combo.setCurrentIndex(0)
+            self._offer_units()  # every unit's unions again
             for box in self.flags.values():
                 box.setChecked(False)
         finally:

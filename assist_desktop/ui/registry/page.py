@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.file_list import filing_years, unit_choices
-from assist_desktop.services.search import FileFilters, count_by_status
+from assist_desktop.services.search import FileFilters, count_by_status, owner_choices
 from assist_desktop.ui.background import Debouncer, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.registry.filter_bar import FilterBar
@@ -287,16 +287,17 @@ class RegistryPage(QWidget):
         self.error_label.show()
 
     def load_choices(self) -> None:
-        """The unions and years the filter bar offers, read in a worker."""
+        """The unions, reporting units and years the filter bar offers, read in a worker."""
         db = self.ctx.db
 
-        def work(_progress: object) -> tuple[list[Any], list[int]]:
+        def work(_progress: object) -> tuple[list[Any], list[int], list[Any]]:
             with db.session() as session:
-                return unit_choices(session), filing_years(session)
+                return unit_choices(session), filing_years(session), owner_choices(session)
 
-        def done(result: tuple[list[Any], list[int]]) -> None:
+        def done(result: tuple[list[Any], list[int], list[Any]]) -> None:
             self.filter_bar.set_units(result[0])
             self.filter_bar.set_years(result[1])
+            self.filter_bar.set_owners(result[2])
 
         self._run(work, done)
 

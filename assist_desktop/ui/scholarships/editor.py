@@ -280,12 +280,14 @@ class ApplicationEditor(QDialog):
         return all(op.done for op in self.ops)
 
     def load(self) -> None:
-        db, user, rid, sid = self.ctx.db, self.ctx.user, self.round_id, self.scholarship_id
+        db, user, rid, sid, local_id = self.ctx.db, self.ctx.user, self.round_id, self.scholarship_id, self.ctx.unit.id
 
         def work(_p: Progress) -> dict[str, Any]:
             with db.session() as s:
                 rnd = scholarships.get_round(s, rid)
                 out: dict[str, Any] = {"year": rnd.year, "round": rnd.name}
+                if rnd.owner_unit_id != local_id:  # another unit's round (a county's, at the city): view only
+                    out["owner"] = scholarships.owner_names(s).get(rnd.owner_unit_id, rnd.owner_unit_id)
                 if sid:
                     app, _inst = scholarships.get_application(s, user, sid)
                     out["app"] = {k: getattr(app, k) for k in (
@@ -328,8 +330,10 @@ class ApplicationEditor(QDialog):
                     self.parent_id.setText(view.masked_id)
                     self.kind.set_code(view.kind)
                 self.unfiled_box.setEnabled(False)
-            editable = self.status == GrantStatus.draft.value and self.ctx.has(Role.clerk)
-            amount_editable = self.approver and self.status not in ("approved", "paid", "cancelled")
+            owner = out.get("owner")
+            editable = self.status == GrantStatus.draft.value and self.ctx.has(Role.clerk) and owner is None
+            amount_editable = (self.approver and self.status not in ("approved", "paid", "cancelled")
+                               and owner is None)
             for widget in (self.student_name, self.student_id, self.school, self.major, self.admission,
                            self.study_years, self.notice_no, self.file_search):
                 widget.setReadOnly(not editable)
@@ -339,7 +343,12 @@ class ApplicationEditor(QDialog):
             self.amount.setEnabled(amount_editable)
             self.amount_reason.setEnabled(amount_editable)
             self.save_button.setEnabled(editable or amount_editable)
-            if not editable:
+            self.save_button.setVisible(owner is None)
+            if owner is not None:
+                self.banner.setText(self.tr("This application belongs to {0}; here it can only be viewed (that unit "
+                                            "changes it and reports it again).").format(owner))
+                self.banner.show()
+            elif not editable:
                 self.banner.setText(self.tr("Status: {0}. Only a draft can be changed.").format(
                     GrantStatus(self.status).label))
                 self.banner.show()

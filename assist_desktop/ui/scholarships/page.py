@@ -1,4 +1,9 @@
-"""金秋助学: the round and its budget, the applications, steps on a selection, installments and payment."""
+"""金秋助学: the round and its budget, the applications, steps on a selection, installments and payment.
+
+At a city or province the chooser also holds the rounds the units below reported, labelled with their unit (the
+local unit's own first, then each other unit's together); their applications, budget and export are shown, but
+every action that writes is disabled, as for another unit's installments: only the owning unit changes its
+records (DESIGN.md §6; the services refuse it too)."""
 
 from __future__ import annotations
 
@@ -23,6 +28,10 @@ from assist_desktop.ui.scholarships.dialogs import PayDialog, RoundDialog
 from assist_desktop.ui.scholarships.model import ApplicationsModel
 
 ENTITY = "scholarship"
+# A round as the page holds it: (id, year, name, closed, version, apply_start, apply_end, budget_fen,
+# requires_notice, owner_id, owner_name, own).
+OWN = 11
+DUE_UNIT_COLUMN = 7  # of the installments due: the unit an installment belongs to
 STEPS = (Action.submit, Action.review, Action.put_on_notice, Action.approve, Action.return_to_draft, Action.cancel)
 _COLOURS = {"paid": "#2e7d32", "approved": "#66bb6a", "continuing": "#8d6e63", "in_process": "#ffcc80"}
 
@@ -68,6 +77,7 @@ class ScholarshipsPage(QWidget):
         self.rounds: list[Any] = []
         self.summary: BudgetSummary | None = None
         self.installments: list[InstallmentDue] = []
+        self.owners: dict[str, str] = {}  # unit id → name, of the units whose rounds are held here
         self.op: Op[Any] | None = None
         self.ops: list[Op[Any]] = []
         self.last_voucher = ""
@@ -114,6 +124,11 @@ class ScholarshipsPage(QWidget):
         self.export_button.clicked.connect(self.export_list)
         top.addWidget(self.export_button)
         layout.addLayout(top)
+        self.owner_note = QLabel()
+        self.owner_note.setObjectName("owner_note")
+        self.owner_note.setStyleSheet("background: #fff8e1; border: 1px solid #ffe082; padding: 4px 8px;")
+        self.owner_note.hide()
+        layout.addWidget(self.owner_note)
         self.budget_bar = BudgetBar()
         self.budget_bar.setObjectName("budget_bar")
         layout.addWidget(self.budget_bar)
@@ -244,11 +259,12 @@ class ScholarshipsPage(QWidget):
         bar.addWidget(self.due_count)
         bar.addStretch(1)
         layout.addLayout(bar)
-        self.due_table = QTableWidget(0, 7)
+        self.due_table = QTableWidget(0, 8)
         self.due_table.setObjectName("installments")
         self.due_table.setHorizontalHeaderLabels([
             self.tr("Application no."), self.tr("Student"), self.tr("School"), self.tr("Study year"),
-            self.tr("Calendar year"), self.tr("Amount (yuan)"), self.tr("State")])
+            self.tr("Calendar year"), self.tr("Amount (yuan)"), self.tr("State"), self.tr("Reporting unit")])
+        self.due_table.setColumnHidden(DUE_UNIT_COLUMN, True)  # shown where other units' installments are held
         self.due_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.due_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.due_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -273,6 +289,10 @@ class ScholarshipsPage(QWidget):
         checker = self.ctx.has(Role.clerk) or self.ctx.has(Role.reviewer)
         self.enrolled_button.setVisible(checker)
         self.left_button.setVisible(checker)
+        self.due_note = QLabel()
+        self.due_note.setObjectName("due_note")
+        self.due_note.setStyleSheet("color: #8a6d00;")
+        buttons.addWidget(self.due_note)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self._update_due_buttons()
@@ -288,12 +308,18 @@ class ScholarshipsPage(QWidget):
         return all(op.done for op in self.ops) and not self.model.busy
 
     def load_rounds(self, select_id: str | None = None) -> None:
-        db = self.ctx.db
+        db, local_id = self.ctx.db, self.ctx.unit.id
 
         def work(_p: Progress) -> tuple[list[Any], list[Any]]:
             with db.session() as s:
-                return ([(r.id, r.year, r.name, r.closed, r.version, r.apply_start, r.apply_end, r.budget_fen,
-                          r.requires_notice) for r in scholarships.rounds(s)], file_list.unit_choices(s))
+                owners = scholarships.owner_names(s)
+                rows = [(r.id, r.year, r.name, r.closed, r.version, r.apply_start, r.apply_end, r.budget_fen,
+                         r.requires_notice, r.owner_unit_id, owners.get(r.owner_unit_id, ""),
+                         r.owner_unit_id == local_id) for r in scholarships.rounds(s)]
+                # the local unit's own first (newest first), then each other unit's together, in code order
+                rank = {unit_id: n for n, unit_id in enumerate(owners)}
+                rows.sort(key=lambda r: (not r[OWN], rank.get(r[9], len(rank)), -r[1]))
+                return rows, file_list.unit_choices(s)
 
         def done(result: tuple[list[Any], list[Any]]) -> None:
             rows, units = result
@@ -302,8 +328,10 @@ class ScholarshipsPage(QWidget):
             self.rounds = rows
             self.round_combo.blockSignals(True)
             self.round_combo.clear()
-            for rid, _year, name, closed, *_ in rows:
-                self.round_combo.addItem(name + (self.tr(" (closed)") if closed else ""), rid)
+            for n, row in enumerate(rows):
+                if n and row[9] != rows[n - 1][9]:
+                    self.round_combo.insertSeparator(self.round_combo.count())
+                self.round_combo.addItem(self.round_label(row), row[0])
             index = self.round_combo.findData(current) if current else -1
             self.round_combo.setCurrentIndex(index if index >= 0 else (0 if rows else -1))
             self.round_combo.blockSignals(False)
@@ -322,6 +350,20 @@ class ScholarshipsPage(QWidget):
         self.unit_filter.setCurrentIndex(max(0, index))
         self.unit_filter.blockSignals(False)
 
+    def round_label(self, row: tuple) -> str:
+        """The round's name in the chooser; another unit's round carries the unit's name."""
+        name, closed, owner, own = row[2], row[3], row[10], row[OWN]
+        if own:
+            return name + (self.tr(" (closed)") if closed else "")
+        if closed:
+            return self.tr("{0} ({1}, closed)").format(name, owner)
+        return self.tr("{0} ({1})").format(name, owner)
+
+    def own(self) -> bool:
+        """The chosen round is the local unit's (or none is chosen): the actions that write are offered."""
+        rnd = self._round()
+        return rnd is None or rnd[OWN]
+
     def round_id(self) -> str | None:
         data = self.round_combo.currentData()
         return data or None
@@ -335,14 +377,23 @@ class ScholarshipsPage(QWidget):
         if rnd is None:
             self.round_state.setText(self.tr("No round yet"))
         else:
-            _id, _year, _name, closed, _v, start, end, _b, notice = rnd
+            _id, _year, _name, closed, _v, start, end, _b, notice, *_owner = rnd
             state = self.tr("closed") if closed else self.tr("open")
             self.round_state.setText(self.tr("Applications {0} – {1}, {2}{3}").format(
                 start.isoformat(), end.isoformat(), state, self.tr(", list posted before approval") if notice else ""))
-        self.edit_round_button.setEnabled(rnd is not None and not rnd[3])
-        self.close_round_button.setEnabled(rnd is not None)
+        own = self.own()
+        self.edit_round_button.setEnabled(rnd is not None and not rnd[3] and own)
+        self.close_round_button.setEnabled(rnd is not None and own)
         self.close_round_button.setText(self.tr("Reopen round") if rnd and rnd[3] else self.tr("Close round"))
-        self.new_button.setEnabled(rnd is not None and not rnd[3])
+        self.new_button.setEnabled(rnd is not None and not rnd[3] and own)
+        self.standards_button.setEnabled(own)
+        self.opinion.setEnabled(own)
+        if rnd is not None and not own:
+            self.owner_note.setText(self.tr("This round belongs to {0}: here it can only be viewed (the budget, the "
+                                            "applications and their export); that unit makes every change and step."
+                                            ).format(rnd[10]))
+        self.owner_note.setVisible(not own)
+        self._update_buttons()
         self._query_changed()
         self.load_budget()
 
@@ -389,17 +440,23 @@ class ScholarshipsPage(QWidget):
     def load_installments(self) -> None:
         db, user, year = self.ctx.db, self.ctx.user, self.due_year.value()
 
-        def work(_p: Progress) -> list[InstallmentDue]:
+        def work(_p: Progress) -> tuple[list[InstallmentDue], dict[str, str]]:
             with db.session() as s:
-                return scholarships.installments_due(s, user, year)
+                return scholarships.installments_due(s, user, year), scholarships.owner_names(s)
 
-        def done(rows: list[InstallmentDue]) -> None:
+        def done(result: tuple[list[InstallmentDue], dict[str, str]]) -> None:
+            rows, owners = result
             self.installments = rows
+            self.owners = owners
+            local_id = self.ctx.unit.id
             self.due_table.setRowCount(len(rows))
+            self.due_table.setColumnHidden(DUE_UNIT_COLUMN, all(i.owner_unit_id == local_id for i in rows))
             for r, item in enumerate(rows):
+                unit = (self.tr("this unit") if item.owner_unit_id == local_id
+                        else owners.get(item.owner_unit_id, item.owner_unit_id))
                 values = (item.application_no, f"{item.student_name}（{item.masked_id}）", item.school,
                           str(item.year_index), str(item.academic_year), format_amount(item.amount_fen),
-                          item.status_label)
+                          item.status_label, unit)
                 for c, value in enumerate(values):
                     cell = QTableWidgetItem(value)
                     cell.setData(Qt.ItemDataRole.UserRole, item.id)
@@ -421,11 +478,13 @@ class ScholarshipsPage(QWidget):
 
     # --- rounds ---------------------------------------------------------------------------------------
 
-    def edit_round(self, *, new: bool, exec_dialog: bool = True) -> RoundDialog:
+    def edit_round(self, *, new: bool, exec_dialog: bool = True) -> RoundDialog | None:
         rnd = None if new else self._round()
+        if rnd is not None and not rnd[OWN]:
+            return None  # another unit's round is only viewed here
         initial = None
         if rnd is not None:
-            rid, year, name, _closed, version, start, end, budget, notice = rnd
+            rid, year, name, _closed, version, start, end, budget, notice, *_owner = rnd
             initial = RoundInput(year, start, end, budget, name, notice)
         dialog = RoundDialog(self.ctx, self, round_id=rnd[0] if rnd else None, version=rnd[4] if rnd else None,
                              initial=initial)
@@ -452,7 +511,7 @@ class ScholarshipsPage(QWidget):
 
     def toggle_round_closed(self) -> None:
         rnd = self._round()
-        if rnd is None:
+        if rnd is None or not rnd[OWN]:
             return
         rid, closed, version, db, user = rnd[0], not rnd[3], rnd[4], self.ctx.db, self.ctx.user
 
@@ -474,14 +533,15 @@ class ScholarshipsPage(QWidget):
 
     def _update_buttons(self) -> None:
         chosen = self._selected_rows()
+        own = self.own()
         for button in self.step_buttons.values():
-            button.setEnabled(bool(chosen))
+            button.setEnabled(bool(chosen) and own)
         self.open_button.setEnabled(len(chosen) == 1)
         self.pay_button.setEnabled(len(chosen) == 1 and chosen[0].status == GrantStatus.approved.value
-                                   and chosen[0].plan == "one_off")
+                                   and chosen[0].plan == "one_off" and own)
 
     def new_application(self) -> QWidget | None:
-        return self._editor(None)
+        return self._editor(None) if self.own() else None
 
     def open_application(self, scholarship_id: str | None = None) -> QWidget | None:
         sid = scholarship_id or next(iter(self.selected_ids()), None)
@@ -501,7 +561,7 @@ class ScholarshipsPage(QWidget):
 
     def take_step(self, action: Action, ids: list[str] | None = None, opinion: str | None = None) -> None:
         ids = ids if ids is not None else self.selected_ids()
-        if not ids:
+        if not ids or not self.own():
             return
         opinion = (opinion if opinion is not None else self.opinion.text()).strip()
         if action in (Action.return_to_draft, Action.cancel) and not opinion:
@@ -564,7 +624,7 @@ class ScholarshipsPage(QWidget):
 
     def pay_selected(self, how: tuple[str, date, str | None] | None = None) -> None:
         chosen = self._selected_rows()
-        if len(chosen) != 1:
+        if len(chosen) != 1 or not self.own():
             return
         row = chosen[0]
         self._pay("scholarship", row.id, row.student_name, row.amount_fen, row.version, how)
@@ -574,21 +634,32 @@ class ScholarshipsPage(QWidget):
         row = next(iter(rows), -1)
         return self.installments[row] if 0 <= row < len(self.installments) else None
 
+    def _own_installment(self, item: InstallmentDue | None) -> bool:
+        """Another unit's installment (a county's, at the city) is listed but only its unit acts on it."""
+        return item is not None and item.owner_unit_id in ("", self.ctx.unit.id)
+
     def _update_due_buttons(self) -> None:
         item = self._current_installment()
-        self.enrolled_button.setEnabled(item is not None and item.status == "pending")
-        self.left_button.setEnabled(item is not None and item.status == "pending")
-        self.pay_due_button.setEnabled(item is not None and item.status == "released")
+        own = self._own_installment(item)
+        status = item.status if item is not None and own else None
+        self.enrolled_button.setEnabled(status == "pending")
+        self.left_button.setEnabled(status == "pending")
+        self.pay_due_button.setEnabled(status == "released")
+        if item is not None and not own:
+            owner = self.owners.get(item.owner_unit_id, "")
+            self.due_note.setText(self.tr("This installment belongs to {0}: view only here.").format(owner))
+        else:
+            self.due_note.setText("")
 
     def pay_installment(self, how: tuple[str, date, str | None] | None = None) -> None:
         item = self._current_installment()
-        if item is not None:
+        if item is not None and self._own_installment(item):
             what = self.tr("{0}, study year {1}").format(item.student_name, item.year_index)
             self._pay("installment", item.id, what, item.amount_fen, item.version, how)
 
     def check_enrolment(self, still: bool, note: str | None = None) -> None:
         item = self._current_installment()
-        if item is None:
+        if item is None or not self._own_installment(item):
             return
         if not still and note is None:
             note, ok = QInputDialog.getText(self, self.tr("Left school"), self.tr("Why (left, suspended, moved):"))

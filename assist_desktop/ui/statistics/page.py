@@ -4,6 +4,9 @@ report exported to Excel and PDF.
 
 Every figure is read in a worker (``services.statistics``: SQL aggregates); a newer choice overtakes a
 read still running.
+
+At a city or province every programme can also be broken down by 上报单位, the unit each record belongs to (the
+local unit's own, and each unit below that reported); a county's page does not offer it.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame
 
 from assist_desktop.domain.money import format_amount
 from assist_desktop.services import statistics
-from assist_desktop.services.statistics import (DIMENSIONS, PROGRAM_DIMENSIONS, PROGRAMS, Breakdown, Cell, Measure,
-                                                ProgramFigure)
+from assist_desktop.services.statistics import (DIMENSIONS, PROGRAM_DIMENSIONS, PROGRAMS, UPPER_DIMENSIONS, Breakdown,
+                                                Cell, Measure, ProgramFigure)
 from assist_desktop.ui.background import Op, Progress, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.statistics.charts import BarChart, PieChart, TrendChart
@@ -54,6 +57,8 @@ class StatisticsPage(QWidget):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
+        # a city or province holds the records of the units below it: 上报单位 is a dimension there
+        self.upper = ctx.unit.level in ("city", "province")
         self.figures: Figures | None = None
         self.op: Op[Any] | None = None
         self.export_op: Op[Any] | None = None
@@ -206,8 +211,12 @@ class StatisticsPage(QWidget):
     def program(self) -> str:
         return self.program_combo.currentData()
 
+    def dimensions(self, program: str) -> tuple[str, ...]:
+        """The dimensions offered for ``program`` here (上报单位 only at an upper unit)."""
+        return tuple(d for d in PROGRAM_DIMENSIONS[program] if self.upper or d not in UPPER_DIMENSIONS)
+
     def dimension(self) -> str:
-        return self.dimension_combo.currentData() or PROGRAM_DIMENSIONS[self.program()][0]
+        return self.dimension_combo.currentData() or self.dimensions(self.program())[0]
 
     def set_choice(self, *, year: int | None | str = "keep", program: str | None = None,
                    dimension: str | None = None) -> None:
@@ -235,7 +244,7 @@ class StatisticsPage(QWidget):
         filling, self._filling = self._filling, True
         try:
             self.dimension_combo.clear()
-            for key in PROGRAM_DIMENSIONS[program]:
+            for key in self.dimensions(program):
                 self.dimension_combo.addItem(DIMENSIONS[key], key)
             index = self.dimension_combo.findData(chosen)
             self.dimension_combo.setCurrentIndex(max(index, 0))

@@ -373,6 +373,10 @@
         <translation>已发放</translation>
     </message>
     <message>
+        <source>Reporting unit</source>
+        <translation>上报单位</translation>
+    </message>
+    <message>
         <source>Double-click a campaign to open it.</source>
         <translation>双击活动即可打开。</translation>
     </message>
@@ -381,12 +385,24 @@
         <translation>（已结束）</translation>
     </message>
     <message>
+        <source>{0} ({1}, ended)</source>
+        <translation>{0}（{1}，已结束）</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
+    </message>
+    <message>
         <source>ended</source>
         <translation>已结束</translation>
     </message>
     <message>
         <source>open</source>
         <translation>进行中</translation>
+    </message>
+    <message>
+        <source>this unit</source>
+        <translation>本单位</translation>
     </message>
     <message>
         <source>No campaign yet</source>
@@ -399,6 +415,10 @@
     <message>
         <source>Reopen campaign</source>
         <translation>重开活动</translation>
+    </message>
+    <message>
+        <source>This campaign belongs to {0}: here it can only be viewed (the overview, the list and its export); that unit makes every change and step.</source>
+        <translation>此活动属于{0}，在本单位只能查看（概况、名单和导出名单），修改和办理须由该单位进行后报送。</translation>
     </message>
     <message>
         <source>Budget &lt;b&gt;{0}&lt;/b&gt; · planned {1} · approved {2} · paid {3} · remaining &lt;b&gt;{4}&lt;/b&gt; yuan</source>
@@ -879,6 +899,10 @@
     <message>
         <source>The campaign has no standard for this group.</source>
         <translation>本次活动没有该类别的慰问标准。</translation>
+    </message>
+    <message>
+        <source>This visit belongs to {0}; here it can only be viewed (that unit changes it and reports it again).</source>
+        <translation>此走访记录属于{0}，在本单位只能查看（须由该单位修改后报送）。</translation>
     </message>
     <message>
         <source>This household was removed from the list; nothing can be changed.</source>

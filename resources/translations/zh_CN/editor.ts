@@ -658,6 +658,10 @@
         <translation>{0}（本级）</translation>
     </message>
     <message>
+        <source>This file belongs to {0}; here it can only be viewed (that unit changes it and reports it again).</source>
+        <translation>此档案属于{0}，在本单位只能查看（须由该单位修改后报送）。</translation>
+    </message>
+    <message>
         <source>none</source>
         <translation>无</translation>
     </message>

@@ -35,6 +35,14 @@
         <translation>全部致困原因</translation>
     </message>
     <message>
+        <source>Unit that reported the file</source>
+        <translation>上报单位：档案所属的单位</translation>
+    </message>
+    <message>
+        <source>All reporting units</source>
+        <translation>全部上报单位</translation>
+    </message>
+    <message>
         <source>Union holding the file</source>
         <translation>档案所属工会</translation>
     </message>
@@ -57,6 +65,10 @@
     <message>
         <source>Clear filters</source>
         <translation>清除筛选</translation>
+    </message>
+    <message>
+        <source>This unit</source>
+        <translation>本单位</translation>
     </message>
     <message>
         <source>Year {0}</source>

@@ -151,6 +151,10 @@
         <translation>助学申请 {0}</translation>
     </message>
     <message>
+        <source>This application belongs to {0}; here it can only be viewed (that unit changes it and reports it again).</source>
+        <translation>此申请属于{0}，在本单位只能查看（须由该单位修改后报送）。</translation>
+    </message>
+    <message>
         <source>Status: {0}. Only a draft can be changed.</source>
         <translation>当前状态：{0}。只有草稿可以修改。</translation>
     </message>
@@ -431,6 +435,10 @@
         <translation>状态</translation>
     </message>
     <message>
+        <source>Reporting unit</source>
+        <translation>上报单位</translation>
+    </message>
+    <message>
         <source>Still at school</source>
         <translation>仍在读</translation>
     </message>
@@ -445,6 +453,14 @@
     <message>
         <source> (closed)</source>
         <translation>（已结束）</translation>
+    </message>
+    <message>
+        <source>{0} ({1}, closed)</source>
+        <translation>{0}（{1}，已结束）</translation>
+    </message>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0}（{1}）</translation>
     </message>
     <message>
         <source>No round yet</source>
@@ -471,6 +487,10 @@
         <translation>重开活动</translation>
     </message>
     <message>
+        <source>This round belongs to {0}: here it can only be viewed (the budget, the applications and their export); that unit makes every change and step.</source>
+        <translation>此轮次属于{0}，在本单位只能查看（预算、申请名单和导出名单），修改和办理须由该单位进行后报送。</translation>
+    </message>
+    <message>
         <source>{0} applications</source>
         <translation>共 {0} 份申请</translation>
     </message>
@@ -481,6 +501,10 @@
     <message>
         <source> — &lt;span style='color:#c62828'&gt;{0} yuan over if all were approved&lt;/span&gt;</source>
         <translation> — &lt;span style='color:#c62828'&gt;如全部审批将超出预算 {0} 元&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>this unit</source>
+        <translation>本单位</translation>
     </message>
     <message>
         <source>{0} installments to check or pay</source>
@@ -509,6 +533,10 @@
     <message>
         <source>Paying</source>
         <translation>正在发放</translation>
+    </message>
+    <message>
+        <source>This installment belongs to {0}: view only here.</source>
+        <translation>此笔分年发放属于{0}，在本单位只能查看。</translation>
     </message>
     <message>
         <source>{0}, study year {1}</source>

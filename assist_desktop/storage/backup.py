@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import re
 import sqlite3
@@ -161,11 +162,15 @@ class BackupManager:
         except OSError as exc:
             raise BackupError(f"无法创建备份目录 {self.directory}：{_reason(exc)}。") from exc
         stamp = now.strftime(STAMP_FORMAT)
-        target = self.directory / f"{self.db_path.stem}-{stamp}-{reason}.sqlite"
-        n = 1
-        while target.exists():
-            target = self.directory / f"{self.db_path.stem}-{stamp}-{n}-{reason}.sqlite"
+        # Within one second, whatever their reasons (a manual backup, then the one before a restore), each
+        # later backup takes the next counter, so that the list shows the newest first.
+        same_second = [_counter(p.name) for p in self.directory.glob(f"{glob.escape(self.db_path.stem)}-{stamp}*.sqlite")
+                       if (m := _NAME.match(p.name)) and m["stem"] == self.db_path.stem and m["stamp"][:15] == stamp]
+        n = max(same_second) + 1 if same_second else 0
+        target = self.directory / f"{self.db_path.stem}-{stamp}{f'-{n}' if n else ''}-{reason}.sqlite"
+        while target.exists():  # pragma: no cover - another process in the same instant
             n += 1
+            target = self.directory / f"{self.db_path.stem}-{stamp}-{n}-{reason}.sqlite"
         partial = target.with_suffix(".partial")
         try:
             partial.unlink(missing_ok=True)  # left by a crash: the backup API would copy into it

@@ -116,6 +116,7 @@ def test_backup_names_list_and_order(tmp_db, tmp_path):
     assert listed == list(reversed([first, *later]))
     assert manager.last_backup().path == later[-1]
     assert manager.list()[-1].reason == MANUAL
+    assert [p.name[len("assist-") + 15:] for p in later[:2]] == ["-1-auto.sqlite", "-2-auto.sqlite"]
     # a backup of another database in the same folder is not ours
     (tmp_path / "backups" / f"demo-{t.strftime(STAMP_FORMAT)}-auto.sqlite").write_bytes(b"")
     assert len(manager.list()) == 13

@@ -8,28 +8,16 @@ then holds its own files and both counties'. Every figure is checked against sql
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from typing import Any
 
-import pytest
 from assist_desktop.services import search
 from assist_desktop.services.search import FileFilters
+from tests.services.conftest_city import city, sql  # noqa: F401 - city is a fixture
 from tests.sync.conftest import Network, net, network_template  # noqa: F401 - the fixtures
 
 OWNERS = ("yulin", "suide", "mizhi")
 
 
-@pytest.fixture
-def city(net: Network) -> Network:  # noqa: F811
-    net.carry("suide", "yulin")
-    net.carry("mizhi", "yulin")
-    return net
-
-
-def sql(path: Any, query: str, *args: Any) -> list[tuple]:
-    with closing(sqlite3.connect(path)) as conn:
-        return conn.execute(query, args).fetchall()
 
 
 def test_the_reporting_units_are_offered_the_local_unit_first(city: Network) -> None:

@@ -7,29 +7,18 @@ The offices are the sync tests' network (tests/sync/conftest.py): 榆林 holds i
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from typing import Any
 
 import pytest
 
 from assist_desktop.services import statistics as st
+from tests.services.conftest_city import city, sql  # noqa: F401 - city is a fixture
 from tests.sync.conftest import Network, net, network_template  # noqa: F401 - the fixtures
 
 LIVE = "('approved', 'paid')"
 YEARS = (None, 2025, 2026)
 
 
-@pytest.fixture
-def city(net: Network) -> Network:  # noqa: F811
-    net.carry("suide", "yulin")
-    net.carry("mizhi", "yulin")
-    return net
-
-
-def sql(path: Any, query: str, *args: Any) -> list[tuple]:
-    with closing(sqlite3.connect(path)) as conn:
-        return conn.execute(query, args).fetchall()
 
 
 def _files(year: int | None) -> str:

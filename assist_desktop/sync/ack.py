@@ -119,7 +119,8 @@ def read_ack(session: Session, source: Path | bytes) -> AckReport:
         raise SyncError("文件太大，不是同步确认文件。")
     try:
         doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[… nested past the stack
+        canonical_json(doc).encode("utf-8")  # a lone surrogate ("\ud800") parses but can be neither checked nor stored
+    except (UnicodeError, ValueError, RecursionError):  # RecursionError: [[[[… nested past the stack
         raise SyncError("不是同步确认文件（无法读取其内容，文件可能已损坏）。") from None
     if not isinstance(doc, dict) or doc.get("format") != ACK_FORMAT:
         raise SyncError("不是同步确认文件（格式标识不符）。")
@@ -145,12 +146,15 @@ def read_ack(session: Session, source: Path | bytes) -> AckReport:
     except InvalidSignature:
         raise SyncError("确认文件的签名无效，文件可能被改动，不能导入。") from None
     seq = package.get("seq")  # type: ignore[union-attr]
-    sent = session.exec(select(SyncPackage).where(SyncPackage.direction == "out", SyncPackage.peer_unit_id == upper.id,
-                                                  SyncPackage.seq == seq)).first() if isinstance(seq, int) else None
-    upper_ref = UnitRef(upper.id, upper.code, upper.name, upper.level)
     received = doc.get("last_received_seq")
     if not isinstance(seq, int) or not isinstance(received, int):
         raise SyncError("确认文件内容不完整。")
+    for number in (seq, received):  # a number SQLite cannot hold would fail the query below, not refuse
+        if isinstance(number, bool) or not 0 <= number < 2**63:
+            raise SyncError(f"确认文件中的同步文件序号（{number}）不正确。")
+    sent = session.exec(select(SyncPackage).where(SyncPackage.direction == "out", SyncPackage.peer_unit_id == upper.id,
+                                                  SyncPackage.seq == seq)).first()
+    upper_ref = UnitRef(upper.id, upper.code, upper.name, upper.level)
     if sent is None or sent.manifest_sha256 != package.get("manifest_sha256") \
             or sent.file_sha256 != package.get("file_sha256"):  # type: ignore[union-attr]
         # Signed by our upper unit for this unit, about a package this database does not hold: the database

@@ -5,15 +5,21 @@ Three depths: the sealed file (any change must fail authentication), the zip ins
 (structure, manifest, signature, member hashes), and the JSON Lines of a table with its hash and the
 manifest's signature made right again (parsing and the checks of every value).
 
+The acknowledgement (the upper unit's signed JSON that a county imports with ``sync ack``) likewise:
+its bytes mutated (flips, cuts, insertions, truncation), and its values replaced, removed or added with
+the signature made right again (the checks of every value behind the signature).
+
 Each test runs ``SYNC_FUZZ_EXAMPLES`` examples (150 by default; the nightly run sets
-``SYNC_FUZZ_EXAMPLES=5000``).
+``SYNC_FUZZ_EXAMPLES=10000``).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -21,7 +27,7 @@ from hypothesis import strategies as st
 
 from assist_desktop.sync.errors import SyncError
 
-from .conftest import Network, Opened, make_zip, open_network, open_package, seal_zip, set_member
+from .conftest import Network, Opened, _signing_private, make_zip, open_network, open_package, seal_zip, set_member
 
 EXAMPLES = int(os.environ.get("SYNC_FUZZ_EXAMPLES", "150"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=EXAMPLES <= 150,
@@ -135,3 +141,145 @@ def test_table_lines_mutated_with_hashes_and_signature_made_right(bench: Bench, 
     opened = Opened(dict(bench.opened.header), dict(bench.opened.members))
     set_member(opened, name, changed, bench.net["suide"])
     bench.attempt(seal_zip(make_zip(opened.members), opened.header, bench.net["yulin"]))
+
+
+# --- the acknowledgement --------------------------------------------------------------------------------
+
+
+class AckBench:
+    """绥德 has sent its first package; 榆林 applied it and wrote the acknowledgement, not yet imported."""
+
+    def __init__(self, net: Network, ack: Path, pristine: Path) -> None:
+        self.net, self.pristine = net, pristine
+        self.data = ack.read_bytes()
+        self.doc = json.loads(self.data)
+        self.before = net["suide"].state()
+        self.n = 0
+        self.seen = {"applied": 0, "refused": 0}
+
+    def attempt(self, data: bytes) -> None:
+        """Import ``data`` at the county: refused leaving the database as it was, or applied (then put back)."""
+        from assist_desktop.sync.ack import apply_ack
+
+        self.n += 1
+        path = self.net.root / f"fuzz-{self.n}.ack"
+        path.write_bytes(data)
+        try:
+            with self.net["suide"].session() as s:
+                apply_ack(s, None, path)
+        except SyncError as exc:
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in exc.message), exc.message
+            assert self.net["suide"].state() == self.before, exc.message
+            self.seen["refused"] += 1
+        else:
+            self.net.restore("suide", self.pristine)
+            assert self.net["suide"].state() == self.before
+            self.seen["applied"] += 1
+        finally:
+            path.unlink()
+
+    def signed(self, doc: dict[str, Any]) -> bytes:
+        """``doc`` signed again with 榆林's real key (as a faulty or hostile copy of the program would)."""
+        from assist_desktop.services.audit import canonical_json
+        from assist_desktop.sync.keys import b64
+
+        body = canonical_json({k: v for k, v in doc.items() if k != "signature"}).encode("utf-8", "surrogatepass")
+        signature = dict(self.doc["signature"])
+        signature["value"] = b64(_signing_private(self.net["yulin"]).sign(body))
+        return json.dumps({**doc, "signature": signature}, indent=1).encode()
+
+
+@pytest.fixture(scope="module")
+def ack_bench(network_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AckBench]:
+    from assist_desktop.sync.ack import write_ack
+
+    net = open_network(network_template, tmp_path_factory.mktemp("fuzz-ack"))
+    result = net.import_("yulin", net.export("suide").path)
+    ack = net.file("suide.ack")
+    with net["yulin"].session() as s:
+        write_ack(s, result.package_id, ack)  # type: ignore[arg-type]
+    bench = AckBench(net, ack, net.snapshot("suide"))
+    bench.attempt(bench.data)  # the pristine acknowledgement applies
+    assert bench.seen == {"applied": 1, "refused": 0}
+    yield bench
+    net.close()
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_acknowledgement_mutated(ack_bench: AckBench, data: st.DataObject) -> None:
+    bad = data.draw(mutated(ack_bench.data))
+    assume(bad != ack_bench.data)
+    ack_bench.attempt(bad)
+
+
+_HUGE = st.sampled_from([2**63 - 1, 2**63, -1, -2**63 - 1, 2**64 + 5, 10**40])
+_INTS = st.one_of(st.integers(-3, 5), _HUGE, st.integers())
+_TEXTS = st.one_of(st.text(max_size=12),
+                   st.sampled_from(["", "\ud800", "x\udfff", "\u0000", "张" * 300, "2026-02-30"]))
+_VALUES = st.one_of(
+    st.none(), st.booleans(), _INTS, st.floats(), _TEXTS,
+    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=4), st.integers(), max_size=3),
+    st.builds(lambda: [[[[[]]]]]))  # a new object each time: the changes below mutate in place
+
+
+def _place(doc: Any, data: st.DataObject) -> tuple[Any, Any]:
+    """A place in ``doc`` (container, key): a top-level key, or with odds of 3 in 4 one inside it, and so
+    on down (so that each top-level value is as likely as the per-table counts together)."""
+    parent = doc
+    while True:
+        keys = list(parent) if isinstance(parent, dict) else list(range(len(parent)))
+        if not keys:
+            return parent, None
+        key = data.draw(st.sampled_from(keys))
+        if not isinstance(parent[key], dict | list) or not parent[key] or data.draw(st.integers(0, 3)) == 0:
+            return parent, key
+        parent = parent[key]
+
+
+def _change(doc: Any, data: st.DataObject) -> None:
+    """Replace (mostly by a value of the same kind, which reaches further), remove or add one value."""
+    parent, key = _place(doc, data)
+    how = data.draw(st.sampled_from(["replace", "replace", "replace", "remove", "add"]))
+    if key is None or how == "add":
+        if isinstance(parent, dict):
+            parent[data.draw(st.text(max_size=8))] = data.draw(_VALUES)
+        else:
+            parent.append(data.draw(_VALUES))
+    elif how == "remove":
+        del parent[key]
+    else:
+        value = parent[key]
+        like = _INTS if isinstance(value, int) and not isinstance(value, bool) else _TEXTS if isinstance(value, str) \
+            else _VALUES
+        parent[key] = data.draw(st.one_of(like, _VALUES))
+
+
+@FUZZ
+@given(data=st.data())
+def test_the_acknowledgements_values_changed_and_signed_again(ack_bench: AckBench, data: st.DataObject) -> None:
+    doc = {k: v for k, v in json.loads(ack_bench.data).items() if k != "signature"}
+    for _ in range(data.draw(st.integers(1, 3))):
+        _change(doc, data)
+    signed = json.loads(ack_bench.signed(doc))
+    if data.draw(st.booleans()):  # and now and then the signature's own fields
+        _change(signed["signature"], data)
+    ack_bench.attempt(json.dumps(signed, indent=1).encode())
+
+
+@pytest.mark.parametrize("change", [
+    {"package": {"seq": 2**64}}, {"package": {"seq": -2**64}},  # found: OverflowError from SQLite
+    {"package": {"seq": 7}, "last_received_seq": 2**63},  # found: the same, where a backup was restored
+    {"from": {"name": "\ud800"}},  # found: UnicodeEncodeError (a lone surrogate) before the signature check
+])
+def test_the_acknowledgements_found_by_fuzzing_are_refused(ack_bench: AckBench, change: dict[str, Any]) -> None:
+    """Signed by the upper unit's real key, so that only the values' own checks can refuse them."""
+    doc = json.loads(ack_bench.data)
+    for key, value in change.items():
+        if isinstance(value, dict):
+            doc[key].update(value)
+        else:
+            doc[key] = value
+    refused = ack_bench.seen["refused"]
+    ack_bench.attempt(ack_bench.signed(doc))
+    assert ack_bench.seen["refused"] == refused + 1

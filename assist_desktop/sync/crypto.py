@@ -106,7 +106,8 @@ def read_envelope(stream: IO[bytes]) -> Envelope:
         raise SyncError("同步文件不完整（在文件头处就结束了，可能复制时中断）。")
     try:
         header = json.loads(header_bytes.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[… nested past the stack
+        json.dumps(header, ensure_ascii=False).encode("utf-8")  # a lone surrogate ("\ud800") would fail a query
+    except (UnicodeError, ValueError, RecursionError):  # RecursionError: [[[[… nested past the stack
         raise SyncError("同步文件的文件头已损坏（无法读取）。") from None
     if not isinstance(header, dict):
         raise SyncError("同步文件的文件头已损坏（内容不对）。")

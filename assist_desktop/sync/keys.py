@@ -283,7 +283,8 @@ def read_key_file(source: Path | bytes) -> UnitKeyFile:
         raise SyncError("文件太大，不是单位公钥文件。")
     try:
         doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: [[[[… nested past the stack
+        canonical_json(doc).encode("utf-8")  # a lone surrogate ("\ud800") parses but can be neither checked nor stored
+    except (UnicodeError, ValueError, RecursionError):  # RecursionError: [[[[… nested past the stack
         raise SyncError("不是单位公钥文件（无法读取其内容，文件可能已损坏）。") from None
     if not isinstance(doc, dict) or doc.get("format") != KEY_FILE_FORMAT:
         raise SyncError("不是单位公钥文件（格式标识不符）。")
@@ -300,7 +301,8 @@ def read_key_file(source: Path | bytes) -> UnitKeyFile:
         raise SyncError(f"公钥文件中的单位级别“{unit['level']}”不是省、市、县级工会。")
     entries = []
     for raw in raw_keys:
-        if not isinstance(raw, dict) or ALGORITHMS.get(raw.get("purpose")) != raw.get("algorithm"):
+        if not isinstance(raw, dict) or not isinstance(raw.get("purpose"), str) or raw["purpose"] not in ALGORITHMS \
+                or ALGORITHMS[raw["purpose"]] != raw.get("algorithm"):
             raise SyncError("公钥文件中有无法识别的密钥。")
         public = unb64(raw.get("public_key"), "公钥文件中的公钥")
         if len(public) != 32 or signing.key_id_of(public) != raw.get("key_id"):

@@ -282,7 +282,8 @@ class PackageReader:
     def open(cls, stream: IO[bytes]) -> "PackageReader":
         try:
             archive = zipfile.ZipFile(stream, "r")
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+                NotImplementedError):  # NotImplementedError: "zip file version 6.4" in a damaged directory
             raise SyncError("同步文件的内容已损坏（不是完整的压缩包）。") from None
         try:
             infos = archive.infolist()

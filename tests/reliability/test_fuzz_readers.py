@@ -92,6 +92,7 @@ def test_a_damaged_ledger_is_read_or_refused_with_a_message(kind: str, ledgers: 
             seen["refused"] += 1
 
     attempt()
+    print(f"\n{kind} ledger: {seen['read'] + seen['refused']} cases, {seen['read']} read, {seen['refused']} refused")
     assert seen["read"] + seen["refused"] >= min(EXAMPLES, 20)
 
 
@@ -115,16 +116,45 @@ def test_a_damaged_key_file_is_refused_with_a_message(key_file: bytes) -> None:
     from assist_desktop.sync.keys import read_key_file
 
     assert read_key_file(key_file).fingerprint  # the pristine file reads
+    seen = {"read": 0, "refused": 0}
 
     @FUZZ
     @given(data=mutated(key_file))
     def attempt(data: bytes) -> None:
         try:
             read_key_file(data)
+            seen["read"] += 1
         except SyncError as exc:
             assert exc.message and not exc.message.isascii()
+            seen["refused"] += 1
 
     attempt()
+    print(f"\nkey file: {seen['read'] + seen['refused']} cases, {seen['read']} read, {seen['refused']} refused")
+
+
+@pytest.mark.parametrize("change", ["no purpose", "purpose a list", "unknown purpose", "lone surrogate"])
+def test_the_key_files_found_by_fuzzing_are_refused(key_file: bytes, change: str) -> None:
+    """Found by the nightly run (10,000 cases): a key without purpose and algorithm (KeyError), and what
+    the same check let through or tripped over; a lone surrogate in a string (UnicodeEncodeError)."""
+    import json
+
+    from assist_desktop.sync.errors import SyncError
+    from assist_desktop.sync.keys import read_key_file
+
+    doc = json.loads(key_file)
+    key = doc["keys"][-1]
+    if change == "no purpose":
+        del key["purpose"], key["algorithm"]
+    elif change == "purpose a list":
+        key["purpose"] = []
+    elif change == "unknown purpose":
+        key["purpose"] = "other"
+        del key["algorithm"]
+    else:
+        doc["unit"]["name"] = "绥德\ud800"
+    with pytest.raises(SyncError) as caught:
+        read_key_file(json.dumps(doc).encode())
+    assert not caught.value.message.isascii()
 
 
 @pytest.fixture(scope="module")
@@ -151,6 +181,7 @@ def test_a_damaged_restore_file_is_refused_and_the_database_stays(backup: bytes,
     current.write_bytes(backup)
     before = current.read_bytes()
     candidate = tmp_path / "备份.sqlite"
+    seen = {"sound": 0, "refused": 0}
 
     @FUZZ
     @given(data=mutated(backup))
@@ -158,7 +189,9 @@ def test_a_damaged_restore_file_is_refused_and_the_database_stays(backup: bytes,
         candidate.write_bytes(data)
         try:
             check_backup_file(candidate)
+            seen["sound"] += 1
         except BackupError as exc:
+            seen["refused"] += 1
             assert exc.message and not exc.message.isascii()
             with pytest.raises(BackupError):
                 BackupManager(current, tmp_path / "backups").restore(candidate)
@@ -168,4 +201,5 @@ def test_a_damaged_restore_file_is_refused_and_the_database_stays(backup: bytes,
                 extra.unlink()
 
     attempt()
+    print(f"\nrestore file: {seen['sound'] + seen['refused']} cases, {seen['sound']} sound, {seen['refused']} refused")
     shutil.rmtree(tmp_path / "backups", ignore_errors=True)

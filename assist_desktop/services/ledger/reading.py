@@ -155,11 +155,12 @@ def _read_xlsx(path: Path, sheet: str | None) -> SheetData:
 
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
-        raise LedgerReadError(f"工作簿 {path.name} 已损坏或不是有效的 Excel 文件，无法读取（{type(exc).__name__}）") from None
-    except Exception as exc:  # noqa: BLE001 - a file from outside: a damaged zip or XML fails in many ways
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+        raise LedgerReadError(f"工作簿 {path.name} 已损坏或不是有效的 Excel 文件，无法读取。"
+                              "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from None
+    except Exception:  # noqa: BLE001 - a file from outside: a damaged zip or XML fails in many ways
         # (zlib.error, XML parse errors, openpyxl internals); each is the same answer to the caseworker
-        raise LedgerReadError(f"工作簿 {path.name} 已损坏，无法读取（{type(exc).__name__}）") from None
+        raise LedgerReadError(f"工作簿 {path.name} 已损坏，无法读取。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from None
     try:
         visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] or wb.sheetnames
         name = _pick(wb.sheetnames if sheet else visible, sheet, path)
@@ -173,8 +174,9 @@ def _read_xlsx(path: Path, sheet: str | None) -> SheetData:
             merged = _xlsx_merged(wb._archive, ws._worksheet_path)  # type: ignore[attr-defined]
         except LedgerReadError:
             raise
-        except Exception as exc:  # noqa: BLE001 - damaged compressed data or XML inside the workbook
-            raise LedgerReadError(f"工作簿 {path.name} 已损坏，读取工作表“{name}”时出错（{type(exc).__name__}）") from None
+        except Exception:  # noqa: BLE001 - damaged compressed data or XML inside the workbook
+            raise LedgerReadError(f"工作簿 {path.name} 已损坏，读取工作表“{name}”时出错。"
+                                  "请用 Excel 或 WPS 打开后另存再导入") from None
         return SheetData(path, name, list(wb.sheetnames), rows, merged, file_format="xlsx")
     finally:
         wb.close()
@@ -190,9 +192,9 @@ def _read_xls(path: Path, sheet: str | None) -> SheetData:
         wb = pc.load_workbook(str(path))
     except pc.PasswordError:
         raise LedgerReadError(f"工作簿 {path.name} 设置了打开密码（已加密），请在 Excel 或 WPS 中取消密码后另存再导入") from None
-    except (pc.CalamineError, OSError, ValueError) as exc:
-        raise LedgerReadError(f"工作簿 {path.name} 已损坏或不是有效的 Excel 97-2003 文件（.xls），无法读取"
-                              f"（{type(exc).__name__}）") from None
+    except (pc.CalamineError, OSError, ValueError):
+        raise LedgerReadError(f"工作簿 {path.name} 已损坏或不是有效的 Excel 97-2003 文件（.xls），无法读取。"
+                              "请用 Excel 或 WPS 打开后另存再导入") from None
     try:
         visible = [m.name for m in wb.sheets_metadata if str(m.visible).lower().endswith("visible")] or wb.sheet_names
         name = _pick(wb.sheet_names if sheet else visible, sheet, path)
@@ -200,8 +202,8 @@ def _read_xls(path: Path, sheet: str | None) -> SheetData:
         _check_size(ws.height, name)
         rows = [[None if v == "" else v for v in row] for row in ws.to_python(skip_empty_area=False)]
         merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (ws.merged_cell_ranges or [])]
-    except (pc.CalamineError, ValueError) as exc:
-        raise LedgerReadError(f"工作簿 {path.name} 已损坏，读取工作表时出错（{type(exc).__name__}）") from None
+    except (pc.CalamineError, ValueError):
+        raise LedgerReadError(f"工作簿 {path.name} 已损坏，读取工作表时出错。请用 Excel 或 WPS 打开后另存再导入") from None
     finally:
         wb.close()
     return SheetData(path, name, list(wb.sheet_names), rows, merged, file_format="xls")

@@ -40,6 +40,7 @@ from assist_desktop.services.search import FileFilters, search
 from assist_desktop.storage.engine import Database
 from assist_desktop.storage.models import User
 from assist_desktop.ui.background import Op, run_op
+from assist_desktop.ui.memory import TrimEvery
 
 log = logging.getLogger(__name__)
 
@@ -206,6 +207,7 @@ class RegistryModel(QAbstractTableModel):
         self._want = 0  # rows asked for by fetchMore, waiting for their ids
         self._ids_loading = False
         self._rows: OrderedDict[str, FileRow] = OrderedDict()
+        self._trim = TrimEvery(10 * ROW_CACHE)  # rows let go of while scrolling, then the heap handed back
         self._unreadable: set[str] = set()  # ids whose rows could not be read (not asked again)
         self._ops: set[Op[Any]] = set()
         self._searching = False  # the newest search has not answered yet
@@ -439,8 +441,11 @@ class RegistryModel(QAbstractTableModel):
         for r in rows:
             self._rows[r.id] = r
             self._rows.move_to_end(r.id)
+        evicted = len(self._rows) - ROW_CACHE
         while len(self._rows) > ROW_CACHE:
             self._rows.popitem(last=False)
+        if evicted > 0:
+            self._trim.released(evicted)
 
     def invalidate(self, file_ids: Iterable[str]) -> None:
         """Forget the cached rows of ``file_ids``; shown rows are read again when next painted."""

@@ -253,10 +253,6 @@ Package no. {1}, {2}, {3} records.</source>
         <translation>保存本单位公钥</translation>
     </message>
     <message>
-        <source>Cannot write the key file {0}: check that the folder exists and may be written to (a USB stick still plugged in and not write-protected).</source>
-        <translation>无法写入公钥文件 {0}：请检查文件夹是否存在、能否写入（U盘是否插好、是否写保护）。</translation>
-    </message>
-    <message>
         <source>This is this unit's own public key file; open the file the other unit exported.</source>
         <translation>这是本单位自己的公钥文件，请使用对方单位导出的文件。</translation>
     </message>

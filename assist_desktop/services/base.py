@@ -117,6 +117,14 @@ def touch(row: Synced, *, bump_version: bool = True) -> None:
         row.version = (row.version or 0) + 1
 
 
+def owner_names(session: Session, model: type[Synced]) -> dict[str, str]:
+    """The units that own rows of ``model`` here, id → name, in the order of their codes: at a county only
+    itself; at a city or province also each unit below it that reported such rows (read-only here)."""
+    owners = select(model.owner_unit_id).distinct()  # type: ignore[attr-defined]
+    stmt = select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(owners)).order_by(OrgUnit.code, OrgUnit.name)
+    return {unit_id: name for unit_id, name in session.execute(stmt)}
+
+
 def require_own(session: Session, row: Synced, what: str) -> None:
     """Refuse to change a record another unit owns. A city holds its counties' records as they report
     them; only the owning county edits them, so merges upward never conflict (DESIGN.md §6)."""

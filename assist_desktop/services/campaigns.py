@@ -77,6 +77,7 @@ from assist_desktop.services.base import (
     tombstone,
     touch,
     unit_of_work,
+    owner_names as base_owner_names,
 )
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage.bulk import insert_rows
@@ -625,9 +626,7 @@ def owner_names(session: Session) -> dict[str, str]:
     """The units whose campaigns this database holds, id → name, in the order of their codes: a county only
     itself; a city or province also each unit below it that reported its campaigns, which are read-only here
     (``base.require_own``), and whose visits belong to the same unit as their campaign."""
-    owners = select(Campaign.owner_unit_id).distinct()
-    stmt = select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(owners)).order_by(OrgUnit.code, OrgUnit.name)
-    return {unit_id: name for unit_id, name in session.execute(stmt)}
+    return base_owner_names(session, Campaign)
 
 
 def fund_sources(session: Session, campaign_id: str) -> list[CampaignFundSource]:

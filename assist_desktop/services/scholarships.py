@@ -78,6 +78,7 @@ from assist_desktop.services.base import (
     snapshot,
     touch,
     unit_of_work,
+    owner_names as base_owner_names,
 )
 from assist_desktop.services.numbers import next_number
 from assist_desktop.services.setup import require_initialised
@@ -396,9 +397,7 @@ def owner_names(session: Session) -> dict[str, str]:
     """The units whose rounds this database holds, id → name, in the order of their codes: a county only
     itself; a city or province also each unit below it that reported its rounds, which are read-only here
     (``base.require_own``), as are their applications and installments (owned by the round's unit)."""
-    owners = select(ScholarshipRound.owner_unit_id).distinct()
-    stmt = select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(owners)).order_by(OrgUnit.code, OrgUnit.name)
-    return {unit_id: name for unit_id, name in session.execute(stmt)}
+    return base_owner_names(session, ScholarshipRound)
 
 
 # --- the application: student, household, conflicts ---------------------------------------------------------

@@ -28,6 +28,7 @@ from assist_desktop.ui.campaigns.dashboard import DashboardView, MoneyBar
 from assist_desktop.ui.campaigns.dialogs import CampaignDialog, VisitPayDialog
 from assist_desktop.ui.campaigns.model import COLUMNS, VisitQuery, VisitsModel, status_labels
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.notes import view_only_note
 
 # The steps of the list, in the order a caseworker works, and who takes each.
 STEPS = ("submit", "review", "approve", "return_to_draft", "remove", "pay")
@@ -116,10 +117,7 @@ class CampaignsPage(QWidget):
         self.export_button.clicked.connect(self.export_list)
         top.addWidget(self.export_button)
         layout.addLayout(top)
-        self.owner_note = QLabel()
-        self.owner_note.setObjectName("owner_note")
-        self.owner_note.setStyleSheet("background: #fff8e1; border: 1px solid #ffe082; padding: 4px 8px;")
-        self.owner_note.hide()
+        self.owner_note = view_only_note()
         layout.addWidget(self.owner_note)
         self.budget_bar = MoneyBar(height=18)
         self.budget_bar.setObjectName("budget_bar")

@@ -26,6 +26,7 @@ from assist_desktop.ui.background import Debouncer, Op, Progress, run_op, show_e
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.scholarships.dialogs import PayDialog, RoundDialog
 from assist_desktop.ui.scholarships.model import ApplicationsModel
+from assist_desktop.ui.notes import view_only_note
 
 ENTITY = "scholarship"
 # A round as the page holds it: (id, year, name, closed, version, apply_start, apply_end, budget_fen,
@@ -124,10 +125,7 @@ class ScholarshipsPage(QWidget):
         self.export_button.clicked.connect(self.export_list)
         top.addWidget(self.export_button)
         layout.addLayout(top)
-        self.owner_note = QLabel()
-        self.owner_note.setObjectName("owner_note")
-        self.owner_note.setStyleSheet("background: #fff8e1; border: 1px solid #ffe082; padding: 4px 8px;")
-        self.owner_note.hide()
+        self.owner_note = view_only_note()
         layout.addWidget(self.owner_note)
         self.budget_bar = BudgetBar()
         self.budget_bar.setObjectName("budget_bar")

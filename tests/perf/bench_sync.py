@@ -119,7 +119,7 @@ def bench_sync(families: int, workdir: Path) -> dict[str, Any]:
     from assist_desktop.services.demo import generate_demo
     from assist_desktop.services.setup import initialise
     from assist_desktop.storage.schema import open_database
-    from assist_desktop.sync import keys
+    from tests.sync.linking import link
     from assist_desktop.sync.export import export_package
     from assist_desktop.sync.importer import import_package
 
@@ -135,13 +135,7 @@ def bench_sync(families: int, workdir: Path) -> dict[str, Any]:
         grants = _add_grants(county, grants_goal, today)
         initialise(city, unit_code="610800", unit_name="榆林市总工会", admin_username="admin",
                    admin_password="bench-pass-1", level="city")
-        with county.session() as s:
-            county_key = keys.read_key_file(keys.export_key_file(s, None))
-        with city.session() as s:
-            city_key = keys.read_key_file(keys.export_key_file(s, None))
-            keys.enrol_lower_unit(s, None, county_key, fingerprint=county_key.fingerprint)
-        with county.session() as s:
-            keys.set_upper_unit(s, None, city_key, fingerprint=city_key.fingerprint)
+        link(county, city)
     t_gen = time.perf_counter() - started
     for path in (county_path, city_path):
         with sqlite3.connect(path) as conn:

@@ -161,21 +161,15 @@ def make_city(county: Path, folder: Path) -> tuple[Path, Path]:
     ``county`` sets the city as its upper unit and exports. Returns (city database, package)."""
     from assist_desktop.services.setup import initialise
     from assist_desktop.storage.schema import open_database
-    from assist_desktop.sync import keys
     from assist_desktop.sync.export import export_package
+    from tests.sync.linking import link
 
     source, city = folder / "county.sqlite", folder / DB
     shutil.copyfile(county, source)
     with open_database(source) as county_db, open_database(city) as city_db:
         initialise(city_db, unit_code="610800", unit_name="榆林市总工会", admin_username="admin",
                    admin_password="crash-pass-1", level="city")
-        with county_db.session() as s:
-            county_key = keys.read_key_file(keys.export_key_file(s, None))
-        with city_db.session() as s:
-            city_key = keys.read_key_file(keys.export_key_file(s, None))
-            keys.enrol_lower_unit(s, None, county_key, fingerprint=county_key.fingerprint)
-        with county_db.session() as s:
-            keys.set_upper_unit(s, None, city_key, fingerprint=city_key.fingerprint)
+        link(county_db, city_db)
         with county_db.session() as s:
             package = export_package(s, None, folder / PACKAGE)
     _checkpoint(city)

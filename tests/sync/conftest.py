@@ -26,11 +26,11 @@ from assist_desktop.storage import models as m
 from assist_desktop.storage.engine import Database
 from assist_desktop.storage.schema import open_database
 from assist_desktop.sync import crypto
-from assist_desktop.sync import keys as sync_keys
 from assist_desktop.sync.ack import apply_ack, write_ack
 from assist_desktop.sync.export import ExportResult, export_package
 from assist_desktop.sync.importer import ImportResult, import_package
 from assist_desktop.sync.package import MANIFEST, SIGNATURE
+from tests.sync.linking import link
 
 TODAY = date(2026, 11, 20)
 PASSWORD = "sync-pass-123"
@@ -159,20 +159,8 @@ def _build(root: Path) -> None:
 
             ensure_demo_unit(db)
         dbs[key] = db
-    key_files = {}
-    for key, db in dbs.items():
-        with db.session() as s:
-            key_files[key] = sync_keys.read_key_file(sync_keys.export_key_file(s, None))
-
-    def link(lower: str, upper: str) -> None:
-        with dbs[upper].session() as s:
-            sync_keys.enrol_lower_unit(s, None, key_files[lower], fingerprint=key_files[lower].fingerprint)
-        with dbs[lower].session() as s:
-            sync_keys.set_upper_unit(s, None, key_files[upper], fingerprint=key_files[upper].fingerprint)
-
-    link("suide", "yulin")
-    link("mizhi", "yulin")
-    link("yulin", "shaanxi")
+    for lower, upper in (("suide", "yulin"), ("mizhi", "yulin"), ("yulin", "shaanxi")):
+        link(dbs[lower], dbs[upper])
     for db in dbs.values():
         db.close()
     for key in UNITS:

@@ -49,6 +49,7 @@ def _build(root: Path) -> None:
     from assist_desktop.services.setup import initialise
     from assist_desktop.storage.schema import open_database
     from assist_desktop.sync import keys as sync_keys
+    from tests.sync.linking import link
 
     dbs = {}
     for key, (code, name, level, families, seed) in OFFICES.items():
@@ -60,12 +61,8 @@ def _build(root: Path) -> None:
             (root / f"{key}.key").write_bytes(sync_keys.export_key_file(s, None))
         dbs[key] = db
     for lower, upper in LINKS:
-        lower_key = sync_keys.read_key_file(root / f"{lower}.key")
-        upper_key = sync_keys.read_key_file(root / f"{upper}.key")
-        with dbs[upper].session() as s:
-            sync_keys.enrol_lower_unit(s, None, lower_key, fingerprint=lower_key.fingerprint)
-        with dbs[lower].session() as s:
-            sync_keys.set_upper_unit(s, None, upper_key, fingerprint=upper_key.fingerprint)
+        link(dbs[lower], dbs[upper], sync_keys.read_key_file(root / f"{lower}.key"),
+             sync_keys.read_key_file(root / f"{upper}.key"))
     for db in dbs.values():
         db.close()
     for key in OFFICES:

@@ -127,3 +127,25 @@ def test_the_deb_lays_the_program_out_for_uos_kylin_and_debian(built: Built, tmp
     checked = subprocess.run([validate, str(tmp_path / f"{appid}.desktop")], capture_output=True, text=True)
     assert checked.returncode == 0 and not checked.stdout.strip(), checked.stdout
     print(f"\ndeb: {built.deb.stat().st_size / 2**20:.1f} MiB")
+
+
+def test_the_windows_installer_script_installs_what_the_build_makes() -> None:
+    """packaging/windows/assist-desktop.iss cannot be compiled here (Inno Setup runs on Windows): it takes the
+    build's folder and program name, the icon, a Chinese wizard, and a version given on the command line."""
+    iss = ROOT / "packaging" / "windows" / "assist-desktop.iss"
+    raw = iss.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with a BOM, or Inno Setup before 6.3 garbles the Chinese"
+    text = raw.decode("utf-8-sig")
+    import tomllib
+
+    name = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["name"]
+    assert f'#define AppExe "{name}.exe"' in text  # build.spec's EXE name on Windows
+    assert "#error" in text and "{#AppVersion}" in text  # the version comes from ISCC /DAppVersion=…
+    assert re.search(r"^AppId=\{\{[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}\}$", text, re.M)
+    assert 'MessagesFile: "compiler:Languages\\ChineseSimplified.isl"' in text
+    assert "#define AppName \"困难职工帮扶管理\"" in text
+    source = re.search(r'^Source: "([^"]+)"', text, re.M).group(1)  # type: ignore[union-attr]
+    assert source == "..\\..\\dist\\assist-desktop\\*"
+    assert (iss.parent / "../../dist").resolve() == ROOT / "dist"  # build.sh's --distpath
+    icon = re.search(r"^SetupIconFile=(.+)$", text, re.M).group(1)  # type: ignore[union-attr]
+    assert (iss.parent / icon.replace("\\", "/")).resolve() == ROOT / "resources/icons/app.ico"

@@ -134,11 +134,19 @@ def test_the_deb_installs_runs_on_xcb_and_removes_cleanly(built: Built, tmp_path
             cold.append(_start(root, program, db, env, log))
         for _ in range(3):
             warm.append(_start(root, program, db, env, log))
+        bare = []  # the same bundle's start without Qt or a database: bootloader, Python, the command line
+        for _ in range(3):
+            t0 = time.perf_counter()
+            assert root.run([program, "--version"], env=env, network=False).stdout.strip().endswith(
+                package_deb.project().version)
+            bare.append(time.perf_counter() - t0)
+        figures.append(f"the bundle's bare start (--version): {statistics.median(bare):.2f} s")
         for name, runs in (("cold (files out of the page cache)", cold), ("warm", warm)):
             shown = statistics.median(r[0] for r in runs)
             wall = statistics.median(r[1] for r in runs)
             figures.append(f"installed program, start to main window, {name}: {shown:.2f} s by its log "
-                           f"({wall:.2f} s seen from outside), runs {', '.join(f'{r[0]:.2f}' for r in runs)}")
+                           f"({wall:.2f} s seen from outside; {wall / statistics.median(bare):.1f}× the bare "
+                           f"start), runs {', '.join(f'{r[0]:.2f}' for r in runs)}")
         log_text = log.read_text(encoding="utf-8")
         assert "start: Assist Desktop" in log_text and "(installed build)" in log_text
         assert "Qt platform xcb" in log_text
@@ -146,9 +154,14 @@ def test_the_deb_installs_runs_on_xcb_and_removes_cleanly(built: Built, tmp_path
         root.run(["dpkg", "--purge", appid], network=False)
         assert not (root.path / "opt/apps" / appid).exists() and not entry.is_symlink()
         after = root.snapshot()
-        changed = sorted(set(before.items()) ^ set(after.items()))
+        changed = sorted({path for path, _ in set(before.items()) ^ set(after.items())})
+        # dpkg takes a folder of the package's path away once it is empty, as for any package under /opt:
+        # on a fresh Debian that is /opt itself (UOS and Kylin keep their other programs there)
+        if changed == ["opt"] and not any(p.startswith("opt/") for p in before):
+            figures.append("dpkg --purge removed the empty /opt with the package (it held nothing else)")
+            changed = []
         assert not changed, f"removal left the root changed: {changed[:20]}"
     finally:
         root.remove()
-    load = os.getloadavg()
-    print("\n" + "\n".join(figures) + f"\nload average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        load = os.getloadavg()
+        print("\n" + "\n".join(figures) + f"\nload average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")

@@ -250,7 +250,8 @@ def test_the_chair_sets_up_a_campaign_and_the_clerk_generates_its_list(qtbot, ap
 
     # the clerk generates the list with the wizard; a cancel midway leaves nothing
     clerk = _page(qtbot, _at(app_context("jingban"), WINTER))
-    assert clerk.campaign_id() == cid and not clerk.new_campaign_button.isVisible()
+    assert clerk.campaign_id() == cid and not clerk.new_campaign_button.isEnabled()
+    assert "审批" in clerk.new_campaign_button.toolTip()  # shown, and who can set a campaign up is said
     wizard = clerk.open_wizard()
     qtbot.waitUntil(lambda: wizard.idle() and wizard.source.count() == 2, timeout=10_000)
     assert wizard.source.currentText().startswith(UPPER)

@@ -28,6 +28,7 @@ from assist_desktop.ui.campaigns.dashboard import DashboardView, MoneyBar
 from assist_desktop.ui.campaigns.dialogs import CampaignDialog, VisitPayDialog
 from assist_desktop.ui.campaigns.model import COLUMNS, VisitQuery, VisitsModel, status_labels
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.permissions import require_roles, set_enabled
 from assist_desktop.ui.notes import view_only_note
 
 # The steps of the list, in the order a caseworker works, and who takes each.
@@ -93,7 +94,6 @@ class CampaignsPage(QWidget):
         self.campaign_state.setObjectName("campaign_state")
         top.addWidget(self.campaign_state)
         top.addStretch(1)
-        manager = ctx.has(Role.approver) or ctx.has(Role.admin)
         self.new_campaign_button = QPushButton(self.tr("New campaign…"))
         self.new_campaign_button.setObjectName("new_campaign")
         self.new_campaign_button.clicked.connect(lambda: self.edit_campaign(new=True))
@@ -104,7 +104,7 @@ class CampaignsPage(QWidget):
         self.close_campaign_button.setObjectName("close_campaign")
         self.close_campaign_button.clicked.connect(self.toggle_closed)
         for button in (self.new_campaign_button, self.edit_campaign_button, self.close_campaign_button):
-            button.setVisible(manager)
+            require_roles(button, ctx.roles, Role.approver, Role.admin)  # shown, and who may use it said
             top.addWidget(button)
         self.standards_button = QPushButton(self.tr("Standards…"))
         self.standards_button.setObjectName("standards")
@@ -428,8 +428,8 @@ class CampaignsPage(QWidget):
         else:
             self.campaign_state.setText(self.tr("Visits {0} – {1}, {2}").format(
                 c.visit_start.isoformat(), c.visit_end.isoformat(), self.tr("ended") if c.closed else self.tr("open")))
-        self.edit_campaign_button.setEnabled(c is not None and not c.closed and own)
-        self.close_campaign_button.setEnabled(c is not None and own)
+        set_enabled(self.edit_campaign_button, c is not None and not c.closed and own)
+        set_enabled(self.close_campaign_button, c is not None and own)
         self.close_campaign_button.setText(self.tr("Reopen campaign") if c and c.closed else self.tr("End campaign"))
         self.standards_button.setEnabled(own)
         for button in (self.add_button, self.generate_button):

@@ -14,14 +14,15 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-                               QLineEdit, QPushButton, QScrollArea, QTableView, QTableWidget, QTableWidgetItem,
+                               QLineEdit, QMessageBox, QPushButton, QScrollArea, QTableView, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import Action, GrantStatus, Role
 from assist_desktop.domain.money import format_amount
 from assist_desktop.domain.policy import SPRING_FESTIVAL
-from assist_desktop.services import campaigns, file_list
+from assist_desktop.services import batches, campaigns, file_list
+from assist_desktop.services.batches import SelectionMoney
 from assist_desktop.services.campaigns import GROUPS, CampaignDashboard
 from assist_desktop.ui.background import Debouncer, Op, Progress, run_op, show_error
 from assist_desktop.ui.campaigns.dashboard import DashboardView, MoneyBar
@@ -618,9 +619,11 @@ class CampaignsPage(QWidget):
         return wizard
 
     def take_step(self, step: str, ids: list[str] | None = None, opinion: str | None = None,
-                  how: tuple[str, date] | None = None) -> None:
+                  how: tuple[str, date] | None = None, confirmed: bool = False) -> None:
         """Run a step on the chosen households in the background: all of them or none (the services refuse
-        the whole list with the first reason). ``ids`` None: the selection (or every match)."""
+        the whole list with the first reason). ``ids`` None: the selection (or every match). Approving and
+        paying first show the count and the money of the households (every match counted in the
+        background) and ask once; ``confirmed``/``how`` stand for that answer."""
         if not self.own():
             return
         every = ids is None and self.all_matches
@@ -636,12 +639,44 @@ class CampaignsPage(QWidget):
             opinion = opinion.strip()
             if not ok or not opinion:
                 return
-        if step == "pay" and how is None:
-            cash = None if every else sum(r.cash_fen for r in self.selected_rows())
-            dialog = VisitPayDialog(count, cash, self, today=self.ctx.today())
-            if dialog.exec() != QDialog.DialogCode.Accepted:
+        if (step == "pay" and how is None) or (step == "approve" and not confirmed):
+            self._ask_money(step, list(ids or []), every, opinion)
+            return
+        self._take_step(step, ids, every, count, opinion, how)
+
+    def _ask_money(self, step: str, ids: list[str], every: bool, opinion: str) -> None:
+        """Count the households' money (off the GUI thread), show it, ask once, then take the step."""
+        db, user, query = self.ctx.db, self.ctx.user, self.model.query
+
+        def work(_p: Progress) -> tuple[list[str], SelectionMoney]:
+            with db.session() as s:
+                targets = ids
+                if every:
+                    _total, targets = campaigns.list_visits(s, user, **query.kwargs(), offset=0, limit=ALL)
+                return targets, batches.selection_money(s, "visit", targets)
+
+        def ask(result: tuple[list[str], SelectionMoney]) -> None:
+            targets, money = result
+            if not targets:
                 return
-            how = dialog.values()
+            if step == "pay":
+                dialog = VisitPayDialog(money.count, money.cash_fen, self, today=self.ctx.today())
+                self.pay_dialog = dialog
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return
+                self._take_step(step, targets, False, len(targets), opinion, dialog.values())
+                return
+            answer = QMessageBox.question(
+                self, self.step_buttons[step].text(), self.tr("Approve the chosen households: {0}?").format(
+                    money.text()),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer == QMessageBox.StandardButton.Yes:
+                self._take_step(step, targets, False, len(targets), opinion, None)
+
+        self._run(work, ask, title=self.tr("Counting the money"), show_progress=True)
+
+    def _take_step(self, step: str, ids: list[str] | None, every: bool, count: int, opinion: str,
+                   how: tuple[str, date] | None) -> None:
         db, user, today, query = self.ctx.db, self.ctx.user, self.ctx.today(), self.model.query
         chosen = list(ids or [])
         nothing = self.tr("No household matches any more; nothing was done.")

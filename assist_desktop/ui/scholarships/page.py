@@ -14,13 +14,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-                               QLineEdit, QPushButton, QSpinBox, QTableView, QTableWidget, QTableWidgetItem,
-                               QTabWidget, QVBoxLayout, QWidget)
+                               QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableView, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.lifecycle import Action, GrantStatus, Role, grant_lifecycle
 from assist_desktop.domain.money import format_amount
 from assist_desktop.domain.policy import SCHOLARSHIP_LEVELS
-from assist_desktop.services import approvals, file_list, payments, scholarships
+from assist_desktop.services import approvals, batches, file_list, payments, scholarships
+from assist_desktop.services.batches import SelectionMoney
 from assist_desktop.services.scholarships import BudgetSummary, InstallmentDue, RoundInput
 from assist_desktop.ui.background import Debouncer, Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
@@ -557,7 +558,10 @@ class ScholarshipsPage(QWidget):
         self.editor = editor
         return editor
 
-    def take_step(self, action: Action, ids: list[str] | None = None, opinion: str | None = None) -> None:
+    def take_step(self, action: Action, ids: list[str] | None = None, opinion: str | None = None,
+                  confirmed: bool = False) -> None:
+        """The step on the chosen applications, all or none; approving first shows their count and money
+        and asks once (``confirmed`` stands for that answer)."""
         ids = ids if ids is not None else self.selected_ids()
         if not ids or not self.own():
             return
@@ -566,6 +570,22 @@ class ScholarshipsPage(QWidget):
             opinion, ok = QInputDialog.getText(self, action.label, self.tr("Reason:"))
             if not ok or not opinion.strip():
                 return
+        if action is Action.approve and not confirmed:
+            db = self.ctx.db
+
+            def count(_p: Progress) -> SelectionMoney:
+                with db.session() as s:
+                    return batches.selection_money(s, ENTITY, ids)
+
+            def ask(money: SelectionMoney) -> None:
+                answer = QMessageBox.question(
+                    self, action.label, self.tr("Approve the chosen applications: {0}?").format(money.text()),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+                if answer == QMessageBox.StandardButton.Yes:
+                    self.take_step(action, ids, opinion, confirmed=True)
+
+            self._run(count, ask)
+            return
         db, user, today = self.ctx.db, self.ctx.user, self.ctx.today()
 
         def work(progress: Progress) -> int:

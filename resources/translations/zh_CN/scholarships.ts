@@ -523,6 +523,10 @@
         <translation>理由：</translation>
     </message>
     <message>
+        <source>Approve the chosen applications: {0}?</source>
+        <translation>审批所选助学申请：{0}？</translation>
+    </message>
+    <message>
         <source>{0}: {1} applications done.</source>
         <translation>{0}：已完成 {1} 份申请。</translation>
     </message>

@@ -22,6 +22,7 @@ from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.hardship import (
     MAX_MONTHLY_INCOME_FEN,
     HardshipCategory,
+    check_household_size,
     check_monthly_income,
     per_capita_monthly_income,
     propose_category,

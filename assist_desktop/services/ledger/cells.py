@@ -273,3 +273,12 @@ def landline(value: str) -> str | None:
     """A fixed-line number (0912-5621234, (0912)5621234, 5621234) as written, or None."""
     raw = compact(value)
     return raw if _LANDLINE.fullmatch(raw) else None
+
+
+def amount_words_fen(value: Any, label: str) -> int | None:
+    """``amount_fen``, and an amount written in capitals (伍佰元整, 人民币壹仟伍佰元) as ledgers and vouchers do."""
+    from assist_desktop.domain.money import looks_like_words, parse_amount_in_words
+
+    if isinstance(value, str) and looks_like_words(compact(text(value))):
+        return parse_amount_in_words(compact(text(value)), field=label)
+    return amount_fen(value, label)

@@ -49,6 +49,7 @@ class SheetChecker:
         self.unknown: dict[tuple[str, str], UnknownValue] = {}
         self.matches: dict[tuple[str, str], UnknownValue] = {}
         self.value_map = options.value_map or {}
+        self.source_name = ""
         self.use_sheet("", guess)
 
     def use_sheet(self, name: str, guess: HeaderGuess) -> None:

@@ -111,6 +111,7 @@ class FileChecker(SheetChecker):
         self.seen: dict[str, tuple[int, str, str]] = {}
         self.pending_rows: list[tuple[str, int]] = []
         self.blocks: list[dict[str, int]] = []
+        self.source_name = "导入的台账"
 
     def use_sheet(self, name: str, guess: Any) -> None:
         super().use_sheet(name, guess)
@@ -366,7 +367,9 @@ class FileChecker(SheetChecker):
                                f"家庭年收入{format_amount(annual)}元小于本人和家庭成员月收入合计的12倍"
                                f"（{format_amount(annual - other)}元），请核对")
         self.context.setdefault("per_capita", {})[(record.sheet, n)] = per_capita if per_capita is not FAIL else None
-        reason = self.text(row, "category_override_reason") or self.options.category_reason
+        # a historic ledger's category was judged against its year's line: kept, the ledger named as the reason
+        reason = (self.text(row, "category_override_reason") or self.options.category_reason
+                  or (f"按原台账认定（{self.source_name}）" if category not in (None, FAIL) else None))
         record.pending_members = bool(pending)
         passed = [(m, e) for m, member, e in members if member is not FAIL]
         extras += [e for _, e in passed]

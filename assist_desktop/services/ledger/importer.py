@@ -192,6 +192,7 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
         plan.sheet_name = "、".join(d.name for d, _, _ in read)
         plan.data_rows = sum(len(r) for _, _, r in read)
         checker = CHECKERS[kind](session, read[0][1], options, today)
+        checker.source_name = first.path.name[:60]
         total = plan.data_rows
         done = 0
         for data, guess, rows in read:

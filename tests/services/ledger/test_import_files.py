@@ -156,7 +156,9 @@ def test_registry_rules_apply_to_every_row(county: County, tmp_path: Path) -> No
             member("李小五", "邻居", "男", make_id("20100102", 461))]  # 8: a relation no ledger word names
     plan = _plan(county, ledger(tmp_path, rows))
     assert _messages(plan, 4) == ["F列“联系电话”：没有手机号码：已导入，请在档案中补填（建档时手机号码为必填项）"]
-    assert "公式结果为“深度困难”，选择“相对困难”须填写类别调整理由" in _messages(plan, 5)[0]
+    # a historic ledger's category is kept, the ledger named as the reason (a 提示, not a refusal)
+    assert _messages(plan, 5) == ["J列“困难类别”：按公式测算为“深度困难”，按台账定为“相对困难”，调整理由：按原台账认定（台账.xlsx）"]
+    assert [i.level for i in plan.issues if i.row == 5] == ["warning"]
     assert _messages(plan, 6) == ["K列“致困原因”：主要致困原因代码“11”不存在（应为1至10）"]
     assert _messages(plan, 8) == ["C列“与户主关系”：与户主关系“邻居”无法识别，共1行使用（第8行）；请在“值对应”中指定它是什么，或改正台账"]
     assert [(u.field, u.word, u.rows) for u in plan.unknown] == [("relation", "邻居", [("", 8)])]

@@ -11,6 +11,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# Figures the packaging tests measure (sizes, install and start times): printed at the end of the run,
+# whatever -q or -s, since they are reported, not judged.
+FIGURES: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if FIGURES:
+        terminalreporter.section("packaging figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
 
 
 @dataclass(frozen=True)
@@ -37,6 +47,6 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     done = subprocess.run(["sh", "scripts/build.sh"], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    print("\n" + "\n".join(line for line in done.stdout.splitlines() if line.startswith(("bundle:", "deb:"))))
+    FIGURES.extend(line for line in done.stdout.splitlines() if line.startswith(("bundle:", "deb:")))
     debs = sorted((ROOT / "dist").glob("*.deb"))
     return Built(done.stdout, ROOT / "dist" / "assist-desktop", debs[0] if debs else None)

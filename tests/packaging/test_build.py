@@ -73,8 +73,6 @@ def test_the_frozen_program_passes_its_smoke_check(built: Built) -> None:
         assert set(needs) <= set(package_deb.SYSTEM_LIBRARIES) | package_deb.OPTIONAL_LIBRARIES, needs
         assert "libQt6Network.so.6" not in needs  # QtPdf (the print preview) links to it
         assert glibc >= (2, 17)
-        count, size = package_deb.bundle_figures(bundle)
-        print(f"\nbundle: {count} files, {size / 2**20:.1f} MiB")
 
 
 @pytest.mark.slow
@@ -126,7 +124,6 @@ def test_the_deb_lays_the_program_out_for_uos_kylin_and_debian(built: Built, tmp
     assert validate, "desktop-file-validate is missing: sh scripts/setup.sh --test installs desktop-file-utils"
     checked = subprocess.run([validate, str(tmp_path / f"{appid}.desktop")], capture_output=True, text=True)
     assert checked.returncode == 0 and not checked.stdout.strip(), checked.stdout
-    print(f"\ndeb: {built.deb.stat().st_size / 2**20:.1f} MiB")
 
 
 def test_the_windows_installer_script_installs_what_the_build_makes() -> None:

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.packaging.clean_root import CleanRoot
-from tests.packaging.conftest import ROOT, Built
+from tests.packaging.conftest import FIGURES, ROOT, Built
 
 ENABLED = os.environ.get("ASSIST_DEB_INSTALL_CHECK") == "1"
 HOME = "/home/caseworker"
@@ -164,4 +164,4 @@ def test_the_deb_installs_runs_on_xcb_and_removes_cleanly(built: Built, tmp_path
     finally:
         root.remove()
         load = os.getloadavg()
-        print("\n" + "\n".join(figures) + f"\nload average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        FIGURES.extend([*figures, f"(load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f})"])

@@ -93,6 +93,26 @@ def _find_kind(sheets: list[SheetData]) -> str:
     return guess_kind(sheets[0])  # its message says why
 
 
+def sheet_roles(sheets: list[SheetData], kind: str) -> list[tuple[str, bool, str]]:
+    """Which sheets an import reads: (name, read, why not) — 填表说明/汇总 and sheets without a ledger header
+    are skipped, and so are hidden sheets (listed by the workbook)."""
+    out: list[tuple[str, bool, str]] = []
+    several = len(sheets) > 1
+    for data in sheets:
+        if several and _NOT_LEDGER.search(data.name):
+            out.append((data.name, False, "填表说明、汇总等非台账工作表"))
+            continue
+        try:
+            detect_header(data, kind)
+        except MappingError:
+            out.append((data.name, False, "没有台账表头"))
+            continue
+        out.append((data.name, True, ""))
+    if sheets:
+        out += [(name, False, "隐藏的工作表") for name in sheets[0].hidden_sheets]
+    return out
+
+
 def _masked(data: SheetData, guess: HeaderGuess, rows: list[tuple[int, list[Any]]]) -> bool:
     """A list exported with masked IDs (6108**********1234): it cannot become records."""
     cols = [c for c, k in guess.mapping.items() if k in ID_KEYS]

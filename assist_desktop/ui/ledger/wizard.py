@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.domain.lifecycle import FileStatus, Role
+from assist_desktop.domain.lifecycle import FileStatus
 from assist_desktop.services import units as units_service
 from assist_desktop.services.approvals import BatchCancelled
 from assist_desktop.services.ledger import (KINDS, HeaderGuess, ImportOptions, ImportPlan, ImportResult,
@@ -448,9 +448,8 @@ class ImportWizard(QDialog):
         self.status_combo.setObjectName("file_status")
         self.status_combo.addItem(self.tr("Drafts (then submitted, reviewed, posted and approved as usual)"),
                                   FileStatus.draft.value)
-        self.status_combo.addItem(self.tr("Active files (approved before; the chair only)"), FileStatus.active.value)
-        if not self.ctx.has(Role.approver):
-            self.status_combo.model().item(1).setEnabled(False)
+        self.status_combo.addItem(self.tr("Active files (approved in earlier years): one batch the approver "
+                                          "approves on the approvals page"), FileStatus.active.value)
         form.addRow(self.tr("Files come in as"), self.status_combo)
         self.reason_edit = QLineEdit()
         self.reason_edit.setObjectName("category_reason")
@@ -834,7 +833,10 @@ class ImportWizard(QDialog):
         written = [self.tr("{0}: {1}").format(names.get(t, t), n) for t, n in result.rows.items() if n]
         if written:
             lines.append(self.tr("Rows written: {0}").format("；".join(written)))
-        if result.kind == "files" and self.plan and self.plan.options.file_status == FileStatus.draft.value:
+        if result.import_batch_id:
+            lines.append(self.tr("The files wait as one batch for the approver, who approves it on the approvals "
+                                 "page; then they are active."))
+        elif result.kind == "files" and self.plan and self.plan.options.file_status == FileStatus.draft.value:
             lines.append(self.tr("The files are drafts: submit them for review from the registry or the approvals page."))
         self.done_label.setText("\n".join(lines))
         if result.kind == "files":

@@ -258,8 +258,8 @@
         <translation>草稿（之后照常提交、审核、公示、审批）</translation>
     </message>
     <message>
-        <source>Active files (approved before; the chair only)</source>
-        <translation>在档档案（此前已审批；仅限审批人）</translation>
+        <source>Active files (approved in earlier years): one batch the approver approves on the approvals page</source>
+        <translation>在档档案（往年已审批）：作为一个批次，由审批人在“审批”页整批审批</translation>
     </message>
     <message>
         <source>Files come in as</source>
@@ -508,6 +508,10 @@
     <message>
         <source>Rows written: {0}</source>
         <translation>写入：{0}</translation>
+    </message>
+    <message>
+        <source>The files wait as one batch for the approver, who approves it on the approvals page; then they are active.</source>
+        <translation>这批档案作为一个导入批次等待审批人在“审批”页整批审批，审批后转为在档。</translation>
     </message>
     <message>
         <source>The files are drafts: submit them for review from the registry or the approvals page.</source>

@@ -79,7 +79,7 @@ class MemberInput:
     name: str
     relation: str
     id_number: str | None = None
-    monthly_income_fen: int = 0
+    monthly_income_fen: int | None = 0  # None: not given (a blank is missing, not 0)
     identity: str | None = None
     health: str | None = None
     medical_insurance: str | None = None
@@ -104,8 +104,8 @@ class FileInput:
     primary_cause: int
     secondary_causes: tuple[int, ...] = ()
     members: list[MemberInput] = field(default_factory=list)
-    # income (fen)
-    worker_monthly_income_fen: int = 0
+    # income (fen); None: not given — the category cannot be worked out without it (0 is "no income")
+    worker_monthly_income_fen: int | None = 0
     other_annual_income_fen: int = 0
     medical_expenses_fen: int = 0
     schooling_expenses_fen: int = 0
@@ -278,6 +278,8 @@ def _clean_member(index: int, raw: MemberInput, today: date) -> dict[str, Any]:
         row.update(id_number=parsed.value, sex=parsed.sex.value, birth_date=parsed.birth_date)
     else:
         row.update(id_number=None, sex=None, birth_date=None)
+    if raw.monthly_income_fen is None:
+        raise RegistryError(f"{prefix}月收入未填写，不能测算困难类别；没有收入请填0", field="月收入")
     row["monthly_income_fen"] = _money(raw.monthly_income_fen, f"{prefix}月收入", MAX_MONTHLY_INCOME_FEN)
     row["unit_or_school"] = _text(raw.unit_or_school, f"{prefix}单位或学校", 100)
     if raw.admission_year is not None and not 1950 <= raw.admission_year <= today.year + 1:
@@ -323,6 +325,16 @@ def _not_future(value: date | None, label: str, today: date) -> date | None:
     return value
 
 
+def _worker_income(value: int | None, household_income_stated: bool) -> int:
+    # A blank income is missing, not 0: no category can be proposed from it. A ledger's household row
+    # that states the household's income (成员待补录) is the exception: its figures come from that.
+    if value is None:
+        if household_income_stated:
+            return 0
+        raise RegistryError("本人月平均收入未填写，不能测算困难类别；没有收入请填0", field="本人月平均收入")
+    return check_monthly_income(_money(value, "本人月平均收入", MAX_MONTHLY_INCOME_FEN), field="本人月平均收入")
+
+
 def _declared_size(value: int | None) -> int | None:
     if value is None:
         return None
@@ -366,9 +378,8 @@ def _clean(data: FileInput, today: date, *, mobile_optional: bool = False,
         check.errors.append(RegistryError("填写了残疾类别，还须填写残疾等级", field="残疾等级"))
         if not all_errors:
             raise check.errors[-1]
-    row["worker_monthly_income_fen"] = check(
-        lambda: check_monthly_income(_money(data.worker_monthly_income_fen, "本人月平均收入", MAX_MONTHLY_INCOME_FEN),
-                                     field="本人月平均收入"), default=0)
+    row["worker_monthly_income_fen"] = check(_worker_income, data.worker_monthly_income_fen,
+                                             data.declared_annual_income_fen is not None, default=0)
     for key, label in (("other_annual_income_fen", "家庭其他非薪资年收入"), ("medical_expenses_fen", "医疗支出"),
                        ("schooling_expenses_fen", "教育支出"), ("hardship_costs_fen", "致困支出")):
         row[key] = check(_money, getattr(data, key), label, MAX_ANNUAL_FEN, default=0)

@@ -92,3 +92,24 @@ def test_a_200000_row_sheet_is_read_with_progress_and_cancelled_at_any_point(cou
                        progress=lambda d, t: checked.append((d, t)), cancelled=lambda: len(checked) >= 25)
     assert checked[-1] == (5000, 200_000)
     assert county.counts() == before
+
+
+def test_hidden_rows_and_columns_are_named_in_the_report(county: County, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["姓名", "旧编号", "身份证号", "联系电话", "家庭住址", "工作单位", "所属工会", "主要致困原因", "身份证号"])
+    for i in range(4):
+        ws.append([f"张{'一二三四'[i]}", f"OLD{i}", make_id("19750102", 401 + 2 * i)[:17] + "0", "13800000000", "某地",
+                   "某厂", "名州镇总工会", "6", make_id("19750102", 401 + 2 * i)])
+    ws.column_dimensions["B"].hidden = True
+    ws.column_dimensions["C"].hidden = True  # a stale ID column, hidden, of the same name as column I
+    ws.row_dimensions[4].hidden = True
+    path = tmp_path / "隐藏.xlsx"
+    wb.save(path)
+    with county.session() as s:
+        plan = prepare_import(s, county.users["jingban"], path, "files", today=TODAY)
+    lines = [i.line() for i in plan.issues if i.level != "error"]
+    assert plan.ok and plan.valid_count == 4  # the visible ID column was used, not the hidden stale one
+    assert "整张表：C列“身份证号”是隐藏列，与可见的I列同为“身份证号”，未导入隐藏列" in lines
+    assert "整张表：隐藏列B列“旧编号”未导入（隐藏列多为旧模板留下的列）" in lines
+    assert "第4行：第4行在表中被隐藏，已照常检查；如不应导入，请在台账中删除这些行" in lines

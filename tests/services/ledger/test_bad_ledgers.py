@@ -113,3 +113,17 @@ def test_hidden_rows_and_columns_are_named_in_the_report(county: County, tmp_pat
     assert "整张表：C列“身份证号”是隐藏列，与可见的I列同为“身份证号”，未导入隐藏列" in lines
     assert "整张表：隐藏列B列“旧编号”未导入（隐藏列多为旧模板留下的列）" in lines
     assert "第4行：第4行在表中被隐藏，已照常检查；如不应导入，请在台账中删除这些行" in lines
+
+
+def test_bank_cards_excel_damaged_are_refused_in_csv_as_in_xlsx(county: County, tmp_path: Path) -> None:
+    head = ["姓名", "身份证号", "联系电话", "家庭住址", "工作单位", "所属工会", "主要致困原因", "银行卡号"]
+    rows = [head] + [[f"张{'一二三'[i]}", make_id("19750102", 401 + 2 * i), "13800000000", "某地", "某厂", "名州镇总工会",
+                      "6", card] for i, card in enumerate(("6.22848E+18", "6228480123456780000", "6228480123456789012"))]
+    with county.session() as s:
+        plan = prepare_import(s, county.users["jingban"], write_csv(tmp_path / "卡号.csv", rows, "gbk"), "files",
+                              today=TODAY)
+    errors = {i.row: (i.column, i.message) for i in plan.errors}
+    assert errors[2][0] == "H列“银行卡号”" and "科学计数法" in errors[2][1]
+    assert errors[3] == ("H列“银行卡号”", "银行卡号“6228480123456780000”第15位以后全是0：号码被 Excel 存成了数字，后几位已丢失，"
+                                         "无法恢复；请把该列设为“文本”格式后重新录入卡号")
+    assert 4 not in errors and plan.valid_count == 1

@@ -127,3 +127,26 @@ def test_bank_cards_excel_damaged_are_refused_in_csv_as_in_xlsx(county: County, 
     assert errors[3] == ("H列“银行卡号”", "银行卡号“6228480123456780000”第15位以后全是0：号码被 Excel 存成了数字，后几位已丢失，"
                                          "无法恢复；请把该列设为“文本”格式后重新录入卡号")
     assert 4 not in errors and plan.valid_count == 1
+
+
+def test_a_union_column_under_another_name_is_known_by_its_cells_and_a_missing_one_said_once(
+        county: County, tmp_path: Path) -> None:
+    head = ["姓名", "身份证号", "联系电话", "家庭住址", "工作单位", "归口单位", "主要致困原因"]
+    rows = [head] + [[f"张{'一二三'[i]}", make_id("19750102", 401 + 2 * i), "13800000000", "某地", "某厂",
+                      ("名州镇工会", "名州镇", "绥德县名州镇总工会")[i], "6"] for i in range(3)]
+    with county.session() as s:
+        plan = prepare_import(s, county.users["jingban"], write_xlsx(tmp_path / "归口.xlsx", rows), "files", today=TODAY)
+    assert plan.ok and plan.valid_count == 3
+    assert "整张表：F列“归口单位”的内容是本单位的基层工会名称，按“所属工会”导入" in [i.line() for i in plan.issues]
+    without = [[c for j, c in enumerate(r) if j != 5] for r in rows]
+    with county.session() as s:
+        plan = prepare_import(s, county.users["jingban"], write_xlsx(tmp_path / "无工会.xlsx", without), "files",
+                              today=TODAY)
+    assert [i.line() for i in plan.errors] == ["第2行，“所属工会”：没有所属工会（第2、3、4行，共3户）：请在“所属工会”列填写"
+                                               "基层工会名称，或在导入时选择默认的所属工会"]
+    with county.session() as s:  # --unit: the answer for the whole sheet
+        from assist_desktop.services.ledger import ImportOptions
+
+        plan = prepare_import(s, county.users["jingban"], tmp_path / "无工会.xlsx", "files", today=TODAY,
+                              options=ImportOptions(unit_id=county.grassroots_id))
+    assert plan.ok and plan.valid_count == 3

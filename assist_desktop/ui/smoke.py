@@ -29,6 +29,11 @@ REQUIRED_RESOURCES = (
 )
 
 
+# The Qt modules the screens import (and the screens that import them lazily).
+QT_MODULES = ("PySide6.QtPrintSupport", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtCharts",
+              "assist_desktop.ui.printing.preview", "assist_desktop.ui.statistics.charts")
+
+
 class Smoke:
     def __init__(self, out: Callable[[str], None] = print) -> None:
         self.out = out
@@ -44,6 +49,7 @@ class Smoke:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         self.resources()
         self.migrations()
+        self.qt_modules()
         with tempfile.TemporaryDirectory(prefix="assist-smoke-") as tmp:
             self.window(Path(tmp) / "smoke.sqlite")
             self.rare_font()
@@ -76,6 +82,19 @@ class Smoke:
         self.check("数据库结构升级脚本", bool(revisions) and schema.head_revision() in revisions,
                    f"{len(revisions)} 个版本，最新 {schema.head_revision()}")
 
+    def qt_modules(self) -> None:
+        """Every Qt module a screen imports loads, with the libraries it links to: the print preview
+        (QtPdf needs QtNetwork), the statistics charts, printing."""
+        import importlib
+
+        failed = []
+        for module in QT_MODULES:
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                failed.append(f"{module}（{exc}）")
+        self.check("Qt 模块", not failed, "、".join(failed) or f"{len(QT_MODULES)} 个")
+
     def window(self, db_path: Path) -> None:
         from PySide6.QtCore import QCollator, QLocale
         from PySide6.QtGui import QFontDatabase
@@ -89,6 +108,10 @@ class Smoke:
         from assist_desktop.ui.shell.main_window import MainWindow
 
         app = make_application([sys.argv[0]])
+        # the platform plugin Qt loaded: the one asked for (xcb on an X11 desktop, offscreen by default)
+        asked = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+        platform = app.platformName()
+        self.check("Qt 平台", not asked or platform == asked, platform)
         family = app.font().family()  # make_application installs the bundled font as the default
         self.check("内置中文字体", family in QFontDatabase.families() and "WenQuanYi" in family, family)
         # Qt's ICU data (cut down in the Linux build to what QtCore uses): Chinese collates by pinyin

@@ -260,3 +260,18 @@ def test_the_smoke_check_names_a_font_without_its_licence(qapp, monkeypatch) -> 
     check.resources()
     assert check.failed == ["字体 wqy-microhei.ttc 的许可证"]
     assert any(line.startswith("MISSING  字体 wqy-microhei.ttc 的许可证") for line in lines)
+
+
+def test_the_smoke_check_names_a_qt_module_that_does_not_load(qapp, monkeypatch) -> None:
+    """A Qt module whose library the bundle left out (QtPdf without QtNetwork) fails the smoke check by name."""
+    from assist_desktop.ui import smoke
+
+    lines: list[str] = []
+    check = smoke.Smoke(out=lines.append)
+    check.qt_modules()
+    assert not check.failed and lines == [f"ok  Qt 模块：{len(smoke.QT_MODULES)} 个"]
+    monkeypatch.setattr(smoke, "QT_MODULES", (*smoke.QT_MODULES, "PySide6.QtNoSuchModule"))
+    check = smoke.Smoke(out=lines.append)
+    check.qt_modules()
+    assert check.failed == ["Qt 模块"]
+    assert lines[-1].startswith("MISSING  Qt 模块：PySide6.QtNoSuchModule（No module named")

@@ -509,6 +509,7 @@ def _add_ledger_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
     q.add_argument("--category-reason", help="档案台账：台账类别与公式测算不同时记录的调整理由")
     q.add_argument("--year", type=int, help="助学或走访台账：表中没有“年度”时的年度")
     q.add_argument("--report", type=Path, help="把检查报告另存为 .xlsx 文件")
+    q.add_argument("--workbook-password-file", type=Path, help="加密的工作簿：从文件读取其打开密码（第一行）")
 
     q = actions.add_parser("export", help="导出花名册、金秋助学名单或走访名单（.xlsx）")
     login_args(q)
@@ -570,7 +571,13 @@ def _ledger_import(args: argparse.Namespace, db: object, user: object) -> int:
             unit_id = unit.id
         options = ImportOptions(unit_id=unit_id, file_status="active" if args.active else "draft",
                                 category_reason=args.category_reason, year=args.year)
-        plan = prepare_import(session, user, args.file, args.kind, sheet=args.sheet, options=options)  # type: ignore[arg-type]
+        workbook_password = None
+        if args.workbook_password_file:
+            from assist_desktop.services.passwords import read_password_file
+
+            workbook_password = read_password_file(args.workbook_password_file)
+        plan = prepare_import(session, user, args.file, args.kind, sheet=args.sheet, options=options,  # type: ignore[arg-type]
+                              password=workbook_password)
         for line in report_lines(plan):
             print(line)
         if args.report:
@@ -606,8 +613,13 @@ def _ledger_export(args: argparse.Namespace, db: object, user: object) -> int:
                 raise DomainError("走访名单请用 --campaign 或 --year 选择。")
             result = export_visits(session, user, args.out, full_ids=args.full_ids, campaign_id=args.campaign,  # type: ignore[arg-type]
                                    year=args.year)
-    ids = "完整身份证号" if result.full_ids else "身份证号已脱敏"
+    ids = "完整身份证号，已加密" if result.full_ids else "身份证号已脱敏"
     print(f"已导出 {result.rows} 行到 {result.path}（{ids}）。")
+    if result.replaced_cells:
+        print(f"提示：{result.replaced_cells} 个单元格中有不可见的控制字符，已写成 �，请在档案中改正。")
+    if result.password:
+        print(f"打开密码（只显示这一次）：{result.password}")
+        print("Excel 和 WPS 打开时会要求输入这个密码。请通过电话等其他途径告诉接收人，不要与文件放在同一个U盘或邮件里。")
     return 0
 
 

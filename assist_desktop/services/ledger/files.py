@@ -143,6 +143,7 @@ class FileChecker(SheetChecker):
                 record, group = out[-1]
                 group.append((n, row))
                 record.rows = (*record.rows, n)
+            self.controls(out[-1][0], n, row)
         return out
 
     # --- one household ------------------------------------------------------------------------------

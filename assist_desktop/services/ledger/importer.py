@@ -66,16 +66,18 @@ def _require(session: Session, user: m.User, kind: str, options: ImportOptions) 
 def prepare_import(session: Session, user: m.User, source: Path | str | SheetData, kind: str | None = None, *,
                    sheet: str | None = None, mapping: dict[int, str | None] | None = None,
                    options: ImportOptions | None = None, progress: Callable[[int, int], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None, today: date | None = None) -> ImportPlan:
+                   cancelled: Callable[[], bool] | None = None, today: date | None = None,
+                   password: str | None = None) -> ImportPlan:
     """Read ``source`` (a path, or a ``SheetData`` already read), find its header, check every row.
-    ``mapping`` corrects the guessed columns ({column index: field key or None}). Writes nothing."""
+    ``mapping`` corrects the guessed columns ({column index: field key or None}); ``password`` opens an
+    encrypted workbook. Writes nothing."""
     today = today or date.today()
     options = options or ImportOptions()
     try:
         if kind is not None and kind not in KINDS:
             raise MappingError(f"没有“{kind}”这种台账（可选：files、scholarships、visits）")
         _require(session, user, kind or "files", options)
-        data = source if isinstance(source, SheetData) else read_sheet(source, sheet)
+        data = source if isinstance(source, SheetData) else read_sheet(source, sheet, password)
         kind = kind or guess_kind(data)
         guess = apply_mapping(detect_header(data, kind), mapping)
         missing = guess.missing_required()

@@ -53,8 +53,34 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_sheet(path: Path | str, sheet: str | None = None) -> SheetData:
-    """The named sheet (default: the first visible one with data) of the ledger at ``path``."""
+class WorkbookPasswordRequired(LedgerReadError):
+    """An encrypted .xlsx (a protected export of this program, or any workbook with an opening password)."""
+
+
+def _decrypted(path: Path, password: str) -> Any:
+    """The plain .xlsx of an encrypted workbook, in memory only (never a decrypted copy on disk)."""
+    import io
+
+    import msoffcrypto
+    from msoffcrypto.exceptions import InvalidKeyError
+
+    out = io.BytesIO()
+    try:
+        with open(path, "rb") as f:
+            office = msoffcrypto.OfficeFile(f)
+            office.load_key(password=password)
+            office.decrypt(out)
+    except InvalidKeyError:
+        raise WorkbookPasswordRequired(f"工作簿 {path.name} 的打开密码不对，请核对后重新输入") from None
+    except Exception:  # noqa: BLE001 - a damaged or foreign OLE container fails in many ways
+        raise LedgerReadError(f"工作簿 {path.name} 已加密但无法解密（文件可能已损坏），请用 Excel 或 WPS 打开后另存再导入") from None
+    out.seek(0)
+    return out
+
+
+def read_sheet(path: Path | str, sheet: str | None = None, password: str | None = None) -> SheetData:
+    """The named sheet (default: the first visible one with data) of the ledger at ``path``; ``password``
+    opens a workbook encrypted with one (such as a full-ID list this program exported)."""
     path = Path(path)
     if not path.is_file():
         raise LedgerReadError(f"找不到文件 {path}")
@@ -68,8 +94,12 @@ def read_sheet(path: Path | str, sheet: str | None = None) -> SheetData:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         if head.startswith(_OLE):
-            raise LedgerReadError(f"工作簿 {path.name} 设置了打开密码（已加密），请在 Excel 或 WPS 中取消密码后另存再导入")
-        data = _read_xlsx(path, sheet)
+            if not password:
+                raise WorkbookPasswordRequired(f"工作簿 {path.name} 设置了打开密码（已加密）：请输入打开密码，"
+                                               "或在 Excel 或 WPS 中取消密码后另存再导入")
+            data = _read_xlsx(path, sheet, _decrypted(path, password))
+        else:
+            data = _read_xlsx(path, sheet)
     elif suffix == ".xls":
         if head.startswith(_ZIP):  # an .xlsx saved under the old name
             data = _read_xlsx(path, sheet)
@@ -149,12 +179,12 @@ def _xlsx_merged(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, in
     return out
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> SheetData:
+def _read_xlsx(path: Path, sheet: str | None, content: Any = None) -> SheetData:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(content if content is not None else path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
         raise LedgerReadError(f"工作簿 {path.name} 已损坏或不是有效的 Excel 文件，无法读取。"
                               "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from None

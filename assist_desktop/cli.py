@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="用备份文件恢复数据库（恢复前会先备份当前数据库）")
     _db_arg(p)
     p.add_argument("file", type=Path, help="备份文件")
+    p.add_argument("--unit-name", help="文件属于另一个单位时，输入该单位的名称以确认恢复（不给则在终端询问）")
     p.add_argument("--user", help="加密数据库：登录的用户名（默认取环境变量 ASSIST_DESKTOP_USER，或在终端输入）")
     p.add_argument("--password-file", type=Path, help="加密数据库：从文件读取该用户的密码（第一行）")
     p.add_argument("--backup-user", help="加密备份：备份中一位用户的用户名（默认与登录当前数据库的用户相同）")
@@ -234,7 +235,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from assist_desktop.storage import keyslots
-    from assist_desktop.storage.backup import BackupManager
+    from assist_desktop.storage.restore_check import check_confirmation, inspect_restore_file, restore_checked
 
     path = args.db or default_db_path()
     key = None
@@ -245,13 +246,21 @@ def cmd_restore(args: argparse.Namespace) -> int:
         credentials = _credentials(args)
         with log_in(path, *credentials).db as db:
             key = db.key
+    # an encrypted backup is opened with a password of that backup before it can be checked and described
     backup_key = (_backup_key(args, credentials)
                   if keyslots.has_key_file(args.file) or args.recovery_key_file else None)
-    manager = BackupManager(path, key=key)
-    safety = manager.restore(args.file, backup_key=backup_key)
+    found = inspect_restore_file(args.file, path, backup_key=backup_key, db_key=key)
+    print("\n".join(found.lines()))
+    typed = args.unit_name
+    if not found.same_unit and typed is None and sys.stdin.isatty():
+        print(f"这个文件属于 {found.unit.describe()}，不是本单位的数据库。")  # type: ignore[union-attr]
+        typed = input("如确需恢复，请输入该文件所属单位的名称：")
+    check_confirmation(found, typed)
+    safety = restore_checked(path, args.file, typed, backup_key=backup_key, db_key=key)
+    encrypted = key is not None or backup_key is not None
     if safety:
         print(f"恢复前的数据库已备份到 {safety}")
-    print(f"已用 {args.file} 恢复数据库 {path}{'（已加密）' if manager.key else ''}")
+    print(f"已用 {args.file} 恢复数据库 {path}{'（已加密）' if encrypted else ''}")
     return 0
 
 

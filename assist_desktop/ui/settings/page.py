@@ -595,9 +595,10 @@ class SettingsPage(QWidget):
         return self.restore(Path(name)) if name else None
 
     def restore(self, backup: Path | None = None) -> Op[Any] | None:
-        """Replace the database with ``backup`` (default: the selected one) after asking; the current file is
-        backed up first (``BackupManager.restore``). Everyone then logs in again: the restored file may hold
-        other users and other versions of what the open screens show."""
+        """Replace the database with ``backup`` (default: the selected one). The file is checked and described
+        first (unit, level, schema, date); another unit's file needs its unit's name typed; then the
+        question, and the restore (the current file is backed up first). Everyone then logs in again: the
+        restored file may hold other users and other versions of what the open screens show."""
         if not self.admin:
             return None
         if backup is None:
@@ -610,24 +611,46 @@ class SettingsPage(QWidget):
         if keyslots.has_key_file(backup):  # a password of that backup first: its key reads it
             from assist_desktop.ui.settings.dialogs import BackupPasswordDialog
 
-            self._open(BackupPasswordDialog(self.ctx, backup, self), lambda key: self._ask_restore(backup, key))
+            self._open(BackupPasswordDialog(self.ctx, backup, self), lambda key: self._check_restore(backup, key))
             return None
-        return self._ask_restore(backup, None)
+        return self._check_restore(backup, None)
 
-    def _ask_restore(self, backup: Path, backup_key: bytes | None) -> Op[Any] | None:
+    def _check_restore(self, backup: Path, backup_key: bytes | None) -> Op[Any]:
+        path, db_key = self.ctx.db_path, self.ctx.db.key
+        from assist_desktop.storage.restore_check import inspect_restore_file
+
+        self.backup_key = backup_key
+        return self._run(lambda _s: inspect_restore_file(backup, path, backup_key=backup_key, db_key=db_key),
+                         self._confirm_restore, status=self.data_status, title=self.tr("Checking the backup file"),
+                         show_progress=True, popup=True)
+
+    def _confirm_restore(self, found: Any) -> None:
+        backup = found.path
+        if not found.same_unit:
+            from assist_desktop.ui.settings.restore_dialog import OtherUnitRestoreDialog
+
+            dialog = OtherUnitRestoreDialog(found, self)
+            dialog.accepted.connect(lambda: self._restore(backup, dialog.typed()))
+            self.restore_dialog = dialog
+            dialog.open()
+            return
         answer = QMessageBox.question(
             self, self.tr("Restore a backup"),
             self.tr("Replace the database with {0}? Everything entered since that backup is replaced; the current "
-                    "database is backed up first, so nothing is lost. You will then log in again.").format(backup.name),
+                    "database is backed up first, so nothing is lost. You will then log in again.").format(backup.name)
+            + "\n\n" + "\n".join(found.lines()),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
-            return None
-        path = self.ctx.db_path
+        if answer == QMessageBox.StandardButton.Yes:
+            self._restore(backup, None)
 
-        key = self.ctx.db.key
+    def _restore(self, backup: Path, typed_unit_name: str | None) -> Op[Any]:
+        from assist_desktop.storage.restore_check import restore_checked
+
+        path = self.ctx.db_path
+        key, backup_key = self.ctx.db.key, getattr(self, "backup_key", None)
 
         def work(_s: Session) -> Path | None:
-            return BackupManager(path, key=key).restore(backup, backup_key=backup_key)
+            return restore_checked(path, backup, typed_unit_name, backup_key=backup_key, db_key=key)
 
         def done(safety: Path | None) -> None:
             self.restored_from = backup

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import String, event
+from sqlalchemy.orm import Mapper, Session
+from sqlalchemy.orm.attributes import instance_state
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.text import control_character
@@ -31,7 +32,24 @@ class ControlCharacterRefused(DomainError):
     pass
 
 
-def _check(obj: Any, names: list[str]) -> None:
+_TEXT_COLUMNS: dict[Mapper[Any], frozenset[str]] = {}
+
+
+def _is_text(sql_type: Any) -> bool:
+    # SQLModel's str columns are AutoString, a TypeDecorator over String
+    return isinstance(sql_type, String) or isinstance(getattr(sql_type, "impl_instance", None), String)
+
+
+def _text_columns(mapper: Mapper[Any]) -> frozenset[str]:
+    """The attributes of a mapped class stored as text (worked out once per class)."""
+    keys = _TEXT_COLUMNS.get(mapper)
+    if keys is None:
+        keys = frozenset(p.key for p in mapper.column_attrs if _is_text(p.columns[0].type))
+        _TEXT_COLUMNS[mapper] = keys
+    return keys
+
+
+def _check(obj: Any, names: Any) -> None:
     for name in names:
         value = getattr(obj, name, None)
         if isinstance(value, str) and (what := control_character(value)):
@@ -43,8 +61,9 @@ def _check(obj: Any, names: list[str]) -> None:
 @event.listens_for(Session, "before_flush")
 def _refuse_control_characters(session: Session, _context: Any, _instances: Any) -> None:
     for obj in session.new:
-        state = inspect(obj)
-        _check(obj, [a.key for a in state.mapper.column_attrs])
-    for obj in session.dirty:
-        state = inspect(obj)
-        _check(obj, [a.key for a in state.attrs if a.history.added and a.key in state.mapper.column_attrs])
+        _check(obj, _text_columns(instance_state(obj).mapper))
+    for obj in session.dirty:  # only what was changed since it was loaded
+        state = instance_state(obj)
+        changed = state.committed_state
+        if changed:
+            _check(obj, _text_columns(state.mapper).intersection(changed))

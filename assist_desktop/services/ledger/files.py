@@ -500,12 +500,12 @@ class FileChecker(SheetChecker):
             if done // 200 != (done - len(record.rows)) // 200:
                 tick(done, total, progress, cancelled)
             records.append(record)
-            for n, row in group:  # control characters in any cell: the row's error, naming the column
-                self.controls(record, n, row)
             if not group:
                 record.payload = None
                 continue
             self.failed: set[str] = set()
+            for n, row in dict((entry[0], entry[1]) for entry in group).items():
+                self.controls(record, n, row)  # control characters in any cell: the row's error, naming the column
             data = self._file_input(record, group)
             data_input = data if data is not FAIL else record.payload["input"]  # type: ignore[index]
             if not data_input.unit_id:  # the union's problem is said; the rest of the row is still checked

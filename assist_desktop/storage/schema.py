@@ -246,6 +246,11 @@ def open_database(path: Path | str, backup_dir: Path | None = None, *, key: byte
     ``key``: the database key of an encrypted file (from ``keyslots.unlock`` or the recovery key).
     """
     path = Path(path)
+    if not path.parent.exists():
+        try:
+            private_folder(path.parent)  # a data folder made here is the owner's alone
+        except OSError:
+            pass  # check_location says why, in Chinese
     check_location(path)
     if path.parent == user_data_dir():
         private_folder(path.parent)  # ours: 0700, even if an older version made it 0755

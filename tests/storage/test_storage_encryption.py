@@ -115,6 +115,7 @@ def test_files_and_folders_are_owner_only(encrypted: tuple[Path, bytes]) -> None
     for f in (path, keyslots.sidecar_path(path), backup, keyslots.sidecar_path(backup)):
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
     assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700  # the data folder open_database made
 
 
 def test_an_older_versions_0644_files_are_tightened_at_open(tmp_path: Path) -> None:

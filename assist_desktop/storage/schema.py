@@ -116,7 +116,10 @@ def inspect_file(path: Path, *, full_check: bool | None = None, key: bytes | Non
     if not path.exists() or path.stat().st_size == 0:
         return FileState("new", None)
     if full_check is None:
-        full_check = path.stat().st_size <= QUICK_CHECK_MAX_BYTES
+        # An encrypted file is not read page by page at open: SQLCipher authenticates every page it reads
+        # (HMAC-SHA512), and decrypting them all would add a second to the login of a county's file; the
+        # whole-file check runs in the background after the start, as for a large file.
+        full_check = path.stat().st_size <= QUICK_CHECK_MAX_BYTES and key is None
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_HEADER))

@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
         path, key = self.ctx.db_path, self.ctx.db.key
 
         def work(_progress: object) -> tuple[str | None, object]:
-            if path.stat().st_size > QUICK_CHECK_MAX_BYTES:
+            if path.stat().st_size > QUICK_CHECK_MAX_BYTES or key is not None:  # not checked page by page at open
                 problem = integrity_problem(path, key) if key is not None else integrity_problem(path)
                 if problem:
                     return problem, None

@@ -101,7 +101,8 @@ class BackupKeyRequired(BackupError):
 
 
 def backup_is_encrypted(path: Path) -> bool:
-    return keyslots.is_encrypted(path)
+    """A backup with its key file beside it (without one, the file check says what is missing)."""
+    return keyslots.has_key_file(path)
 
 
 def check_backup_file(path: Path, key: bytes | None = None) -> None:

@@ -496,6 +496,8 @@ def _add_unit_sync_parsers(sub: argparse._SubParsersAction) -> None:  # type: ig
     q.add_argument("file", type=Path, help="同步文件")
     q.add_argument("--ack-out", type=Path, help="写出确认文件，交回下级单位")
     q.add_argument("--check-only", action="store_true", help="只核验并显示报告，不写入")
+    q.add_argument("--accept-audit-break", action="store_true",
+                   help="对方的审计链与上次接受的不衔接（对方从备份恢复过）时，经与对方核实后仍然导入；记入审计日志")
     q = actions.add_parser("ack", help="导入上级单位的确认文件，把已报送的记录标记为已同步")
     _db_arg(q)
     q.add_argument("file", type=Path, help="确认文件")
@@ -585,7 +587,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             from assist_desktop.sync.ack import write_ack
             from assist_desktop.sync.importer import REPEAT, apply_package, inspect_package
 
-            with inspect_package(session, args.file) as prepared:
+            with inspect_package(session, args.file, accept_audit_break=args.accept_audit_break) as prepared:
                 for line in prepared.report.lines():
                     print(line)
                 if args.check_only:

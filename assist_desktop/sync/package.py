@@ -28,7 +28,9 @@ from assist_desktop.sync.errors import SyncError, temp_folder_error
 from assist_desktop.sync.tables import TABLE_LABELS, specs
 
 FORMAT = "assist-desktop-sync"
-FORMAT_VERSION = 1
+# 2: the source's statement of its lower units (``lower_units``) and the audit anchors of its packages
+FORMAT_VERSION = 2
+MAX_ANCHORS = 1000
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
 MEMBER_RE = re.compile(r"tables/([a-z_]{1,40})\.jsonl")
@@ -85,6 +87,9 @@ class UnitEntry:
     unit: UnitRef
     audit: AuditHead
     anchor: AuditHead | None = None
+    # the source's own entry: its chain's hash now at the head of each package it sent since the last one
+    # acknowledged (that one included) — the receiver finds there the head it last accepted
+    anchors: tuple[AuditHead, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,7 @@ class Manifest:
     units: tuple[UnitEntry, ...]
     members: tuple[MemberEntry, ...]
     format_version: int = FORMAT_VERSION
+    lower_units: dict[str, Any] | None = None  # the source's signed statement of the units it enrolled (sync.trust)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -132,7 +138,9 @@ class Manifest:
             "usn": {"since": self.usn_since, "assign": self.usn},
             "sign_key_id": self.sign_key_id,
             "units": [{**u.unit.as_json(), "audit": u.audit.as_json(),
-                       "anchor": u.anchor.as_json() if u.anchor else None} for u in self.units],
+                       "anchor": u.anchor.as_json() if u.anchor else None,
+                       **({"anchors": [a.as_json() for a in u.anchors]} if u.anchors else {})} for u in self.units],
+            "lower_units": self.lower_units,
             "members": [{"name": m.name, "table": m.table, "rows": m.rows, "bytes": m.bytes, "sha256": m.sha256}
                         for m in self.members],
         }
@@ -179,9 +187,13 @@ def parse_manifest(data: bytes) -> Manifest:
     units = []
     for entry in units_doc:
         anchor = entry.get("anchor") if isinstance(entry, dict) else None
+        anchors = entry.get("anchors", []) if isinstance(entry, dict) else []
+        if not isinstance(anchors, list) or len(anchors) > MAX_ANCHORS:
+            raise SyncError("同步文件的清单中审计链锚点格式不对。")
         units.append(UnitEntry(_unit(entry, "单位"), _head(entry.get("audit") if isinstance(entry, dict) else None,
                                                               "审计链"),
-                               _head(anchor, "审计链锚点") if anchor is not None else None))
+                               _head(anchor, "审计链锚点") if anchor is not None else None,
+                               tuple(_head(a, "审计链锚点") for a in anchors)))
     members = []
     for entry in members_doc:
         if not isinstance(entry, dict):
@@ -202,6 +214,9 @@ def parse_manifest(data: bytes) -> Manifest:
     if not units:
         raise SyncError("同步文件的清单没有列出任何单位。")
     full_reason = doc.get("full_reason")
+    lower_units = doc.get("lower_units")
+    if lower_units is not None and not isinstance(lower_units, dict):
+        raise SyncError("同步文件的清单中下级单位名单格式不对。")
     return Manifest(
         package_id=_get(doc, "package_id", str, "文件编号"), made_at=_get(doc, "made_at", str, "制作时间"),
         schema_revision=_get(doc, "schema_revision", str, "结构版本"),
@@ -210,7 +225,7 @@ def parse_manifest(data: bytes) -> Manifest:
         seq=seq, base_seq=base, full=_get(doc, "full", bool, "完整标记"),
         full_reason=full_reason if isinstance(full_reason, str) else None, usn_since=since, usn=assign,
         sign_key_id=_get(doc, "sign_key_id", str, "签名密钥"), units=tuple(units), members=tuple(members),
-        format_version=version)
+        format_version=version, lower_units=lower_units)
 
 
 # --- writing ----------------------------------------------------------------------------------------

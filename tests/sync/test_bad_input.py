@@ -15,7 +15,7 @@ from assist_desktop.sync import keys as sync_keys
 from assist_desktop.sync.ack import apply_ack, write_ack
 from assist_desktop.sync.errors import SyncError
 from assist_desktop.sync.importer import inspect_package
-from assist_desktop.sync.package import MANIFEST, SIGNATURE
+from assist_desktop.sync.package import FORMAT_VERSION, MANIFEST, SIGNATURE
 
 from .conftest import (
     Network, Opened, dump_lines, make_zip, open_package, repack, seal_zip, set_manifest, set_member, table_lines,
@@ -105,15 +105,16 @@ def test_a_package_from_a_unit_not_enrolled_is_refused(net: Network, package: Pa
 
 
 def test_a_newer_format_is_refused(net: Network, opened: Opened) -> None:
-    header = dict(opened.header, format_version=2)
+    newer_version = FORMAT_VERSION + 1
+    header = dict(opened.header, format_version=newer_version)
     newer = net.file("newer-envelope.sync")
     newer.write_bytes(seal_zip(make_zip(opened.members), header, net["yulin"]))
-    refused(net, "yulin", newer, "较新版本的程序制作（格式第 2 版")
+    refused(net, "yulin", newer, f"较新版本的程序制作（格式第 {newer_version} 版")
     manifest = opened.manifest
-    manifest["format_version"] = 2
+    manifest["format_version"] = newer_version
     set_manifest(opened, manifest, net["suide"])
     refused(net, "yulin", repack(opened, net["yulin"], net.file("newer-manifest.sync")), "")
-    manifest["format_version"], manifest["schema_revision"] = 1, "9999"
+    manifest["format_version"], manifest["schema_revision"] = FORMAT_VERSION, "9999"
     set_manifest(opened, manifest, net["suide"])
     refused(net, "yulin", repack(opened, net["yulin"], net.file("newer-schema.sync")), "数据结构第 9999 版")
 

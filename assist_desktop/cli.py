@@ -628,14 +628,38 @@ COMMANDS["sync"] = cmd_sync
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = COMMANDS.get(args.command, open_window)
+    if handler is not open_window:
+        from assist_desktop.storage import file_lock
+
+        # how other programs name this one when the file is busy, and where it says that it waits for them
+        file_lock.set_program("命令行 " + " ".join(filter(None, (args.command, _subcommand(args)))))
+        file_lock.set_waiting_notice(lambda text: print(text, file=sys.stderr, flush=True))
     try:
         return handler(args)
     except DomainError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - a busy file past every wait: Chinese, not a traceback
+        from assist_desktop.storage.engine import is_busy
+
+        if not is_busy(exc):
+            raise
+        from assist_desktop.storage import file_lock
+
+        path = getattr(args, "db", None) or default_db_path()
+        print(f"错误：{file_lock.busy_message(path, 10)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
+
+
+def _subcommand(args: argparse.Namespace) -> str:
+    for name in ("ledger_command", "sync_command", "unit_command", "document"):
+        value = getattr(args, name, None)
+        if value:
+            return str(value)
+    return ""
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from assist_desktop.domain.errors import DomainError
+from assist_desktop.storage import file_lock
 from assist_desktop.storage.engine import sqlite_uri
 
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}(?:-\d+)?)-(?P<reason>[a-z-]+)\.sqlite$")
@@ -171,11 +172,12 @@ class BackupManager:
         while target.exists():  # pragma: no cover - another process in the same instant
             n += 1
             target = self.directory / f"{self.db_path.stem}-{stamp}-{n}-{reason}.sqlite"
-        partial = target.with_suffix(".partial")
+        partial = target.with_suffix(".partial")  # never listed; removed at the next start if a kill leaves it
         try:
             partial.unlink(missing_ok=True)  # left by a crash: the backup API would copy into it
-            copy_database(self.db_path, partial)
-            os.replace(partial, target)
+            with file_lock.shared(self.db_path):  # not while another program restores the file, nor cleans up
+                copy_database(self.db_path, partial)
+                os.replace(partial, target)
         except (OSError, sqlite3.Error) as exc:
             with contextlib.suppress(OSError):  # cleaning up must not hide why the backup failed
                 partial.unlink(missing_ok=True)
@@ -222,10 +224,16 @@ class BackupManager:
 
         Returns the safety backup of the replaced database (None if there was none).
         """
-        from assist_desktop.storage.schema import ensure_schema
-
         backup_file = Path(backup_file)
         check_backup_file(backup_file)
+        # The file to this process alone (every program holds the lock while it has the file open), and the
+        # safety backup made under it: no other program's commit can fall between the two, nothing is lost.
+        with file_lock.exclusive(self.db_path, doing="恢复备份"):
+            return self._restore(backup_file)
+
+    def _restore(self, backup_file: Path) -> Path | None:
+        from assist_desktop.storage.schema import ensure_schema
+
         safety = None
         if self.db_path.is_file():
             safety = self.create(BEFORE_RESTORE)

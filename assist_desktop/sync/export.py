@@ -34,6 +34,7 @@ from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services import keys as signing
 from assist_desktop.services.audit import GENESIS_HASH, append_event
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
+from assist_desktop.storage import file_lock
 from assist_desktop.storage.engine import BULK_CACHE_SIZE_KIB, CACHE_SIZE_KIB
 from assist_desktop.storage.models import AuditEvent, OrgUnit, SyncPackage, SyncPeer, SyncUnitHead, User, utcnow
 from assist_desktop.storage.schema import head_revision
@@ -261,11 +262,13 @@ def export_package(session: Session, user: User | None, out: Path, *, target_cod
     partial = out.with_name(f".{out.name}.partial")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        with unit_of_work(session, user, Refusal("sync_package", None, "export")):
-            if user is not None:
-                require_role(session, user, *SYNC_ROLES, doing="导出同步文件")
-            result = _export(session, user, out, partial, target_code, full, progress, cancelled)
-        os.replace(partial, out)
+        # listed with this program while written: a kill leaves it to be removed at the next start
+        with file_lock.partial_file(file_lock.database_path(session.get_bind()), partial):
+            with unit_of_work(session, user, Refusal("sync_package", None, "export")):
+                if user is not None:
+                    require_role(session, user, *SYNC_ROLES, doing="导出同步文件")
+                result = _export(session, user, out, partial, target_code, full, progress, cancelled)
+            os.replace(partial, out)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise SyncError(f"无法写入 {out}：{exc.strerror or exc}（同步文件未导出，数据库未改动）。") from exc

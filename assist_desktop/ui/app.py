@@ -78,6 +78,9 @@ def log_in(db: Database, demo: bool) -> AppContext | None:
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
             return None
         user = dialog.user
+    from assist_desktop.storage import file_lock
+
+    file_lock.set_user(user.display_name)
     # Loaded after the login's own commit, in a session of their own, so nothing is left expired.
     with db.session() as session:
         unit = local_unit(session)
@@ -96,8 +99,11 @@ def event_loop(app: QApplication) -> int:
 
 
 def run(db_path: Path, demo: bool = False) -> int:
+    from assist_desktop.storage import file_lock
+
     app = make_application()
     sys.excepthook = _excepthook
+    file_lock.set_program(file_lock.WINDOW)  # how a busy file names this program to the others
     lock = InstanceLock(db_path)
     busy = lock.acquire()
     if busy is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from assist_desktop import __version__
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import default_db_path, demo_db_path
+from assist_desktop.terminal_login import LOGIN_HELP, add_login_arguments
 
 DEMO_FAMILIES_FOR_WINDOW = 2000
 # `check`'s exit codes. 2 is argparse's (a mistyped command line), so findings take 3.
@@ -54,18 +56,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--families", type=int, default=DEMO_FAMILIES_FOR_WINDOW, help="生成的困难职工户数")
     p.add_argument("--seed", type=int, default=2026, help="随机种子（相同种子生成相同数据）")
 
-    p = sub.add_parser("backup", help="立即备份数据库")
+    p = sub.add_parser("backup", help="立即备份数据库（须登录，记入审计日志）", epilog=LOGIN_HELP)
     _db_arg(p)
+    add_login_arguments(p)
 
-    p = sub.add_parser("restore", help="用备份文件恢复数据库（恢复前会先备份当前数据库）")
+    p = sub.add_parser("restore", help="用备份文件恢复数据库（管理员；恢复前会先备份当前数据库，记入审计日志）",
+                       epilog=LOGIN_HELP)
     _db_arg(p)
     p.add_argument("file", type=Path, help="备份文件")
+    add_login_arguments(p)
+
+    p = sub.add_parser("passwd", help="修改自己的密码", epilog=LOGIN_HELP)
+    _db_arg(p)
+    add_login_arguments(p)
 
     p = sub.add_parser("check", help=f"检查数据库完整性和审计链（上级单位另查跨单位重复；有需要核实的记录时退出码为{CHECK_FINDINGS}）",
                        description="检查数据库完整性和审计链；上级单位另查各下级单位的记录是否涉及同一人"
                                    "（同一身份证号在两个单位都有在档档案等）。",
-                       epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=CHECK_EPILOG + "\n\n" + LOGIN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     _db_arg(p)
+    add_login_arguments(p, required=False)
     _add_ledger_parser(sub)
     _add_unit_sync_parsers(sub)
     _add_print_parsers(sub)
@@ -73,8 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_print_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("print", help="打印文书到PDF文件：凭证、签领表、公示名单、审批表、统计表")
+    p = sub.add_parser("print", help="打印文书到PDF文件：凭证、签领表、公示名单、审批表、统计表", epilog=LOGIN_HELP)
     _db_arg(p)
+    add_login_arguments(p)
     p.add_argument("document", choices=PRINT_DOCUMENTS, metavar="文书",
                    help="vouchers（发放凭证）| signoff（签领表）| notice（公示名单）| file-form（建档审批表）| "
                         "scholarship-form（助学审批表）| statistics（年度统计表）")
@@ -86,8 +97,9 @@ def _add_print_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore
     p.add_argument("--out", type=Path, required=True, help="输出的PDF文件")
     p.add_argument("--per-sheet", type=int, choices=(1, 2, 3), default=3, help="发放凭证每页张数（默认3）")
 
-    p = sub.add_parser("verify-voucher", help="离线验证发放凭证二维码的内容")
+    p = sub.add_parser("verify-voucher", help="离线验证发放凭证二维码的内容", epilog=LOGIN_HELP)
     _db_arg(p)
+    add_login_arguments(p)
     p.add_argument("payload", help="扫描得到的二维码内容（- 表示从标准输入读取）")
 
 
@@ -144,27 +156,70 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
-    from assist_desktop.storage.backup import MANUAL, BackupManager
-    from assist_desktop.storage.schema import ensure_schema
+def _open_as_user(args: argparse.Namespace, credentials=None):  # type: ignore[no-untyped-def]
+    """The database, opened for the person this command runs as (``terminal_login``): the password is read
+    first, then the file opened, then the login checked; the database is closed again if it fails."""
+    from assist_desktop.storage.schema import open_database
+    from assist_desktop.terminal_login import log_in, read_credentials
 
-    path = args.db or default_db_path()
-    if not path.is_file():
-        raise DomainError(f"数据库文件 {path} 不存在。")
-    ensure_schema(path)
-    target = BackupManager(path).create(MANUAL)
+    path = _existing_db(args)
+    credentials = credentials or read_credentials(args)
+    db = open_database(path)
+    try:
+        return db, log_in(args, db, credentials)
+    except BaseException:
+        db.close()
+        raise
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from assist_desktop.services.backups import back_up
+
+    db, user = _open_as_user(args)
+    with db:
+        target = back_up(db, user)
     print(f"已备份到 {target}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from assist_desktop.storage.backup import BackupManager
+    from assist_desktop.services.backups import restore
 
-    path = args.db or default_db_path()
-    safety = BackupManager(path).restore(args.file)
+    db, user = _open_as_user(args)
+    with db:
+        safety = restore(db, user, args.file)
     if safety:
         print(f"恢复前的数据库已备份到 {safety}")
-    print(f"已用 {args.file} 恢复数据库 {path}")
+    print(f"已用 {args.file} 恢复数据库 {db.path}（记入审计日志：{user.display_name}）")
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    import getpass
+
+    from assist_desktop.services.passwords import verify_password
+    from assist_desktop.services.users import change_password
+    from assist_desktop.terminal_login import NEW_PASSWORD_ENV, read_credentials
+
+    credentials = read_credentials(args)
+    db, user = _open_as_user(args, credentials)
+    if not verify_password(credentials.password, user.password_hash):  # a first login has just replaced it
+        db.close()
+        print(f"{user.display_name} 的密码已修改。")
+        return 0
+    if os.environ.get(NEW_PASSWORD_ENV):
+        new = os.environ[NEW_PASSWORD_ENV]
+    elif sys.stdin.isatty():
+        new = getpass.getpass("新密码：")
+        if new != getpass.getpass("再次输入新密码："):
+            db.close()
+            raise DomainError("两次输入的新密码不一致，未修改。")
+    else:
+        db.close()
+        raise DomainError(f"没有终端可以输入新密码，请设置环境变量 {NEW_PASSWORD_ENV}。")
+    with db, db.session() as session:
+        change_password(session, user, credentials.password, new)
+    print(f"{user.display_name} 的密码已修改。")
     return 0
 
 
@@ -177,16 +232,30 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(line)
     if not report.ok:
         return CHECK_DAMAGED
-    return CHECK_FINDINGS if _print_cross_unit_findings(path) else CHECK_OK
+    return CHECK_FINDINGS if _print_cross_unit_findings(args, path) else CHECK_OK
 
 
-def _print_cross_unit_findings(path: Path) -> int:
+def _print_cross_unit_findings(args: argparse.Namespace, path: Path) -> int:
     """At an upper unit: what two units' records say of the same person. Not damage to the database but
-    something to act on, so a script learns of it from its own exit code (CHECK_FINDINGS)."""
+    something to act on, so a script learns of it from its own exit code (CHECK_FINDINGS). They name people:
+    shown only to a person logged in (the integrity check above needs no login)."""
     from assist_desktop.storage.engine import Database
     from assist_desktop.sync.checks import cross_unit_findings
+    from assist_desktop.sync.keys import LOWER
 
     with Database(path) as db, db.session() as session:  # read only, like the audit check
+        from sqlmodel import select
+
+        from assist_desktop.storage.models import SyncPeer
+
+        upper = session.exec(select(SyncPeer.id).where(SyncPeer.relation == LOWER).limit(1)).first() is not None
+    if not upper:
+        return 0
+    if not getattr(args, "user", None):
+        print("（跨单位核查涉及个人信息，须登录后查看：加 --user 用户名）")
+        return 0
+    db, _user = _open_as_user(args)
+    with db, db.session() as session:
         findings = cross_unit_findings(session)
     if findings:
         print(f"！ 跨单位核查：发现 {len(findings)} 处需要核实，请与有关单位核对")
@@ -235,9 +304,7 @@ def _find_item(session, model, number_field, value: str | None, what: str):  # t
 def cmd_print(args: argparse.Namespace) -> int:
     from assist_desktop.services import printing
     from assist_desktop.storage.models import Campaign, HardshipFile, Scholarship, ScholarshipRound
-    from assist_desktop.storage.schema import open_database
 
-    path = _existing_db(args)
     started = time.perf_counter()
     last = [0.0]
 
@@ -248,7 +315,8 @@ def cmd_print(args: argparse.Namespace) -> int:
             print(f"  {done}/{total}", flush=True)
 
     note = ""
-    with open_database(path) as db, db.session() as session:
+    db, user = _open_as_user(args)
+    with db, db.session() as session:
         doc = args.document
         if doc in ("vouchers", "signoff", "notice"):
             if not (args.campaign or args.round_):
@@ -257,26 +325,26 @@ def cmd_print(args: argparse.Namespace) -> int:
             rnd = _find(session, ScholarshipRound, args.round_, "金秋助学批次", "--round") if args.round_ else None
             ids = dict(campaign_id=campaign.id if campaign else None, round_id=rnd.id if rnd else None)
             if doc == "vouchers":
-                job = printing.issue_vouchers(session, None, printing.VoucherSelection(**ids),
+                job = printing.issue_vouchers(session, user, printing.VoucherSelection(**ids),
                                               per_sheet=args.per_sheet, progress=progress)
                 pdf = job.pdf
                 note = f"{job.count}张凭证（首次打印{job.first_prints}张，补打{job.reprints}张），{job.sheets}页"
                 if job.not_yet_paid:
                     note += f"；另有{len(job.not_yet_paid)}项已审批但尚未登记发放，没有凭证"
             elif doc == "signoff":
-                pdf = printing.signoff_pdf(session, None, **ids, progress=progress)
+                pdf = printing.signoff_pdf(session, user, **ids, progress=progress)
             else:
-                pdf = printing.notice_pdf(session, None, **ids, progress=progress)
+                pdf = printing.notice_pdf(session, user, **ids, progress=progress)
         elif doc == "file-form":
             hf = _find_item(session, HardshipFile, HardshipFile.file_no, args.id, "困难职工档案")
-            pdf = printing.file_form_pdf(session, None, hf.id)
+            pdf = printing.file_form_pdf(session, user, hf.id)
         elif doc == "scholarship-form":
             app = _find_item(session, Scholarship, Scholarship.application_no, args.id, "助学申请")
-            pdf = printing.scholarship_form_pdf(session, None, app.id)
+            pdf = printing.scholarship_form_pdf(session, user, app.id)
         else:
             if args.year is None:
                 raise DomainError("请用 --year 指定统计年度。", field="--year")
-            pdf = printing.statistics_pdf(session, None, args.year)
+            pdf = printing.statistics_pdf(session, user, args.year)
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_bytes(pdf)
@@ -289,11 +357,10 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 def cmd_verify_voucher(args: argparse.Namespace) -> int:
     from assist_desktop.services.printing import verify_voucher
-    from assist_desktop.storage.schema import open_database
 
     payload = sys.stdin.readline() if args.payload == "-" else args.payload
-    path = _existing_db(args)
-    with open_database(path) as db, db.session() as session:
+    db, _user = _open_as_user(args)
+    with db, db.session() as session:
         certificate = verify_voucher(session, payload)
     for line in certificate.lines():
         print(line)
@@ -322,7 +389,8 @@ def open_window(args: argparse.Namespace) -> int:
     return run(path, demo=args.demo)
 
 
-COMMANDS = {"init": cmd_init, "demo": cmd_demo, "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check,
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "backup": cmd_backup, "restore": cmd_restore, "passwd": cmd_passwd,
+            "check": cmd_check,
             "print": cmd_print, "verify-voucher": cmd_verify_voucher}
 
 
@@ -335,8 +403,7 @@ def _add_ledger_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
 
     def login_args(q: argparse.ArgumentParser) -> None:
         _db_arg(q)
-        q.add_argument("--user", required=True, help="以哪个用户的身份操作（用户名）")
-        q.add_argument("--password-file", type=Path, help="从文件读取该用户的密码（第一行）；不给则在终端输入")
+        add_login_arguments(q)
 
     q = actions.add_parser("import", help="检查台账并打印逐行报告；加 --commit 才写入")
     login_args(q)
@@ -365,32 +432,9 @@ def _add_ledger_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
     which.add_argument("--round", help="助学名单：活动编号")
 
 
-def _ledger_login(args: argparse.Namespace, db: object) -> object:
-    from assist_desktop.services.users import authenticate
-
-    if args.password_file:
-        try:
-            password = args.password_file.read_text(encoding="utf-8").splitlines()[0]
-        except (OSError, IndexError, UnicodeDecodeError) as exc:
-            raise DomainError(f"无法从 {args.password_file} 读取密码：{exc}") from exc
-    elif sys.stdin.isatty():
-        password = getpass.getpass(f"{args.user} 的密码：")
-    else:
-        raise DomainError("没有终端可以输入密码，请用 --password-file 指定密码文件。")
-    with db.session() as session:  # type: ignore[attr-defined]
-        user = authenticate(session, args.user, password)
-        session.expunge(user)
-    return user
-
-
 def cmd_ledger(args: argparse.Namespace) -> int:
-    from assist_desktop.storage.schema import open_database
-
-    path = args.db or default_db_path()
-    if not path.is_file():
-        raise DomainError(f"数据库文件 {path} 不存在。")
-    with open_database(path) as db:
-        user = _ledger_login(args, db)
+    db, user = _open_as_user(args)
+    with db:
         if args.ledger_command == "export":
             return _ledger_export(args, db, user)
         return _ledger_import(args, db, user)
@@ -463,26 +507,30 @@ def _add_unit_sync_parsers(sub: argparse._SubParsersAction) -> None:  # type: ig
     actions = p.add_subparsers(dest="unit_command", metavar="操作", required=True)
     q = actions.add_parser("export-key", help="导出本单位公钥文件（交给上级或下级单位）并显示指纹")
     _db_arg(q)
+    add_login_arguments(q)
     q.add_argument("--out", type=Path, required=True, help="公钥文件，如 610826.unitkey")
     for name, what in (("enrol", "登记下级单位（市级登记县，省级登记市）"), ("set-upper", "设置本单位的上级单位")):
         q = actions.add_parser(name, help=f"{what}：导入对方的公钥文件")
         _db_arg(q)
+        add_login_arguments(q)
         q.add_argument("file", type=Path, help="对方导出的公钥文件")
         q.add_argument("--fingerprint", help="与对方电话核对过的指纹（20位数字）；不给则在终端输入")
     q = actions.add_parser("list", help="列出上级单位和已登记的下级单位")
     _db_arg(q)
+    add_login_arguments(q)
     q = actions.add_parser("rotate-keys", help="更换本单位的签名和加密密钥（旧密钥仍可验证旧文件；须管理员登录）")
     _db_arg(q)
     q.add_argument("--reason", required=True, help="更换原因")
-    q.add_argument("--user", required=True, help="管理员用户名")
-    q.add_argument("--password-file", type=Path, help="从文件读取该用户的密码（第一行）；不给则在终端输入")
+    add_login_arguments(q)
     q = actions.add_parser("revoke-key", help="吊销其他单位的某把密钥（如电脑丢失），之后用它签名的文件一律拒收")
     _db_arg(q)
     q.add_argument("key_id", help="密钥编号（8位）")
     q.add_argument("--reason", required=True, help="吊销原因")
+    add_login_arguments(q)
     q = actions.add_parser("request-full", help="要求某个下级单位下次报送完整数据（随下一份确认文件告知）")
     _db_arg(q)
     q.add_argument("unit_code", help="下级单位代码")
+    add_login_arguments(q)
 
     p = sub.add_parser("sync", help="同步文件：导出给上级单位、导入下级单位的文件、导入确认文件")
     actions = p.add_subparsers(dest="sync_command", metavar="操作", required=True)
@@ -491,6 +539,7 @@ def _add_unit_sync_parsers(sub: argparse._SubParsersAction) -> None:  # type: ig
     q.add_argument("--to", required=True, help="上级单位代码，如 610800")
     q.add_argument("--out", type=Path, required=True, help="同步文件，如 610826-to-610800-0001.sync")
     q.add_argument("--full", action="store_true", help="导出完整数据而不是增量")
+    add_login_arguments(q)
     q = actions.add_parser("import", help="导入下级单位的同步文件（先核验，再一次事务写入）")
     _db_arg(q)
     q.add_argument("file", type=Path, help="同步文件")
@@ -498,15 +547,19 @@ def _add_unit_sync_parsers(sub: argparse._SubParsersAction) -> None:  # type: ig
     q.add_argument("--check-only", action="store_true", help="只核验并显示报告，不写入")
     q.add_argument("--accept-audit-break", action="store_true",
                    help="对方的审计链与上次接受的不衔接（对方从备份恢复过）时，经与对方核实后仍然导入；记入审计日志")
+    add_login_arguments(q)
     q = actions.add_parser("ack", help="导入上级单位的确认文件，把已报送的记录标记为已同步")
     _db_arg(q)
     q.add_argument("file", type=Path, help="确认文件")
+    add_login_arguments(q)
     q = actions.add_parser("status", help="待报送的记录和同步文件记录")
     _db_arg(q)
+    add_login_arguments(q)
     q = actions.add_parser("resend-ack", help="再写一份给某个下级单位的确认文件（对方丢失了确认文件或从备份恢复过）")
     _db_arg(q)
     q.add_argument("unit_code", help="下级单位代码")
     q.add_argument("--out", type=Path, required=True, help="确认文件")
+    add_login_arguments(q)
 
 
 def _ask_fingerprint(args: argparse.Namespace, shown: str) -> str:
@@ -519,14 +572,13 @@ def _ask_fingerprint(args: argparse.Namespace, shown: str) -> str:
 
 
 def cmd_unit(args: argparse.Namespace) -> int:
-    from assist_desktop.storage.schema import open_database
     from assist_desktop.sync import keys
 
-    path = _existing_db(args)
-    with open_database(path) as db, db.session() as session:
+    db, user = _open_as_user(args)
+    with db, db.session() as session:
         command = args.unit_command
         if command == "export-key":
-            data = keys.export_key_file(session, None, args.out)
+            data = keys.export_key_file(session, user, args.out)
             info = keys.read_key_file(data)
             print(f"已导出本单位公钥文件 {args.out}")
             for line in info.lines():
@@ -538,7 +590,7 @@ def cmd_unit(args: argparse.Namespace) -> int:
                 print(line)
             fingerprint = _ask_fingerprint(args, info.fingerprint)
             register = keys.enrol_lower_unit if command == "enrol" else keys.set_upper_unit
-            print(register(session, None, info, fingerprint=fingerprint).summary())
+            print(register(session, user, info, fingerprint=fingerprint).summary())
         elif command == "list":
             peers = keys.list_peers(session)
             if not peers:
@@ -549,25 +601,21 @@ def cmd_unit(args: argparse.Namespace) -> int:
                       f"加密密钥 {p.encrypt_key_id}，指纹 {p.fingerprint}；已发出第 {p.last_sent_seq} 号，"
                       f"已确认第 {p.last_acked_seq} 号，已收到第 {p.last_received_seq} 号{revoked}")
         elif command == "rotate-keys":
-            admin = _ledger_login(args, db)  # rotate_signing_key is the administrator's, and audited as theirs
-            sign, enc = keys.rotate_unit_keys(session, admin, reason=args.reason)  # type: ignore[arg-type]
+            sign, enc = keys.rotate_unit_keys(session, user, reason=args.reason)
             print(f"已更换本单位密钥：签名密钥 {sign.key_id}，加密密钥 {enc.key_id}。"
                   "请重新导出公钥文件（unit export-key）交给上级和下级单位重新登记。")
         elif command == "revoke-key":
-            key = keys.revoke_key(session, None, args.key_id, reason=args.reason)
+            key = keys.revoke_key(session, user, args.key_id, reason=args.reason)
             print(f"已吊销密钥 {key.key_id}：此后用它签名的同步文件和确认文件一律拒收。")
         else:
             from assist_desktop.sync.history import request_full_snapshot
 
-            request_full_snapshot(session, None, args.unit_code)
+            request_full_snapshot(session, user, args.unit_code)
             print(f"已记录：下次给 {args.unit_code} 的确认文件将要求对方报送完整数据。")
     return 0
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from assist_desktop.storage.schema import open_database
-
-    path = _existing_db(args)
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -576,12 +624,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
             last[0] = now
             print(f"  {done}/{total}", flush=True)
 
-    with open_database(path) as db, db.session() as session:
+    db, user = _open_as_user(args)
+    with db, db.session() as session:
         command = args.sync_command
         if command == "export":
             from assist_desktop.sync.export import export_package
 
-            print(export_package(session, None, args.out, target_code=args.to, full=args.full,
+            print(export_package(session, user, args.out, target_code=args.to, full=args.full,
                                  progress=progress).summary())
         elif command == "import":
             from assist_desktop.sync.ack import write_ack
@@ -593,7 +642,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 if args.check_only:
                     print("（仅核验，未写入。）")
                     return 0
-                result = apply_package(session, None, prepared, progress=progress)
+                result = apply_package(session, user, prepared, progress=progress)
             print(result.summary())
             if args.ack_out and result.package_id:
                 print(f"确认文件已写入 {write_ack(session, result.package_id, args.ack_out)}，请交回"
@@ -602,7 +651,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         elif command == "ack":
             from assist_desktop.sync.ack import apply_ack
 
-            print(apply_ack(session, None, args.file).summary())
+            print(apply_ack(session, user, args.file).summary())
         elif command == "resend-ack":
             from assist_desktop.sync.ack import write_ack
             from assist_desktop.sync.history import last_received

@@ -28,14 +28,23 @@ from assist_desktop.domain.names import pinyin_initials
 from assist_desktop.domain.policy import PolicyError, load_policy
 from assist_desktop.domain.uscc import uscc_check_character
 from assist_desktop.services.audit import append_event
-from assist_desktop.services.demo_accounts import DEMO_PASSWORD, DEMO_UNIT_CODE, DEMO_UNIT_NAME, DEMO_USERS
+from assist_desktop.domain.errors import DomainError
+from assist_desktop.services.demo_accounts import (
+    DEMO_MARK, DEMO_PASSWORD, DEMO_UNIT_CODE, DEMO_UNIT_NAME, DEMO_USERS, is_demo_database,
+)
 from assist_desktop.services.passwords import hash_password
 from assist_desktop.services.setup import SYSTEM_ACTOR, initialise, local_unit
 from assist_desktop.storage import models as m
 from assist_desktop.storage.bulk import insert_rows
 from assist_desktop.storage.engine import Database
 
-DEFAULT_SUBSISTENCE_LINE_FEN = 76_000  # used only when the policy tables have no line for the region
+DEFAULT_SUBSISTENCE_LINE_FEN = 76_000
+DEMO_ACTOR = "演示数据生成"
+
+
+class DemoRefused(DomainError):
+    """Demo data asked for in a database that is not a demo database."""
+  # used only when the policy tables have no line for the region
 
 # Surname weights follow the national distribution (王李张刘陈 lead), with surnames common in
 # northern Shaanxi (高 白 贺 郝 薛 惠 呼 拓) and the heteronym surnames search must get right.
@@ -671,10 +680,24 @@ def _spring_standards(year: int) -> dict[str, tuple[int, int, str]]:
 # --- writing it -----------------------------------------------------------------------------------
 
 
+def mark_demo(db: Database) -> None:
+    """Make an initialised database a demo one, so that demo data may go into it: for the tests' and benchmarks'
+    made-up units (绥德 and 米脂 reporting to 榆林 …), never for a real unit's file (the ``demo`` command refuses
+    those)."""
+    with db.transaction() as session:
+        if session.get(m.Meta, DEMO_MARK) is None:
+            session.add(m.Meta(key=DEMO_MARK, value="1"))
+
+
 def ensure_demo_unit(db: Database) -> dict[Role, str]:
     """Initialise the database as 绥德县总工会 with one demo user per role, unless already done."""
     with db.session() as session:
         unit = local_unit(session)
+        if unit is not None and not is_demo_database(session):
+            # a real unit's database (made by init): the published demo accounts and made-up households
+            # must never enter it
+            raise DemoRefused(f"数据库 {db.path} 是{unit.name}的正式数据库（不是演示数据库），不能在其中生成演示数据或"
+                              "演示账号。演示数据请写入单独的文件（assist-desktop demo --db demo.sqlite）。")
     if unit is None:
         initialise(db, unit_code=DEMO_UNIT_CODE, unit_name=DEMO_UNIT_NAME, admin_username="admin",
                    admin_password=DEMO_PASSWORD, admin_display_name="系统管理员")
@@ -699,8 +722,8 @@ def ensure_demo_unit(db: Database) -> dict[Role, str]:
                                                                           "roles": [r.value for r in roles]})
             for role in roles:
                 ids[role] = user.id
-        if session.get(m.Meta, "demo") is None:
-            session.add(m.Meta(key="demo", value="1"))
+        if session.get(m.Meta, DEMO_MARK) is None:
+            session.add(m.Meta(key=DEMO_MARK, value="1"))
     return ids
 
 
@@ -746,9 +769,12 @@ def generate_demo(db: Database, families: int, *, seed: int = 2026, today: date 
             summary.scholarships, summary.visits = hist.summary.scholarships, hist.summary.visits
             summary.disbursements = hist.summary.disbursements
         with Session(bind=conn) as session:
-            append_event(session, actor_id=None, actor_name=SYSTEM_ACTOR, entity_type="hardship_file",
+            append_event(session, actor_id=None, actor_name=DEMO_ACTOR, entity_type="hardship_file",
                          entity_id=None, action="demo_generate",
-                         changes={"families": summary.families, "members": summary.members, "seed": seed})
+                         changes={"families": summary.families, "members": summary.members, "seed": seed,
+                                  "scholarships": summary.scholarships, "visits": summary.visits,
+                                  "disbursements": summary.disbursements})
+            session.flush()  # into this transaction: the session is not committed itself
     return summary
 
 

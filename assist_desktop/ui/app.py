@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import resource_path
-from assist_desktop.services.demo_accounts import DEMO_PASSWORD
+from assist_desktop.services.demo_accounts import DEMO_PASSWORD, is_demo_database
 from assist_desktop.services.setup import local_unit
 from assist_desktop.services.users import authenticate, user_roles
 from assist_desktop.storage.engine import Database
@@ -68,6 +68,10 @@ def ensure_initialised(db_path: Path) -> bool:
 def log_in(db: Database, demo: bool) -> AppContext | None:
     with db.session() as session:
         unit_name = local_unit(session).name  # type: ignore[union-attr]
+    if demo:
+        with db.session() as session:
+            # only a demo database logs in by itself: a real one (made by init) always asks who is there
+            demo = is_demo_database(session)
     if demo:
         with db.session() as session:
             user = authenticate(session, DEMO_USER, DEMO_PASSWORD)

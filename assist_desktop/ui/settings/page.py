@@ -26,6 +26,7 @@ from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services import units, users
 from assist_desktop.services.units import UnitChoice
 from assist_desktop.services.users import UserView
+from assist_desktop.services import backups
 from assist_desktop.storage.backup import AUTO, BEFORE_RESTORE, MANUAL, UPGRADE, BackupManager
 from assist_desktop.ui.background import Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
@@ -558,7 +559,6 @@ class SettingsPage(QWidget):
         self.restore_button.setEnabled(self.admin and self.selected_backup() is not None)
 
     def back_up(self) -> Op[Any]:
-        path = self.ctx.db_path
         self.backup_button.setEnabled(False)
 
         def done(target: Path) -> None:
@@ -566,8 +566,10 @@ class SettingsPage(QWidget):
             self._say(self.data_status, self.tr("Backed up to {0}").format(target))
             self.ctx.events.backup_taken.emit(str(target))  # the status bar and this list refresh
 
+        db, user = self.ctx.db, self.ctx.user
+
         def work(_s: Session) -> Path:
-            return BackupManager(path).create(MANUAL)
+            return backups.back_up(db, user)  # in the audit log as this user's
 
         op = self._run(work, done, status=self.data_status, title=self.tr("Backing up"), show_progress=True,
                        popup=True)
@@ -605,10 +607,10 @@ class SettingsPage(QWidget):
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
         if answer != QMessageBox.StandardButton.Yes:
             return None
-        path = self.ctx.db_path
+        db, user = self.ctx.db, self.ctx.user
 
         def work(_s: Session) -> Path | None:
-            return BackupManager(path).restore(backup)
+            return backups.restore(db, user, backup)  # alone on the file; said in both files' audit logs
 
         def done(safety: Path | None) -> None:
             self.restored_from = backup

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assist_desktop.services.audit import verify_audit
+from assist_desktop.services.audit_anchor import check_anchors
 from assist_desktop.storage.engine import Database
 from assist_desktop.storage.schema import DatabaseRefused, head_revision, inspect_file
 
@@ -45,5 +46,9 @@ def check_database(path: Path) -> CheckReport:
         return report
     with Database(path) as db, db.session() as session:  # read only: check never upgrades
         verdict = verify_audit(session)
-    report.add(verdict.ok, verdict.message)
+        report.add(verdict.ok, verdict.message)
+        # a chain can be cut or rewritten whole and still hold together: held against its backups and the
+        # upper unit's acknowledgement, it says where
+        for finding in check_anchors(session, path):
+            report.add(finding.ok, finding.line)
     return report

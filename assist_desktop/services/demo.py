@@ -28,6 +28,7 @@ from assist_desktop.domain.names import pinyin_initials
 from assist_desktop.domain.policy import PolicyError, load_policy
 from assist_desktop.domain.uscc import uscc_check_character
 from assist_desktop.services.audit import append_event
+from assist_desktop.services.money_seal import SEAL_KEY, seal
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.services.demo_accounts import (
     DEMO_MARK, DEMO_PASSWORD, DEMO_UNIT_CODE, DEMO_UNIT_NAME, DEMO_USERS, is_demo_database,
@@ -454,6 +455,7 @@ class History:
         self.voucher_seq: dict[int, int] = {}
         self.application_seq: dict[int, int] = {}
         self.summary = DemoSummary()
+        self.paid: list[dict[str, Any]] = []  # sealed in the demo's audit event (services.money_seal)
 
     def voucher_no(self, year: int) -> str:
         seq = self.voucher_seq.get(year, 0) + 1
@@ -508,6 +510,7 @@ class History:
             payments.append(self._disbursement("visit", visit_id, name, id_number, cash, visit_day, account))
         insert_rows(conn, m.Visit, visits)
         insert_rows(conn, m.Disbursement, payments)
+        self.paid.extend(payments)
         total = sum(per_source)
         for src, amount in zip(sources, per_source):
             conn.execute(update(m.CampaignFundSource.__table__).where(m.CampaignFundSource.id == src["id"])
@@ -602,6 +605,7 @@ class History:
             insert_rows(conn, m.Scholarship, apps)
             insert_rows(conn, m.Installment, installments)
             insert_rows(conn, m.Disbursement, payments)
+            self.paid.extend(payments)
             total = sum(a["amount_fen"] for a in apps) + carried.get(year, 0)
             conn.execute(update(m.ScholarshipRound.__table__).where(m.ScholarshipRound.id == round_id)
                          .values(budget_fen=max(100_000_00, (total * 11 // 10) // 100_000 * 100_000)))
@@ -760,6 +764,7 @@ def generate_demo(db: Database, families: int, *, seed: int = 2026, today: date 
             if progress:
                 progress(summary.families, families)
         _store_sequences(conn, prefix, gen.file_seq)
+        paid: list[dict[str, Any]] = []
         if history and first_run:
             hist = History(gen, conn)
             hist.scholarships()
@@ -768,12 +773,14 @@ def generate_demo(db: Database, families: int, *, seed: int = 2026, today: date 
             _store_sequences(conn, f"scholarship:{unit_code}:", hist.application_seq)
             summary.scholarships, summary.visits = hist.summary.scholarships, hist.summary.visits
             summary.disbursements = hist.summary.disbursements
+            paid = hist.paid
         with Session(bind=conn) as session:
             append_event(session, actor_id=None, actor_name=DEMO_ACTOR, entity_type="hardship_file",
                          entity_id=None, action="demo_generate",
                          changes={"families": summary.families, "members": summary.members, "seed": seed,
                                   "scholarships": summary.scholarships, "visits": summary.visits,
-                                  "disbursements": summary.disbursements})
+                                  "disbursements": summary.disbursements,
+                                  **({SEAL_KEY: seal(paid)} if paid else {})})
             session.flush()  # into this transaction: the session is not committed itself
     return summary
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from assist_desktop.services.audit import verify_audit
 from assist_desktop.services.audit_anchor import check_anchors
+from assist_desktop.services.money_seal import check_money
 from assist_desktop.storage.engine import Database
 from assist_desktop.storage.schema import DatabaseRefused, head_revision, inspect_file
 
@@ -51,4 +52,7 @@ def check_database(path: Path) -> CheckReport:
         # upper unit's acknowledgement, it says where
         for finding in check_anchors(session, path):
             report.add(finding.ok, finding.line)
+        # money: every payment against the event that recorded it (an amount edited with sqlite3 shows here)
+        for money in check_money(session):
+            report.add(money.ok, money.line)
     return report

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from assist_desktop.sync.errors import SyncError, temp_folder_error
-from assist_desktop.sync.tables import TABLE_LABELS, specs
+from assist_desktop.sync.tables import TABLE_LABELS, row_bound, specs
 
 FORMAT = "assist-desktop-sync"
 # 2: the source's statement of its lower units (``lower_units``) and the audit anchors of its packages
@@ -37,8 +38,15 @@ MEMBER_RE = re.compile(r"tables/([a-z_]{1,40})\.jsonl")
 MAX_MEMBERS = 64
 MAX_MANIFEST = 1 << 20
 MAX_SIGNATURE = 4096
-MAX_MEMBER = 8 << 30
-MAX_TOTAL = 32 << 30
+# Ceilings for a province's year (300k households, 1M members, 1M grants: ~2 GB of JSON Lines), far below what
+# would fill an office PC's disk: a table's file at most 2 GiB (the attachments' 8 GiB: scans travel as hex),
+# everything 16 GiB, 20 million rows. Each member is held to what the signed manifest declares (its bytes, and
+# no more than its rows can take, ``row_bound``) before a byte of it is inflated, and to its lines as it is.
+MAX_MEMBER = 2 << 30
+MAX_ATTACHMENT_MEMBER = 8 << 30
+MAX_TOTAL = 16 << 30
+MAX_ROWS = 20_000_000
+TEMP_MARGIN = 256 << 20  # room the temporary folder keeps after the package is unpacked
 MAX_RATIO = 200  # JSON of UUIDs and names packs 5–10×; a run of zeros 1000× and more
 MAX_LINE = 64 << 20  # one row (an attachment's hex) at most
 COMPRESS_LEVEL = 1  # level 6 packs a county's year 10% smaller and takes twice as long
@@ -321,7 +329,8 @@ class PackageReader:
                 raise SyncError(f"同步文件中的“{name}”被另行加密，不是本程序制作的文件。")
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise SyncError(f"同步文件中的“{name}”压缩方式不对，不是本程序制作的文件。")
-            limit = {MANIFEST: MAX_MANIFEST, SIGNATURE: MAX_SIGNATURE}.get(name, MAX_MEMBER)
+            limit = {MANIFEST: MAX_MANIFEST, SIGNATURE: MAX_SIGNATURE,
+                     member_name("attachment"): MAX_ATTACHMENT_MEMBER}.get(name, MAX_MEMBER)
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > limit or (info.file_size > 1 << 16 and ratio > MAX_RATIO):
                 raise SyncError(f"同步文件中的“{name}”解压后过大（{info.file_size:,} 字节，压缩比 {ratio:.0f}∶1），"
@@ -363,8 +372,10 @@ class PackageReader:
     def table_names(self) -> set[str]:
         return {MEMBER_RE.fullmatch(n).group(1) for n in self.infos if MEMBER_RE.fullmatch(n)}  # type: ignore[union-attr]
 
-    def check_members(self, manifest: Manifest) -> None:
-        """Every member the manifest lists is there, of its size and SHA-256, and nothing else is."""
+    def check_members(self, manifest: Manifest) -> None:  # noqa: C901
+        """Every member the manifest lists is there, of its size and SHA-256, and nothing else is; none inflates
+        past what the manifest declares, nor the temporary folder past its room (``check_declared``)."""
+        check_declared(manifest)
         listed = {m.name: m for m in manifest.members}
         extra = sorted(set(self.infos) - set(listed) - {MANIFEST, SIGNATURE})
         if extra:
@@ -377,7 +388,21 @@ class PackageReader:
                 raise SyncError(f"同步文件中“{name}”的大小与清单不符，文件已被改动。")
             sha = hashlib.sha256()
             start = self._spill_file().tell()
+            lines, first, run = 0, True, 0
+            longest = row_bound(entry.table) + (64 << 10)
             for chunk in self._chunks(info):
+                if first:  # a table's file: a header object, then arrays — junk is refused at its first MiB
+                    _check_shape(entry, chunk)
+                    first = False
+                newlines = chunk.count(b"\n")
+                lines += newlines
+                run = len(chunk) - chunk.rfind(b"\n") - 1 if newlines else run + len(chunk)
+                if run > longest:
+                    raise SyncError(f"同步文件中“{TABLE_LABELS.get(entry.table, entry.table)}”有一行长于一行记录"
+                                    "所能有的长度，疑似恶意文件，已拒绝。")
+                if lines > entry.rows + 1:
+                    raise SyncError(f"同步文件中“{TABLE_LABELS.get(entry.table, entry.table)}”的行数超过清单所列的 "
+                                    f"{entry.rows} 行，疑似恶意文件，已拒绝。")
                 sha.update(chunk)
                 self._spill_write(chunk)
             if sha.hexdigest() != entry.sha256:
@@ -433,3 +458,39 @@ class PackageReader:
         if self.spill is not None:
             self.spill.close()
 
+
+
+def check_declared(manifest: Manifest) -> None:
+    """Refuse, before inflating anything, a package whose members declare more than their rows can take or
+    than the ceilings allow, or more than the temporary folder has room for."""
+    total = rows = 0
+    for m in manifest.members:
+        label = TABLE_LABELS.get(m.table, m.table)
+        ceiling = MAX_ATTACHMENT_MEMBER if m.table == "attachment" else MAX_MEMBER
+        bound = min(ceiling, (64 << 10) + m.rows * row_bound(m.table))
+        if m.bytes > bound:
+            raise SyncError(f"同步文件中“{label}”声明解压后有 {m.bytes:,} 字节，而它的 {m.rows:,} 行最多只能有 "
+                            f"{bound:,} 字节，疑似“压缩炸弹”，已拒绝（未解压）。")
+        total, rows = total + m.bytes, rows + m.rows
+    if total > MAX_TOTAL or rows > MAX_ROWS:
+        raise SyncError(f"同步文件声明解压后共 {total:,} 字节、{rows:,} 行，超过一个省一年的数据量上限"
+                        f"（{MAX_TOTAL >> 30} GiB、{MAX_ROWS:,} 行），疑似恶意文件，已拒绝（未解压）。")
+    try:
+        free = shutil.disk_usage(tempfile.gettempdir()).free
+    except OSError:
+        return
+    if total + TEMP_MARGIN > free:
+        raise SyncError(f"临时文件夹（{tempfile.gettempdir()}）只剩 {free >> 20:,} MB，解开此同步文件需要约 "
+                        f"{(total + TEMP_MARGIN) >> 20:,} MB，请先清理磁盘空间（数据库未改动）。")
+
+
+def _check_shape(entry: MemberEntry, chunk: bytes) -> None:
+    lines = chunk.split(b"\n")
+    label = TABLE_LABELS.get(entry.table, entry.table)
+    if not lines[0].lstrip().startswith(b"{"):
+        raise SyncError(f"同步文件中“{label}”的列名行不正确，文件已损坏，已拒绝。")
+    for number, line in enumerate(lines[1:], start=2):
+        stripped = line.strip()
+        last = number == len(lines)  # may go on in the next chunk: only its start is known
+        if stripped and not (stripped.startswith(b"[") and (last or stripped.endswith(b"]"))):
+            raise SyncError(f"同步文件中“{label}”第 {number} 行无法读取，文件已损坏，已拒绝。")

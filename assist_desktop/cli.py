@@ -64,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=LOGIN_HELP)
     _db_arg(p)
     p.add_argument("file", type=Path, help="备份文件")
+    p.add_argument("--unit-name", help="文件属于另一个单位时，输入该单位的名称以确认恢复（不给则在终端询问）")
     add_login_arguments(p)
 
     p = sub.add_parser("passwd", help="修改自己的密码", epilog=LOGIN_HELP)
@@ -184,9 +185,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from assist_desktop.services.backups import restore
+    from assist_desktop.storage.restore_check import check_confirmation, inspect_restore_file
 
     db, user = _open_as_user(args)
     with db:
+        found = inspect_restore_file(args.file, db.path)  # checked and described before anything is asked or done
+        print("\n".join(found.lines()))
+        typed = args.unit_name
+        if not found.same_unit and typed is None and sys.stdin.isatty():
+            print(f"这个文件属于 {found.unit.describe()}，不是本单位的数据库。")  # type: ignore[union-attr]
+            typed = input("如确需恢复，请输入该文件所属单位的名称：")
+        check_confirmation(found, typed)
         safety = restore(db, user, args.file)
     if safety:
         print(f"恢复前的数据库已备份到 {safety}")

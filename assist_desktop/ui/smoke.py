@@ -101,8 +101,7 @@ class Smoke:
 
         from assist_desktop import __version__
         from assist_desktop.services.setup import create_database, local_unit
-        from assist_desktop.services.users import authenticate, user_roles
-        from assist_desktop.storage.schema import open_database
+        from assist_desktop.services.users import user_roles
         from assist_desktop.ui.app import make_application
         from assist_desktop.ui.context import AppContext
         from assist_desktop.ui.shell.main_window import MainWindow
@@ -119,15 +118,20 @@ class Smoke:
         order = sorted(["张伟", "李娜", "王芳", "阿强"], key=collator.sortKey)
         self.check("Qt 中文排序", order == ["阿强", "李娜", "王芳", "张伟"], "、".join(order))
         try:
+            # an encrypted database (SQLCipher and the key slot, as init makes it), opened by the password
+            from assist_desktop.services.login import log_in
+
             create_database(db_path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin",
                             admin_password="smoke-check-1")
-            db = open_database(db_path)
+            login = log_in(db_path, "admin", "smoke-check-1")
+            db, user = login.db, login.user
+            self.check("加密数据库", db.encrypted and not db_path.read_bytes().startswith(b"SQLite format 3"),
+                       "SQLCipher")
         except Exception as exc:  # noqa: BLE001
             self.check("新建数据库", False, f"{type(exc).__name__}: {exc}")
             return
         try:
             with db.session() as s:
-                user = authenticate(s, "admin", "smoke-check-1")
                 ctx = AppContext(db=db, user=user, unit=local_unit(s), roles=user_roles(s, user))
             window = MainWindow(ctx)
             window.show()

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWizard
 
+from assist_desktop.storage import cipher, keyslots
 from assist_desktop.storage.backup import BackupManager
 from assist_desktop.ui import app as app_module
 from assist_desktop.ui.shell.main_window import MainWindow
 
-from .conftest import assert_chinese, type_text
+from .conftest import assert_chinese, type_text, untranslated, visible_texts
 
 
 def test_main_window_sections_and_status_bar(qtbot, app_context, shot) -> None:
@@ -87,14 +88,23 @@ def test_first_run_wizard_creates_the_unit_and_admin(qtbot, tmp_path: Path, shot
     qtbot.keyClicks(wizard.findChild(QLineEdit, "admin_repeat"), "short")
     assert not wizard.admin_page.validatePage()
     assert "密码至少需要" in wizard.admin_page.message.text()  # the service's rule, shown at the page
-    if path.exists():  # the refused set-up wrote neither the unit nor the administrator
-        with closing(sqlite3.connect(path)) as conn:
-            assert conn.execute("SELECT (SELECT count(*) FROM org_unit) + (SELECT count(*) FROM user)").fetchone() == (0,)
+    assert not path.exists()  # the refused set-up wrote nothing at all
     for name in ("admin_password", "admin_repeat"):
         wizard.findChild(QLineEdit, name).setText("county-pass-1")
     shot(wizard, "first-run-admin")
     assert wizard.admin_page.validatePage()
-    with closing(sqlite3.connect(path)) as conn:
+    wizard.next()
+    assert wizard.currentPage() is wizard.recovery_page
+    shown = wizard.recovery_page.key.text()
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()  # until the key is kept
+    wizard.recovery_page.kept.setChecked(True)
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    assert [t for t in untranslated(visible_texts(wizard)) if t != shown] == []  # the key itself is data
+    shot(wizard, "first-run-recovery-key")
+    key = keyslots.parse_recovery_key(shown)  # what the chair copies opens the file
+    with pytest.raises(sqlite3.DatabaseError):  # and nothing else does
+        sqlite3.connect(path).execute("SELECT * FROM org_unit").fetchall()
+    with closing(cipher.connect(path, key)) as conn:
         assert conn.execute("SELECT code, name FROM org_unit").fetchall() == [("610826", "绥德县总工会")]
         assert conn.execute("SELECT username, display_name FROM user").fetchall() == [("admin", "王主任")]
 

@@ -176,7 +176,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from assist_desktop.storage import keyslots
 
     if path.exists() and keyslots.has_key_file(path):  # encrypted: made by init, a real unit's database
-        raise DomainError(f"数据库 {path} 已加密，是某个单位的正式数据库（演示数据库不加密），不能在其中生成演示数据或演示账号。"
+        unit = keyslots.label(path)
+        raise DomainError(f"数据库 {path} 已加密，是{unit or '某个单位'}的正式数据库（演示数据库不加密），不能在其中生成演示数据或演示账号。"
                           "演示数据请写入单独的文件（assist-desktop demo --db demo.sqlite）。", field="--db")
     with open_database(path) as db:
         summary = generate_demo(db, args.families, seed=args.seed, progress=progress)

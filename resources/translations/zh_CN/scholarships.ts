@@ -300,8 +300,32 @@
         <translation>年度</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>姓名</translation>
+        <source>Round name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>{0} has no Golden Autumn standards yet: no application of this round can be given an amount.</source>
+        <translation>{0}年还没有金秋助学救助标准：本轮的申请都无法确定金额。</translation>
+    </message>
+    <message>
+        <source>Ask the administrator to copy the {0} standards in Standards, or to enter them.</source>
+        <translation>请管理员在“救助标准”中复制{0}年的标准，或逐项录入。</translation>
+    </message>
+    <message>
+        <source>Ask the administrator to enter them in Standards.</source>
+        <translation>请管理员在“救助标准”中录入。</translation>
+    </message>
+    <message>
+        <source>No standards for the year</source>
+        <translation>本年度没有救助标准</translation>
+    </message>
+    <message>
+        <source>Enter them in Standards.</source>
+        <translation>请在“救助标准”中录入。</translation>
+    </message>
+    <message>
+        <source>Copy the {0} standards to {1}? They can be changed afterwards in Standards.</source>
+        <translation>将{0}年的标准复制为{1}年的标准？复制后仍可在“救助标准”中修改。</translation>
     </message>
     <message>
         <source>Applications from</source>

@@ -1084,7 +1084,7 @@ def budget_summary(session: Session, round_id: str, *, exclude_id: str | None = 
 
 
 _ORDERS: dict[str, Any] = {
-    "application_no": Scholarship.application_no, "student_name": Scholarship.student_initials,
+    "application_no": Scholarship.application_no, "student_name": Scholarship.student_name_sort,
     "school": Scholarship.school, "level": Scholarship.education_level, "amount": Scholarship.amount_fen,
     "status": Scholarship.status, "admission_year": Scholarship.admission_year, "plan": Scholarship.plan,
 }

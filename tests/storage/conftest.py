@@ -33,8 +33,38 @@ class Helpers:
     @staticmethod
     def seed(path: Path, *, n_members: int = 2, tag: str = "1") -> dict[str, str]:
         """Insert a county union, a grassroots union, an employer, a household file with members and
-        a meta row, in one transaction through the program's own engine. Returns the ids."""
-        with Database(path) as db, db.transaction() as s:
+        a meta row, in one transaction through the program's own engine. Returns the ids.
+
+        The rows go in as Core inserts of the columns the file has, so a file at an earlier revision (before
+        a column was added) takes them as that revision's program wrote them."""
+        from sqlalchemy import insert
+
+        from assist_desktop.storage import sort_keys
+
+        with closing(sqlite3.connect(path)) as conn:
+            have = {t: {r[1] for r in conn.execute(f'PRAGMA table_info("{t}")')}
+                    for t in ("org_unit", "employer", "hardship_file", "member", "meta")}
+
+        class _Adder:
+            def __init__(self, session) -> None:  # type: ignore[no-untyped-def]
+                self.session = session
+
+            def add(self, obj) -> None:  # type: ignore[no-untyped-def]
+                table = obj.__table__
+                row = {c.name: getattr(obj, c.name) for c in table.columns if c.name in have[table.name]}
+                sort_keys.fill(table.name, [row])
+                row = {k: v for k, v in row.items() if k in have[table.name]}
+                self.session.execute(insert(table), [row])
+
+            def add_all(self, objs) -> None:  # type: ignore[no-untyped-def]
+                for obj in objs:
+                    self.add(obj)
+
+            def flush(self) -> None:
+                pass
+
+        with Database(path) as db, db.transaction() as session:
+            s = _Adder(session)
             county = m.OrgUnit(code=f"6108{tag:0>2}", name=f"某县总工会{tag}", level="county", owner_unit_id="")
             county.owner_unit_id = county.id
             s.add(county)
@@ -85,6 +115,19 @@ class Helpers:
     def snapshot(cls, path: Path) -> dict[str, list[tuple]]:
         """Every row of every table except Alembic's bookkeeping."""
         return {t: cls.rows(path, t) for t in cls.tables(path) if t != "alembic_version"}
+
+    @classmethod
+    def snapshot_as(cls, path: Path, like: Path) -> dict[str, list[tuple]]:
+        """Every row of the tables ``like`` has, read with ``like``'s columns only: what an upgrade must keep
+        (a column a later revision added is not part of it)."""
+        out = {}
+        with closing(sqlite3.connect(path)) as conn:
+            for t in cls.tables(like):
+                if t == "alembic_version":
+                    continue
+                columns = ", ".join(f'"{c}"' for c in cls.columns(like, t))
+                out[t] = sorted(conn.execute(f'SELECT {columns} FROM "{t}"').fetchall(), key=repr)
+        return out
 
     @staticmethod
     def pragma(path: Path, name: str) -> object:

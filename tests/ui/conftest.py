@@ -166,4 +166,12 @@ def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[st
 
     for kind in ("warning", "critical", "information", "question"):
         monkeypatch.setattr(QMessageBox, kind, record(kind))
+
+    def answer(box):  # type: ignore[no-untyped-def]
+        # a box built and exec()'d (save / don't save / cancel before closing): "don't save", as a test
+        # that closes a form it typed into means to drop it; tests that answer otherwise patch exec themselves
+        shown.append(("exec", f"{box.windowTitle()}: {box.text()}"))
+        return QMessageBox.StandardButton.Discard.value
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
     return shown

@@ -7,6 +7,14 @@
         <translation>助学申请</translation>
     </message>
     <message>
+        <source>Application</source>
+        <translation>申请</translation>
+    </message>
+    <message>
+        <source>Materials</source>
+        <translation>附件材料</translation>
+    </message>
+    <message>
         <source>Household</source>
         <translation>家庭</translation>
     </message>
@@ -45,6 +53,10 @@
     <message>
         <source>Student</source>
         <translation>学生</translation>
+    </message>
+    <message>
+        <source>From the household</source>
+        <translation>从家庭成员中选择</translation>
     </message>
     <message>
         <source>Name</source>
@@ -169,6 +181,26 @@
     <message>
         <source>No active file matches</source>
         <translation>没有符合条件的在档档案</translation>
+    </message>
+    <message>
+        <source>(choose a member, or type below)</source>
+        <translation>（选择一名家庭成员，或在下方填写）</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>尚未保存</translation>
+    </message>
+    <message>
+        <source>This application has changes that are not saved. Save them before closing?</source>
+        <translation>这份申请有未保存的修改，关闭前要保存吗？</translation>
+    </message>
+    <message>
+        <source>Don't save</source>
+        <translation>不保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
     <message>
         <source>Choose the level to see the standard.</source>

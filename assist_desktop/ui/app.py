@@ -17,11 +17,13 @@ from assist_desktop.services.demo_accounts import DEMO_PASSWORD
 from assist_desktop.services.setup import local_unit
 from assist_desktop.services.users import authenticate, user_roles
 from assist_desktop.storage.engine import Database
+from assist_desktop.storage.models import User
 from assist_desktop.storage.schema import open_database
 from assist_desktop.ui.background import GarbageCollector
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.fonts import install_cjk_font
-from assist_desktop.ui.i18n import install_translators
+from assist_desktop.ui.i18n import install_translators, prefer_chinese_dates
+from assist_desktop.ui.keys import install_enter_for_buttons
 from assist_desktop.ui.instance import InstanceLock
 
 log = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ DEMO_USER = "jingban"
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    if QApplication.instance() is None:
+        prefer_chinese_dates()
     app = QApplication.instance() or QApplication(argv or sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("AssistDesktop")
@@ -37,6 +41,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(QIcon(str(icon)))
     install_cjk_font(app)
     install_translators(app)
+    install_enter_for_buttons(app)
     if not hasattr(app, "garbage_collector"):
         app.garbage_collector = GarbageCollector(app)  # type: ignore[attr-defined]
     return app
@@ -65,10 +70,15 @@ def ensure_initialised(db_path: Path) -> bool:
     return wizard.exec() == QDialog.DialogCode.Accepted
 
 
-def log_in(db: Database, demo: bool) -> AppContext | None:
+def log_in(db: Database, demo: bool, user: User | None = None) -> AppContext | None:
+    """The context of who works now: ``user`` when already logged in (切换用户 asked for the password in the
+    window), else the demo's clerk or whoever the login dialog lets in. A demo database keeps ``demo``
+    whoever logs in (the window title says （演示）)."""
     with db.session() as session:
         unit_name = local_unit(session).name  # type: ignore[union-attr]
-    if demo:
+    if user is not None:
+        pass
+    elif demo:
         with db.session() as session:
             user = authenticate(session, DEMO_USER, DEMO_PASSWORD)
     else:
@@ -120,9 +130,10 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
         return 1
     pool = QThreadPool.globalInstance()
     code = 0
+    user = None
     try:
         while True:
-            ctx = log_in(db, demo)
+            ctx = log_in(db, demo, user)
             if ctx is None:
                 break
             window = build_main_window(ctx)
@@ -131,7 +142,7 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
             code = event_loop(app)
             if not window.switch_requested:
                 break
-            demo = False  # switching user always asks for the password
+            user = window.next_user  # 切换用户 asked for the password before the window closed
     finally:
         pool.waitForDone()  # never quit in the middle of writing a backup
         db.close()

@@ -118,6 +118,7 @@ class Field(QObject):
     """One input of the form with its check, its inline message and the service's names for it."""
 
     changed = Signal()
+    checked = Signal()  # its message was shown or cleared
 
     def __init__(self, key: str, widget: QWidget, *, labels: Iterable[str] = (), check: Check | None = None,
                  parent: QObject | None = None, delay_ms: int = CHECK_DELAY_MS) -> None:
@@ -220,6 +221,7 @@ class Field(QObject):
         if bool(self.widget.property("invalid")) != blocking:
             self.widget.setProperty("invalid", blocking)
             repolish(self.widget)
+        self.checked.emit()
 
     def clear(self) -> None:
         self.show_result(None)

@@ -35,26 +35,26 @@ def install_enter_for_buttons(app: QApplication) -> None:
 
 
 class CtrlEndReachesTheEnd(QObject):
-    """On a lazy list's view: Ctrl+End asks the model for every row (``fetch_all``) and follows the rows as
-    they arrive until the last one is current; Ctrl+Home stays Qt's."""
+    """On a lazy list's view: Ctrl+End asks the model for more rows (``fetch_more``: all of them, or the next
+    page) until it holds ``total()``, following them as they arrive so the last one ends current; any other
+    key stops it. Ctrl+Home stays Qt's."""
 
-    def __init__(self, view: QAbstractItemView, fetch_all: Callable[[], None], total: Callable[[], int]) -> None:
+    def __init__(self, view: QAbstractItemView, fetch_more: Callable[[], None], total: Callable[[], int]) -> None:
         super().__init__(view)
-        self.view, self.fetch_all, self.total = view, fetch_all, total
+        self.view, self.fetch_more, self.total = view, fetch_more, total
         self.going = False
         view.installEventFilter(self)
-        view.model().rowsInserted.connect(lambda *_a: self._follow())
+        view.model().rowsInserted.connect(lambda *_a: QTimer.singleShot(0, self._follow))
         view.model().modelReset.connect(self._stop)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt
-        if (event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_End  # type: ignore[attr-defined]
-                and event.modifiers() & Qt.KeyboardModifier.ControlModifier):  # type: ignore[attr-defined]
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        if event.key() == Qt.Key.Key_End and event.modifiers() & Qt.KeyboardModifier.ControlModifier:  # type: ignore[attr-defined]
             self.going = True
-            self.fetch_all()
             self._follow()
             return True
-        if event.type() == QEvent.Type.KeyPress and self.going:
-            self.going = False  # another key: the caseworker moved on
+        self.going = False  # another key: the caseworker moved on
         return False
 
     def _stop(self) -> None:
@@ -65,16 +65,11 @@ class CtrlEndReachesTheEnd(QObject):
             return
         model = self.view.model()
         last = model.rowCount() - 1
-        if last < 0:
-            return
-        QTimer.singleShot(0, lambda: self._to(last))  # once the view has laid the new rows out
-        if model.rowCount() >= self.total():
+        if last >= 0:
+            index = model.index(last, max(self.view.currentIndex().column(), 0))
+            self.view.setCurrentIndex(index)
+            self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtBottom)
+        if model.rowCount() < self.total():
+            self.fetch_more()  # the rows come back through rowsInserted, and this runs again
+        else:
             self.going = False
-
-    def _to(self, row: int) -> None:
-        model = self.view.model()
-        if row >= model.rowCount():
-            return
-        index = model.index(row, max(self.view.currentIndex().column(), 0))
-        self.view.setCurrentIndex(index)
-        self.view.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtBottom)

@@ -100,3 +100,29 @@ def test_the_not_saved_summary_follows_the_corrections(qtbot, app_context) -> No
     for field in editor.fields.values():
         field.flush()
     assert editor.status_line.text() == ""  # before: the summary stayed, naming errors long fixed
+
+
+def test_ctrl_end_reaches_the_real_end_of_a_lazy_list(qtbot, app_context, demo_db, monkeypatch) -> None:
+    from assist_desktop.ui.registry.page import RegistryPage
+
+    page = RegistryPage(app_context("jingban"))
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0 and not page.model.busy, timeout=15_000)
+    total = page.model.total
+    assert page.model.rowCount() < total  # a page of the list is loaded, not all of it
+    page.table.setFocus()
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    qtbot.keyClick(page.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: page.table.currentIndex().row() == total - 1, timeout=20_000)
+    assert page.model.rowCount() == total and page.current_file_id() == page.model.file_id(total - 1)
+
+    from assist_desktop.ui.scholarships import model as sch_model
+    from tests.ui.test_scholarships_ui import _page
+
+    monkeypatch.setattr(sch_model, "PAGE_SIZE", 5)  # a small page, so the demo's round needs several
+    sch = _page(qtbot, app_context("jingban"))
+    assert sch.model.rowCount() < sch.model.total
+    sch.table.setFocus()
+    qtbot.keyClick(sch.table, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: sch.table.currentIndex().row() == sch.model.total - 1, timeout=20_000)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QScrollArea, QTableView, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
@@ -29,6 +29,7 @@ from assist_desktop.ui.campaigns.dashboard import DashboardView, MoneyBar
 from assist_desktop.ui.campaigns.dialogs import CampaignDialog, VisitPayDialog
 from assist_desktop.ui.campaigns.model import COLUMNS, VisitQuery, VisitsModel, status_labels
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.keys import CtrlEndReachesTheEnd
 from assist_desktop.ui.permissions import require_roles, set_enabled
 from assist_desktop.ui.notes import view_only_note
 
@@ -216,6 +217,8 @@ class CampaignsPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("visits")
         self.table.setModel(self.model)
+        self.ctrl_end = CtrlEndReachesTheEnd(self.table, lambda: self.model.fetchMore(QModelIndex()),
+                                             lambda: self.model.total)  # Ctrl+End: the last household
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

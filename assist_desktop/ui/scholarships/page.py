@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableView, QTableWidget,
@@ -25,6 +25,7 @@ from assist_desktop.services.batches import SelectionMoney
 from assist_desktop.services.scholarships import BudgetSummary, InstallmentDue, RoundInput
 from assist_desktop.ui.background import Debouncer, Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.keys import CtrlEndReachesTheEnd
 from assist_desktop.ui.permissions import require_roles, set_enabled
 from assist_desktop.ui.scholarships.dialogs import PayDialog, RoundDialog
 from assist_desktop.ui.scholarships.model import ApplicationsModel
@@ -194,6 +195,8 @@ class ScholarshipsPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("applications")
         self.table.setModel(self.model)
+        self.ctrl_end = CtrlEndReachesTheEnd(self.table, lambda: self.model.fetchMore(QModelIndex()),
+                                             lambda: self.model.total)  # Ctrl+End: the last application
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -17,6 +17,7 @@ from assist_desktop.services.demo_accounts import DEMO_PASSWORD
 from assist_desktop.services.setup import local_unit
 from assist_desktop.services.users import authenticate, user_roles
 from assist_desktop.storage.engine import Database
+from assist_desktop.storage.interrupt import interrupt_reads, track_reads
 from assist_desktop.storage.models import User
 from assist_desktop.storage.schema import open_database
 from assist_desktop.ui.background import GarbageCollector
@@ -128,6 +129,7 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
         # Started from a desktop icon nobody reads stderr: say it in a window.
         QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"), exc.message)
         return 1
+    track_reads(db.engine)
     pool = QThreadPool.globalInstance()
     code = 0
     user = None
@@ -144,6 +146,7 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
                 break
             user = window.next_user  # 切换用户 asked for the password before the window closed
     finally:
+        interrupt_reads(db.engine)  # a long read (a count, a list) must not keep the process after its window
         pool.waitForDone()  # never quit in the middle of writing a backup
         db.close()
     return code

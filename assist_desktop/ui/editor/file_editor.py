@@ -51,6 +51,8 @@ from assist_desktop.ui.editor.fields import (STYLE, EnumCombo, Field, FieldBox, 
                                              derived_box, mandatory, parse_money_text)
 from assist_desktop.ui.editor.history_tab import HistoryTab
 from assist_desktop.ui.editor.members_table import SERVICE_LABELS, MembersTab
+from assist_desktop.ui.permissions import require_roles
+from assist_desktop.ui.screen import fit_to_screen
 
 HEALTH_FIELDS = ("health", "illness", "disability_type", "disability_grade")
 # Money the category formula cannot do without: blank is "not given" (0 is typed as 0).
@@ -140,8 +142,12 @@ class FileEditor(QDialog):
         self.setObjectName("file_editor")
         self.setStyleSheet(STYLE)
         self.setSizeGripEnabled(True)
-        self.resize(1180, 820)
+        fit_to_screen(self, 1180, 820)  # a 1024×768 screen: what it can show
         self._build(dialogs)
+        # 显示 reads sensitive fields (audited): the administrator, who manages users, may not — said at once
+        for button in (self.id_stack.button, self.health_stack.button, self.bank_stack.button,
+                       self.members.show_button):
+            require_roles(button, self.ctx.roles, Role.clerk, Role.reviewer, Role.approver)
         self._update_title()
         self._set_enabled_while_loading(False)
         self._load()

@@ -36,6 +36,7 @@ from assist_desktop.services.ledger.mapping import IGNORED
 from assist_desktop.services.scholarships import UNFILED_KINDS
 from assist_desktop.ui.background import Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.screen import fit_to_screen
 
 FILE, MAPPING, REPORT, DONE = range(4)
 PREVIEW_ROWS = 20
@@ -141,7 +142,7 @@ class ImportWizard(QDialog):
         self._combos: dict[int, QComboBox] = {}
         self._quiet = False
         self.setWindowTitle(self.tr("Import a ledger"))
-        self.resize(1040, 680)
+        fit_to_screen(self, 1040, 680)  # a 1024×768 screen: what it can show
         layout = QVBoxLayout(self)
 
         self.steps = QLabel()

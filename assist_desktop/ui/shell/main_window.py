@@ -17,6 +17,7 @@ from assist_desktop.storage.backup import MANUAL, BackupManager
 from assist_desktop.storage.schema import QUICK_CHECK_MAX_BYTES, integrity_problem
 from assist_desktop.ui.background import run_op
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.screen import fit_to_screen
 
 PageFactory = Callable[[AppContext], QWidget]
 
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_status_bar()
         self.nav.setCurrentRow(0)
-        self.resize(1200, 760)
+        fit_to_screen(self, 1200, 760)  # a 1024×768 screen: what it can show
         ctx.events.files_changed.connect(lambda _ids: self.refresh_status())
         ctx.events.workflow_changed.connect(self.refresh_status)
         ctx.events.backup_taken.connect(lambda _p: self.refresh_status())

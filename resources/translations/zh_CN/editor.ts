@@ -945,6 +945,10 @@
         <translation>显示身份证号和健康状况；查看记录将写入审计日志</translation>
     </message>
     <message>
+        <source>(not filled)</source>
+        <translation>（未填）</translation>
+    </message>
+    <message>
         <source>Enter confirms a cell and moves to the next; F2 edits the current cell. Sex, birth date and age follow from the ID number.</source>
         <translation>按 Enter 确认并移到下一格，按 F2 修改当前格。性别、出生日期和年龄由身份证号自动得出。</translation>
     </message>

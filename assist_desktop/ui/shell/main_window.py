@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)
+        if self.stack.currentIndex() != index:
+            self.refresh_status()  # writes no event announces (users, standards) show up in the count too
         self.stack.setCurrentIndex(index)
         return self.pages[key]
 

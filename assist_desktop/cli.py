@@ -64,6 +64,22 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     p.add_argument("file", type=Path, metavar="备份文件", help="用来恢复的备份文件或数据库文件")
     p.add_argument("--unit-name", help="文件属于另一个单位时，输入该单位的名称以确认恢复（不给则在终端询问）")
+    p.add_argument("--user", help="加密数据库：登录的用户名（默认取环境变量 ASSIST_DESKTOP_USER，或在终端输入）")
+    p.add_argument("--password-file", type=Path, help="加密数据库：从文件读取该用户的密码（第一行）")
+    p.add_argument("--backup-user", help="加密备份：备份中一位用户的用户名（默认与登录当前数据库的用户相同）")
+    p.add_argument("--backup-password-file", type=Path, help="加密备份：从文件读取该用户在备份中的密码（第一行）")
+    p.add_argument("--recovery-key-file", type=Path, help="加密备份：用恢复密钥（文件第一行）代替密码打开备份")
+
+    p = sub.add_parser("encrypt", help="加密本程序旧版本建立的未加密数据库及其备份（须管理员登录；显示一次恢复密钥）")
+    _db_arg(p)
+    p.add_argument("--user", required=True, help="管理员用户名")
+    p.add_argument("--password-file", type=Path, help="从文件读取该用户的密码（第一行）；不给则在终端输入")
+
+    p = sub.add_parser("recover", help="所有管理员密码都遗失时：用恢复密钥为一位管理员设置新密码")
+    _db_arg(p)
+    p.add_argument("--user", required=True, help="要找回的管理员用户名")
+    p.add_argument("--recovery-key-file", type=Path, help="从文件读取恢复密钥（第一行）；不给则在终端输入")
+    p.add_argument("--password-file", type=Path, help="从文件读取新密码（第一行）；不给则在终端输入两次")
 
     p = sub.add_parser("check", help=f"检查数据库完整性和审计链（上级单位另查跨单位重复；有需要核实的记录时退出码为{CHECK_FINDINGS}）",
                        description="检查数据库完整性和审计链；上级单位另查各下级单位的记录是否涉及同一人"
@@ -97,10 +113,9 @@ def _add_print_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore
 
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_file:
-        try:
-            return args.password_file.read_text(encoding="utf-8").splitlines()[0]
-        except (OSError, IndexError, UnicodeDecodeError) as exc:
-            raise DomainError(f"无法从 {args.password_file} 读取密码：{exc}") from exc
+        from assist_desktop.services.passwords import read_password_file
+
+        return read_password_file(args.password_file)
     if not sys.stdin.isatty():
         raise DomainError("没有终端可以输入密码，请用 --password-file 指定密码文件。")
     first = getpass.getpass("管理员密码：")
@@ -118,8 +133,63 @@ def cmd_init(args: argparse.Namespace) -> int:
                              admin_username=args.admin, admin_password=password, level=args.level)
     for warning in result.warnings:
         print(f"提示：{warning}")
-    print(f"已创建数据库 {path}，单位 {args.unit_name}（{args.unit_code}），管理员 {args.admin}。")
+    print(f"已创建数据库 {path}（已加密），单位 {args.unit_name}（{args.unit_code}），管理员 {args.admin}。")
+    _print_recovery_key(result.recovery_key, path)
     return 0
+
+
+def _print_recovery_key(recovery_key: str | None, path: Path) -> None:
+    if not recovery_key:
+        return
+    print()
+    print("恢复密钥（只显示这一次，请抄写或打印后交主席放入保险柜保管）：")
+    print()
+    print(f"    {recovery_key}")
+    print()
+    print(f"所有密码都遗失时，用它打开数据库（assist-desktop recover）；没有它，也没有任何一位用户的密码，"
+          f"{path.name} 中的数据将无法读出。复制或搬移数据库时，请连同 {path.name}.keys 一起复制。")
+
+
+# --- opening an encrypted database from a terminal -----------------------------------------------------
+# Until every command logs in as a person, a command that opens an encrypted database asks whose key slot
+# to use: --user/--password-file where the command has them, else ASSIST_DESKTOP_USER and
+# ASSIST_DESKTOP_PASSWORD_FILE (or ASSIST_DESKTOP_PASSWORD), else the terminal.
+
+
+def _credentials(args: argparse.Namespace) -> tuple[str, str]:
+    import os
+
+    from assist_desktop.services.passwords import read_password_file
+
+    user = getattr(args, "user", None) or os.environ.get("ASSIST_DESKTOP_USER")
+    if not user:
+        if not sys.stdin.isatty():
+            raise DomainError("数据库已加密：请用 --user 或环境变量 ASSIST_DESKTOP_USER 指定登录的用户。", field="--user")
+        user = input("用户名：").strip()
+    password_file = getattr(args, "password_file", None) or os.environ.get("ASSIST_DESKTOP_PASSWORD_FILE")
+    if password_file:
+        return user, read_password_file(Path(password_file))
+    if os.environ.get("ASSIST_DESKTOP_PASSWORD"):
+        return user, os.environ["ASSIST_DESKTOP_PASSWORD"]
+    if not sys.stdin.isatty():
+        raise DomainError("没有终端可以输入密码，请用 --password-file 指定密码文件。", field="--password-file")
+    return user, getpass.getpass(f"{user} 的密码：")
+
+
+def _open(args: argparse.Namespace, path: Path):  # type: ignore[no-untyped-def]
+    """The database at ``path``, opened — for an encrypted one through a user's key slot (a login, in the
+    audit log)."""
+    from assist_desktop.storage import keyslots
+    from assist_desktop.storage.schema import open_database
+
+    if not keyslots.has_key_file(path):  # plain, or not ours: open_database says which
+        return open_database(path)
+    from assist_desktop.services.login import log_in
+
+    user, password = _credentials(args)
+    login = log_in(path, user, password)
+    login.db.logged_in = login.user  # type: ignore[attr-defined]  # ledger and rotate-keys act as this person
+    return login.db
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -138,13 +208,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
             last[0] = now
             print(f"  已生成 {done}/{total} 户", flush=True)
 
-    with open_database(path) as db:
+    with (_open(args, path) if path.exists() else open_database(path)) as db:
         summary = generate_demo(db, args.families, seed=args.seed, progress=progress)
     seconds = time.perf_counter() - started
     print(f"演示数据已写入 {path}：{summary.families} 户，{summary.members} 名家庭成员，"
           f"{summary.scholarships} 份助学申请，{summary.visits} 户走访，{summary.disbursements} 张发放凭证；"
           f"用时 {seconds:.1f} 秒。")
     print(f"演示账号：admin / jingban（经办）/ shenhe（审核）/ shenpi（审批），密码 {DEMO_PASSWORD}")
+    if not db.encrypted:
+        print("注意：演示数据库未加密，只用于演示和练习，不要录入真实的个人信息。")
     return 0
 
 
@@ -155,27 +227,108 @@ def cmd_backup(args: argparse.Namespace) -> int:
     path = args.db or default_db_path()
     if not path.is_file():
         raise DomainError(f"数据库文件 {path} 不存在。")
-    ensure_schema(path)
-    target = BackupManager(path).create(MANUAL)
-    print(f"已备份到 {target}")
+    with _open(args, path) as db:  # checked and upgraded as at every start
+        key = db.key
+    if key is None:
+        ensure_schema(path)
+    target = BackupManager(path, key=key).create(MANUAL)
+    print(f"已备份到 {target}{'（已加密，钥匙文件在旁）' if key else ''}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from assist_desktop.storage import keyslots
     from assist_desktop.storage.restore_check import check_confirmation, inspect_restore_file, restore_checked
 
     path = args.db or default_db_path()
-    found = inspect_restore_file(args.file, path)  # checked and described before anything is asked or done
+    key = None
+    credentials: tuple[str, str] | None = None
+    if path.is_file() and keyslots.has_key_file(path):
+        from assist_desktop.services.login import log_in
+
+        credentials = _credentials(args)
+        with log_in(path, *credentials).db as db:
+            key = db.key
+    # an encrypted backup is opened with a password of that backup before it can be checked and described
+    backup_key = (_backup_key(args, credentials)
+                  if keyslots.has_key_file(args.file) or args.recovery_key_file else None)
+    found = inspect_restore_file(args.file, path, backup_key=backup_key, db_key=key)
     print("\n".join(found.lines()))
     typed = args.unit_name
     if not found.same_unit and typed is None and sys.stdin.isatty():
         print(f"这个文件属于 {found.unit.describe()}，不是本单位的数据库。")  # type: ignore[union-attr]
         typed = input("如确需恢复，请输入该文件所属单位的名称：")
     check_confirmation(found, typed)
-    safety = restore_checked(path, args.file, typed)
+    safety = restore_checked(path, args.file, typed, backup_key=backup_key, db_key=key)
+    encrypted = key is not None or backup_key is not None
     if safety:
         print(f"恢复前的数据库已备份到 {safety}")
-    print(f"已用 {args.file} 恢复数据库 {path}")
+    print(f"已用 {args.file} 恢复数据库 {path}{'（已加密）' if encrypted else ''}")
+    return 0
+
+
+def _backup_key(args: argparse.Namespace, credentials: tuple[str, str] | None) -> bytes:
+    """The key of an encrypted backup: from a password of that backup (the same person's by default), or
+    the recovery key."""
+    from assist_desktop.services.passwords import read_password_file
+    from assist_desktop.storage import keyslots
+
+    if args.recovery_key_file:
+        return keyslots.parse_recovery_key(read_password_file(args.recovery_key_file))
+    user = args.backup_user or (credentials[0] if credentials else None)
+    password = read_password_file(args.backup_password_file) if args.backup_password_file else None
+    if password is None and credentials is not None and user == credentials[0]:
+        try:  # the same person's password, if it was the same when the backup was made
+            return keyslots.unlock(args.file, user, credentials[1], record=False).key
+        except keyslots.SlotRefused:
+            pass
+    if not sys.stdin.isatty() and (user is None or password is None):
+        raise DomainError(f"备份 {args.file.name} 已加密：请用 --backup-user 和 --backup-password-file 给出备份中"
+                          "一位用户的用户名和密码，或用 --recovery-key-file 给出恢复密钥。", field="--backup-password-file")
+    if user is None:
+        user = input(f"备份 {args.file.name} 中的用户名：").strip()
+    if password is None:
+        password = getpass.getpass(f"{user} 在备份中的密码：")
+    try:
+        return keyslots.unlock(args.file, user, password, record=False).key
+    except keyslots.SlotRefused as exc:
+        raise DomainError(f"打不开加密备份 {args.file.name}：{exc.message}", field="--backup-password-file") from exc
+
+
+def cmd_encrypt(args: argparse.Namespace) -> int:
+    from assist_desktop.services.secrecy import encrypt_existing
+
+    path = _existing_db(args)
+    result = encrypt_existing(path, args.user, _credentials(args)[1])
+    print(f"已加密数据库 {path} 及其备份。")
+    if result.need_reset:
+        print("以下用户的密码本程序不知道，需由管理员在“设置 → 用户管理”中重置密码后才能打开数据库："
+              + "、".join(result.need_reset))
+    _print_recovery_key(result.recovery_key, path)
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from assist_desktop.services.passwords import read_password_file
+    from assist_desktop.services.secrecy import recover_account
+
+    path = _existing_db(args)
+    if args.recovery_key_file:
+        recovery = read_password_file(args.recovery_key_file)
+    elif sys.stdin.isatty():
+        recovery = input("恢复密钥：")
+    else:
+        raise DomainError("请用 --recovery-key-file 给出恢复密钥。", field="--recovery-key-file")
+    if args.password_file:
+        password = read_password_file(args.password_file)
+    elif sys.stdin.isatty():
+        password = getpass.getpass("新密码：")
+        if password != getpass.getpass("再次输入新密码："):
+            raise DomainError("两次输入的密码不一致。")
+    else:
+        raise DomainError("没有终端可以输入密码，请用 --password-file 指定新密码文件。", field="--password-file")
+    name = recover_account(path, recovery, args.user, password)
+    print(f"已用恢复密钥为管理员 {args.user}（{name}）设置新密码，账户已解锁。")
     return 0
 
 
@@ -183,21 +336,27 @@ def cmd_check(args: argparse.Namespace) -> int:
     from assist_desktop.services.maintenance import check_database
 
     path = args.db or default_db_path()
-    report = check_database(path)
+    key = None
+    from assist_desktop.storage import keyslots
+
+    if keyslots.has_key_file(path):
+        with _open(args, path) as db:
+            key = db.key
+    report = check_database(path, key=key)
     for line in report.lines:
         print(line)
     if not report.ok:
         return CHECK_DAMAGED
-    return CHECK_FINDINGS if _print_cross_unit_findings(path) else CHECK_OK
+    return CHECK_FINDINGS if _print_cross_unit_findings(path, key) else CHECK_OK
 
 
-def _print_cross_unit_findings(path: Path) -> int:
+def _print_cross_unit_findings(path: Path, key: bytes | None = None) -> int:
     """At an upper unit: what two units' records say of the same person. Not damage to the database but
     something to act on, so a script learns of it from its own exit code (CHECK_FINDINGS)."""
     from assist_desktop.storage.engine import Database
     from assist_desktop.sync.checks import cross_unit_findings
 
-    with Database(path) as db, db.session() as session:  # read only, like the audit check
+    with Database(path, key) as db, db.session() as session:  # read only, like the audit check
         findings = cross_unit_findings(session)
     if findings:
         print(f"！ 跨单位核查：发现 {len(findings)} 处需要核实，请与有关单位核对")
@@ -259,7 +418,7 @@ def cmd_print(args: argparse.Namespace) -> int:
             print(f"  {done}/{total}", flush=True)
 
     note = ""
-    with open_database(path) as db, db.session() as session:
+    with _open(args, path) as db, db.session() as session:
         doc = args.document
         if doc in ("vouchers", "signoff", "notice"):
             if not (args.campaign or args.round_):
@@ -304,7 +463,7 @@ def cmd_verify_voucher(args: argparse.Namespace) -> int:
 
     payload = sys.stdin.readline() if args.payload == "-" else args.payload
     path = _existing_db(args)
-    with open_database(path) as db, db.session() as session:
+    with _open(args, path) as db, db.session() as session:
         certificate = verify_voucher(session, payload)
     for line in certificate.lines():
         print(line)
@@ -334,7 +493,7 @@ def open_window(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"init": cmd_init, "demo": cmd_demo, "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check,
-            "print": cmd_print, "verify-voucher": cmd_verify_voucher}
+            "print": cmd_print, "verify-voucher": cmd_verify_voucher, "encrypt": cmd_encrypt, "recover": cmd_recover}
 
 
 # --- ledger: Excel 台账 in and out -------------------------------------------------------------------------
@@ -362,6 +521,11 @@ def _add_ledger_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
     q.add_argument("--category-reason", help="档案台账：台账类别与公式测算不同时记录的调整理由")
     q.add_argument("--year", type=int, help="助学或走访台账：表中没有“年度”时的年度")
     q.add_argument("--report", type=Path, help="把检查报告另存为 .xlsx 文件")
+    q.add_argument("--workbook-password-file", type=Path, help="加密的工作簿：从文件读取其打开密码（第一行）")
+    q.add_argument("--map", action="append", default=[], metavar="列标题=字段",
+                   help="指定某列导入为哪个字段（可多次使用），如 --map 家长/姓名=家长姓名、--map 备注=不导入")
+    q.add_argument("--mapping", type=Path, help="使用导入向导或 --save-mapping 保存的列对应文件（.json）")
+    q.add_argument("--save-mapping", type=Path, help="把本次的列对应（含 --map）保存为文件，下次用 --mapping 复用")
 
     q = actions.add_parser("export", help="导出花名册、金秋助学名单或走访名单（.xlsx）")
     login_args(q)
@@ -379,11 +543,12 @@ def _add_ledger_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
 def _ledger_login(args: argparse.Namespace, db: object) -> object:
     from assist_desktop.services.users import authenticate
 
+    if getattr(db, "logged_in", None) is not None:  # the key slot's login opened the file: the same person
+        return db.logged_in  # type: ignore[attr-defined]
     if args.password_file:
-        try:
-            password = args.password_file.read_text(encoding="utf-8").splitlines()[0]
-        except (OSError, IndexError, UnicodeDecodeError) as exc:
-            raise DomainError(f"无法从 {args.password_file} 读取密码：{exc}") from exc
+        from assist_desktop.services.passwords import read_password_file
+
+        password = read_password_file(args.password_file)
     elif sys.stdin.isatty():
         password = getpass.getpass(f"{args.user} 的密码：")
     else:
@@ -400,7 +565,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     path = args.db or default_db_path()
     if not path.is_file():
         raise DomainError(f"数据库文件 {path} 不存在。")
-    with open_database(path) as db:
+    with _open(args, path) as db:
         user = _ledger_login(args, db)
         if args.ledger_command == "export":
             return _ledger_export(args, db, user)
@@ -420,9 +585,28 @@ def _ledger_import(args: argparse.Namespace, db: object, user: object) -> int:
             if unit is None:
                 raise DomainError(f"没有名称或代码为“{args.unit}”的工会。", field="--unit")
             unit_id = unit.id
+        from assist_desktop.services.ledger.profile import MappingProfile, load_profile, parse_map_args
+
+        profile = load_profile(args.mapping, args.kind) if args.mapping else None
+        kind = args.kind or (profile.kind if profile else None)
+        if args.map and kind is None:
+            raise DomainError("使用 --map 时请用 --kind 指明台账类型。", field="--kind")
+        if args.map:
+            profile = (profile or MappingProfile(kind)).merged(MappingProfile(kind, parse_map_args(kind, args.map)))
         options = ImportOptions(unit_id=unit_id, file_status="active" if args.active else "draft",
-                                category_reason=args.category_reason, year=args.year)
-        plan = prepare_import(session, user, args.file, args.kind, sheet=args.sheet, options=options)  # type: ignore[arg-type]
+                                category_reason=args.category_reason, year=args.year,
+                                titles=profile.columns if profile else {}, value_map=profile.values if profile else {})
+        workbook_password = None
+        if args.workbook_password_file:
+            from assist_desktop.services.passwords import read_password_file
+
+            workbook_password = read_password_file(args.workbook_password_file)
+        plan = prepare_import(session, user, args.file, kind, sheet=args.sheet, options=options,  # type: ignore[arg-type]
+                              password=workbook_password)
+        if args.save_mapping:
+            from assist_desktop.services.ledger.profile import profile_of
+
+            print(f"列对应已保存到 {profile_of(plan).merged(profile or MappingProfile(plan.kind)).save(args.save_mapping)}")
         for line in report_lines(plan):
             print(line)
         if args.report:
@@ -458,8 +642,13 @@ def _ledger_export(args: argparse.Namespace, db: object, user: object) -> int:
                 raise DomainError("走访名单请用 --campaign 或 --year 选择。")
             result = export_visits(session, user, args.out, full_ids=args.full_ids, campaign_id=args.campaign,  # type: ignore[arg-type]
                                    year=args.year)
-    ids = "完整身份证号" if result.full_ids else "身份证号已脱敏"
+    ids = "完整身份证号，已加密" if result.full_ids else "身份证号已脱敏"
     print(f"已导出 {result.rows} 行到 {result.path}（{ids}）。")
+    if result.replaced_cells:
+        print(f"提示：{result.replaced_cells} 个单元格中有不可见的控制字符，已写成 �，请在档案中改正。")
+    if result.password:
+        print(f"打开密码（只显示这一次）：{result.password}")
+        print("Excel 和 WPS 打开时会要求输入这个密码。请通过电话等其他途径告诉接收人，不要与文件放在同一个U盘或邮件里。")
     return 0
 
 
@@ -532,7 +721,7 @@ def cmd_unit(args: argparse.Namespace) -> int:
     from assist_desktop.sync import keys
 
     path = _existing_db(args)
-    with open_database(path) as db, db.session() as session:
+    with _open(args, path) as db, db.session() as session:
         command = args.unit_command
         if command == "export-key":
             data = keys.export_key_file(session, None, args.out)
@@ -585,7 +774,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             last[0] = now
             print(f"  {done}/{total}", flush=True)
 
-    with open_database(path) as db, db.session() as session:
+    with _open(args, path) as db, db.session() as session:
         command = args.sync_command
         if command == "export":
             from assist_desktop.sync.export import export_package

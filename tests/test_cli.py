@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -9,12 +10,16 @@ from pathlib import Path
 import pytest
 
 from assist_desktop.cli import main
+from assist_desktop.storage import cipher, keyslots
 
 
 @pytest.fixture
-def password_file(tmp_path: Path) -> Path:
+def password_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The administrator's password; commands on the encrypted database log in as admin with it."""
     f = tmp_path / "pw.txt"
     f.write_text("county-pass-1\n", encoding="utf-8")
+    monkeypatch.setenv("ASSIST_DESKTOP_USER", "admin")
+    monkeypatch.setenv("ASSIST_DESKTOP_PASSWORD_FILE", str(f))
     return f
 
 
@@ -23,23 +28,39 @@ def _init(db: Path, password_file: Path) -> int:
                  "--admin", "admin", "--password-file", str(password_file)])
 
 
+def recovery_key(output: str) -> bytes:
+    """The recovery key ``init`` printed, as the database key (a second way into the file for the tests)."""
+    line = next(ln for ln in output.splitlines() if re.fullmatch(r"\s+(?:[0-9A-Z]{7}-){7}[0-9A-Z]{7}", ln))
+    return keyslots.parse_recovery_key(line)
+
+
+def keyed(db: Path, key: bytes):  # type: ignore[no-untyped-def]
+    """A sqlite3-like connection to the encrypted file (SQLCipher with the key)."""
+    return closing(cipher.connect(db, key))
+
+
 def test_init_check_backup_restore_round_trip(tmp_path: Path, password_file: Path, capsys) -> None:
     db = tmp_path / "county.sqlite"
     assert _init(db, password_file) == 0
-    assert "已创建数据库" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "已创建数据库" in out and "（已加密）" in out and "恢复密钥" in out
+    key = recovery_key(out)
     assert main(["check", "--db", str(db)]) == 0
-    assert "审计链完整" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "审计链完整" in said and "数据库已加密" in said
 
     assert main(["backup", "--db", str(db)]) == 0
-    backup = Path(capsys.readouterr().out.strip().split("已备份到 ")[1])
-    assert backup.is_file()
+    backup = Path(capsys.readouterr().out.strip().split("已备份到 ")[1].split("（")[0])
+    assert backup.is_file() and keyslots.sidecar_path(backup).is_file()
 
-    with closing(sqlite3.connect(db)) as conn:  # a change after the backup …
+    with keyed(db, key) as conn:  # a change after the backup …
         conn.execute("UPDATE org_unit SET name = '改过的名字'")
         conn.commit()
     assert main(["restore", "--db", str(db), str(backup)]) == 0  # … is undone by the restore
-    with closing(sqlite3.connect(db)) as conn:
+    with keyed(db, key) as conn:
         assert conn.execute("SELECT name FROM org_unit").fetchone()[0] == "绥德县总工会"
+    with pytest.raises(sqlite3.DatabaseError):  # and the file is still encrypted
+        sqlite3.connect(db).execute("SELECT name FROM org_unit").fetchall()
 
 
 def test_top_level_db_option_reaches_the_command(tmp_path: Path, password_file: Path) -> None:
@@ -90,10 +111,10 @@ def demo_county(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-def test_init_makes_the_units_signing_key(tmp_path: Path, password_file: Path) -> None:
+def test_init_makes_the_units_signing_key(tmp_path: Path, password_file: Path, capsys) -> None:
     db = tmp_path / "county.sqlite"
     assert _init(db, password_file) == 0
-    with closing(sqlite3.connect(db)) as conn:
+    with keyed(db, recovery_key(capsys.readouterr().out)) as conn:
         rows = conn.execute("SELECT purpose, algorithm, length(public_key), length(private_key), retired_at "
                             "FROM unit_key WHERE purpose = 'sign'").fetchall()
     assert rows == [("sign", "ed25519", 32, 32, None)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
+import logging
 import os
 import re
 import sqlite3
@@ -21,6 +22,7 @@ from assist_desktop.storage import cipher, keyslots
 from assist_desktop.storage.engine import sqlite_uri
 from assist_desktop.storage.private import precreate, private_folder, restrict
 
+log = logging.getLogger(__name__)
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}(?:-\d+)?)-(?P<reason>[a-z-]+)\.sqlite$")
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 
@@ -99,7 +101,8 @@ class BackupKeyRequired(BackupError):
 
 
 def backup_is_encrypted(path: Path) -> bool:
-    return keyslots.is_encrypted(path)
+    """A backup with its key file beside it (without one, the file check says what is missing)."""
+    return keyslots.has_key_file(path)
 
 
 def check_backup_file(path: Path, key: bytes | None = None) -> None:
@@ -206,6 +209,8 @@ class BackupManager:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
             raise BackupError(f"备份到 {target} 失败：{exc.message}") from exc
+        log.info("backup written: %s, %.1f MB%s", reason, target.stat().st_size / 2**20,
+                 ", encrypted" if self.key is not None else "")
         return target
 
     def auto_backup(self, now: datetime | None = None, min_interval: timedelta = timedelta(hours=1)) -> Path | None:

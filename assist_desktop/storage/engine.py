@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, create_engine
 from sqlmodel import Session
 
+from assist_desktop.storage import text_guard  # noqa: F401 - registers the guard on every session
 from assist_desktop.storage.access import storage_error
 
 BUSY_TIMEOUT_MS = 10_000

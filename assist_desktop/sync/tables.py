@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, LargeBinary, MetaData, String, Table
 from sqlalchemy.sql.sqltypes import _Binary
 
+from assist_desktop.domain.text import FORBIDDEN, control_character
 from assist_desktop.storage.models import SYNCED_TABLES, Tombstone
 from assist_desktop.sync.errors import SyncError
 
@@ -170,6 +171,8 @@ def _value_ok(col: ColumnSpec, value: Any) -> str | None:
         return "不是有效的编号"
     if col.kind in ("str", "uuid") and col.max_length and len(value) > col.max_length:
         return f"超过 {col.max_length} 个字符"
+    if col.kind == "str" and (what := control_character(value)):
+        return f"含有不可见的控制字符（{what}）"
     if col.kind == "date" and not (_DATE.fullmatch(value) and _real(date, value)):
         return "不是有效日期"
     if col.kind == "datetime" and not (_DATETIME.fullmatch(value) and _real(datetime, value)):
@@ -204,6 +207,8 @@ def _column_ok(col: ColumnSpec, values: Sequence[Any]) -> bool:
     if kind == "bool":
         return set(present) <= {0, 1}
     if kind in ("str", "uuid") and col.max_length and max(map(len, present)) > col.max_length:
+        return False
+    if kind == "str" and FORBIDDEN.search("".join(present)):  # one scan of the column's text
         return False
     if col.choices is not None and not set(present) <= col.choices:
         return False

@@ -7,9 +7,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QThreadPool
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import resource_path
@@ -61,6 +61,10 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: object) -
 
 def ensure_initialised(db_path: Path) -> bool:
     """Run the first-run wizard when the file is missing or holds no unit yet; False if the user gave up."""
+    from assist_desktop.storage import keyslots
+
+    if keyslots.has_key_file(db_path):  # encrypted: made by init, so set up
+        return True
     if db_path.exists():
         with open_database(db_path) as db, db.session() as session:
             if local_unit(session) is not None:
@@ -71,24 +75,34 @@ def ensure_initialised(db_path: Path) -> bool:
     return wizard.exec() == QDialog.DialogCode.Accepted
 
 
-def log_in(db: Database, demo: bool, user: User | None = None) -> AppContext | None:
-    """The context of who works now: ``user`` when already logged in (切换用户 asked for the password in the
-    window), else the demo's clerk or whoever the login dialog lets in. A demo database keeps ``demo``
-    whoever logs in (the window title says （演示）)."""
-    with db.session() as session:
-        unit_name = local_unit(session).name  # type: ignore[union-attr]
-    if user is not None:
+def log_in(db: Database | None, demo: bool, db_path: Path | None = None,
+           user: User | None = None) -> AppContext | None:
+    """Who works now: ``user`` when already logged in (切换用户 asked for the password in the window), else
+    the demo's clerk or whoever the login dialog lets in. ``db`` None: an encrypted file, opened by the
+    password typed (the key slot's). A demo database keeps ``demo`` whoever logs in (the title says （演示）)."""
+    if db is not None:
+        with db.session() as session:
+            unit_name = local_unit(session).name  # type: ignore[union-attr]
+    else:
+        from assist_desktop.storage import keyslots
+
+        unit_name = keyslots.label(db_path)  # type: ignore[arg-type]
+    if user is not None and db is not None:
         pass
-    elif demo:
+    elif demo and db is not None:
         with db.session() as session:
             user = authenticate(session, DEMO_USER, DEMO_PASSWORD)
     else:
         from assist_desktop.ui.shell.login import LoginDialog
 
-        dialog = LoginDialog(db, unit_name)
+        dialog = LoginDialog(db, unit_name, db_path=db_path)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+            if db is None and dialog.db is not None:
+                dialog.db.close()
             return None
         user = dialog.user
+        db = dialog.db
+        assert db is not None
     # Loaded after the login's own commit, in a session of their own, so nothing is left expired.
     with db.session() as session:
         unit = local_unit(session)
@@ -106,7 +120,38 @@ def event_loop(app: QApplication) -> int:
     return app.exec()
 
 
+def start_program_log() -> None:
+    """The rotating log in the user data folder (assist_desktop.logs), Qt's own messages into it, and a
+    first line saying what runs where; before the QApplication, so a platform plugin that fails to load
+    is in the log too."""
+    import platform
+
+    from PySide6.QtCore import qInstallMessageHandler, qVersion
+
+    from assist_desktop import __version__
+    from assist_desktop.logs import start_logging
+    from assist_desktop.ui.shell.diagnostics import qt_message_to_log
+
+    if start_logging() is None:
+        return
+    qInstallMessageHandler(qt_message_to_log)
+    log.info("start: Assist Desktop %s%s, Python %s, Qt %s, %s", __version__,
+             " (installed build)" if getattr(sys, "frozen", False) else "", platform.python_version(), qVersion(),
+             platform.platform())
+
+
+def _log_shown(window: QWidget) -> None:
+    """When the main window has been shown: seconds since the process started (the cold start)."""
+    from assist_desktop.logs import process_age
+
+    age = process_age()
+    log.info("main window shown%s, Qt platform %s, device pixel ratio %g",
+             f" {age:.2f} s after the process started" if age is not None else "",
+             QGuiApplication.platformName(), window.devicePixelRatioF())
+
+
 def run(db_path: Path, demo: bool = False) -> int:
+    start_program_log()
     app = make_application()
     sys.excepthook = _excepthook
     lock = InstanceLock(db_path)
@@ -121,32 +166,49 @@ def run(db_path: Path, demo: bool = False) -> int:
 
 
 def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
+    from assist_desktop.storage import keyslots
+
     try:
         if not ensure_initialised(db_path):
             return 0
-        db = open_database(db_path)
+        # an encrypted file is opened by the login's password (its key slot); a plain one now
+        db = None if keyslots.has_key_file(db_path) else open_database(db_path)
+        log.info("database %s: %.1f MB", "encrypted, opened at login" if db is None else "opened",
+                 db_path.stat().st_size / 2**20)
     except DomainError as exc:
+        log.warning("database refused: %s", exc.message)
         # Started from a desktop icon nobody reads stderr: say it in a window.
         QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"), exc.message)
         return 1
-    track_reads(db.engine)
     pool = QThreadPool.globalInstance()
     code = 0
     user = None
     try:
         while True:
-            ctx = log_in(db, demo, user)
+            ctx = log_in(db, demo, db_path, user)
             if ctx is None:
                 break
+            db = ctx.db
+            track_reads(db.engine)
             window = build_main_window(ctx)
             window.show()
+            QTimer.singleShot(0, lambda w=window: _log_shown(w))
             window.start_maintenance()
             code = event_loop(app)
             if not window.switch_requested:
                 break
             user = window.next_user  # 切换用户 asked for the password before the window closed
+            if db.key is None and keyslots.has_key_file(db_path):
+                db.close()  # a plain file replaced by an encrypted backup (设置 → 恢复): the password opens it
+                db = None
+                user = None
+            if user is None:
+                demo = False  # after a restore the password is always asked (the file's users)
     finally:
-        interrupt_reads(db.engine)  # a long read (a count, a list) must not keep the process after its window
+        if db is not None:
+            interrupt_reads(db.engine)  # a long read (a count, a list) must not keep the process after its window
         pool.waitForDone()  # never quit in the middle of writing a backup
-        db.close()
+        if db is not None:
+            db.close()
+    log.info("exit %s", code)
     return code

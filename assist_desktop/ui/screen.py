@@ -1,21 +1,18 @@
-"""Windows and dialogs open at a size that fits the screen they open on: many county PCs have 1024×768
-(less a task bar), where a 1180×820 editor would open with its buttons off the screen."""
+"""Windows that fit the screen they open on, whatever its size and scaling."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QWidget
 
-# room kept for the window's frame and title bar, which availableGeometry does not count
-FRAME_W, FRAME_H = 16, 40
 
-
-def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
-    """Resize to ``width``×``height``, or to what the screen can show (never below the minimum)."""
-    screen = widget.screen() or QGuiApplication.primaryScreen()
-    if screen is not None:
-        room = screen.availableGeometry()
-        width = min(width, room.width() - FRAME_W)
-        height = min(height, room.height() - FRAME_H)
-    least = widget.minimumSizeHint()
-    widget.resize(max(width, least.width()), max(height, least.height()))
+def fitted_size(window: QWidget, width: int, height: int) -> QSize:
+    """``width`` × ``height``, shrunk to the room the window's screen has: at 150 % a 1920×1080 screen
+    is 1280×720 logical pixels (a 1366×768 laptop at 125 % only 1093×614), less than the 760 the main
+    window would like, and a window taller than the screen hides its status bar behind the taskbar."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    room = screen.availableGeometry()
+    return QSize(min(width, room.width()), min(height, room.height()))

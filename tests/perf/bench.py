@@ -461,8 +461,9 @@ def _on_cached_demo(bench: Callable[..., dict[str, Any]]) -> Callable[[int, Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_campaign import bench_campaign  # noqa: E402
-from bench_ledger import bench_ledger  # noqa: E402
+from bench_ledger import bench_ledger, bench_ledger_households  # noqa: E402
 from bench_print import bench_print  # noqa: E402
+from bench_secrecy import bench_secrecy  # noqa: E402
 from bench_sync import bench_sync  # noqa: E402
 from bench_ui import bench_cold_start  # noqa: E402
 
@@ -473,8 +474,10 @@ BENCHMARKS: dict[str, Callable[[int, Path], dict[str, Any]]] = {
     "cold_start": bench_cold_start,
     "campaign": bench_campaign,
     "ledger": bench_ledger,
+    "ledger_households": bench_ledger_households,  # P6, one row per household
     "print": bench_print,  # P4
     "sync": bench_sync,  # P5
+    "secrecy": bench_secrecy,  # the encrypted file's cost on P2, P5, P7 and at login
 }
 
 

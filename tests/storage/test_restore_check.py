@@ -22,13 +22,13 @@ CITY = "临夏回族自治州总工会"
 
 
 def _county(path: Path) -> Path:
-    create_database(path, unit_code="622927", unit_name=COUNTY, admin_username="admin", admin_password=PASSWORD)
+    create_database(path, unit_code="622927", unit_name=COUNTY, admin_username="admin", admin_password=PASSWORD, encrypt=False)
     return path
 
 
 def _city(path: Path) -> Path:
     create_database(path, unit_code="622900", unit_name=CITY, admin_username="admin", admin_password=PASSWORD,
-                    level="city")
+                    level="city", encrypt=False)
     return path
 
 

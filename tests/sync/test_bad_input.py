@@ -245,6 +245,8 @@ def test_a_count_that_does_not_match_the_manifest_is_refused(net: Network, opene
     ("birth_date", "1980/01/01", "不是有效日期"), ("household_size", "3", "类型不对"),
     ("status", None, "不能为空"), ("id", "not-a-uuid", "不是有效的编号"), ("single_parent", 2, "应为 0 或 1"),
     ("name", "张" * 31, "超过 30 个字符"),
+    ("name", "张三\x1b[2J", "含有不可见的控制字符（ESC，U+001B）"), ("address", "名州镇\x07", "BEL 响铃"),
+    ("employer_name", "某厂\u202e", "方向控制符"),
 ])
 def test_a_value_of_the_wrong_form_is_refused_naming_row_and_column(
         net: Network, opened: Opened, column: str, value: object, problem: str) -> None:

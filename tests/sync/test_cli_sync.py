@@ -11,9 +11,12 @@ from assist_desktop.cli import main
 
 
 @pytest.fixture
-def pw(tmp_path: Path) -> Path:
+def pw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Both offices' administrator password; their databases are encrypted, so every command logs in."""
     f = tmp_path / "pw.txt"
     f.write_text("office-pass-1\n", encoding="utf-8")
+    monkeypatch.setenv("ASSIST_DESKTOP_USER", "admin")
+    monkeypatch.setenv("ASSIST_DESKTOP_PASSWORD_FILE", str(f))
     return f
 
 

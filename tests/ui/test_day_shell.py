@@ -57,7 +57,7 @@ def test_switching_user_logs_the_other_in_and_keeps_demo(qtbot, app_context) -> 
     _when_the_login_shows(qtbot, fill)
     assert window.switch_user()
     assert window.switch_requested and window.next_user.username == "shenhe" and not window.isVisible()
-    new = log_in(ctx.db, ctx.demo, window.next_user)  # as the program's loop does next
+    new = log_in(ctx.db, ctx.demo, user=window.next_user)  # as the program's loop does next
     assert new is not None and new.user.username == "shenhe" and new.demo
     second = _window(qtbot, new)
     assert "（演示）" in second.windowTitle() and "王建军" in second.user_label.text()

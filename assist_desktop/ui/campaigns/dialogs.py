@@ -18,7 +18,7 @@ from assist_desktop.services.payments import METHODS
 from assist_desktop.ui.background import Op, Progress, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.editor.fields import STYLE, Field, mandatory, parse_money_text
-from assist_desktop.ui.screen import fit_to_screen
+from assist_desktop.ui.screen import fitted_size
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -84,7 +84,7 @@ class CampaignDialog(QDialog):
         self.setWindowTitle(self.tr("New Spring Festival campaign") if campaign_id is None
                             else self.tr("Edit Spring Festival campaign"))
         self.setStyleSheet(STYLE)
-        fit_to_screen(self, 720, 720)  # a 1024×768 screen: what it can show
+        self.resize(fitted_size(self, 720, 720))
         today = ctx.today()
         year = festival_year(today)
         layout = QVBoxLayout(self)

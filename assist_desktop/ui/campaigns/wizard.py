@@ -22,7 +22,7 @@ from assist_desktop.services.campaigns import (FILE_GROUPS, FLAGS, GROUPS, Gener
 from assist_desktop.ui.background import Op, Progress, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.editor.fields import STYLE, Field
-from assist_desktop.ui.screen import fit_to_screen
+from assist_desktop.ui.screen import fitted_size
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CRITERIA, PREVIEW, DONE = range(3)
@@ -80,7 +80,7 @@ class GenerationWizard(QDialog):
         self.fields: dict[str, Field] = {}
         self.setWindowTitle(self.tr("Generate the visit list"))
         self.setStyleSheet(STYLE)
-        fit_to_screen(self, 820, 660)  # a 1024×768 screen: what it can show
+        self.resize(fitted_size(self, 820, 660))
         layout = QVBoxLayout(self)
         self.step_label = QLabel()
         self.step_label.setObjectName("step")

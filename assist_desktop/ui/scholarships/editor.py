@@ -24,7 +24,7 @@ from assist_desktop.ui.background import Debouncer, Op, Progress, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.editor.attachments_tab import ApplicationAttachments
 from assist_desktop.ui.editor.fields import STYLE, EnumCombo, Field, MoneyEdit, derived_box, mandatory
-from assist_desktop.ui.screen import fit_to_screen
+from assist_desktop.ui.screen import fitted_size
 
 
 def _value(result: object) -> int:
@@ -54,7 +54,7 @@ class ApplicationEditor(QDialog):
         self.ops: list[Op[Any]] = []
         self.setWindowTitle(self.tr("Scholarship application"))
         self.setStyleSheet(STYLE)
-        fit_to_screen(self, 760, 640)  # a 1024×768 screen: what it can show
+        self.resize(fitted_size(self, 760, 640))
         self.fields: dict[str, Field] = {}
         layout = QVBoxLayout(self)
         self.banner = QLabel()

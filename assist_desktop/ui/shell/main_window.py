@@ -17,7 +17,7 @@ from assist_desktop.storage.backup import MANUAL, BackupManager
 from assist_desktop.storage.schema import QUICK_CHECK_MAX_BYTES, integrity_problem
 from assist_desktop.ui.background import run_op
 from assist_desktop.ui.context import AppContext
-from assist_desktop.ui.screen import fit_to_screen
+from assist_desktop.ui.screen import fitted_size
 
 PageFactory = Callable[[AppContext], QWidget]
 
@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         title = self.tr("Hardship Assistance {0}").format(__version__)
         if ctx.demo:
             title += self.tr(" (demo)")
+        if not ctx.db.encrypted:  # the demo, or a file from before encryption (assist-desktop encrypt)
+            title += self.tr(" (not encrypted)")
         self.setWindowTitle(f"{title} — {ctx.unit.name}")
         body = QWidget()
         row = QHBoxLayout(body)
@@ -122,7 +124,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_status_bar()
         self.nav.setCurrentRow(0)
-        fit_to_screen(self, 1200, 760)  # a 1024×768 screen: what it can show
+        self.resize(fitted_size(self, 1200, 760))
         ctx.events.files_changed.connect(lambda _ids: self.refresh_status())
         ctx.events.workflow_changed.connect(self.refresh_status)
         ctx.events.backup_taken.connect(lambda _p: self.refresh_status())
@@ -178,6 +180,10 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(verify)
         self.verify_action = verify
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        diagnostics = QAction(self.tr("Export diagnostics…"), self)
+        diagnostics.setObjectName("export_diagnostics")
+        diagnostics.triggered.connect(self.export_diagnostics)
+        help_menu.addAction(diagnostics)
         about = QAction(self.tr("About"), self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
@@ -191,7 +197,8 @@ class MainWindow(QMainWindow):
             self.ctx.events.backup_taken.emit(str(target))
             self.statusBar().showMessage(self.tr("Backed up to {0}").format(target), 8000)
 
-        run_op(self, lambda _p: BackupManager(path).create(MANUAL), on_done=done, title=self.tr("Backing up"),
+        key = self.ctx.db.key
+        run_op(self, lambda _p: BackupManager(path, key=key).create(MANUAL), on_done=done, title=self.tr("Backing up"),
                cancellable=False)
 
     def switch_user(self) -> bool:
@@ -224,6 +231,13 @@ class MainWindow(QMainWindow):
         self.verify_dialog = dialog
         return dialog
 
+    def export_diagnostics(self) -> object:
+        """导出诊断信息: a zip for the IT staff (versions, row counts, logs; no contents), in the background."""
+        from assist_desktop.ui.shell.diagnostics import export_diagnostics
+
+        self.diagnostics_op = export_diagnostics(self, self.ctx)
+        return self.diagnostics_op
+
     def about(self) -> QWidget:
         from assist_desktop.ui.shell.about import AboutDialog
 
@@ -236,14 +250,14 @@ class MainWindow(QMainWindow):
     def start_maintenance(self) -> None:
         """Off the GUI thread: the page-by-page check of a large file (skipped at open), then the
         automatic backup. A damaged file is said at once, and is not backed up over good backups."""
-        path = self.ctx.db_path
+        path, key = self.ctx.db_path, self.ctx.db.key
 
         def work(_progress: object) -> tuple[str | None, object]:
-            if path.stat().st_size > QUICK_CHECK_MAX_BYTES:
-                problem = integrity_problem(path)
+            if path.stat().st_size > QUICK_CHECK_MAX_BYTES or key is not None:  # not checked page by page at open
+                problem = integrity_problem(path, key) if key is not None else integrity_problem(path)
                 if problem:
                     return problem, None
-            return None, BackupManager(path).auto_backup()
+            return None, BackupManager(path, key=key).auto_backup()
 
         def done(result: tuple[str | None, object]) -> None:
             problem, backup = result
@@ -275,7 +289,7 @@ class MainWindow(QMainWindow):
         db, path = self.ctx.db, self.ctx.db_path
 
         def work(_progress: object) -> tuple[datetime | None, int]:
-            last = BackupManager(path).last_backup()
+            last = BackupManager(path, key=db.key).last_backup()
             with db.session() as session:
                 return (last.taken_at if last else None), unsynced_records(session)
 

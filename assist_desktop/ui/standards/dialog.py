@@ -29,7 +29,7 @@ from assist_desktop.services.policy_admin import FROM_DATABASE, FROM_FILE, Stand
 from assist_desktop.ui.background import Op, Progress, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.editor.fields import STYLE, EnumCombo, Field, MoneyEdit, mandatory
-from assist_desktop.ui.screen import fit_to_screen
+from assist_desktop.ui.screen import fitted_size
 
 GOODS_LABEL = "慰问品折价"  # the names the service gives these inputs in DomainError.field
 DESCRIPTION_LABEL = "慰问品内容"
@@ -152,9 +152,9 @@ class StandardsDialog(QDialog):
         self.setWindowTitle(self.tr("Aid standards: {0}").format(label))
         self.setStyleSheet(STYLE + EXTRA_STYLE)
         if self.scholarship:
-            fit_to_screen(self, 900, 520)
+            self.resize(fitted_size(self, 900, 520))
         else:
-            fit_to_screen(self, 1100, 540)
+            self.resize(fitted_size(self, 1100, 540))
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()

@@ -270,7 +270,7 @@ def test_the_administrators_day(qtbot, demo_db, tmp_path, shot, monkeypatch, _no
         # a city's database offered for restore is named, and refused until its name is typed
         city = tmp_path / "city" / "assist.sqlite"
         create_database(city, unit_code="610800", unit_name="榆林市总工会", admin_username="admin",
-                        admin_password="Admin-pass-2026", level="city")
+                        admin_password="Admin-pass-2026", level="city", encrypt=False)
         monkeypatch.setattr(QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(city), "")))
         settings.restore_file_button.click()
         qtbot.waitUntil(lambda: settings.idle() and getattr(settings, "restore_dialog", None) is not None,

@@ -29,6 +29,9 @@ def test_closing_the_window_does_not_wait_for_a_long_read(qtbot, demo_db, monkey
         def show(self) -> None:
             pass
 
+        def devicePixelRatioF(self) -> float:  # noqa: N802 (logged once shown)
+            return 1.0
+
         def start_maintenance(self) -> None:
             def count(_progress):  # noqa: ANN001, ANN202
                 with self.ctx.db.session() as s:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 from assist_desktop import __version__
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import default_db_path, demo_db_path
+from assist_desktop.terminal_login import LOGIN_HELP, add_login_arguments
 
 DEMO_FAMILIES_FOR_WINDOW = 2000
 # `check`'s exit codes. 2 is argparse's (a mistyped command line), so findings take 3.
@@ -57,23 +59,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--families", type=int, default=DEMO_FAMILIES_FOR_WINDOW, help="生成的困难职工户数")
     p.add_argument("--seed", type=int, default=2026, help="随机种子（相同种子生成相同数据）")
 
-    p = sub.add_parser("backup", help="立即备份数据库")
+    p = sub.add_parser("backup", help="立即备份数据库（须登录，记入审计日志）", epilog=LOGIN_HELP)
     _db_arg(p)
+    add_login_arguments(p)
 
-    p = sub.add_parser("restore", help="用备份文件恢复数据库（恢复前会先备份当前数据库）")
+    p = sub.add_parser("restore", help="用备份文件恢复数据库（管理员；恢复前会先备份当前数据库，记入审计日志）",
+                       epilog=LOGIN_HELP)
     _db_arg(p)
     p.add_argument("file", type=Path, metavar="备份文件", help="用来恢复的备份文件或数据库文件")
     p.add_argument("--unit-name", help="文件属于另一个单位时，输入该单位的名称以确认恢复（不给则在终端询问）")
-    p.add_argument("--user", help="加密数据库：登录的用户名（默认取环境变量 ASSIST_DESKTOP_USER，或在终端输入）")
-    p.add_argument("--password-file", type=Path, help="加密数据库：从文件读取该用户的密码（第一行）")
+    add_login_arguments(p)
     p.add_argument("--backup-user", help="加密备份：备份中一位用户的用户名（默认与登录当前数据库的用户相同）")
     p.add_argument("--backup-password-file", type=Path, help="加密备份：从文件读取该用户在备份中的密码（第一行）")
     p.add_argument("--recovery-key-file", type=Path, help="加密备份：用恢复密钥（文件第一行）代替密码打开备份")
 
-    p = sub.add_parser("encrypt", help="加密本程序旧版本建立的未加密数据库及其备份（须管理员登录；显示一次恢复密钥）")
+    p = sub.add_parser("passwd", help="修改自己的密码", epilog=LOGIN_HELP)
     _db_arg(p)
-    p.add_argument("--user", required=True, help="管理员用户名")
-    p.add_argument("--password-file", type=Path, help="从文件读取该用户的密码（第一行）；不给则在终端输入")
+    add_login_arguments(p)
+
+    p = sub.add_parser("encrypt", help="加密本程序旧版本建立的未加密数据库及其备份（须管理员登录；显示一次恢复密钥）",
+                       epilog=LOGIN_HELP)
+    _db_arg(p)
+    add_login_arguments(p)
 
     p = sub.add_parser("recover", help="所有管理员密码都遗失时：用恢复密钥为一位管理员设置新密码")
     _db_arg(p)
@@ -84,8 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help=f"检查数据库完整性和审计链（上级单位另查跨单位重复；有需要核实的记录时退出码为{CHECK_FINDINGS}）",
                        description="检查数据库完整性和审计链；上级单位另查各下级单位的记录是否涉及同一人"
                                    "（同一身份证号在两个单位都有在档档案等）。",
-                       epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+                       epilog=CHECK_EPILOG + "\n\n" + LOGIN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     _db_arg(p)
+    add_login_arguments(p, required=False)
     _add_ledger_parser(sub)
     _add_unit_sync_parsers(sub)
     _add_print_parsers(sub)
@@ -93,8 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _add_print_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("print", help="打印文书到PDF文件：凭证、签领表、公示名单、审批表、统计表")
+    p = sub.add_parser("print", help="打印文书到PDF文件：凭证、签领表、公示名单、审批表、统计表", epilog=LOGIN_HELP)
     _db_arg(p)
+    add_login_arguments(p)
     p.add_argument("document", choices=PRINT_DOCUMENTS, metavar="文书",
                    help="vouchers（发放凭证）| signoff（签领表）| notice（公示名单）| file-form（建档审批表）| "
                         "scholarship-form（助学审批表）| statistics（年度统计表）")
@@ -106,8 +115,9 @@ def _add_print_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore
     p.add_argument("--out", type=Path, required=True, help="输出的PDF文件")
     p.add_argument("--per-sheet", type=int, choices=(1, 2, 3), default=3, help="发放凭证每页张数（默认3）")
 
-    p = sub.add_parser("verify-voucher", help="离线验证发放凭证二维码的内容")
+    p = sub.add_parser("verify-voucher", help="离线验证发放凭证二维码的内容", epilog=LOGIN_HELP)
     _db_arg(p)
+    add_login_arguments(p)
     p.add_argument("payload", help="扫描得到的二维码内容（- 表示从标准输入读取）")
 
 
@@ -150,48 +160,6 @@ def _print_recovery_key(recovery_key: str | None, path: Path) -> None:
           f"{path.name} 中的数据将无法读出。复制或搬移数据库时，请连同 {path.name}.keys 一起复制。")
 
 
-# --- opening an encrypted database from a terminal -----------------------------------------------------
-# Until every command logs in as a person, a command that opens an encrypted database asks whose key slot
-# to use: --user/--password-file where the command has them, else ASSIST_DESKTOP_USER and
-# ASSIST_DESKTOP_PASSWORD_FILE (or ASSIST_DESKTOP_PASSWORD), else the terminal.
-
-
-def _credentials(args: argparse.Namespace) -> tuple[str, str]:
-    import os
-
-    from assist_desktop.services.passwords import read_password_file
-
-    user = getattr(args, "user", None) or os.environ.get("ASSIST_DESKTOP_USER")
-    if not user:
-        if not sys.stdin.isatty():
-            raise DomainError("数据库已加密：请用 --user 或环境变量 ASSIST_DESKTOP_USER 指定登录的用户。", field="--user")
-        user = input("用户名：").strip()
-    password_file = getattr(args, "password_file", None) or os.environ.get("ASSIST_DESKTOP_PASSWORD_FILE")
-    if password_file:
-        return user, read_password_file(Path(password_file))
-    if os.environ.get("ASSIST_DESKTOP_PASSWORD"):
-        return user, os.environ["ASSIST_DESKTOP_PASSWORD"]
-    if not sys.stdin.isatty():
-        raise DomainError("没有终端可以输入密码，请用 --password-file 指定密码文件。", field="--password-file")
-    return user, getpass.getpass(f"{user} 的密码：")
-
-
-def _open(args: argparse.Namespace, path: Path):  # type: ignore[no-untyped-def]
-    """The database at ``path``, opened — for an encrypted one through a user's key slot (a login, in the
-    audit log)."""
-    from assist_desktop.storage import keyslots
-    from assist_desktop.storage.schema import open_database
-
-    if not keyslots.has_key_file(path):  # plain, or not ours: open_database says which
-        return open_database(path)
-    from assist_desktop.services.login import log_in
-
-    user, password = _credentials(args)
-    login = log_in(path, user, password)
-    login.db.logged_in = login.user  # type: ignore[attr-defined]  # ledger and rotate-keys act as this person
-    return login.db
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     from assist_desktop.services.demo import DEMO_PASSWORD, generate_demo
     from assist_desktop.storage.schema import open_database
@@ -208,7 +176,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             last[0] = now
             print(f"  已生成 {done}/{total} 户", flush=True)
 
-    with (_open(args, path) if path.exists() else open_database(path)) as db:
+    from assist_desktop.storage import keyslots
+
+    if path.exists() and keyslots.has_key_file(path):  # encrypted: made by init, a real unit's database
+        raise DomainError(f"数据库 {path} 已加密，是某个单位的正式数据库（演示数据库不加密），不能在其中生成演示数据或演示账号。"
+                          "演示数据请写入单独的文件（assist-desktop demo --db demo.sqlite）。", field="--db")
+    with open_database(path) as db:
         summary = generate_demo(db, args.families, seed=args.seed, progress=progress)
     seconds = time.perf_counter() - started
     print(f"演示数据已写入 {path}：{summary.families} 户，{summary.members} 名家庭成员，"
@@ -220,50 +193,57 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
-    from assist_desktop.storage.backup import MANUAL, BackupManager
-    from assist_desktop.storage.schema import ensure_schema
+def _open_as_user(args: argparse.Namespace, credentials=None):  # type: ignore[no-untyped-def]
+    """The database, opened for the person this command runs as (``terminal_login``): the password is read
+    first, then the file opened, then the login checked; the database is closed again if it fails."""
+    from assist_desktop.services.login import log_in
+    from assist_desktop.terminal_login import finish_login, read_credentials
 
-    path = args.db or default_db_path()
-    if not path.is_file():
-        raise DomainError(f"数据库文件 {path} 不存在。")
-    with _open(args, path) as db:  # checked and upgraded as at every start
-        key = db.key
-    if key is None:
-        ensure_schema(path)
-    target = BackupManager(path, key=key).create(MANUAL)
-    print(f"已备份到 {target}{'（已加密，钥匙文件在旁）' if key else ''}")
+    path = _existing_db(args)
+    credentials = credentials or read_credentials(args)
+    login = log_in(path, credentials.username, credentials.password)  # an encrypted file: the key slot opens it
+    try:
+        return login.db, finish_login(login.db, login.user, credentials)
+    except BaseException:
+        login.db.close()
+        raise
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from assist_desktop.services.backups import back_up
+
+    db, user = _open_as_user(args)
+    with db:
+        target = back_up(db, user)
+    print(f"已备份到 {target}{'（已加密，钥匙文件在旁）' if db.key else ''}")
     return 0
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from assist_desktop.services.backups import restore
     from assist_desktop.storage import keyslots
-    from assist_desktop.storage.restore_check import check_confirmation, inspect_restore_file, restore_checked
+    from assist_desktop.storage.restore_check import check_confirmation, inspect_restore_file
+    from assist_desktop.terminal_login import read_credentials
 
-    path = args.db or default_db_path()
-    key = None
-    credentials: tuple[str, str] | None = None
-    if path.is_file() and keyslots.has_key_file(path):
-        from assist_desktop.services.login import log_in
-
-        credentials = _credentials(args)
-        with log_in(path, *credentials).db as db:
-            key = db.key
-    # an encrypted backup is opened with a password of that backup before it can be checked and described
-    backup_key = (_backup_key(args, credentials)
-                  if keyslots.has_key_file(args.file) or args.recovery_key_file else None)
-    found = inspect_restore_file(args.file, path, backup_key=backup_key, db_key=key)
-    print("\n".join(found.lines()))
-    typed = args.unit_name
-    if not found.same_unit and typed is None and sys.stdin.isatty():
-        print(f"这个文件属于 {found.unit.describe()}，不是本单位的数据库。")  # type: ignore[union-attr]
-        typed = input("如确需恢复，请输入该文件所属单位的名称：")
-    check_confirmation(found, typed)
-    safety = restore_checked(path, args.file, typed, backup_key=backup_key, db_key=key)
-    encrypted = key is not None or backup_key is not None
+    credentials = read_credentials(args)
+    db, user = _open_as_user(args, credentials)
+    with db:
+        # an encrypted backup is opened with a password of that backup before it can be checked and described
+        backup_key = (_backup_key(args, (credentials.username, credentials.password))
+                      if keyslots.has_key_file(args.file) or args.recovery_key_file else None)
+        # checked and described before anything is asked or done
+        found = inspect_restore_file(args.file, db.path, backup_key=backup_key, db_key=db.key)
+        print("\n".join(found.lines()))
+        typed = args.unit_name
+        if not found.same_unit and typed is None and sys.stdin.isatty():
+            print(f"这个文件属于 {found.unit.describe()}，不是本单位的数据库。")  # type: ignore[union-attr]
+            typed = input("如确需恢复，请输入该文件所属单位的名称：")
+        check_confirmation(found, typed)
+        safety = restore(db, user, args.file, backup_key=backup_key)
+        encrypted = db.key is not None or backup_key is not None
     if safety:
         print(f"恢复前的数据库已备份到 {safety}")
-    print(f"已用 {args.file} 恢复数据库 {path}{'（已加密）' if encrypted else ''}")
+    print(f"已用 {args.file} 恢复数据库 {db.path}{'（已加密）' if encrypted else ''}（记入审计日志：{user.display_name}）")
     return 0
 
 
@@ -297,9 +277,11 @@ def _backup_key(args: argparse.Namespace, credentials: tuple[str, str] | None) -
 
 def cmd_encrypt(args: argparse.Namespace) -> int:
     from assist_desktop.services.secrecy import encrypt_existing
+    from assist_desktop.terminal_login import read_credentials
 
     path = _existing_db(args)
-    result = encrypt_existing(path, args.user, _credentials(args)[1])
+    credentials = read_credentials(args)
+    result = encrypt_existing(path, credentials.username, credentials.password)
     print(f"已加密数据库 {path} 及其备份。")
     if result.need_reset:
         print("以下用户的密码本程序不知道，需由管理员在“设置 → 用户管理”中重置密码后才能打开数据库："
@@ -332,31 +314,73 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_passwd(args: argparse.Namespace) -> int:
+    from assist_desktop.services.passwords import verify_password
+    from assist_desktop.services.users import change_password
+    from assist_desktop.terminal_login import NEW_PASSWORD_ENV, read_credentials
+
+    credentials = read_credentials(args)
+    db, user = _open_as_user(args, credentials)
+    if not verify_password(credentials.password, user.password_hash):  # a first login has just replaced it
+        db.close()
+        print(f"{user.display_name} 的密码已修改。")
+        return 0
+    if os.environ.get(NEW_PASSWORD_ENV):
+        new = os.environ[NEW_PASSWORD_ENV]
+    elif sys.stdin.isatty():
+        new = getpass.getpass("新密码：")
+        if new != getpass.getpass("再次输入新密码："):
+            db.close()
+            raise DomainError("两次输入的新密码不一致，未修改。")
+    else:
+        db.close()
+        raise DomainError(f"没有终端可以输入新密码，请设置环境变量 {NEW_PASSWORD_ENV}。")
+    with db, db.session() as session:
+        change_password(session, user, credentials.password, new)
+    print(f"{user.display_name} 的密码已修改。")
+    return 0
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from assist_desktop.services.maintenance import check_database
 
-    path = args.db or default_db_path()
-    key = None
     from assist_desktop.storage import keyslots
 
-    if keyslots.has_key_file(path):
-        with _open(args, path) as db:
+    path = args.db or default_db_path()
+    key = None
+    if keyslots.has_key_file(path):  # an encrypted file is read only by a person logged in (its key slot)
+        db, _user = _open_as_user(args)
+        with db:
             key = db.key
     report = check_database(path, key=key)
     for line in report.lines:
         print(line)
     if not report.ok:
         return CHECK_DAMAGED
-    return CHECK_FINDINGS if _print_cross_unit_findings(path, key) else CHECK_OK
+    return CHECK_FINDINGS if _print_cross_unit_findings(args, path, key) else CHECK_OK
 
 
-def _print_cross_unit_findings(path: Path, key: bytes | None = None) -> int:
+def _print_cross_unit_findings(args: argparse.Namespace, path: Path, key: bytes | None = None) -> int:
     """At an upper unit: what two units' records say of the same person. Not damage to the database but
-    something to act on, so a script learns of it from its own exit code (CHECK_FINDINGS)."""
+    something to act on, so a script learns of it from its own exit code (CHECK_FINDINGS). They name people:
+    shown only to a person logged in (the integrity check above needs no login)."""
     from assist_desktop.storage.engine import Database
     from assist_desktop.sync.checks import cross_unit_findings
+    from assist_desktop.sync.keys import LOWER
 
     with Database(path, key) as db, db.session() as session:  # read only, like the audit check
+        from sqlmodel import select
+
+        from assist_desktop.storage.models import SyncPeer
+
+        upper = session.exec(select(SyncPeer.id).where(SyncPeer.relation == LOWER).limit(1)).first() is not None
+    if not upper:
+        return 0
+    if not getattr(args, "user", None):
+        print("（跨单位核查涉及个人信息，须登录后查看：加 --user 用户名）")
+        return 0
+    db, _user = _open_as_user(args)
+    with db, db.session() as session:
         findings = cross_unit_findings(session)
     if findings:
         print(f"！ 跨单位核查：发现 {len(findings)} 处需要核实，请与有关单位核对")
@@ -405,9 +429,7 @@ def _find_item(session, model, number_field, value: str | None, what: str):  # t
 def cmd_print(args: argparse.Namespace) -> int:
     from assist_desktop.services import printing
     from assist_desktop.storage.models import Campaign, HardshipFile, Scholarship, ScholarshipRound
-    from assist_desktop.storage.schema import open_database
 
-    path = _existing_db(args)
     started = time.perf_counter()
     last = [0.0]
 
@@ -418,7 +440,8 @@ def cmd_print(args: argparse.Namespace) -> int:
             print(f"  {done}/{total}", flush=True)
 
     note = ""
-    with _open(args, path) as db, db.session() as session:
+    db, user = _open_as_user(args)
+    with db, db.session() as session:
         doc = args.document
         if doc in ("vouchers", "signoff", "notice"):
             if not (args.campaign or args.round_):
@@ -427,26 +450,26 @@ def cmd_print(args: argparse.Namespace) -> int:
             rnd = _find(session, ScholarshipRound, args.round_, "金秋助学批次", "--round") if args.round_ else None
             ids = dict(campaign_id=campaign.id if campaign else None, round_id=rnd.id if rnd else None)
             if doc == "vouchers":
-                job = printing.issue_vouchers(session, None, printing.VoucherSelection(**ids),
+                job = printing.issue_vouchers(session, user, printing.VoucherSelection(**ids),
                                               per_sheet=args.per_sheet, progress=progress)
                 pdf = job.pdf
                 note = f"{job.count}张凭证（首次打印{job.first_prints}张，补打{job.reprints}张），{job.sheets}页"
                 if job.not_yet_paid:
                     note += f"；另有{len(job.not_yet_paid)}项已审批但尚未登记发放，没有凭证"
             elif doc == "signoff":
-                pdf = printing.signoff_pdf(session, None, **ids, progress=progress)
+                pdf = printing.signoff_pdf(session, user, **ids, progress=progress)
             else:
-                pdf = printing.notice_pdf(session, None, **ids, progress=progress)
+                pdf = printing.notice_pdf(session, user, **ids, progress=progress)
         elif doc == "file-form":
             hf = _find_item(session, HardshipFile, HardshipFile.file_no, args.id, "困难职工档案")
-            pdf = printing.file_form_pdf(session, None, hf.id)
+            pdf = printing.file_form_pdf(session, user, hf.id)
         elif doc == "scholarship-form":
             app = _find_item(session, Scholarship, Scholarship.application_no, args.id, "助学申请")
-            pdf = printing.scholarship_form_pdf(session, None, app.id)
+            pdf = printing.scholarship_form_pdf(session, user, app.id)
         else:
             if args.year is None:
                 raise DomainError("请用 --year 指定统计年度。", field="--year")
-            pdf = printing.statistics_pdf(session, None, args.year)
+            pdf = printing.statistics_pdf(session, user, args.year)
     try:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_bytes(pdf)
@@ -459,11 +482,10 @@ def cmd_print(args: argparse.Namespace) -> int:
 
 def cmd_verify_voucher(args: argparse.Namespace) -> int:
     from assist_desktop.services.printing import verify_voucher
-    from assist_desktop.storage.schema import open_database
 
     payload = sys.stdin.readline() if args.payload == "-" else args.payload
-    path = _existing_db(args)
-    with _open(args, path) as db, db.session() as session:
+    db, _user = _open_as_user(args)
+    with db, db.session() as session:
         certificate = verify_voucher(session, payload)
     for line in certificate.lines():
         print(line)
@@ -492,8 +514,9 @@ def open_window(args: argparse.Namespace) -> int:
     return run(path, demo=args.demo)
 
 
-COMMANDS = {"init": cmd_init, "demo": cmd_demo, "backup": cmd_backup, "restore": cmd_restore, "check": cmd_check,
-            "print": cmd_print, "verify-voucher": cmd_verify_voucher, "encrypt": cmd_encrypt, "recover": cmd_recover}
+COMMANDS = {"init": cmd_init, "demo": cmd_demo, "backup": cmd_backup, "restore": cmd_restore, "passwd": cmd_passwd,
+            "check": cmd_check, "print": cmd_print, "verify-voucher": cmd_verify_voucher, "encrypt": cmd_encrypt,
+            "recover": cmd_recover}
 
 
 # --- ledger: Excel 台账 in and out -------------------------------------------------------------------------
@@ -505,8 +528,7 @@ def _add_ledger_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
 
     def login_args(q: argparse.ArgumentParser) -> None:
         _db_arg(q)
-        q.add_argument("--user", required=True, help="以哪个用户的身份操作（用户名）")
-        q.add_argument("--password-file", type=Path, help="从文件读取该用户的密码（第一行）；不给则在终端输入")
+        add_login_arguments(q)
 
     q = actions.add_parser("import", help="检查台账并打印逐行报告；加 --commit 才写入")
     login_args(q)
@@ -540,33 +562,9 @@ def _add_ledger_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
     which.add_argument("--round", help="助学名单：活动编号")
 
 
-def _ledger_login(args: argparse.Namespace, db: object) -> object:
-    from assist_desktop.services.users import authenticate
-
-    if getattr(db, "logged_in", None) is not None:  # the key slot's login opened the file: the same person
-        return db.logged_in  # type: ignore[attr-defined]
-    if args.password_file:
-        from assist_desktop.services.passwords import read_password_file
-
-        password = read_password_file(args.password_file)
-    elif sys.stdin.isatty():
-        password = getpass.getpass(f"{args.user} 的密码：")
-    else:
-        raise DomainError("没有终端可以输入密码，请用 --password-file 指定密码文件。")
-    with db.session() as session:  # type: ignore[attr-defined]
-        user = authenticate(session, args.user, password)
-        session.expunge(user)
-    return user
-
-
 def cmd_ledger(args: argparse.Namespace) -> int:
-    from assist_desktop.storage.schema import open_database
-
-    path = args.db or default_db_path()
-    if not path.is_file():
-        raise DomainError(f"数据库文件 {path} 不存在。")
-    with _open(args, path) as db:
-        user = _ledger_login(args, db)
+    db, user = _open_as_user(args)
+    with db:
         if args.ledger_command == "export":
             return _ledger_export(args, db, user)
         return _ledger_import(args, db, user)
@@ -663,26 +661,30 @@ def _add_unit_sync_parsers(sub: argparse._SubParsersAction) -> None:  # type: ig
     actions = p.add_subparsers(dest="unit_command", metavar="操作", required=True)
     q = actions.add_parser("export-key", help="导出本单位公钥文件（交给上级或下级单位）并显示指纹")
     _db_arg(q)
+    add_login_arguments(q)
     q.add_argument("--out", type=Path, required=True, help="公钥文件，如 610826.unitkey")
     for name, what in (("enrol", "登记下级单位（市级登记县，省级登记市）"), ("set-upper", "设置本单位的上级单位")):
         q = actions.add_parser(name, help=f"{what}：导入对方的公钥文件")
         _db_arg(q)
+        add_login_arguments(q)
         q.add_argument("file", type=Path, help="对方导出的公钥文件")
         q.add_argument("--fingerprint", help="与对方电话核对过的指纹（20位数字）；不给则在终端输入")
     q = actions.add_parser("list", help="列出上级单位和已登记的下级单位")
     _db_arg(q)
+    add_login_arguments(q)
     q = actions.add_parser("rotate-keys", help="更换本单位的签名和加密密钥（旧密钥仍可验证旧文件；须管理员登录）")
     _db_arg(q)
     q.add_argument("--reason", required=True, help="更换原因")
-    q.add_argument("--user", required=True, help="管理员用户名")
-    q.add_argument("--password-file", type=Path, help="从文件读取该用户的密码（第一行）；不给则在终端输入")
+    add_login_arguments(q)
     q = actions.add_parser("revoke-key", help="吊销其他单位的某把密钥（如电脑丢失），之后用它签名的文件一律拒收")
     _db_arg(q)
     q.add_argument("key_id", help="密钥编号（8位）")
     q.add_argument("--reason", required=True, help="吊销原因")
+    add_login_arguments(q)
     q = actions.add_parser("request-full", help="要求某个下级单位下次报送完整数据（随下一份确认文件告知）")
     _db_arg(q)
     q.add_argument("unit_code", help="下级单位代码")
+    add_login_arguments(q)
 
     p = sub.add_parser("sync", help="同步文件：导出给上级单位、导入下级单位的文件、导入确认文件")
     actions = p.add_subparsers(dest="sync_command", metavar="操作", required=True)
@@ -691,20 +693,27 @@ def _add_unit_sync_parsers(sub: argparse._SubParsersAction) -> None:  # type: ig
     q.add_argument("--to", required=True, help="上级单位代码，如 610800")
     q.add_argument("--out", type=Path, required=True, help="同步文件，如 610826-to-610800-0001.sync")
     q.add_argument("--full", action="store_true", help="导出完整数据而不是增量")
+    add_login_arguments(q)
     q = actions.add_parser("import", help="导入下级单位的同步文件（先核验，再一次事务写入）")
     _db_arg(q)
     q.add_argument("file", type=Path, help="同步文件")
     q.add_argument("--ack-out", type=Path, help="写出确认文件，交回下级单位")
     q.add_argument("--check-only", action="store_true", help="只核验并显示报告，不写入")
+    q.add_argument("--accept-audit-break", action="store_true",
+                   help="对方的审计链与上次接受的不衔接（对方从备份恢复过）时，经与对方核实后仍然导入；记入审计日志")
+    add_login_arguments(q)
     q = actions.add_parser("ack", help="导入上级单位的确认文件，把已报送的记录标记为已同步")
     _db_arg(q)
     q.add_argument("file", type=Path, help="确认文件")
+    add_login_arguments(q)
     q = actions.add_parser("status", help="待报送的记录和同步文件记录")
     _db_arg(q)
+    add_login_arguments(q)
     q = actions.add_parser("resend-ack", help="再写一份给某个下级单位的确认文件（对方丢失了确认文件或从备份恢复过）")
     _db_arg(q)
     q.add_argument("unit_code", help="下级单位代码")
     q.add_argument("--out", type=Path, required=True, help="确认文件")
+    add_login_arguments(q)
 
 
 def _ask_fingerprint(args: argparse.Namespace, shown: str) -> str:
@@ -717,14 +726,13 @@ def _ask_fingerprint(args: argparse.Namespace, shown: str) -> str:
 
 
 def cmd_unit(args: argparse.Namespace) -> int:
-    from assist_desktop.storage.schema import open_database
     from assist_desktop.sync import keys
 
-    path = _existing_db(args)
-    with _open(args, path) as db, db.session() as session:
+    db, user = _open_as_user(args)
+    with db, db.session() as session:
         command = args.unit_command
         if command == "export-key":
-            data = keys.export_key_file(session, None, args.out)
+            data = keys.export_key_file(session, user, args.out)
             info = keys.read_key_file(data)
             print(f"已导出本单位公钥文件 {args.out}")
             for line in info.lines():
@@ -736,7 +744,7 @@ def cmd_unit(args: argparse.Namespace) -> int:
                 print(line)
             fingerprint = _ask_fingerprint(args, info.fingerprint)
             register = keys.enrol_lower_unit if command == "enrol" else keys.set_upper_unit
-            print(register(session, None, info, fingerprint=fingerprint).summary())
+            print(register(session, user, info, fingerprint=fingerprint).summary())
         elif command == "list":
             peers = keys.list_peers(session)
             if not peers:
@@ -747,25 +755,21 @@ def cmd_unit(args: argparse.Namespace) -> int:
                       f"加密密钥 {p.encrypt_key_id}，指纹 {p.fingerprint}；已发出第 {p.last_sent_seq} 号，"
                       f"已确认第 {p.last_acked_seq} 号，已收到第 {p.last_received_seq} 号{revoked}")
         elif command == "rotate-keys":
-            admin = _ledger_login(args, db)  # rotate_signing_key is the administrator's, and audited as theirs
-            sign, enc = keys.rotate_unit_keys(session, admin, reason=args.reason)  # type: ignore[arg-type]
+            sign, enc = keys.rotate_unit_keys(session, user, reason=args.reason)
             print(f"已更换本单位密钥：签名密钥 {sign.key_id}，加密密钥 {enc.key_id}。"
                   "请重新导出公钥文件（unit export-key）交给上级和下级单位重新登记。")
         elif command == "revoke-key":
-            key = keys.revoke_key(session, None, args.key_id, reason=args.reason)
+            key = keys.revoke_key(session, user, args.key_id, reason=args.reason)
             print(f"已吊销密钥 {key.key_id}：此后用它签名的同步文件和确认文件一律拒收。")
         else:
             from assist_desktop.sync.history import request_full_snapshot
 
-            request_full_snapshot(session, None, args.unit_code)
+            request_full_snapshot(session, user, args.unit_code)
             print(f"已记录：下次给 {args.unit_code} 的确认文件将要求对方报送完整数据。")
     return 0
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from assist_desktop.storage.schema import open_database
-
-    path = _existing_db(args)
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -774,24 +778,25 @@ def cmd_sync(args: argparse.Namespace) -> int:
             last[0] = now
             print(f"  {done}/{total}", flush=True)
 
-    with _open(args, path) as db, db.session() as session:
+    db, user = _open_as_user(args)
+    with db, db.session() as session:
         command = args.sync_command
         if command == "export":
             from assist_desktop.sync.export import export_package
 
-            print(export_package(session, None, args.out, target_code=args.to, full=args.full,
+            print(export_package(session, user, args.out, target_code=args.to, full=args.full,
                                  progress=progress).summary())
         elif command == "import":
             from assist_desktop.sync.ack import write_ack
             from assist_desktop.sync.importer import REPEAT, apply_package, inspect_package
 
-            with inspect_package(session, args.file) as prepared:
+            with inspect_package(session, args.file, accept_audit_break=args.accept_audit_break) as prepared:
                 for line in prepared.report.lines():
                     print(line)
                 if args.check_only:
                     print("（仅核验，未写入。）")
                     return 0
-                result = apply_package(session, None, prepared, progress=progress)
+                result = apply_package(session, user, prepared, progress=progress)
             print(result.summary())
             if args.ack_out and result.package_id:
                 print(f"确认文件已写入 {write_ack(session, result.package_id, args.ack_out)}，请交回"
@@ -800,7 +805,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         elif command == "ack":
             from assist_desktop.sync.ack import apply_ack
 
-            print(apply_ack(session, None, args.file).summary())
+            print(apply_ack(session, user, args.file).summary())
         elif command == "resend-ack":
             from assist_desktop.sync.ack import write_ack
             from assist_desktop.sync.history import last_received
@@ -826,14 +831,38 @@ COMMANDS["sync"] = cmd_sync
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = COMMANDS.get(args.command, open_window)
+    if handler is not open_window:
+        from assist_desktop.storage import file_lock
+
+        # how other programs name this one when the file is busy, and where it says that it waits for them
+        file_lock.set_program("命令行 " + " ".join(filter(None, (args.command, _subcommand(args)))))
+        file_lock.set_waiting_notice(lambda text: print(text, file=sys.stderr, flush=True))
     try:
         return handler(args)
     except DomainError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)
         return 1
+    except Exception as exc:  # noqa: BLE001 - a busy file past every wait: Chinese, not a traceback
+        from assist_desktop.storage.engine import is_busy
+
+        if not is_busy(exc):
+            raise
+        from assist_desktop.storage import file_lock
+
+        path = getattr(args, "db", None) or default_db_path()
+        print(f"错误：{file_lock.busy_message(path, 10)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("已取消。", file=sys.stderr)
         return 130
+
+
+def _subcommand(args: argparse.Namespace) -> str:
+    for name in ("ledger_command", "sync_command", "unit_command", "document"):
+        value = getattr(args, name, None)
+        if value:
+            return str(value)
+    return ""
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assist_desktop.services.audit import verify_audit
+from assist_desktop.services.audit_anchor import check_anchors
+from assist_desktop.services.money_seal import check_money
 from assist_desktop.storage import cipher
 from assist_desktop.storage.engine import Database, sqlite_uri
 from assist_desktop.storage.schema import DatabaseRefused, head_revision, inspect_file
@@ -48,5 +50,12 @@ def check_database(path: Path, key: bytes | None = None) -> CheckReport:
         return report
     with Database(path, key) as db, db.session() as session:  # read only: check never upgrades
         verdict = verify_audit(session)
-    report.add(verdict.ok, verdict.message)
+        report.add(verdict.ok, verdict.message)
+        # a chain can be cut or rewritten whole and still hold together: held against its backups and the
+        # upper unit's acknowledgement, it says where
+        for finding in check_anchors(session, path):
+            report.add(finding.ok, finding.line)
+        # money: every payment against the event that recorded it (an amount edited with sqlite3 shows here)
+        for money in check_money(session):
+            report.add(money.ok, money.line)
     return report

@@ -262,3 +262,25 @@ def check_columns(spec: TableSpec, columns: Any) -> list[str]:
     if missing:
         raise SyncError(f"同步文件中“{spec.label}”缺少必需的列 {', '.join(missing[:3])}。")
     return columns
+
+
+TEXT_MAX_CHARS = 65_536  # a note, reason or opinion without a column length: far more than anyone types
+_KIND_BYTES = {"uuid": 40, "int": 21, "bool": 6, "date": 13, "datetime": 29}
+
+
+@cache
+def row_bound(table: str) -> int:
+    """The most bytes one row of ``table`` can take in its JSON Lines file: every text at its column's length,
+    each character escaped (``\\u0001`` is six bytes), a binary column at the attachment limit as hex."""
+    from assist_desktop.services.attachments import MAX_ATTACHMENT_BYTES
+
+    total = 2
+    for column in specs()[table].columns:
+        if column.kind == "hex":
+            total += 2 * MAX_ATTACHMENT_BYTES + 3
+        elif column.kind == "str":
+            total += 6 * (column.max_length or TEXT_MAX_CHARS) + 3
+        else:
+            total += _KIND_BYTES[column.kind]
+        total += 1  # the comma
+    return total

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import resource_path
-from assist_desktop.services.demo_accounts import DEMO_PASSWORD
+from assist_desktop.services.demo_accounts import DEMO_PASSWORD, is_demo_database
 from assist_desktop.services.setup import local_unit
 from assist_desktop.services.users import authenticate, user_roles
 from assist_desktop.storage.engine import Database
@@ -87,9 +87,13 @@ def log_in(db: Database | None, demo: bool, db_path: Path | None = None,
         from assist_desktop.storage import keyslots
 
         unit_name = keyslots.label(db_path)  # type: ignore[arg-type]
+    if demo and db is not None:
+        with db.session() as session:
+            # only a demo database logs in by itself: a real one (made by init) always asks who is there
+            demo = is_demo_database(session)
     if user is not None and db is not None:
         pass
-    elif demo and db is not None:
+    elif demo:
         with db.session() as session:
             user = authenticate(session, DEMO_USER, DEMO_PASSWORD)
     else:
@@ -103,6 +107,9 @@ def log_in(db: Database | None, demo: bool, db_path: Path | None = None,
         user = dialog.user
         db = dialog.db
         assert db is not None
+    from assist_desktop.storage import file_lock
+
+    file_lock.set_user(user.display_name)
     # Loaded after the login's own commit, in a session of their own, so nothing is left expired.
     with db.session() as session:
         unit = local_unit(session)
@@ -151,9 +158,12 @@ def _log_shown(window: QWidget) -> None:
 
 
 def run(db_path: Path, demo: bool = False) -> int:
+    from assist_desktop.storage import file_lock
+
     start_program_log()
     app = make_application()
     sys.excepthook = _excepthook
+    file_lock.set_program(file_lock.WINDOW)  # how a busy file names this program to the others
     lock = InstanceLock(db_path)
     busy = lock.acquire()
     if busy is not None:

@@ -25,7 +25,7 @@ from assist_desktop.domain.hardship import HardshipCategory, HardshipCause
 from assist_desktop.domain.ids import Sex, mask_id_number
 from assist_desktop.domain.lifecycle import FileStatus, GrantStatus, Role
 from assist_desktop.domain.policy import SCHOLARSHIP_LEVELS, SPRING_FESTIVAL_GROUPS
-from assist_desktop.services.base import Refusal, audit, require_role, unit_of_work
+from assist_desktop.services.base import PermissionDenied, Refusal, audit, audit_refusal, require_role, unit_of_work
 from assist_desktop.services.ledger.xlsx import Column, new_export_password, write_table
 from assist_desktop.services.scholarships import UNFILED_KINDS
 from assist_desktop.services.setup import require_initialised
@@ -83,10 +83,16 @@ def _status(value: str) -> str:
 
 
 def _check(session: Session, user: m.User, full_ids: bool, what: str) -> None:
-    if full_ids:
-        require_role(session, user, *FULL_ID_ROLES, doing=f"导出含完整身份证号的{what}")
-    else:
-        require_role(session, user, *Role, doing=f"导出{what}")
+    """Refuse a user without the role, the refusal in the audit log (PIPL: a refused try at full ID numbers
+    is a record too)."""
+    try:
+        if full_ids:
+            require_role(session, user, *FULL_ID_ROLES, doing=f"导出含完整身份证号的{what}")
+        else:
+            require_role(session, user, *Role, doing=f"导出{what}")
+    except PermissionDenied as exc:
+        audit_refusal(session, user, Refusal("ledger", None, "export_full_ids" if full_ids else "export"), exc.message)
+        raise
 
 
 def _finish(session: Session, user: m.User, path: Path, what: str, rows: int, full_ids: bool,
@@ -94,7 +100,8 @@ def _finish(session: Session, user: m.User, path: Path, what: str, rows: int, fu
     """Log the export (PIPL: a record of every list that leaves); a failure removes the file."""
     try:
         with unit_of_work(session, user, Refusal("ledger", None, "export")):
-            _check(session, user, full_ids, what)
+            require_role(session, user, *(FULL_ID_ROLES if full_ids else tuple(Role)),
+                         doing=f"导出{'含完整身份证号的' if full_ids else ''}{what}")
             audit(session, user, None, "export_full_ids" if full_ids else "export",
                   {"list": what, "file": path.name, "rows": rows, "full_ids": full_ids,
                    "password_protected": full_ids, **({"control_characters_replaced": replaced} if replaced else {}),

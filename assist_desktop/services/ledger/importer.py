@@ -46,6 +46,7 @@ from assist_desktop.services.ledger.model import (
     SheetPlan,
 )
 from assist_desktop.services.ledger.reading import SheetData, read_sheets
+from assist_desktop.services.money_seal import SEAL_KEY, seal
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage import models as m
 from assist_desktop.storage.bulk import insert_rows
@@ -304,6 +305,7 @@ class _Writer:
         self.mtime = m.now_ms()
         self.progress, self.cancelled = progress, cancelled
         self.templates: dict[str, dict[str, Any]] = {}
+        self.paid: list[dict[str, Any]] = []  # the past payments, sealed in the import's event (money_seal)
         self.pending: list[tuple[type[SQLModel], list[dict[str, Any]]]] = []
         self.counts: Counter[str] = Counter()
         self.batch_id: str | None = None
@@ -446,6 +448,7 @@ def _write_scholarships(w: _Writer) -> None:
     w.add(m.UnfiledHousehold, new_unfiled)
     w.add(m.Scholarship, apps)
     w.add(m.Disbursement, payments)
+    w.paid.extend(payments)
 
 
 def _write_visits(w: _Writer) -> None:
@@ -506,6 +509,7 @@ def _write_visits(w: _Writer) -> None:
     w.add(m.CampaignFundSource, sources)
     w.add(m.Visit, visits)
     w.add(m.Disbursement, payments)
+    w.paid.extend(payments)
 
 
 WRITERS: dict[str, Callable[[_Writer], None]] = {"files": _write_files, "scholarships": _write_scholarships,
@@ -537,7 +541,8 @@ def commit_import(session: Session, user: m.User, plan: ImportPlan, *, skip_inva
             "data_rows": plan.data_rows, "written": written, "skipped_invalid": plan.invalid_count,
             "skipped_rows": plan.skipped_rows, "rows": dict(sorted(writer.counts.items())),
             **({"file_status": plan.options.file_status, "pending_members": plan.pending_count,
-                "import_batch_id": writer.batch_id} if plan.kind == "files" else {})},
+                "import_batch_id": writer.batch_id} if plan.kind == "files" else {}),
+            **({SEAL_KEY: seal(writer.paid)} if writer.paid else {})},
             entity_type=ENTITY)
     unit = {"files": "户档案", "scholarships": "条助学记录", "visits": "户走访记录"}[plan.kind]
     summary = f"已从{plan.path.name}导入{written}{unit}"

@@ -26,6 +26,7 @@ from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services import units, users
 from assist_desktop.services.units import UnitChoice
 from assist_desktop.services.users import UserView
+from assist_desktop.services import backups
 from assist_desktop.storage.backup import AUTO, BEFORE_RESTORE, MANUAL, UPGRADE, BackupManager
 from assist_desktop.ui.background import Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
@@ -563,7 +564,6 @@ class SettingsPage(QWidget):
         self.restore_button.setEnabled(self.admin and self.selected_backup() is not None)
 
     def back_up(self) -> Op[Any]:
-        path = self.ctx.db_path
         self.backup_button.setEnabled(False)
 
         def done(target: Path) -> None:
@@ -571,10 +571,10 @@ class SettingsPage(QWidget):
             self._say(self.data_status, self.tr("Backed up to {0}").format(target))
             self.ctx.events.backup_taken.emit(str(target))  # the status bar and this list refresh
 
-        key = self.ctx.db.key
+        db, user = self.ctx.db, self.ctx.user
 
         def work(_s: Session) -> Path:
-            return BackupManager(path, key=key).create(MANUAL)
+            return backups.back_up(db, user)  # in the audit log as this user's
 
         op = self._run(work, done, status=self.data_status, title=self.tr("Backing up"), show_progress=True,
                        popup=True)
@@ -644,13 +644,14 @@ class SettingsPage(QWidget):
             self._restore(backup, None)
 
     def _restore(self, backup: Path, typed_unit_name: str | None) -> Op[Any]:
-        from assist_desktop.storage.restore_check import restore_checked
+        from assist_desktop.storage.restore_check import check_confirmation, inspect_restore_file
 
-        path = self.ctx.db_path
+        path, db, user = self.ctx.db_path, self.ctx.db, self.ctx.user
         key, backup_key = self.ctx.db.key, getattr(self, "backup_key", None)
 
         def work(_s: Session) -> Path | None:
-            return restore_checked(path, backup, typed_unit_name, backup_key=backup_key, db_key=key)
+            check_confirmation(inspect_restore_file(backup, path, backup_key=backup_key, db_key=key), typed_unit_name)
+            return backups.restore(db, user, backup, backup_key=backup_key)  # alone on the file; in both audit logs
 
         def done(safety: Path | None) -> None:
             self.restored_from = backup

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListW
 from assist_desktop import __version__
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.overview import unsynced_records
-from assist_desktop.storage.backup import MANUAL, BackupManager
+from assist_desktop.services import backups
+from assist_desktop.storage.backup import BackupManager
 from assist_desktop.storage.schema import QUICK_CHECK_MAX_BYTES, integrity_problem
 from assist_desktop.ui.background import run_op
 from assist_desktop.ui.context import AppContext
@@ -191,14 +192,12 @@ class MainWindow(QMainWindow):
         self.next_user = None  # who logged in through 切换用户
 
     def back_up(self) -> None:
-        path = self.ctx.db_path
-
         def done(target: object) -> None:
             self.ctx.events.backup_taken.emit(str(target))
             self.statusBar().showMessage(self.tr("Backed up to {0}").format(target), 8000)
 
-        key = self.ctx.db.key
-        run_op(self, lambda _p: BackupManager(path, key=key).create(MANUAL), on_done=done, title=self.tr("Backing up"),
+        db, user = self.ctx.db, self.ctx.user
+        run_op(self, lambda _p: backups.back_up(db, user), on_done=done, title=self.tr("Backing up"),
                cancellable=False)
 
     def switch_user(self) -> bool:

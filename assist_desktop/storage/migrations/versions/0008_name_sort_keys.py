@@ -6,7 +6,7 @@ The key is ``domain.names.pinyin_sort_key`` (李安 before 连; 单 read Shàn),
 may be empty and it gains ``scholarship_id``.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

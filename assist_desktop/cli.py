@@ -28,13 +28,16 @@ PRINT_DOCUMENTS = ("vouchers", "signoff", "notice", "file-form", "scholarship-fo
 def _db_arg(parser: argparse.ArgumentParser, default_help: str = "用户数据目录中的 assist.sqlite",
             top: bool = False) -> None:
     # Sub-commands suppress their default so `assist-desktop --db X check` keeps X.
-    parser.add_argument("--db", type=Path, default=None if top else argparse.SUPPRESS,
+    parser.add_argument("--db", type=Path, default=None if top else argparse.SUPPRESS, metavar="数据库文件",
                         help=f"数据库文件（默认：{default_help}）")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from assist_desktop.cli_help import speak_chinese
+
+    speak_chinese()  # argparse's own words (用法、选项、错误) in Chinese too
     parser = argparse.ArgumentParser(prog="assist-desktop", description="县总工会困难职工帮扶管理程序")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号并退出")
     parser.add_argument("--demo", action="store_true", help="用演示数据库打开程序（不存在时自动生成）")
     parser.add_argument("--smoke", action="store_true",
                         help="自检：资源与字体、数据库升级脚本、主窗口（不显示）、打印一张发放凭证（含生僻字）、"
@@ -63,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="用备份文件恢复数据库（管理员；恢复前会先备份当前数据库，记入审计日志）",
                        epilog=LOGIN_HELP)
     _db_arg(p)
-    p.add_argument("file", type=Path, help="备份文件")
+    p.add_argument("file", type=Path, metavar="备份文件", help="用来恢复的备份文件或数据库文件")
     p.add_argument("--unit-name", help="文件属于另一个单位时，输入该单位的名称以确认恢复（不给则在终端询问）")
     add_login_arguments(p)
     p.add_argument("--backup-user", help="加密备份：备份中一位用户的用户名（默认与登录当前数据库的用户相同）")

@@ -335,13 +335,13 @@ def _visit_category(v: Visit) -> str:
 
 def _visits(session: Session, campaign_id: str, states: Sequence[str]) -> list[Visit]:
     return list(session.exec(select(Visit).where(Visit.campaign_id == campaign_id, Visit.status.in_(states))
-                             .order_by(Visit.unit_name, Visit.recipient_name, Visit.id)))
+                             .order_by(Visit.unit_name, Visit.recipient_name_sort, Visit.id)))
 
 
 def _scholarships(session: Session, round_id: str, states: Sequence[str]) -> list[Scholarship]:
     return list(session.exec(select(Scholarship).where(Scholarship.round_id == round_id,
                                                        Scholarship.status.in_(states))
-                             .order_by(Scholarship.school, Scholarship.student_name, Scholarship.id)))
+                             .order_by(Scholarship.school, Scholarship.student_name_sort, Scholarship.id)))
 
 
 def signoff_data(session: Session, *, campaign_id: str | None = None, round_id: str | None = None,

@@ -574,9 +574,23 @@ class PrintingPage(QWidget):
 
         op = run_op(self, lambda progress: print_pdf(data, printer, progress), on_done=done,
                     title=self.tr("Printing…"))
+        op.settled.connect(lambda: op.was_cancelled and self._print_cancelled(printer))
         self.output_op = op
         self.ops.append(op)
         return op
+
+    def _print_cancelled(self, printer: QPrinter) -> None:
+        """A print to a file (打印到文件) cancelled midway leaves half a PDF: it is removed, and said."""
+        name = printer.outputFileName()
+        if name and Path(name).exists():
+            try:
+                Path(name).unlink()
+                self.ctx_message(self.tr("Printing cancelled; the unfinished file {0} was removed.").format(name))
+            except OSError:
+                self.ctx_message(self.tr("Printing cancelled; the unfinished file {0} could not be removed: "
+                                         "delete it before using it.").format(name))
+            return
+        self.ctx_message(self.tr("Printing cancelled."))
 
     def suggested_path(self) -> Path:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
@@ -616,6 +630,7 @@ class PrintingPage(QWidget):
         return op
 
     def ctx_message(self, text: str) -> None:
+        self.last_message = text
         window = self.window()
         bar = getattr(window, "statusBar", None)
         if callable(bar) and window is not self:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSta
                                QVBoxLayout, QWidget)
 
 from assist_desktop.ui.background import Cancelled, Progress
+from assist_desktop.ui.flow import FlowLayout
 
 # The finest raster sent to a printer: 600 dpi is laser quality; an A4 page is then 4960 × 7016 pixels.
 MAX_PRINT_DPI = 600
@@ -121,7 +122,7 @@ class PdfPreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow screen (1024×768) instead of widening the window
         self.previous_button = QToolButton()
         self.previous_button.setObjectName("previous_page")
         self.previous_button.setText(self.tr("◀ Previous"))
@@ -139,7 +140,6 @@ class PdfPreview(QWidget):
         self.next_button.setToolTip(self.tr("Next page (Page Down)"))
         self.next_button.clicked.connect(lambda: self.go_to(self.current_page() + 1))
         bar.addWidget(self.next_button)
-        bar.addSpacing(16)
         self.zoom_out_button = QToolButton()
         self.zoom_out_button.setObjectName("zoom_out")
         self.zoom_out_button.setText("−")
@@ -160,7 +160,6 @@ class PdfPreview(QWidget):
         self.zoom_in_button.setToolTip(self.tr("Zoom in"))
         self.zoom_in_button.clicked.connect(lambda: self.step_zoom(1))
         bar.addWidget(self.zoom_in_button)
-        bar.addStretch(1)
         self.print_button = QPushButton(self.tr("Print…"))
         self.print_button.setObjectName("print")
         bar.addWidget(self.print_button)

@@ -662,8 +662,8 @@ class SettingsPage(QWidget):
             self.ctx.events.backup_taken.emit(str(safety or backup))
             QMessageBox.information(self, self.tr("Restored"), text + self.tr(" Please log in again."))
             window = self.window()
-            if window is not self and hasattr(window, "switch_user"):
-                window.switch_user()
+            if window is not self and hasattr(window, "log_in_again"):
+                window.log_in_again()
 
         return self._run(work, done, status=self.data_status, title=self.tr("Restoring"), show_progress=True,
                          popup=True)

@@ -234,6 +234,18 @@
         <translation>正在打印…</translation>
     </message>
     <message>
+        <source>Printing cancelled; the unfinished file {0} was removed.</source>
+        <translation>打印已取消，未打印完的文件 {0} 已删除。</translation>
+    </message>
+    <message>
+        <source>Printing cancelled; the unfinished file {0} could not be removed: delete it before using it.</source>
+        <translation>打印已取消，未打印完的文件 {0} 无法删除：请先删除它，不要使用。</translation>
+    </message>
+    <message>
+        <source>Printing cancelled.</source>
+        <translation>打印已取消。</translation>
+    </message>
+    <message>
         <source>Printout</source>
         <translation>打印件</translation>
     </message>

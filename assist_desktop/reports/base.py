@@ -25,6 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from assist_desktop import __version__
+from assist_desktop.domain.dates import cn_date
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.reports import fonts
 
@@ -54,9 +55,6 @@ def require(document: str, fields: Sequence[tuple[str, Any]], *, hint: str = "")
         raise MissingData(f"不能打印《{document}》：缺少{names}。{hint}", field=missing[0])
 
 
-def cn_date(day: date | None, *, blank: str = "    年    月    日") -> str:
-    """2026年11月02日; a form's blank date line when there is none."""
-    return f"{day.year}年{day.month:02d}月{day.day:02d}日" if day else blank
 
 
 class Ticker:

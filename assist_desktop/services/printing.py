@@ -69,7 +69,8 @@ from assist_desktop.reports.voucher import (
     VoucherSheet,
 )
 from assist_desktop.services import keys
-from assist_desktop.services.approvals import add_working_days, describe, history, notice_working_days
+from assist_desktop.services.approvals import describe, history
+from assist_desktop.services.public_notice import CalendarUnknown, notice_period, notice_settings
 from assist_desktop.services.base import NotFound, Refusal, audit, require_role, unit_of_work
 from assist_desktop.services.scholarships import EXCLUSIONS, UNFILED_KINDS
 from assist_desktop.services.setup import require_initialised
@@ -186,9 +187,11 @@ def _opinions(session: Session, entity_type: str, entity_id: str, grassroots: st
 def _notice_text(session: Session, start: date | None, status: str) -> str:
     if start is None:
         return ""
-    days = notice_working_days(session)
-    end = add_working_days(start, days)
-    text = f"{cn_date(start)}至{cn_date(end)}公示（{days}个工作日）"
+    try:
+        period = notice_period(session, start)
+    except CalendarUnknown as exc:  # the form still prints; the period's end is said to be unknown
+        return f"自{cn_date(start)}起公示（{exc.year}年节假日安排未录入，期满日期待定）"
+    text = f"{cn_date(start)}至{cn_date(period.last_day)}公示（{period.days}个工作日）"
     return text + ("，期满无异议" if status in ("active", "approved", "paid") else "")
 
 
@@ -379,8 +382,8 @@ def notice_data(session: Session, *, campaign_id: str | None = None, round_id: s
     which = _which(session, campaign_id, round_id)
     today = today or date.today()
     start = notice_start or today
-    days = notice_working_days(session)
-    period = f"公示期为{cn_date(start)}至{cn_date(add_working_days(start, days))}（{days}个工作日）"
+    notice = notice_period(session, start)  # a year not yet known is refused (CalendarUnknown), never guessed
+    period = f"公示期为{cn_date(start)}至{cn_date(notice.last_day)}（{notice.days}个工作日）"
     objection = f"如有异议，请在公示期内向{unit.name}反映。"
     if isinstance(which, Campaign):
         visits = _visits(session, which.id, states)

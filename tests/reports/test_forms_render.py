@@ -43,7 +43,7 @@ def test_file_form_prints_the_whole_file():
     flat = pdftools.squeeze(text)
     assert pdftools.info(pdf)["Pages"] == "1"
     for expected in ("困难职工家庭建档申请审批表", "基层工会（盖章）：名州镇总工会", "档案编号：610826-2026-00001",
-                     "王㐂国", "610826198003151234", "1980年03月15日", "陕西省榆林市绥德县名州镇张家村12号",
+                     "王㐂国", "610826198003151234", "1980年3月15日", "陕西省榆林市绥德县名州镇张家村12号",
                      "绥德县兴业建筑工程有限公司", "患病（恶性肿瘤）",
                      # members
                      "李秀英", "配偶", "610826198206112245", "王𠀀", "儿子", "绥德中学",
@@ -53,8 +53,8 @@ def test_file_form_prints_the_whole_file():
                      # category and causes; the account
                      "√深度困难", "相对困难", "意外致困", "患重特大疾病", "子女上学", "中国农业银行", "6228480123456789012",
                      # the opinions from the workflow, and the blank approval box
-                     "经入户调查，情况属实，同意上报。", "经办人（签字）：李娜", "2026年11月02日", "审核通过。",
-                     "审核人（签字）：张明", "2026年11月03日", "审批人（签字）：", "绥德县总工会（盖章）年月日",
+                     "经入户调查，情况属实，同意上报。", "经办人（签字）：李娜", "2026年11月2日", "审核通过。",
+                     "审核人（签字）：张明", "2026年11月3日", "审批人（签字）：", "绥德县总工会（盖章）年月日",
                      "申请人（签字）：", "第1页共1页"):
         assert expected in flat, expected
     assert flat.count("√") == 1  # one category ticked
@@ -90,7 +90,7 @@ def _scholarship(**changes) -> ScholarshipForm:
         grassroots_name="名州镇总工会", phone="13912345678", address="陕西省榆林市绥德县名州镇张家村12号",
         amount_fen=500_000, standard_amount_fen=500_000, plan="按年发放至毕业", plan_years=4,
         exclusions=(("已获其他渠道资助", False), ("自费出国留学", False)),
-        notice="2026年08月20日至2026年08月26日公示（5个工作日），期满无异议", opinions=OPINIONS)
+        notice="2026年8月20日至2026年8月26日公示（5个工作日），期满无异议", opinions=OPINIONS)
     return replace(form, **changes)
 
 

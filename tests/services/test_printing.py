@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from assist_desktop.domain.dates import cn_date
 from assist_desktop.domain.ids import mask_id_number
 from assist_desktop.domain.money import amount_in_words, format_amount
 from assist_desktop.reports.base import MissingData, RenderCancelled
@@ -93,7 +94,7 @@ def test_file_form_prints_the_file_and_its_workflow(county: County, household) -
     text = pdftools.assert_printable(pdf)
     flat = pdftools.squeeze(text)
     names = _users(county)
-    day = f"{_today_local():%Y年%m月%d日}"
+    day = cn_date(_today_local())
     for expected in (hf.file_no, "王𠀀国", hf.id_number, "13912345678", "陕西省榆林市绥德县名州镇张家村12号",
                      "绥德县兴业建筑工程有限公司", "名州镇总工会", "李秀英", "配偶", "王浩", "儿子", "欧阳㐂",
                      f"{format_amount(hf.per_capita_monthly_income_fen)}元",

@@ -91,6 +91,22 @@ class OfficialCalendar:
                 return HOLIDAY_NAMES.get(name, name)
         return ""
 
+    def special_days(self, year: int) -> list[tuple[OfficialDay, bool]]:
+        """The year's days off on weekdays and weekend days, and its make-up working days, by date: each
+        with whether the administrator entered it (True) or it comes from the library (False)."""
+        found: dict[date, tuple[OfficialDay, bool]] = {}
+        if year in self.library_years:
+            for day, name in _library.holidays.items():
+                if day.year == year:
+                    found[day] = (OfficialDay(day, False, HOLIDAY_NAMES.get(name, name)), False)
+            for day, name in _library.workdays.items():
+                if day.year == year:
+                    found[day] = (OfficialDay(day, True, HOLIDAY_NAMES.get(name, name)), False)
+        for day, own in self.entered.items():
+            if day.year == year:
+                found[day] = (own, True)
+        return [found[d] for d in sorted(found)]
+
     def is_makeup_workday(self, day: date) -> bool:
         """A Saturday or Sunday that is a working day (调休上班)."""
         return day.weekday() >= 5 and self.is_workday(day)

@@ -172,6 +172,19 @@ def arrangements(session: Session, *, around: int) -> list[YearArrangement]:
             for y in sorted(years, reverse=True)]
 
 
+@dataclass(frozen=True)
+class DayRow:
+    day: date
+    workday: bool  # True: 调休上班
+    name: str
+    entered: bool  # by the administrator (else from the library)
+
+
+def year_days(session: Session, year: int) -> list[DayRow]:
+    """A year's days off and make-up working days, the library's and the administrator's, by date."""
+    return [DayRow(d.day, d.workday, d.name, entered) for d, entered in official_calendar(session).special_days(year)]
+
+
 def _check_name(name: str) -> str:
     shown = " ".join((name or "").split())
     if not shown:
@@ -235,7 +248,7 @@ def remove_official_days(session: Session, user: User, days: list[date]) -> int:
         return int(result.rowcount or 0)
 
 
-__all__ = ["CONTACT_PERSON_KEY", "CalendarUnknown", "DEFAULT_NOTICE_WORKING_DAYS", "NOTICE_DAYS_KEY", "NoticePeriod",
+__all__ = ["CONTACT_PERSON_KEY", "CalendarUnknown", "DayRow", "DEFAULT_NOTICE_WORKING_DAYS", "NOTICE_DAYS_KEY", "NoticePeriod",
            "NoticeSettings", "NoticeSettingsError", "SUPERVISION_PHONE_KEY", "YearArrangement", "arrangements",
            "enter_holidays", "enter_makeup_workday", "notice_period", "notice_settings", "notice_working_days",
-           "official_calendar", "official_days", "remove_official_days", "save_notice_settings"]
+           "official_calendar", "official_days", "remove_official_days", "save_notice_settings", "year_days"]

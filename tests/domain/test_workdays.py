@@ -98,3 +98,11 @@ def test_an_entered_day_wins_over_the_library():
     assert not cal.is_workday(date(2026, 3, 2)) and cal.is_workday(date(2026, 3, 7))
     assert cal.holiday_name(date(2026, 3, 2)) == "地方假日"
     assert cal.notice_last_day(date(2026, 3, 2), 5) == date(2026, 3, 7)
+
+
+def test_the_special_days_of_a_year_list_the_library_and_the_entered():
+    days = {d.day: (d.workday, d.name, entered) for d, entered in CAL.special_days(2026)}
+    assert days[date(2026, 2, 16)] == (False, "春节", False) and days[date(2026, 2, 14)] == (True, "春节", False)
+    assert len([d for d in days.values() if d[0]]) == 6  # the six 调休 days of 2026
+    cal = OfficialCalendar([OfficialDay(date(2026, 3, 7), True, "地方调休")])
+    assert (True, "地方调休", True) in {(d.workday, d.name, e) for d, e in cal.special_days(2026)}

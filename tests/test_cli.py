@@ -99,7 +99,7 @@ def test_init_makes_the_units_signing_key(tmp_path: Path, password_file: Path) -
     assert rows == [("sign", "ed25519", 32, 32, None)]
 
 
-def test_print_vouchers_then_verify_the_scanned_code(demo_county: Path, tmp_path: Path, capsys) -> None:
+def test_print_vouchers_then_verify_the_scanned_code(demo_county: Path, tmp_path: Path, capsys, cups_queue) -> None:
     from tests.reports import pdftools
 
     out = tmp_path / "vouchers.pdf"
@@ -124,11 +124,19 @@ def test_print_vouchers_then_verify_the_scanned_code(demo_county: Path, tmp_path
     assert main(["verify-voucher", "--db", str(demo_county), "hello"]) == 1
     assert "不是本系统出具" in capsys.readouterr().err
 
-    # printed again from the terminal: every copy is a reprint, and the name of the campaign works too
+    # the save was a PDF file, not paper: the first paper print (to a CUPS queue, by the campaign's name) is
+    # the original; the next one is 补打
     assert main(["print", "vouchers", "--db", str(demo_county), "--campaign", name, "--per-sheet", "1",
-                 "--out", str(out)]) == 0
-    assert f"补打{paid}张" in capsys.readouterr().out
-    assert "补打" in pdftools.text(out.read_bytes())
+                 "--printer", cups_queue.queue]) == 0
+    said = capsys.readouterr().out
+    assert f"已交给打印机 {cups_queue.queue}" in said and f"首次打印{paid}张，补打0张" in said
+    assert main(["print", "vouchers", "--db", str(demo_county), "--campaign", name, "--out", str(out)]) == 0
+    assert f"补打{paid}张" in capsys.readouterr().out and "补打" in pdftools.text(out.read_bytes())
+    with closing(sqlite3.connect(demo_county)) as conn:
+        assert conn.execute("SELECT count(*), max(copy_no) FROM voucher_print").fetchone() == (paid, 1)
+        assert conn.execute("SELECT count(*), max(copy_no) FROM voucher_save").fetchone() == (2 * paid, 2)
+    assert main(["print", "signoff", "--db", str(demo_county), "--campaign", name, "--printer", "NoSuchQueue"]) == 1
+    assert "NoSuchQueue" in capsys.readouterr().err
 
 
 def test_print_lists_forms_and_statistics(demo_county: Path, tmp_path: Path, capsys) -> None:

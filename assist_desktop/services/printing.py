@@ -89,6 +89,7 @@ from assist_desktop.storage.models import (
     User,
     Visit,
     VoucherPrint,
+    VoucherSave,
     new_id,
 )
 
@@ -505,7 +506,8 @@ class VoucherJob:
     per_sheet: int
     batch_id: str
     not_yet_paid: tuple[str, ...] = ()  # approved grants of the campaign/round without a voucher yet
-    recorded: bool = False
+    recorded: bool = False  # printed on paper and recorded (a second paper print needs a new job: 补打)
+    saves: int = 0  # times saved as a PDF file (recorded apart; the copy numbers stay)
 
     @property
     def count(self) -> int:
@@ -705,23 +707,35 @@ def prepare_vouchers(session: Session, user: User | None, selection: VoucherSele
     return VoucherJob(pdf, items, per_sheet, new_id(), waiting)
 
 
-def record_printed(session: Session, user: User | None, job: VoucherJob, *, at: datetime | None = None) -> VoucherJob:
-    """Record that the job's vouchers were printed (or saved): one row per copy and one audit event, in one
-    transaction. Refused, writing nothing, if any of them was printed by someone else after the job was
-    prepared (its 补打 mark would be wrong): prepare it again."""
+def _refuse_if_printed_meanwhile(session: Session, job: VoucherJob) -> None:
+    """The job's copy numbers (its 补打 marks) must still be right: nobody printed these vouchers since."""
+    now = _prints_so_far(session, [i.disbursement_id for i in job.items])
+    for item in job.items:
+        if now.get(item.disbursement_id, 0) != item.copy_no - 1:
+            copies = now.get(item.disbursement_id, 0)
+            raise PrintedMeanwhile(f"凭证 {item.voucher_no} 在生成后已被打印（现已打印{copies}次），"
+                                   "请重新生成这批凭证再打印，以免补打标记有误。")
+
+
+def record_printed(session: Session, user: User | None, job: VoucherJob, *, at: datetime | None = None,
+                   pages: tuple[int, int] | None = None) -> VoucherJob:
+    """Record that the job's vouchers were printed on paper — those on ``pages`` (first, last; 1-based) when
+    only a page range was printed: one row per copy and one audit event, in one transaction. Refused, writing
+    nothing, if any of them was printed by someone else after the job was prepared (its 补打 mark would be
+    wrong): prepare it again."""
     if job.recorded:
         raise PrintError("这批凭证已登记过打印，不能重复登记。")
+    if pages is not None:
+        first, last = pages
+        job = replace(job, items=job.items[(first - 1) * job.per_sheet:last * job.per_sheet])
+        if not job.items:
+            raise PrintError(f"第{first}至{last}页没有凭证。")
     at = at or datetime.now(UTC)
     name = user.display_name if user else TERMINAL
     with unit_of_work(session, user, Refusal("disbursement", None, "print_vouchers")):
         if user is not None:
             require_role(session, user, Role.clerk, doing="打印发放凭证")
-        now = _prints_so_far(session, [i.disbursement_id for i in job.items])
-        for item in job.items:
-            if now.get(item.disbursement_id, 0) != item.copy_no - 1:
-                copies = now.get(item.disbursement_id, 0)
-                raise PrintedMeanwhile(f"凭证 {item.voucher_no} 在生成后已被打印（现已打印{copies}次），"
-                                       "请重新生成这批凭证再打印，以免补打标记有误。")
+        _refuse_if_printed_meanwhile(session, job)
         rows = [dict(id=new_id(), disbursement_id=i.disbursement_id, copy_no=i.copy_no, batch_id=job.batch_id,
                      printed_at=at, printed_by=user.id if user else None, printed_by_name=name) for i in job.items]
         for start in range(0, len(rows), CHUNK):
@@ -736,10 +750,38 @@ def record_printed(session: Session, user: User | None, job: VoucherJob, *, at: 
     return replace(job, recorded=True)
 
 
+def record_saved(session: Session, user: User | None, job: VoucherJob, *, file_name: str = "",
+                 at: datetime | None = None) -> VoucherJob:
+    """Record that the job was saved as a PDF file: an electronic copy, not paper. One row per voucher and
+    one audit event, in one transaction; the paper copies' count is left alone, so the first paper print
+    after a save is the original, not 补打."""
+    at = at or datetime.now(UTC)
+    name = user.display_name if user else TERMINAL
+    with unit_of_work(session, user, Refusal("disbursement", None, "save_vouchers")):
+        if user is not None:
+            require_role(session, user, Role.clerk, doing="保存发放凭证")
+        _refuse_if_printed_meanwhile(session, job)  # the saved file carries the same 补打 marks
+        rows = [dict(id=new_id(), disbursement_id=i.disbursement_id, copy_no=i.copy_no, batch_id=job.batch_id,
+                     saved_at=at, saved_by=user.id if user else None, saved_by_name=name) for i in job.items]
+        for start in range(0, len(rows), CHUNK):
+            session.execute(insert(VoucherSave), rows[start:start + CHUNK])
+        numbers = [i.voucher_no for i in job.items]
+        audit(session, user, None, "save_vouchers_pdf", {
+            "batch_id": job.batch_id, "count": len(numbers), "first": numbers[0] if numbers else None,
+            "last": numbers[-1] if numbers else None, "file": file_name or None},
+              entity_type="disbursement", entity_id=job.items[0].disbursement_id if len(job.items) == 1 else None,
+              name=name)
+    return replace(job, saves=job.saves + 1)
+
+
 def issue_vouchers(session: Session, user: User | None, selection: VoucherSelection, *, per_sheet: int = 3,
-                   progress: Progress | None = None, cancelled: Cancelled | None = None) -> VoucherJob:
-    """Render and record in one go (the terminal, and a save straight to a file)."""
+                   progress: Progress | None = None, cancelled: Cancelled | None = None,
+                   medium: str = "paper", file_name: str = "") -> VoucherJob:
+    """Render and record in one go (the terminal): ``medium`` "paper" (sent to a printer: copies counted,
+    补打 from the second) or "pdf" (saved to a file: recorded apart)."""
     job = prepare_vouchers(session, user, selection, per_sheet=per_sheet, progress=progress, cancelled=cancelled)
+    if medium == "pdf":
+        return record_saved(session, user, job, file_name=file_name)
     return record_printed(session, user, job)
 
 
@@ -827,7 +869,7 @@ def verify_voucher(session: Session, payload: str) -> VoucherCertificate:
 __all__ = [
     "NOTICE_STATES", "PrintError", "PrintedMeanwhile", "VoucherCertificate", "VoucherInvalid", "VoucherItem",
     "VoucherJob", "VoucherRefused", "VoucherSelection", "file_form_data", "file_form_pdf", "issue_vouchers",
-    "notice_data", "notice_pdf", "prepare_vouchers", "record_printed", "scholarship_form_data",
+    "notice_data", "notice_pdf", "prepare_vouchers", "record_printed", "record_saved", "scholarship_form_data",
     "scholarship_form_pdf", "signoff_data", "signoff_pdf", "statistics_data", "statistics_pdf", "verify_voucher",
     "voucher_print_counts", "voucher_sheet_data",
 ]

@@ -247,6 +247,31 @@ def test_first_print_and_reprint_are_recorded_and_the_reprint_says_so(county: Co
             printing.record_printed(s, clerk, recorded)
 
 
+def test_a_pdf_save_is_recorded_apart_and_the_first_paper_print_after_it_is_the_original(county: County) -> None:
+    c, ids = _campaign_with_visits(county, 3)
+    submit_and_review(county, ids)
+    approve_all(county, ids)
+    _pay(county, ids)
+    clerk = county.users["jingban"]
+    with county.session() as s:
+        job = printing.prepare_vouchers(s, clerk, VoucherSelection(campaign_id=c.id))
+        saved = printing.record_saved(s, clerk, job, file_name="凭证.pdf")
+        saved = printing.record_saved(s, clerk, saved)  # saved twice: still no paper copy
+    assert saved.saves == 2 and not saved.recorded
+    assert _count(county, "voucher_save") == 6 and _count(county, "voucher_print") == 0
+    assert _count(county, "audit_event", "action = 'save_vouchers_pdf'") == 2
+    with county.session() as s:  # the same preview then goes to paper: the originals, no 补打
+        printed = printing.record_printed(s, clerk, saved)
+        again = printing.prepare_vouchers(s, clerk, VoucherSelection(campaign_id=c.id))
+    assert printed.recorded and _count(county, "voucher_print", "copy_no = 1") == 3
+    assert again.reprints == 3 and "补打" in pdftools.text(again.pdf)
+    with county.session() as s, pytest.raises(PermissionDenied):
+        printing.record_saved(s, county.users["shenpi"], again)
+    assert _count(county, "voucher_save") == 6
+    with county.session() as s:
+        assert verify_audit(s).ok
+
+
 def test_a_job_printed_meanwhile_by_someone_else_is_refused_whole(county: County) -> None:
     c, ids = _campaign_with_visits(county, 2)
     submit_and_review(county, ids)

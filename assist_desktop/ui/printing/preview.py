@@ -1,9 +1,12 @@
 """The print preview of a rendered PDF (QtPdf), and printing its pages onto a QPrinter.
 
-``PdfPreview`` shows the pages with page navigation and zoom. ``print_pdf`` runs in a worker thread
-(``run_op``): it opens its own ``QPdfDocument`` on the bytes, renders each page at the printer's resolution
-(capped, so that a 1200 dpi printer does not take half a gigabyte per page) and paints it onto the printer
-with a ``QPainter`` — Qt allows painting on a QPrinter outside the GUI thread.
+``PdfPreview`` shows the pages with page navigation and zoom. ``print_pdf`` is the raster path, for a
+printer that cannot take the PDF itself (Windows, no CUPS; ``ui/printing/paper`` chooses): it runs in a
+worker thread (``run_op``), opens its own ``QPdfDocument`` on the bytes, and page by page renders at the
+printer's resolution capped at 300 dpi — text and rules need no more, and 600 dpi made a 76-page job a
+217 MB spool — turns the page into grayscale, or into 1-bit when it is text and rules only (every form
+the program prints), and paints it onto the printer with a ``QPainter`` (Qt allows painting on a QPrinter
+outside the GUI thread). A 1-bit A4 page at 300 dpi is about 1 MB before compression, a colour one 35 MB.
 """
 
 from __future__ import annotations
@@ -18,8 +21,12 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSta
 
 from assist_desktop.ui.background import Cancelled, Progress
 
-# The finest raster sent to a printer: 600 dpi is laser quality; an A4 page is then 4960 × 7016 pixels.
-MAX_PRINT_DPI = 600
+# The finest raster sent to a printer: 300 dpi prints text and rules cleanly; an A4 page is 2480 × 3508 pixels.
+MAX_PRINT_DPI = 300
+# A page is "text" (printed 1-bit) when under this share of its pixels are mid-grey (anti-aliased edges are
+# a fraction of a percent; a photo or a shaded area is far more).
+TEXT_PAGE_MIDTONES = 0.02
+MONO_TABLE = [0xFF000000, 0xFFFFFFFF]
 ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 FIT_WIDTH, FIT_PAGE = "width", "page"
 
@@ -86,13 +93,7 @@ def print_pdf(data: bytes, printer: QPrinter, progress: Progress | None = None) 
             image = document.render(index, pixels)
             if image.isNull():
                 raise PrintFailed(f"page {index + 1} could not be rendered")
-            if image.hasAlphaChannel():  # transparent paper would print as black on some drivers
-                flat = QImage(image.size(), QImage.Format.Format_RGB32)
-                flat.fill(Qt.GlobalColor.white)
-                with_white = QPainter(flat)
-                with_white.drawImage(0, 0, image)
-                with_white.end()
-                image = flat
+            image = for_paper(image)
             area = QRectF(painter.viewport())
             scale = min(area.width() / image.width(), area.height() / image.height())
             target = QSizeF(image.width() * scale, image.height() * scale)
@@ -107,6 +108,34 @@ def print_pdf(data: bytes, printer: QPrinter, progress: Progress | None = None) 
         document.close()
         buffer.close()
     return len(pages)
+
+
+def for_paper(image: QImage) -> QImage:
+    """A rendered page as a printer wants it: on white paper, in grayscale, and 1-bit when it holds only text
+    and rules (a sharp threshold, no dithering)."""
+    if image.hasAlphaChannel():  # transparent paper would print as black on some drivers
+        flat = QImage(image.size(), QImage.Format.Format_RGB32)
+        flat.fill(Qt.GlobalColor.white)
+        with_white = QPainter(flat)
+        with_white.drawImage(0, 0, image)
+        with_white.end()
+        image = flat
+    gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
+    if midtone_share(gray) < TEXT_PAGE_MIDTONES:
+        # black first, then white: only this colour table makes Qt's PDF and print engines send the page as
+        # a 1-bit bitmap (a PDF image mask); any other goes as 24-bit colour
+        return gray.convertToFormat(QImage.Format.Format_Mono, MONO_TABLE, Qt.ImageConversionFlag.ThresholdDither)
+    return gray
+
+
+def midtone_share(gray: QImage) -> float:
+    """The share of pixels of a grayscale image that are neither near white nor near black."""
+    from PIL import Image  # Pillow's histogram is C: a 300 dpi A4 page in a few milliseconds
+
+    data = bytes(gray.constBits())
+    page = Image.frombuffer("L", (gray.width(), gray.height()), data, "raw", "L", gray.bytesPerLine(), 1)
+    histogram = page.histogram()
+    return sum(histogram[48:208]) / max(1, gray.width() * gray.height())
 
 
 class PdfPreview(QWidget):

@@ -98,6 +98,10 @@
         <translation>预览</translation>
     </message>
     <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
         <source>Campaign or round</source>
         <translation>活动或批次</translation>
     </message>
@@ -226,12 +230,16 @@
         <translation>打印</translation>
     </message>
     <message>
-        <source>Sent {0} pages to the printer.</source>
-        <translation>已向打印机发送{0}页。</translation>
+        <source>Vouchers are printed one copy at a time: a second copy is a reprint and must say so (补打). Print once, then preview again for another copy.</source>
+        <translation>发放凭证每次只打印一份：再打一份即为补打，须标注“补打”。请先打印一份，需要再打时重新预览。</translation>
     </message>
     <message>
-        <source>Printing…</source>
-        <translation>正在打印…</translation>
+        <source>Sent {0} pages to the printer {1} as PDF (job {2}).</source>
+        <translation>已将{0}页以PDF交给打印机“{1}”（作业 {2}）。</translation>
+    </message>
+    <message>
+        <source>Sent {0} pages to the printer.</source>
+        <translation>已向打印机发送{0}页。</translation>
     </message>
     <message>
         <source>Printout</source>
@@ -250,8 +258,24 @@
         <translation>已保存到 {0}</translation>
     </message>
     <message>
+        <source>Printing “{0}”…</source>
+        <translation>正在打印“{0}”…</translation>
+    </message>
+    <message>
+        <source>Printing page {0} of {1}…</source>
+        <translation>正在打印第{0}页，共{1}页…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
         <source>Saving…</source>
         <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Recorded as saved to a PDF file: {0} vouchers (not a paper print: printing this preview on paper later is still the original).</source>
+        <translation>已登记另存为PDF：{0}张凭证（不计为纸质打印；之后再将本预览打印到纸上，仍为首次打印）。</translation>
     </message>
     <message>
         <source>Recorded as printed: {0} vouchers, {1} first prints and {2} reprints (补打).</source>

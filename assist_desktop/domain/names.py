@@ -66,3 +66,24 @@ def normalise_name(text: str) -> str:
     if len(name) > MAX_NAME_LENGTH:
         raise InvalidName(f"姓名过长：{len(name)}个字，最多{MAX_NAME_LENGTH}个字")
     return name
+
+
+# Full readings of the surnames above, for sorting a roster by pinyin (单 Shàn before 孙 Sūn).
+SURNAME_READINGS = {"单": "shan", "曾": "zeng", "仇": "qiu", "解": "xie", "区": "ou", "查": "zha", "朴": "piao",
+                    "盖": "ge", "尉": "yu"}
+
+
+def pinyin_key(name: str) -> str:
+    """A name's sort key by pinyin (张伟 → 'zhang wei'), the surname read as a surname; characters without
+    a reading sort after the letters by their code."""
+    from pypinyin import Style, lazy_pinyin
+
+    text = unicodedata.normalize("NFKC", name or "").strip()
+    if not text:
+        return ""
+    head = SURNAME_READINGS.get(text[0])
+    readings = ([head] if head else []) + lazy_pinyin(text[1:] if head else text, style=Style.NORMAL,
+                                                      errors=lambda chars: [f"~{ord(c):06x}" for c in chars
+                                                                            if c not in "·•・.- "])
+    return " ".join(readings)
+

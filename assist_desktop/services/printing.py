@@ -34,6 +34,10 @@ from assist_desktop.domain.contact import mask_account
 from assist_desktop.domain.enums import (
     DisabilityGrade,
     DisabilityType,
+    ExitReason,
+    MaterialKind,
+    MedicalInsurance,
+    ReviewOutcome,
     FileOrigin,
     FileType,
     FloorArea,
@@ -53,11 +57,12 @@ from assist_desktop.domain.hardship import HardshipCategory, HardshipCause
 from assist_desktop.domain.ids import Sex, mask_id_number
 from assist_desktop.domain.lifecycle import Action, GrantStatus, Role
 from assist_desktop.domain.money import format_amount
+from assist_desktop.domain.names import pinyin_key
 from assist_desktop.domain.policy import PLANS, SCHOLARSHIP_LEVELS, SPRING_FESTIVAL_GROUPS
 from assist_desktop.reports.base import Cancelled, Opinion, Progress, cn_date
 from assist_desktop.reports.file_form import FileForm, FileFormRenderer, MemberLine
 from assist_desktop.reports.notice import NoticeLine, NoticeRenderer, PublicNotice
-from assist_desktop.reports.scholarship_form import ScholarshipForm, ScholarshipFormRenderer
+from assist_desktop.reports.scholarship_form import InstallmentLine, ScholarshipForm, ScholarshipFormRenderer
 from assist_desktop.reports.signoff import RosterLine, SignoffRenderer, SignoffSheet
 from assist_desktop.reports.statistics import StatColumn, StatisticsRenderer, StatisticsSummary, StatRow, StatSection
 from assist_desktop.reports.voucher import (
@@ -72,9 +77,13 @@ from assist_desktop.services import keys
 from assist_desktop.services.approvals import describe, history
 from assist_desktop.services.public_notice import CalendarUnknown, notice_period, notice_settings
 from assist_desktop.services.base import NotFound, Refusal, audit, require_role, unit_of_work
-from assist_desktop.services.scholarships import EXCLUSIONS, UNFILED_KINDS
+from assist_desktop.services.scholarships import EXCLUSIONS, INSTALLMENT_LABELS, UNFILED_KINDS
 from assist_desktop.services.setup import require_initialised
+from assist_desktop.domain.regions import full_region_name
 from assist_desktop.storage.models import (
+    AnnualReview,
+    Attachment,
+    AuditEvent,
     Campaign,
     Disbursement,
     Employer,
@@ -163,15 +172,18 @@ def _unit_name(session: Session, unit_id: str | None) -> str:
 
 
 def _opinions(session: Session, entity_type: str, entity_id: str, grassroots: str, county: str,
-              approve_text: str) -> tuple[Opinion, ...]:
-    """The three opinion boxes from the workflow: the last submit, review and approval since the item was
-    last sent back (an earlier round of steps no longer stands). A step not yet taken leaves its box blank
-    for a hand signature; a step without a written opinion prints what the step itself said."""
+              approve_text: str, *, approved_on: date | None = None, status: str = "") -> tuple[Opinion, ...]:
+    """The three opinion boxes. The grassroots union's box belongs to its own chair: it is always left for
+    a hand signature and the union's seal (the county clerk who entered the submission in the program is
+    not the union). The county's review and approval boxes come from the workflow — the last review and
+    approval since the item was last sent back (an earlier round of steps no longer stands); a step not
+    yet taken leaves its box blank. An item approved (or paid) whose workflow history is missing — carried
+    over from a ledger — prints its recorded approval date, the signatures left for the hand."""
     steps: dict[str, Any] = {}
     for event in history(session, entity_type, entity_id):
         if event.action == Action.return_to_draft.value:
             steps.clear()
-        elif event.action in (Action.submit.value, Action.review.value, Action.approve.value):
+        elif event.action in (Action.review.value, Action.approve.value):
             steps[event.action] = event
 
     def box(title: str, signer: str, seal: str, action: str, default: str) -> Opinion:
@@ -180,9 +192,19 @@ def _opinions(session: Session, entity_type: str, entity_id: str, grassroots: st
             return Opinion(title, signer, seal)
         return Opinion(title, signer, seal, event.opinion or default, event.actor_name, _local_date(event.at))
 
-    return (box("基层工会意见", "经办人", grassroots, Action.submit.value, "同意上报。"),
-            box("县总工会审核意见", "审核人", county, Action.review.value, "审核通过。"),
-            box("县总工会审批意见", "审批人", county, Action.approve.value, approve_text))
+    review = box("县总工会审核意见", "审核人", county, Action.review.value, "审核通过。")
+    approval = box("县总工会审批意见", "审批人", county, Action.approve.value, approve_text)
+    if not steps and approved_on is not None and status in ("active", "approved", "paid", "exited"):
+        approval = Opinion("县总工会审批意见", "审批人", county, approve_text, None, approved_on)
+    return (Opinion("基层工会意见", "基层工会负责人", grassroots), review, approval)
+
+
+def _filled_on(session: Session, entity_type: str, entity_id: str) -> date | None:
+    """The day the record was made here (its first audit event: created, or imported from a ledger)."""
+    first = session.exec(select(AuditEvent.at).where(AuditEvent.entity_type == entity_type,
+                                                     AuditEvent.entity_id == entity_id)
+                         .order_by(AuditEvent.seq).limit(1)).first()
+    return _local_date(first) if first is not None else None
 
 
 def _notice_text(session: Session, start: date | None, status: str) -> str:
@@ -249,8 +271,34 @@ def file_form_data(session: Session, file_id: str, *, today: date | None = None)
         primary_cause=_cause(hf.primary_cause), secondary_causes=secondary, other_cause_text=hf.other_cause_text or "",
         bank_name=hf.bank_name or "", bank_branch=hf.bank_branch or "", bank_account=hf.bank_account or "",
         civil_affairs_check=check, notice=_notice_text(session, hf.notice_start, hf.status),
-        opinions=_opinions(session, "hardship_file", hf.id, grassroots or unit.name, unit.name, "同意建档。"),
+        opinions=_opinions(session, "hardship_file", hf.id, grassroots or unit.name, unit.name, "同意建档。",
+                           approved_on=hf.opened_on, status=hf.status),
+        filled_on=_filled_on(session, "hardship_file", hf.id) or hf.opened_on,
+        medical_insurance=_label(MedicalInsurance, hf.medical_insurance),
+        hukou_region=(f"{full_region_name(hf.hukou_region_code) or '未知区划'}（{hf.hukou_region_code}）"
+                      if hf.hukou_region_code else ""),
+        work_start=hf.work_start_date, postal_code=hf.postal_code or "", other_contact=hf.other_contact or "",
+        filed_by=hf.filed_by_name or "", reviewed_by=hf.reviewed_by_name or "", entered_by=hf.entered_by_name or "",
+        reviews=tuple(_review_line(r) for r in session.exec(
+            select(AnnualReview).where(AnnualReview.file_id == hf.id).order_by(AnnualReview.review_date))),
+        attachments=_attachments(session, hf.id),
+        exit_date=hf.exit_date if hf.status == "exited" else None,
+        exit_reason=_label(ExitReason, hf.exit_reason) if hf.status == "exited" else "",
+        exit_note=(hf.exit_note or "") if hf.status == "exited" else "",
     )
+
+
+def _review_line(r: AnnualReview) -> str:
+    outcome = _label(ReviewOutcome, r.outcome)
+    change = (f"，{_category(r.old_category)}→{_category(r.new_category)}"
+              if r.new_category and r.old_category and r.new_category != r.old_category else "")
+    return f"{cn_date(r.review_date)} {r.review_year}年度复核：{outcome}{change}" + (f"（{r.note}）" if r.note else "")
+
+
+def _attachments(session: Session, file_id: str) -> tuple[str, ...]:
+    rows = session.execute(select(Attachment.kind, Attachment.name).where(Attachment.file_id == file_id)
+                           .order_by(Attachment.kind, Attachment.name)).all()  # names only, never the contents
+    return tuple(f"{_label(MaterialKind, kind)}：{name}" for kind, name in rows)
 
 
 def file_form_pdf(session: Session, user: User | None, file_id: str, *, today: date | None = None) -> bytes:
@@ -288,6 +336,20 @@ def scholarship_form_data(session: Session, scholarship_id: str, *, today: date 
                           grassroots_name=_unit_name(session, uh.unit_id), phone=uh.phone or "", address=uh.address or "")
     exclusions = tuple((label, bool(getattr(s, flag))) for flag, label, _ in EXCLUSIONS)
     years = s.study_years if s.plan == "yearly" else 1
+    # what was approved and paid, from the record: the installments made at approval, each paid on its own
+    # voucher; a one-off grant's own voucher
+    installments = []
+    if s.plan == "yearly":
+        rows = session.execute(
+            select(Installment, Disbursement.paid_on, Disbursement.voucher_no)
+            .join(Disbursement, and_(Disbursement.grant_type == "installment", Disbursement.grant_id == Installment.id),
+                  isouter=True)
+            .where(Installment.scholarship_id == s.id).order_by(Installment.year_index)).all()
+        installments = [InstallmentLine(i.year_index, i.academic_year, i.amount_fen,
+                                        INSTALLMENT_LABELS.get(i.status, i.status), paid_on, voucher_no or "",
+                                        i.stop_reason or "") for i, paid_on, voucher_no in rows]
+    paid = None if s.plan == "yearly" else session.exec(
+        select(Disbursement).where(Disbursement.grant_type == "scholarship", Disbursement.grant_id == s.id)).first()
     return ScholarshipForm(
         unit_name=unit.name, application_no=s.application_no, round_name=rnd.name if rnd else "",
         printed_on=today or date.today(), status=s.status, student_name=s.student_name, student_sex=_sex(s.student_sex),
@@ -299,7 +361,9 @@ def scholarship_form_data(session: Session, scholarship_id: str, *, today: date 
         amount_override_reason=s.amount_override_reason or "", exclusions=exclusions,
         notice=_notice_text(session, s.notice_start, s.status),
         opinions=_opinions(session, "scholarship", s.id, parent["grassroots_name"] or unit.name, unit.name,
-                           "同意资助。"),
+                           "同意资助。", approved_on=s.approved_on, status=s.status),
+        installments=tuple(installments), paid_fen=paid.amount_fen if paid else None,
+        paid_on=paid.paid_on if paid else None, voucher_no=paid.voucher_no if paid else "",
         **parent,
     )
 
@@ -346,31 +410,83 @@ def _scholarships(session: Session, round_id: str, states: Sequence[str]) -> lis
                              .order_by(Scholarship.school, Scholarship.student_name, Scholarship.id)))
 
 
+def _tail(account: str | None) -> str:
+    return account[-4:] if account else ""
+
+
+def _roster_order(lines: list[tuple[str, RosterLine]]) -> list[RosterLine]:
+    """By union, then by the pinyin of the name (as a caseworker looks a name up on the sheet)."""
+    return [line for _key, line in sorted(lines, key=lambda kl: (kl[0], pinyin_key(kl[1].name), kl[1].masked_id))]
+
+
 def signoff_data(session: Session, *, campaign_id: str | None = None, round_id: str | None = None,
-                 today: date | None = None) -> SignoffSheet:
-    """Approved and paid grants of the campaign or round, by unit and name."""
+                 today: date | None = None, academic_year: int | None = None) -> SignoffSheet:
+    """Every payment of the campaign or round, to be signed for: the grants approved or paid — for a round
+    its one-off grants and each installment of its yearly plans (``academic_year``: only the payments of that
+    school year, a round's later batches) — with voucher number and how paid (blank while not yet paid),
+    by union and pinyin of the name."""
     unit = require_initialised(session)
     which = _which(session, campaign_id, round_id)
     today = today or date.today()
     if isinstance(which, Campaign):
-        visits = _visits(session, which.id, LIVE_GRANTS)
-        goods = sorted({v.goods_description for v in visits if v.goods_fen and v.goods_description})
-        lines = [RosterLine(v.recipient_name, v.unit_name or "", _visit_category(v),
-                            mask_id_number(v.recipient_id_number), v.cash_fen, v.goods_fen) for v in visits]
+        rows = session.execute(
+            select(Visit, Disbursement, HardshipFile.phone, UnfiledHousehold.phone)
+            .join(Disbursement, and_(Disbursement.grant_type == "visit", Disbursement.grant_id == Visit.id),
+                  isouter=True)
+            .join(HardshipFile, HardshipFile.id == Visit.file_id, isouter=True)
+            .join(UnfiledHousehold, UnfiledHousehold.id == Visit.unfiled_household_id, isouter=True)
+            .where(Visit.campaign_id == which.id, Visit.status.in_(LIVE_GRANTS))).all()
+        goods = sorted({v.goods_description for v, *_ in rows if v.goods_fen and v.goods_description})
+        lines = [(v.unit_name or "", RosterLine(
+            v.recipient_name, v.unit_name or "", _visit_category(v), mask_id_number(v.recipient_id_number), v.cash_fen,
+            v.goods_fen, d.voucher_no if d else "", METHOD_LABELS.get(d.method, d.method) if d else "",
+            _tail(d.bank_account) if d else "", phone or other or "")) for v, d, phone, other in rows]
         note = f"慰问品：{'；'.join(goods)}（按标准折价）" if goods else ""
-        return SignoffSheet(unit.name, f"{which.name}慰问金（品）签领表", lines, today, note=note)
-    apps = _scholarships(session, which.id, LIVE_GRANTS)
-    lines = [RosterLine(s.student_name, s.school, SCHOLARSHIP_LEVELS.get(s.education_level, s.education_level),
-                        mask_id_number(s.student_id_number), s.amount_fen) for s in apps]
-    return SignoffSheet(unit.name, f"{which.name}助学金签领表", lines, today, cash_label="助学金", goods_label=None,
-                        unit_label="就读学校", category_label="学历层次", who="人")
+        return SignoffSheet(unit.name, f"{which.name}慰问金（品）签领表", _roster_order(lines), today, note=note)
+    grassroots = {u.id: u.name for u in session.exec(select(OrgUnit))}
+    household = (select(Scholarship, HardshipFile.unit_id, HardshipFile.phone, UnfiledHousehold.unit_id,
+                        UnfiledHousehold.phone)
+                 .join(HardshipFile, HardshipFile.id == Scholarship.file_id, isouter=True)
+                 .join(UnfiledHousehold, UnfiledHousehold.id == Scholarship.unfiled_household_id, isouter=True))
+    lines: list[tuple[str, RosterLine]] = []
+
+    def line(s: Scholarship, unit_id: str | None, phone: str | None, amount: int, category: str,
+             d: Disbursement | None) -> tuple[str, RosterLine]:
+        union = grassroots.get(unit_id or "", "")
+        return union, RosterLine(s.student_name, union or s.school, category, mask_id_number(s.student_id_number),
+                                 amount, 0, d.voucher_no if d else "", METHOD_LABELS.get(d.method, d.method) if d else "",
+                                 _tail(d.bank_account) if d else "", phone or "")
+
+    level = lambda s: SCHOLARSHIP_LEVELS.get(s.education_level, s.education_level)  # noqa: E731
+    if academic_year is None or academic_year == which.year:
+        for s, fu, fp, uu, up, d in session.execute(
+                household.add_columns(Disbursement)
+                .join(Disbursement, and_(Disbursement.grant_type == "scholarship",
+                                         Disbursement.grant_id == Scholarship.id), isouter=True)
+                .where(Scholarship.round_id == which.id, Scholarship.plan != "yearly",
+                       Scholarship.status.in_(LIVE_GRANTS))).all():
+            lines.append(line(s, fu or uu, fp or up, s.amount_fen, level(s), d))
+    stmt = (household.add_columns(Installment, Disbursement)
+            .join(Installment, Installment.scholarship_id == Scholarship.id)
+            .join(Disbursement, and_(Disbursement.grant_type == "installment", Disbursement.grant_id == Installment.id),
+                  isouter=True)
+            .where(Scholarship.round_id == which.id, Scholarship.status.in_(LIVE_GRANTS),
+                   Installment.status.in_(("released", "paid"))))  # checked for the year, or paid
+    if academic_year is not None:
+        stmt = stmt.where(Installment.academic_year == academic_year)
+    for s, fu, fp, uu, up, inst, d in session.execute(stmt).all():
+        lines.append(line(s, fu or uu, fp or up, inst.amount_fen, f"{level(s)}（第{inst.year_index}学年）", d))
+    title = f"{which.name}助学金签领表" + (f"（{academic_year}—{academic_year + 1}学年发放）"
+                                          if academic_year and academic_year != which.year else "")
+    return SignoffSheet(unit.name, title, _roster_order(lines), today, cash_label="助学金", goods_label=None,
+                        unit_label="所属工会", category_label="学历层次", who="人")
 
 
 def signoff_pdf(session: Session, user: User | None, *, campaign_id: str | None = None, round_id: str | None = None,
                 today: date | None = None, progress: Progress | None = None,
-                cancelled: Cancelled | None = None) -> bytes:
+                cancelled: Cancelled | None = None, academic_year: int | None = None) -> bytes:
     _check_reader(session, user, ANY_ROLE, "打印签领表")
-    data = signoff_data(session, campaign_id=campaign_id, round_id=round_id, today=today)
+    data = signoff_data(session, campaign_id=campaign_id, round_id=round_id, today=today, academic_year=academic_year)
     return SignoffRenderer().render(data, progress=progress, cancelled=cancelled)
 
 

@@ -374,3 +374,29 @@ def test_verification_dialog_accepts_a_voucher_and_refuses_a_changed_one(qtbot, 
     op = dialog.verify("not a voucher")
     qtbot.waitUntil(lambda: op.done, timeout=WAIT)
     assert "不是本系统出具" in dialog.result_label.text()
+
+
+def test_a_text_page_goes_to_paper_as_1_bit_and_a_photo_page_as_grayscale() -> None:
+    from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
+
+    from assist_desktop.ui.printing.preview import for_paper
+
+    page = QImage(400, 300, QImage.Format.Format_ARGB32)
+    page.fill(QColor(0, 0, 0, 0))  # QtPdf's paper: transparent
+    painter = QPainter(page)
+    painter.fillRect(20, 20, 200, 4, QColor("black"))
+    painter.drawText(30, 60, "发放凭证 610826")
+    painter.end()
+    text = for_paper(page)
+    assert text.format() == QImage.Format.Format_Mono and text.colorTable() == [0xFF000000, 0xFFFFFFFF]
+    assert text.pixelColor(100, 21).name() == "#000000" and text.pixelColor(300, 200).name() == "#ffffff"
+
+    painter = QPainter(page)
+    gradient = QLinearGradient(0, 0, 400, 0)
+    gradient.setColorAt(0, QColor("white"))
+    gradient.setColorAt(1, QColor("black"))
+    painter.fillRect(0, 100, 400, 200, gradient)  # a photo-like area
+    painter.end()
+    photo = for_paper(page)
+    assert photo.format() == QImage.Format.Format_Grayscale8
+    assert photo.pixelColor(5, 10).name() == "#ffffff" and 100 < photo.pixelColor(200, 200).red() < 160

@@ -91,6 +91,9 @@ def _add_print_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore
     p.add_argument("--copies", type=int, default=1, help="打印份数（与 --printer 同用，默认1）")
     p.add_argument("--duplex", action="store_true", help="双面打印（长边翻页，与 --printer 同用）")
     p.add_argument("--per-sheet", type=int, choices=(1, 2, 3), default=3, help="发放凭证每页张数（默认3）")
+    p.add_argument("--counterfoil", action="store_true", help="发放凭证带存根联（每页2张）")
+    p.add_argument("--files", action="store_true", help="公示名单：新建困难职工档案（审核或公示中的档案）")
+    p.add_argument("--academic-year", type=int, help="金秋助学签领表：只列该学年的发放（如 2027）")
 
     p = sub.add_parser("verify-voucher", help="离线验证发放凭证二维码的内容")
     _db_arg(p)
@@ -256,7 +259,9 @@ def cmd_print(args: argparse.Namespace) -> int:
     note = ""
     with open_database(path) as db, db.session() as session:
         doc = args.document
-        if doc in ("vouchers", "signoff", "notice"):
+        if doc == "notice" and args.files:
+            pdf = printing.notice_pdf(session, None, files=True, progress=progress)
+        elif doc in ("vouchers", "signoff", "notice"):
             if not (args.campaign or args.round_):
                 raise DomainError("请用 --campaign 或 --round 指定活动或批次。", field="--campaign")
             campaign = _find(session, Campaign, args.campaign, "春节送温暖活动", "--campaign") if args.campaign else None
@@ -265,13 +270,13 @@ def cmd_print(args: argparse.Namespace) -> int:
             if doc == "vouchers":
                 selection = printing.VoucherSelection(**ids)
                 job = printing.prepare_vouchers(session, None, selection, per_sheet=args.per_sheet,
-                                                progress=progress)
+                                                progress=progress, counterfoil=args.counterfoil)
                 pdf = job.pdf
                 note = f"{job.count}张凭证（首次打印{job.first_prints}张，补打{job.reprints}张），{job.sheets}页"
                 if job.not_yet_paid:
                     note += f"；另有{len(job.not_yet_paid)}项已审批但尚未登记发放，没有凭证"
             elif doc == "signoff":
-                pdf = printing.signoff_pdf(session, None, **ids, progress=progress)
+                pdf = printing.signoff_pdf(session, None, **ids, progress=progress, academic_year=args.academic_year)
             else:
                 pdf = printing.notice_pdf(session, None, **ids, progress=progress)
         elif doc == "file-form":
@@ -288,7 +293,8 @@ def cmd_print(args: argparse.Namespace) -> int:
             from assist_desktop.services import print_queue
 
             sent = print_queue.submit_pdf(pdf, args.printer, title=PRINT_TITLES[doc], copies=args.copies, duplex=args.duplex,
-                                          media="A5" if doc == "vouchers" and args.per_sheet == 1 else "A4")
+                                          media="A5" if doc == "vouchers" and args.per_sheet == 1 and not args.counterfoil
+                                          else "A4")
             if doc == "vouchers":
                 printing.record_printed(session, None, job)
             seconds = time.perf_counter() - started

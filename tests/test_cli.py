@@ -153,6 +153,8 @@ def test_print_lists_forms_and_statistics(demo_county: Path, tmp_path: Path, cap
         "file.pdf": (["file-form", "--id", file_no], name),
         "scholarship.pdf": (["scholarship-form", "--id", application_no], student),
         "stats.pdf": (["statistics", "--year", "2026"], "年度帮扶工作统计表"),
+        "signoff-year.pdf": (["signoff", "--round", rnd, "--academic-year", "2026"], "助学金签领表"),
+        "counterfoil.pdf": (["vouchers", "--campaign", campaign, "--counterfoil"], "（存根联）"),
     }
     for filename, (args, expected) in runs.items():
         out = tmp_path / filename

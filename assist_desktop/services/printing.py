@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert
+from sqlalchemy import and_, func, insert, or_
 from sqlmodel import Session, select
 
 from assist_desktop.domain.contact import mask_account
@@ -502,6 +502,8 @@ def notice_data(session: Session, *, campaign_id: str | None = None, round_id: s
     notice = notice_period(session, start)  # a year not yet known is refused (CalendarUnknown), never guessed
     period = f"公示期为{cn_date(start)}至{cn_date(notice.last_day)}（{notice.days}个工作日）"
     objection = f"如有异议，请在公示期内向{unit.name}反映。"
+    settings = notice_settings(session)
+    contact = dict(contact_phone=settings.supervision_phone, contact_person=settings.contact_person)
     if isinstance(which, Campaign):
         visits = _visits(session, which.id, states)
         lines = [NoticeLine(v.recipient_name, v.unit_name or "", _visit_category(v),
@@ -509,22 +511,61 @@ def notice_data(session: Session, *, campaign_id: str | None = None, round_id: s
         intro = (f"\u3000\u3000根据{which.name}安排，经基层工会推荐、县总工会审核，拟对以下{len(lines)}户困难职工家庭走访慰问"
                  f"（慰问金额含慰问品折价），现予公示。{period}。{objection}")
         return PublicNotice(unit.name, f"{which.name}慰问对象公示名单", lines, today, intro=intro,
-                            contact_phone=unit.contact_phone or "", amount_label="慰问金额", who="户")
+                            amount_label="慰问金额", who="户", **contact)
     apps = _scholarships(session, which.id, states)
+    recorded = {s.notice_start for s in apps if s.notice_start is not None}
+    if len(recorded) == 1 and recorded != {start}:  # the notice as it was posted, not as the print day says
+        start = recorded.pop()
+        notice = notice_period(session, start)
+        period = f"公示期为{cn_date(start)}至{cn_date(notice.last_day)}（{notice.days}个工作日）"
     lines = [NoticeLine(s.student_name, s.school, SCHOLARSHIP_LEVELS.get(s.education_level, s.education_level),
                         mask_id_number(s.student_id_number), s.amount_fen) for s in apps]
     intro = (f"\u3000\u3000经个人申请、基层工会审核、县总工会复核，拟对以下{len(lines)}名困难职工子女给予{which.name}资助"
              f"（按年发放的为每学年金额），现予公示。{period}。{objection}")
     return PublicNotice(unit.name, f"{which.name}拟资助学生公示名单", lines, today, intro=intro,
-                        contact_phone=unit.contact_phone or "", amount_label="资助金额", unit_label="就读学校",
-                        category_label="学历层次", who="人")
+                        amount_label="资助金额", unit_label="就读学校", category_label="学历层次", who="人", **contact)
+
+
+def file_notice_data(session: Session, *, notice_start: date | None = None, today: date | None = None) -> PublicNotice:
+    """The public notice of new hardship files: the files on notice (or reviewed, about to go on it), by
+    union and pinyin — name, grassroots union, category and the masked ID; nothing else of the household.
+    The period is the one recorded (the files' notice start, when they share one), else ``notice_start``
+    (or today) for a notice about to be posted."""
+    unit = require_initialised(session)
+    today = today or date.today()
+    files = session.execute(
+        select(HardshipFile.name, HardshipFile.id_number, HardshipFile.category, HardshipFile.notice_start,
+               OrgUnit.name)
+        .join(OrgUnit, OrgUnit.id == HardshipFile.unit_id, isouter=True)
+        .where(HardshipFile.owner_unit_id == unit.id,
+               HardshipFile.status.in_(("reviewed", "on_notice")))).all()
+    if not files:
+        raise PrintError("没有待公示的新建档案（已审核或公示中的档案才列入建档公示名单）。")
+    starts = {start for *_, start, _union in files if start is not None}
+    start = starts.pop() if len(starts) == 1 else notice_start or today  # the recorded start wins
+    notice = notice_period(session, start)
+    lines = sorted(((union or "", NoticeLine(name, union or "", _category(category), mask_id_number(number), 0))
+                    for name, number, category, _start, union in files),
+                   key=lambda kl: (kl[0], pinyin_key(kl[1].name)))
+    intro = (f"\u3000\u3000经职工本人申请、基层工会入户调查、{unit.name}审核，拟将以下{len(lines)}户职工家庭纳入困难职工档案管理，"
+             f"现予公示。公示期为{cn_date(start)}至{cn_date(notice.last_day)}（{notice.days}个工作日）。"
+             f"如有异议，请在公示期内向{unit.name}反映。")
+    settings = notice_settings(session)
+    return PublicNotice(unit.name, f"{unit.name}困难职工建档对象公示名单", [line for _u, line in lines], today,
+                        intro=intro, contact_phone=settings.supervision_phone, contact_person=settings.contact_person,
+                        unit_label="所属基层工会", category_label="困难类别", who="户")
 
 
 def notice_pdf(session: Session, user: User | None, *, campaign_id: str | None = None, round_id: str | None = None,
                notice_start: date | None = None, today: date | None = None, progress: Progress | None = None,
-               cancelled: Cancelled | None = None) -> bytes:
+               cancelled: Cancelled | None = None, files: bool = False) -> bytes:
+    """A campaign's or a round's notice list, or with ``files`` the notice of new hardship files."""
     _check_reader(session, user, ANY_ROLE, "打印公示名单")
-    data = notice_data(session, campaign_id=campaign_id, round_id=round_id, notice_start=notice_start, today=today)
+    if files:
+        data = file_notice_data(session, notice_start=notice_start, today=today)
+    else:
+        data = notice_data(session, campaign_id=campaign_id, round_id=round_id, notice_start=notice_start,
+                           today=today)
     return NoticeRenderer().render(data, progress=progress, cancelled=cancelled)
 
 
@@ -533,9 +574,14 @@ def notice_pdf(session: Session, user: User | None, *, campaign_id: str | None =
 
 def statistics_data(session: Session, year: int, *, today: date | None = None) -> StatisticsSummary:
     unit = require_initialised(session)
+    today = today or date.today()
+    # a past year is counted as of its last day (在档户数 then, not today); this year as of today
+    as_of = min(today, date(year, 12, 31))
     categories = [c.value for c in HardshipCategory]
-    live = session.execute(select(HardshipFile.category, func.count()).where(HardshipFile.status == "active")
-                           .group_by(HardshipFile.category)).all()
+    live = session.execute(select(HardshipFile.category, func.count()).where(
+        or_(HardshipFile.opened_on <= as_of, and_(HardshipFile.opened_on.is_(None), HardshipFile.status == "active")),
+        or_(HardshipFile.status == "active", and_(HardshipFile.status == "exited", HardshipFile.exit_date > as_of)))
+        .group_by(HardshipFile.category)).all()
     opened = session.execute(select(HardshipFile.category, func.count()).where(
         HardshipFile.opened_on >= date(year, 1, 1), HardshipFile.opened_on <= date(year, 12, 31))
         .group_by(HardshipFile.category)).all()
@@ -546,7 +592,7 @@ def statistics_data(session: Session, year: int, *, today: date | None = None) -
     file_columns = (StatColumn("在档户数"), StatColumn("本年新建档"), StatColumn("本年撤档"))
     files = StatSection("一、困难职工档案", "困难类别", file_columns,
                         tuple(StatRow(_category(c), tuple(d.get(c, 0) for d in by)) for c in categories),
-                        note="在档户数为打印时的数目；新建档按审批建档日期、撤档按撤档日期计入本年。")
+                        note=f"在档户数为截至{cn_date(as_of)}的数目（按现困难类别）；新建档按审批建档日期、撤档按撤档日期计入。")
 
     visits = session.execute(
         select(Visit.group_key, func.count(), func.sum(Visit.cash_fen), func.sum(Visit.goods_fen))
@@ -584,7 +630,7 @@ def statistics_data(session: Session, year: int, *, today: date | None = None) -
     payments = StatSection(f"四、{year}年资金发放（按发放日期）", "资金项目", (StatColumn("笔数"), StatColumn("金额", True)),
                            tuple(StatRow(PROGRAMMES[t], got_p[t]) for t in PROGRAMMES if t in got_p),
                            note="以发放凭证为准。")
-    return StatisticsSummary(unit.name, year, today or date.today(), (files, spring, scholarship, payments))
+    return StatisticsSummary(unit.name, year, today, (files, spring, scholarship, payments), as_of=as_of)
 
 
 def statistics_pdf(session: Session, user: User | None, year: int, *, today: date | None = None) -> bytes:
@@ -772,8 +818,35 @@ def _payload(key_id: str, private: Any, d: Disbursement) -> str:
     return replace(payload, signature=private.sign(payload.message())).text()
 
 
+def _minors(session: Session, disbursements: Sequence[Disbursement]) -> set[str]:
+    """The disbursements paid to a student under 18 on the day paid (the guardian signs the voucher too)."""
+    scholarship_of: dict[str, str] = {}
+    one_off = [d.grant_id for d in disbursements if d.grant_type == "scholarship"]
+    yearly = [d.grant_id for d in disbursements if d.grant_type == "installment"]
+    scholarship_of.update({i: i for i in one_off})
+    for start in range(0, len(yearly), CHUNK):
+        scholarship_of.update(session.execute(select(Installment.id, Installment.scholarship_id)
+                                              .where(Installment.id.in_(yearly[start:start + CHUNK]))).all())
+    ids = sorted(set(scholarship_of.values()))
+    born: dict[str, date] = {}
+    for start in range(0, len(ids), CHUNK):
+        born.update(session.execute(select(Scholarship.id, Scholarship.student_birth_date)
+                                    .where(Scholarship.id.in_(ids[start:start + CHUNK]))).all())
+    minors = set()
+    for d in disbursements:
+        birth = born.get(scholarship_of.get(d.grant_id, ""))
+        if birth is not None and _age_on(birth, d.paid_on) < 18:
+            minors.add(d.id)
+    return minors
+
+
+def _age_on(birth: date, day: date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
 def voucher_sheet_data(session: Session, user: User | None, selection: VoucherSelection, *,
-                       per_sheet: int = 3) -> tuple[VoucherSheet, tuple[VoucherItem, ...], tuple[str, ...]]:
+                       per_sheet: int = 3, counterfoil: bool = False,
+                       ) -> tuple[VoucherSheet, tuple[VoucherItem, ...], tuple[str, ...]]:
     """The vouchers of a selection with their signed payloads and copy numbers (read-only but for the
     unit's signing key, made once if missing): the sheet to render, one item per voucher, and the approved
     grants of a campaign or round still waiting for payment (they have no voucher number yet)."""
@@ -799,6 +872,7 @@ def voucher_sheet_data(session: Session, user: User | None, selection: VoucherSe
     seen: set[str] = set()
     rows = [r for r in rows if not (r.d.id in seen or seen.add(r.d.id))]  # type: ignore[func-returns-value]
     printed = _prints_so_far(session, [r.d.id for r in rows])
+    minors = _minors(session, [r.d for r in rows])
     vouchers, items = [], []
     for r in rows:
         d = r.d
@@ -808,17 +882,21 @@ def voucher_sheet_data(session: Session, user: User | None, selection: VoucherSe
             recipient_name=d.recipient_name, masked_id=mask_id_number(d.recipient_id_number), amount_fen=d.amount_fen,
             paid_on=d.paid_on, method=METHOD_LABELS.get(d.method, d.method),
             account=mask_account(d.bank_account) if d.bank_account else "",
-            payload=_payload(key.key_id, private, d), copy_no=copy_no))
+            payload=_payload(key.key_id, private, d), copy_no=copy_no, guardian=d.id in minors))
         items.append(VoucherItem(d.id, d.voucher_no, copy_no))
-    return VoucherSheet(unit.name, vouchers, per_sheet), tuple(items), tuple(waiting)
+    return VoucherSheet(unit.name, vouchers, per_sheet, counterfoil), tuple(items), tuple(waiting)
 
 
 def prepare_vouchers(session: Session, user: User | None, selection: VoucherSelection, *, per_sheet: int = 3,
-                     progress: Progress | None = None, cancelled: Cancelled | None = None) -> VoucherJob:
+                     progress: Progress | None = None, cancelled: Cancelled | None = None,
+                     counterfoil: bool = False) -> VoucherJob:
     """Render the selected vouchers into one PDF; nothing is recorded (see ``record_printed``). A copy
-    printed before is marked 补打 with its copy number. Refused, naming the item, when a chosen grant is
-    not approved or not yet paid (it has no voucher number)."""
-    sheet, items, waiting = voucher_sheet_data(session, user, selection, per_sheet=per_sheet)
+    printed before is marked 补打 with its copy number. ``counterfoil``: each with its 存根联 (two to an A4
+    sheet). Refused, naming the item, when a chosen grant is not approved or not yet paid (it has no
+    voucher number)."""
+    if counterfoil:
+        per_sheet = 2
+    sheet, items, waiting = voucher_sheet_data(session, user, selection, per_sheet=per_sheet, counterfoil=counterfoil)
     pdf = VoucherRenderer().render(sheet, progress=progress, cancelled=cancelled)
     return VoucherJob(pdf, items, per_sheet, new_id(), waiting)
 
@@ -892,10 +970,11 @@ def record_saved(session: Session, user: User | None, job: VoucherJob, *, file_n
 
 def issue_vouchers(session: Session, user: User | None, selection: VoucherSelection, *, per_sheet: int = 3,
                    progress: Progress | None = None, cancelled: Cancelled | None = None,
-                   medium: str = "paper", file_name: str = "") -> VoucherJob:
+                   medium: str = "paper", file_name: str = "", counterfoil: bool = False) -> VoucherJob:
     """Render and record in one go (the terminal): ``medium`` "paper" (sent to a printer: copies counted,
     补打 from the second) or "pdf" (saved to a file: recorded apart)."""
-    job = prepare_vouchers(session, user, selection, per_sheet=per_sheet, progress=progress, cancelled=cancelled)
+    job = prepare_vouchers(session, user, selection, per_sheet=per_sheet, progress=progress, cancelled=cancelled,
+                           counterfoil=counterfoil)
     if medium == "pdf":
         return record_saved(session, user, job, file_name=file_name)
     return record_printed(session, user, job)
@@ -946,6 +1025,11 @@ def verify_voucher(session: Session, payload: str) -> VoucherCertificate:
         parsed, message = VoucherPayload.parse(payload)
     except PayloadInvalid as exc:
         raise VoucherInvalid(exc.message, field="二维码内容") from None
+    if parsed.text() != payload.strip():
+        # the same fields written another way — a signature or name whose base32 ends in set unused bits, an
+        # amount with a leading zero: no voucher of this program reads so; refused as altered
+        raise VoucherInvalid("验证失败：二维码内容与签名不符，凭证号、金额或领款人等内容已被改动，或二维码不是本系统出具的。"
+                             "请勿据此凭证付款或入账。")
     candidates = keys.keys_by_id(session, parsed.key_id)
     if not candidates:
         raise VoucherInvalid(f"验证失败：本系统没有签发该凭证的密钥（密钥编号 {parsed.key_id}）。凭证可能由其他单位出具"
@@ -985,7 +1069,7 @@ def verify_voucher(session: Session, payload: str) -> VoucherCertificate:
 __all__ = [
     "NOTICE_STATES", "PrintError", "PrintedMeanwhile", "VoucherCertificate", "VoucherInvalid", "VoucherItem",
     "VoucherJob", "VoucherRefused", "VoucherSelection", "file_form_data", "file_form_pdf", "issue_vouchers",
-    "notice_data", "notice_pdf", "prepare_vouchers", "record_printed", "record_saved", "scholarship_form_data",
+    "file_notice_data", "notice_data", "notice_pdf", "prepare_vouchers", "record_printed", "record_saved", "scholarship_form_data",
     "scholarship_form_pdf", "signoff_data", "signoff_pdf", "statistics_data", "statistics_pdf", "verify_voucher",
     "voucher_print_counts", "voucher_sheet_data",
 ]

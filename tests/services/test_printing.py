@@ -372,6 +372,13 @@ def test_a_changed_amount_serial_or_name_fails_verification(county: County) -> N
               code.replace(":W:", ":S:")]
     payload, _ = VoucherPayload.parse(code)
     forged.append(replace(payload, recipient_name="王二").text())
+    # the signature spelled non-canonically: the last base32 character's unused bits set (64 bytes are 103
+    # characters, 3 bits unused) — the same bytes to a lenient decoder, an altered payload to the verifier
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+    last = alphabet.index(code[-1])
+    assert last & 0b111 == 0
+    forged.append(code[:-1] + alphabet[last | 0b101])
+    forged.append(code.replace(f":{d.amount_fen}:", f":0{d.amount_fen}:"))  # a leading zero
     with county.session() as s:
         for text in forged:
             assert text != code
@@ -642,3 +649,70 @@ def test_a_yearly_scholarship_form_states_what_was_approved_and_paid(county: Cou
     assert f"第1学年（2026—2027学年）{format_amount(years[0].amount_fen)}元：已发放，{cn_date(TODAY)}，凭证号{number}" \
         in flat
     assert f"第2学年（2027—2028学年）{format_amount(years[1].amount_fen)}元：待核查" in flat
+
+
+def test_a_past_years_statistics_count_the_files_as_of_31_december(county: County, household) -> None:
+    ids = [file_family(county, replace(household, name=name, id_number=make_id("19800315", seq), members=[])).file_id
+           for name, seq in (("甲", 11), ("乙", 13), ("丙", 15))]
+    with closing(sqlite3.connect(county.path)) as conn:  # 乙 exited in February, 丙 filed in January of 2027
+        conn.execute("UPDATE hardship_file SET status = 'exited', exit_date = '2027-02-01', exit_reason = 'out_of_hardship'"
+                     " WHERE id = ?", (ids[1],))
+        conn.execute("UPDATE hardship_file SET opened_on = '2027-01-10' WHERE id = ?", (ids[2],))
+        conn.commit()
+    spring = date(2027, 3, 1)
+    with county.session() as s:
+        last_year = printing.statistics_data(s, 2026, today=spring)
+        this_year = printing.statistics_data(s, 2027, today=spring)
+        pdf = printing.statistics_pdf(s, None, 2026, today=spring)
+    assert last_year.as_of == date(2026, 12, 31) and this_year.as_of == spring
+    assert last_year.sections[0].totals()[0] == 2  # 甲 and 乙 were filed then; 丙 not yet
+    assert this_year.sections[0].totals() == (2, 1, 1)  # 甲 and 丙 now; 丙 new, 乙 exited this year
+    flat = pdftools.squeeze(pdftools.text(pdf))
+    assert "统计截止：2026年12月31日" in flat and "打印日期：2027年3月1日" in flat
+
+
+def test_a_notice_names_the_contact_and_phone_set_and_refuses_an_unknown_year(county: County, household) -> None:
+    from assist_desktop.domain.workdays import LIBRARY_YEARS, CalendarUnknown
+    from assist_desktop.services import approvals, public_notice
+    from assist_desktop.domain.lifecycle import Action
+
+    fam = file_family(county, household, active=False)
+    monday = date(2026, 2, 11)  # the Wednesday before the 2026 Spring Festival
+    with county.session() as s:
+        for action, user in ((Action.submit, "jingban"), (Action.review, "shenhe"), (Action.put_on_notice, "shenhe")):
+            approvals.act(s, county.users[user], "hardship_file", fam.file_id, action, today=monday)
+        public_notice.save_notice_settings(s, county.users["admin"], days=5, contact_person="王芳",
+                                           supervision_phone="0912-5621234")
+    with county.session() as s:
+        flat = pdftools.squeeze(pdftools.text(printing.notice_pdf(s, None, files=True, today=date(2026, 2, 12))))
+        form = pdftools.squeeze(pdftools.text(printing.file_form_pdf(s, None, fam.file_id)))
+    assert "困难职工建档对象公示名单" in flat and household.name in flat
+    # 11, 12, 13 February, Saturday 14 (调休), then after the holiday Tuesday 24 February
+    assert "公示期为2026年2月11日至2026年2月24日（5个工作日）" in flat and "2026年2月11日至2026年2月24日公示" in form
+    assert "联系人：王芳；监督电话：0912-5621234" in flat
+    with closing(sqlite3.connect(county.path)) as conn:
+        conn.execute("UPDATE hardship_file SET notice_start = ?", (f"{max(LIBRARY_YEARS)}-12-30",))
+        conn.commit()
+    with county.session() as s:
+        with pytest.raises(CalendarUnknown, match="节假日安排尚未录入"):
+            printing.notice_pdf(s, None, files=True)
+        # the file form still prints, saying the end is not known yet
+        form = pdftools.squeeze(pdftools.text(printing.file_form_pdf(s, None, fam.file_id)))
+    assert f"{max(LIBRARY_YEARS) + 1}年节假日安排未录入，期满日期待定" in form
+
+
+def test_a_student_under_18_signs_with_a_guardian(county: County, family: Family) -> None:
+    rnd = make_round(county)
+    app = approved(county, daughter_input(rnd.id, family))  # born 2008: 18 in March 2026
+    with county.session() as s:
+        payments.pay(s, county.users["jingban"], "scholarship", app.id, paid_on=TODAY, method="transfer", today=TODAY)
+        adult = printing.prepare_vouchers(s, county.users["jingban"], VoucherSelection(round_id=rnd.id))
+    assert "监护人（签字）" not in pdftools.squeeze(pdftools.text(adult.pdf))
+    with closing(sqlite3.connect(county.path)) as conn:  # a younger student: 17 on the day paid
+        conn.execute("UPDATE scholarship SET student_birth_date = '2009-06-01'")
+        conn.commit()
+    with county.session() as s:
+        minor = printing.prepare_vouchers(s, county.users["jingban"], VoucherSelection(round_id=rnd.id),
+                                          counterfoil=True)
+    flat = pdftools.squeeze(pdftools.text(minor.pdf))
+    assert "监护人（签字）" in flat and "领款人未满18周岁" in flat and "（存根联）" in flat and minor.per_sheet == 2

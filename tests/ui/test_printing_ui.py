@@ -400,3 +400,52 @@ def test_a_text_page_goes_to_paper_as_1_bit_and_a_photo_page_as_grayscale() -> N
     photo = for_paper(page)
     assert photo.format() == QImage.Format.Format_Grayscale8
     assert photo.pixelColor(5, 10).name() == "#ffffff" and 100 < photo.pixelColor(200, 200).red() < 160
+
+
+def test_counterfoils_the_notice_of_new_files_and_a_rounds_school_year(qtbot, app_context, tmp_path, shot) -> None:
+    from assist_desktop.ui.printing.page import NOTICE, SIGNOFF, VOUCHERS
+
+    ctx = app_context("jingban")
+    db = ctx.db_path
+    page = _page(qtbot, ctx)
+    page.choose_document(VOUCHERS)
+    page.choose_source(campaign_id(db))
+    page.counterfoil_check.setChecked(True)
+    assert not page.per_sheet_combo.isEnabled()
+    _settle(qtbot, page, page.preview())
+    job = page.rendered.job
+    assert job.per_sheet == 2 and page.page_count() == -(-job.count // 2)
+    flat = pdf_text_of(page.rendered.pdf, tmp_path)
+    assert flat.count("（存根联）") == job.count
+    shot(page, "printing-vouchers-counterfoil")
+
+    # the notice of new hardship files: the files reviewed or on notice of the demo county
+    with closing(sqlite3.connect(db)) as conn:  # three more files on notice; all posted Monday 16 November
+        conn.execute("UPDATE hardship_file SET status = 'on_notice' WHERE id IN "
+                     "(SELECT id FROM hardship_file WHERE status = 'active' ORDER BY file_no LIMIT 3)")
+        conn.execute("UPDATE hardship_file SET notice_start = '2026-11-16' WHERE status IN ('reviewed', 'on_notice')")
+        conn.commit()
+    files = rows(db, "SELECT name FROM hardship_file WHERE status IN ('reviewed', 'on_notice')")
+    assert len(files) >= 3
+    page.choose_document(NOTICE)
+    page.new_files_check.setChecked(True)
+    assert not page.source_combos[NOTICE].isEnabled()
+    _settle(qtbot, page, page.preview())
+    flat = pdf_text_of(page.rendered.pdf, tmp_path)
+    assert "困难职工建档对象公示名单" in flat and all(name in flat for (name,) in files)
+    assert "公示期为2026年11月16日至2026年11月20日（5个工作日）" in flat
+
+    # a round's sign-off: all payments, or one school year's
+    rnd = rows(db, "SELECT id FROM scholarship_round WHERE year = 2026")[0][0]
+    page.choose_document(SIGNOFF)
+    page.choose_source(rnd)
+    assert page.academic_year_combo.count() >= 2 and page.academic_year_combo.itemData(1) == 2026
+    page.academic_year_combo.setCurrentIndex(1)
+    _settle(qtbot, page, page.preview())
+    assert page.rendered.request.academic_year == 2026 and "助学金签领表" in pdf_text_of(page.rendered.pdf, tmp_path)
+
+
+def pdf_text_of(data: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "probe-text.pdf"
+    path.write_bytes(data)
+    return "".join(pdf_text(path).split())

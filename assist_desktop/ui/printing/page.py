@@ -20,7 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QFrame,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QFrame,
                                QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QProgressBar,
                                QPushButton, QRadioButton, QSplitter, QVBoxLayout, QWidget)
 
@@ -68,6 +68,9 @@ class Request:
     notice_start: date | None = None
     year: int | None = None
     record_id: str | None = None  # the file or the application
+    counterfoil: bool = False  # vouchers with their 存根联
+    new_files: bool = False  # the notice of new hardship files (not a campaign's or round's)
+    academic_year: int | None = None  # a round's sign-off: the payments of one school year
 
 
 @dataclass(frozen=True)
@@ -117,14 +120,17 @@ def render(ctx: AppContext, request: Request, progress: Progress) -> Rendered | 
                     selection = VoucherSelection(disbursement_ids=fresh)
                 progress.check()
                 job = printing.prepare_vouchers(s, user, selection, per_sheet=request.per_sheet, progress=report,
-                                                cancelled=cancelled)
+                                                cancelled=cancelled, counterfoil=request.counterfoil)
                 if request.scope == NOT_PRINTED:
                     job = replace(job, not_yet_paid=waiting)
                 return Rendered(request, job.pdf, job)
             if request.document == SIGNOFF:
                 assert request.source is not None
                 pdf = printing.signoff_pdf(s, user, **_where(request.source), today=today, progress=report,
-                                           cancelled=cancelled)
+                                           cancelled=cancelled, academic_year=request.academic_year)
+            elif request.document == NOTICE and request.new_files:
+                pdf = printing.notice_pdf(s, user, files=True, notice_start=request.notice_start, today=today,
+                                          progress=report, cancelled=cancelled)
             elif request.document == NOTICE:
                 assert request.source is not None
                 pdf = printing.notice_pdf(s, user, **_where(request.source), notice_start=request.notice_start,
@@ -304,12 +310,27 @@ class PrintingPage(QWidget):
         for n in (3, 2, 1):
             self.per_sheet_combo.addItem(self.tr("{0} per A4 sheet").format(n), n)
         form.addRow(self.tr("Per sheet"), self.per_sheet_combo)
+        self.counterfoil_check = QCheckBox(self.tr("With counterfoils (kept by the paying unit; 2 per A4 sheet)"))
+        self.counterfoil_check.setObjectName("counterfoil")
+        self.counterfoil_check.toggled.connect(lambda on: self.per_sheet_combo.setEnabled(not on))
+        form.addRow(self.counterfoil_check)
         form.addRow(self._note(self.tr("A preview records nothing. Once printed or saved, the copies are recorded; "
                                        "a voucher printed before is marked as a reprint (补打).")))
 
     def _build_list_panel(self, key: str, note: str) -> None:
         form = self._panel(key)
-        self._source_combo(key, form)
+        if key == NOTICE:
+            self.new_files_check = QCheckBox(self.tr("New hardship files on notice (instead of a campaign or round)"))
+            self.new_files_check.setObjectName("new_files")
+            form.addRow(self.new_files_check)
+        combo = self._source_combo(key, form)
+        if key == NOTICE:
+            self.new_files_check.toggled.connect(lambda on: combo.setEnabled(not on))
+        if key == SIGNOFF:
+            self.academic_year_combo = QComboBox()
+            self.academic_year_combo.setObjectName("academic_year")
+            form.addRow(self.tr("Payments of school year"), self.academic_year_combo)
+            combo.currentIndexChanged.connect(lambda _i: self._fill_academic_years())
         if key == NOTICE:
             self.notice_start = QDateEdit()
             self.notice_start.setObjectName("notice_start")
@@ -409,6 +430,18 @@ class PrintingPage(QWidget):
             combo.setCurrentIndex(index)
             combo.blockSignals(False)
         self._fill_years(sorted({s.year for s in sources}, reverse=True))
+        self._fill_academic_years()
+
+    def _fill_academic_years(self) -> None:
+        """A round's sign-off: all its payments, or those of one school year (a yearly plan's later batches)."""
+        combo = self.academic_year_combo
+        source = self.source_combos[SIGNOFF].currentData()
+        combo.clear()
+        combo.addItem(self.tr("All payments"), None)
+        if source is not None and source.kind == "round":
+            for year in range(source.year, max(source.year, self.ctx.today().year) + 1):
+                combo.addItem(self.tr("{0}–{1}").format(year, year + 1), year)
+        combo.setEnabled(combo.count() > 1)
 
     def _fill_years(self, years: list[int]) -> None:
         chosen = self.year_combo.currentData()
@@ -485,6 +518,11 @@ class PrintingPage(QWidget):
         """What the panel asks for; None (and a message) when something is missing."""
         key = self.document()
         label = self.document_combo.currentText()
+        if key == NOTICE and self.new_files_check.isChecked():
+            start = self.notice_start.date()
+            what = self.tr("New files")
+            return Request(key, f"{label}-{what}", new_files=True,
+                           notice_start=date(start.year(), start.month(), start.day()))
         if key in (VOUCHERS, SIGNOFF, NOTICE):
             source = self.source_combos[key].currentData()
             if source is None:
@@ -492,12 +530,15 @@ class PrintingPage(QWidget):
                 return None
             title = f"{label}-{source.name}"
             if key == VOUCHERS:
+                counterfoil = self.counterfoil_check.isChecked()
                 return Request(key, title, source, scope=NOT_PRINTED if self.scope_new.isChecked() else ALL,
-                               per_sheet=int(self.per_sheet_combo.currentData()))
+                               per_sheet=2 if counterfoil else int(self.per_sheet_combo.currentData()),
+                               counterfoil=counterfoil)
             if key == NOTICE:
                 start = self.notice_start.date()
                 return Request(key, title, source, notice_start=date(start.year(), start.month(), start.day()))
-            return Request(key, title, source)
+            year = self.academic_year_combo.currentData()
+            return Request(key, title + (f"-{year}" if year else ""), source, academic_year=year)
         if key == STATISTICS:
             year = int(self.year_combo.currentData())
             return Request(key, f"{label}-{year}", year=year)

@@ -126,8 +126,20 @@
         <translation>每页张数</translation>
     </message>
     <message>
+        <source>With counterfoils (kept by the paying unit; 2 per A4 sheet)</source>
+        <translation>带存根联（由发放单位留存；每页2张A4）</translation>
+    </message>
+    <message>
         <source>A preview records nothing. Once printed or saved, the copies are recorded; a voucher printed before is marked as a reprint (补打).</source>
         <translation>预览不做任何登记。打印或保存后登记打印次数；已打印过的凭证标为“补打”。</translation>
+    </message>
+    <message>
+        <source>New hardship files on notice (instead of a campaign or round)</source>
+        <translation>新建困难职工档案公示名单（不按活动或批次）</translation>
+    </message>
+    <message>
+        <source>Payments of school year</source>
+        <translation>发放学年</translation>
     </message>
     <message>
         <source>Notice starts on</source>
@@ -174,8 +186,20 @@
         <translation>（还没有活动或批次）</translation>
     </message>
     <message>
+        <source>All payments</source>
+        <translation>全部发放</translation>
+    </message>
+    <message>
+        <source>{0}–{1}</source>
+        <translation>{0}—{1}学年</translation>
+    </message>
+    <message>
         <source>… {0} more: type more to narrow the search</source>
         <translation>……另有{0}条，请输入更多内容缩小范围</translation>
+    </message>
+    <message>
+        <source>New files</source>
+        <translation>新建档案</translation>
     </message>
     <message>
         <source>Choose a campaign or a round first.</source>

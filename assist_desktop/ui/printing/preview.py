@@ -118,7 +118,7 @@ def for_paper(image: QImage) -> QImage:
 
     image = image.convertToFormat(QImage.Format.Format_ARGB32)  # what QtPdf renders: ink on transparent
     w, h = image.width(), image.height()
-    rgba = Image.frombuffer("RGBA", (w, h), bytes(image.constBits()), "raw", "BGRA", image.bytesPerLine(), 1)
+    rgba = Image.frombuffer("RGBA", (w, h), image.constBits(), "raw", "BGRA", image.bytesPerLine(), 1)  # no copy
     # on white paper: each pixel darker than the paper by its ink's darkness times its coverage (alpha)
     gray = ImageChops.invert(ImageChops.multiply(rgba.getchannel("A"), ImageChops.invert(rgba.convert("L"))))
     histogram = gray.histogram()

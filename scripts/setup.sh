@@ -14,8 +14,9 @@ APT_PACKAGES="python3-venv libgl1 libegl1 libglib2.0-0 libfontconfig1 libxkbcomm
 # Paper printing hands the PDF to CUPS with lp (cups-client); a desktop that prints has it already.
 APT_PACKAGES="$APT_PACKAGES cups-client"
 # The report tests read PDFs back (pdftotext, pdftoppm, pdffonts) and decode the vouchers' QR codes (zbarimg).
-# PyInstaller (the packaging test) needs objdump and strip from binutils.
-[ "${1:-}" = "--test" ] && APT_PACKAGES="$APT_PACKAGES poppler-utils zbar-tools binutils"
+# PyInstaller (the packaging test) needs objdump and strip from binutils. The secrecy tests show that sqlite3
+# and sqlcipher without the key read nothing of an encrypted database.
+[ "${1:-}" = "--test" ] && APT_PACKAGES="$APT_PACKAGES poppler-utils zbar-tools binutils sqlite3 sqlcipher"
 # The paper-printing tests and benchmark start a CUPS scheduler of their own with a CUPS-PDF printer
 # (tests/cupsd.py): the scheduler, its PDF filters, the CUPS-PDF backend and Ghostscript.
 [ "${1:-}" = "--test" ] && APT_PACKAGES="$APT_PACKAGES cups-daemon cups-filters printer-driver-cups-pdf ghostscript"

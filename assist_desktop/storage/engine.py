@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import event
@@ -37,11 +39,50 @@ def sqlite_uri(path: Path | str, mode: str = "ro") -> str:
     return f"{Path(path).absolute().as_uri()}?mode={mode}"
 
 
-def make_engine(path: Path | str) -> Engine:
+@dataclass(frozen=True)
+class FileKey:
+    """The key of an encrypted database file, kept with its engine so that the users service can re-wrap
+    a slot when a password changes (``file_key_of``)."""
+
+    path: Path
+    key: bytes
+
+
+_FILE_KEYS: "weakref.WeakKeyDictionary[Engine, FileKey]" = weakref.WeakKeyDictionary()
+
+
+def file_key_of(bind: object) -> FileKey | None:
+    """The key of the encrypted SQLite file behind an engine, a connection or a session; None for a plain
+    file (or another engine)."""
+    get_bind = getattr(bind, "get_bind", None)
+    if get_bind is not None:
+        bind = get_bind()
+    engine = getattr(bind, "engine", bind)
+    try:
+        return _FILE_KEYS.get(engine)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def make_engine(path: Path | str, key: bytes | None = None) -> Engine:
     # URL.create, not an f-string: a '?', '#' or '%' in the path must not be parsed as URL syntax.
     url = URL.create("sqlite", database=str(path))
+    extra: dict[str, object] = {}
+    if key is not None:
+        from assist_desktop.storage import cipher
+
+        extra["module"] = cipher.sqlcipher()  # its errors, too, are the ones SQLAlchemy wraps
     # LIFO: the connection used last (whose cache is warm) is handed out again, and the others idle.
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, pool_use_lifo=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, pool_use_lifo=True, **extra)
+    if key is not None:
+        _FILE_KEYS[engine] = FileKey(Path(path), key)
+
+        @event.listens_for(engine, "do_connect")
+        def _keyed_connect(dialect, _record, cargs, cparams):  # type: ignore[no-untyped-def]
+            # The key must be the connection's first statement: nothing can be read before it.
+            conn = dialect.loaded_dbapi.connect(*cargs, **cparams)
+            cipher.apply_key(conn, key)
+            return conn
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -68,9 +109,14 @@ def make_engine(path: Path | str) -> Engine:
 class Database:
     """An open database file. Services get sessions from here; nothing else opens connections."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, key: bytes | None = None) -> None:
         self.path = Path(path)
-        self.engine = make_engine(self.path)
+        self.key = key  # None: a plain SQLite file (the demo, or from before encryption)
+        self.engine = make_engine(self.path, key)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def session(self) -> Session:
         """A session for reading (and for writes that manage their own commit)."""

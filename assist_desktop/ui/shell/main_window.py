@@ -125,6 +125,7 @@ class MainWindow(QMainWindow):
         ctx.events.files_changed.connect(lambda _ids: self.refresh_status())
         ctx.events.workflow_changed.connect(self.refresh_status)
         ctx.events.backup_taken.connect(lambda _p: self.refresh_status())
+        ctx.events.synced.connect(self.refresh_status)
 
     # --- pages --------------------------------------------------------------------------------------
 

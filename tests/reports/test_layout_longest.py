@@ -83,3 +83,23 @@ def test_the_check_finds_what_it_looks_for() -> None:
     c.save()
     kinds = {(p.page, p.kind) for p in layout_check.check(out.getvalue())}
     assert kinds == {(1, "overlap"), (1, "rule"), (1, "margin"), (2, "empty")}
+
+
+def test_a_household_of_six_fits_one_sheet_and_the_opinions_never_stand_alone() -> None:
+    from dataclasses import replace as change
+
+    form = longest.exited_file_form()
+    assert form.household_size == 6 and len(form.members) == 5
+    pages = layout_check.page_texts(FileFormRenderer().render(form))
+    assert len(pages) == 2  # front and back of one sheet, as the national 档案表
+    last = "".join(pages[-1].split())
+    assert "县总工会审批意见" in last and "本人承诺" in last and "附件" in last
+    # however long the household, the opinion boxes go with the pledge and the row before them
+    for extra in range(0, 9):
+        members = form.members + tuple(change(m, name=f"{m.name}{i}") for i, m in enumerate(form.members[:1] * extra))
+        texts = ["".join(t.split()) for t in layout_check.page_texts(FileFormRenderer().render(
+            change(form, members=members)))]
+        holder = next(t for t in texts if "县总工会审批意见" in t)
+        assert "本人承诺" in holder and "基层工会意见" in holder
+        before_pledge = holder.split("本人承诺")[0]
+        assert any(word in before_pledge for word in ("撤档", "附件", "年审")), extra

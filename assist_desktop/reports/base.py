@@ -193,6 +193,8 @@ class Pen:
         height is measured and its text drawn with the same answer."""
         if not text:
             return size, [""]
+        if "\n" not in text and fonts.string_width(text, size) <= width + 0.01:  # nearly always: one line as is
+            return size, [text]
         if len(text) > PROSE:  # a sentence wraps rather than shrinks to a small print
             min_size = min(size, max(min_size, size * 0.85))
         limit = max_lines or 99
@@ -224,6 +226,8 @@ class Pen:
         """The largest size (down to ``min_size``) at which ``text`` fits the box, shrunk before wrapped: one
         line if it can, else two, … — each at most as large as the box's height allows for that many lines.
         When nothing fits, the smallest size, wrapped (the caller's box is too small)."""
+        if "\n" not in text and size * leading <= height + 0.01 and fonts.string_width(text, size) <= width + 0.01:
+            return size, [text]
         k = 1
         while True:
             cap = min(size, (height + 0.01) / (k * leading))

@@ -385,6 +385,10 @@ def _add_ledger_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore
     q.add_argument("--category-reason", help="档案台账：台账类别与公式测算不同时记录的调整理由")
     q.add_argument("--year", type=int, help="助学或走访台账：表中没有“年度”时的年度")
     q.add_argument("--report", type=Path, help="把检查报告另存为 .xlsx 文件")
+    q.add_argument("--map", action="append", default=[], metavar="列标题=字段",
+                   help="指定某列导入为哪个字段（可多次使用），如 --map 家长/姓名=家长姓名、--map 备注=不导入")
+    q.add_argument("--mapping", type=Path, help="使用导入向导或 --save-mapping 保存的列对应文件（.json）")
+    q.add_argument("--save-mapping", type=Path, help="把本次的列对应（含 --map）保存为文件，下次用 --mapping 复用")
 
     q = actions.add_parser("export", help="导出花名册、金秋助学名单或走访名单（.xlsx）")
     login_args(q)
@@ -443,9 +447,22 @@ def _ledger_import(args: argparse.Namespace, db: object, user: object) -> int:
             if unit is None:
                 raise DomainError(f"没有名称或代码为“{args.unit}”的工会。", field="--unit")
             unit_id = unit.id
+        from assist_desktop.services.ledger.profile import MappingProfile, load_profile, parse_map_args
+
+        profile = load_profile(args.mapping, args.kind) if args.mapping else None
+        kind = args.kind or (profile.kind if profile else None)
+        if args.map and kind is None:
+            raise DomainError("使用 --map 时请用 --kind 指明台账类型。", field="--kind")
+        if args.map:
+            profile = (profile or MappingProfile(kind)).merged(MappingProfile(kind, parse_map_args(kind, args.map)))
         options = ImportOptions(unit_id=unit_id, file_status="active" if args.active else "draft",
-                                category_reason=args.category_reason, year=args.year)
-        plan = prepare_import(session, user, args.file, args.kind, sheet=args.sheet, options=options)  # type: ignore[arg-type]
+                                category_reason=args.category_reason, year=args.year,
+                                titles=profile.columns if profile else {}, value_map=profile.values if profile else {})
+        plan = prepare_import(session, user, args.file, kind, sheet=args.sheet, options=options)  # type: ignore[arg-type]
+        if args.save_mapping:
+            from assist_desktop.services.ledger.profile import profile_of
+
+            print(f"列对应已保存到 {profile_of(plan).merged(profile or MappingProfile(plan.kind)).save(args.save_mapping)}")
         for line in report_lines(plan):
             print(line)
         if args.report:

@@ -11,5 +11,7 @@ def compact(text: str) -> str:
     Numbers are pasted from Word, Excel and web pages, which bring ideographic spaces,
     non-breaking spaces and zero-width characters along.
     """
+    if text.isascii():
+        return "".join(text.split()) if not text.isalnum() else text  # ASCII has no format characters
     text = unicodedata.normalize("NFKC", text)
     return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")

@@ -7,9 +7,9 @@ import sys
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QThreadPool
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import resource_path
@@ -95,7 +95,38 @@ def event_loop(app: QApplication) -> int:
     return app.exec()
 
 
+def start_program_log() -> None:
+    """The rotating log in the user data folder (assist_desktop.logs), Qt's own messages into it, and a
+    first line saying what runs where; before the QApplication, so a platform plugin that fails to load
+    is in the log too."""
+    import platform
+
+    from PySide6.QtCore import qInstallMessageHandler, qVersion
+
+    from assist_desktop import __version__
+    from assist_desktop.logs import start_logging
+    from assist_desktop.ui.shell.diagnostics import qt_message_to_log
+
+    if start_logging() is None:
+        return
+    qInstallMessageHandler(qt_message_to_log)
+    log.info("start: Assist Desktop %s%s, Python %s, Qt %s, %s", __version__,
+             " (installed build)" if getattr(sys, "frozen", False) else "", platform.python_version(), qVersion(),
+             platform.platform())
+
+
+def _log_shown(window: QWidget) -> None:
+    """When the main window has been shown: seconds since the process started (the cold start)."""
+    from assist_desktop.logs import process_age
+
+    age = process_age()
+    log.info("main window shown%s, Qt platform %s, device pixel ratio %g",
+             f" {age:.2f} s after the process started" if age is not None else "",
+             QGuiApplication.platformName(), window.devicePixelRatioF())
+
+
 def run(db_path: Path, demo: bool = False) -> int:
+    start_program_log()
     app = make_application()
     sys.excepthook = _excepthook
     lock = InstanceLock(db_path)
@@ -114,7 +145,9 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
         if not ensure_initialised(db_path):
             return 0
         db = open_database(db_path)
+        log.info("database opened: %.1f MB", db_path.stat().st_size / 2**20)
     except DomainError as exc:
+        log.warning("database refused: %s", exc.message)
         # Started from a desktop icon nobody reads stderr: say it in a window.
         QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"), exc.message)
         return 1
@@ -127,6 +160,7 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
                 break
             window = build_main_window(ctx)
             window.show()
+            QTimer.singleShot(0, lambda w=window: _log_shown(w))
             window.start_maintenance()
             code = event_loop(app)
             if not window.switch_requested:
@@ -135,4 +169,5 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
     finally:
         pool.waitForDone()  # never quit in the middle of writing a backup
         db.close()
+    log.info("exit %s", code)
     return code

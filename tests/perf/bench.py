@@ -461,7 +461,7 @@ def _on_cached_demo(bench: Callable[..., dict[str, Any]]) -> Callable[[int, Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_campaign import bench_campaign  # noqa: E402
-from bench_ledger import bench_ledger  # noqa: E402
+from bench_ledger import bench_ledger, bench_ledger_households  # noqa: E402
 from bench_paper import bench_print_paper  # noqa: E402
 from bench_print import bench_print  # noqa: E402
 from bench_sync import bench_sync  # noqa: E402
@@ -474,6 +474,7 @@ BENCHMARKS: dict[str, Callable[[int, Path], dict[str, Any]]] = {
     "cold_start": bench_cold_start,
     "campaign": bench_campaign,
     "ledger": bench_ledger,
+    "ledger_households": bench_ledger_households,  # P6, one row per household
     "print": bench_print,  # P4
     "print_paper": bench_print_paper,  # 1,136 sheets to a CUPS queue: the PDF itself, and the raster path
     "sync": bench_sync,  # P5

@@ -26,7 +26,8 @@ from assist_desktop.services.ledger.model import (
 )
 
 _SUBTOTAL = re.compile(r"^(合计|小计|总计|共计|累计|总合计)")
-_FOOTER = re.compile(r"^(填表人|制表人|制表|填报人|审核人|负责人|经办人|单位负责人|注[:：]|说明[:：]|备注[:：]|填表日期|制表日期)")
+_FOOTER = re.compile(r"^(填表人|制表人|制表|填报人|审核人|负责人|经办人|单位负责人|发放人|监督人|注[:：]|说明[:：]|备注[:：]|"
+                     r"填表日期|制表日期|身份证号已脱敏)")
 
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 FAIL = object()  # a cell that could not be read; its issue is already recorded

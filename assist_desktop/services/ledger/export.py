@@ -124,16 +124,19 @@ def export_roster(session: Session, user: m.User, path: Path | str, *, full_ids:
     HF, U = m.HardshipFile, m.OrgUnit
     columns = [Column("序号", "int"), Column("档案编号"), Column("姓名")]
     columns += [Column("与户主关系")] if members else []
-    columns += [Column("性别"), Column("身份证号", "id"), Column("困难类别"), Column("主要致困原因"), Column("次要致困原因"),
-                Column("家庭人口", "int"), Column("月收入", "amount"), Column("家庭其他年收入", "amount"),
-                Column("家庭年收入", "amount"), Column("月人均收入", "amount"), Column("医疗支出", "amount"),
-                Column("教育支出", "amount"), Column("致困支出", "amount"), Column("遭受灾害或意外"), Column("工作单位"),
-                Column("所属工会")]
+    columns += [Column("性别"), Column("民族"), Column("身份证号", "id"), Column("困难类别"), Column("档案类型"),
+                Column("主要致困原因"), Column("次要致困原因"), Column("家庭人口", "int"), Column("月收入", "amount"),
+                Column("家庭其他年收入", "amount"), Column("家庭年收入", "amount"), Column("月人均收入", "amount"),
+                Column("医疗支出", "amount"), Column("教育支出", "amount"), Column("致困支出", "amount"),
+                Column("遭受灾害或意外"), Column("是否单亲"), Column("是否零就业家庭"), Column("工作单位"),
+                Column("所属工会"), Column("住房类型"), Column("户口类型"), Column("医保状况")]
     columns += [Column("身份"), Column("当前学历"), Column("入学年份", "int"), Column("学制", "int")] if members else []
-    if full_ids:
-        columns += [Column("联系电话", "id"), Column("家庭住址"), Column("开户银行"), Column("银行卡号", "id"),
-                    Column("类别调整理由")]
+    if full_ids:  # contact, health and bank only in a full list, which only casework roles may make
+        columns += [Column("联系电话", "id"), Column("其他联系方式"), Column("邮政编码", "id"), Column("家庭住址"),
+                    Column("户口所在地行政区划", "id"), Column("健康状况"), Column("开户银行"), Column("支行名称"),
+                    Column("银行卡号", "id"), Column("类别调整理由")]
     columns += [Column("建档日期", "date"), Column("状态")]
+    titles = [c.title for c in columns]
     stmt = (select(HF, U.name).outerjoin(U, U.id == HF.unit_id)
             .where(HF.owner_unit_id == local.id, HF.status.in_(list(statuses))).order_by(HF.file_no))
     if year is not None:
@@ -149,6 +152,9 @@ def export_roster(session: Session, user: m.User, path: Path | str, *, full_ids:
                 out.setdefault(mem.file_id, []).append(mem)
         return out
 
+    def flag(value: bool) -> str:
+        return "是" if value else "否"
+
     def rows() -> Iterator[list[Any]]:
         offset = 0
         while True:
@@ -157,28 +163,36 @@ def export_roster(session: Session, user: m.User, path: Path | str, *, full_ids:
             for hf, unit_name in page:
                 count[0] += 1
                 totals["household_annual_income_fen"] += hf.household_annual_income_fen
-                row: list[Any] = [count[0], hf.file_no, hf.name] + (["本人"] if members else [])
-                row += [_sex(hf.sex), _id(hf.id_number, full_ids), _label(HardshipCategory, hf.category),
-                        _causes(str(hf.primary_cause)), _causes(hf.secondary_causes), hf.household_size,
-                        hf.worker_monthly_income_fen, hf.other_annual_income_fen, hf.household_annual_income_fen,
-                        hf.per_capita_monthly_income_fen, hf.medical_expenses_fen, hf.schooling_expenses_fen,
-                        hf.hardship_costs_fen, "是" if hf.disaster_or_accident else "否", hf.employer_name,
-                        unit_name or ""]
-                row += ["", "", None, None] if members else []
-                if full_ids:
-                    row += [hf.phone, hf.address, hf.bank_name or "", hf.bank_account or "",
-                            hf.category_override_reason or ""]
-                row += [hf.opened_on, _status(hf.status)]
-                yield row
+                values: dict[str, Any] = {
+                    "序号": count[0], "档案编号": hf.file_no, "姓名": hf.name, "与户主关系": "本人", "性别": _sex(hf.sex),
+                    "民族": hf.ethnicity or "", "身份证号": _id(hf.id_number, full_ids),
+                    "困难类别": _label(HardshipCategory, hf.category), "档案类型": _label(enums.FileType, hf.file_type),
+                    "主要致困原因": _causes(str(hf.primary_cause)), "次要致困原因": _causes(hf.secondary_causes),
+                    "家庭人口": hf.household_size, "月收入": hf.worker_monthly_income_fen,
+                    "家庭其他年收入": hf.other_annual_income_fen, "家庭年收入": hf.household_annual_income_fen,
+                    "月人均收入": hf.per_capita_monthly_income_fen, "医疗支出": hf.medical_expenses_fen,
+                    "教育支出": hf.schooling_expenses_fen, "致困支出": hf.hardship_costs_fen,
+                    "遭受灾害或意外": flag(hf.disaster_or_accident), "是否单亲": flag(hf.single_parent),
+                    "是否零就业家庭": flag(hf.zero_employment), "工作单位": hf.employer_name, "所属工会": unit_name or "",
+                    "住房类型": _label(enums.HousingType, hf.housing_type), "户口类型": _label(enums.HukouType, hf.hukou_type),
+                    "医保状况": _label(enums.MedicalInsurance, hf.medical_insurance),
+                    "联系电话": hf.phone, "其他联系方式": hf.other_contact or "", "邮政编码": hf.postal_code or "",
+                    "家庭住址": hf.address, "户口所在地行政区划": hf.hukou_region_code or "",
+                    "健康状况": _label(enums.HealthStatus, hf.health), "开户银行": hf.bank_name or "",
+                    "支行名称": hf.bank_branch or "", "银行卡号": hf.bank_account or "",
+                    "类别调整理由": hf.category_override_reason or "",
+                    "建档日期": hf.opened_on or hf.filed_on, "状态": _status(hf.status)}
+                yield [values.get(t) for t in titles]
                 for mem in kids.get(hf.id, []):
-                    line: list[Any] = [None, "", mem.name, _label(enums.Relation, mem.relation), _sex(mem.sex),
-                                       _id(mem.id_number, full_ids), "", "", "", None, mem.monthly_income_fen,
-                                       None, None, None, None, None, None, "", mem.unit_or_school or "", "",
-                                       _label(enums.MemberIdentity, mem.identity),
-                                       _label(enums.EducationLevel, mem.education_level), mem.admission_year,
-                                       mem.study_years]
-                    line += ["", "", "", "", ""] if full_ids else []
-                    yield line + [None, ""]
+                    line = {"姓名": mem.name, "与户主关系": _label(enums.Relation, mem.relation), "性别": _sex(mem.sex),
+                            "身份证号": _id(mem.id_number, full_ids), "月收入": mem.monthly_income_fen,
+                            "工作单位": mem.unit_or_school or "", "医保状况": _label(enums.MedicalInsurance,
+                                                                             mem.medical_insurance),
+                            "身份": _label(enums.MemberIdentity, mem.identity),
+                            "当前学历": _label(enums.EducationLevel, mem.education_level),
+                            "入学年份": mem.admission_year, "学制": mem.study_years,
+                            "健康状况": _label(enums.HealthStatus, mem.health)}
+                    yield [line.get(t) for t in titles]
             if len(page) < PAGE:
                 return
             offset += PAGE

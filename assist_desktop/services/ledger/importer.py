@@ -93,6 +93,26 @@ def _find_kind(sheets: list[SheetData]) -> str:
     return guess_kind(sheets[0])  # its message says why
 
 
+def sheet_roles(sheets: list[SheetData], kind: str) -> list[tuple[str, bool, str]]:
+    """Which sheets an import reads: (name, read, why not) — 填表说明/汇总 and sheets without a ledger header
+    are skipped, and so are hidden sheets (listed by the workbook)."""
+    out: list[tuple[str, bool, str]] = []
+    several = len(sheets) > 1
+    for data in sheets:
+        if several and _NOT_LEDGER.search(data.name):
+            out.append((data.name, False, "填表说明、汇总等非台账工作表"))
+            continue
+        try:
+            detect_header(data, kind)
+        except MappingError:
+            out.append((data.name, False, "没有台账表头"))
+            continue
+        out.append((data.name, True, ""))
+    if sheets:
+        out += [(name, False, "隐藏的工作表") for name in sheets[0].hidden_sheets]
+    return out
+
+
 def _masked(data: SheetData, guess: HeaderGuess, rows: list[tuple[int, list[Any]]]) -> bool:
     """A list exported with masked IDs (6108**********1234): it cannot become records."""
     cols = [c for c, k in guess.mapping.items() if k in ID_KEYS]
@@ -181,6 +201,11 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
             plan.sheets.append(SheetPlan(data.name, True, header=guess, data_rows=len(rows), hidden_rows=hidden_rows,
                                          hidden_columns=tuple(get_column_letter(c + 1) for c in sorted(data.hidden_cols))))
             plan.issues += [Issue(0, "", note, "warning", data.name) for note in guess.notes]
+            unmapped = [c for c in sorted(data.hidden_cols) if c < len(guess.headers) and not guess.mapping.get(c)
+                        and not any(f"{get_column_letter(c + 1)}列“" in n for n in guess.notes)]
+            if unmapped:
+                plan.issues.append(Issue(0, "", "隐藏列" + "、".join(guess.column_name(c) for c in unmapped) +
+                                         "未导入（隐藏列多为旧模板留下的列）", "info", data.name))
             if hidden_rows:
                 shown = "、".join(str(r) for r in hidden_rows[:10]) + (f"等{len(hidden_rows)}行" if len(hidden_rows) > 10 else "行")
                 plan.issues.append(Issue(hidden_rows[0], "", f"第{shown}在表中被隐藏，已照常检查；如不应导入，请在台账中删除这些行",

@@ -167,6 +167,13 @@ class FileEditor(QDialog):
         self.banner.setWordWrap(True)
         self.banner.hide()
         outer.addWidget(self.banner)
+        # a household a ledger gave with more people than it listed (成员待补录): what is missing
+        self.pending_note = QLabel()
+        self.pending_note.setObjectName("members_pending")
+        self.pending_note.setProperty("role", "banner")
+        self.pending_note.setWordWrap(True)
+        self.pending_note.hide()
+        outer.addWidget(self.pending_note)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
@@ -689,10 +696,37 @@ class FileEditor(QDialog):
     # the live figures
     # ======================================================================================================
 
+    def _declared(self) -> tuple[int | None, int | None]:
+        """The ledger's household size and income while fewer people are listed (成员待补录)."""
+        declared = getattr(self, "_file", {}).get("declared_household_size")
+        listed = 1 + self.members.model.rowCount()
+        if declared is not None and declared > listed:
+            return declared, self._file.get("declared_annual_income_fen")
+        return None, None
+
+    def _update_pending(self) -> None:
+        declared, annual = self._declared()
+        listed = 1 + self.members.model.rowCount()
+        if declared is None:
+            self.pending_note.hide()
+            return
+        text = self.tr("Members to be completed: the ledger gives a household of {0}, {1} listed here, {2} to "
+                       "add on the Members tab.").format(declared, listed, declared - listed)
+        if annual is not None:
+            text += " " + self.tr("Until then the category is judged on the ledger's household size and its "
+                                  "household income of {0} yuan a year; once everyone is listed it is "
+                                  "computed from the members.").format(format_amount(annual))
+        self.pending_note.setText(text)
+        self.pending_note.show()
+
     def _update_figures(self) -> None:
         labels = self.figure_labels
-        size = 1 + self.members.model.rowCount()
-        labels["size"].setText(self.tr("{0} persons").format(size))
+        declared, declared_annual = self._declared()
+        self._update_pending()
+        size = declared or 1 + self.members.model.rowCount()
+        labels["size"].setText(self.tr("{0} persons").format(size) if declared is None else
+                               self.tr("{0} persons (as the ledger gives it; {1} listed)")
+                               .format(size, 1 + self.members.model.rowCount()))
         incomes = self.members.model.incomes_fen()
         try:
             amounts = {key: parse_money_text(self.fields[key].text(), label=name) for key, name in MONEY_FIELDS.items()}
@@ -710,6 +744,8 @@ class FileEditor(QDialog):
                                        else self.tr("Correct the amounts marked in red first"))
         else:
             annual = amounts["worker_monthly_income_fen"] * 12 + amounts["other_annual_income_fen"] + sum(incomes) * 12
+            if declared is not None and declared_annual is not None:
+                annual = declared_annual  # the ledger's household income counts the people not listed yet
             rigid = amounts["medical_expenses_fen"] + amounts["schooling_expenses_fen"]
             labels["annual"].setText(self.tr("{0} yuan").format(format_amount(annual)))
             labels["rigid"].setText(self.tr("{0} yuan").format(format_amount(rigid)))
@@ -1112,6 +1148,10 @@ class FileEditor(QDialog):
             civil_affairs_check_result=text("civil_affairs_check_result"),
             filed_by_name=text("filed_by_name"), reviewed_by_name=text("reviewed_by_name"),
             entered_by_name=text("entered_by_name"),
+            # kept as the ledger gave them; the declared size goes once every person is listed
+            declared_household_size=self._file.get("declared_household_size"),
+            declared_annual_income_fen=self._file.get("declared_annual_income_fen"),
+            filed_on=self._file.get("filed_on"), former_file_no=self._file.get("former_file_no"),
         )
 
     def save(self) -> bool:
@@ -1191,6 +1231,10 @@ class FileEditor(QDialog):
             self.revealed |= set(registry.SENSITIVE_FIELDS)  # typed here: nothing to hide from this user
         self._file = {**self._file, "id": saved.file_id, "employer_name": data.employer_name,
                       "employer_id": data.employer_id}
+        declared = self._file.get("declared_household_size")
+        if declared is not None and 1 + len(data.members) >= declared:  # every person listed: as the service does
+            self._file["declared_household_size"] = self._file["declared_annual_income_fen"] = None
+            self._update_figures()
         self._apply_masks()
         self._baseline = self._state()
         self.setWindowModified(False)

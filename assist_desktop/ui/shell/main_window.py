@@ -17,6 +17,7 @@ from assist_desktop.storage.backup import MANUAL, BackupManager
 from assist_desktop.storage.schema import QUICK_CHECK_MAX_BYTES, integrity_problem
 from assist_desktop.ui.background import run_op
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.screen import fitted_size
 
 PageFactory = Callable[[AppContext], QWidget]
 
@@ -121,7 +122,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_status_bar()
         self.nav.setCurrentRow(0)
-        self.resize(1200, 760)
+        self.resize(fitted_size(self, 1200, 760))
         ctx.events.files_changed.connect(lambda _ids: self.refresh_status())
         ctx.events.workflow_changed.connect(self.refresh_status)
         ctx.events.backup_taken.connect(lambda _p: self.refresh_status())
@@ -175,6 +176,10 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(verify)
         self.verify_action = verify
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        diagnostics = QAction(self.tr("Export diagnostics…"), self)
+        diagnostics.setObjectName("export_diagnostics")
+        diagnostics.triggered.connect(self.export_diagnostics)
+        help_menu.addAction(diagnostics)
         about = QAction(self.tr("About"), self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
@@ -203,6 +208,13 @@ class MainWindow(QMainWindow):
         dialog.show()
         self.verify_dialog = dialog
         return dialog
+
+    def export_diagnostics(self) -> object:
+        """导出诊断信息: a zip for the IT staff (versions, row counts, logs; no contents), in the background."""
+        from assist_desktop.ui.shell.diagnostics import export_diagnostics
+
+        self.diagnostics_op = export_diagnostics(self, self.ctx)
+        return self.diagnostics_op
 
     def about(self) -> QWidget:
         from assist_desktop.ui.shell.about import AboutDialog

@@ -602,8 +602,20 @@
         <translation>仅在不按公式结果定类别时填写</translation>
     </message>
     <message>
+        <source>Members to be completed: the ledger gives a household of {0}, {1} listed here, {2} to add on the Members tab.</source>
+        <translation>成员待补录：台账登记家庭人口{0}人，这里已列出{1}人，还有{2}人请在“家庭成员”页补录。</translation>
+    </message>
+    <message>
+        <source>Until then the category is judged on the ledger's household size and its household income of {0} yuan a year; once everyone is listed it is computed from the members.</source>
+        <translation>补录完成前，按台账登记的家庭人口和家庭年收入{0}元测算类别；全部成员录入后，按家庭成员重新计算。</translation>
+    </message>
+    <message>
         <source>{0} persons</source>
         <translation>{0}人</translation>
+    </message>
+    <message>
+        <source>{0} persons (as the ledger gives it; {1} listed)</source>
+        <translation>{0}人（台账登记数，已列出{1}人）</translation>
     </message>
     <message>
         <source>the worker's monthly income</source>

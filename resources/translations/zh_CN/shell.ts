@@ -97,6 +97,25 @@
     </message>
 </context>
 <context>
+    <name>Diagnostics</name>
+    <message>
+        <source>Export diagnostics</source>
+        <translation>导出诊断信息</translation>
+    </message>
+    <message>
+        <source>Zip files (*.zip)</source>
+        <translation>压缩文件 (*.zip)</translation>
+    </message>
+    <message>
+        <source>Diagnostics written to {0}.
+
+It holds the program's and the system's versions, the database's row counts and the program's logs, and nothing of the files' contents. Give it to your IT staff; nothing has been sent anywhere.</source>
+        <translation>诊断信息已保存到 {0}。
+
+其中只有程序和系统的版本、数据库各表的行数和程序运行日志，不含档案内容。请把这个文件交给信息技术人员；程序没有向任何地方发送数据。</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
         <source>First run</source>
@@ -211,6 +230,10 @@
     <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Export diagnostics…</source>
+        <translation>导出诊断信息…</translation>
     </message>
     <message>
         <source>About</source>

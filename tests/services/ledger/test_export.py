@@ -160,7 +160,13 @@ def test_each_list_imports_back_into_an_empty_county(demo, tmp_path: Path) -> No
         export_visits(s, user, tmp_path / "走访.xlsx", full_ids=True)
     query = {"files": "SELECT f.id_number, f.category, f.household_size, f.per_capita_monthly_income_fen, "
                       "(SELECT group_concat(id_number) FROM (SELECT id_number FROM member WHERE file_id = f.id "
-                      "ORDER BY seq)) FROM hardship_file f WHERE status = 'active'",
+                      "ORDER BY seq)), f.ethnicity, f.file_type, f.is_migrant_worker, f.single_parent, "
+                      "f.zero_employment, f.disaster_or_accident, f.health, f.medical_insurance, f.housing_type, "
+                      "f.hukou_type, f.hukou_region_code, f.postal_code, f.bank_name, f.bank_branch, f.bank_account, "
+                      "f.phone, f.address, (SELECT group_concat(coalesce(health, '') || '/' || "
+                      "coalesce(medical_insurance, '') || '/' || coalesce(identity, '')) FROM member WHERE file_id = f.id) "
+                      "FROM hardship_file f WHERE status = 'active'",
+             "numbers": "SELECT id_number, file_no, opened_on FROM hardship_file WHERE status = 'active'",
              "scholarships": "SELECT s.student_id_number, r.year, s.amount_fen, s.education_level FROM scholarship s "
                              "JOIN scholarship_round r ON r.id = s.round_id",
              "visits": "SELECT v.recipient_id_number, c.year, v.cash_fen, v.goods_fen, v.group_key FROM visit v "
@@ -180,9 +186,31 @@ def test_each_list_imports_back_into_an_empty_county(demo, tmp_path: Path) -> No
                 from assist_desktop.services.import_batches import approve_batch
 
                 approve_batch(s, county.users["shenpi"], result.import_batch_id, today=TODAY)
+    # the old file number and filing date are kept on the new file (its own number is the new county's)
+    query["numbers"] = "SELECT id_number, former_file_no, filed_on FROM hardship_file WHERE status = 'active'"
     with closing(sqlite3.connect(twin)) as conn:
         got = {k: sorted(conn.execute(q).fetchall()) for k, q in query.items()}
+    assert got["numbers"] == expected["numbers"] and len(got["numbers"]) > 20
+    assert any(r[7] for r in got["files"]) and any(r[12] for r in got["files"])  # the demo fills health, housing …
     assert got == expected
+
+
+def test_a_masked_list_is_refused_as_one_and_its_note_is_no_row(demo, tmp_path: Path) -> None:
+    """A masked roster (what leaves the office) cannot become files: the import says it is a masked list."""
+    from assist_desktop.services.ledger import LedgerImportError, read_sheet
+    from assist_desktop.services.ledger.checks import classify_row
+    from assist_desktop.services.ledger.mapping import detect_header
+
+    county, _ = demo
+    path = tmp_path / "脱敏花名册.xlsx"
+    with county.session() as s:
+        export_roster(s, county.users["jingban"], path)
+    sheet = read_sheet(path)
+    note = sheet.rows[-1]
+    assert note[0] == "身份证号已脱敏；本表不含住址、电话、健康和银行信息。"
+    assert classify_row(note, detect_header(sheet, "files")) == "footer"
+    with county.session() as s, pytest.raises(LedgerImportError, match="是脱敏导出的名单（身份证号中间几位已用\\*隐藏）"):
+        prepare_import(s, county.users["jingban"], path, "files", today=TODAY)
 
 
 def _mapping_of(s, county, path, kind, opts):

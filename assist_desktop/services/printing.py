@@ -274,7 +274,7 @@ def file_form_data(session: Session, file_id: str, *, today: date | None = None)
         civil_affairs_check=check, notice=_notice_text(session, hf.notice_start, hf.status),
         opinions=_opinions(session, "hardship_file", hf.id, grassroots or unit.name, unit.name, "同意建档。",
                            approved_on=hf.opened_on, status=hf.status),
-        filled_on=_filled_on(session, "hardship_file", hf.id) or hf.opened_on,
+        filled_on=hf.filed_on or _filled_on(session, "hardship_file", hf.id) or hf.opened_on,
         medical_insurance=_label(MedicalInsurance, hf.medical_insurance),
         hukou_region=(f"{full_region_name(hf.hukou_region_code) or '未知区划'}（{hf.hukou_region_code}）"
                       if hf.hukou_region_code else ""),

@@ -716,3 +716,13 @@ def test_a_student_under_18_signs_with_a_guardian(county: County, family: Family
                                           counterfoil=True)
     flat = pdftools.squeeze(pdftools.text(minor.pdf))
     assert "监护人（签字）" in flat and "领款人未满18周岁" in flat and "（存根联）" in flat and minor.per_sheet == 2
+
+
+def test_a_file_carried_over_from_a_ledger_prints_the_ledgers_filing_date(county: County, household) -> None:
+    fam = file_family(county, household)
+    with closing(sqlite3.connect(county.path)) as conn:  # the ledger's 建档时间
+        conn.execute("UPDATE hardship_file SET filed_on = '2019-05-06' WHERE id = ?", (fam.file_id,))
+        conn.commit()
+    with county.session() as s:
+        flat = pdftools.squeeze(pdftools.text(printing.file_form_pdf(s, None, fam.file_id, today=TODAY)))
+    assert "填表日期：2019年5月6日" in flat

@@ -116,6 +116,7 @@ class FileChecker(SheetChecker):
         self.pending_rows: list[tuple[str, int]] = []
         self.blocks: list[dict[str, int]] = []
         self.source_name = "导入的台账"
+        self.no_union: dict[str, list[tuple[str, int]]] = {}
 
     def unions_ids_of(self) -> list[str]:
         return [u.id for u in self.pinned[2:] if u.level == "grassroots"]
@@ -290,7 +291,10 @@ class FileChecker(SheetChecker):
             return self.sheet_unit
         if self.options.unit_id:
             return self.options.unit_id
-        self.issue(record, n, "union", "没有所属工会：请在“所属工会”列填写基层工会名称，或在导入时选择默认的所属工会")
+        # one line for the sheet, not one per row: the answer is one choice (a union column, or --unit)
+        record.errors += 1
+        self.failed.add("union")
+        self.no_union.setdefault(record.sheet, []).append((record.sheet, n))
         return FAIL
 
     def _file_input(self, record: Record, group: list[tuple]) -> registry.FileInput | object:
@@ -560,6 +564,13 @@ class FileChecker(SheetChecker):
         tick(total, total, progress, None)
         self._database_duplicates(records)
         self.value_issues()
+        from assist_desktop.services.ledger.checks import rows_text
+        from assist_desktop.services.ledger.model import Issue
+
+        for sheet, rows in self.no_union.items():
+            self.issues.append(Issue(rows[0][1], self.column("union", sheet),
+                                     f"没有所属工会（{rows_text(rows)}，共{len(rows)}户）：请在“所属工会”列填写基层工会名称，"
+                                     "或在导入时选择默认的所属工会", "error", sheet))
         if self.pending_rows:
             self.issues.append(self._pending_note())
 

@@ -221,6 +221,8 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
         total = plan.data_rows
         done = 0
         for data, guess, rows in read:
+            if kind == "files" and not guess.column_of("union"):
+                guess = _union_by_content(checker, plan, data, guess, rows)
             checker.use_sheet(data.name, guess)
             if kind == "files" and not guess.column_of("union"):
                 _sheet_union(checker, plan, data, several)
@@ -243,6 +245,28 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
     finally:
         if session.in_transaction():
             session.rollback()  # end the read snapshot; nothing was written
+
+
+def _union_by_content(checker: SheetChecker, plan: ImportPlan, data: SheetData, guess: HeaderGuess,
+                      rows: list[tuple[int, list[Any]]]) -> HeaderGuess:
+    """A column whose name says nothing but whose cells are this county's unions (工会名称 under another word):
+    taken as 所属工会, and said so."""
+    matcher = checker.unions  # type: ignore[attr-defined]
+    sample = rows[:60]
+    for col, key in sorted(guess.mapping.items()):
+        if key or col in data.hidden_cols:
+            continue
+        values = [r[col] for _, r in sample if col < len(r) and isinstance(r[col], str) and r[col].strip()]
+        if len(values) < max(2, len(sample) // 2):
+            continue
+        if sum(1 for v in values if matcher.find(v) is not None) * 5 >= len(values) * 4:
+            plan.issues.append(Issue(0, "", f"{guess.column_name(col)}的内容是本单位的基层工会名称，按“所属工会”导入",
+                                     "warning", data.name))
+            for sheet_plan in plan.sheets:
+                if sheet_plan.name == data.name:
+                    sheet_plan.header = apply_mapping(guess, {col: "union"})
+            return apply_mapping(guess, {col: "union"})
+    return guess
 
 
 def _sheet_union(checker: SheetChecker, plan: ImportPlan, data: SheetData, several: bool) -> None:

@@ -1,4 +1,4 @@
-"""Reading a ledger file into plain rows: .xlsx (openpyxl, read-only), .xls (python-calamine), .csv (UTF-8 or GBK).
+"""Reading a ledger file into plain rows: .xlsx (openpyxl, read-only), .xls (python-calamine; xlrd for its hidden rows and columns), .csv (UTF-8 or GBK).
 
 Cells keep the type the file gives them (str, int, float, datetime, date, bool, None), so the checks can
 tell an ID number Excel stored as a number from one typed as text. Merged ranges are read too: a
@@ -271,6 +271,31 @@ def _read_xlsx(path: Path, sheet: str | None, all_sheets: bool, progress: Progre
 # --- .xls -------------------------------------------------------------------------------------------------
 
 
+def _xls_hidden(path: Path) -> dict[str, tuple[frozenset[int], frozenset[int]]]:
+    """Hidden rows and columns of each sheet of an .xls. Calamine reads values only; xlrd's formatting pass
+    reads the BIFF ROW and COLINFO records that carry the hidden flag. A file xlrd cannot read (calamine
+    could) has its hidden rows and columns left unnamed rather than being refused."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=io.StringIO())
+    except Exception:  # noqa: BLE001 — xlrd raises many kinds on files calamine already accepted
+        return {}
+    try:
+        out = {}
+        for name in book.sheet_names():
+            ws = book.sheet_by_name(name)
+            rows = frozenset(r for r, info in ws.rowinfo_map.items() if info.hidden)
+            cols = frozenset(c for c, info in ws.colinfo_map.items() if info.hidden)
+            out[name] = (rows, cols)
+            book.unload_sheet(name)
+        return out
+    except Exception:  # noqa: BLE001
+        return {}
+    finally:
+        book.release_resources()
+
+
 def _read_xls(path: Path, sheet: str | None, all_sheets: bool, progress: Progress | None,
               cancelled: Cancelled | None) -> list[SheetData]:
     import python_calamine as pc
@@ -291,6 +316,7 @@ def _read_xls(path: Path, sheet: str | None, all_sheets: bool, progress: Progres
             names = visible if all_sheets else [_pick(visible, None, path)]
         out = []
         done = 0
+        layouts = _xls_hidden(path)
         for name in names:
             ws = wb.get_sheet_by_name(name)
             _check_size(ws.height, name)
@@ -301,8 +327,9 @@ def _read_xls(path: Path, sheet: str | None, all_sheets: bool, progress: Progres
                 if done % PROGRESS_EVERY == 0:
                     _tick(done, done, progress, cancelled)
             merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (ws.merged_cell_ranges or [])]
+            hidden_rows, hidden_cols = layouts.get(name, (frozenset(), frozenset()))
             out.append(SheetData(path, name, list(wb.sheet_names), rows, merged, file_format="xls",
-                                 hidden_sheets=hidden))
+                                 hidden_rows=hidden_rows, hidden_cols=hidden_cols, hidden_sheets=hidden))
     except (pc.CalamineError, ValueError):
         raise LedgerReadError(f"工作簿 {path.name} 已损坏，读取工作表时出错。请用 Excel 或 WPS 打开后另存再导入") from None
     finally:

@@ -113,3 +113,66 @@ def test_hidden_rows_and_columns_are_named_in_the_report(county: County, tmp_pat
     assert "整张表：C列“身份证号”是隐藏列，与可见的I列同为“身份证号”，未导入隐藏列" in lines
     assert "整张表：隐藏列B列“旧编号”未导入（隐藏列多为旧模板留下的列）" in lines
     assert "第4行：第4行在表中被隐藏，已照常检查；如不应导入，请在台账中删除这些行" in lines
+
+
+def test_hidden_rows_and_columns_of_an_xls_are_named_too(county: County, tmp_path: Path) -> None:
+    """Excel 97-2003 keeps the hidden flag in its ROW and COLINFO records, which calamine does not read."""
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("台账")
+    rows = [["姓名", "旧编号", "身份证号", "联系电话", "家庭住址", "工作单位", "所属工会", "主要致困原因", "身份证号"]]
+    rows += [[f"张{'一二三四'[i]}", f"OLD{i}", make_id("19750102", 401 + 2 * i)[:17] + "0", "13800000000", "某地",
+              "某厂", "名州镇总工会", "6", make_id("19750102", 401 + 2 * i)] for i in range(4)]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            ws.write(r, c, value)
+    ws.col(1).hidden = True
+    ws.col(2).hidden = True  # a stale ID column, hidden, of the same name as column I
+    ws.row(3).hidden = True
+    path = tmp_path / "隐藏.xls"
+    book.save(str(path))
+    with county.session() as s:
+        plan = prepare_import(s, county.users["jingban"], path, "files", today=TODAY)
+    lines = [i.line() for i in plan.issues if i.level != "error"]
+    assert plan.ok and plan.valid_count == 4  # the visible ID column was used, not the hidden stale one
+    assert "整张表：C列“身份证号”是隐藏列，与可见的I列同为“身份证号”，未导入隐藏列" in lines
+    assert "整张表：隐藏列B列“旧编号”未导入（隐藏列多为旧模板留下的列）" in lines
+    assert "第4行：第4行在表中被隐藏，已照常检查；如不应导入，请在台账中删除这些行" in lines
+
+
+def test_bank_cards_excel_damaged_are_refused_in_csv_as_in_xlsx(county: County, tmp_path: Path) -> None:
+    head = ["姓名", "身份证号", "联系电话", "家庭住址", "工作单位", "所属工会", "主要致困原因", "银行卡号"]
+    rows = [head] + [[f"张{'一二三'[i]}", make_id("19750102", 401 + 2 * i), "13800000000", "某地", "某厂", "名州镇总工会",
+                      "6", card] for i, card in enumerate(("6.22848E+18", "6228480123456780000", "6228480123456789012"))]
+    with county.session() as s:
+        plan = prepare_import(s, county.users["jingban"], write_csv(tmp_path / "卡号.csv", rows, "gbk"), "files",
+                              today=TODAY)
+    errors = {i.row: (i.column, i.message) for i in plan.errors}
+    assert errors[2][0] == "H列“银行卡号”" and "科学计数法" in errors[2][1]
+    assert errors[3] == ("H列“银行卡号”", "银行卡号“6228480123456780000”第15位以后全是0：号码被 Excel 存成了数字，后几位已丢失，"
+                                         "无法恢复；请把该列设为“文本”格式后重新录入卡号")
+    assert 4 not in errors and plan.valid_count == 1
+
+
+def test_a_union_column_under_another_name_is_known_by_its_cells_and_a_missing_one_said_once(
+        county: County, tmp_path: Path) -> None:
+    head = ["姓名", "身份证号", "联系电话", "家庭住址", "工作单位", "归口单位", "主要致困原因"]
+    rows = [head] + [[f"张{'一二三'[i]}", make_id("19750102", 401 + 2 * i), "13800000000", "某地", "某厂",
+                      ("名州镇工会", "名州镇", "绥德县名州镇总工会")[i], "6"] for i in range(3)]
+    with county.session() as s:
+        plan = prepare_import(s, county.users["jingban"], write_xlsx(tmp_path / "归口.xlsx", rows), "files", today=TODAY)
+    assert plan.ok and plan.valid_count == 3
+    assert "整张表：F列“归口单位”的内容是本单位的基层工会名称，按“所属工会”导入" in [i.line() for i in plan.issues]
+    without = [[c for j, c in enumerate(r) if j != 5] for r in rows]
+    with county.session() as s:
+        plan = prepare_import(s, county.users["jingban"], write_xlsx(tmp_path / "无工会.xlsx", without), "files",
+                              today=TODAY)
+    assert [i.line() for i in plan.errors] == ["第2行，“所属工会”：没有所属工会（第2、3、4行，共3户）：请在“所属工会”列填写"
+                                               "基层工会名称，或在导入时选择默认的所属工会"]
+    with county.session() as s:  # --unit: the answer for the whole sheet
+        from assist_desktop.services.ledger import ImportOptions
+
+        plan = prepare_import(s, county.users["jingban"], tmp_path / "无工会.xlsx", "files", today=TODAY,
+                              options=ImportOptions(unit_id=county.grassroots_id))
+    assert plan.ok and plan.valid_count == 3

@@ -165,6 +165,7 @@ def stop_logging() -> None:
         logging.getLogger().removeHandler(_handler)
         _handler.close()
         _handler = None
+        logging.captureWarnings(False)
     if _crash_file is not None:
         if faulthandler.is_enabled():
             faulthandler.disable()

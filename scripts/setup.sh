@@ -18,6 +18,8 @@ XCB_PACKAGES="libx11-6 libx11-xcb1 libxcb1 libxext6 libxrender1 libxcb-render0 l
     libfontconfig1 libfreetype6"
 # The tests run the program on xcb too, on a virtual X display (.ci/run starts Xvfb).
 [ "${1:-}" = "--test" ] && XCB_PACKAGES="$XCB_PACKAGES xvfb"
+# The packaging test checks the .deb's desktop entry (desktop-file-validate).
+[ "${1:-}" = "--test" ] && XCB_PACKAGES="$XCB_PACKAGES desktop-file-utils"
 # ----------------------------------------------------------------------------------------------------
 
 # Qt needs these on a bare Debian; python3-venv gives venv its pip.

@@ -127,3 +127,12 @@ def test_process_age_counts_from_the_process_start() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     age = float(done.stdout)
     assert 0.5 <= age < 30, age
+
+
+def test_a_backup_is_in_the_log(log_dir: Path, tmp_db: Path) -> None:
+    from assist_desktop.storage.backup import MANUAL, BackupManager
+
+    target = BackupManager(tmp_db).create(MANUAL)
+    written = _read(log_dir)
+    assert f"backup written: manual, {target.stat().st_size / 2**20:.1f} MB" in written
+    assert str(tmp_db.parent) not in written

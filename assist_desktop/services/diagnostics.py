@@ -14,7 +14,6 @@ import locale
 import os
 import platform
 import shutil
-import sqlite3
 import sys
 import time
 import zipfile
@@ -88,7 +87,6 @@ def database_sections(db: Database, progress: Progress | None = None) -> list[tu
     about: Section = [
         ("文件", redact(str(path))),
         ("大小", _mb(size) + (f"（另有 WAL {_mb(wal.stat().st_size)}）" if wal.is_file() else "")),
-        ("数据库引擎", f"{db.engine.dialect.name}，SQLite 库 {sqlite3.sqlite_version}"),
     ]
     revision, head = current_revision(db), head_revision()
     about.append(("结构版本", f"{revision or '无'}（本程序最新 {head}）" + ("" if revision == head else "，不一致")))
@@ -96,6 +94,12 @@ def database_sections(db: Database, progress: Progress | None = None) -> list[tu
     counts: Section = []
     with db.engine.connect() as conn:
         if db.engine.dialect.name == "sqlite":
+            engine = f"SQLite {conn.execute(text('SELECT sqlite_version()')).scalar()}"
+            if getattr(db, "encrypted", False):
+                engine += f"，SQLCipher {conn.execute(text('PRAGMA cipher_version')).scalar() or '?'}（已加密）"
+            else:
+                engine += "（未加密）"
+            about.append(("数据库引擎", engine))
             about.append(("日志模式", conn.execute(text("PRAGMA journal_mode")).scalar() or ""))
             if size <= QUICK_CHECK_MAX_BYTES:
                 about.append(("快速检查", "; ".join(r[0] for r in conn.execute(text("PRAGMA quick_check")))))

@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from assist_desktop.domain import enums
 from assist_desktop.domain.contact import parse_bank_account, parse_mobile, parse_postal_code
 from assist_desktop.domain.errors import DomainError
+from assist_desktop.domain.text import check_plain_text
 from assist_desktop.domain.hardship import (
     MAX_MONTHLY_INCOME_FEN,
     HardshipCategory,
@@ -250,6 +251,10 @@ def _money(value: int, label: str, ceiling: int) -> int:
 
 def _text(value: str | None, label: str, limit: int, *, required: bool = False) -> str | None:
     text = (value or "").strip()
+    try:
+        check_plain_text(text, label)
+    except DomainError as exc:
+        raise RegistryError(exc.message, field=label) from None
     if not text:
         if required:
             raise RegistryError(f"{label}不能为空", field=label)

@@ -701,6 +701,27 @@ class SyncUnitHead(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class EnrolledUnit(SQLModel, table=True):
+    """Who a unit is, as this unit trusts it: the code, name and level it was enrolled with (by us, from its key
+    file after the fingerprint check) or — for a unit below a lower unit (a county at the province) — as the
+    unit that enrolled it said in its signed statement of its lower units. A package may change none of them:
+    a new name or level comes only with a new key file."""
+
+    __tablename__ = "enrolled_unit"
+
+    unit_id: str = Field(primary_key=True, max_length=36)  # no foreign key: a stated unit may have no rows yet
+    enrolled_by_unit_id: str = Field(foreign_key="org_unit.id", index=True, max_length=36)
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=100)
+    level: str = Field(max_length=16)
+    sign_key_id: Optional[str] = Field(default=None, max_length=16)
+    sign_public_key: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary))
+    encrypt_public_key: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary))
+    fingerprint: Optional[str] = Field(default=None, max_length=32)
+    package_id: Optional[str] = Field(default=None, foreign_key="sync_package.id", max_length=36)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class KeyRevocation(SQLModel, table=True):
     """A key no longer to be trusted at all (a stolen PC): unlike a retired key, it verifies nothing."""
 

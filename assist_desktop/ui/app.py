@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import resource_path
-from assist_desktop.services.demo_accounts import DEMO_PASSWORD
+from assist_desktop.services.demo_accounts import DEMO_PASSWORD, is_demo_database
 from assist_desktop.services.setup import local_unit
 from assist_desktop.services.users import authenticate, user_roles
 from assist_desktop.storage.engine import Database
@@ -55,6 +55,10 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: object) -
 
 def ensure_initialised(db_path: Path) -> bool:
     """Run the first-run wizard when the file is missing or holds no unit yet; False if the user gave up."""
+    from assist_desktop.storage import keyslots
+
+    if keyslots.has_key_file(db_path):  # encrypted: made by init, so set up
+        return True
     if db_path.exists():
         with open_database(db_path) as db, db.session() as session:
             if local_unit(session) is not None:
@@ -65,19 +69,36 @@ def ensure_initialised(db_path: Path) -> bool:
     return wizard.exec() == QDialog.DialogCode.Accepted
 
 
-def log_in(db: Database, demo: bool) -> AppContext | None:
-    with db.session() as session:
-        unit_name = local_unit(session).name  # type: ignore[union-attr]
+def log_in(db: Database | None, demo: bool, db_path: Path | None = None) -> AppContext | None:
+    """Who works now. ``db`` None: an encrypted file, opened by the password typed (the key slot's)."""
+    if db is not None:
+        with db.session() as session:
+            unit_name = local_unit(session).name  # type: ignore[union-attr]
+    else:
+        from assist_desktop.storage import keyslots
+
+        unit_name = keyslots.label(db_path)  # type: ignore[arg-type]
+    if demo and db is not None:
+        with db.session() as session:
+            # only a demo database logs in by itself: a real one (made by init) always asks who is there
+            demo = is_demo_database(session)
     if demo:
         with db.session() as session:
             user = authenticate(session, DEMO_USER, DEMO_PASSWORD)
     else:
         from assist_desktop.ui.shell.login import LoginDialog
 
-        dialog = LoginDialog(db, unit_name)
+        dialog = LoginDialog(db, unit_name, db_path=db_path)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+            if db is None and dialog.db is not None:
+                dialog.db.close()
             return None
         user = dialog.user
+        db = dialog.db
+        assert db is not None
+    from assist_desktop.storage import file_lock
+
+    file_lock.set_user(user.display_name)
     # Loaded after the login's own commit, in a session of their own, so nothing is left expired.
     with db.session() as session:
         unit = local_unit(session)
@@ -126,9 +147,12 @@ def _log_shown(window: QWidget) -> None:
 
 
 def run(db_path: Path, demo: bool = False) -> int:
+    from assist_desktop.storage import file_lock
+
     start_program_log()
     app = make_application()
     sys.excepthook = _excepthook
+    file_lock.set_program(file_lock.WINDOW)  # how a busy file names this program to the others
     lock = InstanceLock(db_path)
     busy = lock.acquire()
     if busy is not None:
@@ -141,11 +165,15 @@ def run(db_path: Path, demo: bool = False) -> int:
 
 
 def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
+    from assist_desktop.storage import keyslots
+
     try:
         if not ensure_initialised(db_path):
             return 0
-        db = open_database(db_path)
-        log.info("database opened: %.1f MB", db_path.stat().st_size / 2**20)
+        # an encrypted file is opened by the login's password (its key slot); a plain one now
+        db = None if keyslots.has_key_file(db_path) else open_database(db_path)
+        log.info("database %s: %.1f MB", "encrypted, opened at login" if db is None else "opened",
+                 db_path.stat().st_size / 2**20)
     except DomainError as exc:
         log.warning("database refused: %s", exc.message)
         # Started from a desktop icon nobody reads stderr: say it in a window.
@@ -155,9 +183,10 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
     code = 0
     try:
         while True:
-            ctx = log_in(db, demo)
+            ctx = log_in(db, demo, db_path)
             if ctx is None:
                 break
+            db = ctx.db
             window = build_main_window(ctx)
             window.show()
             QTimer.singleShot(0, lambda w=window: _log_shown(w))
@@ -165,9 +194,13 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
             code = event_loop(app)
             if not window.switch_requested:
                 break
+            if db.key is None and keyslots.has_key_file(db_path):
+                db.close()  # a plain file replaced by an encrypted backup (设置 → 恢复): the password opens it
+                db = None
             demo = False  # switching user always asks for the password
     finally:
         pool.waitForDone()  # never quit in the middle of writing a backup
-        db.close()
+        if db is not None:
+            db.close()
     log.info("exit %s", code)
     return code

@@ -464,6 +464,7 @@ from bench_campaign import bench_campaign  # noqa: E402
 from bench_ledger import bench_ledger, bench_ledger_households  # noqa: E402
 from bench_paper import bench_print_paper  # noqa: E402
 from bench_print import bench_print  # noqa: E402
+from bench_secrecy import bench_secrecy  # noqa: E402
 from bench_sync import bench_sync  # noqa: E402
 from bench_ui import bench_cold_start  # noqa: E402
 
@@ -478,6 +479,7 @@ BENCHMARKS: dict[str, Callable[[int, Path], dict[str, Any]]] = {
     "print": bench_print,  # P4
     "print_paper": bench_print_paper,  # 1,136 sheets to a CUPS queue: the PDF itself, and the raster path
     "sync": bench_sync,  # P5
+    "secrecy": bench_secrecy,  # the encrypted file's cost on P2, P5, P7 and at login
 }
 
 

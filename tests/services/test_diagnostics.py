@@ -79,7 +79,7 @@ def test_the_zip_holds_versions_schema_counts_and_logs_and_no_household(demo_cou
     assert report["数据库"]["结构版本"] == f"{head_revision()}（本程序最新 {head_revision()}）"
     assert report["数据库"]["快速检查"] == "ok"
     assert report["数据库"]["本单位"].startswith("610826 绥德县总工会")
-    assert "SQLite 库 " + sqlite3.sqlite_version in report["数据库"]["数据库引擎"]
+    assert report["数据库"]["数据库引擎"] == f"SQLite {sqlite3.sqlite_version}（未加密）"  # the demo is a plain file
     with closing(sqlite3.connect(demo_county)) as conn:
         tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                              "AND name NOT LIKE 'sqlite_%'")]
@@ -107,3 +107,24 @@ def test_a_second_export_replaces_the_file_and_works_without_logs(demo_county: P
         report = json.loads(zf.read(JSON_NAME))
         assert sorted(zf.namelist()) == sorted([TEXT_NAME, JSON_NAME])
     assert report["日志"] == {"日志": "没有日志文件"} and "界面" not in report
+
+
+def test_an_encrypted_database_is_reported_with_sqlcipher_and_nothing_of_its_households(tmp_path: Path) -> None:
+    from assist_desktop.storage import keyslots
+
+    path = tmp_path / "data" / "assist.sqlite"
+    key = keyslots.new_database_key()
+    with open_database(path, key=key) as db:
+        generate_demo(db, 5, seed=3, today=date(2026, 11, 20))
+        write_diagnostics(db, tmp_path / "诊断.zip", None, log_dir=tmp_path / "none")
+    with zipfile.ZipFile(tmp_path / "诊断.zip") as zf:
+        report = json.loads(zf.read(JSON_NAME))
+        everything = b"".join(zf.read(n) for n in zf.namelist()).decode("utf-8")
+    assert report["数据库"]["数据库引擎"].startswith("SQLite 3.") and "SQLCipher 4." in report["数据库"]["数据库引擎"]
+    assert report["数据库"]["数据库引擎"].endswith("（已加密）") and report["数据库"]["快速检查"] == "ok"
+    assert int(report["各表行数"]["hardship_file"]) >= 5
+    with open_database(path, key=key) as db, db.session() as s:
+        from sqlalchemy import text
+
+        names = [r[0] for r in s.execute(text("SELECT name FROM hardship_file UNION SELECT id_number FROM member"))]
+    assert names and not [n for n in names if n and n in everything]

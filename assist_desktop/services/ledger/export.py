@@ -2,9 +2,11 @@
 scholarship lists and campaign visit lists with totals.
 
 IDs are masked by default, and such a list carries name, unit, category and amounts only (DESIGN.md §3:
-a list leaving the office has no address, phone, health or bank number). Full IDs and contact columns
-need a role that may read them (the same as ``registry.reveal_sensitive``) and every export is written
-to the audit log, saying whether IDs were full.
+a list leaving the office has no address, phone, health or bank number — so the masked roster has no
+致困原因, which may read 患重特大疾病, and no 医疗支出). Full IDs and contact columns need a role that may
+read them (the same as ``registry.reveal_sensitive``); such a workbook is encrypted with a new password,
+returned once in the result to be shown and told by phone (PIPL: exported files encrypted). Every export
+is written to the audit log, saying whether IDs were full and whether the file is password-protected.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from assist_desktop.domain.hardship import HardshipCategory, HardshipCause
 from assist_desktop.domain.ids import Sex, mask_id_number
 from assist_desktop.domain.lifecycle import FileStatus, GrantStatus, Role
 from assist_desktop.domain.policy import SCHOLARSHIP_LEVELS, SPRING_FESTIVAL_GROUPS
-from assist_desktop.services.base import Refusal, audit, require_role, unit_of_work
-from assist_desktop.services.ledger.xlsx import Column, write_table
+from assist_desktop.services.base import PermissionDenied, Refusal, audit, audit_refusal, require_role, unit_of_work
+from assist_desktop.services.ledger.xlsx import Column, new_export_password, write_table
 from assist_desktop.services.scholarships import UNFILED_KINDS
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage import models as m
 
 FULL_ID_ROLES = (Role.clerk, Role.reviewer, Role.approver)  # as registry.reveal_sensitive
+HEALTH_COLUMNS = frozenset({"主要致困原因", "次要致困原因", "医疗支出"})
 PAGE = 5000
 
 
@@ -43,6 +46,10 @@ class ExportResult:
     rows: int
     full_ids: bool
     totals: dict[str, int]  # name → fen
+    # the workbook's password when it holds full IDs, phones or bank accounts: shown once, never stored
+    password: str | None = None
+    # cells whose stored control characters were written as U+FFFD
+    replaced_cells: int = 0
 
 
 def _label(enum_type: Any, value: str | None) -> str:
@@ -76,20 +83,29 @@ def _status(value: str) -> str:
 
 
 def _check(session: Session, user: m.User, full_ids: bool, what: str) -> None:
-    if full_ids:
-        require_role(session, user, *FULL_ID_ROLES, doing=f"导出含完整身份证号的{what}")
-    else:
-        require_role(session, user, *Role, doing=f"导出{what}")
+    """Refuse a user without the role, the refusal in the audit log (PIPL: a refused try at full ID numbers
+    is a record too)."""
+    try:
+        if full_ids:
+            require_role(session, user, *FULL_ID_ROLES, doing=f"导出含完整身份证号的{what}")
+        else:
+            require_role(session, user, *Role, doing=f"导出{what}")
+    except PermissionDenied as exc:
+        audit_refusal(session, user, Refusal("ledger", None, "export_full_ids" if full_ids else "export"), exc.message)
+        raise
 
 
 def _finish(session: Session, user: m.User, path: Path, what: str, rows: int, full_ids: bool,
-            extra: dict[str, Any]) -> None:
+            extra: dict[str, Any], replaced: int = 0) -> None:
     """Log the export (PIPL: a record of every list that leaves); a failure removes the file."""
     try:
         with unit_of_work(session, user, Refusal("ledger", None, "export")):
-            _check(session, user, full_ids, what)
+            require_role(session, user, *(FULL_ID_ROLES if full_ids else tuple(Role)),
+                         doing=f"导出{'含完整身份证号的' if full_ids else ''}{what}")
             audit(session, user, None, "export_full_ids" if full_ids else "export",
-                  {"list": what, "file": path.name, "rows": rows, "full_ids": full_ids, **extra}, entity_type="ledger")
+                  {"list": what, "file": path.name, "rows": rows, "full_ids": full_ids,
+                   "password_protected": full_ids, **({"control_characters_replaced": replaced} if replaced else {}),
+                   **extra}, entity_type="ledger")
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -136,6 +152,8 @@ def export_roster(session: Session, user: m.User, path: Path | str, *, full_ids:
                     Column("户口所在地行政区划", "id"), Column("健康状况"), Column("开户银行"), Column("支行名称"),
                     Column("银行卡号", "id"), Column("类别调整理由")]
     columns += [Column("建档日期", "date"), Column("状态")]
+    if not full_ids:  # health goes only into the protected full roster: the causes (患重特大疾病), 医疗支出
+        columns = [c for c in columns if c.title not in HEALTH_COLUMNS]
     titles = [c.title for c in columns]
     stmt = (select(HF, U.name).outerjoin(U, U.id == HF.unit_id)
             .where(HF.owner_unit_id == local.id, HF.status.in_(list(statuses))).order_by(HF.file_no))
@@ -198,10 +216,12 @@ def export_roster(session: Session, user: m.User, path: Path | str, *, full_ids:
             offset += PAGE
 
     title = f"{local.name}困难职工花名册" + (f"（{year}年建档）" if year else "")
-    write_table(path, title=title, sheet="花名册", columns=columns, rows=rows(),
-                          note=None if full_ids else "身份证号已脱敏；本表不含住址、电话、健康和银行信息。")
-    _finish(session, user, path, "困难职工花名册", count[0], full_ids, {"year": year, "members": members})
-    return ExportResult(path, count[0], full_ids, totals)
+    password = new_export_password() if full_ids else None
+    replaced = [0]
+    write_table(path, title=title, sheet="花名册", columns=columns, rows=rows(), password=password, replaced=replaced,
+                note=None if full_ids else "身份证号已脱敏；本表不含住址、电话、健康（致困原因、医疗支出）和银行信息。")
+    _finish(session, user, path, "困难职工花名册", count[0], full_ids, {"year": year, "members": members}, replaced[0])
+    return ExportResult(path, count[0], full_ids, totals, password, replaced[0])
 
 
 # --- 金秋助学 -------------------------------------------------------------------------------------------
@@ -252,10 +272,13 @@ def export_scholarships(session: Session, user: m.User, path: Path | str, *, ful
     def totals() -> list[Any]:
         return ["合计"] + [None] * 14 + [total[1], None, None, None]
 
-    write_table(path, title=title, sheet="金秋助学", columns=columns, rows=rows(), totals=totals,
-                note=None if full_ids else "身份证号已脱敏。")
-    _finish(session, user, path, what, total[0], full_ids, {"round_id": round_id, "year": year, "amount_fen": total[1]})
-    return ExportResult(path, total[0], full_ids, {"amount_fen": total[1]})
+    password = new_export_password() if full_ids else None
+    replaced = [0]
+    write_table(path, title=title, sheet="金秋助学", columns=columns, rows=rows(), totals=totals, password=password,
+                replaced=replaced, note=None if full_ids else "身份证号已脱敏。")
+    _finish(session, user, path, what, total[0], full_ids, {"round_id": round_id, "year": year, "amount_fen": total[1]},
+            replaced[0])
+    return ExportResult(path, total[0], full_ids, {"amount_fen": total[1]}, password, replaced[0])
 
 
 # --- 春节送温暖 -----------------------------------------------------------------------------------------
@@ -301,8 +324,10 @@ def export_visits(session: Session, user: m.User, path: Path | str, *, full_ids:
     def totals() -> list[Any]:
         return ["合计"] + [None] * 6 + [cash[0], goods[0]] + [None] * 5
 
-    write_table(path, title=title, sheet="慰问名单", columns=columns, rows=rows(), totals=totals,
-                note=None if full_ids else "身份证号已脱敏。")
+    password = new_export_password() if full_ids else None
+    replaced = [0]
+    write_table(path, title=title, sheet="慰问名单", columns=columns, rows=rows(), totals=totals, password=password,
+                replaced=replaced, note=None if full_ids else "身份证号已脱敏。")
     _finish(session, user, path, "春节送温暖慰问名单", count[0], full_ids,
-            {"campaign_id": campaign_id, "year": year, "cash_fen": cash[0], "goods_fen": goods[0]})
-    return ExportResult(path, count[0], full_ids, {"cash_fen": cash[0], "goods_fen": goods[0]})
+            {"campaign_id": campaign_id, "year": year, "cash_fen": cash[0], "goods_fen": goods[0]}, replaced[0])
+    return ExportResult(path, count[0], full_ids, {"cash_fen": cash[0], "goods_fen": goods[0]}, password, replaced[0])

@@ -517,6 +517,8 @@ class FileChecker(SheetChecker):
                 record.payload = None
                 continue
             self.failed: set[str] = set()
+            for n, row in dict((entry[0], entry[1]) for entry in group).items():
+                self.controls(record, n, row)  # control characters in any cell: the row's error, naming the column
             data = self._file_input(record, group)
             data_input = data if data is not FAIL else record.payload["input"]  # type: ignore[index]
             if not data_input.unit_id:  # the union's problem is said; the rest of the row is still checked

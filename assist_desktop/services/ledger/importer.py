@@ -46,6 +46,7 @@ from assist_desktop.services.ledger.model import (
     SheetPlan,
 )
 from assist_desktop.services.ledger.reading import SheetData, read_sheets
+from assist_desktop.services.money_seal import SEAL_KEY, seal
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage import models as m
 from assist_desktop.storage.bulk import insert_rows
@@ -74,12 +75,13 @@ ID_KEYS = ("id_number", "student_id_number")
 
 
 def _sources(source: Path | str | SheetData | list[SheetData], sheet: str | None,
-             progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None) -> list[SheetData]:
+             progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
+             password: str | None = None) -> list[SheetData]:
     if isinstance(source, SheetData):
         return [source]
     if isinstance(source, list):
         return source
-    return read_sheets(source, sheet, all_sheets=sheet is None, cancelled=cancelled)
+    return read_sheets(source, sheet, all_sheets=sheet is None, cancelled=cancelled, password=password)
 
 
 def _find_kind(sheets: list[SheetData]) -> str:
@@ -126,8 +128,10 @@ def _masked(data: SheetData, guess: HeaderGuess, rows: list[tuple[int, list[Any]
 def prepare_import(session: Session, user: m.User, source: Path | str | SheetData | list[SheetData],
                    kind: str | None = None, *, sheet: str | None = None, mapping: dict[int, str | None] | None = None,
                    options: ImportOptions | None = None, progress: Callable[[int, int], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None, today: date | None = None) -> ImportPlan:
-    """Read ``source`` (a path: every visible sheet, or ``sheet``; or sheets already read), find each sheet's
+                   cancelled: Callable[[], bool] | None = None, today: date | None = None,
+                   password: str | None = None) -> ImportPlan:
+    """Read ``source`` (a path: every visible sheet, or ``sheet``; or sheets already read; ``password`` opens
+    an encrypted workbook), find each sheet's
     header, check every row. Sheets of instructions or totals (填表说明, 汇总) and sheets without a ledger
     header are skipped and named. ``mapping`` corrects the first sheet's guessed columns ({column index:
     field key or None}; sheets with the same header take it too); ``options.titles`` maps by column name on
@@ -138,7 +142,7 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
         if kind is not None and kind not in KINDS:
             raise MappingError(f"没有“{kind}”这种台账（可选：files、scholarships、visits）")
         _require(session, user, kind or "files", options)
-        sheets = _sources(source, sheet, progress, cancelled)
+        sheets = _sources(source, sheet, progress, cancelled, password)
         kind = kind or _find_kind(sheets)
         first = sheets[0]
         plan = ImportPlan(kind, first.path, first.sha256, first.name, first.sheet_names,
@@ -165,15 +169,6 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
             if mapping and (first_headers is None or guess.headers == first_headers):
                 guess = apply_mapping(guess, mapping)
             first_headers = first_headers if first_headers is not None else guess.headers
-            missing = guess.missing_required()
-            if missing:
-                message = (f"工作表“{data.name}”缺少必需的列：{'、'.join(f.label for f in missing)}"
-                           "（可在列对应中指定哪一列是它）")
-                if not several or not read and data is sheets[-1]:
-                    raise MappingError(message, field="列对应")
-                problems.append(message)
-                plan.sheets.append(SheetPlan(data.name, False, "缺少必需的列"))
-                continue
             rows: list[tuple[int, list[Any]]] = []
             skipped: list[Issue] = []
             for index in range(guess.first_data_row, len(data.rows)):
@@ -186,9 +181,19 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
                 issue = skip_issue(index + 1, why)
                 if issue:
                     skipped.append(Issue(issue.row, issue.column, issue.message, issue.level, data.name))
+            # a masked list is said to be one before its missing columns (it has no health columns either)
             if _masked(data, guess, rows):
                 raise LedgerImportError(f"工作表“{data.name}”是脱敏导出的名单（身份证号中间几位已用*隐藏），不能作为台账导入："
                                         "请用含完整身份证号的台账，或导出时选择“完整身份证号”")
+            missing = guess.missing_required()
+            if missing:
+                message = (f"工作表“{data.name}”缺少必需的列：{'、'.join(f.label for f in missing)}"
+                           "（可在列对应中指定哪一列是它）")
+                if not several or not read and data is sheets[-1]:
+                    raise MappingError(message, field="列对应")
+                problems.append(message)
+                plan.sheets.append(SheetPlan(data.name, False, "缺少必需的列"))
+                continue
             if not rows:
                 if not several:
                     raise LedgerImportError(f"工作表“{data.name}”的表头下面没有数据行")
@@ -300,6 +305,7 @@ class _Writer:
         self.mtime = m.now_ms()
         self.progress, self.cancelled = progress, cancelled
         self.templates: dict[str, dict[str, Any]] = {}
+        self.paid: list[dict[str, Any]] = []  # the past payments, sealed in the import's event (money_seal)
         self.pending: list[tuple[type[SQLModel], list[dict[str, Any]]]] = []
         self.counts: Counter[str] = Counter()
         self.batch_id: str | None = None
@@ -442,6 +448,7 @@ def _write_scholarships(w: _Writer) -> None:
     w.add(m.UnfiledHousehold, new_unfiled)
     w.add(m.Scholarship, apps)
     w.add(m.Disbursement, payments)
+    w.paid.extend(payments)
 
 
 def _write_visits(w: _Writer) -> None:
@@ -502,6 +509,7 @@ def _write_visits(w: _Writer) -> None:
     w.add(m.CampaignFundSource, sources)
     w.add(m.Visit, visits)
     w.add(m.Disbursement, payments)
+    w.paid.extend(payments)
 
 
 WRITERS: dict[str, Callable[[_Writer], None]] = {"files": _write_files, "scholarships": _write_scholarships,
@@ -533,7 +541,8 @@ def commit_import(session: Session, user: m.User, plan: ImportPlan, *, skip_inva
             "data_rows": plan.data_rows, "written": written, "skipped_invalid": plan.invalid_count,
             "skipped_rows": plan.skipped_rows, "rows": dict(sorted(writer.counts.items())),
             **({"file_status": plan.options.file_status, "pending_members": plan.pending_count,
-                "import_batch_id": writer.batch_id} if plan.kind == "files" else {})},
+                "import_batch_id": writer.batch_id} if plan.kind == "files" else {}),
+            **({SEAL_KEY: seal(writer.paid)} if writer.paid else {})},
             entity_type=ENTITY)
     unit = {"files": "户档案", "scholarships": "条助学记录", "visits": "户走访记录"}[plan.kind]
     summary = f"已从{plan.path.name}导入{written}{unit}"

@@ -51,6 +51,7 @@ from assist_desktop.ui.editor.fields import (STYLE, EnumCombo, Field, FieldBox, 
                                              derived_box, mandatory, parse_money_text)
 from assist_desktop.ui.editor.history_tab import HistoryTab
 from assist_desktop.ui.editor.members_table import SERVICE_LABELS, MembersTab
+from assist_desktop.ui.screen import fitted_size
 
 HEALTH_FIELDS = ("health", "illness", "disability_type", "disability_grade")
 # Money the category formula cannot do without: blank is "not given" (0 is typed as 0).
@@ -140,7 +141,7 @@ class FileEditor(QDialog):
         self.setObjectName("file_editor")
         self.setStyleSheet(STYLE)
         self.setSizeGripEnabled(True)
-        self.resize(1180, 820)
+        self.resize(fitted_size(self, 1180, 820))
         self._build(dialogs)
         self._update_title()
         self._set_enabled_while_loading(False)

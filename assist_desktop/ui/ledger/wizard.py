@@ -40,6 +40,7 @@ from assist_desktop.ui.ledger.values import ValuesTab
 from assist_desktop.services.scholarships import UNFILED_KINDS
 from assist_desktop.ui.background import Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.screen import fitted_size
 
 FILE, MAPPING, REPORT, DONE = range(4)
 PREVIEW_ROWS = 20
@@ -167,7 +168,7 @@ class ImportWizard(QDialog):
         self.value_map: dict[str, dict[str, str]] = {}  # words of the sheet mapped by the caseworker
         self._quiet = False
         self.setWindowTitle(self.tr("Import a ledger"))
-        self.resize(1040, 680)
+        self.resize(fitted_size(self, 1040, 680))
         layout = QVBoxLayout(self)
 
         self.steps = QLabel()

@@ -22,6 +22,7 @@ from assist_desktop.services.search import FileFilters, search
 from assist_desktop.ui.background import Debouncer, Op, Progress, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.editor.fields import STYLE, EnumCombo, Field, MoneyEdit, derived_box, mandatory
+from assist_desktop.ui.screen import fitted_size
 
 
 def _year(text: str, label: str) -> int:
@@ -47,7 +48,7 @@ class ApplicationEditor(QDialog):
         self.ops: list[Op[Any]] = []
         self.setWindowTitle(self.tr("Scholarship application"))
         self.setStyleSheet(STYLE)
-        self.resize(760, 640)
+        self.resize(fitted_size(self, 760, 640))
         self.fields: dict[str, Field] = {}
         layout = QVBoxLayout(self)
         self.banner = QLabel()

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 from assist_desktop import __version__
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.overview import unsynced_records
-from assist_desktop.storage.backup import MANUAL, BackupManager
+from assist_desktop.services import backups
+from assist_desktop.storage.backup import BackupManager
 from assist_desktop.storage.schema import QUICK_CHECK_MAX_BYTES, integrity_problem
 from assist_desktop.ui.background import run_op
 from assist_desktop.ui.context import AppContext
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         title = self.tr("Hardship Assistance {0}").format(__version__)
         if ctx.demo:
             title += self.tr(" (demo)")
+        if not ctx.db.encrypted:  # the demo, or a file from before encryption (assist-desktop encrypt)
+            title += self.tr(" (not encrypted)")
         self.setWindowTitle(f"{title} — {ctx.unit.name}")
         body = QWidget()
         row = QHBoxLayout(body)
@@ -186,13 +189,12 @@ class MainWindow(QMainWindow):
         self.switch_requested = False
 
     def back_up(self) -> None:
-        path = self.ctx.db_path
-
         def done(target: object) -> None:
             self.ctx.events.backup_taken.emit(str(target))
             self.statusBar().showMessage(self.tr("Backed up to {0}").format(target), 8000)
 
-        run_op(self, lambda _p: BackupManager(path).create(MANUAL), on_done=done, title=self.tr("Backing up"),
+        db, user = self.ctx.db, self.ctx.user
+        run_op(self, lambda _p: backups.back_up(db, user), on_done=done, title=self.tr("Backing up"),
                cancellable=False)
 
     def switch_user(self) -> None:
@@ -228,14 +230,14 @@ class MainWindow(QMainWindow):
     def start_maintenance(self) -> None:
         """Off the GUI thread: the page-by-page check of a large file (skipped at open), then the
         automatic backup. A damaged file is said at once, and is not backed up over good backups."""
-        path = self.ctx.db_path
+        path, key = self.ctx.db_path, self.ctx.db.key
 
         def work(_progress: object) -> tuple[str | None, object]:
-            if path.stat().st_size > QUICK_CHECK_MAX_BYTES:
-                problem = integrity_problem(path)
+            if path.stat().st_size > QUICK_CHECK_MAX_BYTES or key is not None:  # not checked page by page at open
+                problem = integrity_problem(path, key) if key is not None else integrity_problem(path)
                 if problem:
                     return problem, None
-            return None, BackupManager(path).auto_backup()
+            return None, BackupManager(path, key=key).auto_backup()
 
         def done(result: tuple[str | None, object]) -> None:
             problem, backup = result
@@ -267,7 +269,7 @@ class MainWindow(QMainWindow):
         db, path = self.ctx.db, self.ctx.db_path
 
         def work(_progress: object) -> tuple[datetime | None, int]:
-            last = BackupManager(path).last_backup()
+            last = BackupManager(path, key=db.key).last_backup()
             with db.session() as session:
                 return (last.taken_at if last else None), unsynced_records(session)
 

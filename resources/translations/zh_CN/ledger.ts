@@ -39,16 +39,16 @@
         <translation>脱敏（如 6101**********1234）：用于报送、公开的名单</translation>
     </message>
     <message>
-        <source>Full, with phone, address and bank account (recorded in the log)</source>
-        <translation>完整身份证号，并含电话、住址和银行账号（记入日志）</translation>
-    </message>
-    <message>
         <source>Only a clerk, reviewer or approver may export full ID numbers.</source>
         <translation>只有经办、审核、审批人员可以导出完整身份证号。</translation>
     </message>
     <message>
-        <source>Full ID numbers (recorded in the log)</source>
-        <translation>完整身份证号（记入日志）</translation>
+        <source>Full, with phone, address and bank account: an encrypted workbook with a password (recorded in the log)</source>
+        <translation>完整，含电话、住址和银行账号：加密的工作簿，凭密码打开（记入审计日志）</translation>
+    </message>
+    <message>
+        <source>Full ID numbers: an encrypted workbook with a password (recorded in the log)</source>
+        <translation>完整身份证号：加密的工作簿，凭密码打开（记入审计日志）</translation>
     </message>
     <message>
         <source>ID numbers</source>
@@ -101,6 +101,10 @@
     <message>
         <source> (full ID numbers; recorded in the log)</source>
         <translation>（完整身份证号，已记入日志）</translation>
+    </message>
+    <message>
+        <source>The workbook is encrypted. Its password, shown only now, is below: Excel and WPS ask for it when opening. Tell it to the recipient by phone; do not put it on the same USB stick or in the same e-mail as the file.</source>
+        <translation>工作簿已加密，打开密码见下（只显示这一次）：用 Excel 或 WPS 打开时会要求输入。请通过电话告诉接收人，不要与文件放在同一个U盘或同一封邮件里。</translation>
     </message>
 </context>
 <context>

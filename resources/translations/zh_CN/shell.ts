@@ -134,6 +134,10 @@ It holds the program's and the system's versions, the database's row counts and 
         <translation>创建</translation>
     </message>
     <message>
+        <source>Start</source>
+        <translation>开始使用</translation>
+    </message>
+    <message>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -202,6 +206,10 @@ It holds the program's and the system's versions, the database's row counts and 
     <message>
         <source> (demo)</source>
         <translation>（演示）</translation>
+    </message>
+    <message>
+        <source> (not encrypted)</source>
+        <translation>（未加密）</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -274,6 +282,25 @@ It holds the program's and the system's versions, the database's row counts and 
     <message>
         <source>Not yet synced: {0}</source>
         <translation>未同步：{0} 条</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyPage</name>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>The database is encrypted. Write this key down or print it, and give it to the chair to keep in the safe. It is shown only now.</source>
+        <translation>数据库已加密。请抄写或打印下面的恢复密钥，交主席放入保险柜保管。它只显示这一次。</translation>
+    </message>
+    <message>
+        <source>If every password is lost, this key still opens the database (see "Recovery" in the manual). Without it and without any user's password, the data cannot be read by anyone. When copying the database, copy the key file beside it with the same name as well.</source>
+        <translation>所有密码都遗失时，仍可用它打开数据库（见使用说明“恢复”一节）。没有它，也没有任何一位用户的密码，谁也无法读出数据。复制数据库时，请连同旁边同名的钥匙文件一起复制。</translation>
+    </message>
+    <message>
+        <source>I have written down or printed the recovery key for the chair</source>
+        <translation>我已抄写或打印恢复密钥，交主席保管</translation>
     </message>
 </context>
 <context>

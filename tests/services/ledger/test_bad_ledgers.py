@@ -38,8 +38,9 @@ def test_a_workbook_locked_with_a_password_is_refused_saying_so(county: County, 
     with open(locked, "wb") as out:
         OOXMLFile(plain).encrypt("gonghui2025", out)  # Excel's own agile encryption
     before = county.counts()
-    with pytest.raises(LedgerReadError, match="设置了打开密码（已加密），请在 Excel 或 WPS 中取消密码后另存再导入"):
+    with pytest.raises(LedgerReadError, match="设置了打开密码（已加密）：请输入打开密码，或在 Excel 或 WPS 中取消密码后另存再导入"):
         read_sheet(locked)
+    assert read_sheet(locked, password="gonghui2025").rows[0][:2] == ["姓名", "身份证号"]  # with it, read in memory
     with county.session() as s, pytest.raises(LedgerReadError, match="设置了打开密码"):
         prepare_import(s, county.users["jingban"], locked, "files", today=TODAY)
     assert county.counts() == before

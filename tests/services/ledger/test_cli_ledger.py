@@ -80,7 +80,8 @@ def test_export_lists(county: County, tmp_path: Path, pw: Path, capsys) -> None:
     assert "导出含完整身份证号" in capsys.readouterr().err
     assert run(county, pw, "export", "scholarships", "--out", str(tmp_path / "s.xlsx"), "--campaign", "x") == 1
     assert run(county, pw, "export", "visits", "--out", str(tmp_path / "v.xlsx"), "--full-ids") == 0
-    assert "（完整身份证号）" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "（完整身份证号，已加密）" in said and "打开密码（只显示这一次）" in said
 
 
 def test_column_mapping_from_the_terminal_and_a_mapping_file(county: County, tmp_path: Path, pw: Path,

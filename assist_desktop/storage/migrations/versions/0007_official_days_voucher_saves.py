@@ -6,7 +6,7 @@
 so the first paper print after a save is the original and not 补打.
 
 Revision ID: 0007
-Revises: 0006
+Revises: 0009
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0007'
-down_revision = '0006'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

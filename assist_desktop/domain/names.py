@@ -113,3 +113,7 @@ def pinyin_sort_key(name: str | None) -> str:
     elif text[0] == "尉":
         head = "wei4"  # 尉 alone is Wèi; Yù only in 尉迟
     return head + "".join(_reading(c) for c in text[1:]) + "0" + text
+
+
+# The printed lists sort by the same key as every other list.
+pinyin_key = pinyin_sort_key

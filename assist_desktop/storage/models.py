@@ -632,6 +632,36 @@ class VoucherPrint(SQLModel, table=True):
     printed_by_name: str = Field(max_length=64)
 
 
+class VoucherSave(SQLModel, table=True):
+    """A voucher saved as a PDF file: an electronic copy, not a paper print. It is recorded (who, when, in
+    which batch, which copy number the file shows) but leaves the paper copies' count alone, so the first
+    paper print after a save is the original, not 补打."""
+
+    __tablename__ = "voucher_save"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    disbursement_id: str = Field(foreign_key="disbursement.id", index=True, max_length=36)
+    copy_no: int  # the copy number the saved file shows (1: no 补打 mark)
+    batch_id: str = Field(index=True, max_length=36)
+    saved_at: datetime
+    saved_by: Optional[str] = Field(default=None, foreign_key="user.id", max_length=36)
+    saved_by_name: str = Field(max_length=64)
+
+
+class OfficialDay(SQLModel, table=True):
+    """A day of the official holiday arrangement entered by the administrator (设置 → 公示与节假日), for a
+    year the working-day library does not know yet or to correct it: a day off or a make-up working day
+    (调休上班). Local to this office: not synced."""
+
+    __tablename__ = "official_day"
+
+    day: date = Field(primary_key=True)
+    workday: bool  # True: 调休上班; False: 放假
+    name: str = Field(default="", max_length=40)  # 春节 …
+    entered_at: datetime = Field(default_factory=utcnow)
+    entered_by_name: str = Field(max_length=64)
+
+
 class SyncPackage(SQLModel, table=True):
     """One sync package (同步文件) sent upward or received from a lower unit: the history of both ways.
 

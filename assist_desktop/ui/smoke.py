@@ -18,7 +18,8 @@ from pathlib import Path
 REQUIRED_RESOURCES = (
     ("fonts", "wqy-microhei.ttc"),
     ("fonts", "LICENSE-wqy-microhei.txt"),
-    ("fonts", "hanazono-ext-ab.ttf.xz"),
+    ("fonts", "rare-han-ext-ab.ttf.xz"),
+    ("fonts", "LICENSE-rare-han.txt"),
     ("fonts", "LICENSE-hanazono.txt"),
     ("translations", "zh_CN", "ui.qm"),
     ("translations", "zh_CN", "shell.qm"),

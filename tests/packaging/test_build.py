@@ -44,7 +44,7 @@ def test_every_file_the_spec_bundles_exists_and_holds_what_the_program_reads() -
     from assist_desktop.ui.shell.about import bundled_fonts
 
     fonts = bundled_fonts()
-    assert {name for name, _ in fonts} >= {"wqy-microhei.ttc", "hanazono-ext-ab.ttf.xz"}
+    assert {name for name, _ in fonts} >= {"wqy-microhei.ttc", "rare-han-ext-ab.ttf.xz"}
     for name, licence in fonts:
         assert licence is not None and licence.is_file(), f"{name} has no licence file beside it"
 

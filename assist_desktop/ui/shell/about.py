@@ -18,7 +18,7 @@ FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
 
 def bundled_fonts() -> list[tuple[str, Path | None]]:
     """(font file name, its licence file): a licence LICENSE-<name>.txt belongs to the fonts whose file
-    name starts with <name>. A font shipped compressed (``hanazono-ext-ab.ttf.xz``) counts as a font."""
+    name starts with <name>. A font shipped compressed (``rare-han-ext-ab.ttf.xz``) counts as a font."""
     folder = resource_path("fonts")
     if not folder.is_dir():
         return []

@@ -42,6 +42,7 @@ FOLDER_SUFFIX = ".inuse"
 WINDOW = "程序窗口"
 
 Notice = Callable[[str], None]
+Pulse = Callable[[], None]
 
 
 class FileBusy(DomainError):
@@ -177,6 +178,8 @@ def _downgrade(fh: IO[Any]) -> None:
 _program = ""
 _user = ""
 _notice: Notice | None = None
+_pulse: Pulse | None = None
+_over: Pulse | None = None
 _mutex = threading.RLock()
 
 
@@ -194,15 +197,29 @@ def set_user(name: str) -> None:
     _rewrite_records()
 
 
-def set_waiting_notice(notice: Notice | None) -> None:
-    """Where to say that this program waits for another (a terminal prints it; None: say nothing)."""
-    global _notice
-    _notice = notice
+def set_waiting_notice(notice: Notice | None, *, pulse: Pulse | None = None, over: Pulse | None = None) -> None:
+    """Where to say that this program waits for another (a terminal prints it; None: say nothing). ``pulse`` is
+    called, in the waiting thread, every fraction of a second while the wait lasts (the window keeps painting),
+    ``over`` once when a wait that was said ends, whichever way it ends."""
+    global _notice, _pulse, _over
+    _notice, _pulse, _over = notice, pulse, over
 
 
 def _say(text: str) -> None:
     if _notice is not None:
         _notice(text)
+
+
+def still_waiting() -> None:
+    """Called by a wait between its tries."""
+    if _pulse is not None:
+        _pulse()
+
+
+def waiting_over() -> None:
+    """Called once when a wait that was said (``_say``) ends: the write goes ahead, or is refused."""
+    if _over is not None:
+        _over()
 
 
 def folder_of(db_path: Path) -> Path:
@@ -379,14 +396,18 @@ def _wait_for(key: Path, hold: _Hold, *, exclusive: bool, wait: float, doing: st
     else:
         _say(f"数据库正由{named}恢复备份或独占使用，等待其完成（最多 {wait:.0f} 秒）…")
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
-        if converting:
-            got = _convert(hold.lock, exclusive)
-        else:
-            got = _try_exclusive(hold.lock) if exclusive else _try_lock(hold.lock, False)
-        if got:
-            return
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            if converting:
+                got = _convert(hold.lock, exclusive)
+            else:
+                got = _try_exclusive(hold.lock) if exclusive else _try_lock(hold.lock, False)
+            if got:
+                return
+            still_waiting()
+    finally:
+        waiting_over()
     others = holders(key) or others
     named = "；".join(h.describe() for h in others) or "另一个程序"
     if exclusive:

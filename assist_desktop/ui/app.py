@@ -152,6 +152,9 @@ def run(db_path: Path, demo: bool = False) -> int:
     start_program_log()
     app = make_application()
     sys.excepthook = _excepthook
+    from assist_desktop.ui.shell.waiting import install_waiting_notice
+
+    install_waiting_notice(app)  # a busy file: the window says whom it waits for
     file_lock.set_program(file_lock.WINDOW)  # how a busy file names this program to the others
     lock = InstanceLock(db_path)
     busy = lock.acquire()

@@ -462,6 +462,7 @@ def _on_cached_demo(bench: Callable[..., dict[str, Any]]) -> Callable[[int, Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_campaign import bench_campaign  # noqa: E402
 from bench_ledger import bench_ledger, bench_ledger_households  # noqa: E402
+from bench_paper import bench_print_paper  # noqa: E402
 from bench_print import bench_print  # noqa: E402
 from bench_secrecy import bench_secrecy  # noqa: E402
 from bench_sync import bench_sync  # noqa: E402
@@ -476,6 +477,7 @@ BENCHMARKS: dict[str, Callable[[int, Path], dict[str, Any]]] = {
     "ledger": bench_ledger,
     "ledger_households": bench_ledger_households,  # P6, one row per household
     "print": bench_print,  # P4
+    "print_paper": bench_print_paper,  # 1,136 sheets to a CUPS queue: the PDF itself, and the raster path
     "sync": bench_sync,  # P5
     "secrecy": bench_secrecy,  # the encrypted file's cost on P2, P5, P7 and at login
 }

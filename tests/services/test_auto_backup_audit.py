@@ -115,3 +115,46 @@ def test_the_restore_dialog_says_when_the_data_was_last_written_not_when_it_was_
     expected = work.astimezone().replace(tzinfo=None)
     assert shown.last_written == expected
     assert f"最后写入：{expected:%Y-%m-%d %H:%M}" in shown.lines()
+
+
+def test_on_an_encrypted_database_automatic_backups_are_encrypted_under_its_key(tmp_path: Path) -> None:
+    """Like a manual one: unreadable without the key, its key file beside it, opened by a password of the
+    database, and the chain checked against it with the key."""
+    from assist_desktop.services.login import log_in
+    from assist_desktop.services.setup import create_database
+    from assist_desktop.storage import keyslots
+
+    path = tmp_path / "assist.sqlite"
+    create_database(path, unit_code="622927", unit_name="积石山保安族东乡族撒拉族自治县总工会",
+                    admin_username="admin", admin_password="auto-pass-123")
+    login = log_in(path, "admin", "auto-pass-123")
+    db = login.db
+    try:
+        assert db.key is not None
+        first = backups.auto_back_up(db, backups.AT_START, session_user=login.user, now=T0)
+        second = backups.auto_back_up(db, backups.HOURLY, session_user=login.user, now=T0 + timedelta(hours=1))
+        assert first is not None and second is not None
+        for backup in (first, second):
+            raw = backup.read_bytes()
+            assert not raw.startswith(b"SQLite format 3") and "积石山".encode() not in raw
+            with pytest.raises(sqlite3.DatabaseError):
+                sqlite3.connect(backup).execute("SELECT count(*) FROM audit_event").fetchall()
+            assert keyslots.sidecar_path(backup).is_file()
+        # the second backup, opened by the administrator's password, holds the first's record as the program's
+        key = keyslots.unlock(second, "admin", "auto-pass-123", record=False).key
+        opened = open_database(second, backup_dir=tmp_path / "never", key=key)
+        try:
+            with opened.session() as s:
+                from assist_desktop.storage.models import AuditEvent
+
+                recorded = s.exec(select(AuditEvent).where(AuditEvent.entity_type == "database",
+                                                           AuditEvent.action == "backup")).all()
+                assert [(e.actor_name, json.loads(e.changes) if isinstance(e.changes, str) else e.changes)
+                        for e in recorded] == [("程序窗口", {"file": first.name, "reason": "auto", "trigger": "start",
+                                                          "session_user": "admin"})]
+        finally:
+            opened.close()
+        report = check_database(path, key=db.key)
+        assert report.ok, report.lines
+    finally:
+        db.close()

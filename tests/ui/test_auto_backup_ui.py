@@ -56,3 +56,5 @@ def test_the_start_and_the_hourly_backup_are_in_the_audit_log_as_the_programs(qt
     assert _backup_events(ctx.db_path)[-1] == ("程序窗口", {"file": Path(op.result).name, "reason": "auto",
                                                           "trigger": "hourly", "session_user": "jingban"})
     assert not _no_blocking_message_boxes
+    window.close()  # 切换用户 or quitting: the old window takes no more backups in its user's name
+    assert not window.backup_timer.isActive()

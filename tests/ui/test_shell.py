@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -211,9 +212,11 @@ def test_about_names_version_data_and_the_fonts_licences(qtbot, app_context, sho
     assert dialog.db_label.text() == str(ctx.db_path)
     assert dialog.backups_label.text().endswith("backups")
     fonts = [dialog.fonts.item(i).text() for i in range(dialog.fonts.count())]
-    assert any(f.startswith("wqy-microhei.ttc — ") and "Apache License 2.0" in f for f in fonts)
+    # said in Chinese (issue 18): what the font is, its file, its licence
+    assert "文泉驿微米黑 0.2.0 测试版（全部文字）（wqy-microhei.ttc）— Apache 许可证 2.0" in fonts
+    assert not untranslated([re.sub(r"（[\w.-]+\.(?:ttc|ttf|xz)）", "", f) for f in fonts]), fonts  # but file names
     assert all("缺少许可证" not in f for f in fonts)
-    dialog.fonts.setCurrentRow(next(i for i, f in enumerate(fonts) if f.startswith("wqy-microhei")))
+    dialog.fonts.setCurrentRow(next(i for i, f in enumerate(fonts) if "wqy-microhei" in f))
     assert "Apache License" in dialog.licence.toPlainText() and "TERMS AND CONDITIONS" in dialog.licence.toPlainText()
     assert_chinese(dialog)
     shot(dialog, "about")

@@ -6,9 +6,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+                               QMessageBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from assist_desktop import __version__
 from assist_desktop.domain.lifecycle import Role
@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)
+        if self.stack.currentIndex() != index:
+            self.refresh_status()  # writes no event announces (users, standards) show up in the count too
         self.stack.setCurrentIndex(index)
         return self.pages[key]
 
@@ -187,6 +189,7 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.about)
         help_menu.addAction(about)
         self.switch_requested = False
+        self.next_user = None  # who logged in through 切换用户
 
     def back_up(self) -> None:
         def done(target: object) -> None:
@@ -197,7 +200,23 @@ class MainWindow(QMainWindow):
         run_op(self, lambda _p: backups.back_up(db, user), on_done=done, title=self.tr("Backing up"),
                cancellable=False)
 
-    def switch_user(self) -> None:
+    def switch_user(self) -> bool:
+        """切换用户: the login first, in front of this window; Esc or 退出 there leaves everything as it was.
+        Logged in, this window closes and the program opens one for the new user."""
+        from assist_desktop.ui.shell.login import LoginDialog
+
+        dialog = LoginDialog(self.ctx.db, self.ctx.unit.name, self)
+        dialog.setWindowTitle(self.tr("Switch user"))
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+            return False
+        self.next_user = dialog.user
+        self.switch_requested = True
+        self.close()
+        return True
+
+    def log_in_again(self) -> None:
+        """After a restore: the window closes and the program asks for a login (the file's users)."""
+        self.next_user = None
         self.switch_requested = True
         self.close()
 
@@ -254,6 +273,12 @@ class MainWindow(QMainWindow):
         self.backup_timer.setInterval(60 * 60 * 1000)
         self.backup_timer.timeout.connect(self.back_up_hourly)
         self.maintenance_op = run_op(self, work, on_done=done, show_progress=False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        timer = getattr(self, "backup_timer", None)
+        if timer is not None:
+            timer.stop()  # 切换用户 opens a new window with its own: no hourly backups in the old user's name
+        super().closeEvent(event)
 
     def back_up_hourly(self) -> object:
         """The hourly automatic backup, in the background, quietly unless it fails."""

@@ -167,6 +167,15 @@ def test_the_chairs_day(qtbot, demo_db, shot, monkeypatch, _no_blocking_message_
     db = _open(demo_db)
     try:
         today = date(2027, 1, 4)
+        # the library knows the official calendar up to 2026: the administrator has entered 2027's New Year
+        # as the State Council published it (设置 → 公示与节假日), or no notice running into 2027 could end
+        from assist_desktop.services import public_notice
+        from assist_desktop.services.users import authenticate
+        from tests.e2e.day import PASSWORD
+
+        with db.session() as s:
+            public_notice.enter_holidays(s, authenticate(s, "admin", PASSWORD), date(2027, 1, 1), date(2027, 1, 3),
+                                         "元旦")
         # the season so far: the winter list submitted and reviewed; two applications posted in September
         cid = winter_campaign(db)
         visit_ids = [r[0] for r in rows(demo_db, "SELECT id FROM visit WHERE campaign_id = ?", cid)]
@@ -185,23 +194,13 @@ def test_the_chairs_day(qtbot, demo_db, shot, monkeypatch, _no_blocking_message_
             conn.execute("UPDATE hardship_file SET notice_start = ? WHERE id = ?", (today.isoformat(), on_notice[0]))
             conn.commit()
         asked = answer_yes(monkeypatch)
-        # a notice counts official working days (issue 17): the administrator has entered 2027's 元旦 (1–3 January)
-        # from the State Council's notice, as 设置 → 公示与节假日 asks once the library does not know the year
-        from sqlmodel import select as sql_select
-
-        from assist_desktop.services.public_notice import enter_holidays
-        from assist_desktop.storage.models import User
-
-        with db.session() as s:
-            admin = s.exec(sql_select(User).where(User.username == "admin")).one()
-            enter_holidays(s, admin, date(2027, 1, 1), date(2027, 1, 3), "元旦")
 
         win = window(qtbot, db, "shenpi", today)
         page = approvals(qtbot, win)
         assert tab_count(page, "hardship_file") == len(on_notice)
         assert tab_count(page, "scholarship") == 2 and tab_count(page, "visit") == len(visit_ids)
         with db.session() as s:
-            until = approvals_service.notice_period(s, today).approval_from
+            until = approvals_service.notice_period(s, today, approvals_service.notice_working_days(s)).approval_from
         status = {i.entity_id: page.table.item(r, 5).text() for r, i in enumerate(page.items)}
         assert status[on_notice[0]] == f"公示中，{until.month}月{until.day}日起可审批"
         assert {status[i] for i in on_notice[1:]} == {"公示中，公示期已满"}

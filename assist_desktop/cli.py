@@ -815,9 +815,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
                                  progress=progress).summary())
         elif command == "import":
             from assist_desktop.sync.ack import write_ack
-            from assist_desktop.sync.importer import REPEAT, apply_package, inspect_package
+            from assist_desktop.sync.importer import REPEAT, apply_package, inspect_or_refuse
 
-            with inspect_package(session, args.file, accept_audit_break=args.accept_audit_break) as prepared:
+            with inspect_or_refuse(session, user, args.file, accept_audit_break=args.accept_audit_break) as prepared:
                 for line in prepared.report.lines():
                     print(line)
                 if args.check_only:

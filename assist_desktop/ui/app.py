@@ -24,6 +24,7 @@ from assist_desktop.ui.background import GarbageCollector
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.fonts import install_cjk_font
 from assist_desktop.ui.i18n import install_translators, prefer_chinese_dates
+from assist_desktop.ui.input_method import apply_input_method
 from assist_desktop.ui.keys import install_enter_for_buttons
 from assist_desktop.ui.instance import InstanceLock
 
@@ -34,6 +35,7 @@ DEMO_USER = "jingban"
 def make_application(argv: list[str] | None = None) -> QApplication:
     if QApplication.instance() is None:
         prefer_chinese_dates()
+        apply_input_method()  # before Qt reads QT_IM_MODULE: fcitx through ibus where Qt has no fcitx plugin
     app = QApplication.instance() or QApplication(argv or sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("AssistDesktop")
@@ -163,6 +165,9 @@ def run(db_path: Path, demo: bool = False) -> int:
     start_program_log()
     app = make_application()
     sys.excepthook = _excepthook
+    from assist_desktop.ui.shell.waiting import install_waiting_notice
+
+    install_waiting_notice(app)  # a busy file: the window says whom it waits for
     file_lock.set_program(file_lock.WINDOW)  # how a busy file names this program to the others
     lock = InstanceLock(db_path)
     busy = lock.acquire()

@@ -182,6 +182,7 @@ def test_large_file_is_checked_after_start_and_a_damaged_one_not_backed_up(qtbot
     qtbot.waitUntil(lambda: window.maintenance_op.done, timeout=15000)
     assert checked == [ctx.db_path] and shown == ["数据库文件已损坏（测试）"]
     assert BackupManager(ctx.db_path).list() == []
+    assert not window.backup_timer.isActive()  # no hourly backups of a damaged file
 
 
 def test_start_maintenance_takes_the_automatic_backup(qtbot, app_context, _no_blocking_message_boxes) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
                                QMessageBox, QStackedWidget, QVBoxLayout, QWidget)
 
@@ -248,24 +248,52 @@ class MainWindow(QMainWindow):
 
     def start_maintenance(self) -> None:
         """Off the GUI thread: the page-by-page check of a large file (skipped at open), then the
-        automatic backup. A damaged file is said at once, and is not backed up over good backups."""
+        automatic backup (in the audit log as the program's), and another every hour while the window is
+        open. A damaged file is said at once, and is not backed up over good backups."""
         path, key = self.ctx.db_path, self.ctx.db.key
+        db, user = self.ctx.db, self.ctx.user
 
         def work(_progress: object) -> tuple[str | None, object]:
             if path.stat().st_size > QUICK_CHECK_MAX_BYTES or key is not None:  # not checked page by page at open
                 problem = integrity_problem(path, key) if key is not None else integrity_problem(path)
                 if problem:
                     return problem, None
-            return None, BackupManager(path, key=key).auto_backup()
+            return None, backups.auto_back_up(db, backups.AT_START, session_user=user)
 
         def done(result: tuple[str | None, object]) -> None:
             problem, backup = result
             if problem:
                 QMessageBox.critical(self, self.tr("Database damaged"), problem)
-            elif backup:
+                return  # no hourly backups of a damaged file either: they would thin out the good ones
+            if backup:
+                self.ctx.events.backup_taken.emit(str(backup))
+            self.backup_timer.start()
+
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(60 * 60 * 1000)
+        self.backup_timer.timeout.connect(self.back_up_hourly)
+        self.maintenance_op = run_op(self, work, on_done=done, show_progress=False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        timer = getattr(self, "backup_timer", None)
+        if timer is not None:
+            timer.stop()  # 切换用户 opens a new window with its own: no hourly backups in the old user's name
+        super().closeEvent(event)
+
+    def back_up_hourly(self) -> object:
+        """The hourly automatic backup, in the background, quietly unless it fails."""
+        running = getattr(self, "hourly_backup_op", None)
+        if running is not None and not running.done:  # a slow disk: the last hour's is still being written
+            return running
+        db, user = self.ctx.db, self.ctx.user
+
+        def done(backup: object) -> None:
+            if backup:
                 self.ctx.events.backup_taken.emit(str(backup))
 
-        self.maintenance_op = run_op(self, work, on_done=done, show_progress=False)
+        self.hourly_backup_op = run_op(self, lambda _p: backups.auto_back_up(db, backups.HOURLY, session_user=user),
+                                       on_done=done, show_progress=False)
+        return self.hourly_backup_op
 
     # --- status bar ---------------------------------------------------------------------------------
 

@@ -362,4 +362,11 @@ It holds the program's and the system's versions, the database's row counts and 
         <translation>{0}总工会</translation>
     </message>
 </context>
+<context>
+    <name>WaitingNotice</name>
+    <message>
+        <source> (waited {0} s)</source>
+        <translation>（已等待 {0} 秒）</translation>
+    </message>
+</context>
 </TS>

@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "（同一身份证号在两个单位都有在档档案等）。",
                        epilog=CHECK_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     _db_arg(p)
+    p.add_argument("--rebuild-statistics", action="store_true",
+                   help="先按明细重新汇总统计页的数字（统计汇总与明细不一致时），再检查")
     _add_ledger_parser(sub)
     _add_unit_sync_parsers(sub)
     _add_print_parsers(sub)
@@ -172,6 +174,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     from assist_desktop.services.maintenance import check_database
 
     path = args.db or default_db_path()
+    if getattr(args, "rebuild_statistics", False):
+        from assist_desktop.services.maintenance import rebuild_statistics
+
+        rebuild_statistics(_existing_db(args))
+        print("已按明细重新汇总统计。")
     report = check_database(path)
     for line in report.lines:
         print(line)
@@ -305,19 +312,19 @@ def open_window(args: argparse.Namespace) -> int:
         from assist_desktop.ui.smoke import main as smoke
 
         return smoke()
-    from assist_desktop.storage.schema import open_database
-
     if args.demo:
         path = args.db or demo_db_path()
         if not path.exists():
             from assist_desktop.services.demo import generate_demo
+            from assist_desktop.storage.schema import open_database
 
             print(f"正在生成演示数据库 {path} …", flush=True)
             with open_database(path) as db:
                 generate_demo(db, DEMO_FAMILIES_FOR_WINDOW)
     else:
         path = args.db or default_db_path()
-    from assist_desktop.ui.app import run  # Qt is imported only when a window is wanted
+    # Qt is imported only when a window is wanted, and the database layer only once the login window is up
+    from assist_desktop.ui.app import run
 
     return run(path, demo=args.demo)
 

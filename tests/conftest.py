@@ -19,3 +19,47 @@ def tmp_db(tmp_path: Path) -> Path:
     path = tmp_path / "assist.sqlite"
     ensure_schema(path, tmp_path / "backups")
     return path
+
+
+# --- 统计's summary table follows every write ----------------------------------------------------------------
+
+_TALLY_CHECKED = ("services", "sync", "e2e", "ui", "reports", "test_cli.py")
+
+
+@pytest.fixture(autouse=True)
+def _summary_table_follows_every_write(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """After each test of the services, sync, reports, UI and end-to-end suites: in every database the test
+    opened, the summary table of the statistics (``stat_tally``) equals a recount of the records — so a
+    write path that forgets to keep it current fails the test that takes it, whichever that is."""
+    parts = Path(str(request.node.fspath)).relative_to(Path(__file__).parent).parts
+    if not parts or parts[0] not in _TALLY_CHECKED or request.node.get_closest_marker("tally_unchecked"):
+        yield
+        return
+    from assist_desktop.storage import engine
+
+    opened: list[Path] = []
+    real_init = engine.Database.__init__
+
+    def recording_init(self, path, *args, **kwargs):  # type: ignore[no-untyped-def]
+        real_init(self, path, *args, **kwargs)
+        opened.append(Path(path))
+
+    monkeypatch.setattr(engine.Database, "__init__", recording_init)
+    yield
+    monkeypatch.setattr(engine.Database, "__init__", real_init)
+    from assist_desktop.services import tally
+
+    for path in dict.fromkeys(opened):
+        if not path.is_file():
+            continue
+        db = engine.Database(path)
+        try:
+            with db.engine.connect() as conn:
+                if not tally.enabled(conn):
+                    continue
+                verdict = tally.verify(conn)
+        except Exception:  # noqa: BLE001 - a file the test damaged or replaced on purpose is not ours to judge
+            continue
+        finally:
+            db.close()
+        assert verdict.ok, f"stat_tally differs from a recount in {path.name}: {verdict.differing} rows, e.g. {verdict.example}"

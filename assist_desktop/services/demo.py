@@ -31,8 +31,8 @@ from assist_desktop.services.audit import append_event
 from assist_desktop.services.demo_accounts import DEMO_PASSWORD, DEMO_UNIT_CODE, DEMO_UNIT_NAME, DEMO_USERS
 from assist_desktop.services.passwords import hash_password
 from assist_desktop.services.setup import SYSTEM_ACTOR, initialise, local_unit
+from assist_desktop.services.tally import insert_rows  # counts the grants and files it writes (统计)
 from assist_desktop.storage import models as m
-from assist_desktop.storage.bulk import insert_rows
 from assist_desktop.storage.engine import Database
 
 DEFAULT_SUBSISTENCE_LINE_FEN = 76_000  # used only when the policy tables have no line for the region

@@ -118,6 +118,7 @@ def test_a_draft_file_prints_blank_opinion_boxes_for_hand_signatures(county: Cou
     assert "尚未公示" in flat
 
 
+@pytest.mark.tally_unchecked  # records changed with raw SQL, as the program never writes them
 def test_a_file_missing_data_is_refused_by_field_and_nothing_is_recorded(county: County, household) -> None:
     fam = file_family(county, household)
     with closing(sqlite3.connect(county.path)) as conn:  # a file carried over from an old ledger

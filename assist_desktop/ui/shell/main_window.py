@@ -14,8 +14,7 @@ from assist_desktop import __version__
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.overview import unsynced_records
 from assist_desktop.storage.backup import MANUAL, BackupManager
-from assist_desktop.storage.schema import QUICK_CHECK_MAX_BYTES, integrity_problem
-from assist_desktop.ui.background import run_op
+from assist_desktop.ui.background import maintenance_pool, run_op
 from assist_desktop.ui.context import AppContext
 
 PageFactory = Callable[[AppContext], QWidget]
@@ -121,6 +120,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_status_bar()
         self.nav.setCurrentRow(0)
+        self._status_after_first_rows()
         self.resize(1200, 760)
         ctx.events.files_changed.connect(lambda _ids: self.refresh_status())
         ctx.events.workflow_changed.connect(self.refresh_status)
@@ -218,11 +218,9 @@ class MainWindow(QMainWindow):
         path = self.ctx.db_path
 
         def work(_progress: object) -> tuple[str | None, object]:
-            if path.stat().st_size > QUICK_CHECK_MAX_BYTES:
-                problem = integrity_problem(path)
-                if problem:
-                    return problem, None
-            return None, BackupManager(path).auto_backup()
+            from assist_desktop.services.maintenance import run_maintenance
+
+            return run_maintenance(path)  # at the least priority: typing goes first
 
         def done(result: tuple[str | None, object]) -> None:
             problem, backup = result
@@ -231,7 +229,7 @@ class MainWindow(QMainWindow):
             elif backup:
                 self.ctx.events.backup_taken.emit(str(backup))
 
-        self.maintenance_op = run_op(self, work, on_done=done, show_progress=False)
+        self.maintenance_op = run_op(self, work, on_done=done, show_progress=False, pool=maintenance_pool())
 
     # --- status bar ---------------------------------------------------------------------------------
 
@@ -247,7 +245,21 @@ class MainWindow(QMainWindow):
             widget = getattr(self, f"{name}_label")
             widget.setObjectName(f"status_{name}")
             bar.addPermanentWidget(widget)
-        QTimer.singleShot(0, self.refresh_status)
+
+    def _status_after_first_rows(self) -> None:
+        """The status bar's counts once the registry shows its first rows: on a province's file counting the
+        unsynced records reads millions of index entries, which must not delay the first rows."""
+        model = getattr(self.pages.get("registry"), "model", None)
+        searched = getattr(model, "searched", None)
+        if searched is None:
+            QTimer.singleShot(0, self.refresh_status)
+            return
+
+        def first(_total: int) -> None:
+            searched.disconnect(first)
+            QTimer.singleShot(0, self.refresh_status)
+
+        searched.connect(first)
 
     def refresh_status(self) -> None:
         """Last backup and unsynced count, counted off the GUI thread (a large file takes a moment)."""

@@ -1,0 +1,126 @@
+"""Opening the database while the password is typed.
+
+The login window is shown from a first look at the file (``storage.peek``: the unit's name, with sqlite3
+alone), within a few tenths of a second of the program's start. What takes the better part of a second —
+importing SQLAlchemy, SQLModel and the table classes, checking the file and bringing its schema up to date
+(after a backup), the main window's modules, and a first registry search that fills SQLAlchemy's statement
+cache and SQLite's pages — runs meanwhile in a thread of its own (``Opening``), so that after the password's
+Enter only the password check, the main window and the first rows are left: a few tenths of a second.
+
+Typing is not slowed: the keys go to Qt's line edits, which run no Python; the thread gives the interpreter
+up every few milliseconds for anything that does.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+
+if TYPE_CHECKING:
+    from assist_desktop.storage.engine import Database
+    from assist_desktop.storage.models import User
+
+log = logging.getLogger(__name__)
+
+# What the main window needs first, imported while the password is typed.
+WARM_MODULES = ("assist_desktop.ui.shell.main_window", "assist_desktop.ui.registry.page",
+                "assist_desktop.ui.context", "assist_desktop.services.users", "assist_desktop.services.setup",
+                "assist_desktop.services.overview", "assist_desktop.services.file_list",
+                "assist_desktop.services.search")
+
+
+class Opening(QObject):
+    """The database file opened in a worker thread: ``start`` it once the login window is up; ``wait`` gives
+    the open database (or raises what refused it). ``ready`` and ``failed`` tell the GUI thread."""
+
+    ready = Signal()
+    failed = Signal(object)  # the exception (a DomainError carries the caseworker's message)
+
+    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self._done = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._db: Database | None = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._open, name="opening", daemon=True)
+            self._thread.start()
+
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
+
+    def _open(self) -> None:
+        try:
+            from assist_desktop.storage.schema import open_database
+
+            db = open_database(self.path)
+            try:
+                warm(db)
+            except Exception:  # noqa: BLE001 - warming is an optimisation; the real calls say what is wrong
+                log.exception("warming the first registry search failed")
+            self._db = db
+        except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
+            self._error = exc
+        finally:
+            self._done.set()
+        if self._error is not None:
+            self.failed.emit(self._error)
+        else:
+            self.ready.emit()
+
+    def wait(self, timeout: float | None = None) -> Database:
+        """The open database, once the opening is done (raises what refused the file)."""
+        self.start()
+        if not self._done.wait(timeout):
+            raise TimeoutError("the database is still being opened")
+        if self._error is not None:
+            raise self._error
+        assert self._db is not None
+        return self._db
+
+    def check(self, username: str, password: str) -> User:
+        """The login window's password check (run off the GUI thread): the user, or a DomainError."""
+        return password_check(self.wait())(username, password)
+
+
+def password_check(db: Database) -> Callable[[str, str], User]:
+    """The users service's check of a username and password on an open database."""
+    def check(username: str, password: str) -> User:
+        from assist_desktop.services.users import authenticate
+
+        with db.session() as session:
+            return authenticate(session, username, password)
+
+    return check
+
+
+def warm(db: Database) -> None:
+    """Import what the main window needs, and run the registry's first search once as it will be run (any
+    user may search; the result is thrown away): SQLAlchemy compiles the statements once, and SQLite reads
+    the pages of the indexes the list walks."""
+    import importlib
+
+    for name in WARM_MODULES:
+        importlib.import_module(name)
+    from sqlmodel import select
+
+    from assist_desktop.services.file_list import file_rows
+    from assist_desktop.services.search import COUNT_LIMIT, FileFilters, search_page
+    from assist_desktop.storage.models import User
+    from assist_desktop.ui.registry.list_model import PAGE_SIZE, BLOCK
+
+    with db.session() as session:
+        user: Any = session.exec(select(User).where(User.active == True).limit(1)).first()  # noqa: E712
+        if user is None:
+            return
+        found = search_page(session, user, "", FileFilters(), "-file_no", 0, PAGE_SIZE, count_limit=COUNT_LIMIT)
+        file_rows(session, user, found.ids[:BLOCK])

@@ -140,3 +140,25 @@ def test_the_figures_read_from_the_summary_equal_sqlites_sums(upgraded: Path) ->
                             assert st.figure(s, user, cell) == value, cell
                             checked += 1
     assert checked > 300
+
+
+def test_a_record_read_alone_gives_the_rows_the_grouped_recount_does(upgraded: Path) -> None:
+    """``record_contributions`` (one row a record, grouped in Python: a write's way) equals ``contributions``
+    (one grouped statement a dimension: the recount's way) for every record of every programme, and the widest
+    dimension's joins hold every other's."""
+    from sqlalchemy import literal
+    from sqlalchemy import select as sa_select
+    from sqlalchemy.sql.util import find_tables
+
+    def tables(dimension: str | None) -> set[str]:
+        froms = source.joins(sa_select(literal(1)), dimension).get_final_froms()
+        return {t.name for f in froms for t in find_tables(f, include_aliases=True)}
+
+    with open_database(upgraded) as db, db.engine.connect() as conn:
+        for entity, program in tally.PROGRAMS.items():
+            ids = [r[0] for r in conn.exec_driver_sql(f"SELECT id FROM {entity}")]
+            assert ids, entity
+            assert tally.record_contributions(conn, program, ids) == tally.contributions(conn, program, ids), program
+            source = st.source_of(program)
+            for dimension in tally.dimensions(program):
+                assert tables(dimension or None) <= tables(tally.WIDEST[program]), (program, dimension)

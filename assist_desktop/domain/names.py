@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+
 from functools import lru_cache
 
 from assist_desktop.domain.errors import DomainError
+from assist_desktop.domain.text import control_character
 
 MAX_NAME_LENGTH = 30
 
@@ -61,6 +63,8 @@ def normalise_name(text: str) -> str:
     name = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text or "")).strip()
     if not name:
         raise InvalidName("姓名不能为空")
+    if what := control_character(name):
+        raise InvalidName(f"姓名中有不可见的控制字符（{what}），可能是从其他软件复制带来的，请删除后重新输入")
     if any(unicodedata.category(c) == "Nd" for c in name):
         raise InvalidName(f"姓名“{name}”中不能有数字")
     if len(name) > MAX_NAME_LENGTH:

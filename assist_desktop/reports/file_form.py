@@ -76,6 +76,7 @@ class FileForm:
     members: tuple[MemberLine, ...] = ()
     # income (fen)
     household_size: int = 1
+    members_pending: bool = False  # a ledger's declared household with people not listed yet (成员待补录)
     worker_monthly_income_fen: int = 0
     other_annual_income_fen: int = 0
     household_annual_income_fen: int = 0
@@ -176,7 +177,8 @@ class FileFormRenderer(Renderer[FileForm]):
                          V(20, m.id_number, "center"), V(9, m.identity, "center"), V(7, m.health, "center"),
                          V(10, format_amount(m.monthly_income_fen), "right"), V(22, m.unit_or_school)])
         if not d.members:
-            rows.append([V(90, "（无其他家庭成员，本户1人）", "center")])
+            rows.append([V(90, f"（家庭人口{d.household_size}人为台账登记数，家庭成员待补录）" if d.members_pending
+                           else "（无其他家庭成员，本户1人）", "center")])
         flow.section("家庭成员", rows)
 
     def _income(self, flow: FormFlow, d: FileForm) -> None:
@@ -202,6 +204,9 @@ class FileFormRenderer(Renderer[FileForm]):
              L(22, "当地低保标准（元/人·月）"), V(16, _yuan(line), "right"),
              L(12, "对比"), V(10, f"{ratio}倍", "center")],
             [L(18, "测算说明"), V(76, how, size=9)],
+            *([[L(18, "成员待补录"), V(76, f"家庭人口{d.household_size}人为台账登记数，已列出{1 + len(d.members)}人，"
+                                      f"其余{d.household_size - 1 - len(d.members)}人待补录；按台账登记的家庭人口和"
+                                      "家庭年度总收入测算", size=9)]] if d.members_pending else []),
         ])
 
     def _category(self, flow: FormFlow, d: FileForm) -> None:

@@ -7,14 +7,16 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
-import sqlite3
 import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assist_desktop.services.audit import verify_audit
-from assist_desktop.storage.engine import Database
+from assist_desktop.services.audit_anchor import check_anchors
+from assist_desktop.services.money_seal import check_money
+from assist_desktop.storage import cipher
+from assist_desktop.storage.engine import Database, sqlite_uri
 from assist_desktop.storage.schema import DatabaseRefused, head_revision, inspect_file
 
 
@@ -28,19 +30,22 @@ class CheckReport:
         self.lines.append(("✓ " if ok else "✗ ") + line)
 
 
-def check_database(path: Path) -> CheckReport:
+def check_database(path: Path, key: bytes | None = None) -> CheckReport:
+    """``key``: the key of an encrypted file (from a login); without it an encrypted file is reported
+    as needing one."""
     report = CheckReport()
     if not path.is_file():
         report.add(False, f"数据库文件 {path} 不存在。")
         return report
     try:
-        state = inspect_file(path)
+        state = inspect_file(path, key=key)
     except DatabaseRefused as exc:
         report.add(False, exc.message)
         return report
     report.add(state.kind in ("current", "older"),
                f"结构版本 {state.revision or '无'}（程序支持 {head_revision()}）")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    report.add(True, "数据库已加密（SQLCipher）" if key is not None else "数据库未加密")
+    conn = cipher.connect(sqlite_uri(path), key, uri=True)
     try:
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         fk = conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -50,19 +55,26 @@ def check_database(path: Path) -> CheckReport:
     report.add(not fk, "数据引用完整" if not fk else f"有 {len(fk)} 处数据引用不完整（如表 {fk[0][0]}）")
     if state.kind == "new":
         return report
-    with Database(path) as db, db.session() as session:  # read only: check never upgrades
+    with Database(path, key) as db, db.session() as session:  # read only: check never upgrades
         verdict = verify_audit(session)
-    report.add(verdict.ok, verdict.message)
+        report.add(verdict.ok, verdict.message)
+        # a chain can be cut or rewritten whole and still hold together: held against its backups and the
+        # upper unit's acknowledgement, it says where
+        for finding in check_anchors(session, path):
+            report.add(finding.ok, finding.line)
+        # money: every payment against the event that recorded it (an amount edited with sqlite3 shows here)
+        for money in check_money(session):
+            report.add(money.ok, money.line)
     if state.kind == "current":
-        report.add(*_summary_verdict(path))
+        report.add(*_summary_verdict(path, key))
     return report
 
 
-def _summary_verdict(path: Path) -> tuple[bool, str]:
+def _summary_verdict(path: Path, key: bytes | None = None) -> tuple[bool, str]:
     """Whether 统计's summary table equals a recount of the records (services.tally)."""
     from assist_desktop.services import tally
 
-    with Database(path) as db, db.engine.connect() as conn:
+    with Database(path, key) as db, db.engine.connect() as conn:
         verdict = tally.verify(conn)
     if verdict.ok:
         return True, "统计汇总与明细一致"
@@ -70,15 +82,12 @@ def _summary_verdict(path: Path) -> tuple[bool, str]:
                    "请运行 assist-desktop check --rebuild-statistics 按明细重新汇总")
 
 
-def rebuild_statistics(path: Path) -> int:
-    """Count 统计's summary table again from the records, in one transaction; returns its rows."""
-    from assist_desktop.domain.errors import DomainError
+def rebuild_statistics(db: Database) -> int:
+    """Count 统计's summary table again from the records of the open database, in one transaction; returns
+    its rows."""
     from assist_desktop.services import tally
 
-    state = inspect_file(path)
-    if state.kind != "current":
-        raise DomainError(f"数据库文件 {path} 的结构版本是 {state.revision or '无'}，请先用本程序打开一次（自动升级）再重新汇总统计。")
-    with Database(path) as db, db.write_connection() as conn:
+    with db.write_connection() as conn:
         return tally.rebuild(conn)
 
 
@@ -87,20 +96,23 @@ def rebuild_statistics(path: Path) -> int:
 log = logging.getLogger(__name__)
 
 
-def run_maintenance(path: Path, backup_dir: Path | None = None) -> tuple[str | None, Path | None]:
+def run_maintenance(path: Path, backup_dir: Path | None = None, *, key: bytes | None = None
+                    ) -> tuple[str | None, Path | None]:
     """After the start, in a worker thread: the page-by-page check of a file too large to check at opening
     (``PRAGMA quick_check``), then the automatic backup (hourly at most). Returns (the problem found, or None;
     the backup made, or None). On a province's 1.6 GB file both take tens of seconds of disk and processor,
-    so the thread first steps back (``background_priority``): the caseworker's typing and searches go first."""
+    so the thread first steps back (``background_priority``): the caseworker's typing and searches go first.
+    An encrypted file (``key``) is always checked here: SQLCipher authenticates every page it reads, so the
+    opening does not read them all."""
+    from assist_desktop.storage import schema
     from assist_desktop.storage.backup import BackupManager
-    from assist_desktop.storage.schema import QUICK_CHECK_MAX_BYTES, integrity_problem
 
     background_priority()
-    if path.stat().st_size > QUICK_CHECK_MAX_BYTES:
-        problem = integrity_problem(path)
+    if path.stat().st_size > schema.QUICK_CHECK_MAX_BYTES or key is not None:  # not checked page by page at open
+        problem = schema.integrity_problem(path, key) if key is not None else schema.integrity_problem(path)
         if problem:
             return problem, None
-    return None, BackupManager(path, backup_dir).auto_backup()
+    return None, BackupManager(path, backup_dir, key=key).auto_backup()
 
 
 _IOPRIO_SET = {"x86_64": 251, "aarch64": 30, "i686": 289, "loongarch64": 30}  # syscall numbers

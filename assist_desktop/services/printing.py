@@ -71,6 +71,7 @@ from assist_desktop.reports.voucher import (
 from assist_desktop.services import keys
 from assist_desktop.services.approvals import add_working_days, describe, history, notice_working_days
 from assist_desktop.services.base import NotFound, Refusal, audit, require_role, unit_of_work
+from assist_desktop.services.money_seal import event_mismatch, payment_event_amounts
 from assist_desktop.services.scholarships import EXCLUSIONS, UNFILED_KINDS
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage.models import (
@@ -236,7 +237,8 @@ def file_form_data(session: Session, file_id: str, *, today: date | None = None)
         members=tuple(MemberLine(m.name, _label(Relation, m.relation), _sex(m.sex), m.id_number or "", m.birth_date,
                                  _label(MemberIdentity, m.identity), _label(HealthStatus, m.health),
                                  m.monthly_income_fen, m.unit_or_school or "") for m in members),
-        household_size=hf.household_size, worker_monthly_income_fen=hf.worker_monthly_income_fen,
+        household_size=hf.household_size, members_pending=bool(hf.members_pending),
+        worker_monthly_income_fen=hf.worker_monthly_income_fen,
         other_annual_income_fen=hf.other_annual_income_fen, household_annual_income_fen=hf.household_annual_income_fen,
         medical_expenses_fen=hf.medical_expenses_fen, schooling_expenses_fen=hf.schooling_expenses_fen,
         hardship_costs_fen=hf.hardship_costs_fen, per_capita_fen=hf.per_capita_monthly_income_fen,
@@ -645,6 +647,40 @@ def _signing_key(session: Session, user: User | None) -> tuple[UnitKey, Any]:
     return key, keys.private_key(key)
 
 
+_APPROVED = {"visit": (Visit, "cash_fen"), "scholarship": (Scholarship, "amount_fen"),
+             "installment": (Installment, "amount_fen")}
+
+
+def _refuse_changed_amounts(session: Session, rows: Sequence[_Row]) -> None:
+    """A voucher is signed only for the amount approved and paid: the grant's frozen amount and the payment's
+    audit event must both agree with the payment row. One that was changed behind the program's back
+    (sqlite3) is refused naming the voucher — never signed again with the new amount."""
+    by_type: dict[str, list[str]] = {}
+    for r in rows:
+        by_type.setdefault(r.d.grant_type, []).append(r.d.grant_id)
+    approved: dict[str, int] = {}
+    for grant_type, ids in by_type.items():
+        model, column = _APPROVED.get(grant_type, (None, ""))
+        if model is None:
+            continue
+        for start in range(0, len(ids), CHUNK):
+            approved.update(session.execute(select(model.id, getattr(model, column))  # type: ignore[attr-defined]
+                                            .where(model.id.in_(ids[start:start + CHUNK]))).all())  # type: ignore[attr-defined]
+    events = payment_event_amounts(session, [r.d.id for r in rows])
+    for r in rows:
+        d = r.d
+        expected = approved.get(d.grant_id)
+        if expected is not None and expected != d.amount_fen:
+            raise VoucherRefused(f"发放凭证 {d.voucher_no}（{d.recipient_name}）的金额 {format_amount(d.amount_fen)} 元与审批的 "
+                                 f"{format_amount(expected)} 元不符，不能签发凭证：发放记录在程序之外被改动过，请核查"
+                                 "（assist-desktop check）。")
+        said = events.get(d.id)
+        wrong = event_mismatch(d, said) if said is not None else None
+        if wrong:
+            raise VoucherRefused(f"发放凭证 {d.voucher_no} 与审计日志中的发放记录不符（{wrong}），不能签发凭证："
+                                 "发放记录在程序之外被改动过，请核查（assist-desktop check）。")
+
+
 def _payload(key_id: str, private: Any, d: Disbursement) -> str:
     payload = VoucherPayload(key_id, d.voucher_no, KINDS[d.grant_type], d.recipient_name,
                              mask_id_number(d.recipient_id_number), d.amount_fen, d.paid_on)
@@ -677,6 +713,7 @@ def voucher_sheet_data(session: Session, user: User | None, selection: VoucherSe
         rows = _rows_of_disbursements(session, selection.disbursement_ids)
     seen: set[str] = set()
     rows = [r for r in rows if not (r.d.id in seen or seen.add(r.d.id))]  # type: ignore[func-returns-value]
+    _refuse_changed_amounts(session, rows)
     printed = _prints_so_far(session, [r.d.id for r in rows])
     vouchers, items = [], []
     for r in rows:

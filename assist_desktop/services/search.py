@@ -163,6 +163,7 @@ FLAGS: dict[str, str] = {
     "model_worker": "劳模",
     "single_parent": "单亲",
     "zero_employment": "零就业家庭",
+    "members_pending": "成员待补录",  # a ledger's household whose members are still to be entered
 }
 
 
@@ -177,6 +178,8 @@ def _flag_condition(flag: str, wrap: Wrap = _plain) -> ColumnElement[bool]:
         return wrap(HF.single_parent) == true()
     if flag == "zero_employment":
         return wrap(HF.zero_employment) == true()
+    if flag == "members_pending":
+        return wrap(HF.members_pending) == true()
     raise ValueError(f"unknown flag {flag!r}; known: {', '.join(FLAGS)}")
 
 

@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, create_engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from assist_desktop.storage import text_guard  # noqa: F401 - registers the guard on every session
 from assist_desktop.storage.access import storage_error
 
 BUSY_TIMEOUT_MS = 10_000
+# a write first waits this long for another program's write quietly; then it says whom it waits for
+FIRST_WAIT_MS = 1_000
 # Page cache per connection: 2 MiB for everyday reads and writes — the OS file cache holds the rest,
 # and with two connections (the GUI's and the list's worker) 8 MiB each was a quarter of the memory a
 # scroll through a province-sized list added (bench registry_list: +61 MB at 8 MiB, +49 MB at 2 MiB;
@@ -37,11 +43,50 @@ def sqlite_uri(path: Path | str, mode: str = "ro") -> str:
     return f"{Path(path).absolute().as_uri()}?mode={mode}"
 
 
-def make_engine(path: Path | str) -> Engine:
+@dataclass(frozen=True)
+class FileKey:
+    """The key of an encrypted database file, kept with its engine so that the users service can re-wrap
+    a slot when a password changes (``file_key_of``)."""
+
+    path: Path
+    key: bytes
+
+
+_FILE_KEYS: "weakref.WeakKeyDictionary[Engine, FileKey]" = weakref.WeakKeyDictionary()
+
+
+def file_key_of(bind: object) -> FileKey | None:
+    """The key of the encrypted SQLite file behind an engine, a connection or a session; None for a plain
+    file (or another engine)."""
+    get_bind = getattr(bind, "get_bind", None)
+    if get_bind is not None:
+        bind = get_bind()
+    engine = getattr(bind, "engine", bind)
+    try:
+        return _FILE_KEYS.get(engine)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def make_engine(path: Path | str, key: bytes | None = None) -> Engine:
     # URL.create, not an f-string: a '?', '#' or '%' in the path must not be parsed as URL syntax.
     url = URL.create("sqlite", database=str(path))
+    extra: dict[str, object] = {}
+    if key is not None:
+        from assist_desktop.storage import cipher
+
+        extra["module"] = cipher.sqlcipher()  # its errors, too, are the ones SQLAlchemy wraps
     # LIFO: the connection used last (whose cache is warm) is handed out again, and the others idle.
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, pool_use_lifo=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, pool_use_lifo=True, **extra)
+    if key is not None:
+        _FILE_KEYS[engine] = FileKey(Path(path), key)
+
+        @event.listens_for(engine, "do_connect")
+        def _keyed_connect(dialect, _record, cargs, cparams):  # type: ignore[no-untyped-def]
+            # The key must be the connection's first statement: nothing can be read before it.
+            conn = dialect.loaded_dbapi.connect(*cargs, **cparams)
+            cipher.apply_key(conn, key)
+            return conn
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -58,19 +103,62 @@ def make_engine(path: Path | str) -> Engine:
         # A write takes the write lock at BEGIN; a deferred BEGIN that later upgrades can fail with
         # SQLITE_BUSY without waiting, which busy_timeout does not cover.
         if conn.get_execution_options().get("sqlite_immediate"):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(conn, Path(path))
         else:
             conn.exec_driver_sql("BEGIN")
 
     return engine
 
 
+def is_busy(exc: BaseException) -> bool:
+    """SQLITE_BUSY: another connection holds the write lock past the busy timeout."""
+    inner = getattr(exc, "orig", None) or exc
+    # sqlite3's, or sqlcipher3's (an encrypted file): the same error under another module
+    if not isinstance(inner, sqlite3.OperationalError) and type(inner).__name__ != "OperationalError":
+        return False
+    code = getattr(inner, "sqlite_errorcode", None)
+    return (code & 0xFF) == sqlite3.SQLITE_BUSY if code is not None else "database is locked" in str(inner)
+
+
+def _begin_immediate(conn: Connection, path: Path) -> None:
+    """BEGIN IMMEDIATE, waiting for another program's write: a short wait first, then — saying whom it waits
+    for — the rest of the busy timeout; then a Chinese refusal naming the other programs (``file_lock``)."""
+    from assist_desktop.storage import file_lock
+
+    raw = conn.connection.driver_connection
+    raw.execute(f"PRAGMA busy_timeout={FIRST_WAIT_MS}")
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    except OperationalError as exc:
+        if not is_busy(exc):
+            raise
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    file_lock.waiting_notice(path, BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        raise file_lock.FileBusy(file_lock.busy_message(path, (FIRST_WAIT_MS + BUSY_TIMEOUT_MS) / 1000)) from None
+
+
 class Database:
     """An open database file. Services get sessions from here; nothing else opens connections."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, key: bytes | None = None) -> None:
+        from assist_desktop.storage import file_lock
+
         self.path = Path(path)
-        self.engine = make_engine(self.path)
+        self.key = key  # None: a plain SQLite file (the demo, or from before encryption)
+        # held while the file is open: a restore (file_lock.exclusive) waits for, or names, every program using it
+        self._held = file_lock.acquire_shared(self.path)
+        self.engine = make_engine(self.path, key)
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     def session(self) -> Session:
         """A session for reading (and for writes that manage their own commit)."""
@@ -110,7 +198,12 @@ class Database:
                 raw.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")  # give the memory back to the pool
 
     def close(self) -> None:
+        from assist_desktop.storage import file_lock
+
         self.engine.dispose()
+        if self._held:
+            self._held = False
+            file_lock.release_shared(self.path)
 
     def __enter__(self) -> "Database":
         return self

@@ -97,6 +97,28 @@ class Employer(Synced, table=True):
     union_unit_id: Optional[str] = Field(default=None, foreign_key="org_unit.id", max_length=36)
 
 
+class ImportBatch(Synced, table=True):
+    """A ledger import of historic files to come in as active (在档): the clerk imports, the approver
+    approves the batch as a whole (or returns it, and its files go through the usual chain as drafts)."""
+
+    __tablename__ = "import_batch"
+
+    kind: str = Field(default="files", max_length=16)
+    file_name: str = Field(max_length=260)
+    file_sha256: str = Field(max_length=64)
+    sheets: str = Field(default="", max_length=500)  # the sheets read, 、-separated
+    households: int = Field(default=0)
+    members: int = Field(default=0)
+    status: str = Field(default="pending", max_length=16)  # pending / approved / returned
+    created_by: Optional[str] = Field(default=None, foreign_key="user.id", max_length=36)
+    created_by_name: str = Field(default="", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_by: Optional[str] = Field(default=None, foreign_key="user.id", max_length=36)
+    decided_by_name: Optional[str] = Field(default=None, max_length=64)
+    decided_at: Optional[datetime] = None
+    opinion: Optional[str] = Field(default=None, max_length=500)
+
+
 class HardshipFile(Synced, table=True):
     """One household's file (一户一档); the worker is the head of household."""
 
@@ -202,6 +224,15 @@ class HardshipFile(Synced, table=True):
     exit_note: Optional[str] = Field(default=None, max_length=200)
     exit_date: Optional[date] = None
     created_by: Optional[str] = Field(default=None, foreign_key="user.id", max_length=36)
+
+    # from a ledger (issue 16): a household row with its size and income but no member rows keeps them as
+    # stated, marked 成员待补录 until the members are entered; the ledger's 建档时间 and 档案编号 are kept
+    declared_household_size: Optional[int] = None
+    declared_annual_income_fen: Optional[int] = None
+    members_pending: bool = Field(default=False, index=True)
+    filed_on: Optional[date] = None  # 建档时间 as the ledger gives it (a month alone: its first day)
+    former_file_no: Optional[str] = Field(default=None, max_length=40)  # 档案编号 of the old ledger
+    import_batch_id: Optional[str] = Field(default=None, foreign_key="import_batch.id", index=True, max_length=36)
 
 
 class Member(Synced, table=True):
@@ -643,6 +674,27 @@ class SyncUnitHead(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class EnrolledUnit(SQLModel, table=True):
+    """Who a unit is, as this unit trusts it: the code, name and level it was enrolled with (by us, from its key
+    file after the fingerprint check) or — for a unit below a lower unit (a county at the province) — as the
+    unit that enrolled it said in its signed statement of its lower units. A package may change none of them:
+    a new name or level comes only with a new key file."""
+
+    __tablename__ = "enrolled_unit"
+
+    unit_id: str = Field(primary_key=True, max_length=36)  # no foreign key: a stated unit may have no rows yet
+    enrolled_by_unit_id: str = Field(foreign_key="org_unit.id", index=True, max_length=36)
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=100)
+    level: str = Field(max_length=16)
+    sign_key_id: Optional[str] = Field(default=None, max_length=16)
+    sign_public_key: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary))
+    encrypt_public_key: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary))
+    fingerprint: Optional[str] = Field(default=None, max_length=32)
+    package_id: Optional[str] = Field(default=None, foreign_key="sync_package.id", max_length=36)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class KeyRevocation(SQLModel, table=True):
     """A key no longer to be trusted at all (a stolen PC): unlike a retired key, it verifies nothing."""
 
@@ -686,7 +738,7 @@ class StatTally(SQLModel, table=True):
 
 
 SYNCED_TABLES: tuple[type[Synced], ...] = (
-    OrgUnit, User, Employer, HardshipFile, Member, AnnualReview, Attachment, UnfiledHousehold,
+    OrgUnit, User, Employer, ImportBatch, HardshipFile, Member, AnnualReview, Attachment, UnfiledHousehold,
     PolicyStandard, SubsistenceLine, ScholarshipRound, Scholarship, Installment, Campaign,
     CampaignFundSource, CampaignStandard, Visit, Disbursement, WorkflowEvent,
 )

@@ -21,12 +21,13 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, LargeBinary, MetaData, String, Table
 from sqlalchemy.sql.sqltypes import _Binary
 
+from assist_desktop.domain.text import FORBIDDEN, control_character
 from assist_desktop.storage.models import SYNCED_TABLES, Tombstone
 from assist_desktop.sync.errors import SyncError
 
 TABLE_LABELS = {
     "org_unit": "工会组织", "user": "用户", "employer": "工作单位", "hardship_file": "困难职工档案",
-    "member": "家庭成员", "annual_review": "年度复核", "attachment": "档案附件", "unfiled_household": "未建档户",
+    "member": "家庭成员", "import_batch": "台账导入批次", "annual_review": "年度复核", "attachment": "档案附件", "unfiled_household": "未建档户",
     "policy_standard": "救助标准", "subsistence_line": "低保标准", "scholarship_round": "金秋助学活动",
     "scholarship": "助学申请", "installment": "分年发放", "campaign": "春节送温暖活动",
     "campaign_fund_source": "资金来源", "campaign_standard": "慰问标准", "visit": "走访",
@@ -166,6 +167,8 @@ def _value_ok(col: ColumnSpec, value: Any) -> str | None:
         return "不是有效的编号"
     if col.kind in ("str", "uuid") and col.max_length and len(value) > col.max_length:
         return f"超过 {col.max_length} 个字符"
+    if col.kind == "str" and (what := control_character(value)):
+        return f"含有不可见的控制字符（{what}）"
     if col.kind == "date" and not (_DATE.fullmatch(value) and _real(date, value)):
         return "不是有效日期"
     if col.kind == "datetime" and not (_DATETIME.fullmatch(value) and _real(datetime, value)):
@@ -200,6 +203,8 @@ def _column_ok(col: ColumnSpec, values: Sequence[Any]) -> bool:
     if kind == "bool":
         return set(present) <= {0, 1}
     if kind in ("str", "uuid") and col.max_length and max(map(len, present)) > col.max_length:
+        return False
+    if kind == "str" and FORBIDDEN.search("".join(present)):  # one scan of the column's text
         return False
     if col.choices is not None and not set(present) <= col.choices:
         return False
@@ -253,3 +258,25 @@ def check_columns(spec: TableSpec, columns: Any) -> list[str]:
     if missing:
         raise SyncError(f"同步文件中“{spec.label}”缺少必需的列 {', '.join(missing[:3])}。")
     return columns
+
+
+TEXT_MAX_CHARS = 65_536  # a note, reason or opinion without a column length: far more than anyone types
+_KIND_BYTES = {"uuid": 40, "int": 21, "bool": 6, "date": 13, "datetime": 29}
+
+
+@cache
+def row_bound(table: str) -> int:
+    """The most bytes one row of ``table`` can take in its JSON Lines file: every text at its column's length,
+    each character escaped (``\\u0001`` is six bytes), a binary column at the attachment limit as hex."""
+    from assist_desktop.services.attachments import MAX_ATTACHMENT_BYTES
+
+    total = 2
+    for column in specs()[table].columns:
+        if column.kind == "hex":
+            total += 2 * MAX_ATTACHMENT_BYTES + 3
+        elif column.kind == "str":
+            total += 6 * (column.max_length or TEXT_MAX_CHARS) + 3
+        else:
+            total += _KIND_BYTES[column.kind]
+        total += 1  # the comma
+    return total

@@ -1,11 +1,13 @@
 """Starting the program: fonts and translations, first run, login, the main window, automatic backup.
 
 The start is ordered by what the caseworker sees first (P1): the login window comes up from a bare Qt start
-and a first look at the file (``storage.peek``); SQLAlchemy, the models and the opening of the database
-(check, upgrade, backup) run while the password is typed (``ui.shell.opening``); after Enter, the password
-check, the main window and the first registry rows. This module imports nothing heavy at its top for that
-reason. The automatic backup (and the page-by-page check of a large file) waits ``MAINTENANCE_DELAY_MS``
-after the main window is up, so that it does not compete with the first searches.
+and a first look at the file (``storage.peek``; an encrypted file's key file, ``storage.keyslots``, names
+its unit); SQLAlchemy, the models and — for a plain file — the opening of the database (check, upgrade,
+backup) run while the password is typed (``ui.shell.opening``); after Enter, the password check (for an
+encrypted file the key slot's key derivation, which opens the file), the main window and the first registry
+rows. This module imports nothing heavy at its top for that reason. The automatic backup (and the
+page-by-page check of a large or encrypted file) waits ``MAINTENANCE_DELAY_MS`` after the main window is up,
+so that it does not compete with the first searches.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import resource_path
@@ -66,8 +68,11 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: object) -
 def ensure_initialised(db_path: Path) -> bool:
     """Run the first-run wizard when the file is missing or holds no unit yet; False if the user gave up."""
     from assist_desktop.services.setup import local_unit
+    from assist_desktop.storage import keyslots
     from assist_desktop.storage.schema import open_database
 
+    if keyslots.has_key_file(db_path):  # encrypted: made by init, so set up
+        return True
     if db_path.exists():
         with open_database(db_path) as db, db.session() as session:
             if local_unit(session) is not None:
@@ -78,48 +83,65 @@ def ensure_initialised(db_path: Path) -> bool:
     return wizard.exec() == QDialog.DialogCode.Accepted
 
 
-def log_in(db: Database, demo: bool) -> AppContext | None:
-    """The demo's clerk, or whoever logs in with the login dialog on the open database."""
-    from assist_desktop.services.demo_accounts import DEMO_PASSWORD
+def log_in(db: Database | None, demo: bool, db_path: Path | None = None) -> AppContext | None:
+    """Who works now. ``db`` None: an encrypted file, opened by the password typed (the key slot's)."""
+    from assist_desktop.services.demo_accounts import DEMO_PASSWORD, is_demo_database
     from assist_desktop.services.setup import local_unit
     from assist_desktop.services.users import authenticate
 
-    with db.session() as session:
-        unit_name = local_unit(session).name  # type: ignore[union-attr]
+    if db is not None:
+        with db.session() as session:
+            unit_name = local_unit(session).name  # type: ignore[union-attr]
+    else:
+        from assist_desktop.storage import keyslots
+
+        unit_name = keyslots.label(db_path)  # type: ignore[arg-type]
+    if demo and db is not None:
+        with db.session() as session:
+            # only a demo database logs in by itself: a real one (made by init) always asks who is there
+            demo = is_demo_database(session)
     if demo:
         with db.session() as session:
             user = authenticate(session, DEMO_USER, DEMO_PASSWORD)
     else:
-        from assist_desktop.ui.shell.login import database_login
+        from assist_desktop.ui.shell.login import database_login, file_login
 
-        dialog = database_login(db, unit_name)
+        dialog = database_login(db, unit_name) if db is not None else file_login(db_path, unit_name)  # type: ignore[arg-type]
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+            if db is None and dialog.db is not None:
+                dialog.db.close()
             return None
         user = dialog.user
+        db = dialog.db
+        assert db is not None
     return context_for(db, user, demo)
 
 
 def context_for(db: Database, user: User, demo: bool = False) -> AppContext:
-    # Loaded after the login's own commit, in a session of their own, so nothing is left expired.
+    """The context of whoever logged in (the file's lock then names them to other programs)."""
     from assist_desktop.services.setup import local_unit
     from assist_desktop.services.users import user_roles
+    from assist_desktop.storage import file_lock
     from assist_desktop.ui.context import AppContext
 
+    file_lock.set_user(user.display_name)
+    # Loaded after the login's own commit, in a session of their own, so nothing is left expired.
     with db.session() as session:
         unit = local_unit(session)
         assert unit is not None
         return AppContext(db=db, user=user, unit=unit, roles=user_roles(session, user), demo=demo)
 
 
-def log_in_while_opening(db_path: Path, unit_name: str) -> AppContext | None:
-    """The login window at once, the database opened meanwhile (``ui.shell.opening``); the context of whoever
-    logged in, or None when the caseworker quit. What refused the file is raised once the window is closed."""
-    from assist_desktop.ui.shell.login import LoginDialog, password_change
+def log_in_while_opening(db_path: Path, unit_name: str, *, encrypted: bool) -> AppContext | None:
+    """The login window at once; what can be done before the password meanwhile (``ui.shell.opening``: a
+    plain file opened, an encrypted one's modules loaded — only its password's key opens it). The context of
+    whoever logged in, or None when the caseworker quit; what refused the file is raised once the window is
+    closed."""
+    from assist_desktop.ui.shell.login import LoginDialog
     from assist_desktop.ui.shell.opening import Opening
 
-    opening = Opening(db_path)
-    dialog = LoginDialog(unit_name, opening.check, opened=lambda: opening.done,
-                         change=lambda user, old, new: password_change(opening.wait())(user, old, new))
+    opening = Opening(db_path, encrypted=encrypted)
+    dialog = LoginDialog(unit_name, opening.check, opened=lambda: opening.done)
     # refused: the window closes (on the GUI thread: the signal comes from the opening's), the reason follows
     opening.failed.connect(lambda _exc: dialog.reject(), Qt.ConnectionType.QueuedConnection)
     dialog.painted.connect(opening.start)  # once the window is on the screen: its first paint goes first
@@ -127,11 +149,15 @@ def log_in_while_opening(db_path: Path, unit_name: str) -> AppContext | None:
     accepted = dialog.exec() == QDialog.DialogCode.Accepted and dialog.user is not None
     if not accepted and not opening.done:
         return None  # quit before the file was open: the daemon thread ends with the program
-    db = opening.wait()  # raises what refused the file
+    opened = opening.wait()  # raises what refused the file
     if not accepted:
-        db.close()
+        if opened is not None:
+            opened.close()
+        if dialog.db is not None and dialog.db is not opened:
+            dialog.db.close()
         return None
-    return context_for(db, dialog.user)  # type: ignore[arg-type]
+    assert dialog.db is not None
+    return context_for(dialog.db, dialog.user)  # type: ignore[arg-type]
 
 
 def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
@@ -144,9 +170,43 @@ def event_loop(app: QApplication) -> int:
     return app.exec()
 
 
+def start_program_log() -> None:
+    """The rotating log in the user data folder (assist_desktop.logs), Qt's own messages into it, and a
+    first line saying what runs where; before the QApplication, so a platform plugin that fails to load
+    is in the log too."""
+    import platform
+
+    from PySide6.QtCore import qInstallMessageHandler, qVersion
+
+    from assist_desktop import __version__
+    from assist_desktop.logs import start_logging
+    from assist_desktop.ui.shell.diagnostics import qt_message_to_log
+
+    if start_logging() is None:
+        return
+    qInstallMessageHandler(qt_message_to_log)
+    log.info("start: Assist Desktop %s%s, Python %s, Qt %s, %s", __version__,
+             " (installed build)" if getattr(sys, "frozen", False) else "", platform.python_version(), qVersion(),
+             platform.platform())
+
+
+def _log_shown(window: QWidget) -> None:
+    """When the main window has been shown: seconds since the process started (the cold start)."""
+    from assist_desktop.logs import process_age
+
+    age = process_age()
+    log.info("main window shown%s, Qt platform %s, device pixel ratio %g",
+             f" {age:.2f} s after the process started" if age is not None else "",
+             QGuiApplication.platformName(), window.devicePixelRatioF())
+
+
 def run(db_path: Path, demo: bool = False) -> int:
+    from assist_desktop.storage import file_lock
+
+    start_program_log()
     app = make_application()
     sys.excepthook = _excepthook
+    file_lock.set_program(file_lock.WINDOW)  # how a busy file names this program to the others
     lock = InstanceLock(db_path)
     busy = lock.acquire()
     if busy is not None:
@@ -158,26 +218,50 @@ def run(db_path: Path, demo: bool = False) -> int:
         lock.release()
 
 
-def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
+def _login_window_first(db_path: Path, demo: bool) -> tuple[str, bool] | None:
+    """(the unit's name, encrypted) where the login window can come before the database is opened: a plain
+    file of ours with its unit (``storage.peek``), or an encrypted one (its key file names the unit); None for
+    the demo, the first run, or a file only the full opening can judge."""
+    from assist_desktop.storage import keyslots
     from assist_desktop.storage.peek import peek
 
-    seen = None if demo else peek(db_path)
+    if demo:
+        return None
+    if keyslots.has_key_file(db_path):
+        try:
+            return keyslots.label(db_path), True
+        except DomainError:
+            return None  # a damaged key file: the full way says what is wrong
+    seen = peek(db_path)
+    if seen is None or seen.unit_name is None:
+        return None
+    return seen.unit_name, False
+
+
+def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
+    from assist_desktop.storage import keyslots
+
     ctx: AppContext | None = None
     try:
-        if seen is not None and seen.unit_name is not None:
-            # a file of ours with its unit: the login window now, the opening behind it
-            ctx = log_in_while_opening(db_path, seen.unit_name)
+        first = _login_window_first(db_path, demo)
+        if first is not None:
+            ctx = log_in_while_opening(db_path, first[0], encrypted=first[1])
             if ctx is None:
                 return 0
-            db = ctx.db
+            db: Database | None = ctx.db
+            log.info("database %s: %.1f MB", "encrypted, opened at login" if first[1] else "opened behind the login",
+                     db_path.stat().st_size / 2**20)
         else:
-            # the first run, the demo, or a file only the full opening can judge: opened first, as before
             if not ensure_initialised(db_path):
                 return 0
             from assist_desktop.storage.schema import open_database
 
-            db = open_database(db_path)
+            # an encrypted file is opened by the login's password (its key slot); a plain one now
+            db = None if keyslots.has_key_file(db_path) else open_database(db_path)
+            log.info("database %s: %.1f MB", "encrypted, opened at login" if db is None else "opened",
+                     db_path.stat().st_size / 2**20)
     except DomainError as exc:
+        log.warning("database refused: %s", exc.message)
         # Started from a desktop icon nobody reads stderr: say it in a window.
         QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"), exc.message)
         return 1
@@ -185,18 +269,25 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
     code = 0
     try:
         while True:
-            ctx = ctx or log_in(db, demo)
+            ctx = ctx or log_in(db, demo, db_path)
             if ctx is None:
                 break
+            db = ctx.db
             window = build_main_window(ctx)
             window.show()
+            QTimer.singleShot(0, lambda w=window: _log_shown(w))
             QTimer.singleShot(MAINTENANCE_DELAY_MS, window, window.start_maintenance)
             code = event_loop(app)
             if not window.switch_requested:
                 break
+            if db.key is None and keyslots.has_key_file(db_path):
+                db.close()  # a plain file replaced by an encrypted backup (设置 → 恢复): the password opens it
+                db = None
             ctx, demo = None, False  # switching user always asks for the password
     finally:
         maintenance_pool().waitForDone()  # never quit in the middle of writing a backup
         pool.waitForDone()
-        db.close()
+        if db is not None:
+            db.close()
+    log.info("exit %s", code)
     return code

@@ -20,6 +20,7 @@ class AppEvents(QObject):
     files_changed = Signal(list)  # ids of hardship files written
     workflow_changed = Signal()  # something moved through an approval step
     backup_taken = Signal(str)  # path of a new backup
+    synced = Signal()  # a sync package or acknowledgement changed what is still to be sent
 
 
 @dataclass

@@ -29,6 +29,11 @@ REQUIRED_RESOURCES = (
 )
 
 
+# The Qt modules the screens import (and the screens that import them lazily).
+QT_MODULES = ("PySide6.QtPrintSupport", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtCharts",
+              "assist_desktop.ui.printing.preview", "assist_desktop.ui.statistics.charts")
+
+
 class Smoke:
     def __init__(self, out: Callable[[str], None] = print) -> None:
         self.out = out
@@ -44,6 +49,7 @@ class Smoke:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         self.resources()
         self.migrations()
+        self.qt_modules()
         with tempfile.TemporaryDirectory(prefix="assist-smoke-") as tmp:
             self.window(Path(tmp) / "smoke.sqlite")
             self.rare_font()
@@ -76,19 +82,35 @@ class Smoke:
         self.check("数据库结构升级脚本", bool(revisions) and schema.head_revision() in revisions,
                    f"{len(revisions)} 个版本，最新 {schema.head_revision()}")
 
+    def qt_modules(self) -> None:
+        """Every Qt module a screen imports loads, with the libraries it links to: the print preview
+        (QtPdf needs QtNetwork), the statistics charts, printing."""
+        import importlib
+
+        failed = []
+        for module in QT_MODULES:
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                failed.append(f"{module}（{exc}）")
+        self.check("Qt 模块", not failed, "、".join(failed) or f"{len(QT_MODULES)} 个")
+
     def window(self, db_path: Path) -> None:
         from PySide6.QtCore import QCollator, QLocale
         from PySide6.QtGui import QFontDatabase
 
         from assist_desktop import __version__
         from assist_desktop.services.setup import create_database, local_unit
-        from assist_desktop.services.users import authenticate, user_roles
-        from assist_desktop.storage.schema import open_database
+        from assist_desktop.services.users import user_roles
         from assist_desktop.ui.app import make_application
         from assist_desktop.ui.context import AppContext
         from assist_desktop.ui.shell.main_window import MainWindow
 
         app = make_application([sys.argv[0]])
+        # the platform plugin Qt loaded: the one asked for (xcb on an X11 desktop, offscreen by default)
+        asked = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+        platform = app.platformName()
+        self.check("Qt 平台", not asked or platform == asked, platform)
         family = app.font().family()  # make_application installs the bundled font as the default
         self.check("内置中文字体", family in QFontDatabase.families() and "WenQuanYi" in family, family)
         # Qt's ICU data (cut down in the Linux build to what QtCore uses): Chinese collates by pinyin
@@ -96,15 +118,20 @@ class Smoke:
         order = sorted(["张伟", "李娜", "王芳", "阿强"], key=collator.sortKey)
         self.check("Qt 中文排序", order == ["阿强", "李娜", "王芳", "张伟"], "、".join(order))
         try:
+            # an encrypted database (SQLCipher and the key slot, as init makes it), opened by the password
+            from assist_desktop.services.login import log_in
+
             create_database(db_path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin",
                             admin_password="smoke-check-1")
-            db = open_database(db_path)
+            login = log_in(db_path, "admin", "smoke-check-1")
+            db, user = login.db, login.user
+            self.check("加密数据库", db.encrypted and not db_path.read_bytes().startswith(b"SQLite format 3"),
+                       "SQLCipher")
         except Exception as exc:  # noqa: BLE001
             self.check("新建数据库", False, f"{type(exc).__name__}: {exc}")
             return
         try:
             with db.session() as s:
-                user = authenticate(s, "admin", "smoke-check-1")
                 ctx = AppContext(db=db, user=user, unit=local_unit(s), roles=user_roles(s, user))
             window = MainWindow(ctx)
             window.show()

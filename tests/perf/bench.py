@@ -282,9 +282,10 @@ def _legacy(single: Callable[[int, Path], dict[str, Any]], name: str, goals: lis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_campaign import bench_campaign  # noqa: E402
-from bench_ledger import bench_ledger  # noqa: E402
+from bench_ledger import bench_ledger, bench_ledger_households  # noqa: E402
 from bench_list import bench_registry_list, selective_flatness  # noqa: E402
 from bench_print import bench_print  # noqa: E402
+from bench_secrecy import bench_secrecy  # noqa: E402
 from bench_stats import bench_statistics  # noqa: E402
 from bench_sync import bench_sync  # noqa: E402
 from bench_ui import bench_cold_start  # noqa: E402
@@ -305,15 +306,28 @@ BENCHMARKS: dict[str, Callable[..., Result]] = {
         ("P6 ledger import ≤ 5 s per 10,000 rows", "s_per_10k_rows", 5.0, "s")],
         [("import ÷ bare openpyxl + executemany", "ratio", "×"), ("read", "read_s", "s"),
          ("check", "check_s", "s"), ("write", "commit_s", "s")]),
+    "ledger_households": _legacy(  # P6, one row per household
+        lambda families, workdir: (lambda d: {**d, "s_per_10k": d["import_s"] * 10_000 / d["households"]})(
+            bench_ledger_households(families, workdir)), "ledger_households", [
+            ("P6 ledger of one row per household ≤ 5 s per 10,000 households", "s_per_10k", 5.0, "s")],
+        [("import ÷ bare openpyxl + executemany", "ratio", "×"), ("check and write", "check_and_commit_s", "s")]),
     "print": bench_print,  # P4
     "sync": _legacy(bench_sync, "sync", [  # P5
         ("P5 export ≤ 2 s", "export_s", 2.0, "s"), ("P5 import ≤ 3 s", "import_s", 3.0, "s"),
         ("P5 re-import ≤ 0.5 s", "reimport_s", 0.5, "s")],
         [("import ÷ bare executemany", "import_vs_bare_write", "×"), ("bare read", "bare_read_s", "s"),
          ("bare write", "bare_write_s", "s")]),
+    "secrecy": _legacy(bench_secrecy, "secrecy", [  # issue 21: the encrypted file's cost, each a median itself
+        ("P2 on the encrypted file ≤ 1.15 × the plain one", "p2_ratio", 1.15, "×"),
+        ("P5 export encrypted ≤ 1.15 ×", "p5_export_ratio", 1.15, "×"),
+        ("P5 import encrypted ≤ 1.15 ×", "p5_import_ratio", 1.15, "×"),
+        ("P7 campaign steps encrypted ≤ 1.15 ×", "p7_ratio", 1.15, "×"),
+        ("login to the first rows: time the key slot and SQLCipher add ≤ 0.3 s", "open_added_s", 0.3, "s")],
+        [("key derivation (scrypt 2^17)", "kdf_s", "s")]),
+}
 }
 # the benchmarks whose data does not grow with --families (a county of fixed size): run once per command
-FIXED_SIZE = frozenset({"campaign", "ledger", "print", "sync"})
+FIXED_SIZE = frozenset({"campaign", "ledger", "ledger_households", "print", "sync", "secrecy"})
 
 
 def _flatness(results: dict[int, dict[str, Result]]) -> Result | None:

@@ -372,7 +372,7 @@ def test_another_countys_voucher_cannot_be_verified_here(county: County, tmp_pat
     _, codes, _ = _paid_voucher_payloads(county, 1)
     other = tmp_path / "mizhi.sqlite"
     create_database(other, unit_code="610827", unit_name="米脂县总工会", admin_username="admin",
-                    admin_password="mizhi-pass-1")
+                    admin_password="mizhi-pass-1", encrypt=False)
     with open_database(other) as db, db.session() as s:
         assert keys.current_key(s, s.get(m.Meta, "local_unit_id").value) is not None  # its own key, made at set-up
         with pytest.raises(VoucherInvalid, match="没有签发该凭证的密钥"):

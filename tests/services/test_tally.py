@@ -117,7 +117,10 @@ def test_check_finds_a_damaged_summary_and_rebuild_makes_it_again(upgraded: Path
     assert cli.main(["check", "--db", str(upgraded)]) == cli.CHECK_DAMAGED
     out = capsys.readouterr().out
     assert "统计汇总与明细不一致" in out and "--rebuild-statistics" in out
-    assert cli.main(["check", "--db", str(upgraded), "--rebuild-statistics"]) == cli.CHECK_OK
+    secret = upgraded.parent / "password.txt"
+    secret.write_text("demo12345\n", encoding="utf-8")
+    assert cli.main(["check", "--db", str(upgraded), "--rebuild-statistics", "--user", "admin",
+                     "--password-file", str(secret)]) == cli.CHECK_OK
     out = capsys.readouterr().out
     assert "已按明细重新汇总统计" in out and "统计汇总与明细一致" in out
     with open_database(upgraded) as db, db.engine.connect() as conn:

@@ -24,7 +24,9 @@ def test_the_login_window_needs_no_database_layer() -> None:
     """What the program imports before the login window is shown brings in neither SQLAlchemy, SQLModel nor
     pydantic (half a second of an office PC's start): they load behind the window."""
     code = ("import sys; import assist_desktop.cli, assist_desktop.ui.app, assist_desktop.ui.shell.login, "
-            "assist_desktop.ui.shell.opening, assist_desktop.storage.peek; "
+            "assist_desktop.ui.shell.opening, assist_desktop.storage.peek, assist_desktop.storage.keyslots, "
+            "assist_desktop.storage.file_lock, assist_desktop.logs, assist_desktop.ui.shell.diagnostics, "
+            "assist_desktop.ui.instance; "
             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'pydantic', "
             "'alembic')); print(heavy)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)

@@ -51,8 +51,11 @@ from assist_desktop.ui.editor.fields import (STYLE, EnumCombo, Field, FieldBox, 
                                              derived_box, mandatory, parse_money_text)
 from assist_desktop.ui.editor.history_tab import HistoryTab
 from assist_desktop.ui.editor.members_table import SERVICE_LABELS, MembersTab
+from assist_desktop.ui.screen import fitted_size
 
 HEALTH_FIELDS = ("health", "illness", "disability_type", "disability_grade")
+# Money the category formula cannot do without: blank is "not given" (0 is typed as 0).
+REQUIRED_MONEY = ("worker_monthly_income_fen",)
 MONEY_FIELDS = {  # key → the name the registry's messages use
     "worker_monthly_income_fen": "本人月平均收入", "other_annual_income_fen": "家庭其他非薪资年收入",
     "medical_expenses_fen": "医疗支出", "schooling_expenses_fen": "教育支出", "hardship_costs_fen": "致困支出",
@@ -138,7 +141,7 @@ class FileEditor(QDialog):
         self.setObjectName("file_editor")
         self.setStyleSheet(STYLE)
         self.setSizeGripEnabled(True)
-        self.resize(1180, 820)
+        self.resize(fitted_size(self, 1180, 820))
         self._build(dialogs)
         self._update_title()
         self._set_enabled_while_loading(False)
@@ -165,6 +168,13 @@ class FileEditor(QDialog):
         self.banner.setWordWrap(True)
         self.banner.hide()
         outer.addWidget(self.banner)
+        # a household a ledger gave with more people than it listed (成员待补录): what is missing
+        self.pending_note = QLabel()
+        self.pending_note.setObjectName("members_pending")
+        self.pending_note.setProperty("role", "banner")
+        self.pending_note.setWordWrap(True)
+        self.pending_note.hide()
+        outer.addWidget(self.pending_note)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
@@ -430,7 +440,8 @@ class FileEditor(QDialog):
 
         box, grid = self._group(self.tr("Income and expenses (yuan)"))
         yuan = self.tr("e.g. 1,234.50")
-        self._place(grid, 0, 0, self.tr("Worker's monthly income"), self._money("worker_monthly_income_fen", yuan))
+        self._place(grid, 0, 0, self.tr("Worker's monthly income"), self._money("worker_monthly_income_fen", yuan),
+                    required=True)
         self._place(grid, 1, 0, self.tr("Other non-wage income per year"),
                     self._money("other_annual_income_fen", yuan))
         self._place(grid, 2, 0, self.tr("Medical expenses this year"), self._money("medical_expenses_fen", yuan))
@@ -608,6 +619,9 @@ class FileEditor(QDialog):
         return None
 
     def _check_money(self, key: str) -> str | None:
+        if key in REQUIRED_MONEY and not self.fields[key].text():
+            return self.tr("Fill in the worker's monthly income (0 if none): without it the category cannot be "
+                           "worked out")
         fen = parse_money_text(self.fields[key].text(), label=MONEY_FIELDS[key])
         if key == "worker_monthly_income_fen":
             check_monthly_income(fen, field=MONEY_FIELDS[key])
@@ -683,22 +697,56 @@ class FileEditor(QDialog):
     # the live figures
     # ======================================================================================================
 
+    def _declared(self) -> tuple[int | None, int | None]:
+        """The ledger's household size and income while fewer people are listed (成员待补录)."""
+        declared = getattr(self, "_file", {}).get("declared_household_size")
+        listed = 1 + self.members.model.rowCount()
+        if declared is not None and declared > listed:
+            return declared, self._file.get("declared_annual_income_fen")
+        return None, None
+
+    def _update_pending(self) -> None:
+        declared, annual = self._declared()
+        listed = 1 + self.members.model.rowCount()
+        if declared is None:
+            self.pending_note.hide()
+            return
+        text = self.tr("Members to be completed: the ledger gives a household of {0}, {1} listed here, {2} to "
+                       "add on the Members tab.").format(declared, listed, declared - listed)
+        if annual is not None:
+            text += " " + self.tr("Until then the category is judged on the ledger's household size and its "
+                                  "household income of {0} yuan a year; once everyone is listed it is "
+                                  "computed from the members.").format(format_amount(annual))
+        self.pending_note.setText(text)
+        self.pending_note.show()
+
     def _update_figures(self) -> None:
         labels = self.figure_labels
-        size = 1 + self.members.model.rowCount()
-        labels["size"].setText(self.tr("{0} persons").format(size))
+        declared, declared_annual = self._declared()
+        self._update_pending()
+        size = declared or 1 + self.members.model.rowCount()
+        labels["size"].setText(self.tr("{0} persons").format(size) if declared is None else
+                               self.tr("{0} persons (as the ledger gives it; {1} listed)")
+                               .format(size, 1 + self.members.model.rowCount()))
         incomes = self.members.model.incomes_fen()
         try:
             amounts = {key: parse_money_text(self.fields[key].text(), label=name) for key, name in MONEY_FIELDS.items()}
         except DomainError:
             amounts = None
         self.proposal, self.proposal_known = None, False
-        if amounts is None or incomes is None:
+        # a blank income is missing, not 0: no figures and no proposal until it is given
+        missing = [self.tr("the worker's monthly income") for key in REQUIRED_MONEY if not self.fields[key].text()]
+        missing += [self.tr("{0}'s monthly income").format(name) for name in self.members.model.missing_incomes()]
+        if amounts is None or incomes is None or missing:
             for key in ("annual", "rigid", "per_capita", "ratio", "proposed"):
                 labels[key].setText("—")
-            labels["proposed"].setText(self.tr("Correct the amounts marked in red first"))
+            labels["proposed"].setText(self.tr("Not yet: fill in {0} (0 if none)").format("、".join(missing)) if
+                                       missing and amounts is not None and incomes is not None
+                                       else self.tr("Correct the amounts marked in red first"))
         else:
             annual = amounts["worker_monthly_income_fen"] * 12 + amounts["other_annual_income_fen"] + sum(incomes) * 12
+            if declared is not None and declared_annual is not None:
+                annual = declared_annual  # the ledger's household income counts the people not listed yet
             rigid = amounts["medical_expenses_fen"] + amounts["schooling_expenses_fen"]
             labels["annual"].setText(self.tr("{0} yuan").format(format_amount(annual)))
             labels["rigid"].setText(self.tr("{0} yuan").format(format_amount(rigid)))
@@ -733,7 +781,9 @@ class FileEditor(QDialog):
             labels["line"].setText(self.line_error or self.tr("loading…"))
         combo = self.fields["category"].widget
         assert isinstance(combo, EnumCombo)
-        if not self.proposal_known:
+        if missing:
+            text = self.tr("By the formula (income not filled in yet)")
+        elif not self.proposal_known:
             text = self.tr("By the formula")
         else:
             text = self.tr("By the formula ({0})").format(self.proposal.label if self.proposal
@@ -836,6 +886,9 @@ class FileEditor(QDialog):
         for number in (1, 2, 3):
             self.fields[f"secondary_{number}"].set_value(secondary[number - 1] if len(secondary) >= number else "")
         self.fields["primary_cause"].set_value(int(data["primary_cause"]) if data.get("primary_cause") else "")
+        for key in REQUIRED_MONEY:  # a recorded 0 was given: it reads 0.00, not blank (which is "not given")
+            if data.get(key) is not None:
+                self.fields[key].widget.setText(format_amount(int(data[key])))
         self.members.model.load(members)
         if not self.ctx.has(Role.clerk) or self.owner_name is not None:
             self.read_only = True
@@ -1075,7 +1128,8 @@ class FileEditor(QDialog):
             address=f["address"].text(), employer_name=employer_name, unit_id=str(f["unit_id"].value() or ""),
             primary_cause=int(primary) if primary not in ("", None) else 0,  # type: ignore[call-overload]
             secondary_causes=secondary, members=self.members.model.member_inputs(),
-            **{key: parse_money_text(f[key].text(), label=name) for key, name in MONEY_FIELDS.items()},
+            **({key: parse_money_text(f[key].text(), label=name) for key, name in MONEY_FIELDS.items()}
+               | {key: None for key in REQUIRED_MONEY if not f[key].text()}),
             disaster_or_accident=bool(f["disaster_or_accident"].value()),
             category=code("category"), category_override_reason=text("category_override_reason"),
             file_type=code("file_type") or "urban_worker", file_origin=code("file_origin") or "new",
@@ -1095,6 +1149,10 @@ class FileEditor(QDialog):
             civil_affairs_check_result=text("civil_affairs_check_result"),
             filed_by_name=text("filed_by_name"), reviewed_by_name=text("reviewed_by_name"),
             entered_by_name=text("entered_by_name"),
+            # kept as the ledger gave them; the declared size goes once every person is listed
+            declared_household_size=self._file.get("declared_household_size"),
+            declared_annual_income_fen=self._file.get("declared_annual_income_fen"),
+            filed_on=self._file.get("filed_on"), former_file_no=self._file.get("former_file_no"),
         )
 
     def save(self) -> bool:
@@ -1174,6 +1232,10 @@ class FileEditor(QDialog):
             self.revealed |= set(registry.SENSITIVE_FIELDS)  # typed here: nothing to hide from this user
         self._file = {**self._file, "id": saved.file_id, "employer_name": data.employer_name,
                       "employer_id": data.employer_id}
+        declared = self._file.get("declared_household_size")
+        if declared is not None and 1 + len(data.members) >= declared:  # every person listed: as the service does
+            self._file["declared_household_size"] = self._file["declared_annual_income_fen"] = None
+            self._update_figures()
         self._apply_masks()
         self._baseline = self._state()
         self.setWindowModified(False)

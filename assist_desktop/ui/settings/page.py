@@ -26,6 +26,7 @@ from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services import units, users
 from assist_desktop.services.units import UnitChoice
 from assist_desktop.services.users import UserView
+from assist_desktop.services import backups
 from assist_desktop.storage.backup import AUTO, BEFORE_RESTORE, MANUAL, UPGRADE, BackupManager
 from assist_desktop.ui.background import Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
@@ -350,10 +351,15 @@ class SettingsPage(QWidget):
         return self._open(ResetPasswordDialog(self.ctx, view, self), self._after_user_change(
             self.tr("Password of {0} reset; they must change it at their next login.").format(view.display_name)))
 
-    def reactivate(self) -> Op[Any] | None:
+    def reactivate(self) -> Op[Any] | FormDialog | None:
         view = self.selected_user()
         if view is None:
             return None
+        if self.ctx.db.encrypted:  # the key slot comes back with a new password
+            from assist_desktop.ui.settings.dialogs import ReactivateDialog
+
+            return self._open(ReactivateDialog(self.ctx, view, self), self._after_user_change(
+                self.tr("{0} can log in again with the new password.").format(view.display_name)))
         actor, user_id = self.ctx.user, view.id
         return self._run(lambda s: users.reactivate(s, actor, user_id).id,
                          self._after_user_change(self.tr("{0} can log in again.").format(view.display_name)),
@@ -450,7 +456,7 @@ class SettingsPage(QWidget):
     def _data_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        manager = BackupManager(self.ctx.db_path)
+        manager = BackupManager(self.ctx.db_path, key=self.ctx.db.key)
         where = QGroupBox(self.tr("Database"))
         form = QFormLayout(where)
         self.db_path_label = _message_label("db_path")
@@ -558,7 +564,6 @@ class SettingsPage(QWidget):
         self.restore_button.setEnabled(self.admin and self.selected_backup() is not None)
 
     def back_up(self) -> Op[Any]:
-        path = self.ctx.db_path
         self.backup_button.setEnabled(False)
 
         def done(target: Path) -> None:
@@ -566,8 +571,10 @@ class SettingsPage(QWidget):
             self._say(self.data_status, self.tr("Backed up to {0}").format(target))
             self.ctx.events.backup_taken.emit(str(target))  # the status bar and this list refresh
 
+        db, user = self.ctx.db, self.ctx.user
+
         def work(_s: Session) -> Path:
-            return BackupManager(path).create(MANUAL)
+            return backups.back_up(db, user)  # in the audit log as this user's
 
         op = self._run(work, done, status=self.data_status, title=self.tr("Backing up"), show_progress=True,
                        popup=True)
@@ -588,9 +595,10 @@ class SettingsPage(QWidget):
         return self.restore(Path(name)) if name else None
 
     def restore(self, backup: Path | None = None) -> Op[Any] | None:
-        """Replace the database with ``backup`` (default: the selected one) after asking; the current file is
-        backed up first (``BackupManager.restore``). Everyone then logs in again: the restored file may hold
-        other users and other versions of what the open screens show."""
+        """Replace the database with ``backup`` (default: the selected one). The file is checked and described
+        first (unit, level, schema, date); another unit's file needs its unit's name typed; then the
+        question, and the restore (the current file is backed up first). Everyone then logs in again: the
+        restored file may hold other users and other versions of what the open screens show."""
         if not self.admin:
             return None
         if backup is None:
@@ -598,17 +606,52 @@ class SettingsPage(QWidget):
             if row is None:
                 return None
             backup = row.path
+        from assist_desktop.storage import keyslots
+
+        if keyslots.has_key_file(backup):  # a password of that backup first: its key reads it
+            from assist_desktop.ui.settings.dialogs import BackupPasswordDialog
+
+            self._open(BackupPasswordDialog(self.ctx, backup, self), lambda key: self._check_restore(backup, key))
+            return None
+        return self._check_restore(backup, None)
+
+    def _check_restore(self, backup: Path, backup_key: bytes | None) -> Op[Any]:
+        path, db_key = self.ctx.db_path, self.ctx.db.key
+        from assist_desktop.storage.restore_check import inspect_restore_file
+
+        self.backup_key = backup_key
+        return self._run(lambda _s: inspect_restore_file(backup, path, backup_key=backup_key, db_key=db_key),
+                         self._confirm_restore, status=self.data_status, title=self.tr("Checking the backup file"),
+                         show_progress=True, popup=True)
+
+    def _confirm_restore(self, found: Any) -> None:
+        backup = found.path
+        if not found.same_unit:
+            from assist_desktop.ui.settings.restore_dialog import OtherUnitRestoreDialog
+
+            dialog = OtherUnitRestoreDialog(found, self)
+            dialog.accepted.connect(lambda: self._restore(backup, dialog.typed()))
+            self.restore_dialog = dialog
+            dialog.open()
+            return
         answer = QMessageBox.question(
             self, self.tr("Restore a backup"),
             self.tr("Replace the database with {0}? Everything entered since that backup is replaced; the current "
-                    "database is backed up first, so nothing is lost. You will then log in again.").format(backup.name),
+                    "database is backed up first, so nothing is lost. You will then log in again.").format(backup.name)
+            + "\n\n" + "\n".join(found.lines()),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
-            return None
-        path = self.ctx.db_path
+        if answer == QMessageBox.StandardButton.Yes:
+            self._restore(backup, None)
+
+    def _restore(self, backup: Path, typed_unit_name: str | None) -> Op[Any]:
+        from assist_desktop.storage.restore_check import check_confirmation, inspect_restore_file
+
+        path, db, user = self.ctx.db_path, self.ctx.db, self.ctx.user
+        key, backup_key = self.ctx.db.key, getattr(self, "backup_key", None)
 
         def work(_s: Session) -> Path | None:
-            return BackupManager(path).restore(backup)
+            check_confirmation(inspect_restore_file(backup, path, backup_key=backup_key, db_key=key), typed_unit_name)
+            return backups.restore(db, user, backup, backup_key=backup_key)  # alone on the file; in both audit logs
 
         def done(safety: Path | None) -> None:
             self.restored_from = backup

@@ -2,7 +2,8 @@
 and, for an account the administrator set up or reset, a new password of the user's own before work starts.
 
 The dialog knows nothing of the database: after Enter it calls one function, ``check(username, password)``,
-which proves the password and returns the user (or raises a ``DomainError`` whose message it shows). The
+which proves the password and returns the login — the open database and the user (``services.login.Login``:
+for an encrypted file the key slot's key opens it) — or raises a ``DomainError`` whose message it shows. The
 check runs off the GUI thread — a password-derived key takes a few hundred milliseconds, and at the program's
 start the database may still be opening (``ui.shell.opening``) — so the window never freezes. Imports stay
 light: the login window is shown before SQLAlchemy is loaded.
@@ -11,6 +12,7 @@ light: the login window is shown before SQLAlchemy is loaded.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
@@ -19,17 +21,18 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, Q
 from assist_desktop.domain.errors import DomainError
 
 if TYPE_CHECKING:
+    from assist_desktop.services.login import Login
     from assist_desktop.storage.engine import Database
     from assist_desktop.storage.models import User
 
-PasswordCheck = Callable[[str, str], "User"]
+PasswordCheck = Callable[[str, str], "Login"]
 PasswordChange = Callable[["User", str, str], "User"]
 
 
 class LoginDialog(QDialog):
-    """``check(username, password)`` → the user, or a DomainError; ``change(user, old, new)`` → the user with
-    their own password (for an account that must change it; by default the users service on ``check``'s
-    database is not known, so it must be given where such accounts can log in)."""
+    """``check(username, password)`` → the login (``db``, ``user``), or a DomainError; ``change(user, old,
+    new)`` → the user with their own password, for an account that must change it (by default the users
+    service on the database the login opened)."""
 
     painted = Signal()  # first painted
 
@@ -39,6 +42,7 @@ class LoginDialog(QDialog):
         self.check, self.change = check, change
         self.opened = opened  # whether the database is open yet (at the start it opens behind this window)
         self.user: User | None = None
+        self.db: Database | None = None  # the database the login opened (or was given)
         self.checking = False
         self._op: Any = None
         self._painted = False
@@ -91,14 +95,15 @@ class LoginDialog(QDialog):
         from assist_desktop.ui.background import run_op
 
         self._op = run_op(self, lambda _progress: self.check(username, password),
-                          on_done=lambda user: self._checked(user, password), on_error=self._refused,
+                          on_done=lambda login: self._checked(login, password), on_error=self._refused,
                           show_progress=False)
 
-    def _checked(self, user: User, password: str) -> None:
+    def _checked(self, login: Login, password: str) -> None:
         self.checking = False
         self.buttons.setEnabled(True)
         self.message.setText("")
-        self.user = user
+        self.db, self.user = login.db, login.user
+        user = login.user
         if user.must_change_password and not self._ask_new_password(user, password):
             self.user = None
             return
@@ -117,10 +122,11 @@ class LoginDialog(QDialog):
 
     def _ask_new_password(self, user: User, old: str) -> bool:
         """The administrator's password must be replaced before the first work; True once it is."""
-        if self.change is None:
+        change = self.change or (password_change(self.db) if self.db is not None else None)
+        if change is None:
             self.message.setText(self.tr("Choose a password of your own to continue."))
             return False
-        dialog = ChangePasswordDialog(self.change, user, old, self)
+        dialog = ChangePasswordDialog(change, user, old, self)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
             self.message.setText(self.tr("Choose a password of your own to continue."))
             return False
@@ -141,9 +147,23 @@ def password_change(db: Database) -> PasswordChange:
 
 def database_login(db: Database, unit_name: str, parent: QWidget | None = None) -> LoginDialog:
     """The login dialog on an open database (switching user, tests)."""
-    from assist_desktop.ui.shell.opening import password_check
+    def check(username: str, password: str) -> Login:
+        from assist_desktop.services.login import log_in
 
-    return LoginDialog(unit_name, password_check(db), parent, change=password_change(db))
+        return log_in(db.path, username, password, db=db)
+
+    return LoginDialog(unit_name, check, parent)
+
+
+def file_login(db_path: Path, unit_name: str, parent: QWidget | None = None) -> LoginDialog:
+    """The login dialog on a file the password opens (an encrypted one: its key slot); ``dialog.db`` then
+    holds the open database."""
+    def check(username: str, password: str) -> Login:
+        from assist_desktop.services.login import log_in
+
+        return log_in(db_path, username, password)
+
+    return LoginDialog(unit_name, check, parent)
 
 
 class ChangePasswordDialog(QDialog):

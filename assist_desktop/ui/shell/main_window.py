@@ -13,9 +13,11 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem
 from assist_desktop import __version__
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.overview import unsynced_records
-from assist_desktop.storage.backup import MANUAL, BackupManager
+from assist_desktop.services import backups
+from assist_desktop.storage.backup import BackupManager
 from assist_desktop.ui.background import maintenance_pool, run_op
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.screen import fitted_size
 
 PageFactory = Callable[[AppContext], QWidget]
 
@@ -94,6 +96,8 @@ class MainWindow(QMainWindow):
         title = self.tr("Hardship Assistance {0}").format(__version__)
         if ctx.demo:
             title += self.tr(" (demo)")
+        if not ctx.db.encrypted:  # the demo, or a file from before encryption (assist-desktop encrypt)
+            title += self.tr(" (not encrypted)")
         self.setWindowTitle(f"{title} — {ctx.unit.name}")
         body = QWidget()
         row = QHBoxLayout(body)
@@ -121,10 +125,11 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.nav.setCurrentRow(0)
         self._status_after_first_rows()
-        self.resize(1200, 760)
+        self.resize(fitted_size(self, 1200, 760))
         ctx.events.files_changed.connect(lambda _ids: self.refresh_status())
         ctx.events.workflow_changed.connect(self.refresh_status)
         ctx.events.backup_taken.connect(lambda _p: self.refresh_status())
+        ctx.events.synced.connect(self.refresh_status)
 
     # --- pages --------------------------------------------------------------------------------------
 
@@ -174,19 +179,22 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(verify)
         self.verify_action = verify
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        diagnostics = QAction(self.tr("Export diagnostics…"), self)
+        diagnostics.setObjectName("export_diagnostics")
+        diagnostics.triggered.connect(self.export_diagnostics)
+        help_menu.addAction(diagnostics)
         about = QAction(self.tr("About"), self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
         self.switch_requested = False
 
     def back_up(self) -> None:
-        path = self.ctx.db_path
-
         def done(target: object) -> None:
             self.ctx.events.backup_taken.emit(str(target))
             self.statusBar().showMessage(self.tr("Backed up to {0}").format(target), 8000)
 
-        run_op(self, lambda _p: BackupManager(path).create(MANUAL), on_done=done, title=self.tr("Backing up"),
+        db, user = self.ctx.db, self.ctx.user
+        run_op(self, lambda _p: backups.back_up(db, user), on_done=done, title=self.tr("Backing up"),
                cancellable=False)
 
     def switch_user(self) -> None:
@@ -203,6 +211,13 @@ class MainWindow(QMainWindow):
         self.verify_dialog = dialog
         return dialog
 
+    def export_diagnostics(self) -> object:
+        """导出诊断信息: a zip for the IT staff (versions, row counts, logs; no contents), in the background."""
+        from assist_desktop.ui.shell.diagnostics import export_diagnostics
+
+        self.diagnostics_op = export_diagnostics(self, self.ctx)
+        return self.diagnostics_op
+
     def about(self) -> QWidget:
         from assist_desktop.ui.shell.about import AboutDialog
 
@@ -215,12 +230,12 @@ class MainWindow(QMainWindow):
     def start_maintenance(self) -> None:
         """Off the GUI thread: the page-by-page check of a large file (skipped at open), then the
         automatic backup. A damaged file is said at once, and is not backed up over good backups."""
-        path = self.ctx.db_path
+        path, key = self.ctx.db_path, self.ctx.db.key
 
         def work(_progress: object) -> tuple[str | None, object]:
             from assist_desktop.services.maintenance import run_maintenance
 
-            return run_maintenance(path)  # at the least priority: typing goes first
+            return run_maintenance(path, key=key)  # at the least priority: typing goes first
 
         def done(result: tuple[str | None, object]) -> None:
             problem, backup = result
@@ -266,7 +281,7 @@ class MainWindow(QMainWindow):
         db, path = self.ctx.db, self.ctx.db_path
 
         def work(_progress: object) -> tuple[datetime | None, int]:
-            last = BackupManager(path).last_backup()
+            last = BackupManager(path, key=db.key).last_backup()
             with db.session() as session:
                 return (last.taken_at if last else None), unsynced_records(session)
 

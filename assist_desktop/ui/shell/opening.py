@@ -7,6 +7,10 @@ importing SQLAlchemy, SQLModel and the table classes, checking the file and brin
 cache and SQLite's pages — runs meanwhile in a thread of its own (``Opening``), so that after the password's
 Enter only the password check, the main window and the first rows are left: a few tenths of a second.
 
+An encrypted file cannot be opened before the password: its key comes from the password's key slot
+(``storage.keyslots``). For it the thread loads the modules only; the login (``services.login.log_in``) then
+derives the key, opens the file and checks the schema after Enter.
+
 Typing is not slowed: the keys go to Qt's line edits, which run no Python; the thread gives the interpreter
 up every few milliseconds for anything that does.
 """
@@ -15,35 +19,36 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 if TYPE_CHECKING:
+    from assist_desktop.services.login import Login
     from assist_desktop.storage.engine import Database
-    from assist_desktop.storage.models import User
 
 log = logging.getLogger(__name__)
 
 # What the main window needs first, imported while the password is typed.
 WARM_MODULES = ("assist_desktop.ui.shell.main_window", "assist_desktop.ui.registry.page",
                 "assist_desktop.ui.context", "assist_desktop.services.users", "assist_desktop.services.setup",
-                "assist_desktop.services.overview", "assist_desktop.services.file_list",
-                "assist_desktop.services.search")
+                "assist_desktop.services.login", "assist_desktop.services.overview",
+                "assist_desktop.services.file_list", "assist_desktop.services.search",
+                "assist_desktop.storage.schema")
 
 
 class Opening(QObject):
     """The database file opened in a worker thread: ``start`` it once the login window is up; ``wait`` gives
-    the open database (or raises what refused it). ``ready`` and ``failed`` tell the GUI thread."""
+    the open database (None for an encrypted file: only loaded for) or raises what refused it. ``ready`` and
+    ``failed`` tell the GUI thread."""
 
     ready = Signal()
     failed = Signal(object)  # the exception (a DomainError carries the caseworker's message)
 
-    def __init__(self, path: Path, parent: QObject | None = None) -> None:
+    def __init__(self, path: Path, parent: QObject | None = None, *, encrypted: bool = False) -> None:
         super().__init__(parent)
-        self.path = path
+        self.path, self.encrypted = path, encrypted
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
         self._db: Database | None = None
@@ -60,14 +65,17 @@ class Opening(QObject):
 
     def _open(self) -> None:
         try:
-            from assist_desktop.storage.schema import open_database
+            if self.encrypted:
+                load()
+            else:
+                from assist_desktop.storage.schema import open_database
 
-            db = open_database(self.path)
-            try:
-                warm(db)
-            except Exception:  # noqa: BLE001 - warming is an optimisation; the real calls say what is wrong
-                log.exception("warming the first registry search failed")
-            self._db = db
+                db = open_database(self.path)
+                try:
+                    warm(db)
+                except Exception:  # noqa: BLE001 - warming is an optimisation; the real calls say what is wrong
+                    log.exception("warming the first registry search failed")
+                self._db = db
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
             self._error = exc
         finally:
@@ -77,40 +85,38 @@ class Opening(QObject):
         else:
             self.ready.emit()
 
-    def wait(self, timeout: float | None = None) -> Database:
-        """The open database, once the opening is done (raises what refused the file)."""
+    def wait(self, timeout: float | None = None) -> Database | None:
+        """The open database, once the opening is done (None for an encrypted file; raises what refused the
+        file)."""
         self.start()
         if not self._done.wait(timeout):
             raise TimeoutError("the database is still being opened")
         if self._error is not None:
             raise self._error
-        assert self._db is not None
         return self._db
 
-    def check(self, username: str, password: str) -> User:
-        """The login window's password check (run off the GUI thread): the user, or a DomainError."""
-        return password_check(self.wait())(username, password)
+    def check(self, username: str, password: str) -> Login:
+        """The login window's one call after Enter (off the GUI thread): the login, or a DomainError — for a
+        plain file on the database opened here, for an encrypted one by its key slot, which opens it."""
+        db = self.wait()
+        from assist_desktop.services.login import log_in
+
+        return log_in(self.path, username, password, db=db)
 
 
-def password_check(db: Database) -> Callable[[str, str], User]:
-    """The users service's check of a username and password on an open database."""
-    def check(username: str, password: str) -> User:
-        from assist_desktop.services.users import authenticate
-
-        with db.session() as session:
-            return authenticate(session, username, password)
-
-    return check
-
-
-def warm(db: Database) -> None:
-    """Import what the main window needs, and run the registry's first search once as it will be run (any
-    user may search; the result is thrown away): SQLAlchemy compiles the statements once, and SQLite reads
-    the pages of the indexes the list walks."""
+def load() -> None:
+    """Import what the login and the main window need (SQLAlchemy, the models, the pages' modules)."""
     import importlib
 
     for name in WARM_MODULES:
         importlib.import_module(name)
+
+
+def warm(db: Database) -> None:
+    """``load``, and run the registry's first search once as it will be run (any user may search; the result
+    is thrown away): SQLAlchemy compiles the statements once, and SQLite reads the pages of the indexes the
+    list walks."""
+    load()
     from sqlmodel import select
 
     from assist_desktop.services.file_list import file_rows

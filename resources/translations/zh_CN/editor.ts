@@ -562,6 +562,10 @@
         <translation>填写了残疾类别，还须选择残疾等级</translation>
     </message>
     <message>
+        <source>Fill in the worker's monthly income (0 if none): without it the category cannot be worked out</source>
+        <translation>请填写本人月平均收入（没有收入填0）：未填写时无法测算困难类别</translation>
+    </message>
+    <message>
         <source>Fill in the bank as well</source>
         <translation>请同时填写开户银行</translation>
     </message>
@@ -598,8 +602,32 @@
         <translation>仅在不按公式结果定类别时填写</translation>
     </message>
     <message>
+        <source>Members to be completed: the ledger gives a household of {0}, {1} listed here, {2} to add on the Members tab.</source>
+        <translation>成员待补录：台账登记家庭人口{0}人，这里已列出{1}人，还有{2}人请在“家庭成员”页补录。</translation>
+    </message>
+    <message>
+        <source>Until then the category is judged on the ledger's household size and its household income of {0} yuan a year; once everyone is listed it is computed from the members.</source>
+        <translation>补录完成前，按台账登记的家庭人口和家庭年收入{0}元测算类别；全部成员录入后，按家庭成员重新计算。</translation>
+    </message>
+    <message>
         <source>{0} persons</source>
         <translation>{0}人</translation>
+    </message>
+    <message>
+        <source>{0} persons (as the ledger gives it; {1} listed)</source>
+        <translation>{0}人（台账登记数，已列出{1}人）</translation>
+    </message>
+    <message>
+        <source>the worker's monthly income</source>
+        <translation>本人月平均收入</translation>
+    </message>
+    <message>
+        <source>{0}'s monthly income</source>
+        <translation>{0}的月收入</translation>
+    </message>
+    <message>
+        <source>Not yet: fill in {0} (0 if none)</source>
+        <translation>暂不能测算：请先填写{0}（没有收入填0）</translation>
     </message>
     <message>
         <source>Correct the amounts marked in red first</source>
@@ -640,6 +668,10 @@
     <message>
         <source>loading…</source>
         <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>By the formula (income not filled in yet)</source>
+        <translation>按公式（收入未填，暂不能测算）</translation>
     </message>
     <message>
         <source>By the formula ({0})</source>
@@ -867,8 +899,16 @@
         <translation>与第{0}行身份证号相同</translation>
     </message>
     <message>
+        <source>Fill in the monthly income (0 if none)</source>
+        <translation>请填写月收入（没有收入填0）</translation>
+    </message>
+    <message>
         <source>At most 100 characters</source>
         <translation>最多100个字</translation>
+    </message>
+    <message>
+        <source>row {0}</source>
+        <translation>第{0}行</translation>
     </message>
     <message>
         <source>Hidden personal information: press “Show” to see or change it (the look is logged)</source>

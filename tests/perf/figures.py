@@ -43,13 +43,16 @@ class Figure:
     def high(self) -> float:
         return max(self.values) if self.values else math.nan
 
-    def text(self) -> str:
+    def value_text(self) -> str:
         if not self.values:
-            return f"{self.name}: not measured"
+            return "not measured"
         if len(self.values) == 1:
-            return f"{self.name}: {_num(self.median)} {self.unit} (one run)"
-        return (f"{self.name}: {_num(self.median)} {self.unit} (median of {len(self.values)}, "
+            return f"{_num(self.median)} {self.unit} (one run)"
+        return (f"{_num(self.median)} {self.unit} (median of {len(self.values)}, "
                 f"min {_num(self.low)}, max {_num(self.high)})")
+
+    def text(self) -> str:
+        return f"{self.name}: {self.value_text()}"
 
     def as_dict(self) -> dict[str, Any]:
         return {"unit": self.unit, "median": _round(self.median), "min": _round(self.low),
@@ -83,7 +86,7 @@ class Goal:
 
     def text(self) -> str:
         sign = "≥" if self.at_least else "≤"
-        return f"[{self.verdict()}] {self.name}: {self.figure.text().split(': ', 1)[1]}; goal {sign} {_num(self.limit)} {self.figure.unit}"
+        return f"[{self.verdict()}] {self.name}: {self.figure.value_text()}; goal {sign} {_num(self.limit)} {self.figure.unit}"
 
     def as_dict(self) -> dict[str, Any]:
         return {"goal": self.name, "limit": self.limit, "at_least": self.at_least, "met": self.met,

@@ -10,7 +10,8 @@ notes the wall-clock time (``time.time()``, the clock the parent process started
 - ``rows``: the first paint of the registry list with rows in it (object name "files").
 
 Also: how late each key's timer fired (the GUI thread's lag while the database opens behind the window),
-and the resident memory once the rows are painted (P8). Written as JSON to ``ASSIST_PROBE_OUT``; then the
+the time spent in scrypt after Enter (the password's proof: the stored hash's check, or an encrypted file's
+key slot), and the resident memory once the rows are painted (P8). Written as JSON to ``ASSIST_PROBE_OUT``; then the
 process ends at once (only the start is measured).
 """
 
@@ -22,6 +23,7 @@ import time
 
 MARKS: dict[str, float] = {}
 LAGS: list[float] = []
+SCRYPTS: list[tuple[float, float]] = []  # (start, end) of every scrypt the process computed
 
 
 def _rss_mb() -> float:
@@ -36,13 +38,28 @@ def _rss_mb() -> float:
 
 
 def _finish() -> None:
-    out = {"marks": MARKS, "lags_ms": LAGS, "rss_mb": _rss_mb()}
+    enter = MARKS.get("enter", float("inf"))
+    out = {"marks": MARKS, "lags_ms": LAGS, "rss_mb": _rss_mb(),
+           "scrypt_after_enter_s": sum(b - a for a, b in SCRYPTS if a >= enter)}
     with open(os.environ["ASSIST_PROBE_OUT"], "w", encoding="utf-8") as fh:
         json.dump(out, fh)
     os._exit(0)
 
 
 def arm() -> None:
+    import hashlib
+
+    real_scrypt = hashlib.scrypt
+
+    def timed_scrypt(*args: object, **kwargs: object) -> bytes:
+        started = time.time()
+        try:
+            return real_scrypt(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            SCRYPTS.append((started, time.time()))
+
+    hashlib.scrypt = timed_scrypt  # the password's proof, timed where it runs (before the program imports it)
+
     from PySide6 import QtWidgets
     from PySide6.QtCore import QEvent, QObject, Qt, QTimer
     from PySide6.QtGui import QKeyEvent

@@ -4,21 +4,25 @@ the transaction of every write.
 Why a summary table and not indexes: the 统计 page groups whole tables (a province's 300,000 files, 160,000
 visits, 190,000 vouchers), and the grants' category, cause and union come through their file. An index can
 answer a min/max in a lookup, but a grouped count through an index still reads every entry — 0.1 s to 4.7 s
-per breakdown at 300k files, growing with the file. Summed ahead, a breakdown adds up a few hundred rows
+per breakdown at 300k files (load 6–8 on 2 cores), growing with the file. Summed ahead, a breakdown adds up a few hundred rows
 (programme × dimension × key × year, and for files the year opened, the year exited and active/exited),
 whatever the size of the registry. The figures stay those of ``services.statistics``: the rows are made by
 its own definitions (``statistics.source_of``: joins, which records count, what is added up), so a figure
 is what the SQL over the records gives — the tests check both against independent sqlite3 sums.
 
 How it stays current. A record's contribution is the rows its programme's query gives for that record
-alone; a write subtracts the contributions of the records it is about to change (read from the database
-before the change) and adds them again after it. This is done by the program, in the write's own
-transaction, in portable SQLAlchemy (an upsert on SQLite and PostgreSQL alike), not by SQLite triggers:
+alone. A write notes the records it changes, deletes or creates (``Retally``); before it commits, their
+old contributions are read through a second connection — which sees the database as before the write: the
+write holds the write lock from its first change, so nothing else was committed meanwhile — their new ones
+through the write's own, and the difference is added to the table, all in the write's transaction. This is
+done by the program in portable SQLAlchemy (an upsert on SQLite and PostgreSQL alike), not by SQLite
+triggers:
 
-- every ORM write: ``before_flush`` / ``after_flush`` on every session (the services' ordinary writes,
-  including deletions), watching the columns a figure depends on;
-- bulk writes through Core (demo data, ledger imports, campaign lists, sync imports): the writer calls
-  ``added`` for new rows, or uses ``Retally`` around rows it changes or deletes.
+- every ORM write: ``before_flush`` notes what a flush changes in the columns a figure depends on (nothing
+  is read then, so a bulk step that flushes once per record pays nothing per record), ``before_commit``
+  counts it all again;
+- bulk writes through Core (demo data, ledger imports, campaign lists): ``insert_rows`` counts what it
+  inserts; the sync import notes the rows it updates, inserts and deletes in a ``Retally`` of its own.
 
 A change to what a grant is counted under but that is stored elsewhere — a file's category, cause or union;
 an unfiled household's kind or union; a round's or campaign's year; a grant's link to its household —

@@ -105,11 +105,21 @@ class Opening(QObject):
 
 
 def load() -> None:
-    """Import what the login and the main window need (SQLAlchemy, the models, the pages' modules)."""
+    """Import what the login and the main window need (SQLAlchemy, the models, the pages' modules), set up
+    the ORM's mappers and build the registry's first statements — what the first query of a fresh process
+    would otherwise do after Enter."""
     import importlib
 
     for name in WARM_MODULES:
         importlib.import_module(name)
+    from sqlalchemy.orm import configure_mappers
+
+    from assist_desktop.services.search import COUNT_LIMIT, FileFilters, count_statement, page_statement
+
+    configure_mappers()
+    count_statement("", FileFilters(), COUNT_LIMIT)
+    page_statement("", FileFilters(), "-file_no", 0, 200, total=COUNT_LIMIT + 1, table_rows=COUNT_LIMIT + 1,
+                   exact=False)
 
 
 def warm(db: Database) -> None:

@@ -23,18 +23,23 @@ CHECK_EPILOG = f"""退出码：
   2  命令行参数有误
   {CHECK_FINDINGS}  数据库完好，但跨单位核查发现需要核实的记录（仅市级、省级等上级单位；明细见输出）"""
 PRINT_DOCUMENTS = ("vouchers", "signoff", "notice", "file-form", "scholarship-form", "statistics")
+PRINT_TITLES = {"vouchers": "发放凭证", "signoff": "签领表", "notice": "公示名单", "file-form": "建档申请审批表",
+                "scholarship-form": "金秋助学申请审批表", "statistics": "年度帮扶工作统计表"}
 
 
 def _db_arg(parser: argparse.ArgumentParser, default_help: str = "用户数据目录中的 assist.sqlite",
             top: bool = False) -> None:
     # Sub-commands suppress their default so `assist-desktop --db X check` keeps X.
-    parser.add_argument("--db", type=Path, default=None if top else argparse.SUPPRESS,
+    parser.add_argument("--db", type=Path, default=None if top else argparse.SUPPRESS, metavar="数据库文件",
                         help=f"数据库文件（默认：{default_help}）")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from assist_desktop.cli_help import speak_chinese
+
+    speak_chinese()  # argparse's own words (用法、选项、错误) in Chinese too
     parser = argparse.ArgumentParser(prog="assist-desktop", description="县总工会困难职工帮扶管理程序")
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}", help="显示版本号并退出")
     parser.add_argument("--demo", action="store_true", help="用演示数据库打开程序（不存在时自动生成）")
     parser.add_argument("--smoke", action="store_true",
                         help="自检：资源与字体、数据库升级脚本、主窗口（不显示）、打印一张发放凭证（含生僻字）、"
@@ -63,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="用备份文件恢复数据库（管理员；恢复前会先备份当前数据库，记入审计日志）",
                        epilog=LOGIN_HELP)
     _db_arg(p)
-    p.add_argument("file", type=Path, help="备份文件")
+    p.add_argument("file", type=Path, metavar="备份文件", help="用来恢复的备份文件或数据库文件")
     p.add_argument("--unit-name", help="文件属于另一个单位时，输入该单位的名称以确认恢复（不给则在终端询问）")
     add_login_arguments(p)
     p.add_argument("--backup-user", help="加密备份：备份中一位用户的用户名（默认与登录当前数据库的用户相同）")
@@ -111,8 +116,15 @@ def _add_print_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore
     which.add_argument("--round", dest="round_", metavar="ROUND", help="金秋助学批次：编号、名称或年份")
     which.add_argument("--id", help="档案或助学申请：编号（UUID）、档案编号或申请编号")
     which.add_argument("--year", type=int, help="统计年度")
-    p.add_argument("--out", type=Path, required=True, help="输出的PDF文件")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", type=Path, help="输出的PDF文件（凭证记为“另存为PDF”，不计打印份数）")
+    where.add_argument("--printer", metavar="QUEUE", help="直接交给打印机（CUPS队列名，lpstat -e 可列出）；凭证记为纸质打印")
+    p.add_argument("--copies", type=int, default=1, help="打印份数（与 --printer 同用，默认1）")
+    p.add_argument("--duplex", action="store_true", help="双面打印（长边翻页，与 --printer 同用）")
     p.add_argument("--per-sheet", type=int, choices=(1, 2, 3), default=3, help="发放凭证每页张数（默认3）")
+    p.add_argument("--counterfoil", action="store_true", help="发放凭证带存根联（每页2张）")
+    p.add_argument("--files", action="store_true", help="公示名单：新建困难职工档案（审核或公示中的档案）")
+    p.add_argument("--academic-year", type=int, help="金秋助学签领表：只列该学年的发放（如 2027）")
 
     p = sub.add_parser("verify-voucher", help="离线验证发放凭证二维码的内容", epilog=LOGIN_HELP)
     _db_arg(p)
@@ -178,7 +190,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from assist_desktop.storage import keyslots
 
     if path.exists() and keyslots.has_key_file(path):  # encrypted: made by init, a real unit's database
-        raise DomainError(f"数据库 {path} 已加密，是某个单位的正式数据库（演示数据库不加密），不能在其中生成演示数据或演示账号。"
+        unit = keyslots.label(path)
+        raise DomainError(f"数据库 {path} 已加密，是{unit or '某个单位'}的正式数据库（演示数据库不加密），不能在其中生成演示数据或演示账号。"
                           "演示数据请写入单独的文件（assist-desktop demo --db demo.sqlite）。", field="--db")
     with open_database(path) as db:
         summary = generate_demo(db, args.families, seed=args.seed, progress=progress)
@@ -450,21 +463,24 @@ def cmd_print(args: argparse.Namespace) -> int:
     db, user = _open_as_user(args)
     with db, db.session() as session:
         doc = args.document
-        if doc in ("vouchers", "signoff", "notice"):
+        if doc == "notice" and args.files:
+            pdf = printing.notice_pdf(session, user, files=True, progress=progress)
+        elif doc in ("vouchers", "signoff", "notice"):
             if not (args.campaign or args.round_):
                 raise DomainError("请用 --campaign 或 --round 指定活动或批次。", field="--campaign")
             campaign = _find(session, Campaign, args.campaign, "春节送温暖活动", "--campaign") if args.campaign else None
             rnd = _find(session, ScholarshipRound, args.round_, "金秋助学批次", "--round") if args.round_ else None
             ids = dict(campaign_id=campaign.id if campaign else None, round_id=rnd.id if rnd else None)
             if doc == "vouchers":
-                job = printing.issue_vouchers(session, user, printing.VoucherSelection(**ids),
-                                              per_sheet=args.per_sheet, progress=progress)
+                selection = printing.VoucherSelection(**ids)
+                job = printing.prepare_vouchers(session, user, selection, per_sheet=args.per_sheet,
+                                                progress=progress, counterfoil=args.counterfoil)
                 pdf = job.pdf
                 note = f"{job.count}张凭证（首次打印{job.first_prints}张，补打{job.reprints}张），{job.sheets}页"
                 if job.not_yet_paid:
                     note += f"；另有{len(job.not_yet_paid)}项已审批但尚未登记发放，没有凭证"
             elif doc == "signoff":
-                pdf = printing.signoff_pdf(session, user, **ids, progress=progress)
+                pdf = printing.signoff_pdf(session, user, **ids, progress=progress, academic_year=args.academic_year)
             else:
                 pdf = printing.notice_pdf(session, user, **ids, progress=progress)
         elif doc == "file-form":
@@ -477,11 +493,25 @@ def cmd_print(args: argparse.Namespace) -> int:
             if args.year is None:
                 raise DomainError("请用 --year 指定统计年度。", field="--year")
             pdf = printing.statistics_pdf(session, user, args.year)
-    try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_bytes(pdf)
-    except OSError as exc:
-        raise DomainError(f"无法写入 {args.out}：{exc.strerror or exc}") from exc
+        if args.printer:  # the PDF itself goes to the CUPS queue; the vouchers are recorded once it took them
+            from assist_desktop.services import print_queue
+
+            sent = print_queue.submit_pdf(pdf, args.printer, title=PRINT_TITLES[doc], copies=args.copies, duplex=args.duplex,
+                                          media="A5" if doc == "vouchers" and args.per_sheet == 1 and not args.counterfoil
+                                          else "A4")
+            if doc == "vouchers":
+                printing.record_printed(session, user, job)
+            seconds = time.perf_counter() - started
+            print(f"已交给打印机 {args.printer}（作业 {sent.job_id}，{sent.size / 1e6:.1f} MB）"
+                  f"{'：' + note if note else ''}（用时 {seconds:.1f} 秒）。")
+            return 0
+        try:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_bytes(pdf)
+        except OSError as exc:
+            raise DomainError(f"无法写入 {args.out}：{exc.strerror or exc}") from exc
+        if doc == "vouchers":
+            printing.record_saved(session, user, job, file_name=args.out.name)
     seconds = time.perf_counter() - started
     print(f"已生成 {args.out}{'：' + note if note else ''}（用时 {seconds:.1f} 秒）。")
     return 0

@@ -94,7 +94,8 @@ def finish_login(db: Database, user: User, credentials: Credentials) -> User:
 
     if user.must_change_password:
         with db.session() as session:
-            user = change_password(session, session.merge(user), credentials.password, _new_password())
+            # the user as stored, not merged: a merged copy of the login's detached user counts as a pending change
+            user = change_password(session, session.get(User, user.id), credentials.password, _new_password())
             session.expunge(user)
     file_lock.set_user(user.display_name)
     return user

@@ -24,10 +24,15 @@ XCB_PACKAGES="libx11-6 libx11-xcb1 libxcb1 libxext6 libxrender1 libxcb-render0 l
 
 # Qt needs these on a bare Debian; python3-venv gives venv its pip.
 APT_PACKAGES="python3-venv libgl1 libegl1 libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3"
+# Paper printing hands the PDF to CUPS with lp (cups-client); a desktop that prints has it already.
+APT_PACKAGES="$APT_PACKAGES cups-client"
 # The report tests read PDFs back (pdftotext, pdftoppm, pdffonts) and decode the vouchers' QR codes (zbarimg).
 # PyInstaller (the packaging test) needs objdump and strip from binutils. The secrecy tests show that sqlite3
 # and sqlcipher without the key read nothing of an encrypted database.
 [ "${1:-}" = "--test" ] && APT_PACKAGES="$APT_PACKAGES poppler-utils zbar-tools binutils sqlite3 sqlcipher"
+# The paper-printing tests and benchmark start a CUPS scheduler of their own with a CUPS-PDF printer
+# (tests/cupsd.py): the scheduler, its PDF filters, the CUPS-PDF backend and Ghostscript.
+[ "${1:-}" = "--test" ] && APT_PACKAGES="$APT_PACKAGES cups-daemon cups-filters printer-driver-cups-pdf ghostscript"
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     missing=""
     for pkg in $APT_PACKAGES $XCB_PACKAGES; do

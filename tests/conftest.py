@@ -21,6 +21,23 @@ def tmp_db(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def private_cups():
+    """A CUPS scheduler of the test run's own with a CUPS-PDF queue (tests/cupsd.py), stopped at the end."""
+    from tests import cupsd
+
+    server = cupsd.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cups_queue(private_cups, monkeypatch: pytest.MonkeyPatch):
+    """``private_cups`` as this test's CUPS (``CUPS_SERVER``); its queue is ``private_cups.queue``."""
+    monkeypatch.setenv("CUPS_SERVER", private_cups.socket)
+    return private_cups
+
+
 # --- 统计's summary table follows every write ----------------------------------------------------------------
 
 _TALLY_CHECKED = ("services", "sync", "e2e", "ui", "reports", "test_cli.py")

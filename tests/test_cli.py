@@ -141,7 +141,8 @@ def test_init_makes_the_units_signing_key(tmp_path: Path, password_file: Path, c
     assert rows == [("sign", "ed25519", 32, 32, None)]
 
 
-def test_print_vouchers_then_verify_the_scanned_code(demo_county: Path, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_print_vouchers_then_verify_the_scanned_code(demo_county: Path, tmp_path: Path, capsys, monkeypatch,  # type: ignore[no-untyped-def]
+                                                     cups_queue) -> None:
     from tests.reports import pdftools
 
     _demo_login(monkeypatch)
@@ -167,11 +168,20 @@ def test_print_vouchers_then_verify_the_scanned_code(demo_county: Path, tmp_path
     assert main(["verify-voucher", "--db", str(demo_county), "hello", *CLERK]) == 1
     assert "不是本系统出具" in capsys.readouterr().err
 
-    # printed again from the terminal: every copy is a reprint, and the name of the campaign works too
+    # the save was a PDF file, not paper: the first paper print (to a CUPS queue, by the campaign's name) is
+    # the original; the next one is 补打
     assert main(["print", "vouchers", "--db", str(demo_county), "--campaign", name, "--per-sheet", "1",
-                 "--out", str(out), *CLERK]) == 0
-    assert f"补打{paid}张" in capsys.readouterr().out
-    assert "补打" in pdftools.text(out.read_bytes())
+                 "--printer", cups_queue.queue, *CLERK]) == 0
+    said = capsys.readouterr().out
+    assert f"已交给打印机 {cups_queue.queue}" in said and f"首次打印{paid}张，补打0张" in said
+    assert main(["print", "vouchers", "--db", str(demo_county), "--campaign", name, "--out", str(out), *CLERK]) == 0
+    assert f"补打{paid}张" in capsys.readouterr().out and "补打" in pdftools.text(out.read_bytes())
+    with closing(sqlite3.connect(demo_county)) as conn:
+        assert conn.execute("SELECT count(*), max(copy_no) FROM voucher_print").fetchone() == (paid, 1)
+        assert conn.execute("SELECT count(*), max(copy_no) FROM voucher_save").fetchone() == (2 * paid, 2)
+    assert main(["print", "signoff", "--db", str(demo_county), "--campaign", name, "--printer", "NoSuchQueue",
+                 *CLERK]) == 1
+    assert "NoSuchQueue" in capsys.readouterr().err
 
 
 def test_print_lists_forms_and_statistics(demo_county: Path, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -189,6 +199,8 @@ def test_print_lists_forms_and_statistics(demo_county: Path, tmp_path: Path, cap
         "file.pdf": (["file-form", "--id", file_no], name),
         "scholarship.pdf": (["scholarship-form", "--id", application_no], student),
         "stats.pdf": (["statistics", "--year", "2026"], "年度帮扶工作统计表"),
+        "signoff-year.pdf": (["signoff", "--round", rnd, "--academic-year", "2026"], "助学金签领表"),
+        "counterfoil.pdf": (["vouchers", "--campaign", campaign, "--counterfoil"], "（存根联）"),
     }
     for filename, (args, expected) in runs.items():
         out = tmp_path / filename

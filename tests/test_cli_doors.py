@@ -14,7 +14,8 @@ import pytest
 from assist_desktop.cli import main
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services import users
-from assist_desktop.storage.schema import open_database
+from assist_desktop.services.login import log_in
+from assist_desktop.storage import cipher, keyslots
 
 PASSWORD = "county-pass-1"
 
@@ -30,20 +31,35 @@ def county(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     db = tmp_path / "county.sqlite"
     assert main(["init", "--db", str(db), "--unit-code", "610826", "--unit-name", "积石山保安族东乡族撒拉族自治县总工会",
                  "--admin", "admin", "--password-file", str(pw)]) == 0
-    with open_database(db) as opened, opened.session() as s:
-        admin = s.exec(users.select(users.User).where(users.User.username == "admin")).one()
-        users.create_user(s, admin, username="jingban", display_name="阿卜杜热合曼·买买提依明·艾则孜",
-                          password="set-by-admin-1", roles=[Role.clerk])
+    login = log_in(db, "admin", PASSWORD)  # init encrypts a real unit's file: the admin's key slot opens it
+    try:
+        with login.db.session() as s:
+            admin = s.exec(users.select(users.User).where(users.User.username == "admin")).one()
+            users.create_user(s, admin, username="jingban", display_name="阿卜杜热合曼·买买提依明·艾则孜",
+                              password="set-by-admin-1", roles=[Role.clerk])
+        _KEYS[db] = login.db.key
+    finally:
+        login.db.close()
     return db
 
 
+_KEYS: dict[Path, bytes] = {}
+
+
+def _connect(db: Path):  # type: ignore[no-untyped-def]
+    """Read the file as a second reader would: with the database key when it is encrypted (a backup of it
+    shares the key), plain sqlite3 otherwise."""
+    key = next((k for d, k in _KEYS.items() if d.parent == db.parent or d.parent in db.parents), None)
+    return cipher.connect(db, key if keyslots.is_encrypted(db) or not cipher.has_plain_header(db) else None)
+
+
 def audit_rows(db: Path, where: str = "1") -> list[tuple[str, str, str]]:
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(_connect(db)) as conn:
         return conn.execute(f"SELECT actor_name, action, changes FROM audit_event WHERE {where} ORDER BY seq").fetchall()
 
 
 def head(db: Path) -> tuple[int, str]:
-    with closing(sqlite3.connect(db)) as conn:
+    with closing(_connect(db)) as conn:
         return conn.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
 
 
@@ -53,7 +69,7 @@ def test_demo_refuses_a_real_database_and_its_own_event_lands(county: Path, tmp_
     err = capsys.readouterr().err
     assert "正式数据库" in err and "积石山保安族东乡族撒拉族自治县总工会" in err
     assert head(county) == before
-    with closing(sqlite3.connect(county)) as conn:
+    with closing(_connect(county)) as conn:
         assert conn.execute("SELECT count(*) FROM hardship_file").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM user WHERE username IN ('shenhe', 'shenpi')").fetchone()[0] == 0
     demo = tmp_path / "demo.sqlite"
@@ -91,8 +107,15 @@ def test_wrong_passwords_lock_the_account_as_in_the_window(county: Path, tmp_pat
     monkeypatch.setenv("ASSIST_DESKTOP_PASSWORD", PASSWORD)
     assert main(["backup", "--db", str(county), "--user", "admin"]) == 1  # the right one, while locked
     assert "账户已锁定" in capsys.readouterr().err
+    # the file stays shut to a wrong password: the attempts wait in its key file for the next login …
+    waiting = keyslots.load(county).pending
+    assert [p["reason"] for p in waiting].count("密码错误") == 5 and "locked_until" in waiting[4]
+    login = log_in(county, "jingban", "set-by-admin-1")  # … which writes them to the audit log
+    login.db.close()
     actions = [a for _, a, _ in audit_rows(county, "entity_type = 'user'")]
-    assert actions.count("login_failed") == 5 and "locked" in actions
+    # four wrong passwords, the fifth locks, then the right one refused while locked — as on a plain file
+    assert actions.count("login_failed") == 5 and actions.count("locked") == 1
+    assert not keyslots.load(county).pending
     assert not (county.parent / "backups").exists() or not list((county.parent / "backups").glob("*.sqlite"))
 
 
@@ -115,7 +138,7 @@ def test_the_administrators_password_must_be_replaced_at_the_first_terminal_logi
 def test_backup_and_restore_are_done_by_a_person_and_said_in_both_files(county: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("ASSIST_DESKTOP_PASSWORD", PASSWORD)
     assert main(["backup", "--db", str(county), "--user", "admin"]) == 0
-    backup = Path(capsys.readouterr().out.strip().split("已备份到 ")[1])
+    backup = Path(capsys.readouterr().out.strip().split("已备份到 ")[1].split("（")[0])
     [(actor, _, changes)] = audit_rows(county, "action = 'backup'")
     assert actor == "admin" and json.loads(changes)["file"] == backup.name
     seq_before, hash_before = head(county)
@@ -138,7 +161,7 @@ def test_backup_and_restore_are_done_by_a_person_and_said_in_both_files(county: 
     said = json.loads(changes)
     assert actor == "admin" and said["safety_backup"] == safety.name and said["replaced"]["seq"] > seq_before
     assert head(county)[0] < said["replaced"]["seq"]
-    assert main(["check", "--db", str(county)]) == 0
+    assert main(["check", "--db", str(county), "--user", "admin"]) == 0  # an encrypted file is checked by a person
 
 
 def test_a_refused_full_id_export_is_in_the_audit_log(county: Path, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]

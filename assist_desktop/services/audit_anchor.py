@@ -12,7 +12,6 @@ at one number mean equal chains up to it.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from assist_desktop.storage import cipher
 from assist_desktop.storage.backup import BackupManager
 from assist_desktop.storage.engine import sqlite_uri
 from assist_desktop.storage.models import AuditEvent, Meta
@@ -70,9 +70,11 @@ def _explained(seq: int, restores: dict[int, dict[str, object]]) -> str | None:
     return f"第 {seq} 条起是恢复备份 {said.get('from', '')} 之后的记录（恢复前的数据库保存在 {said.get('safety_backup') or '—'}）"
 
 
-def check_anchors(session: Session, db_path: Path) -> list[AnchorFinding]:
+def check_anchors(session: Session, db_path: Path, key: bytes | None = None) -> list[AnchorFinding]:
+    """``key``: the database's key — its backups are encrypted under it (a plain backup from before
+    encryption is read as it is)."""
     head, live, restores = _live(session)
-    findings = [_against_backup(b.path, head, live, restores) for b in BackupManager(db_path).list()]
+    findings = [_against_backup(b.path, head, live, restores, key) for b in BackupManager(db_path).list()]
     findings = [f for f in findings if f is not None]
     ack = _against_ack(session, head, live, restores)
     if ack is not None:
@@ -81,9 +83,10 @@ def check_anchors(session: Session, db_path: Path) -> list[AnchorFinding]:
 
 
 def _against_backup(path: Path, head: int, live: Callable[[int], str | None],
-                    restores: dict[int, dict[str, object]]) -> AnchorFinding | None:
+                    restores: dict[int, dict[str, object]], key: bytes | None = None) -> AnchorFinding | None:
+    key = None if cipher.has_plain_header(path) else key
     try:
-        with closing(sqlite3.connect(sqlite_uri(path), uri=True)) as conn:
+        with closing(cipher.connect(sqlite_uri(path), key, uri=True)) as conn:
             row = conn.execute("SELECT seq FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
             if row is None:
                 return None
@@ -94,7 +97,7 @@ def _against_backup(path: Path, head: int, live: Callable[[int], str | None],
                 return found[0] if found else None
 
             differs = _first_difference(min(top, head), live, other)
-    except sqlite3.Error:
+    except cipher.error_types():
         return AnchorFinding(False, f"备份 {path.name} 无法读取，未能用它核对审计记录。")
     if differs is None and top <= head:
         return None  # the live chain extends the backup's: nothing to say

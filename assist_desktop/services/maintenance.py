@@ -60,7 +60,7 @@ def check_database(path: Path, key: bytes | None = None) -> CheckReport:
         report.add(verdict.ok, verdict.message)
         # a chain can be cut or rewritten whole and still hold together: held against its backups and the
         # upper unit's acknowledgement, it says where
-        for finding in check_anchors(session, path):
+        for finding in check_anchors(session, path, key):
             report.add(finding.ok, finding.line)
         # money: every payment against the event that recorded it (an amount edited with sqlite3 shows here)
         for money in check_money(session):

@@ -269,7 +269,7 @@ _STATUS_RANK = case({s.value: i for i, s in enumerate(FileStatus)}, value=HF.sta
 # reviewed) come first ascending and last descending. Ties are broken by file number, then id.
 SORT_KEYS: Mapping[str, ColumnElement[Any]] = {
     "file_no": HF.file_no,
-    "name": HF.name,
+    "name": HF.name_sort,  # by pinyin (storage.sort_keys), walking its index
     "id_number": HF.id_number,
     "category": _CATEGORY_RANK,
     "primary_cause": HF.primary_cause,

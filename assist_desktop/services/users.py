@@ -191,8 +191,8 @@ def _record_pending(session: Session, pending: tuple[dict[str, Any], ...]) -> No
     for event in pending:
         user = session.get(User, event.get("user_id")) if event.get("user_id") else None
         changes = {k: v for k, v in event.items() if k != "user_id"}
-        if user is not None:
-            audit(session, None, user, "login_failed", changes)
+        if user is not None:  # the attempt that locked the account is "locked", as on a plain file
+            audit(session, None, user, "locked" if event.get("locked_until") else "login_failed", changes)
         else:
             audit(session, None, None, "login_failed", changes, entity_type=ENTITY)
 

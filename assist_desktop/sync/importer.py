@@ -39,7 +39,8 @@ from sqlmodel import Session, select
 from assist_desktop.services.audit import append_event
 from assist_desktop.services import tally as stat_tally
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
-from assist_desktop.storage import derived
+from assist_desktop.domain.names import pinyin_sort_key
+from assist_desktop.storage import derived, sort_keys
 from assist_desktop.storage.engine import BULK_CACHE_SIZE_KIB, CACHE_SIZE_KIB
 from assist_desktop.storage.models import OrgUnit, SyncPackage, SyncPeer, SyncUnitHead, User, new_id, now_ms, utcnow
 from assist_desktop.storage.schema import known_revisions
@@ -595,6 +596,12 @@ class _Applier:
             for i in hexes:
                 if r[i] is not None:
                     r[i] = bytes.fromhex(r[i])
+        pair = sort_keys.SORT_KEYS.get(spec.name)
+        if pair is not None and pair[0] in columns:  # the name's pinyin sort key, computed here (storage.sort_keys)
+            i_name = columns.index(pair[0])
+            columns = [*columns, pair[1]]
+            for r in rows:
+                r.append(pinyin_sort_key(r[i_name]))
         ids = [r[i_id] for r in rows]
         if spec.name == "hardship_file":
             self.file_ids.update(ids)

@@ -111,9 +111,13 @@ def _choices() -> dict[tuple[str, str], frozenset[str]]:
 
 
 def _spec(table: Table) -> TableSpec:
+    from assist_desktop.storage.sort_keys import DERIVED_COLUMNS
+
     columns = []
     required = set()
     for c in table.columns:
+        if (table.name, c.name) in DERIVED_COLUMNS:  # a name's sort key: each program computes its own
+            continue
         length = getattr(c.type, "length", None)
         kind = _kind(c)
         columns.append(ColumnSpec(c.name, kind, bool(c.nullable), length if kind in ("str", "uuid") else None,
@@ -138,9 +142,9 @@ def plain_table(name: str, columns: tuple[str, ...]) -> Table:
     """A Core table of the same name and columns without type conversions: the rows are written as they
     travel (already the stored form) in one executemany, as ``storage.bulk`` writes them."""
     spec = specs()[name]
-    kinds = {c.name: c.kind for c in spec.columns}
-    return Table(name, MetaData(), *[Column(c, LargeBinary if kinds[c] == "hex" else String, primary_key=c == "id")
-                                     for c in columns])
+    kinds = {c.name: c.kind for c in spec.columns}  # a derived column (a sort key) is text
+    return Table(name, MetaData(), *[Column(c, LargeBinary if kinds.get(c) == "hex" else String,
+                                            primary_key=c == "id") for c in columns])
 
 
 # --- checking a chunk of received rows --------------------------------------------------------------

@@ -26,7 +26,8 @@ from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import resource_path
 from assist_desktop.ui.background import GarbageCollector, maintenance_pool
 from assist_desktop.ui.fonts import install_cjk_font
-from assist_desktop.ui.i18n import install_translators
+from assist_desktop.ui.i18n import install_translators, prefer_chinese_dates
+from assist_desktop.ui.keys import install_enter_for_buttons
 from assist_desktop.ui.instance import InstanceLock
 
 if TYPE_CHECKING:
@@ -41,6 +42,8 @@ OPENING_AT_LATEST_MS = 300  # the database starts opening at the login window's 
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    if QApplication.instance() is None:
+        prefer_chinese_dates()
     app = QApplication.instance() or QApplication(argv or sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("AssistDesktop")
@@ -49,6 +52,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app.setWindowIcon(QIcon(str(icon)))
     install_cjk_font(app)
     install_translators(app)
+    install_enter_for_buttons(app)
     if not hasattr(app, "garbage_collector"):
         app.garbage_collector = GarbageCollector(app)  # type: ignore[attr-defined]
     return app
@@ -83,8 +87,11 @@ def ensure_initialised(db_path: Path) -> bool:
     return wizard.exec() == QDialog.DialogCode.Accepted
 
 
-def log_in(db: Database | None, demo: bool, db_path: Path | None = None) -> AppContext | None:
-    """Who works now. ``db`` None: an encrypted file, opened by the password typed (the key slot's)."""
+def log_in(db: Database | None, demo: bool, db_path: Path | None = None,
+           user: User | None = None) -> AppContext | None:
+    """Who works now: ``user`` when already logged in (切换用户 asked for the password in the window), else
+    the demo's clerk or whoever the login dialog lets in. ``db`` None: an encrypted file, opened by the
+    password typed (the key slot's). A demo database keeps ``demo`` whoever logs in (the title says （演示）)."""
     from assist_desktop.services.demo_accounts import DEMO_PASSWORD, is_demo_database
     from assist_desktop.services.setup import local_unit
     from assist_desktop.services.users import authenticate
@@ -100,7 +107,9 @@ def log_in(db: Database | None, demo: bool, db_path: Path | None = None) -> AppC
         with db.session() as session:
             # only a demo database logs in by itself: a real one (made by init) always asks who is there
             demo = is_demo_database(session)
-    if demo:
+    if user is not None and db is not None:
+        pass
+    elif demo:
         with db.session() as session:
             user = authenticate(session, DEMO_USER, DEMO_PASSWORD)
     else:
@@ -267,12 +276,16 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
         return 1
     pool = QThreadPool.globalInstance()
     code = 0
+    user = None
     try:
         while True:
-            ctx = ctx or log_in(db, demo, db_path)
+            ctx = ctx or log_in(db, demo, db_path, user)
             if ctx is None:
                 break
             db = ctx.db
+            from assist_desktop.storage.interrupt import track_reads
+
+            track_reads(db.engine)
             window = build_main_window(ctx)
             window.show()
             QTimer.singleShot(0, lambda w=window: _log_shown(w))
@@ -280,11 +293,19 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
             code = event_loop(app)
             if not window.switch_requested:
                 break
+            user = window.next_user  # 切换用户 asked for the password before the window closed
             if db.key is None and keyslots.has_key_file(db_path):
                 db.close()  # a plain file replaced by an encrypted backup (设置 → 恢复): the password opens it
                 db = None
-            ctx, demo = None, False  # switching user always asks for the password
+                user = None
+            if user is None:
+                demo = False  # after a restore the password is always asked (the file's users)
+            ctx = None
     finally:
+        if db is not None:
+            from assist_desktop.storage.interrupt import interrupt_reads
+
+            interrupt_reads(db.engine)  # a long read (a count, a list) must not keep the process after its window
         maintenance_pool().waitForDone()  # never quit in the middle of writing a backup
         pool.waitForDone()
         if db is not None:

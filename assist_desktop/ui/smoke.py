@@ -18,7 +18,8 @@ from pathlib import Path
 REQUIRED_RESOURCES = (
     ("fonts", "wqy-microhei.ttc"),
     ("fonts", "LICENSE-wqy-microhei.txt"),
-    ("fonts", "hanazono-ext-ab.ttf.xz"),
+    ("fonts", "rare-han-ext-ab.ttf.xz"),
+    ("fonts", "LICENSE-rare-han.txt"),
     ("fonts", "LICENSE-hanazono.txt"),
     ("translations", "zh_CN", "ui.qm"),
     ("translations", "zh_CN", "shell.qm"),
@@ -117,6 +118,13 @@ class Smoke:
         collator = QCollator(QLocale("zh_CN"))
         order = sorted(["张伟", "李娜", "王芳", "阿强"], key=collator.sortKey)
         self.check("Qt 中文排序", order == ["阿强", "李娜", "王芳", "张伟"], "、".join(order))
+        # Qt's own dialogs: its catalogue (qtbase_zh_CN, bundled) and what it lacks (qt_extra)
+        from PySide6.QtCore import QCoreApplication
+
+        qt_says = QCoreApplication.translate  # (Qt's strings: kept out of this program's catalogue by lupdate)
+        said = [qt_says("QFileDialog", "Look in:"), qt_says("QFileDialog", "Files of &type:"),
+                qt_says("QPrintSettingsOutput", "Page &Set:")]
+        self.check("Qt 对话框中文", said == ["查找范围：", "文件类型(&T)：", "打印页面(&S)："], "、".join(said))
         try:
             # an encrypted database (SQLCipher and the key slot, as init makes it), opened by the password
             from assist_desktop.services.login import log_in

@@ -44,7 +44,7 @@ def test_every_file_the_spec_bundles_exists_and_holds_what_the_program_reads() -
     from assist_desktop.ui.shell.about import bundled_fonts
 
     fonts = bundled_fonts()
-    assert {name for name, _ in fonts} >= {"wqy-microhei.ttc", "hanazono-ext-ab.ttf.xz"}
+    assert {name for name, _ in fonts} >= {"wqy-microhei.ttc", "rare-han-ext-ab.ttf.xz"}
     for name, licence in fonts:
         assert licence is not None and licence.is_file(), f"{name} has no licence file beside it"
 
@@ -57,7 +57,8 @@ def test_the_frozen_program_passes_its_smoke_check(built: Built) -> None:
     libraries the build machine has (PyInstaller copies them): printed, not judged."""
     out = built.output
     assert "冒烟检查通过" in out
-    for check in ("生僻字字体", "Qt 中文排序", "繁体转简体", "Qt 模块", "Qt 平台：offscreen", "发放凭证打印"):
+    for check in ("生僻字字体", "Qt 中文排序", "繁体转简体", "Qt 模块", "Qt 平台：offscreen", "发放凭证打印",
+                  "Qt 对话框中文"):
         assert f"ok  {check}" in out, check
     # every bundled font with its licence, in the frozen build (the smoke check reads the bundle's folder)
     assert "ok  字体 wqy-microhei.ttc 的许可证" in out and "ok  字体 hanazono-ext-ab.ttf.xz 的许可证" in out

@@ -284,6 +284,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_campaign import bench_campaign  # noqa: E402
 from bench_ledger import bench_ledger, bench_ledger_households  # noqa: E402
 from bench_list import bench_registry_list, selective_flatness  # noqa: E402
+from bench_paper import bench_print_paper  # noqa: E402
 from bench_print import bench_print  # noqa: E402
 from bench_secrecy import bench_secrecy  # noqa: E402
 from bench_stats import bench_statistics  # noqa: E402
@@ -312,6 +313,19 @@ BENCHMARKS: dict[str, Callable[..., Result]] = {
             ("P6 ledger of one row per household ≤ 5 s per 10,000 households", "s_per_10k", 5.0, "s")],
         [("import ÷ bare openpyxl + executemany", "ratio", "×"), ("check and write", "check_and_commit_s", "s")]),
     "print": bench_print,  # P4
+    "print_paper": _legacy(  # 1,136 sheets to a CUPS queue: the PDF itself, and the raster path
+        lambda families, workdir: (lambda d: {
+            **d, "vector_vs_bare": d["vector_s"] / d["bare_s"],
+            "raster_page_vs_old": d["raster_s"] / d["raster_pages"] / d["old_raster_s_per_page"],
+            "raster_spool_vs_old": d["raster_spool_mb"] / (d["old_spool_mb_per_page"] * d["raster_pages"])})(
+            bench_print_paper(families, workdir)), "print_paper", [
+            ("paper to CUPS as PDF ≤ 1.5 × a bare canvas handed over with lp", "vector_vs_bare", 1.5, "×"),
+            ("paper to CUPS as PDF ≤ 60 s for the campaign", "vector_s", 60.0, "s"),
+            ("raster path ≤ 2 × the bare 300 dpi rendering, a sheet", "raster_ratio", 2.0, "×"),
+            ("raster path a sheet ≤ 1 × the old path (600 dpi colour)", "raster_page_vs_old", 1.0, "×"),
+            ("raster spool ≤ 0.1 × the old path's", "raster_spool_vs_old", 0.1, "×")],
+        [("CUPS-PDF done after the hand-over", "printer_done_s", "s"), ("raster path, whole campaign", "raster_s", "s"),
+         ("bare canvas + lp", "bare_s", "s")]),
     "sync": _legacy(bench_sync, "sync", [  # P5
         ("P5 export ≤ 2 s", "export_s", 2.0, "s"), ("P5 import ≤ 3 s", "import_s", 3.0, "s"),
         ("P5 re-import ≤ 0.5 s", "reimport_s", 0.5, "s")],
@@ -325,9 +339,8 @@ BENCHMARKS: dict[str, Callable[..., Result]] = {
         ("login to the first rows: time the key slot and SQLCipher add ≤ 0.3 s", "open_added_s", 0.3, "s")],
         [("key derivation (scrypt 2^17)", "kdf_s", "s")]),
 }
-}
 # the benchmarks whose data does not grow with --families (a county of fixed size): run once per command
-FIXED_SIZE = frozenset({"campaign", "ledger", "ledger_households", "print", "sync", "secrecy"})
+FIXED_SIZE = frozenset({"campaign", "ledger", "ledger_households", "print", "print_paper", "sync", "secrecy"})
 
 
 def _flatness(results: dict[int, dict[str, Result]]) -> Result | None:

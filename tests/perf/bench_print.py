@@ -47,13 +47,14 @@ def _campaign_of_yulin_size(path: Path) -> str:
     return campaign_id
 
 
-def _raw_canvas(sheet: Any) -> float:
+def _raw_canvas(sheet: Any, *, keep: bool = False) -> Any:
     """What a careful hand-written ReportLab program would do for the same sheet: the frame (title, labels,
     ruling, signature lines) drawn once into a form XObject and placed on every voucher; each voucher's
     values with plain text calls in one text object (bold as fill-and-stroke, as WenQuanYi has no bold face;
     a rare character in a name from the rare-character font); the same QR codes — the same signed payloads,
     encoded by the fastest encoder there is here (``reports.qr``: ReportLab's own takes 14 ms a symbol, which
-    would flatter ours) and drawn as one image mask each; the cut lines; the same PDF settings."""
+    would flatter ours) and drawn as one image mask each; the cut lines; the same PDF settings. Returns the
+    seconds taken, or with ``keep`` the PDF (the paper benchmark hands it to a printer)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
@@ -152,7 +153,7 @@ def _raw_canvas(sheet: Any) -> float:
                                       _QR - 2 * mm))
         c.restoreState()
     c.save()
-    return time.perf_counter() - started
+    return out.getvalue() if keep else time.perf_counter() - started
 
 
 def bench_print(families: int, workdir: Path, runs: int = 5) -> Result:

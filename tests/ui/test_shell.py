@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -151,10 +152,12 @@ def test_demo_run_logs_in_without_a_password_and_backs_up(qapp, demo_db: Path, m
     import time
 
     opened: list[MainWindow] = []
+    build = app_module.build_main_window
+    # the window this run builds (another test's window may still be on the screen)
+    monkeypatch.setattr(app_module, "build_main_window", lambda ctx: opened.append(build(ctx)) or opened[-1])
 
     def fake_exec(_app: object) -> int:
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
-        opened.append(window)
+        window = opened[-1]
         deadline = time.monotonic() + worked_ms / 1000
         while time.monotonic() < deadline:
             QApplication.processEvents()
@@ -224,9 +227,11 @@ def test_about_names_version_data_and_the_fonts_licences(qtbot, app_context, sho
     assert dialog.db_label.text() == str(ctx.db_path)
     assert dialog.backups_label.text().endswith("backups")
     fonts = [dialog.fonts.item(i).text() for i in range(dialog.fonts.count())]
-    assert any(f.startswith("wqy-microhei.ttc — ") and "Apache License 2.0" in f for f in fonts)
+    # said in Chinese (issue 18): what the font is, its file, its licence
+    assert "文泉驿微米黑 0.2.0 测试版（全部文字）（wqy-microhei.ttc）— Apache 许可证 2.0" in fonts
+    assert not untranslated([re.sub(r"（[\w.-]+\.(?:ttc|ttf|xz)）", "", f) for f in fonts]), fonts  # but file names
     assert all("缺少许可证" not in f for f in fonts)
-    dialog.fonts.setCurrentRow(next(i for i, f in enumerate(fonts) if f.startswith("wqy-microhei")))
+    dialog.fonts.setCurrentRow(next(i for i, f in enumerate(fonts) if "wqy-microhei" in f))
     assert "Apache License" in dialog.licence.toPlainText() and "TERMS AND CONDITIONS" in dialog.licence.toPlainText()
     assert_chinese(dialog)
     shot(dialog, "about")

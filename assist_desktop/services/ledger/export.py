@@ -296,7 +296,7 @@ def export_visits(session: Session, user: m.User, path: Path | str, *, full_ids:
                    V.goods_description, V.actual_date, V.planned_date, V.cadres, V.status, V.notes, C.year, C.name)
             .join(C, C.id == V.campaign_id)
             .where(C.owner_unit_id == local.id, V.status != GrantStatus.cancelled.value)
-            .order_by(C.year, C.name, V.unit_name, V.recipient_name))
+            .order_by(C.year, C.name, V.unit_name, V.recipient_name_sort))
     if campaign_id:
         campaign = session.get(C, campaign_id)
         if campaign is None:

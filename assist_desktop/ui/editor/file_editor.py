@@ -51,6 +51,7 @@ from assist_desktop.ui.editor.fields import (STYLE, EnumCombo, Field, FieldBox, 
                                              derived_box, mandatory, parse_money_text)
 from assist_desktop.ui.editor.history_tab import HistoryTab
 from assist_desktop.ui.editor.members_table import SERVICE_LABELS, MembersTab
+from assist_desktop.ui.permissions import require_roles
 from assist_desktop.ui.screen import fitted_size
 
 HEALTH_FIELDS = ("health", "illness", "disability_type", "disability_grade")
@@ -143,6 +144,10 @@ class FileEditor(QDialog):
         self.setSizeGripEnabled(True)
         self.resize(fitted_size(self, 1180, 820))
         self._build(dialogs)
+        # 显示 reads sensitive fields (audited): the administrator, who manages users, may not — said at once
+        for button in (self.id_stack.button, self.health_stack.button, self.bank_stack.button,
+                       self.members.show_button):
+            require_roles(button, self.ctx.roles, Role.clerk, Role.reviewer, Role.approver)
         self._update_title()
         self._set_enabled_while_loading(False)
         self._load()
@@ -263,6 +268,7 @@ class FileEditor(QDialog):
     def _field(self, key: str, widget: QWidget, *, labels: tuple[str, ...] = (), check: Any = None) -> Field:
         field = Field(key, widget, labels=labels, check=check, parent=self)
         field.changed.connect(self._on_changed)
+        field.checked.connect(self._recount)
         self.fields[key] = field
         return field
 
@@ -977,7 +983,25 @@ class FileEditor(QDialog):
     def dirty(self) -> bool:
         return self.ready and not self.read_only and self._baseline is not None and self._state() != self._baseline
 
+    def _recount(self) -> None:
+        """The 'not saved' summary follows the corrections: the count goes down, and it goes away once
+        nothing is left to correct."""
+        if not getattr(self, "_summary_shown", False):
+            return
+        messages = [f.error for f in self.fields.values() if f.error]
+        member_errors = self.members.model.errors()
+        if member_errors:
+            row, _key, cell_message = member_errors[0]
+            messages.append(self.tr("Member row {0}: {1}").format(row + 1, cell_message))
+        if not messages:
+            self._summary_shown = False
+            self.status_line.clear()
+            return
+        self.status_line.setText(self.tr("Not saved: {0} item(s) need correcting — {1}").format(
+            len(messages), messages[0]))
+
     def _on_changed(self) -> None:
+        self._recount()
         if self._populating or not self.ready:
             return
         self._update_figures()
@@ -1176,6 +1200,7 @@ class FileEditor(QDialog):
                 self.members.point_at(row, key, self.tr("Row {0}: {1}").format(row + 1, cell_message))
             self.status_line.setText(self.tr("Not saved: {0} item(s) need correcting — {1}").format(
                 len(problems), message))
+            self._summary_shown = True  # follows the corrections (_recount) and goes once all are made
             return False
         try:
             data = self._collect()
@@ -1206,6 +1231,7 @@ class FileEditor(QDialog):
             loop.quit()
 
         self._saving = True
+        self._summary_shown = False
         self.save_button.setEnabled(False)
         self.status_line.setText(self.tr("Saving…"))
         op = self._track(run_op(self, work, on_done=done, on_error=failed, title=self.tr("Saving the file…"),

@@ -60,6 +60,8 @@ class FormDialog(QDialog):
         self.general.setWordWrap(True)
         self.general.hide()
         layout.addWidget(self.general)
+        layout.addStretch(1)  # the room a message takes when it appears: the buttons stay where they are
+        self._room_kept = False
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.save_button.setText(self.tr("Save"))
@@ -69,6 +71,14 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.messages: dict[str, tuple[QWidget, QLabel]] = {}
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt
+        """Opened a little taller than its fields need, so that a message showing under a field or above the
+        buttons takes that room instead of pushing 保存 away from under the mouse."""
+        super().showEvent(event)
+        if not self._room_kept:
+            self._room_kept = True
+            self.resize(self.width(), self.sizeHint().height() + 2 * self.fontMetrics().lineSpacing() + 8)
 
     def set_intro(self, text: str) -> None:
         self.intro.setText(text)

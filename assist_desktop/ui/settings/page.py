@@ -30,6 +30,7 @@ from assist_desktop.services import backups
 from assist_desktop.storage.backup import AUTO, BEFORE_RESTORE, MANUAL, UPGRADE, BackupManager
 from assist_desktop.ui.background import Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.public_notice.settings_tab import NoticeSettingsTab
 from assist_desktop.ui.editor.fields import STYLE
 from assist_desktop.ui.settings.dialogs import (ChangePasswordDialog, DeactivateDialog, FormDialog, NewUserDialog,
                                                 ResetPasswordDialog, RolesDialog, UnitNameDialog)
@@ -136,6 +137,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._users_tab(), self.tr("Users"))
         self.tabs.addTab(self._units_tab(), self.tr("Grassroots unions"))
         self.tabs.addTab(self._data_tab(), self.tr("Data and backups"))
+        self.notice_tab = NoticeSettingsTab(ctx)  # 公示与节假日 (ui/public_notice)
+        self.tabs.addTab(self.notice_tab, self.notice_tab.title())
         layout.addWidget(self.tabs, 1)
         ctx.events.backup_taken.connect(self._backup_taken)
         self.refresh()
@@ -164,7 +167,7 @@ class SettingsPage(QWidget):
     def idle(self) -> bool:
         """Nothing being read or written, no form saving (tests)."""
         forms = [d for d in self.dialogs if shiboken6.isValid(d)]
-        return all(op.done for op in self.ops) and all(d.idle() for d in forms)
+        return all(op.done for op in self.ops) and all(d.idle() for d in forms) and self.notice_tab.idle()
 
     @staticmethod
     def _say(label: QLabel, text: str, *, error: bool = False) -> None:
@@ -662,8 +665,8 @@ class SettingsPage(QWidget):
             self.ctx.events.backup_taken.emit(str(safety or backup))
             QMessageBox.information(self, self.tr("Restored"), text + self.tr(" Please log in again."))
             window = self.window()
-            if window is not self and hasattr(window, "switch_user"):
-                window.switch_user()
+            if window is not self and hasattr(window, "log_in_again"):
+                window.log_in_again()
 
         return self._run(work, done, status=self.data_status, title=self.tr("Restoring"), show_progress=True,
                          popup=True)

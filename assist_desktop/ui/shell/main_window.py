@@ -7,8 +7,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+                               QMessageBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from assist_desktop import __version__
 from assist_desktop.domain.lifecycle import Role
@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)
+        if self.stack.currentIndex() != index:
+            self.refresh_status()  # writes no event announces (users, standards) show up in the count too
         self.stack.setCurrentIndex(index)
         return self.pages[key]
 
@@ -187,6 +189,7 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.about)
         help_menu.addAction(about)
         self.switch_requested = False
+        self.next_user = None  # who logged in through 切换用户
 
     def back_up(self) -> None:
         def done(target: object) -> None:
@@ -197,7 +200,23 @@ class MainWindow(QMainWindow):
         run_op(self, lambda _p: backups.back_up(db, user), on_done=done, title=self.tr("Backing up"),
                cancellable=False)
 
-    def switch_user(self) -> None:
+    def switch_user(self) -> bool:
+        """切换用户: the login first, in front of this window; Esc or 退出 there leaves everything as it was.
+        Logged in, this window closes and the program opens one for the new user."""
+        from assist_desktop.ui.shell.login import database_login
+
+        dialog = database_login(self.ctx.db, self.ctx.unit.name, self)
+        dialog.setWindowTitle(self.tr("Switch user"))
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+            return False
+        self.next_user = dialog.user
+        self.switch_requested = True
+        self.close()
+        return True
+
+    def log_in_again(self) -> None:
+        """After a restore: the window closes and the program asks for a login (the file's users)."""
+        self.next_user = None
         self.switch_requested = True
         self.close()
 

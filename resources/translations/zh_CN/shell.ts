@@ -3,6 +3,30 @@
 <context>
     <name>AboutDialog</name>
     <message>
+        <source>WenQuanYi Micro Hei 0.2.0-beta (all text)</source>
+        <translation>文泉驿微米黑 0.2.0 测试版（全部文字）</translation>
+    </message>
+    <message>
+        <source>Apache License 2.0</source>
+        <translation>Apache 许可证 2.0</translation>
+    </message>
+    <message>
+        <source>Rare characters: CJK Extension A and B (Noto Sans CJK SC, Hanazono Mincho B)</source>
+        <translation>生僻字：中日韩扩展 A、B 区（思源黑体简体、花园明朝 B）</translation>
+    </message>
+    <message>
+        <source>SIL Open Font License 1.1</source>
+        <translation>SIL 开放字体许可证 1.1</translation>
+    </message>
+    <message>
+        <source>Rare characters: a subset of Hanazono Mincho A/B</source>
+        <translation>生僻字：花园明朝 A/B 字体的子集</translation>
+    </message>
+    <message>
+        <source>Hanazono Font License, or the SIL Open Font License 1.1</source>
+        <translation>花园字体许可证，或 SIL 开放字体许可证 1.1</translation>
+    </message>
+    <message>
         <source>About</source>
         <translation>关于</translation>
     </message>
@@ -25,6 +49,14 @@
     <message>
         <source>(no licence file)</source>
         <translation>（缺少许可证文件）</translation>
+    </message>
+    <message>
+        <source>{0} ({1}) — {2}</source>
+        <translation>{0}（{1}）— {2}</translation>
+    </message>
+    <message>
+        <source>The licence as issued (its legal text, in English):</source>
+        <translation>许可证原文（具有法律效力的英文文本）：</translation>
     </message>
     <message>
         <source>Close</source>
@@ -266,6 +298,10 @@ It holds the program's and the system's versions, the database's row counts and 
     <message>
         <source>Backing up</source>
         <translation>正在备份</translation>
+    </message>
+    <message>
+        <source>Switch user</source>
+        <translation>切换用户</translation>
     </message>
     <message>
         <source>Database damaged</source>

@@ -3,7 +3,7 @@ counted from the records once here and kept current by every write after; and th
 file-number order with what search-as-you-type tests (services.search).
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0007
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0012'
-down_revision = '0009'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -41,32 +42,53 @@ def cups_queue(private_cups, monkeypatch: pytest.MonkeyPatch):
 # --- 统计's summary table follows every write ----------------------------------------------------------------
 
 _TALLY_CHECKED = ("services", "sync", "e2e", "ui", "reports", "test_cli.py")
+# an INSERT, UPDATE or DELETE of one of these (through SQLAlchemy: the program's every write) can move a figure
+_WRITE = re.compile(r'\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)',
+                    re.IGNORECASE)
 
 
 @pytest.fixture(autouse=True)
 def _summary_table_follows_every_write(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
-    """After each test of the services, sync, reports, UI and end-to-end suites: in every database the test
-    opened, the summary table of the statistics (``stat_tally``) equals a recount of the records — so a
-    write path that forgets to keep it current fails the test that takes it, whichever that is."""
+    """After each test of the services, sync, reports, UI and end-to-end suites that wrote a record a figure
+    counts: in every database it wrote so, the summary table of the statistics (``stat_tally``) equals a
+    recount of the records — so a write path that forgets to keep it current fails the test that takes it,
+    whichever that is. Whether a test wrote is seen from the statements SQLAlchemy sends (every write of the
+    program goes through it), not from the summary's own upkeep, which a forgotten path would not call; a
+    test that only reads is not recounted (a recount costs 0.1–0.5 s; most tests write nothing counted)."""
     parts = Path(str(request.node.fspath)).relative_to(Path(__file__).parent).parts
     if not parts or parts[0] not in _TALLY_CHECKED or request.node.get_closest_marker("tally_unchecked"):
         yield
         return
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from assist_desktop.services import tally
     from assist_desktop.storage import engine
 
-    opened: list[Path] = []
+    counted = tally.WATCHED_TABLES | {"org_unit", tally.TABLE.name}  # what the statistics read, and the summary
+    paths: dict[int, Path] = {}  # id(engine) → its file, for the databases the test opened
+    written: set[Path] = set()
     real_init = engine.Database.__init__
 
     def recording_init(self, path, *args, **kwargs):  # type: ignore[no-untyped-def]
         real_init(self, path, *args, **kwargs)
-        opened.append(Path(path))
+        paths[id(self.engine)] = Path(path)
+
+    def spy(conn, _cursor, statement, _parameters, _context, _executemany):  # type: ignore[no-untyped-def]
+        found = _WRITE.match(statement)
+        if found and found.group(1).lower() in counted:
+            path = paths.get(id(conn.engine))
+            if path is not None:
+                written.add(path)
 
     monkeypatch.setattr(engine.Database, "__init__", recording_init)
-    yield
-    monkeypatch.setattr(engine.Database, "__init__", real_init)
-    from assist_desktop.services import tally
-
-    for path in dict.fromkeys(opened):
+    event.listen(Engine, "before_cursor_execute", spy)
+    try:
+        yield
+    finally:
+        event.remove(Engine, "before_cursor_execute", spy)
+        monkeypatch.setattr(engine.Database, "__init__", real_init)
+    for path in sorted(written):
         if not path.is_file():
             continue
         db = engine.Database(path)

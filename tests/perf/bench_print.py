@@ -62,7 +62,8 @@ def _raw_canvas(sheet: Any, *, keep: bool = False) -> Any:
     from assist_desktop.domain.money import amount_in_words, format_amount
     from assist_desktop.reports import fonts, qr
     from assist_desktop.reports.base import LABEL_SIZE, LINE, THICK, cn_date
-    from assist_desktop.reports.voucher import _COLS, _HEIGHT, _NO_X, _QR, _ROW, _TABLE_TOP, _TABLE_W, _W, TITLE
+    from assist_desktop.reports.voucher import (_COLS, _HEIGHT, _QR, _ROW, _ROWS, _SIGN_Y, _TABLE_BOTTOM, _TABLE_TOP,
+                                                _TABLE_W, _W, TITLE)
 
     fonts.register()
     started = time.perf_counter()
@@ -78,7 +79,7 @@ def _raw_canvas(sheet: Any, *, keep: bool = False) -> Any:
         c.drawString(x - (w / 2 if align == "center" else w if align == "right" else 0), y, s)
         return w
 
-    # the frame, once
+    # the frame, once (the layout of reports.voucher: five table rows, the seal's line)
     c.beginForm("frame", lowerx=0, lowery=-_HEIGHT - 2 * mm, upperx=_W, uppery=2 * mm)
     c.saveState()
     c.setLineWidth(15 * 0.035)
@@ -89,33 +90,37 @@ def _raw_canvas(sheet: Any, *, keep: bool = False) -> Any:
     t.textOut(title)
     c.drawText(t)
     c.restoreState()
-    text(0, -14 * mm, "发放项目：", LABEL_SIZE)
-    text(_NO_X, -14 * mm, "凭证号：", LABEL_SIZE)
+    text(_TABLE_W - 58 * mm, -12.5 * mm, "凭证号：", LABEL_SIZE)
     c.setLineWidth(LINE)
-    labels = (("领款人", "身份证号"), ("资金项目", "发放日期"), ("金额（小写）", "发放方式"), ("金额（大写）", None))
+    labels = (("发放项目", None), ("领款人", "身份证号"), ("资金项目", "发放日期"), ("金额（小写）", "发放方式"),
+              ("金额（大写）", None))
     for r, (a, b) in enumerate(labels):
         top = _TABLE_TOP - r * _ROW
         text(_COLS[0] / 2, top - _ROW / 2 - 1.2 * mm, a, LABEL_SIZE, "center")
         if b:
             text(_COLS[0] + _COLS[1] + _COLS[2] / 2, top - _ROW / 2 - 1.2 * mm, b, LABEL_SIZE, "center")
-        c.line(0, top - _ROW, _TABLE_W, top - _ROW)
-    bottom = _TABLE_TOP - 4 * _ROW
-    for x in (_COLS[0], _COLS[0] + _COLS[1], _COLS[0] + _COLS[1] + _COLS[2]):
-        c.line(x, _TABLE_TOP, x, bottom if x == _COLS[0] else bottom + _ROW)
+        if r < _ROWS - 1:
+            c.line(0, top - _ROW, _TABLE_W, top - _ROW)
+    c.line(_COLS[0], _TABLE_TOP, _COLS[0], _TABLE_BOTTOM)
+    for x in (_COLS[0] + _COLS[1], _COLS[0] + _COLS[1] + _COLS[2]):
+        c.line(x, _TABLE_TOP - _ROW, x, _TABLE_BOTTOM + _ROW)
     c.setLineWidth(THICK)
-    c.rect(0, bottom, _TABLE_W, 4 * _ROW)
-    text(_W - _QR / 2, bottom + 0.5 * mm, "扫码验真", 7.5, "center")
-    y = bottom - 12 * mm
+    c.rect(0, _TABLE_BOTTOM, _TABLE_W, _ROWS * _ROW)
+    text(_W - _QR / 2, _TABLE_BOTTOM + 0.5 * mm, "扫码验真", 7.5, "center")
     c.setLineWidth(0.5)
     for i, who in enumerate(("领款人（签字）", "经办", "审核")):
         x = i * _W / 3
-        w = text(x, y, f"{who}：", LABEL_SIZE)
-        c.line(x + w, y - 1.2 * mm, x + _W / 3 - 6 * mm, y - 1.2 * mm)
-    text(0, y - 10 * mm, "领取日期：", LABEL_SIZE)
-    text(_W, y - 10 * mm, "领款时请出示本人身份证；二维码可离线验真", 7.5, "right")
+        w = text(x, _SIGN_Y, f"{who}：", LABEL_SIZE)
+        c.line(x + w, _SIGN_Y - 1.2 * mm, x + _W / 3 - 6 * mm, _SIGN_Y - 1.2 * mm)
+    y = _SIGN_Y - 16 * mm
+    text(0, y, "领取日期：      年    月    日", LABEL_SIZE)
+    text(_W / 3, y, "发放单位（盖章）：", LABEL_SIZE)
+    text(_W, y, "领款时请出示本人身份证；二维码可离线验真", 7.5, "right")
     c.endForm()
 
-    base = _TABLE_TOP - _ROW + 2.8 * mm
+    def base(row: int) -> float:
+        return _TABLE_TOP - row * _ROW - _ROW + 2.8 * mm
+
     x1, x3 = _COLS[0] + 2 * mm, _COLS[0] + _COLS[1] + _COLS[2] + 2 * mm
     for index, v in enumerate(sheet.vouchers):
         slot = index % 3
@@ -132,15 +137,15 @@ def _raw_canvas(sheet: Any, *, keep: bool = False) -> Any:
         c.doForm("frame")
         method = f"{v.method}（账号尾号{v.account[-4:]}）" if v.account else v.method
         t = c.beginText()
-        for x, y_, s, size, bold in ((17 * mm, -14 * mm, v.activity, LABEL_SIZE, False),
-                                      (_NO_X + 14 * mm, -14 * mm, v.voucher_no, 10.5, True),
-                                      (x1, base, v.recipient_name, 11, True),
-                                      (x3, base, v.masked_id, 10.5, False),
-                                      (x1, base - _ROW, v.programme, 9.5, False),
-                                      (x3, base - _ROW, cn_date(v.paid_on), 10, False),
-                                      (x1, base - 2 * _ROW, f"¥{format_amount(v.amount_fen)}", 11, True),
-                                      (x3, base - 2 * _ROW, method, 9.5, False),
-                                      (x1, base - 3 * _ROW, f"人民币{amount_in_words(v.amount_fen)}", 11, True)):
+        for x, y_, s, size, bold in ((_TABLE_W - 44 * mm, -12.5 * mm, v.voucher_no, 10.5, True),
+                                      (x1, base(0), v.activity, 9.5, False),
+                                      (x1, base(1), v.recipient_name, 11, True),
+                                      (x3, base(1), v.masked_id, 10.5, False),
+                                      (x1, base(2), v.programme, 9.5, False),
+                                      (x3, base(2), cn_date(v.paid_on), 10, False),
+                                      (x1, base(3), f"¥{format_amount(v.amount_fen)}", 11, True),
+                                      (x3, base(3), method, 9.5, False),
+                                      (x1, base(4), f"人民币{amount_in_words(v.amount_fen)}", 11, True)):
             t.setTextOrigin(x, y_)
             t.setTextRenderMode(2 if bold else 0)
             for name, piece in fonts.runs(s):
@@ -149,8 +154,7 @@ def _raw_canvas(sheet: Any, *, keep: bool = False) -> Any:
         t.setTextRenderMode(0)
         c.setLineWidth(0.38)
         c.drawText(t)
-        c.addLiteral(qr.pdf_operators(qr.encode(v.payload), _W - _QR + 1 * mm, _TABLE_TOP - 4 * _ROW + 4 * mm,
-                                      _QR - 2 * mm))
+        c.addLiteral(qr.pdf_operators(qr.encode(v.payload), _W - _QR + 1 * mm, _TABLE_BOTTOM + 4 * mm, _QR - 2 * mm))
         c.restoreState()
     c.save()
     return out.getvalue() if keep else time.perf_counter() - started
@@ -190,7 +194,10 @@ def bench_print(families: int, workdir: Path, runs: int = 5) -> Result:
             raws.add(_raw_canvas(sheet))
             ratio.add(ours.values[-1] / raws.values[-1])
         record = Figure("recording the prints", "s")
-        for _ in range(runs):
+        for n in range(runs):
+            if n:  # a job records once: its 补打 marks are those of the prints before it (prepared, not timed)
+                with db.session() as s:
+                    job = printing.prepare_vouchers(s, clerk, selection)
             with db.session() as s:
                 t0 = time.perf_counter()
                 printing.record_printed(s, clerk, job)

@@ -91,6 +91,7 @@ def finish_login(db: Database, user: User, credentials: Credentials) -> User:
     administrator set is replaced first; the user is named to other programs that find the file busy."""
     from assist_desktop.services.users import change_password
     from assist_desktop.storage import file_lock
+    from assist_desktop.storage.models import User  # noqa: F811 - at run time only: the login window comes first
 
     if user.must_change_password:
         with db.session() as session:

@@ -18,7 +18,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -289,7 +289,10 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
             window = build_main_window(ctx)
             window.show()
             QTimer.singleShot(0, lambda w=window: _log_shown(w))
-            QTimer.singleShot(MAINTENANCE_DELAY_MS, window, window.start_maintenance)
+            if isinstance(window, QObject):  # the timer goes with the window (a stand-in in tests is not one)
+                QTimer.singleShot(MAINTENANCE_DELAY_MS, window, window.start_maintenance)
+            else:
+                QTimer.singleShot(MAINTENANCE_DELAY_MS, window.start_maintenance)
             code = event_loop(app)
             if not window.switch_requested:
                 break

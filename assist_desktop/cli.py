@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=CHECK_EPILOG + "\n\n" + LOGIN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     _db_arg(p)
     add_login_arguments(p, required=False)
+    p.add_argument("--rebuild-statistics", action="store_true",
+                   help="先按明细重新汇总统计页的数字（统计汇总与明细不一致时；须以 --user 登录），再检查")
     _add_ledger_parser(sub)
     _add_unit_sync_parsers(sub)
     _add_print_parsers(sub)
@@ -358,7 +360,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     path = args.db or default_db_path()
     key = None
-    if keyslots.has_key_file(path):  # an encrypted file is read only by a person logged in (its key slot)
+    if getattr(args, "rebuild_statistics", False):  # a write: as a person logged in
+        from assist_desktop.services.maintenance import rebuild_statistics
+
+        db, _user = _open_as_user(args)
+        with db:
+            key = db.key
+            rebuild_statistics(db)
+        print("已按明细重新汇总统计。")
+    elif keyslots.has_key_file(path):  # an encrypted file is read only by a person logged in (its key slot)
         db, _user = _open_as_user(args)
         with db:
             key = db.key
@@ -524,19 +534,19 @@ def open_window(args: argparse.Namespace) -> int:
         from assist_desktop.ui.smoke import main as smoke
 
         return smoke()
-    from assist_desktop.storage.schema import open_database
-
     if args.demo:
         path = args.db or demo_db_path()
         if not path.exists():
             from assist_desktop.services.demo import generate_demo
+            from assist_desktop.storage.schema import open_database
 
             print(f"正在生成演示数据库 {path} …", flush=True)
             with open_database(path) as db:
                 generate_demo(db, DEMO_FAMILIES_FOR_WINDOW)
     else:
         path = args.db or default_db_path()
-    from assist_desktop.ui.app import run  # Qt is imported only when a window is wanted
+    # Qt is imported only when a window is wanted, and the database layer only once the login window is up
+    from assist_desktop.ui.app import run
 
     return run(path, demo=args.demo)
 

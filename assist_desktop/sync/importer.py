@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from assist_desktop.services.audit import append_event
+from assist_desktop.services import tally as stat_tally
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
 from assist_desktop.domain.names import pinyin_sort_key
 from assist_desktop.storage import derived, sort_keys
@@ -480,6 +481,7 @@ def apply_package(session: Session, user: User | None, prepared: PreparedImport,
             derived.drop_triggers(conn)
             applier.apply()
             applier.regram()
+            applier.retally.finish()
             derived.create_triggers(conn)
             package_id = _record(session, user, report, applier)
             record_statement(session, report.trust, package_id)
@@ -523,6 +525,7 @@ class _Applier:
         self.stale_rowids: set[int] = set()  # deleted or changed files: their pieces are removed
         self.tables = {e.table for e in manifest.members}
         self.held_counts: dict[str, int] = {}
+        self.retally = stat_tally.Retally(self.conn)  # 统计's summary table, counted again for what changes
 
     # reading a table's file
     def _chunks(self, name: str) -> Iterator[tuple[list[str], list[Any], int]]:
@@ -668,6 +671,9 @@ class _Applier:
         if spec.name == "hardship_file":
             self.new_files.update(r[i_id] for r in fresh)
         known = [tuple(r) for r in rows if r[i_id] in held]
+        if spec.name in stat_tally.WATCHED_TABLES:
+            self.retally.before(spec.name, [r[i_id] for r in known])
+            self.retally.added(spec.name, [r[i_id] for r in fresh])
         written = 0
         try:
             if fresh:
@@ -697,6 +703,8 @@ class _Applier:
                 "SELECT rowid FROM hardship_file WHERE id IN (SELECT value FROM json_each(:ids))"), {"ids": param}))
         elif name == "member":
             self._note_member_files(ids)
+        if name in stat_tally.WATCHED_TABLES:
+            self.retally.before(name, ids)
         table = plain_table(name, ("id", "owner_unit_id"))
         stmt = delete(table).where(table.c.id.in_(bindparam("ids", expanding=True)),
                                    table.c.owner_unit_id.in_(bindparam("owners", expanding=True)))

@@ -185,6 +185,18 @@ It holds the program's and the system's versions, the database's row counts and 
         <translation>退出</translation>
     </message>
     <message>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
+    </message>
+    <message>
+        <source>Opening the database; this takes longer the first time after an update…</source>
+        <translation>正在打开数据库；更新程序后第一次打开会慢一些…</translation>
+    </message>
+    <message>
+        <source>The database could not be opened.</source>
+        <translation>无法打开数据库。</translation>
+    </message>
+    <message>
         <source>Choose a password of your own to continue.</source>
         <translation>请先设置自己的密码，才能继续。</translation>
     </message>

@@ -75,6 +75,12 @@ def file_key_of(bind: object) -> FileKey | None:
         return None
 
 
+def everyday_cache_size_kib(bind: object) -> int:
+    """The page cache a connection goes back to after a bulk write (an engine, a connection or a session):
+    an encrypted file's connections keep more, since every page read in again is decrypted again."""
+    return ENCRYPTED_CACHE_SIZE_KIB if file_key_of(bind) is not None else CACHE_SIZE_KIB
+
+
 def make_engine(path: Path | str, key: bytes | None = None) -> Engine:
     # URL.create, not an f-string: a '?', '#' or '%' in the path must not be parsed as URL syntax.
     url = URL.create("sqlite", database=str(path))
@@ -216,7 +222,7 @@ class Database:
                 raise
             finally:
                 # give the memory back to the pool
-                raw.execute(f"PRAGMA cache_size=-{ENCRYPTED_CACHE_SIZE_KIB if self.key else CACHE_SIZE_KIB}")
+                raw.execute(f"PRAGMA cache_size=-{everyday_cache_size_kib(self.engine)}")
 
     def close(self) -> None:
         from assist_desktop.storage import file_lock

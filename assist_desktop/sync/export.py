@@ -35,7 +35,7 @@ from assist_desktop.services import keys as signing
 from assist_desktop.services.audit import GENESIS_HASH, append_event
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
 from assist_desktop.storage import file_lock
-from assist_desktop.storage.engine import BULK_CACHE_SIZE_KIB, CACHE_SIZE_KIB
+from assist_desktop.storage.engine import BULK_CACHE_SIZE_KIB, everyday_cache_size_kib
 from assist_desktop.storage.models import AuditEvent, OrgUnit, SyncPackage, SyncPeer, SyncUnitHead, User, utcnow
 from assist_desktop.storage.schema import head_revision
 from assist_desktop.sync import crypto
@@ -346,7 +346,8 @@ def _export(session: Session, user: User | None, out: Path, partial: Path, targe
         session.add(peer)
         session.flush()
     finally:
-        raw.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
+        # back to the everyday cache (an encrypted file keeps more of its decrypted pages)
+        raw.execute(f"PRAGMA cache_size=-{everyday_cache_size_kib(session)}")
     return ExportResult(package_id, out, _ref(target), seq, is_full, reason, counts, total, sealed.size,
                         sealed.sha.hexdigest())
 

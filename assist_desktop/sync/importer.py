@@ -41,7 +41,7 @@ from assist_desktop.services import tally as stat_tally
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
 from assist_desktop.domain.names import pinyin_sort_key
 from assist_desktop.storage import derived, sort_keys
-from assist_desktop.storage.engine import BULK_CACHE_SIZE_KIB, CACHE_SIZE_KIB
+from assist_desktop.storage.engine import BULK_CACHE_SIZE_KIB, everyday_cache_size_kib
 from assist_desktop.storage.models import OrgUnit, SyncPackage, SyncPeer, SyncUnitHead, User, new_id, now_ms, utcnow
 from assist_desktop.storage.schema import known_revisions
 from assist_desktop.sync import crypto
@@ -486,7 +486,8 @@ def apply_package(session: Session, user: User | None, prepared: PreparedImport,
             package_id = _record(session, user, report, applier)
             record_statement(session, report.trust, package_id)
         finally:
-            raw.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
+            # back to the everyday cache (an encrypted file keeps more of its decrypted pages)
+            raw.execute(f"PRAGMA cache_size=-{everyday_cache_size_kib(session)}")
     return ImportResult("applied", package_id, report, applier.written, applier.deleted)
 
 

@@ -35,7 +35,7 @@ from assist_desktop.services import keys as signing
 from assist_desktop.services.audit import GENESIS_HASH, append_event
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
 from assist_desktop.storage import file_lock
-from assist_desktop.storage.engine import BULK_CACHE_SIZE_KIB, everyday_cache_size_kib
+from assist_desktop.storage.engine import bulk_cache_size_kib, everyday_cache_size_kib
 from assist_desktop.storage.models import AuditEvent, OrgUnit, SyncPackage, SyncPeer, SyncUnitHead, User, utcnow
 from assist_desktop.storage.schema import head_revision
 from assist_desktop.sync import crypto
@@ -291,7 +291,7 @@ def _export(session: Session, user: User | None, out: Path, partial: Path, targe
     since = 0 if is_full else peer.last_acked_usn
     conn = session.connection()
     raw = conn.connection.driver_connection
-    raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_SIZE_KIB}")
+    raw.execute(f"PRAGMA cache_size=-{bulk_cache_size_kib(session)}")
     try:
         tables = specs()
         counts_planned = {n: _count(raw, n, is_full and n != TOMBSTONE, target.id) for n in tables}

@@ -41,7 +41,7 @@ from assist_desktop.services import tally as stat_tally
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
 from assist_desktop.domain.names import pinyin_sort_key
 from assist_desktop.storage import derived, sort_keys
-from assist_desktop.storage.engine import BULK_CACHE_SIZE_KIB, everyday_cache_size_kib
+from assist_desktop.storage.engine import bulk_cache_size_kib, everyday_cache_size_kib
 from assist_desktop.storage.models import OrgUnit, SyncPackage, SyncPeer, SyncUnitHead, User, new_id, now_ms, utcnow
 from assist_desktop.storage.schema import known_revisions
 from assist_desktop.sync import crypto
@@ -472,7 +472,7 @@ def apply_package(session: Session, user: User | None, prepared: PreparedImport,
             return ImportResult(status, done, report)
         conn = session.connection()
         raw = conn.connection.driver_connection
-        raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_SIZE_KIB}")
+        raw.execute(f"PRAGMA cache_size=-{bulk_cache_size_kib(session)}")
         try:
             assert report.trust is not None
             applier = _Applier(session, prepared.reader, m, _Tally(m.rows, progress, cancelled), report.trust)

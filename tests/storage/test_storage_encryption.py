@@ -304,3 +304,25 @@ def test_a_file_encrypted_by_the_earlier_binding_still_opens(tmp_path: Path) -> 
     finally:
         conn2.close()
     assert b"6217000000000000001" not in _outsider_bytes(path)
+
+
+def test_an_encrypted_files_connections_keep_more_decrypted_pages(encrypted: tuple[Path, bytes],
+                                                                  tmp_path: Path) -> None:
+    """Every page read in again is decrypted again: an encrypted file's connections keep 16 MiB of pages and a
+    bulk write up to 256 MiB, and go back to 16 MiB after it (not to the plain file's 2 MiB); a plain file's
+    stay as they were."""
+    from assist_desktop.storage import engine
+
+    path, key = encrypted
+    cases = ((Database(path, key), engine.ENCRYPTED_BULK_CACHE_SIZE_KIB, engine.ENCRYPTED_CACHE_SIZE_KIB),
+             (open_database(tmp_path / "plain.sqlite"), engine.BULK_CACHE_SIZE_KIB, engine.CACHE_SIZE_KIB))
+    for db, bulk, everyday in cases:
+        try:
+            with db.session() as s:
+                assert engine.bulk_cache_size_kib(s) == bulk and engine.everyday_cache_size_kib(s) == everyday
+            with db.write_connection() as conn:
+                assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -bulk
+            with db.engine.connect() as conn:  # the pool hands the same connection out again (LIFO)
+                assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -everyday
+        finally:
+            db.close()

@@ -23,11 +23,21 @@ CHECK_EPILOG = f"""退出码：
 PRINT_DOCUMENTS = ("vouchers", "signoff", "notice", "file-form", "scholarship-form", "statistics")
 
 
+def _location(text: str):  # type: ignore[no-untyped-def]
+    """``--db``: a file, or a server as postgresql://用户@服务器[:端口]/数据库 (storage.location)."""
+    from assist_desktop.storage.location import parse_location
+
+    try:
+        return parse_location(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
 def _db_arg(parser: argparse.ArgumentParser, default_help: str = "用户数据目录中的 assist.sqlite",
             top: bool = False) -> None:
     # Sub-commands suppress their default so `assist-desktop --db X check` keeps X.
-    parser.add_argument("--db", type=Path, default=None if top else argparse.SUPPRESS,
-                        help=f"数据库文件（默认：{default_help}）")
+    parser.add_argument("--db", type=_location, default=None if top else argparse.SUPPRESS,
+                        help=f"数据库文件，或数据库服务器 postgresql://用户@服务器/数据库（默认：{default_help}）")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     _db_arg(p)
     _add_ledger_parser(sub)
     _add_unit_sync_parsers(sub)
+    from assist_desktop.cli_server import add_server_parser  # the database server (issue 22)
+
+    add_server_parser(sub)
     _add_print_parsers(sub)
     return parser
 
@@ -149,7 +162,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from assist_desktop.storage.schema import ensure_schema
 
     path = args.db or default_db_path()
-    if not path.is_file():
+    if isinstance(path, Path) and not path.is_file():
         raise DomainError(f"数据库文件 {path} 不存在。")
     ensure_schema(path)
     target = BackupManager(path).create(MANUAL)
@@ -197,6 +210,8 @@ def _print_cross_unit_findings(path: Path) -> int:
 
 def _existing_db(args: argparse.Namespace) -> Path:
     path = args.db or default_db_path()
+    if not isinstance(path, Path):
+        return path  # a server database: opening it says whether it is there
     if not path.is_file():
         raise DomainError(f"数据库文件 {path} 不存在。")
     return path
@@ -387,7 +402,7 @@ def cmd_ledger(args: argparse.Namespace) -> int:
     from assist_desktop.storage.schema import open_database
 
     path = args.db or default_db_path()
-    if not path.is_file():
+    if isinstance(path, Path) and not path.is_file():
         raise DomainError(f"数据库文件 {path} 不存在。")
     with open_database(path) as db:
         user = _ledger_login(args, db)
@@ -453,6 +468,15 @@ def _ledger_export(args: argparse.Namespace, db: object, user: object) -> int:
 
 
 COMMANDS["ledger"] = cmd_ledger
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from assist_desktop.cli_server import cmd_server as run
+
+    return run(args)
+
+
+COMMANDS["server"] = cmd_server
 
 
 # --- unit and sync: keys, enrolment, the package carried upward ------------------------------------------
@@ -623,10 +647,30 @@ COMMANDS["unit"] = cmd_unit
 COMMANDS["sync"] = cmd_sync
 
 
+def _ask_server_password(address, failure: str | None) -> str | None:  # type: ignore[no-untyped-def]
+    if not sys.stdin.isatty():
+        return None
+    if failure:
+        print(failure, file=sys.stderr)
+    return getpass.getpass(f"{address.label}的密码：") or None
+
+
+def _unlock_server(args: argparse.Namespace) -> None:
+    """A server database's password, before any command uses it: libpq's own (PGPASSWORD, ~/.pgpass), the
+    OS keyring, or asked in the terminal; kept in memory only (storage.credentials)."""
+    from assist_desktop.storage.location import ServerAddress
+
+    if isinstance(getattr(args, "db", None), ServerAddress) and args.command not in (None, "server"):
+        from assist_desktop.storage.credentials import unlock
+
+        args.db = unlock(args.db, _ask_server_password if sys.stdin.isatty() else None)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = COMMANDS.get(args.command, open_window)
     try:
+        _unlock_server(args)
         return handler(args)
     except DomainError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)

@@ -14,6 +14,9 @@ APT_PACKAGES="python3-venv libgl1 libegl1 libglib2.0-0 libfontconfig1 libxkbcomm
 # The report tests read PDFs back (pdftotext, pdftoppm, pdffonts) and decode the vouchers' QR codes (zbarimg).
 # PyInstaller (the packaging test) needs objdump and strip from binutils.
 [ "${1:-}" = "--test" ] && APT_PACKAGES="$APT_PACKAGES poppler-utils zbar-tools binutils"
+# The storage, services, sync and reliability suites also run on PostgreSQL: the tests start a throw-away
+# cluster with Debian's server programs (tests/pgcluster.py).
+[ "${1:-}" = "--test" ] && APT_PACKAGES="$APT_PACKAGES postgresql"
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     missing=""
     for pkg in $APT_PACKAGES; do

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from assist_desktop.services.audit import verify_audit
 from assist_desktop.storage.engine import Database
-from assist_desktop.storage.schema import DatabaseRefused, head_revision, inspect_file
+from assist_desktop.storage.location import ServerAddress
+from assist_desktop.storage.schema import DatabaseRefused, head_revision, inspect_file, server_state
 
 
 @dataclass
@@ -21,7 +22,9 @@ class CheckReport:
         self.lines.append(("✓ " if ok else "✗ ") + line)
 
 
-def check_database(path: Path) -> CheckReport:
+def check_database(path: Path | ServerAddress) -> CheckReport:
+    if isinstance(path, ServerAddress):
+        return _check_server(path)
     report = CheckReport()
     if not path.is_file():
         report.add(False, f"数据库文件 {path} 不存在。")
@@ -46,4 +49,39 @@ def check_database(path: Path) -> CheckReport:
     with Database(path) as db, db.session() as session:  # read only: check never upgrades
         verdict = verify_audit(session)
     report.add(verdict.ok, verdict.message)
+    return report
+
+
+def _check_server(address: ServerAddress) -> CheckReport:
+    """The same checks on a server database: it can be reached and is ours at a known schema version; its
+    references hold (PostgreSQL enforces every foreign key, and none may be left unvalidated); the audit chain."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from assist_desktop.storage.server import connection_problem
+
+    report = CheckReport()
+    with Database(address) as db:
+        try:
+            with db.engine.connect() as conn:
+                state = server_state(conn)
+                unchecked = conn.exec_driver_sql(
+                    "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' AND NOT convalidated "
+                    "AND connamespace = current_schema()::regnamespace").scalars().all()
+        except DatabaseRefused as exc:
+            report.add(False, exc.message)
+            return report
+        except SQLAlchemyError as exc:
+            problem = connection_problem(exc, address)
+            report.add(False, problem.message if problem else f"无法读取{address.label}：{exc}")
+            return report
+        report.add(state.kind in ("current", "older"),
+                   f"结构版本 {state.revision or '无'}（程序支持 {head_revision()}）")
+        report.add(True, f"已连接{address.label}")
+        report.add(not unchecked, "数据引用完整（由数据库服务器逐条保证）" if not unchecked
+                   else f"有未经核验的数据引用（表 {unchecked[0]}）")
+        if state.kind == "new":
+            return report
+        with db.session() as session:
+            verdict = verify_audit(session)
+        report.add(verdict.ok, verdict.message)
     return report

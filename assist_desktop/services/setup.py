@@ -96,7 +96,7 @@ def initialise(db: Database, *, unit_code: str, unit_name: str, admin_username: 
     code = unit_code.strip()
     with db.transaction() as session:
         if local_unit_id(session):
-            raise SetupError(f"数据库 {db.path} 已经初始化过，不能重复初始化。")
+            raise SetupError(f"{db.describe()}已经初始化过，不能重复初始化。")
         unit_id = new_id()
         session.add(OrgUnit(id=unit_id, owner_unit_id=unit_id, code=code, name=unit_name.strip(),
                             level=unit_level, region_code=code))

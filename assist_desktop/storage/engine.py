@@ -1,4 +1,5 @@
-"""The SQLite engine: pragmas on every connection, explicit transactions, one write at a time."""
+"""The engines: SQLite (pragmas on every connection, explicit transactions, one write at a time) for a file on
+this PC, PostgreSQL (``storage.server``: READ COMMITTED, row locks, several desks at once) for a server."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.engine import URL, Connection, Engine, create_engine
 from sqlmodel import Session
 
 from assist_desktop.storage.access import storage_error
+from assist_desktop.storage.location import Location, ServerAddress, describe, parse_location
 
 BUSY_TIMEOUT_MS = 10_000
 # Page cache per connection: 2 MiB for everyday reads and writes — the OS file cache holds the rest,
@@ -65,12 +67,48 @@ def make_engine(path: Path | str) -> Engine:
     return engine
 
 
-class Database:
-    """An open database file. Services get sessions from here; nothing else opens connections."""
+@contextmanager
+def bulk_cache(conn: Connection) -> Iterator[None]:
+    """A bigger SQLite page cache for the duration of a bulk read or write on ``conn`` (nothing on a server,
+    whose cache is its own)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_SIZE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
-        self.engine = make_engine(self.path)
+
+class Database:
+    """An open database: a file (``path``) or a server (``server``). Services get sessions from here; nothing
+    else opens connections. ``dialect`` is "sqlite" or "postgresql"; only ``storage`` looks at it."""
+
+    def __init__(self, where: Location | str) -> None:
+        location = parse_location(where)
+        self.server: ServerAddress | None = location if isinstance(location, ServerAddress) else None
+        self.path: Path | None = None if self.server else Path(location)  # type: ignore[arg-type]
+        if self.server is not None:
+            from assist_desktop.storage.server import make_server_engine
+
+            self.engine = make_server_engine(self.server)
+        else:
+            self.engine = make_engine(self.path)  # type: ignore[arg-type]
+        self.dialect = self.engine.dialect.name
+
+    @property
+    def location(self) -> Location:
+        return self.server if self.server is not None else self.path  # type: ignore[return-value]
+
+    @property
+    def is_server(self) -> bool:
+        return self.server is not None
+
+    def describe(self) -> str:
+        """For messages: the file's path, or the server and database."""
+        return describe(self.location)
 
     def session(self) -> Session:
         """A session for reading (and for writes that manage their own commit)."""
@@ -95,8 +133,9 @@ class Database:
     def write_connection(self) -> Iterator[Connection]:
         """A Core connection inside one BEGIN IMMEDIATE transaction, for bulk writes."""
         with self.engine.connect() as conn:
-            raw = conn.connection.driver_connection
-            raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_SIZE_KIB}")
+            raw = conn.connection.driver_connection if self.dialect == "sqlite" else None
+            if raw is not None:
+                raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_SIZE_KIB}")
             try:
                 conn = conn.execution_options(sqlite_immediate=True)
                 with conn.begin():
@@ -107,7 +146,8 @@ class Database:
                     raise problem from exc
                 raise
             finally:
-                raw.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")  # give the memory back to the pool
+                if raw is not None:
+                    raw.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")  # give the memory back to the pool
 
     def close(self) -> None:
         self.engine.dispose()

@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 from sqlmodel import select
 
@@ -120,7 +121,7 @@ def test_a_draft_file_prints_blank_opinion_boxes_for_hand_signatures(county: Cou
 
 def test_a_file_missing_data_is_refused_by_field_and_nothing_is_recorded(county: County, household) -> None:
     fam = file_family(county, household)
-    with closing(sqlite3.connect(county.path)) as conn:  # a file carried over from an old ledger
+    with closing(connect(county.path)) as conn:  # a file carried over from an old ledger
         conn.execute("UPDATE hardship_file SET address = '', category = NULL WHERE id = ?", (fam.file_id,))
         conn.commit()
     audits = _count(county, "audit_event")
@@ -379,7 +380,7 @@ def test_another_countys_voucher_cannot_be_verified_here(county: County, tmp_pat
 
 
 def test_a_database_without_a_key_gets_one_at_the_first_voucher(county: County) -> None:
-    with closing(sqlite3.connect(county.path)) as conn:  # as an older database upgraded to 0004
+    with closing(connect(county.path)) as conn:  # as an older database upgraded to 0004
         conn.execute("DELETE FROM unit_key WHERE purpose = 'sign'")
         conn.commit()
     _, codes, _ = _paid_voucher_payloads(county, 1)
@@ -397,7 +398,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
     with open_database(path) as db:
         generate_demo(db, 400, seed=7, today=date(2026, 11, 20))
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
 
@@ -496,7 +497,7 @@ def test_all_vouchers_of_a_campaign_in_one_pdf_each_qr_verifying(demo) -> None:
             for (code,), d in zip(codes, expected):
                 cert = printing.verify_voucher(s, code)
                 assert cert.voucher_no == d.voucher_no and cert.amount_fen == d.amount_fen and cert.on_record
-    assert sqlite3.connect(path).execute("SELECT count(*), max(printed_by_name) FROM voucher_print").fetchone() == (
+    assert connect(path).execute("SELECT count(*), max(printed_by_name) FROM voucher_print").fetchone() == (
         len(paid), "命令行")
 
 
@@ -505,7 +506,7 @@ def test_vouchers_of_a_round_take_one_off_grants_and_installments(demo) -> None:
     with db.session() as s:
         rnd = s.exec(select(m.ScholarshipRound).order_by(m.ScholarshipRound.year)).first()  # last year's
         job = printing.prepare_vouchers(s, None, VoucherSelection(round_id=rnd.id), per_sheet=2)
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         one_off = {r[0] for r in conn.execute(
             "SELECT d.voucher_no FROM disbursement d JOIN scholarship s ON d.grant_type = 'scholarship' "
             "AND d.grant_id = s.id WHERE s.round_id = ?", (rnd.id,))}
@@ -521,7 +522,7 @@ def test_vouchers_of_a_round_take_one_off_grants_and_installments(demo) -> None:
 
 def test_statistics_of_a_year_are_the_databases_figures(demo) -> None:
     path, db = demo
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         active = dict(conn.execute("SELECT category, count(*) FROM hardship_file WHERE status='active' GROUP BY 1"))
         visits = conn.execute("SELECT count(*), sum(cash_fen), sum(goods_fen) FROM visit JOIN campaign c ON "
                               "c.id = visit.campaign_id WHERE c.year = 2026 AND visit.status IN ('approved','paid')"

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tests.dbtools import connect
 import pytest
 from sqlmodel import Session, select
 
@@ -472,7 +473,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     path = tmp_path_factory.mktemp("search-demo") / "demo.sqlite"
     db = open_database(path)
     generate_demo(db, 600, seed=5, today=TODAY, history=False)
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         conn.row_factory = sqlite3.Row
         files = [dict(r) for r in conn.execute(
             "SELECT f.*, u.name AS unit_name FROM hardship_file f LEFT JOIN org_unit u ON u.id = f.unit_id")]

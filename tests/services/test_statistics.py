@@ -10,6 +10,7 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.services import statistics as st
@@ -29,7 +30,7 @@ def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("stats") / "demo.sqlite"
     with open_database(path) as db:
         generate_demo(db, 300, seed=11, today=TODAY)
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
 
@@ -50,7 +51,7 @@ def county(demo_file: Path, tmp_path: Path) -> Iterator[tuple[Path, object, m.Us
 
 
 def sql(path: Path, query: str, *args: object) -> list[tuple]:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         return conn.execute(query, args).fetchall()
 
 

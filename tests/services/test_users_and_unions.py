@@ -16,6 +16,7 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 from sqlmodel import Session, select
 
@@ -101,7 +102,7 @@ def _user(session: Session, username: str) -> m.User:
 
 
 def _sql(path: Path, sql: str, *args: object) -> list[tuple]:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         return conn.execute(sql, args).fetchall()
 
 

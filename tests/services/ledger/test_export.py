@@ -12,6 +12,7 @@ from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 import python_calamine
 
@@ -79,7 +80,7 @@ def test_full_roster_has_ids_as_text_amounts_as_numbers_frozen_header(demo, tmp_
     before = county.count("audit_event")
     with county.session() as s:
         result = export_roster(s, county.users["jingban"], out, full_ids=True)
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         ids = {r[0] for r in conn.execute("SELECT id_number FROM hardship_file WHERE status = 'active'")}
         income = conn.execute("SELECT sum(household_annual_income_fen) FROM hardship_file "
                               "WHERE status='active'").fetchone()[0]
@@ -138,7 +139,7 @@ def test_scholarship_and_visit_lists_with_totals(demo, tmp_path: Path) -> None:
     with county.session() as s:
         sch = export_scholarships(s, county.users["jingban"], tmp_path / "助学.xlsx")
         vis = export_visits(s, county.users["jingban"], tmp_path / "走访.xlsx", full_ids=True)
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         amount = conn.execute("SELECT sum(amount_fen) FROM scholarship WHERE status != 'cancelled'").fetchone()[0]
         cash, goods = conn.execute("SELECT sum(cash_fen), sum(goods_fen) FROM visit").fetchone()
     rows = calamine_rows(tmp_path / "助学.xlsx")
@@ -165,7 +166,7 @@ def test_each_list_imports_back_into_an_empty_county(demo, tmp_path: Path) -> No
                              "JOIN scholarship_round r ON r.id = s.round_id",
              "visits": "SELECT v.recipient_id_number, c.year, v.cash_fen, v.goods_fen, v.group_key FROM visit v "
                        "JOIN campaign c ON c.id = v.campaign_id"}
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         expected = {k: sorted(conn.execute(q).fetchall()) for k, q in query.items()}
     with open_database(twin) as db, db.session() as s:
         unit = s.execute(sqlite_text("SELECT id FROM org_unit WHERE code = '610826G001'")).scalar_one()
@@ -176,7 +177,7 @@ def test_each_list_imports_back_into_an_empty_county(demo, tmp_path: Path) -> No
                                            if k == "union"})
             assert plan.ok, [i.line() for i in plan.errors][:5]
             commit_import(s, county.users["allround"], plan)
-    with closing(sqlite3.connect(twin)) as conn:
+    with closing(connect(twin)) as conn:
         got = {k: sorted(conn.execute(q).fetchall()) for k, q in query.items()}
     assert got == expected
 

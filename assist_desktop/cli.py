@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="用备份文件恢复数据库（恢复前会先备份当前数据库）")
     _db_arg(p)
     p.add_argument("file", type=Path, help="备份文件")
+    p.add_argument("--unit-name", help="文件属于另一个单位时，输入该单位的名称以确认恢复（不给则在终端询问）")
 
     p = sub.add_parser("check", help=f"检查数据库完整性和审计链（上级单位另查跨单位重复；有需要核实的记录时退出码为{CHECK_FINDINGS}）",
                        description="检查数据库完整性和审计链；上级单位另查各下级单位的记录是否涉及同一人"
@@ -171,10 +172,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from assist_desktop.storage.backup import BackupManager
+    from assist_desktop.storage.restore_check import check_confirmation, inspect_restore_file, restore_checked
 
     path = args.db or default_db_path()
-    safety = BackupManager(path).restore(args.file)
+    found = inspect_restore_file(args.file, path)  # checked and described before anything is asked or done
+    print("\n".join(found.lines()))
+    typed = args.unit_name
+    if not found.same_unit and typed is None and sys.stdin.isatty():
+        print(f"这个文件属于 {found.unit.describe()}，不是本单位的数据库。")  # type: ignore[union-attr]
+        typed = input("如确需恢复，请输入该文件所属单位的名称：")
+    check_confirmation(found, typed)
+    safety = restore_checked(path, args.file, typed)
     if safety:
         print(f"恢复前的数据库已备份到 {safety}")
     print(f"已用 {args.file} 恢复数据库 {path}")
@@ -331,7 +339,9 @@ def open_window(args: argparse.Namespace) -> int:
             with open_database(path) as db:
                 generate_demo(db, DEMO_FAMILIES_FOR_WINDOW)
     else:
-        path = args.db or default_db_path()
+        from assist_desktop.paths import default_location
+
+        path = args.db or default_location()  # the server chosen at the first run, or the file
     from assist_desktop.ui.app import run  # Qt is imported only when a window is wanted
 
     return run(path, demo=args.demo)

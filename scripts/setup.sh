@@ -12,8 +12,9 @@ LOCK=requirements.lock
 # Qt needs these on a bare Debian; python3-venv gives venv its pip.
 APT_PACKAGES="python3-venv libgl1 libegl1 libglib2.0-0 libfontconfig1 libxkbcommon0 libdbus-1-3"
 # The report tests read PDFs back (pdftotext, pdftoppm, pdffonts) and decode the vouchers' QR codes (zbarimg).
-# PyInstaller (the packaging test) needs objdump and strip from binutils.
-[ "${1:-}" = "--test" ] && APT_PACKAGES="$APT_PACKAGES poppler-utils zbar-tools binutils"
+# PyInstaller (the packaging test) needs objdump and strip from binutils. The secrecy tests show that sqlite3
+# and sqlcipher without the key read nothing of an encrypted database.
+[ "${1:-}" = "--test" ] && APT_PACKAGES="$APT_PACKAGES poppler-utils zbar-tools binutils sqlite3 sqlcipher"
 # The storage, services, sync and reliability suites also run on PostgreSQL: the tests start a throw-away
 # cluster with Debian's server programs (tests/pgcluster.py).
 [ "${1:-}" = "--test" ] && APT_PACKAGES="$APT_PACKAGES postgresql"

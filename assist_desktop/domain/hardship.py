@@ -57,6 +57,9 @@ MAX_HOUSEHOLD_SIZE = 20
 # 10万元 per person per month: far above any hardship household; larger is a typing slip.
 MAX_MONTHLY_INCOME_FEN = 10_000_000
 MAX_SECONDARY_CAUSES = 3
+# Members whose identity says they have an income (wage, pension, farming): a blank income for them is
+# missing, not 0 — the category cannot be worked out until it is given. A student's blank is no income.
+EARNING_IDENTITIES = frozenset({"on_duty", "migrant_worker", "retired", "early_retired", "sick_leave", "farmer"})
 
 
 class InvalidHousehold(DomainError):

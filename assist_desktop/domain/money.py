@@ -173,3 +173,63 @@ def amount_in_words(fen: int) -> str:
     if fen_digit:
         out += _DIGITS[fen_digit] + "分"
     return out
+
+
+_WORD_DIGITS = {c: i for i, c in enumerate(_DIGITS)} | {"〇": 0, "两": 2}
+_WORD_UNITS = {"拾": 10, "佰": 100, "仟": 1000}
+_WORD_SECTIONS = {"万": 10_000, "亿": 100_000_000}
+_WORDS = re.compile(r"(?:人民币)?[零〇壹贰叁肆伍陆柒捌玖两拾佰仟万亿元圆角分整正]+")
+
+
+def looks_like_words(text: str) -> bool:
+    """An amount written in capitals (伍佰元整, 人民币壹仟元) rather than digits."""
+    return bool(text) and _WORDS.fullmatch(text.strip().replace(" ", "")) is not None and text.strip() not in ("整", "正")
+
+
+def parse_amount_in_words(text: str, *, field: str = "金额") -> int:
+    """人民币大写 as ledgers write it → fen: 伍佰元整 → 50000, 壹仟零伍拾元伍角 → 105050,
+    拾万元 → 10000000. Refused when the words do not make one amount (伍佰佰元)."""
+    raw = text.strip().replace(" ", "")
+    bad = InvalidAmount(f"{field}“{text.strip()}”不是有效的大写金额", field=field)
+    if not looks_like_words(raw):
+        raise bad
+    raw = raw.removeprefix("人民币").replace("圆", "元").rstrip("整正")
+    if not any(c in _WORD_DIGITS or c == "拾" for c in raw):
+        raise bad
+    yuan_part, _, rest = raw.partition("元") if "元" in raw else ("", "", raw)
+    if "元" not in raw and not any(u in raw for u in "角分"):
+        yuan_part, rest = raw, ""
+
+    def integer(words: str) -> int:
+        total = section = digit = 0
+        last_unit = 10**12
+        for char in words:
+            if char in _WORD_DIGITS:
+                digit = _WORD_DIGITS[char]
+            elif char in _WORD_UNITS:
+                unit = _WORD_UNITS[char]
+                if unit >= last_unit:
+                    raise bad
+                if not digit and unit != 10:  # 拾 alone is 壹拾 (拾万元); 佰 or 仟 alone is no amount
+                    raise bad
+                section += (digit or 1) * unit
+                last_unit, digit = unit, 0
+            elif char in _WORD_SECTIONS:
+                total += (section + digit) * _WORD_SECTIONS[char]
+                section = digit = 0
+                last_unit = 10**12
+            else:
+                raise bad
+        return total + section + digit
+
+    fen = integer(yuan_part) * 100 if yuan_part else 0
+    m = re.fullmatch(r"零?(?:([壹贰叁肆伍陆柒捌玖])角)?零?(?:([壹贰叁肆伍陆柒捌玖])分)?", rest)
+    if m is None:
+        raise bad
+    if m.group(1):
+        fen += _WORD_DIGITS[m.group(1)] * 10
+    if m.group(2):
+        fen += _WORD_DIGITS[m.group(2)]
+    if fen > MAX_AMOUNT_FEN:
+        raise InvalidAmount(f"{field}过大：不能超过{format_amount(MAX_AMOUNT_FEN)}元，请核对", field=field)
+    return fen

@@ -397,6 +397,11 @@ def pending(session: Session, user: User, *, entity_type: str = "hardship_file",
     # At a city the lower units' records are here too, but only their owners act on them (require_own)
     local = session.get(Meta, "local_unit_id")
     mine = [model.owner_unit_id == local.value] if local is not None else []  # type: ignore[attr-defined]
+    if model is HardshipFile:  # files of an import batch wait for the batch's approval (import_batches)
+        from assist_desktop.storage.models import ImportBatch
+
+        mine.append(HardshipFile.import_batch_id.is_(None) | HardshipFile.import_batch_id.not_in(  # type: ignore[union-attr]
+            select(ImportBatch.id).where(ImportBatch.status == "pending")))
     rows = session.exec(select(model).where(model.status.in_(states), *mine)  # type: ignore[attr-defined]
                         .order_by(model.mtime).limit(limit * 2)).all()
     items: list[PendingItem] = []

@@ -105,6 +105,21 @@ def chain_now(session: Session) -> None:
 _HEAD_KEY = "audit_head"
 
 
+def audit_mark(session: Session) -> tuple[int, object]:
+    """Where the transaction's events stand now, to go back to when a SAVEPOINT is rolled back."""
+    return len(_pending(session)), session.info.get(_HEAD_KEY)
+
+
+def audit_rewind(session: Session, mark: tuple[int, object]) -> None:
+    """Forget the events appended since ``mark`` (their SAVEPOINT was rolled back)."""
+    count, head = mark
+    del _pending(session)[count:]
+    if head is None:
+        session.info.pop(_HEAD_KEY, None)
+    else:
+        session.info[_HEAD_KEY] = head
+
+
 @sa_event.listens_for(OrmSession, "before_commit")
 def _chain_before_commit(session: Session) -> None:
     chain_now(session)

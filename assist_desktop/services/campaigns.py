@@ -1205,6 +1205,31 @@ def approve(session: Session, user: User, visit_id: str, *, opinion: str | None 
                     expected_version=expected_version)[0]
 
 
+class VisitApproval:
+    """The approval of visits inside one transaction: each visit's file must still be active, and its
+    fund source and the campaign's budget must hold what is approved so far, this batch included. Used
+    by ``approve_many`` (all or nothing) and the 审批 page's batch (each visit that can be)."""
+
+    def __init__(self, session: Session, ids: Sequence[str]) -> None:
+        self.unfit = _unfit_files(session, ids)
+        self.by = approvals.submitters(session, ENTITY, ids)
+        self.ledgers: dict[str, _Ledger] = {}
+
+    def approve(self, session: Session, user: User, v: Visit, *, opinion: str | None, today: date) -> StepResult:
+        ledger = self.ledgers.get(v.campaign_id)
+        if ledger is None:  # read before this batch approves anything of the campaign
+            ledger = self.ledgers[v.campaign_id] = _Ledger(session, _load_campaign(session, v.campaign_id))
+        result = apply_step(session, user, v, Action.approve, opinion=opinion, today=today,
+                            submitted_by=self.by.get(v.id))
+        _open_for(ledger.campaign, "审批")
+        if v.id in self.unfit:
+            file_no, name, status = self.unfit[v.id]
+            raise CampaignError(f"{describe(v)}所属档案 {file_no}（{name}）当前为“{FileStatus(status).label}”，"
+                                "不能审批；请取消该户", field="档案")
+        ledger.add(v)  # last: a visit refused above never counts against the budget
+        return result
+
+
 @retrying
 def _approve(session: Session, user: User, ids: list[str], *, opinion: str | None, today: date,
              progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None,
@@ -1216,25 +1241,13 @@ def _approve(session: Session, user: User, ids: list[str], *, opinion: str | Non
         visits = _preload(session, ids)
         if single is not None:
             check_version(visits[single], expected_version, describe(visits[single]))
-        unfit = _unfit_files(session, ids)
-        by = approvals.submitters(session, ENTITY, ids)
-        ledgers: dict[str, _Ledger] = {}
+        approval = VisitApproval(session, ids)
         for index, vid in enumerate(ids, start=1):
             if cancelled and cancelled():
                 raise BatchCancelled(f"已取消，{len(ids)}项均未审批。")
             v = visits[vid]
             try:
-                ledger = ledgers.get(v.campaign_id)
-                if ledger is None:  # read before this batch approves anything of the campaign
-                    ledger = ledgers[v.campaign_id] = _Ledger(session, _load_campaign(session, v.campaign_id))
-                results.append(apply_step(session, user, v, Action.approve, opinion=opinion, today=today,
-                                          submitted_by=by.get(vid)))
-                _open_for(ledger.campaign, "审批")
-                if vid in unfit:
-                    file_no, name, status = unfit[vid]
-                    raise CampaignError(f"{describe(v)}所属档案 {file_no}（{name}）当前为“{FileStatus(status).label}”，"
-                                        "不能审批；请取消该户", field="档案")
-                ledger.add(v)
+                results.append(approval.approve(session, user, v, opinion=opinion, today=today))
             except PermissionDenied as exc:
                 raise PermissionDenied(f"第{index}项 {describe(v)}：{exc.message}") from None
             except DomainError as exc:

@@ -22,6 +22,7 @@ from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.hardship import (
     MAX_MONTHLY_INCOME_FEN,
     HardshipCategory,
+    check_household_size,
     check_monthly_income,
     per_capita_monthly_income,
     propose_category,
@@ -79,7 +80,7 @@ class MemberInput:
     name: str
     relation: str
     id_number: str | None = None
-    monthly_income_fen: int = 0
+    monthly_income_fen: int | None = 0  # None: not given (a blank is missing, not 0)
     identity: str | None = None
     health: str | None = None
     medical_insurance: str | None = None
@@ -104,8 +105,8 @@ class FileInput:
     primary_cause: int
     secondary_causes: tuple[int, ...] = ()
     members: list[MemberInput] = field(default_factory=list)
-    # income (fen)
-    worker_monthly_income_fen: int = 0
+    # income (fen); None: not given — the category cannot be worked out without it (0 is "no income")
+    worker_monthly_income_fen: int | None = 0
     other_annual_income_fen: int = 0
     medical_expenses_fen: int = 0
     schooling_expenses_fen: int = 0
@@ -151,6 +152,12 @@ class FileInput:
     filed_by_name: str | None = None
     reviewed_by_name: str | None = None
     entered_by_name: str | None = None
+    # a household known only from a ledger row (issue 16): its size and annual income as stated, kept
+    # while fewer people are listed than the household has (成员待补录); the ledger's 建档时间 and 档案编号
+    declared_household_size: int | None = None
+    declared_annual_income_fen: int | None = None
+    filed_on: date | None = None
+    former_file_no: str | None = None
 
 
 # Enumerated fields of the form, with the Chinese name a message uses.
@@ -184,6 +191,37 @@ class Figures:
     per_capita_fen: int
     subsistence_line_fen: int
     proposed: HardshipCategory | None
+    members_pending: bool = False  # the declared size counts people not listed yet (成员待补录)
+
+
+class FileErrors(RegistryError):
+    """Every problem of a file found at once (``check_file(all_errors=True)``), in the form's order."""
+
+    def __init__(self, errors: list[DomainError]) -> None:
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = errors
+
+
+class _Collect:
+    """Runs each field's check; with ``all_errors`` a failure is noted and the check goes on with the
+    next field, otherwise the first failure is raised as before."""
+
+    def __init__(self, all_errors: bool) -> None:
+        self.all_errors = all_errors
+        self.errors: list[DomainError] = []
+
+    def __call__(self, check: Any, *args: Any, default: Any = None, **kwargs: Any) -> Any:
+        try:
+            return check(*args, **kwargs)
+        except DomainError as exc:
+            if not self.all_errors:
+                raise
+            self.errors.append(exc)
+            return default
+
+    def done(self) -> None:
+        if self.errors:
+            raise FileErrors(self.errors)
 
 
 # --- validation -----------------------------------------------------------------------------------
@@ -241,6 +279,8 @@ def _clean_member(index: int, raw: MemberInput, today: date) -> dict[str, Any]:
         row.update(id_number=parsed.value, sex=parsed.sex.value, birth_date=parsed.birth_date)
     else:
         row.update(id_number=None, sex=None, birth_date=None)
+    if raw.monthly_income_fen is None:
+        raise RegistryError(f"{prefix}月收入未填写，不能测算困难类别；没有收入请填0", field="月收入")
     row["monthly_income_fen"] = _money(raw.monthly_income_fen, f"{prefix}月收入", MAX_MONTHLY_INCOME_FEN)
     row["unit_or_school"] = _text(raw.unit_or_school, f"{prefix}单位或学校", 100)
     if raw.admission_year is not None and not 1950 <= raw.admission_year <= today.year + 1:
@@ -251,71 +291,135 @@ def _clean_member(index: int, raw: MemberInput, today: date) -> dict[str, Any]:
     return row
 
 
-def _clean(data: FileInput, today: date) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Parse and check every field; return the file's columns and the members' rows (no figures yet)."""
+def _name(value: str) -> str:
     try:
-        name = normalise_name(data.name)
+        return normalise_name(value)
     except DomainError as exc:
         raise RegistryError(exc.message, field="姓名") from None
-    worker_id = parse_id_number(data.id_number, today=today)
+
+
+def _worker_id(value: str, today: date, name: str) -> Any:
+    worker_id = parse_id_number(value, today=today)
     if worker_id.age_on(today) < 16:
         raise RegistryError(f"职工{name}按身份证号计算未满16周岁，请核对身份证号", field="身份证号")
+    return worker_id
+
+
+def _ethnicity(value: str | None) -> str | None:
+    text = _text(value, "民族", 16)
+    if text and text not in enums.ETHNIC_GROUPS:
+        raise RegistryError(f"民族“{text}”不在56个民族之列", field="民族")
+    return text
+
+
+def _hukou_code(value: str | None) -> str | None:
+    # Retired region codes are still valid on old 户口簿, so the code is checked for shape only.
+    code = (value or "").strip()
+    if code and not (len(code) == 6 and code.isdigit()):
+        raise RegistryError(f"户口所在地行政区划代码“{code}”应为6位数字", field="户口所在地")
+    return code or None
+
+
+def _not_future(value: date | None, label: str, today: date) -> date | None:
+    if value is not None and value > today:
+        raise RegistryError(f"{label}{value:%Y-%m-%d}晚于今天", field=label)
+    return value
+
+
+def _worker_income(value: int | None, household_income_stated: bool) -> int:
+    # A blank income is missing, not 0: no category can be proposed from it. A ledger's household row
+    # that states the household's income (成员待补录) is the exception: its figures come from that.
+    if value is None:
+        if household_income_stated:
+            return 0
+        raise RegistryError("本人月平均收入未填写，不能测算困难类别；没有收入请填0", field="本人月平均收入")
+    return check_monthly_income(_money(value, "本人月平均收入", MAX_MONTHLY_INCOME_FEN), field="本人月平均收入")
+
+
+def _declared_size(value: int | None) -> int | None:
+    if value is None:
+        return None
+    return check_household_size(value)
+
+
+def _clean(data: FileInput, today: date, *, mobile_optional: bool = False,
+           all_errors: bool = False) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Parse and check every field; return the file's columns and the members' rows (no figures yet).
+    ``all_errors``: go on past a bad field and raise ``FileErrors`` with every problem at the end (a ledger
+    row is corrected in one pass). ``mobile_optional``: a ledger's household without a mobile number
+    comes in (the caller warns); the editor asks for it at the next save."""
+    check = _Collect(all_errors)
+    name = check(_name, data.name, default=(data.name or "").strip() or "？")
+    worker_id = check(_worker_id, data.id_number, today, name)
     row: dict[str, Any] = {
-        "name": name, "name_initials": pinyin_initials(name), "id_number": worker_id.value,
-        "id_tail": worker_id.value[-6:], "sex": worker_id.sex.value, "birth_date": worker_id.birth_date,
-        "phone": parse_mobile(data.phone),
+        "name": name, "name_initials": pinyin_initials(name) if name != "？" else "",
+        "id_number": worker_id.value if worker_id else "", "id_tail": worker_id.value[-6:] if worker_id else "",
+        "sex": worker_id.sex.value if worker_id else "", "birth_date": worker_id.birth_date if worker_id else None,
     }
+    if mobile_optional and not (data.phone or "").strip():
+        row["phone"] = ""
+    else:
+        row["phone"] = check(parse_mobile, data.phone, default="")
     for key, (label, limit) in _TEXT_LIMITS.items():
-        row[key] = _text(getattr(data, key), label, limit, required=key in ("address", "employer_name"))
+        row[key] = check(_text, getattr(data, key), label, limit, required=key in ("address", "employer_name"))
     for key, (label, enum_type) in _ENUM_FIELDS.items():
-        row[key] = _enum(getattr(data, key), label, enum_type)
+        row[key] = check(_enum, getattr(data, key), label, enum_type)
     row["file_type"] = row["file_type"] or "urban_worker"
     row["file_origin"] = row["file_origin"] or "new"
     row["model_worker_type"] = row["model_worker_type"] or "none"
-    row["ethnicity"] = _text(data.ethnicity, "民族", 16)
-    if row["ethnicity"] and row["ethnicity"] not in enums.ETHNIC_GROUPS:
-        raise RegistryError(f"民族“{row['ethnicity']}”不在56个民族之列", field="民族")
-    primary, secondary = validate_causes(data.primary_cause, data.secondary_causes)
-    row.update(primary_cause=int(primary), secondary_causes=",".join(str(int(c)) for c in secondary))
-    row["postal_code"] = parse_postal_code(data.postal_code) if data.postal_code else None
-    row["bank_account"] = parse_bank_account(data.bank_account) if data.bank_account else None
-    # Retired region codes are still valid on old 户口簿, so the code is checked for shape only.
-    code = (data.hukou_region_code or "").strip()
-    if code and not (len(code) == 6 and code.isdigit()):
-        raise RegistryError(f"户口所在地行政区划代码“{code}”应为6位数字", field="户口所在地")
-    row["hukou_region_code"] = code or None
+    row["ethnicity"] = check(_ethnicity, data.ethnicity)
+    causes = check(validate_causes, data.primary_cause, data.secondary_causes, default=(None, ()))
+    primary, secondary = causes
+    row.update(primary_cause=int(primary) if primary is not None else 0,
+               secondary_causes=",".join(str(int(c)) for c in secondary))
+    row["postal_code"] = check(parse_postal_code, data.postal_code) if data.postal_code else None
+    row["bank_account"] = check(parse_bank_account, data.bank_account) if data.bank_account else None
+    row["hukou_region_code"] = check(_hukou_code, data.hukou_region_code)
     if row["disability_type"] and not row["disability_grade"]:
-        raise RegistryError("填写了残疾类别，还须填写残疾等级", field="残疾等级")
-    row["worker_monthly_income_fen"] = check_monthly_income(
-        _money(data.worker_monthly_income_fen, "本人月平均收入", MAX_MONTHLY_INCOME_FEN), field="本人月平均收入")
+        check.errors.append(RegistryError("填写了残疾类别，还须填写残疾等级", field="残疾等级"))
+        if not all_errors:
+            raise check.errors[-1]
+    row["worker_monthly_income_fen"] = check(_worker_income, data.worker_monthly_income_fen,
+                                             data.declared_annual_income_fen is not None, default=0)
     for key, label in (("other_annual_income_fen", "家庭其他非薪资年收入"), ("medical_expenses_fen", "医疗支出"),
                        ("schooling_expenses_fen", "教育支出"), ("hardship_costs_fen", "致困支出")):
-        row[key] = _money(getattr(data, key), label, MAX_ANNUAL_FEN)
+        row[key] = check(_money, getattr(data, key), label, MAX_ANNUAL_FEN, default=0)
     for key in ("disaster_or_accident", "single_parent", "zero_employment", "self_help_ability", "is_migrant_worker",
                 "is_new_employment_form", "exit_target"):
         row[key] = bool(getattr(data, key))
-    for key in ("work_start_date", "exit_target_since", "civil_affairs_check_date"):
-        value = getattr(data, key)
-        if value is not None and value > today:
-            raise RegistryError(f"{_DATE_LABELS[key]}{value:%Y-%m-%d}晚于今天", field=_DATE_LABELS[key])
-        row[key] = value
+    for key in ("work_start_date", "exit_target_since", "civil_affairs_check_date", "filed_on"):
+        row[key] = check(_not_future, getattr(data, key), _DATE_LABELS[key], today)
     for key in ("employer_id", "filed_by_name", "reviewed_by_name", "entered_by_name"):
         row[key] = (getattr(data, key) or None)
-    members = [_clean_member(i, m, today) for i, m in enumerate(data.members, start=1)]
-    seen: dict[str, str] = {worker_id.value: f"职工{name}"}
+    row["former_file_no"] = check(_text, data.former_file_no, "原档案编号", 40)
+    row["declared_household_size"] = check(_declared_size, data.declared_household_size)
+    row["declared_annual_income_fen"] = (None if data.declared_annual_income_fen is None else
+                                         check(_money, data.declared_annual_income_fen, "家庭年收入", MAX_ANNUAL_FEN))
+    members = []
+    for i, m in enumerate(data.members, start=1):
+        member = check(_clean_member, i, m, today)
+        if member is not None:
+            members.append(member)
+    seen: dict[str, str] = {worker_id.value: f"职工{name}"} if worker_id else {}
     for member in members:
         number = member["id_number"]
         if number is None:
             continue
         if number in seen:
-            raise DuplicatePerson(f"身份证号 {mask_id_number(number)} 在本档案中重复出现（{seen[number]}与家庭成员"
-                                  f"{member['name']}），一人只能登记一次", field="身份证号")
+            check(_raise, DuplicatePerson(f"身份证号 {mask_id_number(number)} 在本档案中重复出现（{seen[number]}与家庭成员"
+                                          f"{member['name']}），一人只能登记一次", field="身份证号"))
+            continue
         seen[number] = f"家庭成员{member['name']}"
+    check.done()
     return row, members
 
 
+def _raise(exc: DomainError) -> None:
+    raise exc
+
+
 _DATE_LABELS = {"work_start_date": "参加工作时间", "exit_target_since": "列为解困脱困对象时间",
-                "civil_affairs_check_date": "民政核对日期"}
+                "civil_affairs_check_date": "民政核对日期", "filed_on": "建档时间"}
 
 
 def subsistence_line(session: Session, region_code: str, year: int) -> int:
@@ -338,16 +442,23 @@ def subsistence_line(session: Session, region_code: str, year: int) -> int:
 
 def figures(session: Session, row: dict[str, Any], members: list[dict[str, Any]], region_code: str,
             year: int, *, line_fen: int | None = None) -> Figures:
-    size = 1 + len(members)
+    listed = 1 + len(members)
+    declared = row.get("declared_household_size")
+    pending = declared is not None and declared > listed
+    size = declared if pending else listed
     annual = (row["worker_monthly_income_fen"] * 12 + row["other_annual_income_fen"]
               + sum(m["monthly_income_fen"] for m in members) * 12)
+    if pending and row.get("declared_annual_income_fen") is not None:
+        # the ledger's household income counts the people not listed yet: kept as stated until they are
+        annual = row["declared_annual_income_fen"]
     rigid = row["medical_expenses_fen"] + row["schooling_expenses_fen"]
     per_capita = per_capita_monthly_income(annual, rigid, size)
     line = line_fen if line_fen is not None else subsistence_line(session, region_code, year)
     proposed = propose_category(per_capita_fen=per_capita, subsistence_line_fen=line, annual_income_fen=annual,
                                 hardship_costs_fen=row["hardship_costs_fen"],
                                 disaster_or_accident=row["disaster_or_accident"])
-    return Figures(size, annual, rigid, per_capita, line, proposed)
+    return Figures(size, annual, rigid, per_capita, line, proposed, pending)
+
 
 
 def _decide_category(data_category: str | None, reason: str | None, fig: Figures) -> tuple[str, str | None]:
@@ -429,6 +540,10 @@ def _apply(session: Session, hf: HardshipFile, row: dict[str, Any], fig: Figures
     hf.household_annual_income_fen = fig.annual_income_fen
     hf.per_capita_monthly_income_fen = fig.per_capita_fen
     hf.subsistence_line_fen = fig.subsistence_line_fen
+    hf.members_pending = fig.members_pending
+    if not fig.members_pending:
+        hf.declared_household_size = None
+        hf.declared_annual_income_fen = None
     hf.category_proposed = fig.proposed.value if fig.proposed else None
     hf.category = category
     hf.category_override_reason = reason
@@ -513,13 +628,14 @@ class CheckedFile:
 
 
 def check_file(session: Session, data: FileInput, *, today: date | None = None, line_fen: int | None = None,
-               duplicates: bool = True) -> CheckedFile:
+               duplicates: bool = True, all_errors: bool = False, mobile_optional: bool = False) -> CheckedFile:
     """The checks of ``create_file`` without writing (ledger import checks thousands before writing any).
     ``line_fen`` saves the subsistence-line lookup per file; ``duplicates=False`` leaves the database
-    duplicate check to the caller, who makes it for the whole batch at once (``find_conflicts``)."""
+    duplicate check to the caller, who makes it for the whole batch at once (``find_conflicts``).
+    ``all_errors``: every field's problem at once (``FileErrors``); ``mobile_optional``: see ``_clean``."""
     today = today or date.today()
     local = require_initialised(session)
-    row, members = _clean(data, today)
+    row, members = _clean(data, today, all_errors=all_errors, mobile_optional=mobile_optional)
     _check_unit(session, data.unit_id)
     if duplicates:
         _refuse_duplicates(session, row, members, None)

@@ -54,6 +54,7 @@ from assist_desktop.domain.lifecycle import Action, FileStatus, GrantStatus, Rol
 from assist_desktop.domain.money import MAX_AMOUNT_FEN, format_amount
 from assist_desktop.domain.names import normalise_name, pinyin_initials
 from assist_desktop.domain.policy import PLANS, SCHOLARSHIP, SCHOLARSHIP_LEVELS
+from assist_desktop.domain.study_plan import PlanYear, StudyPlan, planned_years, years_left
 from assist_desktop.domain.text import compact
 from assist_desktop.services import policy_admin
 from assist_desktop.services.approvals import (
@@ -744,6 +745,22 @@ def get_application(session: Session, user: User, scholarship_id: str) -> tuple[
     return s, installments_of(session, s.id)
 
 
+def plan_of(session: Session, s: Scholarship) -> StudyPlan:
+    """The application's payment plan as the record holds it: the installments once a yearly plan was
+    approved, else what approval will make (the study years left from the round's year) — the one
+    source for every screen that states years and totals."""
+    made = installments_of(session, s.id) if s.plan == "yearly" else []
+    if made:
+        return StudyPlan(s.plan, tuple(PlanYear(i.year_index, i.academic_year, i.amount_fen, i.status) for i in made),
+                         projected=False)
+    rnd = _load_round(session, s.round_id)
+    years = planned_years(s.plan, s.admission_year, s.study_years, rnd.year, s.amount_fen)
+    if s.plan != "yearly" and s.status in (GrantStatus.approved.value, GrantStatus.paid.value):
+        return StudyPlan(s.plan, tuple(PlanYear(y.year_index, y.academic_year, y.amount_fen,
+                                                "paid" if s.status == "paid" else "released") for y in years), False)
+    return StudyPlan(s.plan, tuple(years), projected=True)
+
+
 def installments_of(session: Session, scholarship_id: str) -> list[Installment]:
     return list(session.exec(select(Installment).where(Installment.scholarship_id == scholarship_id)
                              .order_by(Installment.year_index)))
@@ -782,12 +799,10 @@ def _make_installments(session: Session, user: User, s: Scholarship, rnd: Schola
     """One installment per remaining study year; the first is released at approval."""
     if installments_of(session, s.id):
         return []
-    remaining = s.admission_year + s.study_years - rnd.year
-    first_index = rnd.year - s.admission_year + 1
     made = []
-    for k in range(remaining):
-        inst = Installment(owner_unit_id=s.owner_unit_id, scholarship_id=s.id, year_index=first_index + k,
-                           academic_year=rnd.year + k, amount_fen=s.amount_fen,
+    for k, (year_index, academic_year) in enumerate(years_left(s.admission_year, s.study_years, rnd.year)):
+        inst = Installment(owner_unit_id=s.owner_unit_id, scholarship_id=s.id, year_index=year_index,
+                           academic_year=academic_year, amount_fen=s.amount_fen,
                            status="released" if k == 0 else "pending")
         session.add(inst)
         made.append(inst)
@@ -1256,6 +1271,6 @@ __all__ = [
     "ScholarshipError", "UnfiledInput", "UnfiledView", "application_rows", "approve", "approve_many",
     "budget_summary", "cancel", "check_enrolment", "create_application", "create_round", "find_unfiled",
     "get_application", "get_round", "installments_due", "installments_of", "list_applications",
-    "next_application_no", "owner_names", "rounds", "set_amount", "set_round_closed", "stop_plan",
+    "next_application_no", "owner_names", "plan_of", "rounds", "set_amount", "set_round_closed", "stop_plan",
     "stop_plans_for_exited_file", "update_application", "update_round",
 ]

@@ -23,8 +23,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from assist_desktop.domain.errors import DomainError
+from assist_desktop.storage import cipher, keyslots
 from assist_desktop.storage.engine import sqlite_uri
 from assist_desktop.storage.location import ServerAddress, parse_location
+from assist_desktop.storage.pgtools import ToolProblem
+from assist_desktop.storage.private import precreate, private_folder, restrict
 
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}(?:-\d+)?)-(?P<reason>[a-z-]+)\.(?P<kind>sqlite|dump)$")
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
@@ -38,6 +41,8 @@ BEFORE_RESTORE = "before-restore"
 
 class BackupError(DomainError):
     pass
+
+
 
 
 _OS_REASONS = {
@@ -54,7 +59,7 @@ def _reason(exc: BaseException) -> str:
     """Why an OS or SQLite operation failed, in Chinese where we know the cause."""
     if isinstance(exc, OSError) and exc.errno in _OS_REASONS:
         return _OS_REASONS[exc.errno]
-    if isinstance(exc, sqlite3.Error):
+    if isinstance(exc, cipher.error_types()):
         text = str(exc).lower()
         if "full" in text:
             return "磁盘已满"
@@ -82,11 +87,13 @@ class RotationPolicy:
     monthly: int = 12
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """Copy a live database into a new file through the backup API (consistent snapshot)."""
-    src = sqlite3.connect(sqlite_uri(source), uri=True)
+def copy_database(source: Path, target: Path, key: bytes | None = None) -> None:
+    """Copy a live database into a new file through the backup API (consistent snapshot). An encrypted
+    database is copied page by page under its own key: the copy is never plain, not even for a moment."""
+    src = cipher.connect(sqlite_uri(source), key, uri=True)
     try:
-        dst = sqlite3.connect(target)
+        precreate(target)
+        dst = cipher.connect(target, key)
         try:
             src.backup(dst)
             # A backup is a standalone file: no -wal beside it.
@@ -97,24 +104,35 @@ def copy_database(source: Path, target: Path) -> None:
         src.close()
 
 
-def check_backup_file(path: Path) -> None:
-    """Refuse a file that is not a sound Assist Desktop database, naming the reason."""
-    from assist_desktop.storage.schema import DatabaseRefused, inspect_file
+class BackupKeyRequired(BackupError):
+    """The backup is encrypted: a password of that backup (or the recovery key) is needed to read it."""
+
+
+def backup_is_encrypted(path: Path) -> bool:
+    return keyslots.is_encrypted(path)
+
+
+def check_backup_file(path: Path, key: bytes | None = None) -> None:
+    """Refuse a file that is not a sound Assist Desktop database, naming the reason. ``key``: the
+    backup's own database key, when it is encrypted."""
+    from assist_desktop.storage.schema import DatabaseRefused, KeyRequired, inspect_file
 
     if not path.is_file():
         raise BackupError(f"备份文件 {path} 不存在。")
     try:
-        state = inspect_file(path)
+        state = inspect_file(path, key=key)
+    except KeyRequired as exc:
+        raise BackupKeyRequired(f"备份 {path.name} 已加密，请输入该备份中一位用户的密码（或恢复密钥）。") from exc
     except DatabaseRefused as exc:
         raise BackupError(f"不能用 {path.name} 恢复：{exc.message}") from exc
     if state.kind == "new":
         raise BackupError(f"不能用 {path.name} 恢复：文件中没有本程序的数据。")
-    conn = sqlite3.connect(sqlite_uri(path), uri=True)
+    conn = cipher.connect(sqlite_uri(path), key, uri=True)
     conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged file may hold any bytes
     try:
         result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         fk_problems = conn.execute("PRAGMA foreign_key_check").fetchall()
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+    except (*cipher.database_error_types(), UnicodeDecodeError) as exc:
         raise BackupError(f"不能用 {path.name} 恢复：文件已损坏（{type(exc).__name__}）。") from exc
     finally:
         conn.close()
@@ -142,10 +160,11 @@ class BackupManager:
         return super().__new__(cls)
 
     def __init__(self, db_path: Path | str | ServerAddress, directory: Path | None = None,
-                 policy: RotationPolicy = RotationPolicy()) -> None:
+                 policy: RotationPolicy = RotationPolicy(), key: bytes | None = None) -> None:
         self.db_path = Path(db_path)  # type: ignore[arg-type]
         self.directory = Path(directory) if directory else self.db_path.parent / "backups"
         self.policy = policy
+        self.key = key  # the database's key when it is encrypted: its backups are encrypted with it
 
     @property
     def stem(self) -> str:
@@ -173,8 +192,13 @@ class BackupManager:
         if not self.db_path.is_file():
             raise BackupError(f"数据库文件 {self.db_path} 不存在，无法备份。")
 
-    def _copy(self, partial: Path) -> None:
-        copy_database(self.db_path, partial)
+    def _copy(self, partial: Path, target: Path) -> None:
+        copy_database(self.db_path, partial, self.key)
+        if self.key is not None:
+            # Its key slots travel with it (without the lockout state), written before the backup
+            # appears in the list: a listed backup always has its keys.
+            keyslots.save(self.db_path, keyslots.load(self.db_path), live_state=False,
+                          target=keyslots.sidecar_path(target))
 
     def create(self, reason: str = MANUAL, now: datetime | None = None) -> Path:
         self._check_source()
@@ -183,7 +207,7 @@ class BackupManager:
             raise ValueError(f"invalid backup reason {reason!r}")
         now = now or datetime.now()
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
+            private_folder(self.directory)
         except OSError as exc:
             raise BackupError(f"无法创建备份目录 {self.directory}：{_reason(exc)}。") from exc
         stamp = now.strftime(STAMP_FORMAT)
@@ -199,16 +223,17 @@ class BackupManager:
         partial = target.with_suffix(".partial")
         try:
             partial.unlink(missing_ok=True)  # left by a crash: the backup API would copy into it
-            self._copy(partial)
+            self._copy(partial, target)
             os.replace(partial, target)
-        except (OSError, sqlite3.Error, DomainError) as exc:
-            with contextlib.suppress(OSError):
-                partial.unlink(missing_ok=True)
-            if isinstance(exc, DomainError):
-                raise BackupError(f"备份到 {target} 失败：{exc.message}") from exc
+        except (OSError, *cipher.error_types()) as exc:
             with contextlib.suppress(OSError):  # cleaning up must not hide why the backup failed
                 partial.unlink(missing_ok=True)
+                keyslots.sidecar_path(target).unlink(missing_ok=True)
             raise BackupError(f"备份到 {target} 失败：{_reason(exc)}。") from exc
+        except (keyslots.KeyringError, ToolProblem) as exc:
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            raise BackupError(f"备份到 {target} 失败：{exc.message}") from exc
         return target
 
     def auto_backup(self, now: datetime | None = None, min_interval: timedelta = timedelta(hours=1)) -> Path | None:
@@ -243,26 +268,56 @@ class BackupManager:
         for backup in autos:
             if backup.path not in keep:
                 backup.path.unlink(missing_ok=True)
+                keyslots.sidecar_path(backup.path).unlink(missing_ok=True)
                 removed.append(backup.path)
         return removed
 
-    def restore(self, backup_file: Path | str) -> Path | None:
+    def restore(self, backup_file: Path | str, backup_key: bytes | None = None) -> Path | None:
         """Replace the database with ``backup_file`` after checking it; the current file is backed up first.
 
-        Returns the safety backup of the replaced database (None if there was none).
+        ``backup_key``: the backup's own key when it is encrypted (from a password of that backup,
+        ``keyslots.unlock(backup_file, …)``, or the recovery key). An encrypted database stays encrypted
+        under its own key and key slots whatever the backup was (the backup API re-encrypts every page),
+        so everyone keeps logging in with the password they have; onto a plain database or none, an
+        encrypted backup comes with its key file. Returns the safety backup (None if there was nothing).
         """
         from assist_desktop.storage.schema import ensure_schema
 
         backup_file = Path(backup_file)
-        check_backup_file(backup_file)
+        if backup_key is None and backup_is_encrypted(backup_file) and backup_file.is_file():
+            raise BackupKeyRequired(f"备份 {backup_file.name} 已加密，请输入该备份中一位用户的密码（或恢复密钥）。")
+        check_backup_file(backup_file, backup_key)
         safety = None
         if self.db_path.is_file():
             safety = self.create(BEFORE_RESTORE)
-        src = sqlite3.connect(sqlite_uri(backup_file), uri=True)
-        try:
-            dst = sqlite3.connect(self.db_path)
+        if self.key is None and backup_key is not None:
+            self._restore_encrypted_onto_plain(backup_file, backup_key)
+        else:
+            self._copy_in(backup_file, backup_key, safety)
+        restrict(self.db_path)
+        ensure_schema(self.db_path, self.directory, key=self.key)  # a backup from an older version is upgraded
+        return safety
+
+    def _copy_in(self, backup_file: Path, backup_key: bytes | None, safety: Path | None) -> None:
+        if backup_key is None and self.key is not None:
+            # SQLCipher's backup API copies between two encrypted files (re-encrypting each page) but not
+            # from a plain one: the plain backup is first encrypted beside the database under its key.
+            staged = self.db_path.with_name(f"{self.db_path.name}.restoring-{os.getpid()}")
+            staged.unlink(missing_ok=True)
             try:
-                # The backup API replaces the destination's pages under its write lock, WAL included.
+                cipher.export_encrypted(backup_file, staged, self.key)
+                self._copy_in(staged, self.key, safety)
+            finally:
+                staged.unlink(missing_ok=True)
+            return
+        either = backup_key is not None or self.key is not None
+        src = cipher.connect(sqlite_uri(backup_file), backup_key, uri=True, through_sqlcipher=either)
+        try:
+            precreate(self.db_path)
+            dst = cipher.connect(self.db_path, self.key, through_sqlcipher=either)
+            try:
+                # The backup API replaces the destination's pages under its write lock, WAL included,
+                # each page encrypted under the destination's key (or none).
                 src.backup(dst)
                 result = dst.execute("PRAGMA integrity_check").fetchone()[0]
             finally:
@@ -271,8 +326,25 @@ class BackupManager:
             src.close()
         if result != "ok":  # pragma: no cover - the source was checked; guards a failing disk
             raise BackupError(f"恢复后的数据库未通过完整性检查（{result}），原数据库已备份于 {safety}。")
-        ensure_schema(self.db_path, self.directory)  # a backup from an older version is upgraded
-        return safety
+
+    def _restore_encrypted_onto_plain(self, backup_file: Path, backup_key: bytes) -> None:
+        """A plain (or missing) database replaced by an encrypted backup: the result is the backup's
+        encrypted file under its own key, with its key file — never a decrypted copy."""
+        staged = self.db_path.with_name(f"{self.db_path.name}.restoring-{os.getpid()}")
+        staged.unlink(missing_ok=True)
+        copy_database(backup_file, staged, backup_key)
+        self.key = backup_key
+        if self.db_path.exists():
+            conn = sqlite3.connect(self.db_path)
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                conn.close()
+        keyslots.save(backup_file, keyslots.load(backup_file), live_state=False,
+                      target=keyslots.sidecar_path(self.db_path))
+        os.replace(staged, self.db_path)
+        for suffix in ("-wal", "-shm"):  # the plain file's, empty after the checkpoint
+            Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
 
 
 # --- a server database ------------------------------------------------------------------------------------
@@ -291,13 +363,14 @@ class ServerBackups(BackupManager):
     suffix = "dump"
 
     def __init__(self, db_path: Path | str | ServerAddress, directory: Path | None = None,
-                 policy: RotationPolicy = RotationPolicy()) -> None:
+                 policy: RotationPolicy = RotationPolicy(), key: bytes | None = None) -> None:
         address = parse_location(db_path)
         assert isinstance(address, ServerAddress)
         self.server = address
         self.db_path = Path(address.database)  # only its name is used (the stem of the backups' names)
         self.directory = Path(directory) if directory else server_backup_dir(address)
         self.policy = policy
+        self.key = None  # the server keeps its data behind its own logins
 
     @property
     def stem(self) -> str:
@@ -306,7 +379,7 @@ class ServerBackups(BackupManager):
     def _check_source(self) -> None:
         pass  # pg_dump says so if the database cannot be reached
 
-    def _copy(self, partial: Path) -> None:
+    def _copy(self, partial: Path, target: Path) -> None:
         from assist_desktop.storage import pgtools
 
         pgtools.dump(self.server, partial)
@@ -326,7 +399,7 @@ class ServerBackups(BackupManager):
             if not re.search(rf"TABLE DATA \S+ {table} ", toc):
                 raise BackupError(f"不能用 {archive.name} 恢复：其中没有本程序的数据（缺少表 {table}）。")
 
-    def restore(self, backup_file: Path | str) -> Path | None:
+    def restore(self, backup_file: Path | str, backup_key: bytes | None = None) -> Path | None:
         """Restore ``backup_file`` into a fresh database, check it, back up the current one, then put the
         restored one in its place. Refused while other desks are connected (they are named)."""
         from assist_desktop.storage import pgtools

@@ -4,8 +4,10 @@ this PC, PostgreSQL (``storage.server``: READ COMMITTED, row locks, several desk
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import event
@@ -39,11 +41,50 @@ def sqlite_uri(path: Path | str, mode: str = "ro") -> str:
     return f"{Path(path).absolute().as_uri()}?mode={mode}"
 
 
-def make_engine(path: Path | str) -> Engine:
+@dataclass(frozen=True)
+class FileKey:
+    """The key of an encrypted database file, kept with its engine so that the users service can re-wrap
+    a slot when a password changes (``file_key_of``)."""
+
+    path: Path
+    key: bytes
+
+
+_FILE_KEYS: "weakref.WeakKeyDictionary[Engine, FileKey]" = weakref.WeakKeyDictionary()
+
+
+def file_key_of(bind: object) -> FileKey | None:
+    """The key of the encrypted SQLite file behind an engine, a connection or a session; None for a plain
+    file (or another engine)."""
+    get_bind = getattr(bind, "get_bind", None)
+    if get_bind is not None:
+        bind = get_bind()
+    engine = getattr(bind, "engine", bind)
+    try:
+        return _FILE_KEYS.get(engine)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+def make_engine(path: Path | str, key: bytes | None = None) -> Engine:
     # URL.create, not an f-string: a '?', '#' or '%' in the path must not be parsed as URL syntax.
     url = URL.create("sqlite", database=str(path))
+    extra: dict[str, object] = {}
+    if key is not None:
+        from assist_desktop.storage import cipher
+
+        extra["module"] = cipher.sqlcipher()  # its errors, too, are the ones SQLAlchemy wraps
     # LIFO: the connection used last (whose cache is warm) is handed out again, and the others idle.
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, pool_use_lifo=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, pool_use_lifo=True, **extra)
+    if key is not None:
+        _FILE_KEYS[engine] = FileKey(Path(path), key)
+
+        @event.listens_for(engine, "do_connect")
+        def _keyed_connect(dialect, _record, cargs, cparams):  # type: ignore[no-untyped-def]
+            # The key must be the connection's first statement: nothing can be read before it.
+            conn = dialect.loaded_dbapi.connect(*cargs, **cparams)
+            cipher.apply_key(conn, key)
+            return conn
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -83,20 +124,26 @@ def bulk_cache(conn: Connection) -> Iterator[None]:
 
 
 class Database:
-    """An open database: a file (``path``) or a server (``server``). Services get sessions from here; nothing
-    else opens connections. ``dialect`` is "sqlite" or "postgresql"; only ``storage`` looks at it."""
+    """An open database: a file (``path``; with ``key`` an encrypted one) or a server (``server``). Services
+    get sessions from here; nothing else opens connections. ``dialect`` is "sqlite" or "postgresql"; only
+    ``storage`` looks at it."""
 
-    def __init__(self, where: Location | str) -> None:
+    def __init__(self, where: Location | str, key: bytes | None = None) -> None:
         location = parse_location(where)
         self.server: ServerAddress | None = location if isinstance(location, ServerAddress) else None
         self.path: Path | None = None if self.server else Path(location)  # type: ignore[arg-type]
+        self.key = key  # None: a plain SQLite file (the demo, or from before encryption), or a server
         if self.server is not None:
             from assist_desktop.storage.server import make_server_engine
 
             self.engine = make_server_engine(self.server)
         else:
-            self.engine = make_engine(self.path)  # type: ignore[arg-type]
+            self.engine = make_engine(self.path, key)  # type: ignore[arg-type]
         self.dialect = self.engine.dialect.name
+
+    @property
+    def encrypted(self) -> bool:
+        return self.key is not None
 
     @property
     def location(self) -> Location:

@@ -107,6 +107,28 @@ class Employer(Synced, table=True):
     union_unit_id: Optional[str] = Field(default=None, foreign_key="org_unit.id", max_length=36)
 
 
+class ImportBatch(Synced, table=True):
+    """A ledger import of historic files to come in as active (在档): the clerk imports, the approver
+    approves the batch as a whole (or returns it, and its files go through the usual chain as drafts)."""
+
+    __tablename__ = "import_batch"
+
+    kind: str = Field(default="files", max_length=16)
+    file_name: str = Field(max_length=260)
+    file_sha256: str = Field(max_length=64)
+    sheets: str = Field(default="", max_length=500)  # the sheets read, 、-separated
+    households: int = Field(default=0)
+    members: int = Field(default=0)
+    status: str = Field(default="pending", max_length=16)  # pending / approved / returned
+    created_by: Optional[str] = Field(default=None, foreign_key="user.id", max_length=36)
+    created_by_name: str = Field(default="", max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_by: Optional[str] = Field(default=None, foreign_key="user.id", max_length=36)
+    decided_by_name: Optional[str] = Field(default=None, max_length=64)
+    decided_at: Optional[datetime] = None
+    opinion: Optional[str] = Field(default=None, max_length=500)
+
+
 class HardshipFile(Synced, table=True):
     """One household's file (一户一档); the worker is the head of household."""
 
@@ -209,6 +231,15 @@ class HardshipFile(Synced, table=True):
     exit_note: Optional[str] = Field(default=None, max_length=200)
     exit_date: Optional[date] = None
     created_by: Optional[str] = Field(default=None, foreign_key="user.id", max_length=36)
+
+    # from a ledger (issue 16): a household row with its size and income but no member rows keeps them as
+    # stated, marked 成员待补录 until the members are entered; the ledger's 建档时间 and 档案编号 are kept
+    declared_household_size: Optional[int] = None
+    declared_annual_income_fen: Optional[int] = None
+    members_pending: bool = Field(default=False, index=True)
+    filed_on: Optional[date] = None  # 建档时间 as the ledger gives it (a month alone: its first day)
+    former_file_no: Optional[str] = Field(default=None, max_length=40)  # 档案编号 of the old ledger
+    import_batch_id: Optional[str] = Field(default=None, foreign_key="import_batch.id", index=True, max_length=36)
 
 
 class Member(Synced, table=True):
@@ -671,7 +702,7 @@ class Meta(SQLModel, table=True):
 
 
 SYNCED_TABLES: tuple[type[Synced], ...] = (
-    OrgUnit, User, Employer, HardshipFile, Member, AnnualReview, Attachment, UnfiledHousehold,
+    OrgUnit, User, Employer, ImportBatch, HardshipFile, Member, AnnualReview, Attachment, UnfiledHousehold,
     PolicyStandard, SubsistenceLine, ScholarshipRound, Scholarship, Installment, Campaign,
     CampaignFundSource, CampaignStandard, Visit, Disbursement, WorkflowEvent,
 )

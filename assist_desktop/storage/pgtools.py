@@ -18,14 +18,18 @@ from pathlib import Path
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.storage.location import ServerAddress
 
+
+class ToolProblem(DomainError):
+    """pg_dump or pg_restore missing or failing."""
+
 TIMEOUT_S = 6 * 3600  # a province's database dumps in minutes; a stuck server must not hang forever
 
 
-class ToolMissing(DomainError):
+class ToolMissing(ToolProblem):
     pass
 
 
-class ToolFailed(DomainError):
+class ToolFailed(ToolProblem):
     pass
 
 

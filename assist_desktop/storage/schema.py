@@ -6,7 +6,6 @@ and a file from an older one is backed up with SQLite's backup API and then upgr
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,10 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import SQLAlchemyError
 
 from assist_desktop.domain.errors import DomainError
+from assist_desktop.paths import user_data_dir
+from assist_desktop.storage import cipher
 from assist_desktop.storage.access import check_location
+from assist_desktop.storage.private import precreate, private_folder, secure_database_files
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -30,6 +32,10 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 class DatabaseRefused(DomainError):
     """The file cannot be opened as an Assist Desktop database; the message says why."""
+
+
+class KeyRequired(DatabaseRefused):
+    """The file is encrypted: a user's password (through its key slot) or the recovery key opens it."""
 
 
 @dataclass(frozen=True)
@@ -88,24 +94,25 @@ def known_revisions() -> set[str]:
 QUICK_CHECK_MAX_BYTES = 256 * 2**20
 
 
-def integrity_problem(path: Path) -> str | None:
+def integrity_problem(path: Path, key: bytes | None = None) -> str | None:
     """A Chinese description of the first problem ``PRAGMA quick_check`` finds, or None."""
     try:
-        conn = sqlite3.connect(sqlite_uri(path), uri=True)
+        conn = cipher.connect(sqlite_uri(path), key, uri=True)
         try:
             result = conn.execute("PRAGMA quick_check").fetchone()[0]
         finally:
             conn.close()
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+    except (*cipher.database_error_types(), UnicodeDecodeError) as exc:
         return f"数据库文件 {path} 已损坏或无法读取（{exc}），请从备份恢复。"
     return None if result == "ok" else f"数据库文件 {path} 已损坏（完整性检查：{result}），请从备份恢复。"
 
 
-def inspect_file(path: Path, *, full_check: bool | None = None) -> FileState:
+def inspect_file(path: Path, *, full_check: bool | None = None, key: bytes | None = None) -> FileState:
     """Classify a database file without changing it; raise DatabaseRefused for anything not ours.
 
     ``full_check`` runs ``PRAGMA quick_check`` over every page; by default only for files up to
-    QUICK_CHECK_MAX_BYTES (the header, schema and version are always read).
+    QUICK_CHECK_MAX_BYTES (the header, schema and version are always read). ``key`` opens an encrypted
+    file; without it an encrypted file is refused with ``KeyRequired``.
     """
     if not path.exists() or path.stat().st_size == 0:
         return FileState("new", None)
@@ -116,10 +123,20 @@ def inspect_file(path: Path, *, full_check: bool | None = None) -> FileState:
             header = fh.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise DatabaseRefused(f"无法读取数据库文件 {path}：{exc.strerror or exc}") from exc
-    if header != SQLITE_HEADER:
-        raise DatabaseRefused(f"文件 {path} 不是数据库文件（可能是其他程序的文件或已损坏），未打开。")
+    if key is not None and header == SQLITE_HEADER:
+        raise DatabaseRefused(f"数据库文件 {path} 没有加密，却给出了密钥（钥匙文件 {path.name}.keys 不属于它），未打开。")
+    if key is None and header != SQLITE_HEADER:
+        from assist_desktop.storage.keyslots import sidecar_path
+
+        if sidecar_path(path).exists():
+            raise KeyRequired(f"数据库文件 {path} 已加密，需要用户登录（或恢复密钥）才能打开。")
+        raise DatabaseRefused(f"文件 {path} 不是数据库文件（可能是其他程序的文件、已损坏，或是缺少钥匙文件"
+                              f" {path.name}.keys 的加密数据库），未打开。")
+    if key is not None and not cipher.key_opens(path, key):
+        raise DatabaseRefused(f"数据库文件 {path} 无法用这把钥匙解密（钥匙文件或恢复密钥不属于这个数据库，"
+                              "或文件已损坏），未打开。")
     try:
-        conn = sqlite3.connect(sqlite_uri(path), uri=True)
+        conn = cipher.connect(sqlite_uri(path), key, uri=True)
         conn.text_factory = lambda raw: raw.decode("utf-8", "replace")  # a damaged file may hold any bytes
         try:
             result = conn.execute("PRAGMA quick_check").fetchone()[0] if full_check else "ok"
@@ -133,7 +150,7 @@ def inspect_file(path: Path, *, full_check: bool | None = None) -> FileState:
                 revision = row[0] if row else None
         finally:
             conn.close()
-    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # a damaged page can make even the message unreadable
+    except (*cipher.database_error_types(), UnicodeDecodeError) as exc:  # a damaged page can make even the message unreadable
         raise DatabaseRefused(f"数据库文件 {path} 已损坏或无法读取（{type(exc).__name__}），请从备份恢复。") from exc
     if app_id != APPLICATION_ID:
         if not tables:
@@ -155,11 +172,12 @@ def inspect_file(path: Path, *, full_check: bool | None = None) -> FileState:
     return FileState("current" if revision == head_revision() else "older", revision)
 
 
-def ensure_schema(path: Path | str | ServerAddress, backup_dir: Path | None = None) -> FileState:
+def ensure_schema(path: Path | str | ServerAddress, backup_dir: Path | None = None, *,
+                  key: bytes | None = None) -> FileState:
     """Bring the file at ``path`` (or the server database) to the head revision; back it up first when it
     holds data.
 
-    Returns the state the file was found in.
+    Returns the state the file was found in. ``key`` opens (or, for a new file, encrypts) the file.
     """
     from assist_desktop.storage.backup import BackupManager  # backup imports schema checks
 
@@ -167,14 +185,16 @@ def ensure_schema(path: Path | str | ServerAddress, backup_dir: Path | None = No
     if isinstance(location, ServerAddress):
         return _ensure_server_schema(location, backup_dir)
     path = location
-    state = inspect_file(path)
+    state = inspect_file(path, key=key)
     if state.kind == "current":
         return state
     backup = None
     if state.kind == "older":
-        backup = BackupManager(path, backup_dir).create("upgrade")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = Database(path)
+        backup = BackupManager(path, backup_dir, key=key).create("upgrade")
+    if not path.parent.exists():
+        private_folder(path.parent)
+    precreate(path)
+    db = Database(path, key)
     try:
         with db.engine.connect() as conn:
             raw = conn.connection.driver_connection
@@ -205,7 +225,7 @@ def ensure_schema(path: Path | str | ServerAddress, backup_dir: Path | None = No
                         )
             finally:
                 raw.execute("PRAGMA foreign_keys=ON")
-    except (SQLAlchemyError, sqlite3.Error) as exc:
+    except (SQLAlchemyError, *cipher.error_types()) as exc:
         detail = getattr(exc, "orig", None) or exc  # the driver's message, without SQLAlchemy's SQL dump
         raise DatabaseRefused(
             f"数据库文件 {path} 升级失败（{detail}），升级已撤销，文件未改动。{_backup_note(backup)}"
@@ -226,13 +246,27 @@ def current_revision(db: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def open_database(path: Path | str | ServerAddress, backup_dir: Path | None = None) -> Database:
-    """Check, upgrade if needed, and open. The one way the program opens a database file or server."""
+def open_database(path: Path | str | ServerAddress, backup_dir: Path | None = None, *,
+                  key: bytes | None = None) -> Database:
+    """Check, upgrade if needed, and open. The one way the program opens a database file or server.
+
+    ``key``: the database key of an encrypted file (from ``keyslots.unlock`` or the recovery key).
+    """
     location = parse_location(path)
-    if not isinstance(location, ServerAddress):
-        check_location(location)
-    ensure_schema(location, backup_dir)
-    return Database(location)
+    if isinstance(location, ServerAddress):
+        ensure_schema(location, backup_dir)
+        return Database(location)
+    path = location
+    check_location(path)
+    if path.parent == user_data_dir():
+        private_folder(path.parent)  # ours: 0700, even if an older version made it 0755
+    secure_database_files(path)
+    if key is not None:
+        from assist_desktop.storage.at_rest import finish_encryption
+
+        finish_encryption(path, key, backup_dir)  # an interrupted encryption finished, plain leftovers gone
+    ensure_schema(path, backup_dir, key=key)
+    return Database(path, key)
 
 
 # --- a database on a PostgreSQL server ---------------------------------------------------------------

@@ -12,9 +12,14 @@ constants inline, so the planner uses it):
 - ``year_of(x)``: the year of a date as an integer;
 - ``json_text(x, key)``: one member of a JSON object column, as text;
 - ``json_values(name)``: the values of a JSON array passed as one parameter, as a subquery (a list of ten
-  thousand ids is one parameter, not ten thousand);
-- ``pinyin(x)``: the text ordered as Chinese is (``COLLATE "zh-x-icu"`` on PostgreSQL; the ``pinyin``
-  collation ``storage.engine`` registers on every SQLite connection).
+  thousand ids is one parameter, not ten thousand).
+
+Text is ordered the same way on both: by code point (SQLite's BINARY; the server's database is made with the
+``C`` collation by ``server init``), and Chinese names by the program's own stored pinyin keys. ICU's
+``zh-x-icu`` orders by pinyin too, but not as the program does: it reads polyphones its own way (长 zhang,
+重 chong) and orders the characters of one syllable by its own table (of GB2312's 6,763 characters 4,845 stand
+elsewhere than in an order by pinyin, tone and code point), so a list would change order between a file and
+a server. It is left to ad-hoc queries.
 """
 
 from __future__ import annotations
@@ -25,9 +30,6 @@ from sqlalchemy import Integer, String, literal_column, text
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement, TextClause
 from sqlalchemy.sql.functions import FunctionElement
-
-PG_PINYIN_COLLATION = "zh-x-icu"
-
 
 class no_index(FunctionElement[Any]):  # noqa: N801 - reads like a function in a statement
     inherit_cache = True
@@ -146,21 +148,6 @@ def json_values(dialect: str, name: str) -> str:
 
 def in_json_list(dialect: str, column: str, name: str) -> str:
     return f"{column} IN {json_values(dialect, name)}"
-
-
-class pinyin(FunctionElement[str]):  # noqa: N801
-    type = String()
-    inherit_cache = True
-
-
-@compiles(pinyin)
-def _pinyin_sqlite(element: pinyin, compiler: Any, **kw: Any) -> str:
-    return f"{compiler.process(list(element.clauses)[0], **kw)} COLLATE pinyin"
-
-
-@compiles(pinyin, "postgresql")
-def _pinyin_pg(element: pinyin, compiler: Any, **kw: Any) -> str:
-    return f'{compiler.process(list(element.clauses)[0], **kw)} COLLATE "{PG_PINYIN_COLLATION}"'
 
 
 def rowid(table_name: str) -> ColumnElement[int]:

@@ -26,7 +26,7 @@ from assist_desktop.sync.errors import SyncError
 
 TABLE_LABELS = {
     "org_unit": "工会组织", "user": "用户", "employer": "工作单位", "hardship_file": "困难职工档案",
-    "member": "家庭成员", "annual_review": "年度复核", "attachment": "档案附件", "unfiled_household": "未建档户",
+    "member": "家庭成员", "import_batch": "台账导入批次", "annual_review": "年度复核", "attachment": "档案附件", "unfiled_household": "未建档户",
     "policy_standard": "救助标准", "subsistence_line": "低保标准", "scholarship_round": "金秋助学活动",
     "scholarship": "助学申请", "installment": "分年发放", "campaign": "春节送温暖活动",
     "campaign_fund_source": "资金来源", "campaign_standard": "慰问标准", "visit": "走访",

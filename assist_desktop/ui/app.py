@@ -17,6 +17,7 @@ from assist_desktop.services.demo_accounts import DEMO_PASSWORD
 from assist_desktop.services.setup import local_unit
 from assist_desktop.services.users import authenticate, user_roles
 from assist_desktop.storage.engine import Database
+from assist_desktop.storage.location import Location, ServerAddress, parse_location
 from assist_desktop.storage.schema import open_database
 from assist_desktop.ui.background import GarbageCollector
 from assist_desktop.ui.context import AppContext
@@ -53,16 +54,17 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: object) -
         "".join(traceback.format_exception_only(exc_type, exc)).strip()))
 
 
-def ensure_initialised(db_path: Path) -> bool:
-    """Run the first-run wizard when the file is missing or holds no unit yet; False if the user gave up."""
-    if db_path.exists():
+def ensure_initialised(db_path: Location) -> Location | None:
+    """Run the first-run wizard when the file is missing, or the file or server database holds no unit yet;
+    the location to open (the wizard may have chosen a server), or None if the user gave up."""
+    if not isinstance(db_path, Path) or db_path.exists():
         with open_database(db_path) as db, db.session() as session:
             if local_unit(session) is not None:
-                return True
+                return db_path
     from assist_desktop.ui.shell.first_run import FirstRunWizard
 
     wizard = FirstRunWizard(db_path)
-    return wizard.exec() == QDialog.DialogCode.Accepted
+    return wizard.location if wizard.exec() == QDialog.DialogCode.Accepted else None
 
 
 def log_in(db: Database, demo: bool) -> AppContext | None:
@@ -95,9 +97,20 @@ def event_loop(app: QApplication) -> int:
     return app.exec()
 
 
-def run(db_path: Path, demo: bool = False) -> int:
+def run(db_path: Location | str, demo: bool = False) -> int:
     app = make_application()
     sys.excepthook = _excepthook
+    db_path = parse_location(db_path)
+    if isinstance(db_path, ServerAddress):
+        # Several desks share a server: no lock file; the password is asked (or taken from the keyring) first.
+        try:
+            from assist_desktop.ui.shell.server_login import unlock_with_dialog
+
+            db_path = unlock_with_dialog(db_path)
+        except DomainError as exc:
+            QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"), exc.message)
+            return 1
+        return _run_locked(app, db_path, demo)
     lock = InstanceLock(db_path)
     busy = lock.acquire()
     if busy is not None:
@@ -109,10 +122,12 @@ def run(db_path: Path, demo: bool = False) -> int:
         lock.release()
 
 
-def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
+def _run_locked(app: QApplication, db_path: Location, demo: bool) -> int:
     try:
-        if not ensure_initialised(db_path):
+        chosen = ensure_initialised(db_path)
+        if chosen is None:
             return 0
+        db_path = chosen  # the first run may have chosen the office's server
         db = open_database(db_path)
     except DomainError as exc:
         # Started from a desktop icon nobody reads stderr: say it in a window.

@@ -13,6 +13,7 @@ from contextlib import closing
 from datetime import date
 
 from PySide6.QtCore import QItemSelectionModel
+from PySide6.QtWidgets import QMessageBox
 
 from assist_desktop.domain.lifecycle import Action
 from assist_desktop.domain.money import format_amount
@@ -81,7 +82,8 @@ def _generate(qtbot, page: CampaignsPage, categories: set[str], source: str) -> 
     return count
 
 
-def test_a_spring_festival_campaign_from_setup_to_payment(qtbot, demo_db, shot, _no_blocking_message_boxes) -> None:
+def test_a_spring_festival_campaign_from_setup_to_payment(qtbot, demo_db, shot, _no_blocking_message_boxes,
+                                                          monkeypatch) -> None:
     from assist_desktop.storage.schema import open_database
 
     db = open_database(demo_db)
@@ -135,11 +137,17 @@ def test_a_spring_festival_campaign_from_setup_to_payment(qtbot, demo_db, shot, 
         qtbot.waitUntil(lambda: approvals.table.rowCount() == active, timeout=15_000)
         approvals.table.selectAll()
         assert approvals.buttons[Action.approve].isEnabled()
+        asked: list[str] = []
+        monkeypatch.setattr(QMessageBox, "question", staticmethod(
+            lambda _p, _t, text, *a, **k: asked.append(text) or QMessageBox.StandardButton.Yes))
         shot(chair, "e2e-camp-1-approvals")
         approvals.buttons[Action.approve].click()
         qtbot.waitUntil(lambda: approvals.op.done and approvals.table.rowCount() == 0, timeout=20_000)
         assert _rows(demo_db, "SELECT DISTINCT status, approved_on FROM visit WHERE campaign_id=?", cid) == [
             ("approved", "2026-12-28")]
+        ((cash, goods),) = _rows(demo_db, "SELECT sum(cash_fen), sum(goods_fen) FROM visit WHERE campaign_id=?", cid)
+        assert asked == [f"审批所选春节走访慰问：共{active}项，合计{format_amount(cash + goods)}元"
+                         f"（慰问金{format_amount(cash)}元，慰问品{format_amount(goods)}元）？"]
         page = chair.show_section("campaigns")
         qtbot.waitUntil(lambda: page.idle() and page.board.by_status["approved"] == active, timeout=15_000)
         chair.close()

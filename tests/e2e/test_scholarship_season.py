@@ -81,8 +81,14 @@ def _one(path, sql: str, *args: object):
 
 
 def test_a_scholarship_from_application_to_first_installment(qtbot, demo_db, shot,
-                                                             _no_blocking_message_boxes) -> None:
+                                                             _no_blocking_message_boxes, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     from assist_desktop.storage.schema import open_database
+
+    asked: list[str] = []  # the chair answers 是 to the money shown before an approval
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda _p, _t, text, *a, **k: asked.append(text) or QMessageBox.StandardButton.Yes))
 
     db = open_database(demo_db)
     try:
@@ -160,6 +166,7 @@ def test_a_scholarship_from_application_to_first_installment(qtbot, demo_db, sho
         _select(qtbot, page, "郝静")
         _click_step(qtbot, page, Action.approve, "同意资助")
         assert _one(demo_db, "SELECT status FROM scholarship WHERE id=?", sid) == ("approved",)
+        assert asked[-1] == "审批所选助学申请：共1项，合计4,000.00元？"
         with closing(sqlite3.connect(demo_db)) as conn:
             plan = conn.execute("SELECT year_index, academic_year, amount_fen, status FROM installment "
                                 "WHERE scholarship_id=? ORDER BY year_index", (sid,)).fetchall()

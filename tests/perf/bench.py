@@ -357,12 +357,13 @@ def _registry_list_child(path: str, repeat: int) -> dict[str, Any]:
 
     # P2: keystrokes, each prefix of what a caseworker types, the search box's text after the key;
     # the typing pause (debounce) is left out: from the search's start to its first rows in the model
-    raw = sqlite3.connect(path)
-    n = raw.execute("SELECT count(*) FROM hardship_file").fetchone()[0]
-    name, initials, id_number, phone, file_no = raw.execute(
-        "SELECT name, name_initials, id_number, phone, file_no FROM hardship_file ORDER BY rowid LIMIT 1 OFFSET ?",
-        (n // 3,)).fetchone()
-    raw.close()
+    from sqlalchemy import text as sql_text
+
+    with db.engine.connect() as raw:  # a file or a server (rowid is a column there, storage.derived)
+        n = raw.execute(sql_text("SELECT count(*) FROM hardship_file")).scalar_one()
+        name, initials, id_number, phone, file_no = raw.execute(sql_text(
+            "SELECT name, name_initials, id_number, phone, file_no FROM hardship_file ORDER BY rowid "
+            "LIMIT 1 OFFSET :n"), {"n": n // 3}).one()
     typed = [initials, name, id_number[-4:], phone, file_no[-5:]]
     keystrokes = [word[:k] for word in typed for k in range(1, len(word) + 1)]
     page.search.clear()
@@ -465,6 +466,7 @@ from bench_ledger import bench_ledger  # noqa: E402
 from bench_print import bench_print  # noqa: E402
 from bench_sync import bench_sync  # noqa: E402
 from bench_ui import bench_cold_start  # noqa: E402
+from bench_server import bench_server  # noqa: E402
 
 BENCHMARKS: dict[str, Callable[[int, Path], dict[str, Any]]] = {
     "bulk_write": bench_bulk_write,
@@ -475,6 +477,7 @@ BENCHMARKS: dict[str, Callable[[int, Path], dict[str, Any]]] = {
     "ledger": bench_ledger,
     "print": bench_print,  # P4
     "sync": bench_sync,  # P5
+    "server": bench_server,  # issue 22: P2, five clients approving, P5 and the start on PostgreSQL beside a file
 }
 
 

@@ -1,4 +1,5 @@
-"""Fixtures for the storage tests: seeding real rows, reading files back with plain sqlite3,
+"""Fixtures for the storage tests: seeding real rows, reading them back with a plain second connection
+(sqlite3, or psycopg on the server; pragmas, checkpoints and file bytes are the file's alone),
 and extra Alembic revisions in a temporary copy of the migrations directory."""
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ import pytest
 
 from assist_desktop.storage import models as m
 from assist_desktop.storage import schema
+from sqlalchemy import column as sa_column
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import table as sa_table
+
 from assist_desktop.storage.engine import Database
+from tests.dbtools import Reader
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -34,52 +40,55 @@ class Helpers:
     def seed(path: Path, *, n_members: int = 2, tag: str = "1") -> dict[str, str]:
         """Insert a county union, a grassroots union, an employer, a household file with members and
         a meta row, in one transaction through the program's own engine. Returns the ids."""
+        county = m.OrgUnit(code=f"6108{tag:0>2}", name=f"某县总工会{tag}", level="county", owner_unit_id="")
+        county.owner_unit_id = county.id
+        grass = m.OrgUnit(code=f"G{tag}", name=f"某厂工会{tag}", level="grassroots",
+                          owner_unit_id=county.id, parent_id=county.id)
+        employer = m.Employer(owner_unit_id=county.id, name=f"某机械厂{tag}", uscc="91610826MA00000000")
+        hf = m.HardshipFile(
+            owner_unit_id=county.id, file_no=f"610826-2026-{tag:0>5}", filing_year=2026,
+            unit_id=grass.id, status="active", category="deep", name="张三",
+            name_initials="zs", id_number=f"61082619800101{tag:0>4}"[:18], id_tail=f"01{tag:0>4}",
+            sex="男", birth_date=date(1980, 1, 1), phone="13800000000", address="某县某镇某村",
+            employer_id=employer.id, employer_name=employer.name, primary_cause=1,
+            household_size=n_members + 1, worker_monthly_income_fen=150_000,
+        )
+        members = [
+            m.Member(owner_unit_id=county.id, file_id=hf.id, seq=i + 1, name=f"成员{i}",
+                     name_initials=f"cy{i}", relation="child", birth_date=date(2010, 1, 1 + i))
+            for i in range(n_members)
+        ]
+        # a file at an older revision lacks the columns later revisions added: the rows go in through Core
+        # with only the columns the file has
         with Database(path) as db, db.transaction() as s:
-            county = m.OrgUnit(code=f"6108{tag:0>2}", name=f"某县总工会{tag}", level="county", owner_unit_id="")
-            county.owner_unit_id = county.id
-            s.add(county)
-            s.flush()
-            grass = m.OrgUnit(code=f"G{tag}", name=f"某厂工会{tag}", level="grassroots",
-                              owner_unit_id=county.id, parent_id=county.id)
-            employer = m.Employer(owner_unit_id=county.id, name=f"某机械厂{tag}", uscc="91610826MA00000000")
-            s.add_all([grass, employer])
-            s.flush()
-            hf = m.HardshipFile(
-                owner_unit_id=county.id, file_no=f"610826-2026-{tag:0>5}", filing_year=2026,
-                unit_id=grass.id, status="active", category="deep", name="张三",
-                name_initials="zs", id_number=f"61082619800101{tag:0>4}"[:18], id_tail=f"01{tag:0>4}",
-                sex="男", birth_date=date(1980, 1, 1), phone="13800000000", address="某县某镇某村",
-                employer_id=employer.id, employer_name=employer.name, primary_cause=1,
-                household_size=n_members + 1, worker_monthly_income_fen=150_000,
-            )
-            s.add(hf)
-            s.flush()
-            members = [
-                m.Member(owner_unit_id=county.id, file_id=hf.id, seq=i + 1, name=f"成员{i}",
-                         name_initials=f"cy{i}", relation="child", birth_date=date(2010, 1, 1 + i))
-                for i in range(n_members)
-            ]
-            s.add_all(members)
+            conn = s.connection()
+            for obj in (county, grass, employer, hf, *members):
+                table = type(obj).__table__  # type: ignore[attr-defined]
+                have = {c["name"] for c in sa_inspect(conn).get_columns(table.name)}
+                row = {c.name: getattr(obj, c.name) for c in table.columns if c.name in have}
+                # a table of only these columns: the model's would add the defaults of the columns the file lacks
+                bare = sa_table(table.name, *(sa_column(name) for name in row))
+                conn.execute(bare.insert().values({k: v.isoformat() if isinstance(v, date) else v
+                                                   for k, v in row.items()}))
             s.add(m.Meta(key=f"seed-{tag}", value="种子数据"))
-            return {"county": county.id, "grass": grass.id, "employer": employer.id, "file": hf.id,
-                    "members": ",".join(x.id for x in members)}
+        return {"county": county.id, "grass": grass.id, "employer": employer.id, "file": hf.id,
+                "members": ",".join(x.id for x in members)}
 
     @staticmethod
     def tables(path: Path) -> list[str]:
-        with closing(sqlite3.connect(path)) as conn:
-            return sorted(r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"))
+        with closing(Reader(path)) as r:
+            return r.tables()
 
     @staticmethod
     def rows(path: Path, table: str) -> list[tuple]:
-        """All rows of a table, read by a second, plain sqlite3 connection, in a stable order."""
-        with closing(sqlite3.connect(path)) as conn:
-            return sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+        """All rows of a table, read by a second, plain connection (sqlite3 or psycopg), in a stable order."""
+        with closing(Reader(path)) as r:
+            return r.rows(table)
 
     @staticmethod
     def count(path: Path, table: str, where: str = "1") -> int:
-        with closing(sqlite3.connect(path)) as conn:
-            return conn.execute(f'SELECT count(*) FROM "{table}" WHERE {where}').fetchone()[0]
+        with closing(Reader(path)) as r:
+            return r.count(table, where)
 
     @classmethod
     def snapshot(cls, path: Path) -> dict[str, list[tuple]]:
@@ -93,14 +102,13 @@ class Helpers:
 
     @staticmethod
     def revision(path: Path) -> str | None:
-        with closing(sqlite3.connect(path)) as conn:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            return row[0] if row else None
+        with closing(Reader(path)) as r:
+            return r.scalar("SELECT version_num FROM alembic_version")
 
     @staticmethod
     def columns(path: Path, table: str) -> list[str]:
-        with closing(sqlite3.connect(path)) as conn:
-            return [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+        with closing(Reader(path)) as r:
+            return r.columns(table)
 
     @staticmethod
     def checkpoint(path: Path) -> None:

@@ -82,12 +82,14 @@ def test_a_refused_approval_is_shown_and_nothing_moves(qtbot, app_context, monke
     rows = [i for i, item in enumerate(page.items) if item.status == "on_notice"]
     assert rows
     ids = [page.items[i].entity_id for i in rows]
-    shown: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, _t, text: shown.append(text)))
     _select(page, rows)
     page.buttons[Action.approve].click()
-    qtbot.waitUntil(lambda: page.op.done, timeout=15000)
-    assert shown and "公示期未满" in shown[0] and "第1项" in shown[0]
+    qtbot.waitUntil(lambda: page.op.done and page.last_outcome is not None, timeout=15000)
+    # each item refused is listed with why (the page takes what it can; here nothing)
+    table = page.not_taken_table
+    assert table.isVisibleTo(page) and table.rowCount() == len(rows)
+    assert all("公示期未满" in table.item(r, 1).text() for r in range(table.rowCount()))
+    assert page.outcome_label.text().startswith("审批：0项已完成")
     assert set(_statuses(ctx.db_path, ids).values()) == {"on_notice"}
 
 
@@ -97,7 +99,8 @@ def test_admin_has_nothing_to_approve(qtbot, app_context) -> None:
 
 
 def test_scholarships_wait_on_their_own_tab_and_approve_through_their_service(qtbot, app_context, demo_db,
-                                                                               _no_blocking_message_boxes) -> None:
+                                                                               _no_blocking_message_boxes,
+                                                                               monkeypatch) -> None:
     """A scholarship approved from the 审批 page goes through the scholarship service: budget checked,
     installments made — not the generic step."""
     from datetime import date
@@ -106,6 +109,9 @@ def test_scholarships_wait_on_their_own_tab_and_approve_through_their_service(qt
     from tests.ui.test_scholarships_ui import CLOCK, _apply, reopen_round
 
     ids = _apply(demo_db, reopen_round(demo_db), 1)
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda _p, _t, text, *a, **k: asked.append(text) or QMessageBox.StandardButton.Yes))
     steps = ((("jingban", CLOCK), Action.submit), (("shenhe", CLOCK), Action.review),
              (("shenhe", CLOCK), Action.put_on_notice), (("shenpi", date(2026, 9, 20)), Action.approve))
     for (user, day), action in steps:
@@ -124,3 +130,4 @@ def test_scholarships_wait_on_their_own_tab_and_approve_through_their_service(qt
     with closing(sqlite3.connect(demo_db)) as conn:
         assert conn.execute("SELECT status FROM scholarship WHERE id=?", ids).fetchone() == ("approved",)
         assert conn.execute("SELECT count(*) FROM installment WHERE scholarship_id=?", ids).fetchone() == (4,)
+    assert asked == ["审批所选金秋助学：共1项，合计4,000.00元？"]  # the money, asked once

@@ -13,6 +13,7 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QMessageBox
 
 from tests.ui.conftest import assert_chinese, type_text
 
@@ -250,7 +251,8 @@ def test_the_chair_sets_up_a_campaign_and_the_clerk_generates_its_list(qtbot, ap
 
     # the clerk generates the list with the wizard; a cancel midway leaves nothing
     clerk = _page(qtbot, _at(app_context("jingban"), WINTER))
-    assert clerk.campaign_id() == cid and not clerk.new_campaign_button.isVisible()
+    assert clerk.campaign_id() == cid and not clerk.new_campaign_button.isEnabled()
+    assert "审批" in clerk.new_campaign_button.toolTip()  # shown, and who can set a campaign up is said
     wizard = clerk.open_wizard()
     qtbot.waitUntil(lambda: wizard.idle() and wizard.source.count() == 2, timeout=10_000)
     assert wizard.source.currentText().startswith(UPPER)
@@ -343,7 +345,7 @@ def _everything(qtbot, page, status: str) -> None:
 
 
 def test_bulk_steps_refuse_past_a_fund_source_then_approve_and_pay(qtbot, app_context, demo_db, shot,
-                                                                   _no_blocking_message_boxes) -> None:
+                                                                   _no_blocking_message_boxes, monkeypatch) -> None:
     from assist_desktop.domain.money import format_amount
     from assist_desktop.services import campaigns
     from assist_desktop.services.users import authenticate
@@ -394,8 +396,15 @@ def test_bulk_steps_refuse_past_a_fund_source_then_approve_and_pay(qtbot, app_co
         index += 1
     over = running + amounts[index] - 100_000_00
     _no_blocking_message_boxes.clear()
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda _p, _t, text, *a, **k: asked.append(text) or QMessageBox.StandardButton.Yes))
     chair.step_buttons["approve"].click()
     _settle(qtbot, chair)
+    ((cash_all, goods_all),) = _rows(demo_db, "SELECT sum(cash_fen), sum(goods_fen) FROM visit WHERE campaign_id=?",
+                                     cid)
+    assert asked == [f"审批所选慰问户：共{active}项，合计{format_amount(cash_all + goods_all)}元（慰问金"
+                     f"{format_amount(cash_all)}元，慰问品{format_amount(goods_all)}元）？"]  # before it ran, once
     message = _no_blocking_message_boxes[-1][1]
     assert f"第{index + 1}项" in message and "经费来源“上级工会拨款”" in message
     assert f"超出该来源金额100,000.00元 {format_amount(over)}元" in message and "本批均未审批" in message

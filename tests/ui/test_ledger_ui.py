@@ -150,7 +150,7 @@ def test_the_wizard_checks_reports_and_writes_only_on_confirm(qtbot, app_context
     damaged = [r for r in rows if r[0] == "6"]
     assert damaged and damaged[0][1] == "E列“身份证号码”" and damaged[0][2] == "错误"
     assert "身份证号被 Excel 存成了数字" in damaged[0][3] and "6.10826E+17" in damaged[0][3]
-    assert "可导入2户，有错误3户，重复2处" in wizard.summary_label.text()
+    assert "可导入2户，有错误3户（错误3处），重复2处" in wizard.summary_label.text()
     assert "错误 3 处" in wizard.counts_label.text() and "重复 2 处" in wizard.counts_label.text()
     assert wizard.report_tabs.tabText(0) == f"问题（{len(plan.issues)}）"
     assert wizard.report_tabs.tabText(1) == "重复记录（2）"

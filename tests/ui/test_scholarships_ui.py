@@ -194,8 +194,14 @@ def test_editor_saves_an_unfiled_application_and_shows_refusals_at_the_field(qtb
 
 
 def test_bulk_steps_budget_installments_and_payment(qtbot, app_context, demo_db, reopened, shot,
-                                                    _no_blocking_message_boxes) -> None:
+                                                    _no_blocking_message_boxes, monkeypatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
     from assist_desktop.domain.lifecycle import Action
+
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(
+        lambda _p, _t, text, *a, **k: asked.append(text) or QMessageBox.StandardButton.Yes))
 
     ids = _apply(demo_db, reopened, 3)
     clerk = _page(qtbot, _at(app_context("jingban"), CLOCK))
@@ -234,6 +240,7 @@ def test_bulk_steps_budget_installments_and_payment(qtbot, app_context, demo_db,
     qtbot.waitUntil(chair.idle, timeout=10_000)
     _no_blocking_message_boxes.clear()
     _step(qtbot, chair, Action.approve, ids, "同意")
+    assert asked == ["审批所选助学申请：共3项，合计12,000.00元？"]  # the money first, asked once
     assert _no_blocking_message_boxes and "预算" in _no_blocking_message_boxes[-1][1]
     assert _statuses(demo_db, ids) == {"on_notice"}
     assert _db_rows(demo_db, "SELECT count(*) FROM installment WHERE scholarship_id IN (?,?,?)", *ids) == [(0,)]

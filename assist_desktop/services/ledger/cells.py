@@ -186,3 +186,99 @@ def flag(value: Any, label: str) -> bool | None:
 def compact_text(value: Any) -> str:
     """A cell's text without any spaces or line breaks (codes, names of units, enumerations)."""
     return compact(text(value))
+
+
+# --- dates as ledgers write them ---------------------------------------------------------------------------
+
+_MONTH_TEXT = (re.compile(r"(\d{4})[.\-/年](\d{1,2})月?"), re.compile(r"(\d{4})(\d{2})"))
+
+
+def month_or_date(value: Any, label: str, *, today: date) -> tuple[date, bool] | None:
+    """A date, or a month alone where the field allows it (出生年月 1981.10, 建档时间 2025年3月, 199412):
+    (the day — the month's first for a month alone —, whether only the month was given); None when blank.
+
+    The number 1981.10 typed into a General cell is stored as 1981.1: October, since January would have
+    been typed 1981.01 (``birth_month_matches`` also accepts January when the ID says so)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1900 <= value < 2100 \
+            and not float(value).is_integer():
+        year = int(value)
+        fraction = format(value, ".6f").split(".")[1].rstrip("0")  # 1981.1 → "1", 1981.12 → "12"
+        month = int(fraction) * (10 if len(fraction) == 1 else 1)
+        return _month(year, month, value, label, today), True
+    if isinstance(value, str):
+        raw = compact(text(value)).replace("．", ".").rstrip("日")
+        for pattern in _MONTH_TEXT:
+            m = pattern.fullmatch(raw)
+            if m:
+                return _month(int(m.group(1)), int(m.group(2)), value, label, today), True
+    day = date_value(value, label, today=today)
+    return (day, False) if day else None
+
+
+def _month(year: int, month: int, shown: Any, label: str, today: date) -> date:
+    if not 1 <= month <= 12 or year < 1900:
+        raise CellError(f"{label}“{text(shown)}”不是有效的年月", field=label)
+    day = date(year, month, 1)
+    if day > today:
+        raise CellError(f"{label}{year}年{month}月晚于今天", field=label)
+    return day
+
+
+def birth_month_matches(value: Any, born: date) -> bool:
+    """Whether a month-only 出生年月 agrees with the birth date of the ID (1981.1 may be January or October)."""
+    if isinstance(value, float) and not value.is_integer():
+        fraction = format(value, ".6f").split(".")[1].rstrip("0")
+        if len(fraction) == 1 and int(value) == born.year:
+            return born.month in (int(fraction), int(fraction) * 10)
+    return False
+
+
+# --- numbers Excel damaged ---------------------------------------------------------------------------------
+
+
+def id_15_to_18(value: str) -> str | None:
+    """The standard conversion of a 15-digit ID (before 1999): insert the century 19, add the check character."""
+    if len(value) == 15 and value.isdigit():
+        from assist_desktop.domain.ids import id_check_character
+
+        first17 = value[:6] + "19" + value[6:]
+        return first17 + id_check_character(first17)
+    return None
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        n = int(d) * (2 if i % 2 else 1)
+        total += n - 9 if n > 9 else n
+    return total % 10 == 0
+
+
+def account_text(value: Any, label: str = "银行卡号") -> str:
+    """A bank card number as text; refuse one Excel stored as a number (digits past the 15th lost), whether
+    the cell holds the number (.xlsx) or its text (CSV: 6.22848E+18, or 6228480123456780000)."""
+    raw = id_text(value, label)
+    if re.fullmatch(r"\d{16,19}", raw) and set(raw[15:]) == {"0"} and not _luhn(raw):
+        raise CellError(f"{label}“{raw}”第15位以后全是0：号码被 Excel 存成了数字，后几位已丢失，无法恢复；"
+                        "请把该列设为“文本”格式后重新录入卡号", field=label)
+    return raw
+
+
+_LANDLINE = re.compile(r"(?:\(?0\d{2,3}\)?[-－—]?)?[2-9]\d{6,7}(?:[-－—转]\d{1,6})?")
+
+
+def landline(value: str) -> str | None:
+    """A fixed-line number (0912-5621234, (0912)5621234, 5621234) as written, or None."""
+    raw = compact(value)
+    return raw if _LANDLINE.fullmatch(raw) else None
+
+
+def amount_words_fen(value: Any, label: str) -> int | None:
+    """``amount_fen``, and an amount written in capitals (伍佰元整, 人民币壹仟伍佰元) as ledgers and vouchers do."""
+    from assist_desktop.domain.money import looks_like_words, parse_amount_in_words
+
+    if isinstance(value, str) and looks_like_words(compact(text(value))):
+        return parse_amount_in_words(compact(text(value)), field=label)
+    return amount_fen(value, label)

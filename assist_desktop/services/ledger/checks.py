@@ -14,7 +14,16 @@ from assist_desktop.domain.ids import mask_id_number
 from assist_desktop.domain.names import normalise_name
 from assist_desktop.services.ledger import cells
 from assist_desktop.services.ledger.mapping import IGNORED, HeaderGuess, match_field, spec
-from assist_desktop.services.ledger.model import ERROR, INFO, WARNING, Duplicate, ImportOptions, Issue, Record
+from assist_desktop.services.ledger.model import (
+    ERROR,
+    INFO,
+    WARNING,
+    Duplicate,
+    ImportOptions,
+    Issue,
+    Record,
+    UnknownValue,
+)
 
 _SUBTOTAL = re.compile(r"^(合计|小计|总计|共计|累计|总合计)")
 _FOOTER = re.compile(r"^(填表人|制表人|制表|填报人|审核人|负责人|经办人|单位负责人|注[:：]|说明[:：]|备注[:：]|填表日期|制表日期)")
@@ -33,10 +42,27 @@ class SheetChecker:
         self.guess = guess
         self.options = options
         self.today = today
-        self.cols = {k: c for c, k in guess.mapping.items() if k and k != IGNORED}
         self.issues: list[Issue] = []
         self.duplicates: list[Duplicate] = []
         self.context: dict[str, Any] = {}
+        self.guesses: dict[str, HeaderGuess] = {}
+        self.unknown: dict[tuple[str, str], UnknownValue] = {}
+        self.matches: dict[tuple[str, str], UnknownValue] = {}
+        self.value_map = options.value_map or {}
+        self.source_name = ""
+        self.use_sheet("", guess)
+
+    def use_sheet(self, name: str, guess: HeaderGuess) -> None:
+        """Check the rows of sheet ``name`` next (each sheet has its own header and columns)."""
+        self.sheet = name
+        self.guess = guess
+        self.guesses[name] = guess
+        self.cols = {k: c for c, k in guess.mapping.items() if k and k != IGNORED}
+        self.sheet_cols = self.cols  # kept per sheet for messages about records of an earlier sheet
+        self.sheet_unit: str | None = None
+
+    def record(self, rows: tuple[int, ...], name: str) -> Record:
+        return Record(rows, name, sheet=self.sheet)
 
     # --- cells ------------------------------------------------------------------------------------
 
@@ -47,16 +73,54 @@ class SheetChecker:
     def has(self, key: str) -> bool:
         return key in self.cols
 
-    def column(self, key: str | None) -> str:
+    def column(self, key: str | None, sheet: str | None = None) -> str:
         if key is None:
             return ""
-        col = self.cols.get(key)
-        return self.guess.column_name(col) if col is not None else f"“{spec(self.kind, key).label}”"
+        guess = self.guesses.get(self.sheet if sheet is None else sheet, self.guess)
+        col = next((c for c, k in guess.mapping.items() if k == key), None)
+        return guess.column_name(col) if col is not None else f"“{spec(self.kind, key).label}”"
 
-    def issue(self, record: Record | None, row: int, key: str | None, message: str, level: str = ERROR) -> None:
-        self.issues.append(Issue(row, self.column(key), message, level))
+    def issue(self, record: Record | None, row: int, key: str | None, message: str, level: str = ERROR, *,
+              column: str | None = None) -> None:
+        sheet = record.sheet if record is not None else self.sheet
+        self.issues.append(Issue(row, self.column(key, sheet) if column is None else column, message, level, sheet))
         if record is not None and level == ERROR:
             record.errors += 1
+
+    def unknown_value(self, record: Record, row: int, field: str, word: str, *, column: str | None = None) -> None:
+        """A word the program cannot read: the record has an error, and the word is listed once in the report
+        with the rows that use it (the caseworker maps it for the whole sheet)."""
+        from assist_desktop.services.ledger.words import VALUE_FIELDS
+
+        record.errors += 1
+        found = self.unknown.get((field, word))
+        if found is None:
+            found = self.unknown[(field, word)] = UnknownValue(
+                field, VALUE_FIELDS.get(field, field), word, [],
+                column if column is not None else self.column(field, record.sheet))
+        found.rows.append((record.sheet, row))
+
+    def matched_value(self, record: Record, row: int, field: str, word: str, suggestion: str) -> None:
+        """A word read by a close match (名州镇 → 名州镇总工会): said once, with the rows, to confirm."""
+        from assist_desktop.services.ledger.words import VALUE_FIELDS
+
+        found = self.matches.get((field, word))
+        if found is None:
+            found = self.matches[(field, word)] = UnknownValue(field, VALUE_FIELDS.get(field, field), word, [],
+                                                               self.column(field, record.sheet), suggestion)
+        found.rows.append((record.sheet, row))
+
+    def value_issues(self) -> None:
+        """One line per unknown word and per close match, at its first row, with how many rows use it."""
+        for found in self.unknown.values():
+            sheet, first = found.rows[0]
+            self.issues.append(Issue(first, found.column, f"{found.label}“{found.word}”无法识别，共{len(found.rows)}行使用"
+                                     f"（{rows_text(found.rows)}）；请在“值对应”中指定它是什么，或改正台账", ERROR, sheet))
+        for found in self.matches.values():
+            sheet, first = found.rows[0]
+            self.issues.append(Issue(first, found.column, f"{found.label}“{found.word}”按“{found.suggestion}”导入，"
+                                     f"共{len(found.rows)}行（{rows_text(found.rows)}）；如不对请在“值对应”中改正",
+                                     WARNING, sheet))
 
     def read(self, record: Record, row: int, cells_: list[Any], key: str, convert: Callable[..., Any],
              *args: Any, **kwargs: Any) -> Any:
@@ -85,7 +149,7 @@ class SheetChecker:
 
     def duplicate(self, record: Record, row: int, key: str, who: str, other: str, *, in_database: bool,
                   message: str) -> None:
-        self.duplicates.append(Duplicate(row, who, other, in_database))
+        self.duplicates.append(Duplicate(row, who, other, in_database, record.sheet))
         self.issue(record, row, key, message)
 
     # --- the run ----------------------------------------------------------------------------------
@@ -93,6 +157,18 @@ class SheetChecker:
     def check(self, rows: list[tuple[int, list[Any]]], progress: Callable[[int, int], None] | None,
               cancelled: Callable[[], bool] | None) -> list[Record]:
         raise NotImplementedError
+
+
+def rows_text(rows: list[tuple[str, int]], limit: int = 8) -> str:
+    """第3、5、9行 (… and how many more), sheet by sheet when there are several."""
+    sheets: dict[str, list[int]] = {}
+    for sheet, row in rows:
+        sheets.setdefault(sheet, []).append(row)
+    parts = []
+    for sheet, numbers in sheets.items():
+        shown = "、".join(str(n) for n in numbers[:limit]) + (f"等{len(numbers)}行" if len(numbers) > limit else "行")
+        parts.append((f"工作表“{sheet}”" if sheet and len(sheets) > 1 else "") + "第" + shown)
+    return "；".join(parts)
 
 
 def who(name: str, id_number: str | None) -> str:

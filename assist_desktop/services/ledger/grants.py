@@ -19,9 +19,8 @@ from assist_desktop.domain.ids import parse_id_number
 from assist_desktop.domain.lifecycle import FileStatus, GrantStatus
 from assist_desktop.domain.policy import SPRING_FESTIVAL_GROUPS
 from assist_desktop.services import scholarships as sch
-from assist_desktop.services.ledger import cells
+from assist_desktop.services.ledger import cells, words
 from assist_desktop.services.ledger.checks import FAIL, SheetChecker, tick, who
-from assist_desktop.services.ledger.files import CATEGORY_WORDS
 from assist_desktop.services.ledger.model import Record
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage.models import (
@@ -38,11 +37,6 @@ MAX_GRANT_FEN = 100_000_00  # 10万元 to one student or household in one round:
 DEFAULT_YEARS = {"senior_high": 3, "vocational_college": 3, "undergraduate": 4, "postgraduate": 3}
 METHODS = {"现金": "cash", "cash": "cash", "转账": "transfer", "银行转账": "transfer", "打卡": "transfer",
            "transfer": "transfer", "代发": "transfer"}
-GROUP_WORDS = {**{label: key for key, label in SPRING_FESTIVAL_GROUPS.items()}, **CATEGORY_WORDS,
-               **{key: key for key in SPRING_FESTIVAL_GROUPS},
-               "劳模": "model_worker", "困难劳模": "model_worker", "坚守岗位": "on_duty", "坚守岗位职工": "on_duty",
-               "节日坚守岗位": "on_duty", "一线职工": "on_duty", "未建档": "unfiled", "未建档户": "unfiled",
-               "未建档困难职工": "unfiled", "深度困难职工": "deep", "相对困难职工": "relative", "意外致困职工": "accident"}
 _STUDENT_FIELDS = {"学生姓名": "student_name", "学生身份证号": "student_id_number", "学段": "education_level",
                    "学校": "school", "入学年份": "admission_year", "学制": "study_years", "专业": "major",
                    "录取通知书编号": None, "资助排除条件": None}
@@ -98,7 +92,7 @@ class _GrantChecker(SheetChecker):
 
     def amount(self, record: Record, n: int, row: list[Any], key: str, label: str, *,
                required: bool) -> int | None | object:
-        value = self.read(record, n, row, key, cells.amount_fen, label)
+        value = self.read(record, n, row, key, cells.amount_words_fen, label)
         if value is FAIL:
             return FAIL
         if value is not None and value > MAX_GRANT_FEN:
@@ -113,6 +107,13 @@ class _GrantChecker(SheetChecker):
         raw = self.read(record, n, row, key, cells.id_text, f"{who_}身份证号")
         if raw is FAIL or not raw:
             return raw or None
+        if "*" in raw:
+            self.issue(record, n, key, f"{who_}身份证号“{raw}”是脱敏后的号码，不能导入：请用含完整身份证号的名单")
+            return FAIL
+        converted = cells.id_15_to_18(raw)
+        if converted:
+            self.issue(record, n, key, f"{who_}身份证号“{raw}”是15位旧号码，已按国家标准升为18位：{converted}", "warning")
+            raw = converted
         try:
             return parse_id_number(raw, today=self.today).value  # type: ignore[arg-type]
         except DomainError as exc:
@@ -136,6 +137,13 @@ class ScholarshipChecker(_GrantChecker):
         if FAIL in (name, number, admission, years):
             return FAIL
         level_text = self.text(row, "education_level")
+        try:
+            code = words.education(level_text, self.value_map) if level_text else None
+        except words.Unknown:
+            code = None  # the application form's own message names the level
+        code = "senior_high" if code == "secondary_vocational" else code
+        if code in sch.LEVEL_RULES:
+            level_text = code
         if years is None:
             try:
                 years = DEFAULT_YEARS[sch.parse_level(level_text)]
@@ -154,13 +162,13 @@ class ScholarshipChecker(_GrantChecker):
             return FAIL
 
     def check(self, rows: list[tuple[int, list[Any]]], progress: Callable[[int, int], None] | None,
-              cancelled: Callable[[], bool] | None) -> list[Record]:
+              cancelled: Callable[[], bool] | None, *, done: int = 0, total: int | None = None) -> list[Record]:
         records: list[Record] = []
-        total = len(rows)
-        for done, (n, row) in enumerate(rows, start=1):
+        total = total if total is not None else len(rows)
+        for done, (n, row) in enumerate(rows, start=done + 1):
             if done % 200 == 0:
                 tick(done, total, progress, cancelled)
-            record = Record((n,), self.text(row, "student_name"))
+            record = self.record((n,), self.text(row, "student_name"))
             records.append(record)
             paid_on = self.read(record, n, row, "paid_on", cells.date_value, "发放日期", today=self.today)
             admission = self.read(record, n, row, "admission_year", cells.year_value, "入学年份", today=self.today)
@@ -199,10 +207,13 @@ class ScholarshipChecker(_GrantChecker):
                               "method": method, "bank_account": account if method == "transfer" else None,
                               "parent_id": parent_id, "parent_name": parent_name, "kind": kind or "low_income",
                               "phone": self.text(row, "phone"), "employer_name": self.text(row, "employer_name")}
+        return records
+
+    def finish(self, records: list[Record], progress: Callable[[int, int], None] | None, total: int) -> None:
         tick(total, total, progress, None)
         self._households(records)
         self._duplicates(records)
-        return records
+        self.value_issues()
 
     def _households(self, records: list[Record]) -> None:
         live = [r for r in records if r.payload]
@@ -315,13 +326,13 @@ class VisitChecker(_GrantChecker):
         return found[0].id if found else None
 
     def check(self, rows: list[tuple[int, list[Any]]], progress: Callable[[int, int], None] | None,
-              cancelled: Callable[[], bool] | None) -> list[Record]:
+              cancelled: Callable[[], bool] | None, *, done: int = 0, total: int | None = None) -> list[Record]:
         records: list[Record] = []
-        total = len(rows)
-        for done, (n, row) in enumerate(rows, start=1):
+        total = total if total is not None else len(rows)
+        for done, (n, row) in enumerate(rows, start=done + 1):
             if done % 200 == 0:
                 tick(done, total, progress, cancelled)
-            record = Record((n,), self.text(row, "name"))
+            record = self.record((n,), self.text(row, "name"))
             records.append(record)
             name = self.name(record, n, row, "name")
             number = self.person_id(record, n, row, "id_number", "")
@@ -352,9 +363,10 @@ class VisitChecker(_GrantChecker):
             if campaign_id is FAIL:
                 continue
             group_text = cells.compact_text(self.text(row, "group"))
-            group = GROUP_WORDS.get(group_text) if group_text else None
-            if group_text and group is None:
-                self.issue(record, n, "group", f"慰问类别“{group_text}”不认识（可填：{'、'.join(SPRING_FESTIVAL_GROUPS.values())}）")
+            try:
+                group = words.visit_group(group_text, self.value_map) if group_text else None
+            except words.Unknown:
+                self.unknown_value(record, n, "group", words.key(group_text))
                 continue
             for key, limit, label in (("cadres", 200, "走访干部"), ("notes", 1000, "备注"), ("unit_name", 100, "工作单位")):
                 if len(self.text(row, key)) > limit:
@@ -367,10 +379,13 @@ class VisitChecker(_GrantChecker):
                               "cash": cash or 0, "goods": goods or 0, "goods_description": description,
                               "visit_date": day, "cadres": self.text(row, "cadres") or None,
                               "notes": self.text(row, "notes") or None}
+        return records
+
+    def finish(self, records: list[Record], progress: Callable[[int, int], None] | None, total: int) -> None:
         tick(total, total, progress, None)
         self._households(records)
         self._duplicates(records)
-        return records
+        self.value_issues()
 
     def _households(self, records: list[Record]) -> None:
         live = [r for r in records if r.payload]

@@ -8,8 +8,10 @@ then calls ``commit_import`` (progress over the rows written; cancel leaves noth
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,7 +26,15 @@ from assist_desktop.services.base import Refusal, audit, require_role, unit_of_w
 from assist_desktop.services.ledger.checks import SheetChecker, classify_row, skip_issue
 from assist_desktop.services.ledger.files import FileChecker
 from assist_desktop.services.ledger.grants import ScholarshipChecker, VisitChecker
-from assist_desktop.services.ledger.mapping import KINDS, MappingError, apply_mapping, detect_header, guess_kind
+from assist_desktop.services.ledger.mapping import (
+    KINDS,
+    HeaderGuess,
+    MappingError,
+    apply_mapping,
+    detect_header,
+    guess_kind,
+    mapping_by_titles,
+)
 from assist_desktop.services.ledger.model import (
     ERROR,
     ImportOptions,
@@ -33,8 +43,9 @@ from assist_desktop.services.ledger.model import (
     Issue,
     LedgerImportError,
     Record,
+    SheetPlan,
 )
-from assist_desktop.services.ledger.reading import SheetData, read_sheet
+from assist_desktop.services.ledger.reading import SheetData, read_sheets
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage import counters
 from assist_desktop.storage import models as m
@@ -50,64 +61,175 @@ def _audit_head(session: Session) -> int:
     return session.execute(select(func.coalesce(func.max(m.AuditEvent.seq), 0))).scalar_one()
 
 
-def _roles_needed(kind: str, options: ImportOptions) -> tuple[tuple[Role, ...], ...]:
-    if kind == "files" and options.file_status == FileStatus.active.value:
-        return (Role.clerk,), (Role.approver,)  # filed as approved: the chair's decision
-    return ((Role.clerk,),)
-
-
 def _require(session: Session, user: m.User, kind: str, options: ImportOptions) -> None:
+    """The clerk imports. Historic files meant as active (在档) come in as one import batch that the
+    approver approves as a whole on the 审批 page (``import_batches``): one person never needs both roles."""
     if options.file_status not in (FileStatus.draft.value, FileStatus.active.value):
         raise LedgerImportError("导入的档案状态只能是草稿或在档", field="档案状态")
-    for roles in _roles_needed(kind, options):
-        doing = "导入在档（已审批）的困难职工档案" if roles == (Role.approver,) else f"导入{KINDS[kind]}台账"
-        require_role(session, user, *roles, doing=doing)
+    require_role(session, user, Role.clerk, doing=f"导入{KINDS[kind]}台账")
 
 
-def prepare_import(session: Session, user: m.User, source: Path | str | SheetData, kind: str | None = None, *,
-                   sheet: str | None = None, mapping: dict[int, str | None] | None = None,
+_NOT_LEDGER = re.compile(r"填表说明|填报说明|说明|汇总|合计|统计|目录|封面|注意事项|附件|字典|下拉|选项|参数")
+_MASKED_ID = re.compile(r"^\d{2,6}\*{4,}[\dXx]{0,4}$")
+ID_KEYS = ("id_number", "student_id_number")
+
+
+def _sources(source: Path | str | SheetData | list[SheetData], sheet: str | None,
+             progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None) -> list[SheetData]:
+    if isinstance(source, SheetData):
+        return [source]
+    if isinstance(source, list):
+        return source
+    return read_sheets(source, sheet, all_sheets=sheet is None, cancelled=cancelled)
+
+
+def _find_kind(sheets: list[SheetData]) -> str:
+    for data in sheets:
+        if _NOT_LEDGER.search(data.name) and len(sheets) > 1:
+            continue
+        try:
+            return guess_kind(data)
+        except MappingError:
+            continue
+    return guess_kind(sheets[0])  # its message says why
+
+
+def _masked(data: SheetData, guess: HeaderGuess, rows: list[tuple[int, list[Any]]]) -> bool:
+    """A list exported with masked IDs (6108**********1234): it cannot become records."""
+    cols = [c for c, k in guess.mapping.items() if k in ID_KEYS]
+    if not cols or not rows:
+        return False
+    masked = sum(1 for _, r in rows if cols[0] < len(r) and isinstance(r[cols[0]], str)
+                 and _MASKED_ID.match(r[cols[0]].strip()))
+    return masked * 2 > len(rows)
+
+
+def prepare_import(session: Session, user: m.User, source: Path | str | SheetData | list[SheetData],
+                   kind: str | None = None, *, sheet: str | None = None, mapping: dict[int, str | None] | None = None,
                    options: ImportOptions | None = None, progress: Callable[[int, int], None] | None = None,
                    cancelled: Callable[[], bool] | None = None, today: date | None = None) -> ImportPlan:
-    """Read ``source`` (a path, or a ``SheetData`` already read), find its header, check every row.
-    ``mapping`` corrects the guessed columns ({column index: field key or None}). Writes nothing."""
+    """Read ``source`` (a path: every visible sheet, or ``sheet``; or sheets already read), find each sheet's
+    header, check every row. Sheets of instructions or totals (填表说明, 汇总) and sheets without a ledger
+    header are skipped and named. ``mapping`` corrects the first sheet's guessed columns ({column index:
+    field key or None}; sheets with the same header take it too); ``options.titles`` maps by column name on
+    every sheet. Writes nothing."""
     today = today or date.today()
     options = options or ImportOptions()
     try:
         if kind is not None and kind not in KINDS:
             raise MappingError(f"没有“{kind}”这种台账（可选：files、scholarships、visits）")
         _require(session, user, kind or "files", options)
-        data = source if isinstance(source, SheetData) else read_sheet(source, sheet)
-        kind = kind or guess_kind(data)
-        guess = apply_mapping(detect_header(data, kind), mapping)
-        missing = guess.missing_required()
-        if missing:
-            raise MappingError(f"工作表“{data.name}”缺少必需的列：{'、'.join(f.label for f in missing)}"
-                               "（可在列对应中指定哪一列是它）", field="列对应")
-        plan = ImportPlan(kind, data.path, data.sha256, data.name, data.sheet_names, guess, options, today)
-        plan.issues += [Issue(0, "", note, "warning") for note in guess.notes]
-        rows: list[tuple[int, list[Any]]] = []
-        for index in range(guess.first_data_row, len(data.rows)):
-            cells_ = data.rows[index]
-            why = classify_row(cells_, guess)
-            if why is None:
-                rows.append((index + 1, cells_))
+        sheets = _sources(source, sheet, progress, cancelled)
+        kind = kind or _find_kind(sheets)
+        first = sheets[0]
+        plan = ImportPlan(kind, first.path, first.sha256, first.name, first.sheet_names,
+                          HeaderGuess(kind, (0,), [], {}), options, today)
+        plan.sheets += [SheetPlan(name, False, "隐藏的工作表") for name in first.hidden_sheets]
+        several = len(sheets) > 1
+        read: list[tuple[SheetData, HeaderGuess, list[tuple[int, list[Any]]]]] = []
+        first_headers: list[str] | None = None
+        problems: list[str] = []
+        for data in sheets:
+            if several and _NOT_LEDGER.search(data.name):
+                plan.sheets.append(SheetPlan(data.name, False, "填表说明、汇总等非台账工作表"))
                 continue
-            plan.skipped_rows += 1
-            issue = skip_issue(index + 1, why)
-            if issue:
-                plan.issues.append(issue)
-        plan.data_rows = len(rows)
-        if not rows:
-            raise LedgerImportError(f"工作表“{data.name}”的表头下面没有数据行")
-        checker = CHECKERS[kind](session, guess, options, today)
-        plan.records = checker.check(rows, progress, cancelled)
+            try:
+                guess = detect_header(data, kind)
+            except MappingError as exc:
+                if not several:
+                    raise
+                problems.append(exc.message)
+                plan.sheets.append(SheetPlan(data.name, False, "没有台账表头"))
+                continue
+            if options.titles:
+                guess = apply_mapping(guess, mapping_by_titles(guess, options.titles))
+            if mapping and (first_headers is None or guess.headers == first_headers):
+                guess = apply_mapping(guess, mapping)
+            first_headers = first_headers if first_headers is not None else guess.headers
+            missing = guess.missing_required()
+            if missing:
+                message = (f"工作表“{data.name}”缺少必需的列：{'、'.join(f.label for f in missing)}"
+                           "（可在列对应中指定哪一列是它）")
+                if not several or not read and data is sheets[-1]:
+                    raise MappingError(message, field="列对应")
+                problems.append(message)
+                plan.sheets.append(SheetPlan(data.name, False, "缺少必需的列"))
+                continue
+            rows: list[tuple[int, list[Any]]] = []
+            skipped: list[Issue] = []
+            for index in range(guess.first_data_row, len(data.rows)):
+                cells_ = data.rows[index]
+                why = classify_row(cells_, guess)
+                if why is None:
+                    rows.append((index + 1, cells_))
+                    continue
+                plan.skipped_rows += 1
+                issue = skip_issue(index + 1, why)
+                if issue:
+                    skipped.append(Issue(issue.row, issue.column, issue.message, issue.level, data.name))
+            if _masked(data, guess, rows):
+                raise LedgerImportError(f"工作表“{data.name}”是脱敏导出的名单（身份证号中间几位已用*隐藏），不能作为台账导入："
+                                        "请用含完整身份证号的台账，或导出时选择“完整身份证号”")
+            if not rows:
+                if not several:
+                    raise LedgerImportError(f"工作表“{data.name}”的表头下面没有数据行")
+                plan.sheets.append(SheetPlan(data.name, False, "表头下面没有数据行"))
+                continue
+            plan.issues += skipped
+            hidden_rows = tuple(sorted(r + 1 for r in data.hidden_rows if r >= guess.first_data_row))
+            from openpyxl.utils import get_column_letter
+
+            plan.sheets.append(SheetPlan(data.name, True, header=guess, data_rows=len(rows), hidden_rows=hidden_rows,
+                                         hidden_columns=tuple(get_column_letter(c + 1) for c in sorted(data.hidden_cols))))
+            plan.issues += [Issue(0, "", note, "warning", data.name) for note in guess.notes]
+            if hidden_rows:
+                shown = "、".join(str(r) for r in hidden_rows[:10]) + (f"等{len(hidden_rows)}行" if len(hidden_rows) > 10 else "行")
+                plan.issues.append(Issue(hidden_rows[0], "", f"第{shown}在表中被隐藏，已照常检查；如不应导入，请在台账中删除这些行",
+                                         "warning", data.name))
+            read.append((data, guess, rows))
+        if not read:
+            raise MappingError("；".join(problems) or f"{first.path.name}中没有可导入的{KINDS[kind]}台账工作表")
+        plan.header = read[0][1]
+        plan.sheet_name = "、".join(d.name for d, _, _ in read)
+        plan.data_rows = sum(len(r) for _, _, r in read)
+        checker = CHECKERS[kind](session, read[0][1], options, today)
+        checker.source_name = first.path.name[:60]
+        total = plan.data_rows
+        done = 0
+        for data, guess, rows in read:
+            checker.use_sheet(data.name, guess)
+            if kind == "files" and not guess.column_of("union"):
+                _sheet_union(checker, plan, data, several)
+            plan.records += checker.check(rows, progress, cancelled, done=done, total=total)
+            done += len(rows)
+        checker.finish(plan.records, progress, total)
         plan.issues += checker.issues
         plan.duplicates = checker.duplicates
+        plan.unknown = list(checker.unknown.values())
+        plan.matches = list(checker.matches.values())
         plan.context = {**checker.context, "audit_head": _audit_head(session), "user_id": user.id}
+        if len(read) == 1:  # one sheet: the rows need no sheet name
+            plan.issues = [replace(i, sheet="") for i in plan.issues]
+            plan.duplicates = [replace(d, sheet="") for d in plan.duplicates]
+            for r in plan.records:
+                r.sheet = ""
+            for found in (*plan.unknown, *plan.matches):
+                found.rows = [("", n) for _, n in found.rows]
         return plan
     finally:
         if session.in_transaction():
             session.rollback()  # end the read snapshot; nothing was written
+
+
+def _sheet_union(checker: SheetChecker, plan: ImportPlan, data: SheetData, several: bool) -> None:
+    """A sheet without a union column: its name names the union when it is one (名州镇 → 名州镇总工会)."""
+    match = checker.unions.find(data.name, checker.value_map.get("union"))  # type: ignore[attr-defined]
+    if match is None or (not several and checker.options.unit_id):
+        return
+    checker.sheet_unit = match.unit_id
+    sheet_plan = next(s for s in plan.sheets if s.name == data.name)
+    sheet_plan.unit_id, sheet_plan.unit_name = match.unit_id, match.name
+    plan.issues.append(Issue(0, "", f"没有“所属工会”列，按工作表名称归入“{match.name}”", "warning", data.name))
 
 
 # --- writing ----------------------------------------------------------------------------------------------
@@ -132,6 +254,7 @@ class _Writer:
         self.templates: dict[str, dict[str, Any]] = {}
         self.pending: list[tuple[type[SQLModel], list[dict[str, Any]]]] = []
         self.counts: Counter[str] = Counter()
+        self.batch_id: str | None = None
 
     def row(self, model: type[SQLModel], **values: Any) -> dict[str, Any]:
         name = model.__tablename__  # type: ignore[attr-defined]
@@ -167,30 +290,44 @@ class _Writer:
 
 
 def _write_files(w: _Writer) -> None:
-    active = w.plan.options.file_status == FileStatus.active.value
+    """Files as drafts; historic files meant as active as drafts of one import batch awaiting the approver
+    (``import_batches.approve_batch`` makes them active). Numbered in their filing year; the ledger's
+    建档时间 and 档案编号 kept on every file."""
+    batched = w.plan.options.file_status == FileStatus.active.value
     today = w.plan.today
-    opened = {id(r): (r.payload["opened_on"] or today) if active else None for r in w.records}  # type: ignore[index]
-    years = Counter((opened[id(r)] or today).year for r in w.records)
+    filed = {id(r): r.payload["checked"].row.get("filed_on") for r in w.records}  # type: ignore[index]
+    years = Counter((filed[id(r)] if batched and filed[id(r)] else today).year for r in w.records)
     next_no = {y: w.reserve(f"file:{w.local.code}:{y}", n) for y, n in sorted(years.items())}
+    batch_id = None
     files, members = [], []
+    if batched:
+        batch = w.row(m.ImportBatch, kind="files", file_name=w.plan.path.name[:260], file_sha256=w.plan.sha256,
+                      sheets=w.plan.sheet_name[:500], households=len(w.records),
+                      members=sum(len(r.payload["checked"].members) for r in w.records),  # type: ignore[index]
+                      status="pending", created_by=w.user.id, created_by_name=w.user.display_name[:64],
+                      created_at=m.utcnow())
+        batch_id = batch["id"]
+        w.add(m.ImportBatch, [batch])
     for r in w.records:
         checked = r.payload["checked"]  # type: ignore[index]
         fig = checked.figures
-        year = (opened[id(r)] or today).year
+        year = (filed[id(r)] if batched and filed[id(r)] else today).year
         file_id = m.new_id()
         files.append(w.row(
             m.HardshipFile, **checked.row, id=file_id, file_no=f"{w.local.code}-{year}-{next_no[year]:05d}",
-            filing_year=year, unit_id=r.payload["unit_id"], status=w.plan.options.file_status,  # type: ignore[index]
+            filing_year=year, unit_id=r.payload["unit_id"], status=FileStatus.draft.value,  # type: ignore[index]
             category=checked.category, category_proposed=fig.proposed.value if fig.proposed else None,
             category_override_reason=checked.category_override_reason, household_size=fig.household_size,
             household_annual_income_fen=fig.annual_income_fen, per_capita_monthly_income_fen=fig.per_capita_fen,
-            subsistence_line_fen=fig.subsistence_line_fen, opened_on=opened[id(r)], created_by=w.user.id))
+            subsistence_line_fen=fig.subsistence_line_fen, members_pending=fig.members_pending,
+            opened_on=None, created_by=w.user.id, import_batch_id=batch_id))
         next_no[year] += 1
         for member in checked.members:
             values = {k: v for k, v in member.items() if k != "id"}
             members.append(w.row(m.Member, **values, file_id=file_id))
     w.add(m.HardshipFile, files)
     w.add(m.Member, members)
+    w.batch_id = batch_id
 
 
 def _disbursement(w: _Writer, vouchers: dict[int, int], grant_type: str, grant_id: str, name: str, number: str,
@@ -344,13 +481,20 @@ def commit_import(session: Session, user: m.User, plan: ImportPlan, *, skip_inva
             "file": plan.path.name, "sha256": plan.sha256, "sheet": plan.sheet_name, "kind": plan.kind,
             "data_rows": plan.data_rows, "written": written, "skipped_invalid": plan.invalid_count,
             "skipped_rows": plan.skipped_rows, "rows": dict(sorted(writer.counts.items())),
-            **({"file_status": plan.options.file_status} if plan.kind == "files" else {})},
+            **({"file_status": plan.options.file_status, "pending_members": plan.pending_count,
+                "import_batch_id": writer.batch_id} if plan.kind == "files" else {})},
             entity_type=ENTITY)
     unit = {"files": "户档案", "scholarships": "条助学记录", "visits": "户走访记录"}[plan.kind]
     summary = f"已从{plan.path.name}导入{written}{unit}"
     if plan.invalid_count:
-        summary += f"，跳过有错误的{plan.invalid_count}处"
-    return ImportResult(plan.kind, written, dict(writer.counts), plan.invalid_count if skip_invalid else 0, summary + "。")
+        summary += f"，跳过有错误的{plan.invalid_count}户" if plan.kind != "scholarships" else f"，跳过有错误的{plan.invalid_count}人"
+    pending = sum(1 for r in records if r.pending_members)
+    if pending:
+        summary += f"，其中{pending}户成员待补录"
+    if writer.batch_id:
+        summary += "；这批档案待审批人在“审批”页整批审批后转为在档"
+    return ImportResult(plan.kind, written, dict(writer.counts), plan.invalid_count if skip_invalid else 0,
+                        summary + "。", writer.batch_id)
 
 
 def error_rows(plan: ImportPlan) -> list[int]:

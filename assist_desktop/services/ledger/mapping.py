@@ -41,19 +41,38 @@ def _f(key: str, label: str, synonyms: str = "", required: bool = False, note: s
 
 IGNORED = "ignored"  # recognised, deliberately not imported (序号, 备注 …)
 
+# A household's members in columns beside the worker's (家庭成员情况 over 姓名 / 关系 / 身份证号): one member
+# per row beside vertically merged worker cells, or blocks repeated across (成员1 …, 成员2 …).
+_MEMBER_PREFIXES = ("家庭成员", "成员", "家庭主要成员", "家属", "共同生活家庭成员", "家庭成员情况")
+_MEMBER_BLOCK = (
+    ("member_name", "家庭成员姓名", ("姓名", "名字"), "每一组成员列中的姓名"),
+    ("member_relation", "家庭成员关系", ("关系", "与户主关系", "与职工关系", "与户主的关系", "与职工的关系", "称谓"), ""),
+    ("member_id_number", "家庭成员身份证号", ("身份证号", "身份证号码", "公民身份号码", "身份证"), ""),
+    ("member_sex", "家庭成员性别", ("性别",), ""),
+    ("member_birth_date", "家庭成员出生日期", ("出生日期", "出生年月"), ""),
+    ("member_income", "家庭成员月收入", ("月收入", "收入", "月平均收入"), ""),
+    ("member_identity", "家庭成员身份", ("身份", "职业", "就业状况", "人员身份"), ""),
+    ("member_employer", "家庭成员单位或学校", ("单位或学校", "工作单位", "就读学校", "单位", "学校"), ""),
+    ("member_education", "家庭成员学历", ("学历", "当前学历", "文化程度"), ""),
+    ("member_health", "家庭成员健康状况", ("健康状况", "身体状况"), ""),
+)
+MEMBER_KEYS = frozenset(k for k, *_ in _MEMBER_BLOCK)
+
 FILE_FIELDS: tuple[FieldSpec, ...] = (
-    _f("name", "姓名", "职工姓名 户主姓名 姓名（职工） 名字 成员姓名", True),
-    _f("relation", "与户主关系", "与职工关系 与户主的关系 与职工的关系 家庭关系 关系 成员关系 家庭成员关系",
+    _f("name", "姓名", "职工姓名 户主姓名 姓名（职工） 名字 申请人姓名 困难职工姓名", True),
+    _f("relation", "与户主关系", "与职工关系 与户主的关系 与职工的关系 家庭关系 关系 关系（是户主的） 是户主的",
        note="本人/户主为职工，其余（配偶、儿子…）为其下家庭成员"),
-    _f("id_number", "身份证号", "身份证号码 公民身份号码 公民身份证号码 身份证 证件号码 身份证件号码", True),
+    _f("id_number", "身份证号", "身份证号码 公民身份号码 公民身份证号码 身份证 证件号码 身份证件号码 职工身份证号 "
+       "户主身份证号 职工身份证号码 户主身份证号码", True),
     _f("sex", "性别", note="与身份证号核对"),
-    _f("birth_date", "出生日期", "出生年月 出生年月日", note="与身份证号核对"),
+    _f("birth_date", "出生日期", "出生年月 出生年月日", note="与身份证号核对（只填年月也可）"),
     _f("category", "困难类别", "帮扶类别 困难程度 困难类型 类别 困难职工类别"),
     _f("primary_cause", "主要致困原因", "致困原因 主要困难原因 困难原因 主要原因", True),
     _f("secondary_causes", "次要致困原因", "其他致困原因 次要原因"),
     _f("household_size", "家庭人口", "家庭人口数 家庭人数 人口 家庭成员数 共同生活人口 共同生活家庭成员人数",
        note="与登记的家庭成员人数核对"),
     _f("per_capita", "月人均收入", "家庭月人均收入 人均月收入 家庭人均月收入 月人均", note="与按公式计算的结果核对"),
+    _f("per_capita_annual", "家庭年人均收入", "年人均收入 人均年收入 家庭人均年收入", note="按12个月折成月人均收入"),
     _f("annual_income", "家庭年收入", "家庭年总收入 家庭年度总收入 年收入 家庭总收入 家庭年收入合计"),
     _f("monthly_income", "月收入", "本人月收入 本人月平均收入 月平均收入 月工资 职工月收入 个人月收入"),
     _f("other_annual_income", "家庭其他年收入", "家庭其他非薪资年收入 其他年收入 非薪资收入 其他收入"),
@@ -76,14 +95,25 @@ FILE_FIELDS: tuple[FieldSpec, ...] = (
     _f("hukou_type", "户口类型", "户口性质 户籍类型 户籍性质"),
     _f("file_type", "档案类型", "职工类型"),
     _f("file_origin", "档案来源", "建档类型"),
-    _f("opened_on", "建档日期", "建档时间 入档时间"),
+    _f("opened_on", "建档日期", "建档时间 入档时间 建档年月", note="只填年月也可"),
+    _f("former_file_no", "档案编号", "原档案编号 职工编号 档案号 困难职工编号", note="原台账的编号，导入后保留"),
+    _f("housing_type", "住房类型", "住房情况 住房性质"),
+    _f("other_contact", "其他联系方式", "其它联系方式 固定电话 座机 家庭电话"),
+    _f("postal_code", "邮政编码", "邮编"),
+    _f("hukou_region_code", "户口所在地行政区划", "户口所在地行政区划代码 户口所在地代码"),
+    _f("work_start_date", "工作时间", "参加工作时间 参加工作日期 入职时间", note="只填年月也可"),
+    _f("single_parent", "是否单亲", "单亲 单亲家庭"),
+    _f("zero_employment", "是否零就业家庭", "零就业家庭 是否为零就业家庭"),
+    _f("model_worker_type", "劳模类型", "劳模类别"),
     _f("identity", "身份", "成员身份 就业状况 职业"),
     _f("education_level", "当前学历", "学历 文化程度 就读学段 学段"),
     _f("admission_year", "入学年份", "入学时间 入学年度"),
     _f("study_years", "学制", "学制年限"),
     _f("medical_insurance", "医保状况", "医疗保险 参保情况 医保类型"),
     _f("category_override_reason", "类别调整理由", "类别调整原因"),
-    _f(IGNORED, "（不导入）", "序号 编号 档案编号 职工编号 备注 状态 档案状态 年龄 所属地区 行政区划 填表日期"),
+    *(_f(key, label, " ".join(p + n for p in _MEMBER_PREFIXES for n in names), note=note)
+      for key, label, names, note in _MEMBER_BLOCK),
+    _f(IGNORED, "（不导入）", "序号 编号 备注 状态 档案状态 年龄 所属地区 行政区划 填表日期 成员年龄 家庭成员年龄"),
 )
 
 SCHOLARSHIP_FIELDS: tuple[FieldSpec, ...] = (
@@ -179,6 +209,7 @@ class HeaderGuess:
     headers: list[str]  # the column names as the sheet shows them (grouped headers joined: 家长/姓名)
     mapping: dict[int, str | None]  # column index → field key (None: not imported)
     notes: list[str] = field(default_factory=list)
+    hidden_columns: frozenset[int] = frozenset()
 
     @property
     def first_data_row(self) -> int:
@@ -193,9 +224,21 @@ class HeaderGuess:
     def column_of(self, key: str) -> int | None:
         return next((c for c, k in self.mapping.items() if k == key), None)
 
+    def columns_of(self, key: str) -> list[int]:
+        return sorted(c for c, k in self.mapping.items() if k == key)
+
     def missing_required(self) -> list[FieldSpec]:
         mapped = set(self.mapping.values())
         return [f for f in fields_for(self.kind) if f.required and f.key not in mapped]
+
+    def titles(self) -> dict[str, str]:
+        """The mapping by column name ({sheet's column name: field key or ''}), the form a mapping file keeps."""
+        out: dict[str, str] = {}
+        for col, name in enumerate(self.headers):
+            if name and name not in out:
+                key = self.mapping.get(col)
+                out[name] = key if key and key != IGNORED else ""
+        return out
 
 
 def _filled_top(sheet: SheetData, limit: int) -> list[list[Any]]:
@@ -216,21 +259,53 @@ def _text(value: Any) -> str:
     return normalise_header(value)
 
 
-def _assign(kind: str, labels: list[list[str]]) -> tuple[dict[int, str | None], list[str], list[str]]:
-    """Map each column from its candidate labels (tried in order); a field goes to its first column."""
+_GROUP_SUFFIX = re.compile(r"(?:基本情况|基本信息|情况|信息|状况|资料)$")
+_GROUP_NUMBER = re.compile(r"(?:[(（]?[0-9一二三四五六七八九十]+[)）]?)$")
+
+
+def group_prefix(upper: str) -> str:
+    """A group header as the prefix of the names under it: 家长情况 → 家长, 家庭成员情况（1） → 家庭成员."""
+    text = _GROUP_NUMBER.sub("", upper)
+    text = _GROUP_SUFFIX.sub("", text)
+    return _GROUP_NUMBER.sub("", text)
+
+
+def _assign(kind: str, labels: list[list[str]], hidden: frozenset[int] = frozenset(),
+            names: list[str] | None = None) -> tuple[dict[int, str | None], list[str], list[str]]:
+    """Map each column from its candidate labels (tried in order). A field goes to one column, the first
+    visible one (a hidden column left over from an old template is never chosen silently over a visible
+    one); a household's member fields may repeat (one block of columns per member)."""
+    from openpyxl.utils import get_column_letter
+
     mapping: dict[int, str | None] = {}
-    shown: list[str] = []
+    shown = names if names is not None else [c[-1] if c else "" for c in labels]
     notes: list[str] = []
     taken: dict[str, int] = {}
-    for col, candidates in enumerate(labels):
-        key = next((k for k in (match_field(kind, c) for c in candidates if c) if k), None)
-        shown.append(candidates[-1] if candidates else "")
-        if key and key != IGNORED and key in taken:
-            notes.append(f"第{col + 1}列“{shown[-1]}”与第{taken[key] + 1}列同为“{spec(kind, key).label}”，只导入前一列")
+    keys = [next((k for k in (match_field(kind, c) for c in candidates if c) if k), None) for candidates in labels]
+    order = [c for c in range(len(labels)) if c not in hidden] + [c for c in range(len(labels)) if c in hidden]
+    for col in order:
+        key = keys[col]
+        where = f"{get_column_letter(col + 1)}列“{shown[col]}”"
+        if key and key != IGNORED and key not in MEMBER_KEYS and key in taken:
+            other = f"{get_column_letter(taken[key] + 1)}列"
+            if col in hidden:
+                notes.append(f"{where}是隐藏列，与可见的{other}同为“{spec(kind, key).label}”，未导入隐藏列")
+            else:
+                notes.append(f"{where}与{other}同为“{spec(kind, key).label}”，只导入{other}")
             key = None
         elif key and key != IGNORED:
-            taken[key] = col
+            taken.setdefault(key, col)
+            if col in hidden:
+                notes.append(f"{where}是隐藏列，按“{spec(kind, key).label}”导入；如不应导入，请在列对应中改为不导入")
         mapping[col] = key
+    mapping = dict(sorted(mapping.items()))
+    # member columns without a member name are the member-row layout's relation column (家庭成员关系)
+    if "member_name" not in mapping.values():
+        for col, key in mapping.items():
+            if key == "member_relation" and "relation" not in mapping.values():
+                mapping[col] = "relation"
+            elif key in MEMBER_KEYS:
+                mapping[col] = None
     return mapping, shown, notes
 
 
@@ -239,26 +314,28 @@ def _score(mapping: dict[int, str | None]) -> int:
 
 
 def detect_header(sheet: SheetData, kind: str) -> HeaderGuess:
-    """Find the header row (or pair of rows) with the most recognised column names."""
+    """Find the header row (or pair of rows) with the most recognised column names. Under a group header
+    (学生情况 / 家长情况, 家庭成员情况) the names take the group's word first: 家长情况 over 姓名 is 家长姓名."""
     fields_for(kind)
+    hidden = frozenset(getattr(sheet, "hidden_cols", ()) or ())
     top = _filled_top(sheet, HEADER_SCAN_ROWS)
     texts = [[_text(v) for v in row] for row in top]
-    singles = [_assign(kind, [[v] for v in row]) if sum(1 for v in row if v) >= 2 else None for row in texts]
+    singles = [_assign(kind, [[v] for v in row], hidden) if sum(1 for v in row if v) >= 2 else None for row in texts]
     best: tuple[int, HeaderGuess] | None = None
     for r, single in enumerate(singles):
         if single is not None and (best is None or _score(single[0]) > best[0]):
-            best = (_score(single[0]), HeaderGuess(kind, (r,), single[1], single[0], single[2]))
+            best = (_score(single[0]), HeaderGuess(kind, (r,), single[1], single[0], single[2], hidden))
     for r in range(len(texts) - 1):
         upper, lower = texts[r], texts[r + 1]
         if not any(upper) or not any(lower):
             continue
-        labels = [[u + l, l, u] if u and l and u != l else [l or u] for u, l in zip(upper, lower)]
-        mapping, _, notes = _assign(kind, labels)
+        labels = [[group_prefix(u) + l, u + l, l, u] if u and l and u != l else [l or u] for u, l in zip(upper, lower)]
+        shown = [f"{u}/{l}" if u and l and u != l else (l or u) for u, l in zip(upper, lower)]
+        mapping, _, notes = _assign(kind, labels, hidden, shown)
         score = _score(mapping)
         alone = max(_score(s[0]) if s else 0 for s in (singles[r], singles[r + 1]))
         if score > alone and (best is None or score > best[0]):
-            shown = [f"{u}/{l}" if u and l and u != l else (l or u) for u, l in zip(upper, lower)]
-            best = (score, HeaderGuess(kind, (r, r + 1), shown, mapping, notes))
+            best = (score, HeaderGuess(kind, (r, r + 1), shown, mapping, notes, hidden))
     if best is None or best[0] < 2:
         names = "、".join(f.label for f in fields_for(kind) if f.required)
         raise MappingError(f"工作表“{sheet.name}”的前{HEADER_SCAN_ROWS}行中找不到{KINDS[kind]}台账的表头"
@@ -268,7 +345,7 @@ def detect_header(sheet: SheetData, kind: str) -> HeaderGuess:
 
 def apply_mapping(guess: HeaderGuess, changes: dict[int, str | None] | None) -> HeaderGuess:
     """The guess with the caller's corrections: ``{column: field key or None}``; a field moved to a new
-    column leaves its old one."""
+    column leaves its old one (member fields may repeat, one block per member)."""
     if not changes:
         return guess
     keys = {f.key for f in fields_for(guess.kind)}
@@ -278,12 +355,45 @@ def apply_mapping(guess: HeaderGuess, changes: dict[int, str | None] | None) -> 
             raise MappingError(f"没有“{key}”这个字段", field="列对应")
         if col < 0:
             raise MappingError(f"第{col + 1}列不存在", field="列对应")
-        if key and key != IGNORED:
+        if key and key != IGNORED and key not in MEMBER_KEYS:
             for other, k in list(mapping.items()):
                 if k == key and other != col:
                     mapping[other] = None
         mapping[col] = key
-    return HeaderGuess(guess.kind, guess.header_rows, guess.headers, mapping, guess.notes)
+    return HeaderGuess(guess.kind, guess.header_rows, guess.headers, mapping, guess.notes, guess.hidden_columns)
+
+
+def field_key(kind: str, text: str) -> str | None:
+    """A field named as a caseworker writes it in a mapping (身份证号, 家庭人口) or by its key (id_number);
+    ``''``/不导入 is None. Unknown: MappingError."""
+    value = normalise_header(text)
+    if value in ("", "不导入", "（不导入）", "none", "-"):
+        return None
+    specs = fields_for(kind)
+    for f in specs:
+        if value == f.key or value == normalise_header(f.label):
+            return f.key if f.key != IGNORED else None
+    found = match_field(kind, value)
+    if found:
+        return found if found != IGNORED else None
+    raise MappingError(f"没有名为“{text}”的字段（可选：{'、'.join(f.label for f in specs if f.key != IGNORED)}）",
+                       field="列对应")
+
+
+def mapping_by_titles(guess: HeaderGuess, titles: dict[str, str | None]) -> dict[int, str | None]:
+    """Column-index changes from a mapping by column name ({'家长/姓名': 'parent_name'}, or the name under
+    the group alone when it is unique); titles the sheet does not have are left out."""
+    changes: dict[int, str | None] = {}
+    wanted = {normalise_header(t): k for t, k in titles.items()}
+    for col, name in enumerate(guess.headers):
+        norm = normalise_header(name)
+        if norm in wanted:
+            changes[col] = wanted[norm]
+        elif "/" in name and normalise_header(name.split("/")[-1]) in wanted:
+            lower = normalise_header(name.split("/")[-1])
+            if sum(1 for h in guess.headers if normalise_header(h.split("/")[-1]) == lower) == 1:
+                changes[col] = wanted[lower]
+    return changes
 
 
 def guess_kind(sheet: SheetData) -> str:

@@ -29,13 +29,16 @@ class Issue:
     column: str  # 'C列“身份证号”', or '' when the problem is the whole row
     message: str
     level: str = ERROR
+    sheet: str = ""  # set when the workbook has several sheets read
 
     @property
     def level_label(self) -> str:
         return LEVEL_LABELS[self.level]
 
     def line(self) -> str:
-        where = f"第{self.row}行" if self.row else "整张表"
+        where = f"第{self.row}行" if self.row else ("" if self.sheet else "整张表")
+        if self.sheet:
+            where = f"工作表“{self.sheet}”" + where
         return f"{where}{'，' + self.column if self.column else ''}：{self.message}"
 
 
@@ -47,6 +50,20 @@ class Duplicate:
     who: str  # 张三（6101**********1234）
     other: str  # 第5行 / 档案 610826-2024-00012 的职工
     in_database: bool
+    sheet: str = ""
+
+
+@dataclass
+class UnknownValue:
+    """A word the sheet uses that the program cannot read, listed once with the rows using it; the
+    caseworker maps it for the whole sheet (``ImportOptions.value_map``)."""
+
+    field: str  # category / primary_cause / relation / union …
+    label: str  # 困难类别
+    word: str
+    rows: list[tuple[str, int]]  # (sheet, row)
+    column: str = ""
+    suggestion: str | None = None  # a match the program proposes (unions)
 
 
 @dataclass
@@ -59,6 +76,11 @@ class ImportOptions:
     year: int | None = None  # scholarships / visits: the year when the sheet has no 年度 column
     campaign_id: str | None = None  # visits: the campaign, when the year has more than one
     household_kind: str = "low_income"  # scholarships: the kind of a household without a file
+    # {field: {ledger word: code}}: words of the sheet the caseworker mapped (困难类别 “特困户” → deep;
+    # 所属工会 “名州” → a union's id); saved with the column mapping
+    value_map: dict[str, dict[str, str]] = field(default_factory=dict)
+    # {column name: field key or ''}: the mapping by column name, for every sheet (a mapping file, --map)
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,6 +91,8 @@ class Record:
     name: str
     payload: dict[str, Any] | None = None  # None while (or because) it has errors
     errors: int = 0
+    sheet: str = ""
+    pending_members: bool = False  # a household row with its size but fewer people listed (成员待补录)
 
     @property
     def valid(self) -> bool:
@@ -93,6 +117,9 @@ class ImportPlan:
     issues: list[Issue] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     context: dict[str, Any] = field(default_factory=dict)  # what the writer needs (rounds, campaigns to make)
+    sheets: list[SheetPlan] = field(default_factory=list)  # every sheet of the workbook: read or skipped, and why
+    unknown: list[UnknownValue] = field(default_factory=list)
+    matches: list[UnknownValue] = field(default_factory=list)  # words read by a close match (所属工会), to confirm
 
     @property
     def kind_label(self) -> str:
@@ -127,15 +154,41 @@ class ImportPlan:
         order = {ERROR: 0, WARNING: 1, INFO: 2}
         return sorted(self.issues, key=lambda i: (i.row, order[i.level]))
 
+    @property
+    def pending_count(self) -> int:
+        return sum(1 for r in self.records if r.valid and r.pending_members)
+
     def summary(self) -> str:
         unit = {"files": "户", "scholarships": "人", "visits": "户"}[self.kind]
-        text = (f"{self.path.name}（工作表“{self.sheet_name}”，{self.kind_label}台账）：数据{self.data_rows}行，"
-                f"可导入{self.valid_count}{unit}，有错误{self.invalid_count}{unit}")
+        read = [s.name for s in self.sheets if s.read] or [self.sheet_name]
+        where = f"工作表“{read[0]}”" if len(read) == 1 else f"{len(read)}张工作表"
+        text = (f"{self.path.name}（{where}，{self.kind_label}台账）：数据{self.data_rows}行，"
+                f"可导入{self.valid_count}{unit}，有错误{self.invalid_count}{unit}（错误{len(self.errors)}处）")
+        if self.pending_count:
+            text += f"，其中{self.pending_count}户成员待补录"
         if self.skipped_rows:
             text += f"，跳过空行、合计行等{self.skipped_rows}行"
         if self.duplicates:
             text += f"，重复{len(self.duplicates)}处"
+        skipped = [s.name for s in self.sheets if not s.read]
+        if skipped:
+            text += f"，未读取工作表{'、'.join(f'“{n}”' for n in skipped)}"
         return text + "。"
+
+
+@dataclass
+class SheetPlan:
+    """One sheet of the workbook: read (its header) or skipped (why)."""
+
+    name: str
+    read: bool
+    reason: str = ""  # why skipped: 填表说明 / 汇总 / 没有表头 / 隐藏
+    header: HeaderGuess | None = None
+    data_rows: int = 0
+    hidden_rows: tuple[int, ...] = ()  # Excel row numbers
+    hidden_columns: tuple[str, ...] = ()  # column letters
+    unit_id: str | None = None  # the union taken from the sheet's name
+    unit_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -145,3 +198,4 @@ class ImportResult:
     rows: dict[str, int]  # table → rows inserted
     skipped_invalid: int
     summary: str
+    import_batch_id: str | None = None  # historic files awaiting the approver's approval of the batch

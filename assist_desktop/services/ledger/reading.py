@@ -14,11 +14,13 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from assist_desktop.domain.errors import DomainError
 
-MAX_ROWS = 200_000  # a county ledger is 1k–20k rows; more is a wrong file (or a sheet of blank formatting)
+MAX_ROWS = 500_000  # a county ledger is 1k–20k rows, a province's 300k; more is a wrong file (or blank formatting)
+PROGRESS_EVERY = 2000  # rows read between progress reports and cancel checks
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and also an encrypted .xlsx (Office wraps it in OLE)
 _ZIP = b"PK\x03\x04"
 
@@ -39,6 +41,9 @@ class SheetData:
     sha256: str = ""
     file_format: str = ""  # xlsx / xls / csv
     encoding: str | None = None  # csv only
+    hidden_rows: frozenset[int] = frozenset()  # 0-based rows hidden in the sheet (.xlsx)
+    hidden_cols: frozenset[int] = frozenset()  # 0-based columns hidden (old templates' leftovers)
+    hidden_sheets: tuple[str, ...] = ()  # sheets of the workbook that are hidden (not read)
 
     @property
     def width(self) -> int:
@@ -53,8 +58,30 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_sheet(path: Path | str, sheet: str | None = None) -> SheetData:
-    """The named sheet (default: the first visible one with data) of the ledger at ``path``."""
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+def _tick(done: int, total: int, progress: Progress | None, cancelled: Cancelled | None) -> None:
+    if cancelled is not None and cancelled():
+        from assist_desktop.services.approvals import BatchCancelled
+
+        raise BatchCancelled("已取消读取台账，没有写入任何数据。")
+    if progress is not None:
+        progress(done, max(total, done))
+
+
+def read_sheet(path: Path | str, sheet: str | None = None, *, progress: Progress | None = None,
+               cancelled: Cancelled | None = None) -> SheetData:
+    """The named sheet (default: the first visible one) of the ledger at ``path``."""
+    return read_sheets(path, sheet, progress=progress, cancelled=cancelled)[0]
+
+
+def read_sheets(path: Path | str, sheet: str | None = None, *, all_sheets: bool = False,
+                progress: Progress | None = None, cancelled: Cancelled | None = None) -> list[SheetData]:
+    """The ledger at ``path``: the named sheet, or the first visible one, or with ``all_sheets`` every
+    visible sheet that holds anything (a county keeps one sheet per township beside a 汇总 sheet).
+    ``progress(rows read, rows in the workbook)``; ``cancelled()`` True stops the read."""
     path = Path(path)
     if not path.is_file():
         raise LedgerReadError(f"找不到文件 {path}")
@@ -69,21 +96,28 @@ def read_sheet(path: Path | str, sheet: str | None = None) -> SheetData:
     if suffix in (".xlsx", ".xlsm"):
         if head.startswith(_OLE):
             raise LedgerReadError(f"工作簿 {path.name} 设置了打开密码（已加密），请在 Excel 或 WPS 中取消密码后另存再导入")
-        data = _read_xlsx(path, sheet)
+        found = _read_xlsx(path, sheet, all_sheets, progress, cancelled)
     elif suffix == ".xls":
         if head.startswith(_ZIP):  # an .xlsx saved under the old name
-            data = _read_xlsx(path, sheet)
+            found = _read_xlsx(path, sheet, all_sheets, progress, cancelled)
         else:
-            data = _read_xls(path, sheet)
+            found = _read_xls(path, sheet, all_sheets, progress, cancelled)
     elif suffix in (".csv", ".txt"):
-        data = _read_csv(path)
+        found = [_read_csv(path, progress, cancelled)]
     else:
         raise LedgerReadError(f"不支持的文件类型“{path.suffix or '无扩展名'}”：请选择 Excel 工作簿（.xlsx、.xls）或 CSV 文件")
-    data.sha256 = file_sha256(path)
-    _trim(data)
-    if not any(any(_filled(v) for v in row) for row in data.rows):
-        raise LedgerReadError(f"工作表“{data.name}”是空的，没有可导入的内容")
-    return data
+    digest = file_sha256(path)
+    out = []
+    for data in found:
+        data.sha256 = digest
+        _trim(data)
+        if any(any(_filled(v) for v in row) for row in data.rows):
+            out.append(data)
+    if not out:
+        name = found[0].name if len(found) == 1 else path.name
+        raise LedgerReadError(f"工作表“{name}”是空的，没有可导入的内容" if len(found) == 1 else
+                              f"工作簿 {name} 的工作表都是空的，没有可导入的内容")
+    return out
 
 
 def _filled(value: Any) -> bool:
@@ -119,6 +153,9 @@ def _pick(names: list[str], wanted: str | None, path: Path) -> str:
 
 
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_ROW_TAG = re.compile(rb'<(?:\w+:)?row\b([^>]*)>')
+_COL_TAG = re.compile(rb'<(?:\w+:)?col\b([^>]*)/?>')
+_ATTR = re.compile(rb'(\w+)="([^"]*)"')
 
 
 def _col_index(letters: bytes) -> int:
@@ -128,28 +165,53 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
-def _xlsx_merged(archive: zipfile.ZipFile, part: str) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of a sheet part. Read-only openpyxl does not parse them; they sit after the cells,
-    so the part is scanned in blocks for ``<mergeCell ref=…>`` without parsing the XML."""
-    out = []
+@dataclass
+class _Layout:
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
+    hidden_rows: set[int] = field(default_factory=set)
+    hidden_cols: set[int] = field(default_factory=set)
+
+
+def _hidden(attrs: bytes) -> dict[bytes, bytes] | None:
+    values = dict(_ATTR.findall(attrs))
+    return values if values.get(b"hidden") in (b"1", b"true") else None
+
+
+def _xlsx_layout(archive: zipfile.ZipFile, part: str) -> _Layout:
+    """Merged ranges and hidden rows and columns of a sheet part. Read-only openpyxl parses none of them; the
+    part is scanned in blocks for the tags without parsing the XML."""
+    out = _Layout()
+
+    def scan(buf: bytes, end: int) -> None:
+        for m in _MERGE.finditer(buf, 0, end):
+            c1, r1 = _col_index(m.group(1)), int(m.group(2)) - 1
+            c2, r2 = (_col_index(m.group(3)), int(m.group(4)) - 1) if m.group(3) else (c1, r1)
+            out.merged.append((r1, c1, r2, c2))
+        if b'hidden="' not in buf:
+            return
+        for m in _ROW_TAG.finditer(buf, 0, end):
+            values = _hidden(m.group(1))
+            if values and values.get(b"r", b"").isdigit():
+                out.hidden_rows.add(int(values[b"r"]) - 1)
+        for m in _COL_TAG.finditer(buf, 0, end):
+            values = _hidden(m.group(1))
+            if values and values.get(b"min", b"").isdigit() and values.get(b"max", b"").isdigit():
+                out.hidden_cols.update(range(int(values[b"min"]) - 1, min(int(values[b"max"]), 16384)))
+
     tail = b""
     with archive.open(part) as f:
         while block := f.read(1 << 20):
             buf = tail + block
-            cut = max(0, len(buf) - 200)  # a tag split across blocks is matched in the next round
-            for m in _MERGE.finditer(buf, 0, cut):
-                c1, r1 = _col_index(m.group(1)), int(m.group(2)) - 1
-                c2, r2 = (_col_index(m.group(3)), int(m.group(4)) - 1) if m.group(3) else (c1, r1)
-                out.append((r1, c1, r2, c2))
+            cut = max(0, len(buf) - 400)  # a tag split across blocks is matched in the next round
+            cut = buf.rfind(b"<", 0, cut) if buf.rfind(b"<", 0, cut) > 0 else cut
+            scan(buf, cut)
             tail = buf[cut:]
-    for m in _MERGE.finditer(tail):
-        c1, r1 = _col_index(m.group(1)), int(m.group(2)) - 1
-        c2, r2 = (_col_index(m.group(3)), int(m.group(4)) - 1) if m.group(3) else (c1, r1)
-        out.append((r1, c1, r2, c2))
+    scan(tail, len(tail))
     return out
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> SheetData:
+def _read_xlsx(path: Path, sheet: str | None, all_sheets: bool, progress: Progress | None,
+               cancelled: Cancelled | None) -> list[SheetData]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -163,21 +225,45 @@ def _read_xlsx(path: Path, sheet: str | None) -> SheetData:
         raise LedgerReadError(f"工作簿 {path.name} 已损坏，无法读取。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from None
     try:
         visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] or wb.sheetnames
-        name = _pick(wb.sheetnames if sheet else visible, sheet, path)
-        ws = wb[name]
-        rows: list[list[Any]] = []
-        try:
-            for values in ws.iter_rows(values_only=True):
-                rows.append(list(values))
-                if len(rows) > MAX_ROWS and any(_filled(v) for v in values):
-                    _check_size(len(rows), name)
-            merged = _xlsx_merged(wb._archive, ws._worksheet_path)  # type: ignore[attr-defined]
-        except LedgerReadError:
-            raise
-        except Exception:  # noqa: BLE001 - damaged compressed data or XML inside the workbook
-            raise LedgerReadError(f"工作簿 {path.name} 已损坏，读取工作表“{name}”时出错。"
-                                  "请用 Excel 或 WPS 打开后另存再导入") from None
-        return SheetData(path, name, list(wb.sheetnames), rows, merged, file_format="xlsx")
+        hidden = tuple(n for n in wb.sheetnames if n not in visible)
+        if sheet is not None:
+            names = [_pick(wb.sheetnames, sheet, path)]
+        else:
+            names = visible if all_sheets else [_pick(visible, None, path)]
+        wanted = [wb[n] for n in names]
+        total = 0
+        for ws in wanted:
+            try:
+                total += ws.max_row or 0
+            except Exception:  # noqa: BLE001 - a damaged dimension: no total, progress still counts
+                pass
+        out = []
+        done = 0
+        for name, ws in zip(names, wanted):
+            rows: list[list[Any]] = []
+            try:
+                for values in ws.iter_rows(values_only=True):
+                    rows.append(list(values))
+                    done += 1
+                    if done % PROGRESS_EVERY == 0:
+                        _tick(done, total, progress, cancelled)
+                    if len(rows) > MAX_ROWS and any(_filled(v) for v in values):
+                        _check_size(len(rows), name)
+                layout = _xlsx_layout(wb._archive, ws._worksheet_path)  # type: ignore[attr-defined]
+            except LedgerReadError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - damaged compressed data or XML inside the workbook
+                from assist_desktop.services.approvals import BatchCancelled
+
+                if isinstance(exc, BatchCancelled):
+                    raise
+                raise LedgerReadError(f"工作簿 {path.name} 已损坏，读取工作表“{name}”时出错。"
+                                      "请用 Excel 或 WPS 打开后另存再导入") from None
+            out.append(SheetData(path, name, list(wb.sheetnames), rows, layout.merged, file_format="xlsx",
+                                 hidden_rows=frozenset(layout.hidden_rows), hidden_cols=frozenset(layout.hidden_cols),
+                                 hidden_sheets=hidden))
+        _tick(done, total, progress, None)
+        return out
     finally:
         wb.close()
 
@@ -185,7 +271,8 @@ def _read_xlsx(path: Path, sheet: str | None) -> SheetData:
 # --- .xls -------------------------------------------------------------------------------------------------
 
 
-def _read_xls(path: Path, sheet: str | None) -> SheetData:
+def _read_xls(path: Path, sheet: str | None, all_sheets: bool, progress: Progress | None,
+              cancelled: Cancelled | None) -> list[SheetData]:
     import python_calamine as pc
 
     try:
@@ -197,16 +284,30 @@ def _read_xls(path: Path, sheet: str | None) -> SheetData:
                               "请用 Excel 或 WPS 打开后另存再导入") from None
     try:
         visible = [m.name for m in wb.sheets_metadata if str(m.visible).lower().endswith("visible")] or wb.sheet_names
-        name = _pick(wb.sheet_names if sheet else visible, sheet, path)
-        ws = wb.get_sheet_by_name(name)
-        _check_size(ws.height, name)
-        rows = [[None if v == "" else v for v in row] for row in ws.to_python(skip_empty_area=False)]
-        merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (ws.merged_cell_ranges or [])]
+        hidden = tuple(n for n in wb.sheet_names if n not in visible)
+        if sheet is not None:
+            names = [_pick(wb.sheet_names, sheet, path)]
+        else:
+            names = visible if all_sheets else [_pick(visible, None, path)]
+        out = []
+        done = 0
+        for name in names:
+            ws = wb.get_sheet_by_name(name)
+            _check_size(ws.height, name)
+            rows = []
+            for row in ws.to_python(skip_empty_area=False):
+                rows.append([None if v == "" else v for v in row])
+                done += 1
+                if done % PROGRESS_EVERY == 0:
+                    _tick(done, done, progress, cancelled)
+            merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (ws.merged_cell_ranges or [])]
+            out.append(SheetData(path, name, list(wb.sheet_names), rows, merged, file_format="xls",
+                                 hidden_sheets=hidden))
     except (pc.CalamineError, ValueError):
         raise LedgerReadError(f"工作簿 {path.name} 已损坏，读取工作表时出错。请用 Excel 或 WPS 打开后另存再导入") from None
     finally:
         wb.close()
-    return SheetData(path, name, list(wb.sheet_names), rows, merged, file_format="xls")
+    return out
 
 
 # --- .csv -------------------------------------------------------------------------------------------------
@@ -236,7 +337,7 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
                               "请在 Excel 或 WPS 中另存为“CSV UTF-8”或 Excel 工作簿后再导入") from None
 
 
-def _read_csv(path: Path) -> SheetData:
+def _read_csv(path: Path, progress: Progress | None = None, cancelled: Cancelled | None = None) -> SheetData:
     raw = path.read_bytes()
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LedgerReadError(f"文件 {path.name} 不是文本格式的 CSV 文件（可能是改了扩展名的其他文件）")
@@ -244,7 +345,13 @@ def _read_csv(path: Path) -> SheetData:
     sample = text[:8192]
     counts = {d: sample.count(d) for d in (",", "\t", ";", "，")}
     delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    total = text.count("\n") + 1
+    rows = []
+    for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        rows.append([v if v.strip() else None for v in r])
+        if len(rows) % PROGRESS_EVERY == 0:
+            _check_size(len(rows), path.name)
+            _tick(len(rows), total, progress, cancelled)
     _check_size(len(rows), path.name)
-    rows = [[v if v.strip() else None for v in r] for r in rows]
+    _tick(len(rows), len(rows), progress, None)
     return SheetData(path, path.stem, [path.stem], rows, [], file_format="csv", encoding=encoding)

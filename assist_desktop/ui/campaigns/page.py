@@ -14,20 +14,22 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-                               QLineEdit, QPushButton, QScrollArea, QTableView, QTableWidget, QTableWidgetItem,
+                               QLineEdit, QMessageBox, QPushButton, QScrollArea, QTableView, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import Action, GrantStatus, Role
 from assist_desktop.domain.money import format_amount
 from assist_desktop.domain.policy import SPRING_FESTIVAL
-from assist_desktop.services import campaigns, file_list
+from assist_desktop.services import batches, campaigns, file_list
+from assist_desktop.services.batches import SelectionMoney
 from assist_desktop.services.campaigns import GROUPS, CampaignDashboard
 from assist_desktop.ui.background import Debouncer, Op, Progress, run_op, show_error
 from assist_desktop.ui.campaigns.dashboard import DashboardView, MoneyBar
 from assist_desktop.ui.campaigns.dialogs import CampaignDialog, VisitPayDialog
 from assist_desktop.ui.campaigns.model import COLUMNS, VisitQuery, VisitsModel, status_labels
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.permissions import require_roles, set_enabled
 from assist_desktop.ui.notes import view_only_note
 
 # The steps of the list, in the order a caseworker works, and who takes each.
@@ -93,7 +95,6 @@ class CampaignsPage(QWidget):
         self.campaign_state.setObjectName("campaign_state")
         top.addWidget(self.campaign_state)
         top.addStretch(1)
-        manager = ctx.has(Role.approver) or ctx.has(Role.admin)
         self.new_campaign_button = QPushButton(self.tr("New campaign…"))
         self.new_campaign_button.setObjectName("new_campaign")
         self.new_campaign_button.clicked.connect(lambda: self.edit_campaign(new=True))
@@ -104,7 +105,7 @@ class CampaignsPage(QWidget):
         self.close_campaign_button.setObjectName("close_campaign")
         self.close_campaign_button.clicked.connect(self.toggle_closed)
         for button in (self.new_campaign_button, self.edit_campaign_button, self.close_campaign_button):
-            button.setVisible(manager)
+            require_roles(button, ctx.roles, Role.approver, Role.admin)  # shown, and who may use it said
             top.addWidget(button)
         self.standards_button = QPushButton(self.tr("Standards…"))
         self.standards_button.setObjectName("standards")
@@ -428,8 +429,8 @@ class CampaignsPage(QWidget):
         else:
             self.campaign_state.setText(self.tr("Visits {0} – {1}, {2}").format(
                 c.visit_start.isoformat(), c.visit_end.isoformat(), self.tr("ended") if c.closed else self.tr("open")))
-        self.edit_campaign_button.setEnabled(c is not None and not c.closed and own)
-        self.close_campaign_button.setEnabled(c is not None and own)
+        set_enabled(self.edit_campaign_button, c is not None and not c.closed and own)
+        set_enabled(self.close_campaign_button, c is not None and own)
         self.close_campaign_button.setText(self.tr("Reopen campaign") if c and c.closed else self.tr("End campaign"))
         self.standards_button.setEnabled(own)
         for button in (self.add_button, self.generate_button):
@@ -618,9 +619,11 @@ class CampaignsPage(QWidget):
         return wizard
 
     def take_step(self, step: str, ids: list[str] | None = None, opinion: str | None = None,
-                  how: tuple[str, date] | None = None) -> None:
+                  how: tuple[str, date] | None = None, confirmed: bool = False) -> None:
         """Run a step on the chosen households in the background: all of them or none (the services refuse
-        the whole list with the first reason). ``ids`` None: the selection (or every match)."""
+        the whole list with the first reason). ``ids`` None: the selection (or every match). Approving and
+        paying first show the count and the money of the households (every match counted in the
+        background) and ask once; ``confirmed``/``how`` stand for that answer."""
         if not self.own():
             return
         every = ids is None and self.all_matches
@@ -636,12 +639,44 @@ class CampaignsPage(QWidget):
             opinion = opinion.strip()
             if not ok or not opinion:
                 return
-        if step == "pay" and how is None:
-            cash = None if every else sum(r.cash_fen for r in self.selected_rows())
-            dialog = VisitPayDialog(count, cash, self, today=self.ctx.today())
-            if dialog.exec() != QDialog.DialogCode.Accepted:
+        if (step == "pay" and how is None) or (step == "approve" and not confirmed):
+            self._ask_money(step, list(ids or []), every, opinion)
+            return
+        self._take_step(step, ids, every, count, opinion, how)
+
+    def _ask_money(self, step: str, ids: list[str], every: bool, opinion: str) -> None:
+        """Count the households' money (off the GUI thread), show it, ask once, then take the step."""
+        db, user, query = self.ctx.db, self.ctx.user, self.model.query
+
+        def work(_p: Progress) -> tuple[list[str], SelectionMoney]:
+            with db.session() as s:
+                targets = ids
+                if every:
+                    _total, targets = campaigns.list_visits(s, user, **query.kwargs(), offset=0, limit=ALL)
+                return targets, batches.selection_money(s, "visit", targets)
+
+        def ask(result: tuple[list[str], SelectionMoney]) -> None:
+            targets, money = result
+            if not targets:
                 return
-            how = dialog.values()
+            if step == "pay":
+                dialog = VisitPayDialog(money.count, money.cash_fen, self, today=self.ctx.today())
+                self.pay_dialog = dialog
+                if dialog.exec() != QDialog.DialogCode.Accepted:
+                    return
+                self._take_step(step, targets, False, len(targets), opinion, dialog.values())
+                return
+            answer = QMessageBox.question(
+                self, self.step_buttons[step].text(), self.tr("Approve the chosen households: {0}?").format(
+                    money.text()),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer == QMessageBox.StandardButton.Yes:
+                self._take_step(step, targets, False, len(targets), opinion, None)
+
+        self._run(work, ask, title=self.tr("Counting the money"), show_progress=True)
+
+    def _take_step(self, step: str, ids: list[str] | None, every: bool, count: int, opinion: str,
+                   how: tuple[str, date] | None) -> None:
         db, user, today, query = self.ctx.db, self.ctx.user, self.ctx.today(), self.model.query
         chosen = list(ids or [])
         nothing = self.tr("No household matches any more; nothing was done.")

@@ -109,7 +109,7 @@ class MoneyEdit(QLineEdit):
             fen = self.fen()
         except DomainError:
             return
-        text = format_amount(fen) if fen else ""
+        text = format_amount(fen) if fen or self.text().strip() else ""  # a typed 0 stays 0.00: it was given
         if text != self.text():
             self.setText(text)
 

@@ -53,6 +53,8 @@ from assist_desktop.ui.editor.history_tab import HistoryTab
 from assist_desktop.ui.editor.members_table import SERVICE_LABELS, MembersTab
 
 HEALTH_FIELDS = ("health", "illness", "disability_type", "disability_grade")
+# Money the category formula cannot do without: blank is "not given" (0 is typed as 0).
+REQUIRED_MONEY = ("worker_monthly_income_fen",)
 MONEY_FIELDS = {  # key → the name the registry's messages use
     "worker_monthly_income_fen": "本人月平均收入", "other_annual_income_fen": "家庭其他非薪资年收入",
     "medical_expenses_fen": "医疗支出", "schooling_expenses_fen": "教育支出", "hardship_costs_fen": "致困支出",
@@ -430,7 +432,8 @@ class FileEditor(QDialog):
 
         box, grid = self._group(self.tr("Income and expenses (yuan)"))
         yuan = self.tr("e.g. 1,234.50")
-        self._place(grid, 0, 0, self.tr("Worker's monthly income"), self._money("worker_monthly_income_fen", yuan))
+        self._place(grid, 0, 0, self.tr("Worker's monthly income"), self._money("worker_monthly_income_fen", yuan),
+                    required=True)
         self._place(grid, 1, 0, self.tr("Other non-wage income per year"),
                     self._money("other_annual_income_fen", yuan))
         self._place(grid, 2, 0, self.tr("Medical expenses this year"), self._money("medical_expenses_fen", yuan))
@@ -608,6 +611,9 @@ class FileEditor(QDialog):
         return None
 
     def _check_money(self, key: str) -> str | None:
+        if key in REQUIRED_MONEY and not self.fields[key].text():
+            return self.tr("Fill in the worker's monthly income (0 if none): without it the category cannot be "
+                           "worked out")
         fen = parse_money_text(self.fields[key].text(), label=MONEY_FIELDS[key])
         if key == "worker_monthly_income_fen":
             check_monthly_income(fen, field=MONEY_FIELDS[key])
@@ -693,10 +699,15 @@ class FileEditor(QDialog):
         except DomainError:
             amounts = None
         self.proposal, self.proposal_known = None, False
-        if amounts is None or incomes is None:
+        # a blank income is missing, not 0: no figures and no proposal until it is given
+        missing = [self.tr("the worker's monthly income") for key in REQUIRED_MONEY if not self.fields[key].text()]
+        missing += [self.tr("{0}'s monthly income").format(name) for name in self.members.model.missing_incomes()]
+        if amounts is None or incomes is None or missing:
             for key in ("annual", "rigid", "per_capita", "ratio", "proposed"):
                 labels[key].setText("—")
-            labels["proposed"].setText(self.tr("Correct the amounts marked in red first"))
+            labels["proposed"].setText(self.tr("Not yet: fill in {0} (0 if none)").format("、".join(missing)) if
+                                       missing and amounts is not None and incomes is not None
+                                       else self.tr("Correct the amounts marked in red first"))
         else:
             annual = amounts["worker_monthly_income_fen"] * 12 + amounts["other_annual_income_fen"] + sum(incomes) * 12
             rigid = amounts["medical_expenses_fen"] + amounts["schooling_expenses_fen"]
@@ -733,7 +744,9 @@ class FileEditor(QDialog):
             labels["line"].setText(self.line_error or self.tr("loading…"))
         combo = self.fields["category"].widget
         assert isinstance(combo, EnumCombo)
-        if not self.proposal_known:
+        if missing:
+            text = self.tr("By the formula (income not filled in yet)")
+        elif not self.proposal_known:
             text = self.tr("By the formula")
         else:
             text = self.tr("By the formula ({0})").format(self.proposal.label if self.proposal
@@ -836,6 +849,9 @@ class FileEditor(QDialog):
         for number in (1, 2, 3):
             self.fields[f"secondary_{number}"].set_value(secondary[number - 1] if len(secondary) >= number else "")
         self.fields["primary_cause"].set_value(int(data["primary_cause"]) if data.get("primary_cause") else "")
+        for key in REQUIRED_MONEY:  # a recorded 0 was given: it reads 0.00, not blank (which is "not given")
+            if data.get(key) is not None:
+                self.fields[key].widget.setText(format_amount(int(data[key])))
         self.members.model.load(members)
         if not self.ctx.has(Role.clerk) or self.owner_name is not None:
             self.read_only = True
@@ -1075,7 +1091,8 @@ class FileEditor(QDialog):
             address=f["address"].text(), employer_name=employer_name, unit_id=str(f["unit_id"].value() or ""),
             primary_cause=int(primary) if primary not in ("", None) else 0,  # type: ignore[call-overload]
             secondary_causes=secondary, members=self.members.model.member_inputs(),
-            **{key: parse_money_text(f[key].text(), label=name) for key, name in MONEY_FIELDS.items()},
+            **({key: parse_money_text(f[key].text(), label=name) for key, name in MONEY_FIELDS.items()}
+               | {key: None for key in REQUIRED_MONEY if not f[key].text()}),
             disaster_or_accident=bool(f["disaster_or_accident"].value()),
             category=code("category"), category_override_reason=text("category_override_reason"),
             file_type=code("file_type") or "urban_worker", file_origin=code("file_origin") or "new",

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QAbstractItemView, QApplic
 
 from assist_desktop.domain import enums
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.domain.hardship import check_monthly_income
+from assist_desktop.domain.hardship import EARNING_IDENTITIES, check_monthly_income
 from assist_desktop.domain.ids import mask_id_number, parse_id_number
 from assist_desktop.domain.money import format_amount, parse_amount
 from assist_desktop.domain.names import normalise_name
@@ -96,7 +96,8 @@ class MembersModel(QAbstractTableModel):
             for key in row:
                 if key == "income":
                     fen = member.get("monthly_income_fen") or 0
-                    row["income"] = format_amount(fen) if fen else ""
+                    # a recorded 0 of someone who earns reads 0.00: it was given, it is not missing
+                    row["income"] = format_amount(fen) if fen or member.get("identity") in EARNING_IDENTITIES else ""
                 elif key in member:
                     row[key] = member[key] if member[key] is not None else ("" if key not in CARRIED else None)
             self.rows.append(row)
@@ -153,6 +154,8 @@ class MembersModel(QAbstractTableModel):
                         return self.tr("Same ID number as row {0}").format(other + 1)
             elif key == "income" and text:
                 check_monthly_income(parse_amount(str(text), field="月收入"), field="月收入")
+            elif key == "income" and self.income_missing(row):
+                return self.tr("Fill in the monthly income (0 if none)")
             elif key == "unit_or_school" and text and len(str(text)) > 100:
                 return self.tr("At most 100 characters")
         except DomainError as exc:
@@ -189,6 +192,16 @@ class MembersModel(QAbstractTableModel):
                 index = self.index(row, KEYS.index(key))
                 self.dataChanged.emit(index, index)
 
+    def income_missing(self, row: int) -> bool:
+        """A blank income of a member who earns (by identity) is missing, not 0."""
+        data = self.rows[row]
+        return not data["income"].strip() and data["identity"] in EARNING_IDENTITIES
+
+    def missing_incomes(self) -> list[str]:
+        """The names (or row numbers) of members whose income is missing."""
+        return [row["name"].strip() or self.tr("row {0}").format(r + 1)
+                for r, row in enumerate(self.rows) if self.income_missing(r)]
+
     def incomes_fen(self) -> list[int] | None:
         """Each member's monthly income in fen; None while any income does not parse."""
         out = []
@@ -202,12 +215,13 @@ class MembersModel(QAbstractTableModel):
 
     def member_inputs(self) -> list[MemberInput]:
         out = []
-        for row in self.rows:
+        for r, row in enumerate(self.rows):
             income = row["income"].strip()
             out.append(MemberInput(
                 name=row["name"].strip(), relation=row["relation"] or "",
                 id_number=row["id_number"].strip() or None,
-                monthly_income_fen=parse_amount(income, field="月收入") if income else 0,
+                monthly_income_fen=(parse_amount(income, field="月收入") if income
+                                    else None if self.income_missing(r) else 0),
                 identity=row["identity"] or None, health=row["health"] or None,
                 unit_or_school=row["unit_or_school"].strip() or None,
                 education_level=row["education_level"] or None,

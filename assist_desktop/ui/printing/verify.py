@@ -26,6 +26,7 @@ class VerifyVoucherDialog(QDialog):
         self.op: Op[Any] | None = None
         self.certificate: VoucherCertificate | None = None
         self.refusal: str | None = None
+        self._generation = 0  # which check the screen waits for
         self.setWindowTitle(self.tr("Verify a payment voucher"))
         self.setMinimumWidth(600)
         layout = QVBoxLayout(self)
@@ -37,13 +38,16 @@ class VerifyVoucherDialog(QDialog):
         self.payload_edit = QLineEdit()
         self.payload_edit.setObjectName("payload")
         self.payload_edit.setPlaceholderText(self.tr("QR code text (starts with ADV1:)"))
-        self.payload_edit.returnPressed.connect(self.verify)
-        self.payload_edit.textChanged.connect(lambda text: self.verify_button.setEnabled(bool(text.strip())))
+        # Enter (what a hand scanner sends after the code) and the button each verify once: the button is
+        # no dialog default, so Enter in the field is not also taken as a click; signals carry no payload.
+        self.payload_edit.returnPressed.connect(lambda: self.verify())
+        self.payload_edit.textChanged.connect(self._payload_changed)
         row.addWidget(self.payload_edit, 1)
         self.verify_button = QPushButton(self.tr("Verify"))
         self.verify_button.setObjectName("verify")
         self.verify_button.setEnabled(False)
-        self.verify_button.clicked.connect(self.verify)
+        self.verify_button.setAutoDefault(False)
+        self.verify_button.clicked.connect(lambda _checked=False: self.verify())
         row.addWidget(self.verify_button)
         layout.addLayout(row)
         self.verdict_label = QLabel()
@@ -60,9 +64,25 @@ class VerifyVoucherDialog(QDialog):
         self.result_label.setStyleSheet(_NEUTRAL)
         layout.addWidget(self.result_label, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))
+        close = buttons.button(QDialogButtonBox.StandardButton.Close)
+        close.setText(self.tr("Close"))
+        close.setAutoDefault(False)  # Enter after a scan verifies; it never closes the dialog
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _payload_changed(self, text: str) -> None:
+        """A result belongs to the text it was made for: any change clears it at once (a changed payload
+        must never sit under the previous one's green 凭证有效)."""
+        self.verify_button.setEnabled(bool(text.strip()))
+        self._clear_result()
+
+    def _clear_result(self) -> None:
+        self._generation += 1  # a check still running for the old text is dropped when it ends
+        self.certificate, self.refusal = None, None
+        self.verdict_label.setText("")
+        self.verdict_label.setStyleSheet("font-size: 16px; font-weight: bold;")
+        self.result_label.setStyleSheet(_NEUTRAL)
+        self.result_label.setText(self.tr("The result appears here."))
 
     def verify(self, payload: str | None = None) -> Op[Any] | None:
         """Check ``payload`` (else the text field) in the background and show the outcome."""
@@ -72,12 +92,19 @@ class VerifyVoucherDialog(QDialog):
         if not text:
             return None
         ctx = self.ctx
+        self._generation += 1
+        generation = self._generation
+
+        def current() -> bool:
+            return generation == self._generation
 
         def work(_progress: Progress) -> VoucherCertificate:
             with ctx.db.session() as s:
                 return verify_voucher(s, text)
 
         def done(certificate: VoucherCertificate) -> None:
+            if not current():
+                return
             self.certificate, self.refusal = certificate, None
             if certificate.on_record is False:
                 self.verdict_label.setText(self.tr("Signature valid, but it differs from this database"))
@@ -92,7 +119,10 @@ class VerifyVoucherDialog(QDialog):
             self.payload_edit.selectAll()  # the next scan replaces it
 
         def failed(exc: BaseException) -> None:
+            if not current():
+                return
             if not isinstance(exc, VoucherInvalid):
+                self.verdict_label.setText("")
                 show_error(self, exc)
                 return
             self.certificate, self.refusal = None, exc.message

@@ -15,6 +15,7 @@ from assist_desktop.domain.lifecycle import GrantStatus, Role
 from assist_desktop.domain.money import format_amount
 from assist_desktop.domain.names import normalise_name
 from assist_desktop.domain.policy import SCHOLARSHIP, SCHOLARSHIP_LEVELS
+from assist_desktop.domain.study_plan import StudyPlan, planned_years
 from assist_desktop.services import file_list, policy_admin, scholarships
 from assist_desktop.services.scholarships import EXCLUSIONS, UNFILED_KINDS, ApplicationInput, UnfiledInput
 from assist_desktop.services.search import FileFilters, search
@@ -179,6 +180,14 @@ class ApplicationEditor(QDialog):
         self._field(agrid, 1, 0, "amount", self.amount, self.tr("Amount (yuan)"), ("助学金额",), None)
         self._field(agrid, 1, 2, "amount_reason", self.amount_reason, self.tr("Reason for another amount"),
                     ("金额调整理由",), None)
+        # the payment plan the application makes (before approval) or made (the installments): the
+        # years left to graduation, never the whole length of study
+        self.plan_label = QLabel()
+        self.plan_label.setObjectName("plan")
+        self.plan_label.setWordWrap(True)
+        agrid.addWidget(self.plan_label, 3, 0, 1, 4)
+        self.plan_kind: str | None = None
+        self.recorded_plan: StudyPlan | None = None
         self.approver = ctx.has(Role.approver)
         amount.setVisible(True)
         self.amount.setEnabled(False)
@@ -200,6 +209,8 @@ class ApplicationEditor(QDialog):
         layout.addWidget(self.buttons)
         self._household_mode()
         self.student_id.textChanged.connect(self._derive)
+        for edit in (self.admission, self.study_years, self.amount):
+            edit.textChanged.connect(self._show_plan)
         self.load()
 
     # --- building --------------------------------------------------------------------------------------
@@ -290,6 +301,7 @@ class ApplicationEditor(QDialog):
                     out["owner"] = scholarships.owner_names(s).get(rnd.owner_unit_id, rnd.owner_unit_id)
                 if sid:
                     app, _inst = scholarships.get_application(s, user, sid)
+                    out["plan"] = scholarships.plan_of(s, app)
                     out["app"] = {k: getattr(app, k) for k in (
                         "student_name", "student_id_number", "school", "major", "education_level", "admission_year",
                         "study_years", "admission_notice_no", "file_id", "unfiled_household_id", "amount_fen",
@@ -309,6 +321,9 @@ class ApplicationEditor(QDialog):
                 return
             self.setWindowTitle(self.tr("Application {0}").format(app["application_no"]))
             self.version, self.status = app["version"], app["status"]
+            plan = out["plan"]
+            self.plan_kind = plan.plan
+            self.recorded_plan = None if plan.projected else plan
             self.student_name.setText(app["student_name"])
             self.student_id.setText(app["student_id_number"])
             self.school.setText(app["school"])
@@ -416,9 +431,29 @@ class ApplicationEditor(QDialog):
             self.standard_label.setText(self.tr("Standard {0} yuan, {1}").format(format_amount(std.amount_fen),
                                                                                   std.plan_label))
             if not self.scholarship_id:
+                self.plan_kind = std.plan
                 self.amount.set_fen(std.amount_fen)
+            self._show_plan()
 
         self._run(work, done)
+
+    def _show_plan(self, *_a: object) -> None:
+        """The plan line: the installments once made, else what approval will make from the fields."""
+        if self.recorded_plan is not None:
+            self.plan_label.setText(self.tr("Payment plan: {0}").format(self.recorded_plan.text()))
+            return
+        try:
+            admission = _year(self.admission.text(), "入学年份")
+            years = _year(self.study_years.text(), "学制")
+            amount = self.amount.fen()
+        except DomainError:
+            amount = None
+        if not self.plan_kind or amount is None or admission + years <= self.round_year or admission > self.round_year:
+            self.plan_label.clear()
+            return
+        plan = StudyPlan(self.plan_kind, tuple(planned_years(self.plan_kind, admission, years, self.round_year, amount)),
+                         projected=True)
+        self.plan_label.setText(self.tr("Payment plan: {0}").format(plan.text()))
 
     # --- saving ------------------------------------------------------------------------------------------
 

@@ -14,16 +14,18 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
-                               QLineEdit, QPushButton, QSpinBox, QTableView, QTableWidget, QTableWidgetItem,
-                               QTabWidget, QVBoxLayout, QWidget)
+                               QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableView, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
-from assist_desktop.domain.lifecycle import Action, GrantStatus, Role
+from assist_desktop.domain.lifecycle import Action, GrantStatus, Role, grant_lifecycle
 from assist_desktop.domain.money import format_amount
 from assist_desktop.domain.policy import SCHOLARSHIP_LEVELS
-from assist_desktop.services import approvals, file_list, payments, scholarships
+from assist_desktop.services import approvals, batches, file_list, payments, scholarships
+from assist_desktop.services.batches import SelectionMoney
 from assist_desktop.services.scholarships import BudgetSummary, InstallmentDue, RoundInput
 from assist_desktop.ui.background import Debouncer, Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.permissions import require_roles, set_enabled
 from assist_desktop.ui.scholarships.dialogs import PayDialog, RoundDialog
 from assist_desktop.ui.scholarships.model import ApplicationsModel
 from assist_desktop.ui.notes import view_only_note
@@ -101,7 +103,6 @@ class ScholarshipsPage(QWidget):
         self.round_state.setObjectName("round_state")
         top.addWidget(self.round_state)
         top.addStretch(1)
-        manager = ctx.has(Role.approver) or ctx.has(Role.admin)
         self.new_round_button = QPushButton(self.tr("New round…"))
         self.new_round_button.setObjectName("new_round")
         self.new_round_button.clicked.connect(lambda: self.edit_round(new=True))
@@ -112,7 +113,7 @@ class ScholarshipsPage(QWidget):
         self.close_round_button.setObjectName("close_round")
         self.close_round_button.clicked.connect(self.toggle_round_closed)
         for button in (self.new_round_button, self.edit_round_button, self.close_round_button):
-            button.setVisible(manager)
+            require_roles(button, ctx.roles, Role.approver, Role.admin)  # shown, and who may use it said
             top.addWidget(button)
         self.standards_button = QPushButton(self.tr("Standards…"))
         self.standards_button.setObjectName("standards")
@@ -215,7 +216,7 @@ class ScholarshipsPage(QWidget):
         self.new_button = QPushButton(self.tr("New application…"))
         self.new_button.setObjectName("new_application")
         self.new_button.clicked.connect(self.new_application)
-        self.new_button.setVisible(self.ctx.has(Role.clerk))
+        require_roles(self.new_button, self.ctx.roles, Role.clerk)
         buttons.addWidget(self.new_button)
         self.open_button = QPushButton(self.tr("Open…"))
         self.open_button.setObjectName("open_application")
@@ -227,12 +228,13 @@ class ScholarshipsPage(QWidget):
             button = QPushButton(action.label)
             button.setObjectName(f"step_{action.value}")
             button.clicked.connect(lambda _=False, a=action: self.take_step(a))
+            require_roles(button, self.ctx.roles, *[r for r in Role if r in grant_lifecycle(True).roles_for(action)])
             buttons.addWidget(button)
             self.step_buttons[action] = button
         self.pay_button = QPushButton(self.tr("Pay one-off…"))
         self.pay_button.setObjectName("pay_one_off")
         self.pay_button.clicked.connect(lambda: self.pay_selected())
-        self.pay_button.setVisible(self.ctx.has(Role.clerk))
+        require_roles(self.pay_button, self.ctx.roles, Role.clerk)
         buttons.addWidget(self.pay_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -283,10 +285,9 @@ class ScholarshipsPage(QWidget):
         self.pay_due_button.clicked.connect(lambda: self.pay_installment())
         for button in (self.enrolled_button, self.left_button, self.pay_due_button):
             buttons.addWidget(button)
-        self.pay_due_button.setVisible(self.ctx.has(Role.clerk))
-        checker = self.ctx.has(Role.clerk) or self.ctx.has(Role.reviewer)
-        self.enrolled_button.setVisible(checker)
-        self.left_button.setVisible(checker)
+        require_roles(self.pay_due_button, self.ctx.roles, Role.clerk)
+        require_roles(self.enrolled_button, self.ctx.roles, Role.clerk, Role.reviewer)
+        require_roles(self.left_button, self.ctx.roles, Role.clerk, Role.reviewer)
         self.due_note = QLabel()
         self.due_note.setObjectName("due_note")
         self.due_note.setStyleSheet("color: #8a6d00;")
@@ -380,10 +381,10 @@ class ScholarshipsPage(QWidget):
             self.round_state.setText(self.tr("Applications {0} – {1}, {2}{3}").format(
                 start.isoformat(), end.isoformat(), state, self.tr(", list posted before approval") if notice else ""))
         own = self.own()
-        self.edit_round_button.setEnabled(rnd is not None and not rnd[3] and own)
-        self.close_round_button.setEnabled(rnd is not None and own)
+        set_enabled(self.edit_round_button, rnd is not None and not rnd[3] and own)
+        set_enabled(self.close_round_button, rnd is not None and own)
         self.close_round_button.setText(self.tr("Reopen round") if rnd and rnd[3] else self.tr("Close round"))
-        self.new_button.setEnabled(rnd is not None and not rnd[3] and own)
+        set_enabled(self.new_button, rnd is not None and not rnd[3] and own)
         self.standards_button.setEnabled(own)
         self.opinion.setEnabled(own)
         if rnd is not None and not own:
@@ -533,10 +534,10 @@ class ScholarshipsPage(QWidget):
         chosen = self._selected_rows()
         own = self.own()
         for button in self.step_buttons.values():
-            button.setEnabled(bool(chosen) and own)
+            set_enabled(button, bool(chosen) and own)
         self.open_button.setEnabled(len(chosen) == 1)
-        self.pay_button.setEnabled(len(chosen) == 1 and chosen[0].status == GrantStatus.approved.value
-                                   and chosen[0].plan == "one_off" and own)
+        set_enabled(self.pay_button, len(chosen) == 1 and chosen[0].status == GrantStatus.approved.value
+                    and chosen[0].plan == "one_off" and own)
 
     def new_application(self) -> QWidget | None:
         return self._editor(None) if self.own() else None
@@ -557,7 +558,10 @@ class ScholarshipsPage(QWidget):
         self.editor = editor
         return editor
 
-    def take_step(self, action: Action, ids: list[str] | None = None, opinion: str | None = None) -> None:
+    def take_step(self, action: Action, ids: list[str] | None = None, opinion: str | None = None,
+                  confirmed: bool = False) -> None:
+        """The step on the chosen applications, all or none; approving first shows their count and money
+        and asks once (``confirmed`` stands for that answer)."""
         ids = ids if ids is not None else self.selected_ids()
         if not ids or not self.own():
             return
@@ -566,6 +570,22 @@ class ScholarshipsPage(QWidget):
             opinion, ok = QInputDialog.getText(self, action.label, self.tr("Reason:"))
             if not ok or not opinion.strip():
                 return
+        if action is Action.approve and not confirmed:
+            db = self.ctx.db
+
+            def count(_p: Progress) -> SelectionMoney:
+                with db.session() as s:
+                    return batches.selection_money(s, ENTITY, ids)
+
+            def ask(money: SelectionMoney) -> None:
+                answer = QMessageBox.question(
+                    self, action.label, self.tr("Approve the chosen applications: {0}?").format(money.text()),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+                if answer == QMessageBox.StandardButton.Yes:
+                    self.take_step(action, ids, opinion, confirmed=True)
+
+            self._run(count, ask)
+            return
         db, user, today = self.ctx.db, self.ctx.user, self.ctx.today()
 
         def work(progress: Progress) -> int:
@@ -640,9 +660,9 @@ class ScholarshipsPage(QWidget):
         item = self._current_installment()
         own = self._own_installment(item)
         status = item.status if item is not None and own else None
-        self.enrolled_button.setEnabled(status == "pending")
-        self.left_button.setEnabled(status == "pending")
-        self.pay_due_button.setEnabled(status == "released")
+        set_enabled(self.enrolled_button, status == "pending")
+        set_enabled(self.left_button, status == "pending")
+        set_enabled(self.pay_due_button, status == "released")
         if item is not None and not own:
             owner = self.owners.get(item.owner_unit_id, "")
             self.due_note.setText(self.tr("This installment belongs to {0}: view only here.").format(owner))

@@ -583,14 +583,16 @@ class SettingsPage(QWidget):
         start = str(BackupManager(self.ctx.db_path).directory)
         if not Path(start).is_dir():
             start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from a backup file"), start,
-                                              self.tr("Database backups (*.sqlite);;All files (*)"))
+        kinds = self.tr("Database backups (*.sqlite);;All files (*)") if not self.ctx.db.is_server else \
+            self.tr("Database server backups (*.dump);;All files (*)")
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from a backup file"), start, kinds)
         return self.restore(Path(name)) if name else None
 
     def restore(self, backup: Path | None = None) -> Op[Any] | None:
-        """Replace the database with ``backup`` (default: the selected one) after asking; the current file is
-        backed up first (``BackupManager.restore``). Everyone then logs in again: the restored file may hold
-        other users and other versions of what the open screens show."""
+        """Replace the database with ``backup`` (default: the selected one). The file is checked and described
+        first (unit, level, schema, date); another unit's file needs its unit's name typed; then the
+        question, and the restore (the current file is backed up first). Everyone then logs in again: the
+        restored file may hold other users and other versions of what the open screens show."""
         if not self.admin:
             return None
         if backup is None:
@@ -598,17 +600,41 @@ class SettingsPage(QWidget):
             if row is None:
                 return None
             backup = row.path
+        path = self.ctx.db_path
+        from assist_desktop.storage.restore_check import inspect_restore_file
+
+        return self._run(lambda _s: inspect_restore_file(backup, path), self._confirm_restore,
+                         status=self.data_status, title=self.tr("Checking the backup file"), show_progress=True,
+                         popup=True)
+
+    def _confirm_restore(self, found: Any) -> None:
+        backup = found.path
+        if not found.same_unit:
+            from assist_desktop.ui.settings.restore_dialog import OtherUnitRestoreDialog
+
+            dialog = OtherUnitRestoreDialog(found, self)
+            dialog.accepted.connect(lambda: self._restore(backup, dialog.typed()))
+            self.restore_dialog = dialog
+            dialog.open()
+            return
         answer = QMessageBox.question(
             self, self.tr("Restore a backup"),
             self.tr("Replace the database with {0}? Everything entered since that backup is replaced; the current "
-                    "database is backed up first, so nothing is lost. You will then log in again.").format(backup.name),
+                    "database is backed up first, so nothing is lost. You will then log in again.").format(backup.name)
+            + "\n\n" + "\n".join(found.lines()),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
-        if answer != QMessageBox.StandardButton.Yes:
-            return None
+        if answer == QMessageBox.StandardButton.Yes:
+            self._restore(backup, None)
+
+    def _restore(self, backup: Path, typed_unit_name: str | None) -> Op[Any]:
+        from assist_desktop.storage.restore_check import restore_checked
+
         path = self.ctx.db_path
 
         def work(_s: Session) -> Path | None:
-            return BackupManager(path).restore(backup)
+            if self.ctx.db.is_server:  # this desk's own idle connections would count as another desk's
+                self.ctx.db.engine.dispose()
+            return restore_checked(path, backup, typed_unit_name)
 
         def done(safety: Path | None) -> None:
             self.restored_from = backup

@@ -125,6 +125,10 @@ class MainWindow(QMainWindow):
         ctx.events.files_changed.connect(lambda _ids: self.refresh_status())
         ctx.events.workflow_changed.connect(self.refresh_status)
         ctx.events.backup_taken.connect(lambda _p: self.refresh_status())
+        from assist_desktop.ui.refresh import ChangeWatcher  # others' changes (other desks, the terminal)
+
+        self.watcher = ChangeWatcher(ctx, self)
+        ctx.events.synced.connect(self.refresh_status)
 
     # --- pages --------------------------------------------------------------------------------------
 
@@ -162,6 +166,11 @@ class MainWindow(QMainWindow):
         switch = QAction(self.tr("Switch user…"), self)
         switch.triggered.connect(self.switch_user)
         file_menu.addAction(switch)
+        refresh = QAction(self.tr("Refresh"), self)
+        refresh.setObjectName("refresh")
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(lambda: self.watcher.check(force=True))
+        file_menu.addAction(refresh)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -214,8 +223,11 @@ class MainWindow(QMainWindow):
 
     def start_maintenance(self) -> None:
         """Off the GUI thread: the page-by-page check of a large file (skipped at open), then the
-        automatic backup. A damaged file is said at once, and is not backed up over good backups."""
+        automatic backup. A damaged file is said at once, and is not backed up over good backups. A server
+        database is the server's to check and back up (assist-desktop backup, scheduled by the IT person)."""
         path = self.ctx.db_path
+        if self.ctx.db.is_server:
+            return
 
         def work(_progress: object) -> tuple[str | None, object]:
             if path.stat().st_size > QUICK_CHECK_MAX_BYTES:

@@ -28,6 +28,7 @@ from assist_desktop.sync import keys as sync_keys
 from assist_desktop.sync.errors import SyncCancelled, SyncError
 from assist_desktop.ui.background import Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.permissions import require_roles, set_enabled
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -177,6 +178,7 @@ class SyncPage(QWidget):
         self.full_box.toggled.connect(self.refresh_plan)
         self.export_button = QPushButton(self.tr("Export package…"))
         self.export_button.clicked.connect(lambda: self.export())
+        require_roles(self.export_button, self.ctx.roles, *sync_export.SYNC_ROLES)
         self.export_result = QLabel()
         self.export_result.setWordWrap(True)
         layout = QVBoxLayout(tab)
@@ -200,7 +202,7 @@ class SyncPage(QWidget):
                     else self.tr("changes only"))
             self.plan_label.setText(self.tr("Send to: {0}\nPackage no. {1}, {2}, {3} records.")
                                     .format(plan.target.label, plan.seq, kind, plan.rows))
-            self.export_button.setEnabled(True)
+            set_enabled(self.export_button, True)
 
         def work(s: Any, _p: Progress) -> sync_export.ExportPlan:
             if sync_keys.upper_unit(s) is None:
@@ -241,6 +243,8 @@ class SyncPage(QWidget):
         tab = QWidget()
         choose = QPushButton(self.tr("Choose package…"))
         choose.clicked.connect(lambda: self.inspect())
+        require_roles(choose, self.ctx.roles, *sync_export.SYNC_ROLES)
+        self.choose_package_button = choose
         self.apply_button = QPushButton(self.tr("Apply"))
         self.apply_button.setEnabled(False)
         self.apply_button.clicked.connect(self.apply)
@@ -322,6 +326,7 @@ class SyncPage(QWidget):
             self.import_result.setText(result.summary())
             self.save_ack_button.setEnabled(result.package_id is not None)
             self.refresh()
+            self.ctx.events.synced.emit()
 
         self._run(work, done, title=self.tr("Importing sync package…"), show_progress=True,
                   error_label=self.import_result)
@@ -360,6 +365,8 @@ class SyncPage(QWidget):
         tab = QWidget()
         choose = QPushButton(self.tr("Choose acknowledgement…"))
         choose.clicked.connect(lambda: self.read_ack())
+        require_roles(choose, self.ctx.roles, *sync_export.SYNC_ROLES)
+        self.choose_ack_button = choose
         self.ack_apply_button = QPushButton(self.tr("Apply acknowledgement"))
         self.ack_apply_button.setEnabled(False)
         self.ack_apply_button.clicked.connect(self.apply_ack)
@@ -408,6 +415,7 @@ class SyncPage(QWidget):
             self.ack_report.clear()  # the summary repeats it
             self.ack_result.setText(result.summary())
             self.refresh()
+            self.ctx.events.synced.emit()  # the status bar's unsynced count follows
 
         self._run(lambda s, _p: sync_ack.apply_ack(s, user, source), done, error_label=self.ack_result)
 
@@ -448,6 +456,12 @@ class SyncPage(QWidget):
         lower.clicked.connect(lambda: self.enrol(lower=True))
         upper = QPushButton(self.tr("Set upper unit…"))
         upper.clicked.connect(lambda: self.enrol(lower=False))
+        for button in (own, lower, upper):
+            require_roles(button, self.ctx.roles, *sync_keys.KEY_ROLES)
+        # a county has no lower units to enrol (its grassroots unions live in its own file); a province no upper
+        lower.setVisible(self.ctx.unit.level != "county")
+        upper.setVisible(self.ctx.unit.level != "province")
+        self.export_key_button, self.enrol_lower_button, self.set_upper_button = own, lower, upper
         self.units_note = QLabel()
         self.units_note.setWordWrap(True)
         row = QHBoxLayout()

@@ -47,12 +47,28 @@
         <translation>春节走访慰问</translation>
     </message>
     <message>
+        <source>Item</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Why it was not done</source>
+        <translation>未办理的原因</translation>
+    </message>
+    <message>
         <source>Written into the approval record (required to send back)</source>
         <translation>写入审批记录（退回时必填）</translation>
     </message>
     <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
         <source>Refresh</source>
         <translation>刷新</translation>
+    </message>
+    <message>
+        <source>Grassroots union</source>
+        <translation>所属工会</translation>
     </message>
     <message>
         <source>Application no.</source>
@@ -71,6 +87,22 @@
         <translation>慰问金及慰问品</translation>
     </message>
     <message>
+        <source>Union or employer</source>
+        <translation>工会或单位</translation>
+    </message>
+    <message>
+        <source>ID tail</source>
+        <translation>身份证后4位</translation>
+    </message>
+    <message>
+        <source>{0}, may be approved from {1}</source>
+        <translation>{0}，{1}起可审批</translation>
+    </message>
+    <message>
+        <source>{0}, notice period over</source>
+        <translation>{0}，公示期已满</translation>
+    </message>
+    <message>
         <source>{0} items wait for your step.</source>
         <translation>共 {0} 项等待您处理。</translation>
     </message>
@@ -87,8 +119,16 @@
         <translation>退回理由：</translation>
     </message>
     <message>
+        <source>Approve the chosen {0}: {1}?</source>
+        <translation>审批所选{0}：{1}？</translation>
+    </message>
+    <message>
         <source>{0}: {1} items</source>
         <translation>{0}：共 {1} 项</translation>
+    </message>
+    <message>
+        <source> Not done, and why:</source>
+        <translation>未办理的事项及原因如下：</translation>
     </message>
 </context>
 </TS>

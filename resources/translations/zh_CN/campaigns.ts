@@ -449,6 +449,14 @@
         <translation>理由：</translation>
     </message>
     <message>
+        <source>Approve the chosen households: {0}?</source>
+        <translation>审批所选慰问户：{0}？</translation>
+    </message>
+    <message>
+        <source>Counting the money</source>
+        <translation>正在合计金额</translation>
+    </message>
+    <message>
         <source>No household matches any more; nothing was done.</source>
         <translation>已没有符合条件的户，未作任何处理。</translation>
     </message>

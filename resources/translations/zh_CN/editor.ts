@@ -562,6 +562,10 @@
         <translation>填写了残疾类别，还须选择残疾等级</translation>
     </message>
     <message>
+        <source>Fill in the worker's monthly income (0 if none): without it the category cannot be worked out</source>
+        <translation>请填写本人月平均收入（没有收入填0）：未填写时无法测算困难类别</translation>
+    </message>
+    <message>
         <source>Fill in the bank as well</source>
         <translation>请同时填写开户银行</translation>
     </message>
@@ -602,6 +606,18 @@
         <translation>{0}人</translation>
     </message>
     <message>
+        <source>the worker's monthly income</source>
+        <translation>本人月平均收入</translation>
+    </message>
+    <message>
+        <source>{0}'s monthly income</source>
+        <translation>{0}的月收入</translation>
+    </message>
+    <message>
+        <source>Not yet: fill in {0} (0 if none)</source>
+        <translation>暂不能测算：请先填写{0}（没有收入填0）</translation>
+    </message>
+    <message>
         <source>Correct the amounts marked in red first</source>
         <translation>请先更正标红的金额</translation>
     </message>
@@ -640,6 +656,10 @@
     <message>
         <source>loading…</source>
         <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>By the formula (income not filled in yet)</source>
+        <translation>按公式（收入未填，暂不能测算）</translation>
     </message>
     <message>
         <source>By the formula ({0})</source>
@@ -867,8 +887,16 @@
         <translation>与第{0}行身份证号相同</translation>
     </message>
     <message>
+        <source>Fill in the monthly income (0 if none)</source>
+        <translation>请填写月收入（没有收入填0）</translation>
+    </message>
+    <message>
         <source>At most 100 characters</source>
         <translation>最多100个字</translation>
+    </message>
+    <message>
+        <source>row {0}</source>
+        <translation>第{0}行</translation>
     </message>
     <message>
         <source>Hidden personal information: press “Show” to see or change it (the look is logged)</source>

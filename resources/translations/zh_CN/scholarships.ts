@@ -182,6 +182,10 @@
         <source>Standard {0} yuan, {1}</source>
         <translation>标准 {0} 元，{1}</translation>
     </message>
+    <message>
+        <source>Payment plan: {0}</source>
+        <translation>发放计划：{0}</translation>
+    </message>
 </context>
 <context>
     <name>ApplicationsModel</name>
@@ -517,6 +521,10 @@
     <message>
         <source>Reason:</source>
         <translation>理由：</translation>
+    </message>
+    <message>
+        <source>Approve the chosen applications: {0}?</source>
+        <translation>审批所选助学申请：{0}？</translation>
     </message>
     <message>
         <source>{0}: {1} applications done.</source>

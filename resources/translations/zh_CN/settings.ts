@@ -129,6 +129,29 @@
     </message>
 </context>
 <context>
+    <name>OtherUnitRestoreDialog</name>
+    <message>
+        <source>Restore another unit's database</source>
+        <translation>恢复其他单位的数据库</translation>
+    </message>
+    <message>
+        <source>This file belongs to {0}, not to this unit, {1}. After the restore this unit's users cannot log in, and the two units' records would be mixed up.</source>
+        <translation>这个文件属于 {0}，不是本单位 {1} 的数据库。恢复后本单位的用户将无法登录，两个单位的数据也会混在一起。</translation>
+    </message>
+    <message>
+        <source>Only if you are sure, type the name of the file's unit to confirm:</source>
+        <translation>如确需恢复，请输入该文件所属单位的名称以确认：</translation>
+    </message>
+    <message>
+        <source>Replace the current database</source>
+        <translation>替换当前数据库</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>ResetPasswordDialog</name>
     <message>
         <source>Reset the password of {0}</source>
@@ -445,12 +468,20 @@
         <translation>正在备份</translation>
     </message>
     <message>
+        <source>Database server backups (*.dump);;All files (*)</source>
+        <translation>数据库服务器备份 (*.dump);;所有文件 (*)</translation>
+    </message>
+    <message>
         <source>Restore from a backup file</source>
         <translation>选择备份文件恢复</translation>
     </message>
     <message>
         <source>Database backups (*.sqlite);;All files (*)</source>
         <translation>数据库备份 (*.sqlite);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Checking the backup file</source>
+        <translation>正在检查备份文件</translation>
     </message>
     <message>
         <source>Restore a backup</source>

@@ -76,4 +76,11 @@
         <translation>正在取消…</translation>
     </message>
 </context>
+<context>
+    <name>Permissions</name>
+    <message>
+        <source>Only a user with the role {0} can do this.</source>
+        <translation>只有{0}角色的用户才能执行此操作。</translation>
+    </message>
+</context>
 </TS>

@@ -176,7 +176,11 @@ def test_each_list_imports_back_into_an_empty_county(demo, tmp_path: Path) -> No
                                   mapping={c: None for c, k in _mapping_of(s, county, tmp_path / name, kind, opts)
                                            if k == "union"})
             assert plan.ok, [i.line() for i in plan.errors][:5]
-            commit_import(s, county.users["allround"], plan)
+            result = commit_import(s, county.users["allround"], plan)
+            if result.import_batch_id:  # files as active: the approver approves the import batch
+                from assist_desktop.services.import_batches import approve_batch
+
+                approve_batch(s, county.users["shenpi"], result.import_batch_id, today=TODAY)
     with closing(connect(twin)) as conn:
         got = {k: sorted(conn.execute(q).fetchall()) for k, q in query.items()}
     assert got == expected

@@ -135,13 +135,17 @@ def test_duplicates_against_the_registry_and_household_size(county: County, tmp_
     rows = [person(1, "王建国", "本人", "男", WORKER, size=3), member("李秀英", "配偶", "女", WIFE),
             member("王浩", "子", "男", SON),
             person(2, "张伟", "本人", "男", make_id("19750102", 457), phone="13800000001", size=4)]
+    rows.append(person(3, "李四", "本人", "男", make_id("19760102", 459), phone="13800000002", size=1))
+    rows.append(member("李小四", "儿子", "男", make_id("20100102", 461)))  # 9: two listed, one declared
     plan = _plan(county, ledger(tmp_path, rows))
-    assert plan.valid_count == 0
+    assert plan.valid_count == 1  # 张伟: a household of 4 with no member rows comes in, members to be completed
     in_db = [(d.row, d.in_database) for d in plan.duplicates]
     assert (4, True) in in_db and (5, True) in in_db
     assert any("已是档案 610826-2026-00001 的职工" in m for m in _messages(plan, 4))
-    assert _messages(plan, 7) == ["M列“家庭人口”：家庭人口填写为4人，但台账中只登记了职工本人，没有列出家庭成员：请在职工所在行下方"
-                                  "逐行列出家庭成员（“与户主关系”列填写配偶、儿子等），或核对家庭人口"]
+    zhang = next(r for r in plan.records if r.valid)
+    assert zhang.pending_members and zhang.payload["checked"].figures.household_size == 4
+    assert any("成员待补录" in m for m in _messages(plan, 7))
+    assert _messages(plan, 8) == ["M列“家庭人口”：家庭人口填写为1人，但台账中登记了职工本人和1名家庭成员共2人，请核对家庭人口或家庭成员"]
 
 
 def test_registry_rules_apply_to_every_row(county: County, tmp_path: Path) -> None:
@@ -149,12 +153,15 @@ def test_registry_rules_apply_to_every_row(county: County, tmp_path: Path) -> No
             person(2, "张伟", "本人", "男", make_id("19750102", 457), phone="13800000001", category="相对困难"),  # 5
             person(3, "李四", "本人", "男", make_id("19760102", 459), phone="13800000002", cause="11"),  # 6
             person(4, "李五", "本人", "男", make_id("19770102", 459), phone="13800000003", size=2),  # 7
-            member("李小五", "侄子", "男", make_id("20100102", 461))]  # 8: unknown relation
+            member("李小五", "邻居", "男", make_id("20100102", 461))]  # 8: a relation no ledger word names
     plan = _plan(county, ledger(tmp_path, rows))
-    assert _messages(plan, 4) == ["F列“联系电话”：手机号码不能为空"]
-    assert "公式结果为“深度困难”，选择“相对困难”须填写类别调整理由" in _messages(plan, 5)[0]
+    assert _messages(plan, 4) == ["F列“联系电话”：没有手机号码：已导入，请在档案中补填（建档时手机号码为必填项）"]
+    # a historic ledger's category is kept, the ledger named as the reason (a 提示, not a refusal)
+    assert _messages(plan, 5) == ["J列“困难类别”：按公式测算为“深度困难”，按台账定为“相对困难”，调整理由：按原台账认定（台账.xlsx）"]
+    assert [i.level for i in plan.issues if i.row == 5] == ["warning"]
     assert _messages(plan, 6) == ["K列“致困原因”：主要致困原因代码“11”不存在（应为1至10）"]
-    assert _messages(plan, 8) == ["C列“与户主关系”：第1名家庭成员（李小五）：与职工关系“侄子”不在可选范围内"]
+    assert _messages(plan, 8) == ["C列“与户主关系”：与户主关系“邻居”无法识别，共1行使用（第8行）；请在“值对应”中指定它是什么，或改正台账"]
+    assert [(u.field, u.word, u.rows) for u in plan.unknown] == [("relation", "邻居", [("", 8)])]
     # the ledger's category is kept, with the reason given for the whole sheet
     plan = _plan(county, ledger(tmp_path, rows[1:2]), options=ImportOptions(category_reason="按原台账认定"))
     assert plan.ok
@@ -187,7 +194,8 @@ def test_nothing_is_written_until_commit_and_cancel_leaves_nothing(county: Count
 def test_errors_block_the_commit_unless_skip_invalid(county: County, tmp_path: Path) -> None:
     rows = good_household() + [person(2, "张伟", "本人", "男", "610826197501024", phone="13800000001")]
     plan = _plan(county, ledger(tmp_path, rows))
-    assert _messages(plan, 7) == ["E列“身份证号码”：15位旧号码已停用，请填写18位号码"]
+    assert _messages(plan, 7) == ["E列“身份证号码”：身份证号“610826197501024”是15位，按旧号码规则升为18位后无效"
+                                  "（身份证号中的出生日期“19197501”不是有效日期，请核对第7至14位）：请核对号码或填写18位号码"]
     before = county.counts()
     with county.session() as s, pytest.raises(LedgerImportError, match="有1处错误，未写入任何数据"):
         commit_import(s, county.users["jingban"], plan)
@@ -198,21 +206,55 @@ def test_errors_block_the_commit_unless_skip_invalid(county: County, tmp_path: P
     report = save_report(plan, tmp_path / "报告.xlsx")
     sheet = read_sheet(report)
     texts = [" ".join(str(v) for v in row if v is not None) for row in sheet.rows]
-    assert any("15位旧号码已停用" in t and t.startswith("7 ") for t in texts)
+    assert any("按旧号码规则升为18位后无效" in t and t.startswith("7 ") for t in texts)
 
 
-def test_active_files_need_the_approver(county: County, tmp_path: Path) -> None:
+def test_historic_files_as_active_go_through_the_approver_as_one_batch(county: County, tmp_path: Path) -> None:
+    """The clerk imports; the approver approves the batch on the 审批 page; nobody approves their own import."""
+    from assist_desktop.services import approvals, import_batches
     from assist_desktop.services.base import PermissionDenied
 
-    path = ledger(tmp_path, good_household())
-    with county.session() as s, pytest.raises(PermissionDenied, match="审批"):
-        prepare_import(s, county.users["jingban"], path, "files", options=ImportOptions(file_status="active"),
-                       today=TODAY)
+    path = ledger(tmp_path, good_household() + [person(2, "张伟", "本人", "男", make_id("19750102", 457),
+                                                       phone="13800000001", size=4)])
     with county.session() as s:
-        plan = prepare_import(s, county.users["allround"], path, "files", options=ImportOptions(file_status="active"),
+        plan = prepare_import(s, county.users["jingban"], path, "files", options=ImportOptions(file_status="active"),
                               today=TODAY)
-        commit_import(s, county.users["allround"], plan)
-    assert county.count("hardship_file", "status = 'active' AND opened_on = '2019-03-01' AND filing_year = 2019") == 1
+        result = commit_import(s, county.users["jingban"], plan)
+    assert result.import_batch_id and "整批审批" in result.summary
+    assert county.count("hardship_file", "status = 'draft' AND import_batch_id IS NOT NULL "
+                                         "AND filed_on = '2019-03-01' AND filing_year = 2019") == 2
+    with county.session() as s:  # the files wait for the batch, not one by one
+        assert approvals.pending(s, county.users["jingban"]) == []
+        assert import_batches.pending_batches(s, county.users["jingban"]) == []  # not an approver
+        [item] = import_batches.pending_batches(s, county.users["shenpi"])
+    assert (item.households, item.members, item.pending_members, item.own) == (2, 2, 1, False)
+    with county.session() as s, pytest.raises(PermissionDenied, match="审批"):
+        import_batches.approve_batch(s, county.users["jingban"], item.id, today=TODAY)
+    before = county.counts()
+    with county.session() as s:
+        assert import_batches.approve_batch(s, county.users["shenpi"], item.id, opinion="原台账在档户", today=TODAY) == 2
+    assert county.count("hardship_file", "status = 'active' AND opened_on = '2019-03-01'") == 2
+    assert county.count("workflow_event") == before["workflow_event"] + 2
+    assert county.count("workflow_event", "opinion LIKE '整批审批台账导入：台账.xlsx；原台账在档户'") == 2
+    assert county.count("import_batch", "status = 'approved'") == 1
+    with county.session() as s, pytest.raises(import_batches.ImportBatchError, match="已已审批|已审批"):
+        import_batches.approve_batch(s, county.users["shenpi"], item.id, today=TODAY)
+    # the allround user imports a batch: someone else must approve it
+    path2 = ledger(tmp_path, [person(3, "赵敏", "本人", "女", make_id("19760304", 222), phone="13800000002")],
+                   name="二.xlsx")
+    with county.session() as s:
+        plan = prepare_import(s, county.users["allround"], path2, "files", options=ImportOptions(file_status="active"),
+                              today=TODAY)
+        batch = commit_import(s, county.users["allround"], plan).import_batch_id
+    with county.session() as s, pytest.raises(PermissionDenied, match="您本人导入的"):
+        import_batches.approve_batch(s, county.users["allround"], batch, today=TODAY)
+    with county.session() as s, pytest.raises(import_batches.ImportBatchError, match="理由"):
+        import_batches.return_batch(s, county.users["shenpi"], batch, reason=" ")
+    with county.session() as s:
+        assert import_batches.return_batch(s, county.users["shenpi"], batch, reason="请核对建档时间") == 1
+    assert county.count("hardship_file", "name = '赵敏' AND status = 'draft'") == 1
+    with county.session() as s:  # returned: the file is an ordinary draft again, for its author to submit
+        assert [i.name for i in approvals.pending(s, county.users["allround"])] == ["赵敏"]
 
 
 def test_a_cancelled_check_writes_nothing_and_says_so(county: County, tmp_path: Path) -> None:

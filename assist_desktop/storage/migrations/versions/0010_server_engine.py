@@ -9,7 +9,7 @@ need nothing from this revision (their INTEGER is 64 bits, their JSON is text, t
 - the JSON documents (the audit log's ``changes``, a package's ``counts``) as JSONB.
 
 Revision ID: 0010
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

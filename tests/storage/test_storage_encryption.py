@@ -1,0 +1,250 @@
+"""Secrecy at rest: the encrypted database file and its backups, read as an outsider would read them.
+
+An outsider here is what the issue tried: `sqlite3` and `sqlcipher` without the key, the raw bytes, and
+another OS user; the program's own reading is checked with a second reader (sqlcipher3 in another
+process, keyed with the printed recovery key)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assist_desktop.storage import at_rest, cipher, keyslots
+from assist_desktop.storage import models as m
+from assist_desktop.storage.backup import BackupKeyRequired, BackupManager, check_backup_file
+from assist_desktop.storage.engine import Database
+from assist_desktop.storage.schema import DatabaseRefused, KeyRequired, inspect_file, open_database
+
+NAME = "阿卜杜热合曼·买买提依明·艾则孜"
+ID_NUMBER = "610826198001011237"
+BANK = "6217000000001234567"
+PASSWORD = "Zhang-Wei-2026"
+
+# The SQLite file itself (pragmas, file bytes, the backup API, its key): the server's own is in
+# test_server_engine.py and test_server_backup.py.
+pytestmark = pytest.mark.sqlite_only
+
+
+def _seed(db: Database) -> None:
+    with db.transaction() as s:
+        county = m.OrgUnit(code="610826", name="绥德县总工会", level="county", owner_unit_id="")
+        county.owner_unit_id = county.id
+        s.add(county)
+        s.flush()
+        s.add(m.HardshipFile(
+            owner_unit_id=county.id, file_no="610826-2026-00001", filing_year=2026, unit_id=county.id,
+            status="active", category="deep", name=NAME, name_initials="abdrhm", id_number=ID_NUMBER,
+            id_tail="011237", sex="男", birth_date=date(1980, 1, 1), phone="13912345678", address="名州镇三十里铺村",
+            employer_name="绥德县某机械厂", primary_cause=1, household_size=1, worker_monthly_income_fen=150_000,
+            bank_account=BANK))
+
+
+@pytest.fixture
+def encrypted(tmp_path: Path) -> tuple[Path, bytes]:
+    """An encrypted county database with one household and an administrator's key slot."""
+    path = tmp_path / "data" / "assist.sqlite"
+    key = keyslots.new_database_key()
+    with open_database(path, key=key) as db:
+        _seed(db)
+    keyslots.create(path, key, user_id="admin-id", username="admin", password=PASSWORD)
+    return path, key
+
+
+def _outsider_bytes(path: Path) -> bytes:
+    data = path.read_bytes()
+    for suffix in ("-wal", "-shm"):
+        extra = Path(f"{path}{suffix}")
+        if extra.exists():
+            data += extra.read_bytes()
+    return data
+
+
+def _assert_unreadable(path: Path) -> None:
+    raw = _outsider_bytes(path)
+    for secret in (NAME, ID_NUMBER, BANK, "绥德县总工会", "hardship_file"):
+        assert secret.encode("utf-8") not in raw
+    assert not raw.startswith(b"SQLite format 3")
+    with pytest.raises(sqlite3.DatabaseError, match="not a database"):
+        sqlite3.connect(path).execute("SELECT name FROM sqlite_master").fetchall()
+    for tool in ("sqlite3", "sqlcipher"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is not installed (scripts/setup.sh --test installs it)")
+        done = subprocess.run([tool, str(path), "SELECT * FROM hardship_file;"], capture_output=True, text=True)
+        assert done.returncode != 0
+        assert ID_NUMBER not in done.stdout + done.stderr and NAME not in done.stdout
+        assert "not a database" in done.stderr or "encrypted" in done.stderr
+
+
+def test_the_database_file_and_its_wal_show_nothing_without_the_key(encrypted: tuple[Path, bytes]) -> None:
+    path, key = encrypted
+    db = Database(path, key)  # held open with a write in the WAL: the -wal is encrypted as well
+    with db.transaction() as s:
+        s.add(m.Meta(key="probe", value=f"{NAME}{ID_NUMBER}"))
+    assert Path(f"{path}-wal").stat().st_size > 0
+    _assert_unreadable(path)
+    db.close()
+    _assert_unreadable(path)
+    with Database(path, key) as again, again.session() as s:  # the program reads it back
+        assert s.get(m.Meta, "probe").value == f"{NAME}{ID_NUMBER}"
+
+
+def test_the_recovery_key_opens_the_file_in_a_second_reader(encrypted: tuple[Path, bytes]) -> None:
+    path, key = encrypted
+    printed = keyslots.format_recovery_key(key)
+    script = ("import sys, sqlcipher3.dbapi2 as d\n"
+              "from assist_desktop.storage.keyslots import parse_recovery_key\n"
+              "c = d.connect(sys.argv[1]); k = parse_recovery_key(sys.argv[2])\n"
+              "c.execute(\"PRAGMA key = \\\"x'\" + k.hex() + \"'\\\"\")\n"
+              "print(c.execute('SELECT name, id_number, bank_account FROM hardship_file').fetchone())\n")
+    done = subprocess.run([sys.executable, "-c", script, str(path), printed.lower().replace("-", " ")],
+                          capture_output=True, text=True, check=True)
+    assert NAME in done.stdout and ID_NUMBER in done.stdout and BANK in done.stdout
+
+
+def test_files_and_folders_are_owner_only(encrypted: tuple[Path, bytes]) -> None:
+    path, key = encrypted
+    with Database(path, key) as db, db.transaction() as s:
+        s.add(m.Meta(key="wal", value="x"))
+        assert stat.S_IMODE(Path(f"{path}-wal").stat().st_mode) == 0o600
+        assert stat.S_IMODE(Path(f"{path}-shm").stat().st_mode) == 0o600
+    backup = BackupManager(path, key=key).create()
+    for f in (path, keyslots.sidecar_path(path), backup, keyslots.sidecar_path(backup)):
+        assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+    assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700
+
+
+def test_an_older_versions_0644_files_are_tightened_at_open(tmp_path: Path) -> None:
+    path = tmp_path / "assist.sqlite"
+    with open_database(path):
+        pass
+    os.chmod(path, 0o644)
+    with open_database(path):
+        pass
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() != 0, reason="needs root to act as another OS user")
+def test_another_os_user_reads_nothing(encrypted: tuple[Path, bytes], tmp_path: Path) -> None:
+    path, key = encrypted
+    backup = BackupManager(path, key=key).create()
+    # Even with the folder opened up (as a careless copy might), the files themselves are 0600.
+    os.chmod(tmp_path, 0o755)
+    os.chmod(path.parent, 0o755)
+    os.chmod(backup.parent, 0o755)
+    for target in (path, backup, keyslots.sidecar_path(path)):
+        done = subprocess.run(["runuser", "-u", "nobody", "--", "cat", str(target)], capture_output=True)
+        assert done.returncode != 0 and b"Permission denied" in done.stderr
+        done = subprocess.run(["runuser", "-u", "nobody", "--", "sqlite3", str(target), "SELECT 1 FROM hardship_file"],
+                              capture_output=True, text=True)
+        assert done.returncode != 0 and ID_NUMBER not in done.stdout
+
+
+def test_a_backup_is_encrypted_travels_with_its_key_file_and_needs_a_password(encrypted: tuple[Path, bytes]) -> None:
+    path, key = encrypted
+    backup = BackupManager(path, key=key).create()
+    _assert_unreadable(backup)
+    assert keyslots.sidecar_path(backup).is_file()
+    # a password of the backup (its own key slots) opens it, not the live database's lockout state
+    unlocked = keyslots.unlock(backup, "ADMIN", PASSWORD, record=False)
+    assert unlocked.key == key
+    with pytest.raises(KeyRequired):
+        inspect_file(backup)
+    check_backup_file(backup, unlocked.key)
+    with pytest.raises(BackupKeyRequired, match="已加密"):
+        BackupManager(path, key=key).restore(backup)
+
+
+def test_restoring_an_encrypted_backup(encrypted: tuple[Path, bytes], tmp_path: Path) -> None:
+    path, key = encrypted
+    manager = BackupManager(path, key=key)
+    backup = manager.create()
+    with Database(path, key) as db, db.transaction() as s:
+        s.add(m.Meta(key="after-backup", value="1"))
+    safety = manager.restore(backup, backup_key=key)
+    assert safety is not None and keyslots.sidecar_path(safety).exists()
+    with Database(path, key) as db, db.session() as s:
+        assert s.get(m.Meta, "after-backup") is None
+        assert s.get(m.Meta, "local_unit_id") is None  # the seed has none; the household is there
+    _assert_unreadable(path)
+    # onto a new PC (no database yet): the backup's encrypted file and its key file
+    elsewhere = tmp_path / "new-pc" / "assist.sqlite"
+    elsewhere.parent.mkdir()
+    fresh = BackupManager(elsewhere)
+    fresh.restore(backup, backup_key=keyslots.unlock(backup, "admin", PASSWORD, record=False).key)
+    assert fresh.key == key
+    assert keyslots.unlock(elsewhere, "admin", PASSWORD).key == key
+    _assert_unreadable(elsewhere)
+
+
+def test_a_plain_backup_restored_into_an_encrypted_database_stays_encrypted(encrypted: tuple[Path, bytes],
+                                                                         tmp_path: Path) -> None:
+    path, key = encrypted
+    plain = tmp_path / "old.sqlite"
+    with open_database(plain) as db:
+        _seed(db)
+    BackupManager(path, key=key).restore(plain)
+    _assert_unreadable(path)
+    with Database(path, key) as db, db.session() as s:
+        assert len(s.exec(__import__("sqlmodel").select(m.HardshipFile)).all()) == 1
+
+
+def test_wrong_or_missing_keys_are_refused_in_chinese(encrypted: tuple[Path, bytes]) -> None:
+    path, _key = encrypted
+    with pytest.raises(DatabaseRefused, match="无法用这把钥匙解密"):
+        inspect_file(path, key=b"\x01" * 32)
+    with pytest.raises(KeyRequired, match="已加密"):
+        open_database(path)
+    keyslots.sidecar_path(path).unlink()
+    with pytest.raises(DatabaseRefused, match=r"缺少钥匙文件 assist\.sqlite\.keys"):
+        inspect_file(path)
+    with pytest.raises(keyslots.KeyringError, match="找不到数据库的钥匙文件"):
+        keyslots.unlock(path, "admin", PASSWORD)
+
+
+def test_a_plain_database_and_its_backups_are_encrypted_and_leftovers_removed(tmp_path: Path) -> None:
+    path = tmp_path / "assist.sqlite"
+    with open_database(path) as db:
+        _seed(db)
+    manager = BackupManager(path)
+    old = manager.create()
+    plain_partial = old.with_name("assist-20260101-000000-auto.partial")
+    shutil.copy(old, plain_partial)
+    dead = path.with_name("assist.sqlite.encrypting-999999")  # no such process
+    dead.write_bytes(b"half")
+    key = keyslots.new_database_key()
+    keyslots.create(path, key, user_id="admin-id", username="admin", password=PASSWORD)
+    with open_database(path, key=key) as db, db.session() as s:  # the first login finishes the encryption
+        assert len(s.exec(__import__("sqlmodel").select(m.HardshipFile)).all()) == 1
+    _assert_unreadable(path)
+    _assert_unreadable(old)
+    assert keyslots.unlock(old, "admin", PASSWORD, record=False).key == key
+    assert not plain_partial.exists() and not dead.exists()
+
+
+def test_a_staged_copy_of_a_living_process_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "assist.sqlite"
+    mine = path.with_name(f"assist.sqlite.encrypting-{os.getpid()}")
+    mine.write_bytes(b"being written")
+    assert at_rest.remove_leftovers(path) == []
+    assert mine.exists()
+
+
+def test_connections_are_keyed_before_anything_reads_the_file(encrypted: tuple[Path, bytes]) -> None:
+    path, key = encrypted
+    db = Database(path, key)
+    with db.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert type(raw).__module__.startswith("sqlcipher3")
+        assert raw.execute("PRAGMA cipher_version").fetchone()[0].startswith("4.")
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    db.close()
+    assert cipher.key_opens(path, key) and not cipher.key_opens(path, bytes(32))

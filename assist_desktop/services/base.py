@@ -201,10 +201,22 @@ def owner_names(session: Session, model: type[Synced]) -> dict[str, str]:
     return {unit_id: name for unit_id, name in session.execute(stmt)}
 
 
+def _local_meta(session: Session) -> Meta | None:
+    """The local unit's row, held for the transaction: the session keeps objects only while someone does, and
+    a batch of a thousand items would otherwise read it (and, on a server, wait for it) a thousand times."""
+    transaction = session.get_transaction()
+    held = session.info.get("local_meta")
+    if held is not None and held[0] is transaction and transaction is not None:
+        return held[1]
+    local = session.get(Meta, "local_unit_id")
+    session.info["local_meta"] = (transaction, local)
+    return local
+
+
 def require_own(session: Session, row: Synced, what: str) -> None:
     """Refuse to change a record another unit owns. A city holds its counties' records as they report
     them; only the owning county edits them, so merges upward never conflict (DESIGN.md §6)."""
-    local = session.get(Meta, "local_unit_id")
+    local = _local_meta(session)
     if local is not None and row.owner_unit_id != local.value:
         owner = session.get(OrgUnit, row.owner_unit_id)
         raise NotOwnRecord(f"{what}属于{owner.name if owner else '其他单位'}，在本单位只能查看，不能修改"

@@ -13,13 +13,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import time
+
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, create_engine
+from sqlalchemy.exc import DisconnectionError
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.storage.location import ServerAddress
 
 CONNECT_TIMEOUT_S = 8
+IDLE_CHECK_S = 30  # a pooled connection idle longer than this is tried before use
 APPLICATION_NAME = "assist-desktop"
 # SQLSTATEs (PostgreSQL appendix A)
 SERIALIZATION_FAILURE, DEADLOCK = "40001", "40P01"
@@ -42,7 +46,6 @@ def make_server_engine(address: ServerAddress) -> Engine:
     engine = create_engine(
         address.url,
         isolation_level="READ COMMITTED",
-        pool_pre_ping=True,  # a desk PC woken from sleep finds its connections closed by the server
         pool_use_lifo=True,
         pool_size=4,
         max_overflow=8,
@@ -51,10 +54,26 @@ def make_server_engine(address: ServerAddress) -> Engine:
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: object) -> None:
-        # Dates and times are read as SQLite gives them back (naive datetimes in UTC are what SQLAlchemy's
-        # SQLite type returns; timestamptz columns come back aware in UTC and the program handles both).
+    def _on_connect(dbapi_conn: Any, record: Any) -> None:
         dbapi_conn.autocommit = False
+        record.info["used"] = time.monotonic()
+
+    # A desk PC woken from sleep, or a server restarted, leaves connections the server has closed: a
+    # connection idle for a while is tried once before it is handed out (a fresh one replaces it). Not every
+    # checkout (SQLAlchemy's pool_pre_ping): a keystroke's search would pay a round trip for it.
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: object) -> None:
+        if time.monotonic() - record.info.get("used", 0.0) > IDLE_CHECK_S:
+            try:
+                dbapi_conn.execute("SELECT 1")
+                dbapi_conn.rollback()
+            except Exception as exc:  # noqa: BLE001 - any failure: the pool connects anew
+                raise DisconnectionError(str(exc)) from exc
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info["used"] = time.monotonic()
 
     return engine
 

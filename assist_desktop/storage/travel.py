@@ -42,8 +42,11 @@ class RowText:
         return f"strpos({haystack}, {needle})" if self.postgres else f"instr({haystack}, {needle})"
 
     def json_array(self, exprs: Sequence[str]) -> str:
-        if self.postgres:  # as text: psycopg would parse json into Python lists
-            return f"CAST(json_build_array({', '.join(exprs)}) AS text)"
+        if self.postgres:
+            # compact, as SQLite writes it (json_build_array puts a space after each comma): each value as JSON
+            # text, NULL as null, joined with || (no function takes more than 100 arguments)
+            parts = " || ',' || ".join(f"coalesce(CAST(to_json({e}) AS text), 'null')" for e in exprs)
+            return f"'[' || {parts} || ']'"
         return f"json_array({', '.join(exprs)})"
 
     @property

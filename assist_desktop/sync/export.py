@@ -187,7 +187,7 @@ def _select(spec: TableSpec, rt: RowText) -> list[str]:
         if spec.name == "user":
             q = {"username": f"CASE WHEN {rt.position('username', chr(39) + '/' + chr(39))} > 0 THEN username ELSE "
                              "(SELECT o.code FROM org_unit AS o WHERE o.id = \"user\".owner_unit_id) || '/' || username END",
-                 "password_hash": "'!'", "failed_logins": "0", "locked_until": "NULL",
+                 "password_hash": "CAST('!' AS TEXT)", "failed_logins": "0", "locked_until": "CAST(NULL AS TEXT)",
                  "must_change_password": "0"}.get(c.name, q)
         exprs.append(q)
     return exprs

@@ -58,7 +58,7 @@ def prepare_visits(location: Any, count: int) -> list[str]:
                 users[name] = authenticate(s, name, PASSWORD)
         with db.session() as s:
             campaign = campaigns.create_campaign(s, users["shenpi"], CampaignInput(
-                2027, "2027年春节送温暖（并发审批）", date(2027, 1, 5), date(2027, 2, 10),
+                2027, f"2027年春节送温暖（并发审批 {time.strftime('%H%M%S')}）", date(2027, 1, 5), date(2027, 2, 10),
                 [("上级工会拨款", 90_000_000_00)]), today=TODAY)
         with db.session() as s:
             source = campaigns.fund_sources(s, campaign.id)[0].id

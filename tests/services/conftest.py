@@ -40,7 +40,7 @@ class County:
     def session(self) -> Session:
         return self.db.session()
 
-    def count(self, table: str, where: str = "1") -> int:
+    def count(self, table: str, where: str = "1 = 1") -> int:
         return count(self.path, table, where)
 
     def counts(self) -> dict[str, int]:

@@ -118,7 +118,7 @@ def add(county: County, campaign_id: str, *, user: str = "jingban", today: date 
                                    today=today or TODAY)
 
 
-def visit_ids(county: County, campaign_id: str, where: str = "1") -> list[str]:
+def visit_ids(county: County, campaign_id: str, where: str = "1 = 1") -> list[str]:
     with closing(connect(county.path)) as conn:
         return [r[0] for r in conn.execute(
             f"SELECT id FROM visit WHERE campaign_id = ? AND {where} ORDER BY recipient_name, id", (campaign_id,))]

@@ -71,7 +71,7 @@ def _today_local() -> date:
     return datetime.now(UTC).astimezone().date()
 
 
-def _count(county: County, table: str, where: str = "1") -> int:
+def _count(county: County, table: str, where: str = "1 = 1") -> int:
     return county.count(table, where)
 
 
@@ -393,23 +393,23 @@ def test_a_database_without_a_key_gets_one_at_the_first_voucher(county: County) 
 # --- a demo county: lists of a campaign and a round, statistics ----------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    with open_database(path) as db:
+def _build_demo(location) -> None:  # type: ignore[no-untyped-def]
+    with open_database(location) as db:
         generate_demo(db, 400, seed=7, today=date(2026, 11, 20))
-    with closing(connect(path)) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(databases):  # type: ignore[no-untyped-def]
+    return databases.template("printing_demo", _build_demo)
 
 
 @pytest.fixture
-def demo(tmp_path: Path, demo_template: Path):
-    path = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_template, path)
+def demo(tmp_path: Path, demo_template, databases):  # type: ignore[no-untyped-def]
+    path = databases.copy(demo_template, tmp_path, "demo.sqlite")
     db = open_database(path)
     yield path, db
     db.close()
+    databases.drop(path)
 
 
 def _money(text: str) -> int:

@@ -135,8 +135,12 @@ def test_the_city_finds_a_county_household_by_name_part(net: Network) -> None:
         grams = set(conn.execute("SELECT gram, file_rowid FROM name_gram"))
         # the same pieces as a rebuild of the whole table by the triggers' own rule
         conn.execute("DELETE FROM name_gram")
-        conn.execute("UPDATE hardship_file SET name = name || ''")
-        conn.execute("UPDATE member SET name = name || ''")
+        if "name_gram_file_update" in found_triggers and not hasattr(conn, "create_function"):
+            # the server's triggers cut the pieces of a name that changed: rebuild with their own rule
+            conn.execute("SELECT assist_name_regram(ARRAY(SELECT rowid FROM hardship_file))")
+        else:
+            conn.execute("UPDATE hardship_file SET name = name || ''")
+            conn.execute("UPDATE member SET name = name || ''")
         rebuilt = set(conn.execute("SELECT gram, file_rowid FROM name_gram"))
         conn.rollback()
     assert {"name_gram_file_insert", "name_gram_member_insert"} <= found_triggers

@@ -48,6 +48,47 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("engine", engines, indirect=True, scope="session")
 
 
+# --- which tests run on PostgreSQL --------------------------------------------------------------------
+# Every test of the four suites on both engines doubles their time (the PostgreSQL leg alone is 8–12 minutes
+# on 2 cores), over CI's budget. So by default (and in CI) the server leg runs a representative selection,
+# every test module represented: all of a module that is about the server or about what several desks do at
+# once (PG_FULL_MODULES), every test marked ``postgresql_only``, and of every other module its first test and
+# then every PG_STRIDE-th in file order (the same ones each run). ``ASSIST_PG_SELECTION=all`` runs every test
+# on both engines (before a merge that touches storage, and nightly).
+PG_FULL_MODULES = {
+    "tests/storage/test_server_engine.py", "tests/storage/test_server_backup.py",
+    "tests/storage/test_storage_migrations.py", "tests/storage/test_storage_transactions.py",
+    "tests/reliability/test_concurrency.py", "tests/sync/test_round_trip.py", "tests/services/test_batches.py",
+    "tests/services/test_approvals.py",
+}
+PG_STRIDE = 4
+
+
+def pg_selected(item: pytest.Item, place: int) -> bool:
+    """Whether the ``place``-th (from 0, in file order) PostgreSQL test of its module runs in the selection."""
+    module = item.nodeid.split("::")[0]
+    return (module in PG_FULL_MODULES or item.get_closest_marker("postgresql_only") is not None
+            or place % PG_STRIDE == 0)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("ASSIST_PG_SELECTION", "representative") == "all":
+        return
+    places: dict[str, int] = {}
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or callspec.params.get("engine") != "postgresql":
+            keep.append(item)
+            continue
+        module = item.nodeid.split("::")[0]
+        place = places[module] = places.get(module, -1) + 1
+        (keep if pg_selected(item, place) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def engine(request: pytest.FixtureRequest) -> str:
     return getattr(request, "param", "sqlite")
@@ -89,3 +130,20 @@ def tmp_db(tmp_path: Path, databases: Databases) -> Iterator[Path]:
     location = databases.new(tmp_path)
     yield location  # type: ignore[misc]
     databases.drop(location)
+
+
+@pytest.fixture(scope="session")
+def private_cups():
+    """A CUPS scheduler of the test run's own with a CUPS-PDF queue (tests/cupsd.py), stopped at the end."""
+    from tests import cupsd
+
+    server = cupsd.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cups_queue(private_cups, monkeypatch: pytest.MonkeyPatch):
+    """``private_cups`` as this test's CUPS (``CUPS_SERVER``); its queue is ``private_cups.queue``."""
+    monkeypatch.setenv("CUPS_SERVER", private_cups.socket)
+    return private_cups

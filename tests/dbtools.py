@@ -34,7 +34,7 @@ ENGINES = ("sqlite", "postgresql")
 SUITES = ("storage", "services", "sync", "reliability")  # the suites that run on both engines
 
 
-DEFAULT_ENGINES = ("sqlite",)  # PostgreSQL joins by default once its leg of the suites passes
+DEFAULT_ENGINES = ENGINES  # both; tests/conftest.py chooses which tests the server leg runs (ASSIST_PG_SELECTION)
 
 
 def wanted_engines() -> tuple[str, ...]:

@@ -33,3 +33,9 @@ def parse_date_text(text: str, *, label: str, today: date) -> date | None:
                 raise InvalidDate(f"{label}{day:%Y-%m-%d}早于1900年，请核对", field=label)
             return day
     raise InvalidDate(f"{label}“{text.strip()}”格式不对，请按 2015-03-01 的格式填写", field=label)
+
+
+def cn_date(day: date | None, *, blank: str = "    年    月    日") -> str:
+    """An official date as Chinese documents write it: 2026年1月9日 (no leading zeros); a form's blank date
+    line when there is none."""
+    return f"{day.year}年{day.month}月{day.day}日" if day else blank

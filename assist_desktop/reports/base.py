@@ -25,6 +25,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from assist_desktop import __version__
+from assist_desktop.domain.dates import cn_date
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.reports import fonts
 
@@ -36,6 +37,7 @@ LINE = 0.6  # points: the ruling of a printed form
 THICK = 1.0
 LABEL_SIZE = 9.5
 VALUE_SIZE = 10.0
+PROSE = 40  # characters: longer text (an opinion, a note) is shrunk at most to 85 % of its size, then wrapped
 
 
 class MissingData(DomainError):
@@ -54,9 +56,6 @@ def require(document: str, fields: Sequence[tuple[str, Any]], *, hint: str = "")
         raise MissingData(f"不能打印《{document}》：缺少{names}。{hint}", field=missing[0])
 
 
-def cn_date(day: date | None, *, blank: str = "    年    月    日") -> str:
-    """2026年11月02日; a form's blank date line when there is none."""
-    return f"{day.year}年{day.month:02d}月{day.day:02d}日" if day else blank
 
 
 class Ticker:
@@ -183,31 +182,71 @@ class Pen:
             lines.append(line.rstrip())
         return lines
 
+    def _fits(self, lines: list[str], width: float, size: float) -> bool:
+        return all(fonts.string_width(line, size) <= width + 0.01 for line in lines)
+
+    def layout(self, text: str, width: float, size: float, min_size: float = 6.5, *,
+               max_lines: int | None = None) -> tuple[float, list[str]]:
+        """Shrink, then wrap: the largest size from ``size`` down to ``min_size`` at which ``text`` fits
+        ``width`` on one line; failing that on two lines, then three …; at most ``max_lines`` (then the
+        smallest size, wrapped, is returned and the caller's box is too small). Deterministic: a row's
+        height is measured and its text drawn with the same answer."""
+        if not text:
+            return size, [""]
+        if "\n" not in text and fonts.string_width(text, size) <= width + 0.01:  # nearly always: one line as is
+            return size, [text]
+        if len(text) > PROSE:  # a sentence wraps rather than shrinks to a small print
+            min_size = min(size, max(min_size, size * 0.85))
+        limit = max_lines or 99
+        lines_needed = 1
+        while lines_needed <= limit:
+            low, high = min_size, size
+            best: tuple[float, list[str]] | None = None
+            lines = self.wrap(text, width, high)
+            if len(lines) <= lines_needed and self._fits(lines, width, high):
+                return high, lines
+            lines = self.wrap(text, width, low)
+            if len(lines) <= lines_needed and self._fits(lines, width, low):
+                best = (low, lines)
+                for _ in range(12):  # bisect the size between min_size and size
+                    mid = (low + high) / 2
+                    lines = self.wrap(text, width, mid)
+                    if len(lines) <= lines_needed and self._fits(lines, width, mid):
+                        best, low = (mid, lines), mid
+                    else:
+                        high = mid
+                    if high - low < 0.1:
+                        break
+                return best
+            lines_needed += 1
+        return min_size, self.wrap(text, width, min_size)
+
     def fit(self, text: str, width: float, height: float, size: float, min_size: float = 6.5,
             leading: float = 1.22) -> tuple[float, list[str]]:
-        """The largest size (down to ``min_size``) at which ``text`` wraps into the box, and its lines."""
+        """The largest size (down to ``min_size``) at which ``text`` fits the box, shrunk before wrapped: one
+        line if it can, else two, … — each at most as large as the box's height allows for that many lines.
+        When nothing fits, the smallest size, wrapped (the caller's box is too small)."""
+        if "\n" not in text and size * leading <= height + 0.01 and fonts.string_width(text, size) <= width + 0.01:
+            return size, [text]
+        k = 1
         while True:
-            lines = self.wrap(text, width, size)
-            if len(lines) * size * leading <= height + 0.01 or size <= min_size:
-                return size, lines
-            size = max(min_size, size - 0.5)
+            cap = min(size, (height + 0.01) / (k * leading))
+            if cap < min_size:
+                break
+            size_k, lines = self.layout(text, width, cap, min_size, max_lines=k)
+            if len(lines) <= k and self._fits(lines, width, size_k):
+                return size_k, lines
+            k += 1
+        return min_size, self.wrap(text, width, min_size)
 
     def cell(self, x: float, y: float, w: float, h: float, text: str, size: float = VALUE_SIZE, *,
              align: str = "left", valign: str = "middle", bold: bool = False, min_size: float = 6.5,
              pad: float = 1.4 * mm, leading: float = 1.22) -> None:
-        """Text inside the box whose lower left corner is (x, y): wrapped, shrunk to fit, aligned."""
+        """Text inside the box whose lower left corner is (x, y): shrunk, then wrapped, to fit; aligned."""
         if not text:
             return
         inner_w, inner_h = w - 2 * pad, h - 2 * min(pad, 1.0 * mm)
-        single = fonts.string_width(text, size)
-        if "\n" not in text and single <= inner_w:
-            lines = [text]
-        elif "\n" not in text and single * min_size / size <= inner_w and h < 2.4 * size * leading:
-            # a one-line box (a table row): shrink rather than wrap
-            size = max(min_size, size * inner_w / single)
-            lines = [text]
-        else:
-            size, lines = self.fit(text, inner_w, inner_h, size, min_size, leading)
+        size, lines = self.fit(text, inner_w, inner_h, size, min_size, leading)
         block = len(lines) * size * leading
         if valign == "top":
             first = y + h - min(pad, 1.2 * mm) - size * 0.95
@@ -218,8 +257,9 @@ class Pen:
             self.text(tx, first - i * size * leading, line, size, align=align, bold=bold)
 
     def needed_height(self, text: str, w: float, size: float = VALUE_SIZE, *, pad: float = 1.4 * mm,
-                      leading: float = 1.22) -> float:
-        lines = self.wrap(text, w - 2 * pad, size) if text else [""]
+                      leading: float = 1.22, min_size: float = 6.5) -> float:
+        """The height a cell needs for ``text`` shrunk (to ``min_size``), then wrapped."""
+        size, lines = self.layout(text, w - 2 * pad, size, min_size) if text else (size, [""])
         return len(lines) * size * leading + 2 * min(pad, 1.0 * mm) + 2
 
     # --- lines and boxes -------------------------------------------------------------------------
@@ -270,20 +310,21 @@ class Opinion:
 
 
 def draw_opinion(pen: Pen, x: float, y: float, label_w: float, w: float, h: float, op: Opinion) -> None:
-    """A row of the form: the box's title at the left, the opinion, the signature, seal and date."""
+    """A row of the form: the box's title at the left, the opinion, then whose seal goes there (right), and
+    the signature (left) with the date (right) on the last line. Long names are shrunk to fit."""
     pen.rect(x, y, label_w, h)
     pen.rect(x + label_w, y, w - label_w, h)
     pen.cell(x, y, label_w, h, op.title, LABEL_SIZE, align="center", bold=True)
-    body_x = x + label_w
+    body_x, body_w = x + label_w, w - label_w
     if op.text:
-        pen.cell(body_x, y + 9 * mm, w - label_w, h - 9 * mm, op.text, VALUE_SIZE, valign="top", pad=3 * mm)
+        pen.cell(body_x, y + 14 * mm, body_w, h - 14 * mm, op.text, VALUE_SIZE, valign="top", pad=3 * mm)
     right = x + w - 4 * mm
+    seal = f"{op.seal}（盖章）"
+    pen.text(right, y + 9.5 * mm, seal, pen.fitting_size(seal, body_w - 8 * mm, LABEL_SIZE, 6.5), align="right")
     date_text = cn_date(op.on)
-    pen.text(right, y + 3 * mm, date_text, VALUE_SIZE, align="right")
+    date_w = pen.text(right, y + 3 * mm, date_text, VALUE_SIZE, align="right")
     sig = f"{op.signer}（签字）：{op.name or ''}"
-    pen.text(body_x + 4 * mm, y + 3 * mm, sig, VALUE_SIZE)
-    pen.text(right - pen.width(date_text, VALUE_SIZE) - 8 * mm, y + 3 * mm, f"{op.seal}（盖章）",
-             LABEL_SIZE, align="right")
+    pen.text(body_x + 4 * mm, y + 3 * mm, sig, pen.fitting_size(sig, body_w - date_w - 14 * mm, VALUE_SIZE, 6.5))
 
 
 class Renderer(Generic[D]):

@@ -1,9 +1,14 @@
 """困难职工家庭建档申请审批表: the whole household file on paper, with the three opinion boxes.
 
-The layout of the county forms: title, the grassroots union (to seal), file number and date; boxed
-sections — the worker, the household members, income against the subsistence line, category and
-causes, the account for payments — the applicant's pledge, then the opinions of the grassroots union
-and of the county federation's review and approval, each with signature, seal and date.
+The layout of the national 困难职工档案表 as counties print it: title, the grassroots union (to seal), file
+number and the date the form was filled in (the file's own date, not the print day); boxed sections — the
+worker (with 医保状况, 户口所在地, 工作时间, 邮编), the household members, income against the subsistence
+line, category and causes, the account for payments, the file's process (建档人 / 审核人 / 录入人, the
+yearly reviews, the attachments) — the applicant's pledge, then the opinions of the grassroots union (left
+for its own chair to sign and seal) and of the county federation's review and approval, each with
+signature, seal and date. The opinions never stand alone on a page: they go with the pledge and the row
+before it. A household of six fits the front and back of one sheet. An exited file carries its 撤档 mark,
+date and reason.
 """
 
 from __future__ import annotations
@@ -76,6 +81,7 @@ class FileForm:
     members: tuple[MemberLine, ...] = ()
     # income (fen)
     household_size: int = 1
+    members_pending: bool = False  # a ledger's declared household with people not listed yet (成员待补录)
     worker_monthly_income_fen: int = 0
     other_annual_income_fen: int = 0
     household_annual_income_fen: int = 0
@@ -98,6 +104,21 @@ class FileForm:
     civil_affairs_check: str = ""
     notice: str = ""  # 公示 period, when the file went on notice
     opinions: tuple[Opinion, ...] = field(default_factory=tuple)
+    # the national form's fields kept in the file
+    filled_on: date | None = None  # 填表日期: the file's own date (made, or imported)
+    medical_insurance: str = ""
+    hukou_region: str = ""  # 户口所在地: the GB/T 2260 division's name (and code)
+    work_start: date | None = None  # 工作时间
+    postal_code: str = ""
+    other_contact: str = ""
+    filed_by: str = ""  # 建档人
+    reviewed_by: str = ""  # 审核人
+    entered_by: str = ""  # 录入人
+    reviews: tuple[str, ...] = ()  # 年审: "2026年12月1日 2026年度复核：继续在档（深度困难）" …
+    attachments: tuple[str, ...] = ()  # 附件: "身份证及户口簿：户主身份证.jpg" …
+    exit_date: date | None = None  # 撤档
+    exit_reason: str = ""
+    exit_note: str = ""
 
     @property
     def rigid_expenses_fen(self) -> int:
@@ -132,11 +153,16 @@ class FileFormRenderer(Renderer[FileForm]):
         def header(pen: Pen, page: int) -> None:
             top = page_h - 16 * mm
             pen.text(page_w / 2, top, TITLE + ("（续）" if page > 1 else ""), 17, align="center", bold=True)
+            if data.exit_date is not None and page == 1:
+                _exit_mark(pen, left + width - 34 * mm, top + 6 * mm, data)
+            number = f"档案编号：{data.file_no}"
+            number_w = pen.width(number, LABEL_SIZE)
             y = top - 10 * mm
-            pen.text(left, y, f"基层工会（盖章）：{data.grassroots_name}", LABEL_SIZE)
-            pen.text(left + width, y, f"档案编号：{data.file_no}", LABEL_SIZE, align="right")
+            union = f"基层工会（盖章）：{data.grassroots_name}"
+            pen.text(left, y, union, pen.fitting_size(union, width - number_w - 6 * mm, LABEL_SIZE, 6.5))
+            pen.text(left + width, y, number, LABEL_SIZE, align="right")
             if page == 1:
-                pen.text(left + width, y + 5 * mm, f"填表日期：{cn_date(data.printed_on)}", 8.5, align="right")
+                pen.text(left, y + 5 * mm, f"填表日期：{cn_date(data.filled_on or data.printed_on)}", 8.5)
 
         flow = FormFlow(pen, left=left, width=width, bottom=16 * mm, header=header,
                         first_top=page_h - 29 * mm, other_top=page_h - 29 * mm)
@@ -145,10 +171,13 @@ class FileFormRenderer(Renderer[FileForm]):
         self._income(flow, data)
         self._category(flow, data)
         self._account(flow, data)
-        flow.row(Cell(1, custom=lambda p, x, y, w, h: _pledge(p, x, y, w, h)), height=17 * mm)
-        for op in data.opinions:
+        self._process(flow, data)
+        flow.keep_last_with_next()  # the pledge and the opinions never start a page on their own
+        flow.row(Cell(1, custom=lambda p, x, y, w, h: _pledge(p, x, y, w, h)), height=17 * mm,
+                 keep_with_next=bool(data.opinions))
+        for i, op in enumerate(data.opinions):
             flow.row(Cell(1, custom=lambda p, x, y, w, h, op=op: draw_opinion(p, x, y, 28 * mm, w, h, op)),
-                     height=27 * mm)
+                     height=27 * mm, keep_with_next=i < len(data.opinions) - 1)
         flow.draw()
         ticker(1)
 
@@ -160,11 +189,14 @@ class FileFormRenderer(Renderer[FileForm]):
              L(12, "健康状况"), V(16, " ".join(x for x in (d.health, d.disability) if x))],
             [L(10, "工作单位"), V(34, d.employer_name), L(10, "单位性质"), V(10, d.unit_nature),
              L(12, "工作状态"), V(16, d.work_status)],
-            [L(10, "家庭住址"), V(54, d.address), L(12, "联系电话"), V(16, d.phone)],
-            [L(10, "户口类型"), V(10, d.hukou), L(8, "婚姻"), V(8, d.marital_status), L(8, "住房"),
-             V(18, d.housing), L(12, "劳模类型"), V(18, d.model_worker)],
-            [L(10, "档案类型"), V(18, d.file_type), L(8, "来源"), V(8, d.file_origin), L(8, "其他"),
-             V(40, "、".join(d.flags) or "无")],
+            [L(10, "工作时间"), V(16, cn_date(d.work_start, blank="")), L(8, "医保"), V(18, d.medical_insurance),
+             L(10, "婚姻状况"), V(10, d.marital_status), L(12, "劳模类型"), V(16, d.model_worker)],
+            [L(10, "家庭住址"), V(54, d.address), L(12, "邮政编码"), V(16, d.postal_code)],
+            [L(10, "联系电话"), V(16, d.phone), L(8, "其他联系方式"), V(18, d.other_contact), L(10, "住房"),
+             V(38, d.housing)],
+            [L(10, "户口类型"), V(16, d.hukou), L(8, "户口所在地"), V(66, d.hukou_region)],
+            [L(10, "档案类型"), V(16, d.file_type), L(8, "来源"), V(8, d.file_origin), L(10, "其他"),
+             V(48, "、".join(d.flags) or "无")],
         ])
 
     def _members(self, flow: FormFlow, d: FileForm) -> None:
@@ -176,7 +208,8 @@ class FileFormRenderer(Renderer[FileForm]):
                          V(20, m.id_number, "center"), V(9, m.identity, "center"), V(7, m.health, "center"),
                          V(10, format_amount(m.monthly_income_fen), "right"), V(22, m.unit_or_school)])
         if not d.members:
-            rows.append([V(90, "（无其他家庭成员，本户1人）", "center")])
+            rows.append([V(90, f"（家庭人口{d.household_size}人为台账登记数，家庭成员待补录）" if d.members_pending
+                           else "（无其他家庭成员，本户1人）", "center")])
         flow.section("家庭成员", rows)
 
     def _income(self, flow: FormFlow, d: FileForm) -> None:
@@ -202,6 +235,9 @@ class FileFormRenderer(Renderer[FileForm]):
              L(22, "当地低保标准（元/人·月）"), V(16, _yuan(line), "right"),
              L(12, "对比"), V(10, f"{ratio}倍", "center")],
             [L(18, "测算说明"), V(76, how, size=9)],
+            *([[L(18, "成员待补录"), V(76, f"家庭人口{d.household_size}人为台账登记数，已列出{1 + len(d.members)}人，"
+                                      f"其余{d.household_size - 1 - len(d.members)}人待补录；按台账登记的家庭人口和"
+                                      "家庭年度总收入测算", size=9)]] if d.members_pending else []),
         ])
 
     def _category(self, flow: FormFlow, d: FileForm) -> None:
@@ -226,6 +262,24 @@ class FileFormRenderer(Renderer[FileForm]):
         else:
             cells = [L(12, "发放账户"), V(82, "未登记银行账户（现金发放须凭签领表领取）")]
         flow.section("账户公示", [cells, [L(12, "公示情况"), V(82, d.notice or "尚未公示")]])
+
+    def _process(self, flow: FormFlow, d: FileForm) -> None:
+        rows = [[L(12, "建档人"), V(22, d.filed_by), L(10, "审核人"), V(22, d.reviewed_by), L(10, "录入人"),
+                 V(18, d.entered_by)],
+                [L(12, "年审"), V(82, "\n".join(d.reviews) or "尚未年审", size=9)],
+                [L(12, "附件"), V(82, "；".join(d.attachments) or "无", size=9)]]
+        if d.exit_date is not None:
+            rows.append([L(12, "撤档"), V(82, f"{cn_date(d.exit_date)}撤档，原因：{d.exit_reason}"
+                                          + (f"（{d.exit_note}）" if d.exit_note else ""))])
+        flow.section("建档管理", rows)
+
+
+def _exit_mark(pen: Pen, x: float, y: float, d: FileForm) -> None:
+    """已撤档, the date, in a box at the top right (as a stamp would be)."""
+    w, h = 34 * mm, 11 * mm
+    pen.rect(x, y - h, w, h, width=1.4)
+    pen.text(x + w / 2, y - 5.2 * mm, "已撤档", 13, align="center", bold=True)
+    pen.text(x + w / 2, y - 9.2 * mm, cn_date(d.exit_date), 7.5, align="center")
 
 
 def _pledge(pen: Pen, x: float, y: float, w: float, h: float) -> None:

@@ -2,9 +2,11 @@
 
 - ``REGULAR``: WenQuanYi Micro Hei (``resources/fonts/wqy-microhei.ttc``, face 0; Apache-2.0) for all
   text. It covers the common ideographs but almost none of CJK Extension A and none of Extension B.
-- ``RARE``: a subset of Hanazono Mincho A and B (``resources/fonts/hanazono-ext-ab.ttf.xz``; Hanazono
-  Font License) with Extension A and B, used *per character* for what WenQuanYi lacks, so a name such
-  as 㐂, 䶮 or 𠀀 never prints as a box. It is read only when such a character is first drawn.
+- ``RARE``: Extension A and B (``resources/fonts/rare-han-ext-ab.ttf.xz``; SIL OFL 1.1), used *per
+  character* for what WenQuanYi lacks, so a name such as 㐂, 䶮 or 𠀀 never prints as a box: sans-serif
+  (黑体, as the rest of the form) from Noto Sans CJK SC for all of Extension A and the 2,108 Extension B
+  characters it has, Hanazono Mincho for the rest of Extension B. It is read only when such a character is
+  first drawn.
 
 The rare-character font is 25 MB as TrueType, the largest file of the program folder, so it ships
 xz-compressed (10 MB). The first time it is needed it is unpacked into the user's cache folder
@@ -41,9 +43,9 @@ log = logging.getLogger(__name__)
 REGULAR = "WenQuanYiMicroHei"
 RARE = "AssistHanExtAB"
 REGULAR_FILE = resource_path("fonts", "wqy-microhei.ttc")
-RARE_FILE = resource_path("fonts", "hanazono-ext-ab.ttf.xz")
+RARE_FILE = resource_path("fonts", "rare-han-ext-ab.ttf.xz")
 # SHA-256 of the unpacked font (resources/fonts/make_rare_han.py prints it when it builds the font)
-RARE_SHA256 = "0224816e2586a1986ea1c095dac5e6ad54ceb148f0ef17efb1916c6d43cde677"
+RARE_SHA256 = "ae1304d6cd978766ea2fff6e8650a53d7ded67aa734d57b74dee3fb20e6b813d"
 
 _lock = threading.Lock()
 _regular_chars: frozenset[int] | None = None
@@ -97,7 +99,7 @@ def cache_dir() -> Path:
 def cached_copy() -> Path:
     """The unpacked rare-character font's place in the cache folder (there or not)."""
     # the hash in the name: a program with another font never takes this copy for its own
-    return cache_dir() / f"hanazono-ext-ab-{RARE_SHA256[:12]}.ttf"
+    return cache_dir() / f"rare-han-ext-ab-{RARE_SHA256[:12]}.ttf"
 
 
 def _intact(path: Path) -> bool:
@@ -140,7 +142,7 @@ def rare_font_source() -> str | io.BytesIO:
             partial.unlink(missing_ok=True)
         return io.BytesIO(data)
     with contextlib.suppress(OSError):  # copies an earlier version left, pieces a killed program left
-        for old in cached.parent.glob("hanazono-ext-ab-*"):
+        for old in [*cached.parent.glob("rare-han-ext-ab-*"), *cached.parent.glob("hanazono-ext-ab-*")]:
             stale = old.suffix == ".part" and old.stat().st_mtime < time.time() - 600
             if stale or old.suffix == ".ttf" and old != cached:
                 old.unlink(missing_ok=True)

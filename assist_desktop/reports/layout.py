@@ -92,6 +92,11 @@ class FormFlow:
         for cells in rows:
             self.row(*cells, section=title)
         added = self._rows[start:]
+        # a section of up to a third of a page stays on one page: its title runs down the left edge and
+        # needs the rows' height; a longer one may break (its title is then set in each part)
+        if sum(r.height for r in added) <= 95 * mm:
+            for r in added[:-1]:
+                r.keep_with_next = True
         # the title runs down the left, one character a line: a short section grows to hold it
         needed = len(title) * LABEL_SIZE * 1.15 + 2.5 * mm
         have = sum(r.height for r in added)
@@ -99,14 +104,26 @@ class FormFlow:
             for r in added:
                 r.height += (needed - have) / len(added)
 
+    def keep_last_with_next(self) -> None:
+        """The row added last stays on the page of the row added next (a section's last row with the pledge
+        and the opinion boxes after it)."""
+        if self._rows:
+            self._rows[-1].keep_with_next = True
+
     def _paginate(self, first_top: float, other_top: float) -> list[_Page]:
         pages = [_Page()]
         y = first_top
         rows = self._rows
         for i, row in enumerate(rows):
-            need = row.height
-            if row.keep_with_next and i + 1 < len(rows):
-                need += rows[i + 1].height
+            need, j = row.height, i
+            if i == 0 or not rows[i - 1].keep_with_next:  # a chain of rows kept together starts here
+                while rows[j].keep_with_next and j + 1 < len(rows):
+                    j += 1
+                    need += rows[j].height
+                if need > first_top - self.bottom:  # a chain longer than a page breaks where it must
+                    need = row.height
+            else:
+                need = row.height
             if y - need < self.bottom and pages[-1].rows:
                 pages.append(_Page())
                 y = other_top
@@ -177,34 +194,54 @@ class Column:
 
 
 class Table:
-    """A ruled table of one-line rows at fixed positions: ``header`` on every page, then rows."""
+    """A ruled table: ``header`` on every page, then rows that grow to hold their text — each value is
+    shrunk to ``min_size`` first, then wrapped (``row_height`` measures, ``row`` draws, with the same
+    answer)."""
+
+    PAD = 1.2 * mm
+    LEADING = 1.18
 
     def __init__(self, pen: Pen, columns: Sequence[Column], *, left: float, width: float,
-                 row_h: float, head_h: float, size: float = VALUE_SIZE) -> None:
+                 row_h: float, head_h: float, size: float = VALUE_SIZE, min_size: float = 6.5) -> None:
         self.pen, self.columns, self.left, self.width = pen, columns, left, width
-        self.row_h, self.head_h, self.size = row_h, head_h, size
+        self.row_h, self.head_h, self.size, self.min_size = row_h, head_h, size, min_size
         total = sum(c.weight for c in columns)
         self.widths = [width * c.weight / total for c in columns]
         self.xs = [left + sum(self.widths[:i]) for i in range(len(columns) + 1)]
 
+    def header_height(self) -> float:
+        return max(self.head_h, *(self.pen.needed_height(c.title, w, LABEL_SIZE, pad=0.8 * mm, min_size=6.5)
+                                  for c, w in zip(self.columns, self.widths)))
+
     def header(self, top: float) -> float:
         pen = self.pen
-        y = top - self.head_h
-        pen.rect(self.left, y, self.width, self.head_h, width=LINE)
+        h = self.header_height()
+        y = top - h
+        pen.rect(self.left, y, self.width, h, width=LINE)
         for col, x, w in zip(self.columns, self.xs, self.widths):
             pen.line(x, y, x, top)
-            pen.cell(x, y, w, self.head_h, col.title, LABEL_SIZE, align="center", bold=True, pad=0.8 * mm)
+            pen.cell(x, y, w, h, col.title, LABEL_SIZE, align="center", bold=True, pad=0.8 * mm)
         return y
+
+    def row_height(self, values: Sequence[str]) -> float:
+        """The height a row of ``values`` needs (at least ``row_h``)."""
+        needed = self.row_h
+        for value, w in zip(values, self.widths):
+            if value:
+                needed = max(needed, self.pen.needed_height(value, w, self.size, pad=self.PAD,
+                                                            leading=self.LEADING, min_size=self.min_size))
+        return needed
 
     def row(self, top: float, values: Sequence[str], *, bold: bool = False, height: float | None = None) -> float:
         pen = self.pen
-        h = height or self.row_h
+        h = height or self.row_height(values)
         y = top - h
         pen.line(self.left, y, self.left + self.width, y)
         for col, x, w, value in zip(self.columns, self.xs, self.widths, values):
             pen.line(x, y, x, top)
             if value:
-                pen.cell(x, y, w, h, value, self.size, align=col.align, bold=bold, pad=1.2 * mm)
+                pen.cell(x, y, w, h, value, self.size, align=col.align, bold=bold, pad=self.PAD,
+                         min_size=self.min_size, leading=self.LEADING)
         pen.line(self.left + self.width, y, self.left + self.width, top)
         return y
 
@@ -225,8 +262,43 @@ class Table:
         pen.line(self.left + self.width, y, self.left + self.width, top)
         return y
 
+    def spanning_height(self, spans: Sequence[tuple[int, str, str]]) -> float:
+        needed, start = self.row_h, 0
+        for count, value, _align in spans:
+            w = self.xs[start + count] - self.xs[start]
+            if value:
+                needed = max(needed, self.pen.needed_height(value, w, self.size, pad=1.5 * mm, leading=self.LEADING,
+                                                            min_size=self.min_size))
+            start += count
+        return needed
+
     def frame(self, top: float, bottom: float) -> None:
         self.pen.rect(self.left, bottom, self.width, top - bottom, width=THICK)
 
 
-__all__ += ["Column", "Table"]
+def paginate(heights: Sequence[float], *, first: float, other: float, per_page: float = 0.0,
+             closing: float = 0.0, keep_with_closing: int = 2) -> list[tuple[int, int]]:
+    """Share rows of ``heights`` out over pages: ``first`` and ``other`` are the heights available to rows
+    on the first and the following pages, ``per_page`` what every page adds below its rows (a subtotal),
+    ``closing`` what the last page adds (the total, the signatures). The closing part never stands alone:
+    at least ``keep_with_closing`` rows (or all, if fewer) go with it onto its page. Returns (start, end)
+    index ranges, one a page."""
+    pages: list[tuple[int, int]] = []
+    start, room = 0, first - per_page
+    used = 0.0
+    for i, h in enumerate(heights):
+        if used + h > room + 0.01 and i > start:
+            pages.append((start, i))
+            start, room, used = i, other - per_page, 0.0
+        used += h
+    # the last page must also hold the closing part; if it does not, its last rows (at least
+    # keep_with_closing) go with the closing part onto a page of their own
+    if used + closing > room + 0.01 and len(heights) - start > 1:
+        keep = min(keep_with_closing, len(heights) - start - 1)
+        pages.append((start, len(heights) - keep))
+        start = len(heights) - keep
+    pages.append((start, len(heights)))
+    return pages
+
+
+__all__ += ["Column", "Table", "paginate"]

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 
 from assist_desktop.domain.money import format_amount
 from assist_desktop.reports.base import LABEL_SIZE, MissingData, Pen, Renderer, Ticker, cn_date, page_footer, require
-from assist_desktop.reports.layout import Column, Table
+from assist_desktop.reports.layout import Column, Table, paginate
 
 DOCUMENT = "公示名单"
 _MASKED = set("0123456789X*")
@@ -34,14 +34,16 @@ class PublicNotice:
     lines: Sequence[NoticeLine]
     printed_on: date
     intro: str = ""  # what the list is, the notice period, how to object
-    contact_phone: str = ""
+    contact_phone: str = ""  # 监督电话 (设置 → 公示与节假日)
+    contact_person: str = ""  # 联系人
     amount_label: str = "金额"
     unit_label: str = "单位"
     category_label: str = "类别"
     who: str = "人"
 
 
-ROWS_PER_PAGE = 28
+TITLE_SIZE = 17
+INTRO_SIZE = 10.5
 
 
 class NoticeRenderer(Renderer[PublicNotice]):
@@ -65,58 +67,80 @@ class NoticeRenderer(Renderer[PublicNotice]):
                 raise MissingData(f"《{data.title}》第{index}行（{line.name}）的身份证号未遮挡，不能公示。",
                                   field="身份证号")
 
+    def _closing(self, pen: Pen, data: PublicNotice, width: float) -> list[tuple[str, float, str]]:
+        """The lines after the list: (text, size, align)."""
+        total = sum(line.amount_fen for line in data.lines)
+        out = [(f"以上共{len(data.lines)}{data.who}" + (f"，{data.amount_label}合计{format_amount(total)}元。"
+                                                       if total else "。"), INTRO_SIZE, "left")]
+        contact = "；".join(x for x in ((f"联系人：{data.contact_person}" if data.contact_person else ""),
+                                       (f"监督电话：{data.contact_phone}" if data.contact_phone else "")) if x)
+        if contact:
+            out += [(line, INTRO_SIZE, "left") for line in pen.wrap(contact, width, INTRO_SIZE)]
+        return out
+
     def draw(self, pen: Pen, data: PublicNotice, ticker: Ticker) -> None:
         page_w, page_h = self.pagesize
         left, width = 18 * mm, page_w - 36 * mm
-        columns = [Column("序号", 8), Column("姓名", 15), Column(data.unit_label, 48, "left"),
-                   Column(data.category_label, 18), Column("身份证号", 32), Column(f"{data.amount_label}（元）", 19, "right")]
-        table = Table(pen, columns, left=left, width=width, row_h=7.4 * mm, head_h=8.5 * mm, size=10)
+        columns = [Column("序号", 8), Column("姓名", 19), Column(data.unit_label, 46, "left"),
+                   Column(data.category_label, 16), Column("身份证号", 30)]
+        amounts = any(line.amount_fen for line in data.lines)
+        if amounts:
+            columns.append(Column(f"{data.amount_label}（元）", 17, "right"))
+        table = Table(pen, columns, left=left, width=width, row_h=7.4 * mm, head_h=8.5 * mm, size=10, min_size=7)
         lines = list(data.lines)
-        intro_lines = pen.wrap(data.intro, width, 10.5) if data.intro else []
-        first_rows = max(5, ROWS_PER_PAGE - 1 - len(intro_lines))
-        chunks = [lines[:first_rows]]
-        rest = lines[first_rows:]
-        while rest:
-            chunks.append(rest[:ROWS_PER_PAGE])
-            rest = rest[ROWS_PER_PAGE:]
-        # the closing lines (total, contact, signature) need room on the last page
-        if len(chunks[-1]) > (first_rows if len(chunks) == 1 else ROWS_PER_PAGE) - 6:
-            chunks.append([])
+        title_size, title_lines = pen.layout(data.title, width, TITLE_SIZE, 13, max_lines=3)
+        intro_lines = pen.wrap(data.intro, width, INTRO_SIZE) if data.intro else []
+        closing_lines = self._closing(pen, data, width)
+
+        def values(number: int, line: NoticeLine) -> list[str]:
+            row = [str(number), line.name, line.unit, line.category, line.masked_id]
+            return row + [format_amount(line.amount_fen)] if amounts else row
+
+        heights = [table.row_height(values(i, line)) for i, line in enumerate(lines, start=1)]
+        title_h = len(title_lines) * title_size * 1.25 + 6 * mm
+        body_top = page_h - 20 * mm - title_h
+        first_top = body_top - len(intro_lines) * INTRO_SIZE * 1.5 - 2 * mm
+        bottom = 20 * mm  # the note and the page number below
+        closing_h = 8 * mm + len(closing_lines) * 7 * mm + 21 * mm
+        chunks = paginate(heights, first=first_top - bottom - table.header_height(),
+                          other=body_top - bottom - table.header_height(), closing=closing_h)
         number, done = 0, 0
-        for page, chunk in enumerate(chunks, start=1):
+        for page, (start, end) in enumerate(chunks, start=1):
             if page > 1:
                 pen.c.showPage()
             y = page_h - 20 * mm
-            pen.text(page_w / 2, y, data.title + ("（续）" if page > 1 else ""), 17, align="center", bold=True)
-            y -= 10 * mm
+            for i, line in enumerate(title_lines):
+                last = i == len(title_lines) - 1
+                pen.text(page_w / 2, y, line + ("（续）" if page > 1 and last else ""), title_size, align="center",
+                         bold=True)
+                y -= title_size * 1.25
+            y = body_top
             if page == 1:
                 for line in intro_lines:
-                    pen.text(left, y, line, 10.5)
-                    y -= 10.5 * 1.5
+                    pen.text(left, y, line, INTRO_SIZE)
+                    y -= INTRO_SIZE * 1.5
                 y -= 2 * mm
-            if chunk:
+            if end > start:
                 top = y
                 y = table.header(y)
-                for line in chunk:
+                for line in lines[start:end]:
                     number += 1
-                    y = table.row(y, [str(number), line.name, line.unit, line.category, line.masked_id,
-                                      format_amount(line.amount_fen)])
+                    y = table.row(y, values(number, line), height=heights[number - 1])
                     done += 1
                     ticker(done)
                 table.frame(top, y)
             if page == len(chunks):
-                total = sum(line.amount_fen for line in lines)
                 y -= 8 * mm
-                pen.text(left, y, f"以上共{len(lines)}{data.who}，{data.amount_label}合计{format_amount(total)}元。", 10.5)
-                if data.contact_phone:
+                for text, size, _align in closing_lines:
+                    pen.text(left, y, text, size)
                     y -= 7 * mm
-                    pen.text(left, y, f"监督电话：{data.contact_phone}", 10.5)
-                y -= 14 * mm
-                pen.text(left + width, y, f"{data.unit_name}（盖章）", 11, align="right")
+                y -= 7 * mm
+                seal = f"{data.unit_name}（盖章）"
+                pen.text(left + width, y, seal, pen.fitting_size(seal, width, 11), align="right")
                 pen.text(left + width, y - 7 * mm, cn_date(data.printed_on), 11, align="right")
+            pen.text(left, 14 * mm, "注：依照个人信息保护规定，公示名单不含住址、健康及银行账户信息，身份证号已部分遮挡。",
+                     LABEL_SIZE * 0.85)
             page_footer(pen, page, len(chunks))
-        pen.text(left, 14 * mm, "注：依照个人信息保护规定，公示名单不含住址、健康及银行账户信息，身份证号已部分遮挡。",
-                 LABEL_SIZE * 0.85)
 
 
 __all__ = ["DOCUMENT", "NoticeLine", "NoticeRenderer", "PublicNotice"]

@@ -24,6 +24,25 @@ TITLE = "金秋助学申请审批表"
 
 
 @dataclass(frozen=True)
+class InstallmentLine:
+    """One study year of an approved yearly plan, as recorded: what was approved, and what was paid."""
+
+    year_index: int
+    academic_year: int
+    amount_fen: int
+    status: str  # 待核查 / 已核查待发放 / 已发放 / 已停发
+    paid_on: date | None = None
+    voucher_no: str = ""
+    note: str = ""  # why it was stopped
+
+    def text(self) -> str:
+        head = f"第{self.year_index}学年（{self.academic_year}—{self.academic_year + 1}学年）{format_amount(self.amount_fen)}元"
+        if self.paid_on is not None:
+            return f"{head}：已发放，{cn_date(self.paid_on)}，凭证号{self.voucher_no}"
+        return f"{head}：{self.status}" + (f"（{self.note}）" if self.note else "")
+
+
+@dataclass(frozen=True)
 class ScholarshipForm:
     """What the form prints; labels in Chinese, money in fen."""
 
@@ -62,10 +81,23 @@ class ScholarshipForm:
     exclusions: tuple[tuple[str, bool], ...] = ()  # (checklist item, applies); all False for a valid application
     notice: str = ""
     opinions: tuple[Opinion, ...] = ()
+    installments: tuple[InstallmentLine, ...] = ()  # a yearly plan once approved: one line a study year
+    paid_fen: int | None = None  # a one-off grant paid: the amount paid
+    paid_on: date | None = None
+    voucher_no: str = ""
 
     @property
-    def plan_total_fen(self) -> int:
-        return self.amount_fen * max(1, self.plan_years)
+    def approved_total_fen(self) -> int:
+        """What was approved: the installments not stopped (a yearly plan), else the amount."""
+        if self.installments:
+            return sum(i.amount_fen for i in self.installments if i.status != "已停发")
+        return self.amount_fen
+
+    @property
+    def paid_total_fen(self) -> int:
+        if self.installments:
+            return sum(i.amount_fen for i in self.installments if i.paid_on is not None)
+        return self.paid_fen or 0
 
 
 class ScholarshipFormRenderer(Renderer[ScholarshipForm]):
@@ -89,10 +121,14 @@ class ScholarshipFormRenderer(Renderer[ScholarshipForm]):
         def header(pen: Pen, page: int) -> None:
             top = page_h - 16 * mm
             pen.text(page_w / 2, top, TITLE + ("（续）" if page > 1 else ""), 17, align="center", bold=True)
-            pen.text(page_w / 2, top - 6.5 * mm, f"（{d.round_name}）", 10.5, align="center")
+            round_name = f"（{d.round_name}）"
+            pen.text(page_w / 2, top - 6.5 * mm, round_name, pen.fitting_size(round_name, width, 10.5, 7), align="center")
             y = top - 13 * mm
-            pen.text(left, y, f"填报单位（盖章）：{d.grassroots_name or d.unit_name}", LABEL_SIZE)
-            pen.text(left + width, y, f"申请编号：{d.application_no}", LABEL_SIZE, align="right")
+            number = f"申请编号：{d.application_no}"
+            union = f"填报单位（盖章）：{d.grassroots_name or d.unit_name}"
+            room = width - pen.width(number, LABEL_SIZE) - 6 * mm
+            pen.text(left, y, union, pen.fitting_size(union, room, LABEL_SIZE, 6.5))
+            pen.text(left + width, y, number, LABEL_SIZE, align="right")
 
         flow = FormFlow(pen, left=left, width=width, bottom=16 * mm, header=header,
                         first_top=page_h - 32 * mm, other_top=page_h - 32 * mm)
@@ -114,14 +150,23 @@ class ScholarshipFormRenderer(Renderer[ScholarshipForm]):
             [L(10, "家庭住址"), V(74, d.address)],
         ])
         checks = "；".join(f"{item}：{'是' if applies else '否'}" for item, applies in d.exclusions)
-        plan = d.plan + (f"，每学年{format_amount(d.amount_fen)}元，共{d.plan_years}学年，合计"
-                         f"{format_amount(d.plan_total_fen)}元" if d.plan_years > 1 else "")
+        yearly = d.plan_years > 1
+        if yearly and d.installments:  # approved: what the record holds, year by year
+            plan = (f"{d.plan}，每学年{format_amount(d.amount_fen)}元；已审批{len(d.installments)}个学年，"
+                    f"审批金额合计{format_amount(d.approved_total_fen)}元，已发放{format_amount(d.paid_total_fen)}元")
+        elif yearly:  # not approved yet: the yearly amount only, never a total nobody approved
+            plan = f"{d.plan}，每学年{format_amount(d.amount_fen)}元（审批后逐学年核查在读情况后发放）"
+        else:
+            plan = d.plan + (f"；已发放，{cn_date(d.paid_on)}，凭证号{d.voucher_no}" if d.paid_on else "")
+        amount_label = "每学年金额" if yearly else "核定金额"
         aid_rows = [
-            [L(14, "资助标准"), V(26, f"{format_amount(d.standard_amount_fen)}元", "right"), L(16, "核定金额（小写）"),
-             V(38, f"¥{format_amount(d.amount_fen)}", "right")],
-            [L(14, "核定金额（大写）"), V(80, f"人民币{amount_in_words(d.amount_fen)}")],
+            [L(14, "资助标准"), V(26, f"{format_amount(d.standard_amount_fen)}元", "right"),
+             L(16, f"{amount_label}（小写）"), V(38, f"¥{format_amount(d.amount_fen)}", "right")],
+            [L(14, f"{amount_label}（大写）"), V(80, f"人民币{amount_in_words(d.amount_fen)}")],
             [L(14, "发放方式"), V(80, plan)],
         ]
+        if d.installments:
+            aid_rows.append([L(14, "分年发放"), V(80, "\n".join(i.text() for i in d.installments), size=9)])
         if d.amount_override_reason and d.amount_fen != d.standard_amount_fen:
             aid_rows.append([L(14, "金额调整理由"), V(80, d.amount_override_reason)])
         if checks:
@@ -144,4 +189,4 @@ def _pledge(pen: Pen, x: float, y: float, w: float, h: float) -> None:
     pen.text(x + w / 2 - 10 * mm, y + 2.6 * mm, "家长（签字）：", LABEL_SIZE)
 
 
-__all__ = ["ScholarshipForm", "ScholarshipFormRenderer", "TITLE"]
+__all__ = ["InstallmentLine", "ScholarshipForm", "ScholarshipFormRenderer", "TITLE"]

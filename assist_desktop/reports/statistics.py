@@ -49,6 +49,7 @@ class StatisticsSummary:
     year: int
     printed_on: date
     sections: Sequence[StatSection]
+    as_of: date | None = None  # 统计截止: 31 December for a past year (the counts as they stood then)
 
 
 def _value(column: StatColumn, value: int) -> str:
@@ -78,8 +79,11 @@ class StatisticsRenderer(Renderer[StatisticsSummary]):
             pen.text(page_w / 2, y, f"{data.year}年度帮扶工作统计表" + ("" if first else "（续）"), 17, align="center",
                      bold=True)
             y -= 9 * mm
-            pen.text(left, y, f"填报单位（盖章）：{data.unit_name}", LABEL_SIZE)
-            pen.text(left + width, y, f"统计截止：{cn_date(data.printed_on)}    金额单位：元", LABEL_SIZE, align="right")
+            right = f"统计截止：{cn_date(data.as_of or data.printed_on)}    金额单位：元"
+            unit = f"填报单位（盖章）：{data.unit_name}"
+            pen.text(left, y, unit, pen.fitting_size(unit, width - pen.width(right, LABEL_SIZE) - 6 * mm, LABEL_SIZE))
+            pen.text(left + width, y, f"统计截止：{cn_date(data.as_of or data.printed_on)}    金额单位：元", LABEL_SIZE,
+                     align="right")
             return y - 5 * mm
 
         # lay out first (to know the number of pages), then draw
@@ -119,6 +123,7 @@ class StatisticsRenderer(Renderer[StatisticsSummary]):
                 y -= 12 * mm
                 for i, who in enumerate(("填表人：", "审核人：", "单位负责人：")):
                     pen.text(left + i * 60 * mm, y, who, LABEL_SIZE)
+                pen.text(left + width, y - 8 * mm, f"打印日期：{cn_date(data.printed_on)}", 8.5, align="right")
             page_footer(pen, number, len(plan))
             page += 1
         ticker(1)

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from sqlmodel import Session, SQLModel, select
 
+from assist_desktop.domain.dates import cn_date
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import (
     FILE_LIFECYCLE,
@@ -24,6 +25,12 @@ from assist_desktop.domain.lifecycle import (
     Role,
     RoleNotAllowed,
     grant_lifecycle,
+)
+from assist_desktop.services.public_notice import (  # noqa: F401 - re-exported: the notice's settings
+    DEFAULT_NOTICE_WORKING_DAYS,
+    NOTICE_DAYS_KEY,
+    notice_period,
+    notice_working_days,
 )
 from assist_desktop.services.base import (
     NotFound,
@@ -51,8 +58,6 @@ from assist_desktop.storage.models import (
     WorkflowEvent,
 )
 
-NOTICE_DAYS_KEY = "public_notice_working_days"
-DEFAULT_NOTICE_WORKING_DAYS = 5
 
 ENTITIES: dict[str, type[SQLModel]] = {"hardship_file": HardshipFile, "scholarship": Scholarship, "visit": Visit}
 ENTITY_LABELS = {"hardship_file": "困难职工档案", "scholarship": "助学申请", "visit": "走访慰问"}
@@ -75,31 +80,6 @@ class StepResult:
     action: Action
     from_state: str
     to_state: str
-
-
-def notice_working_days(session: Session) -> int:
-    """The public-notice period in working days (set by the admin; 5 by default)."""
-    meta = session.get(Meta, NOTICE_DAYS_KEY)
-    try:
-        return max(1, int(meta.value)) if meta else DEFAULT_NOTICE_WORKING_DAYS
-    except ValueError:
-        return DEFAULT_NOTICE_WORKING_DAYS
-
-
-def add_working_days(start: date, days: int) -> date:
-    """The day after which ``days`` full working days (Monday–Friday) counted from ``start`` have run."""
-    current, counted = start, 0
-    while counted < days:
-        if current.weekday() < 5:
-            counted += 1
-        if counted < days:
-            current += timedelta(days=1)
-    return current
-
-
-def notice_ends(start: date, days: int) -> date:
-    """The first day approval is allowed: the notice starts on ``start`` and runs ``days`` working days."""
-    return add_working_days(start, days) + timedelta(days=1)
 
 
 def lifecycle_for(session: Session, entity: Synced) -> Lifecycle:
@@ -197,13 +177,12 @@ def apply_step(session: Session, user: User, entity: Synced, action: Action, *, 
             raise PermissionDenied(f"{describe(entity)}是您本人提交的，不能由您{action.label}。")
     if action is Action.approve and current == "on_notice":
         start = entity.notice_start  # type: ignore[attr-defined]
-        days = notice_working_days(session)
         if start is None:
             raise ApprovalError(f"{describe(entity)}没有公示开始日期，不能审批。")
-        allowed_from = notice_ends(start, days)
-        if today < allowed_from:
-            raise ApprovalError(f"{describe(entity)}公示期未满：公示自 {start:%Y年%m月%d日} 起须满 {days} 个工作日，"
-                                f"{allowed_from:%Y年%m月%d日} 起方可审批。")
+        period = notice_period(session, start)  # official working days: holidays skipped, 调休 counted
+        if today < period.approval_from:
+            raise ApprovalError(f"{describe(entity)}公示期未满：公示自{cn_date(start)}起须满{period.days}个工作日"
+                                f"（至{cn_date(period.last_day)}），{cn_date(period.approval_from)}起方可审批。")
     if action is Action.put_on_notice:
         entity.notice_start = today  # type: ignore[attr-defined]
     if action is Action.approve:

@@ -1,4 +1,5 @@
-"""Scanned materials of a hardship file (DOMAIN.md, "Materials a file needs"), kept in the database.
+"""Scanned materials of a hardship file (DOMAIN.md, "Materials a file needs") and of a scholarship
+application, kept in the database.
 
 Rules kept here: only a clerk adds or removes materials; an exited file takes no new materials, and
 materials are removed only while the file is a draft or active (a file under review keeps what the
@@ -20,11 +21,11 @@ from sqlmodel import Session, select
 
 from assist_desktop.domain.enums import MaterialKind
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.domain.lifecycle import FileStatus, Role
+from assist_desktop.domain.lifecycle import FileStatus, GrantStatus, Role
 from assist_desktop.services.base import (
     NotFound, Refusal, audit, require_own, require_role, tombstone, touch, unit_of_work, fetch,
 )
-from assist_desktop.storage.models import Attachment, HardshipFile, User
+from assist_desktop.storage.models import Attachment, HardshipFile, Scholarship, User
 
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 MAX_NAME_LENGTH = 200
@@ -44,7 +45,7 @@ class AttachmentInfo:
     """One material as a list shows it (the content stays in the database)."""
 
     id: str
-    file_id: str
+    file_id: str  # the file, or the application, the material belongs to
     kind: str
     name: str
     mime_type: str
@@ -203,4 +204,106 @@ def remove_attachment(session: Session, user: User, file_id: str, attachment_id:
         touch(hf, bump_version=False)
         audit(session, user, None, "delete", {"file_id": file_id, "file_no": hf.file_no, "kind": info.kind,
                                               "name": info.name, "size": info.size, "sha256": info.sha256},
+              entity_type="attachment", entity_id=attachment_id)
+
+
+# --- materials of a scholarship application ----------------------------------------------------------------
+# The admission notice, the fee standard, the hardship proof (DOMAIN.md 金秋助学): kept with the application
+# as a file's are with the file, under the same rules — a clerk adds them while the application is not
+# cancelled, removes them only while it is a draft (a reviewer saw what was sent), each look is audited.
+
+
+def _load_application(session: Session, scholarship_id: str) -> Scholarship:
+    s = session.get(Scholarship, scholarship_id, populate_existing=True)
+    if s is None:
+        raise NotFound(f"找不到该助学申请（编号 {scholarship_id}）。")
+    return s
+
+
+_APP_COLUMNS = (Attachment.id, Attachment.scholarship_id, Attachment.kind, Attachment.name, Attachment.mime_type,
+                Attachment.size, Attachment.sha256, Attachment.mtime)
+
+
+def add_application_attachment(session: Session, user: User, scholarship_id: str, *, kind: str, name: str,
+                               content: bytes, mime_type: str | None = None) -> Attachment:
+    """Keep one scanned material with an application; refused (nothing written) as ``add_attachment``."""
+    if not isinstance(content, (bytes, bytearray, memoryview)):
+        raise TypeError("content must be bytes")
+    content = bytes(content)
+    with unit_of_work(session, user, Refusal("attachment", None, "create")):
+        require_role(session, user, Role.clerk, doing="添加助学申请附件")
+        app = _load_application(session, scholarship_id)
+        what = f"助学申请 {app.application_no}（{app.student_name}）"
+        require_own(session, app, what)
+        if app.status == GrantStatus.cancelled.value:
+            raise AttachmentError(f"{what}已取消，不能再添加附件。")
+        kind_code = _kind(kind)
+        clean_name = _name(name)
+        check_size(clean_name, len(content))
+        mime = (mime_type or mimetypes.guess_type(clean_name)[0] or "application/octet-stream").strip()[:100]
+        digest = hashlib.sha256(content).hexdigest()
+        existing = session.exec(select(Attachment.name).where(
+            Attachment.scholarship_id == scholarship_id, Attachment.sha256 == digest)).first()
+        if existing is not None:
+            raise DuplicateAttachment(f"附件“{clean_name}”与本申请已有的附件“{existing}”内容完全相同，不必重复添加。",
+                                      field="文件")
+        attachment = Attachment(owner_unit_id=app.owner_unit_id, file_id=None, scholarship_id=scholarship_id,
+                                kind=kind_code, name=clean_name, mime_type=mime, size=len(content), sha256=digest,
+                                content=content)
+        session.add(attachment)
+        touch(app, bump_version=False)
+        session.flush()
+        audit(session, user, attachment, "create", {"scholarship_id": scholarship_id,
+                                                    "application_no": app.application_no, "kind": kind_code,
+                                                    "name": clean_name, "size": len(content), "sha256": digest})
+        return attachment
+
+
+def list_application_attachments(session: Session, user: User, scholarship_id: str) -> list[AttachmentInfo]:
+    """The materials of an application, oldest first, without their content."""
+    require_role(session, user, *Role, doing="查看助学申请附件")
+    rows = session.exec(select(*_APP_COLUMNS).where(Attachment.scholarship_id == scholarship_id)
+                        .order_by(Attachment.mtime, Attachment.name)).all()
+    return [_info(tuple(r)) for r in rows]
+
+
+def application_attachment_content(session: Session, user: User, scholarship_id: str, attachment_id: str) -> bytes:
+    """The stored bytes of one material of an application; each look is an audit event."""
+    with unit_of_work(session, user, Refusal("attachment", attachment_id, "view")):
+        require_role(session, user, Role.clerk, Role.reviewer, Role.approver, doing="查看助学申请附件")
+        row = session.exec(select(Attachment.name, Attachment.sha256, Attachment.content).where(
+            Attachment.id == attachment_id, Attachment.scholarship_id == scholarship_id)).first()
+        if row is None:
+            raise NotFound("找不到该附件，可能已被删除，请刷新列表。")
+        name, digest, content = row
+        if hashlib.sha256(content).hexdigest() != digest:
+            raise AttachmentError(f"附件“{name}”的内容与登记的 SHA-256 校验值不符，文件可能已损坏，请重新扫描添加。")
+        audit(session, user, None, "view", {"scholarship_id": scholarship_id, "name": name},
+              entity_type="attachment", entity_id=attachment_id)
+        return bytes(content)
+
+
+def remove_application_attachment(session: Session, user: User, scholarship_id: str, attachment_id: str) -> None:
+    """Remove one material of a draft application; a tombstone tells the upper unit."""
+    with unit_of_work(session, user, Refusal("attachment", attachment_id, "delete")):
+        require_role(session, user, Role.clerk, doing="删除助学申请附件")
+        app = _load_application(session, scholarship_id)
+        what = f"助学申请 {app.application_no}"
+        require_own(session, app, what)
+        if app.status != GrantStatus.draft.value:
+            raise AttachmentError(f"{what}当前状态为“{GrantStatus(app.status).label}”，不能删除附件；"
+                                  "如需更换材料，请退回后再删。")
+        row = session.exec(select(*_APP_COLUMNS, Attachment.owner_unit_id).where(
+            Attachment.id == attachment_id, Attachment.scholarship_id == scholarship_id)).first()
+        if row is None:
+            raise NotFound("找不到该附件，可能已被删除，请刷新列表。")
+        info = _info(tuple(row)[:-1])
+        ghost = Attachment(id=info.id, owner_unit_id=row[-1], file_id=None, scholarship_id=scholarship_id,
+                           kind=info.kind, name=info.name, sha256=info.sha256, content=b"")
+        tombstone(session, ghost)
+        session.execute(delete(Attachment).where(Attachment.id == attachment_id))
+        touch(app, bump_version=False)
+        audit(session, user, None, "delete", {"scholarship_id": scholarship_id, "application_no": app.application_no,
+                                              "kind": info.kind, "name": info.name, "size": info.size,
+                                              "sha256": info.sha256},
               entity_type="attachment", entity_id=attachment_id)

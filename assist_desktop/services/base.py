@@ -169,6 +169,14 @@ def retrying(fn: Callable[..., R]) -> Callable[..., R]:
     return run
 
 
+def audit_refusal(session: Session, user: User | None, refusal: Refusal, message: str) -> None:
+    """Write a refusal that happened outside a write (a read-only check: an export, a print) to the audit log,
+    in a transaction of its own."""
+    if session.in_transaction():
+        session.rollback()  # a read snapshot: the refusal is written on a transaction of its own
+    _audit_refusal(session, user, refusal, message)
+
+
 def _audit_refusal(session: Session, user: User | None, refusal: Refusal, message: str) -> None:
     session.connection(execution_options={"sqlite_immediate": True})
     try:

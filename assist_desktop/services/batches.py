@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import Action
 from assist_desktop.domain.money import format_amount
+from assist_desktop.domain.workdays import CalendarUnknown
 from assist_desktop.services import approvals
 from assist_desktop.services.approvals import (BatchCancelled, StepResult, acting_roles, apply_step, describe,
                                                preload, submitters)
@@ -144,7 +145,14 @@ def pending_details(session: Session, entity_type: str, entity_ids: Sequence[str
     out: dict[str, ItemDetails] = {}
 
     def until(status: str, start: date | None) -> date | None:
-        return approvals.notice_ends(start, days) if status == "on_notice" and start else None
+        """Official working days (holidays skipped, 调休 counted); None while the year's arrangement is
+        not entered (approving then says so)."""
+        if status != "on_notice" or not start:
+            return None
+        try:
+            return approvals.notice_period(session, start, days).approval_from
+        except CalendarUnknown:
+            return None
 
     ids = list(dict.fromkeys(entity_ids))
     for begin in range(0, len(ids), 500):

@@ -1464,7 +1464,7 @@ def dashboard(session: Session, campaign_id: str) -> CampaignDashboard:
 
 
 _ORDERS: dict[str, Any] = {
-    "name": Visit.recipient_name, "unit": Visit.unit_name, "group": Visit.group_key, "status": Visit.status,
+    "name": Visit.recipient_name_sort, "unit": Visit.unit_name, "group": Visit.group_key, "status": Visit.status,
     "cash": Visit.cash_fen, "goods": Visit.goods_fen, "total": Visit.cash_fen + Visit.goods_fen,
     "planned_date": Visit.planned_date, "actual_date": Visit.actual_date, "approved_on": Visit.approved_on,
     "cadres": Visit.cadres,
@@ -1517,8 +1517,8 @@ def list_visits(session: Session, user: User, *, campaign_id: str | None = None,
     if column is None:
         raise ValueError(f"unknown order {order!r}")
     ordering = [column.desc() if descending else column.asc()]
-    if column is not V.recipient_name:
-        ordering.append(V.recipient_name.desc() if descending else V.recipient_name.asc())
+    if column is not V.recipient_name_sort:  # then by the name's pinyin
+        ordering.append(V.recipient_name_sort.desc() if descending else V.recipient_name_sort.asc())
     ordering.append(V.id)
     count = select(func.count()).select_from(V)
     base = select(V.id)

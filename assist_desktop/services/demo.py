@@ -28,7 +28,11 @@ from assist_desktop.domain.names import pinyin_initials
 from assist_desktop.domain.policy import PolicyError, load_policy
 from assist_desktop.domain.uscc import uscc_check_character
 from assist_desktop.services.audit import append_event
-from assist_desktop.services.demo_accounts import DEMO_PASSWORD, DEMO_UNIT_CODE, DEMO_UNIT_NAME, DEMO_USERS
+from assist_desktop.services.money_seal import SEAL_KEY, seal
+from assist_desktop.domain.errors import DomainError
+from assist_desktop.services.demo_accounts import (
+    DEMO_MARK, DEMO_PASSWORD, DEMO_UNIT_CODE, DEMO_UNIT_NAME, DEMO_USERS, is_demo_database,
+)
 from assist_desktop.services.passwords import hash_password
 from assist_desktop.services.setup import SYSTEM_ACTOR, initialise, local_unit
 from assist_desktop.storage import counters
@@ -36,7 +40,13 @@ from assist_desktop.storage import models as m
 from assist_desktop.storage.bulk import insert_rows
 from assist_desktop.storage.engine import Database
 
-DEFAULT_SUBSISTENCE_LINE_FEN = 76_000  # used only when the policy tables have no line for the region
+DEFAULT_SUBSISTENCE_LINE_FEN = 76_000
+DEMO_ACTOR = "演示数据生成"
+
+
+class DemoRefused(DomainError):
+    """Demo data asked for in a database that is not a demo database."""
+  # used only when the policy tables have no line for the region
 
 # Surname weights follow the national distribution (王李张刘陈 lead), with surnames common in
 # northern Shaanxi (高 白 贺 郝 薛 惠 呼 拓) and the heteronym surnames search must get right.
@@ -446,6 +456,7 @@ class History:
         self.voucher_seq: dict[int, int] = {}
         self.application_seq: dict[int, int] = {}
         self.summary = DemoSummary()
+        self.paid: list[dict[str, Any]] = []  # sealed in the demo's audit event (services.money_seal)
 
     def voucher_no(self, year: int) -> str:
         seq = self.voucher_seq.get(year, 0) + 1
@@ -500,6 +511,7 @@ class History:
             payments.append(self._disbursement("visit", visit_id, name, id_number, cash, visit_day, account))
         insert_rows(conn, m.Visit, visits)
         insert_rows(conn, m.Disbursement, payments)
+        self.paid.extend(payments)
         total = sum(per_source)
         for src, amount in zip(sources, per_source):
             conn.execute(update(m.CampaignFundSource.__table__).where(m.CampaignFundSource.id == src["id"])
@@ -594,6 +606,7 @@ class History:
             insert_rows(conn, m.Scholarship, apps)
             insert_rows(conn, m.Installment, installments)
             insert_rows(conn, m.Disbursement, payments)
+            self.paid.extend(payments)
             total = sum(a["amount_fen"] for a in apps) + carried.get(year, 0)
             conn.execute(update(m.ScholarshipRound.__table__).where(m.ScholarshipRound.id == round_id)
                          .values(budget_fen=max(100_000_00, (total * 11 // 10) // 100_000 * 100_000)))
@@ -672,10 +685,24 @@ def _spring_standards(year: int) -> dict[str, tuple[int, int, str]]:
 # --- writing it -----------------------------------------------------------------------------------
 
 
+def mark_demo(db: Database) -> None:
+    """Make an initialised database a demo one, so that demo data may go into it: for the tests' and benchmarks'
+    made-up units (绥德 and 米脂 reporting to 榆林 …), never for a real unit's file (the ``demo`` command refuses
+    those)."""
+    with db.transaction() as session:
+        if session.get(m.Meta, DEMO_MARK) is None:
+            session.add(m.Meta(key=DEMO_MARK, value="1"))
+
+
 def ensure_demo_unit(db: Database) -> dict[Role, str]:
     """Initialise the database as 绥德县总工会 with one demo user per role, unless already done."""
     with db.session() as session:
         unit = local_unit(session)
+        if unit is not None and not is_demo_database(session):
+            # a real unit's database (made by init): the published demo accounts and made-up households
+            # must never enter it
+            raise DemoRefused(f"数据库 {db.path} 是{unit.name}的正式数据库（不是演示数据库），不能在其中生成演示数据或"
+                              "演示账号。演示数据请写入单独的文件（assist-desktop demo --db demo.sqlite）。")
     if unit is None:
         initialise(db, unit_code=DEMO_UNIT_CODE, unit_name=DEMO_UNIT_NAME, admin_username="admin",
                    admin_password=DEMO_PASSWORD, admin_display_name="系统管理员")
@@ -700,8 +727,8 @@ def ensure_demo_unit(db: Database) -> dict[Role, str]:
                                                                           "roles": [r.value for r in roles]})
             for role in roles:
                 ids[role] = user.id
-        if session.get(m.Meta, "demo") is None:
-            session.add(m.Meta(key="demo", value="1"))
+        if session.get(m.Meta, DEMO_MARK) is None:
+            session.add(m.Meta(key=DEMO_MARK, value="1"))
     return ids
 
 
@@ -738,6 +765,7 @@ def generate_demo(db: Database, families: int, *, seed: int = 2026, today: date 
             if progress:
                 progress(summary.families, families)
         _store_sequences(conn, prefix, gen.file_seq)
+        paid: list[dict[str, Any]] = []
         if history and first_run:
             hist = History(gen, conn)
             hist.scholarships()
@@ -746,10 +774,15 @@ def generate_demo(db: Database, families: int, *, seed: int = 2026, today: date 
             _store_sequences(conn, f"scholarship:{unit_code}:", hist.application_seq)
             summary.scholarships, summary.visits = hist.summary.scholarships, hist.summary.visits
             summary.disbursements = hist.summary.disbursements
+            paid = hist.paid
         with Session(bind=conn) as session:
-            append_event(session, actor_id=None, actor_name=SYSTEM_ACTOR, entity_type="hardship_file",
+            append_event(session, actor_id=None, actor_name=DEMO_ACTOR, entity_type="hardship_file",
                          entity_id=None, action="demo_generate",
-                         changes={"families": summary.families, "members": summary.members, "seed": seed})
+                         changes={"families": summary.families, "members": summary.members, "seed": seed,
+                                  "scholarships": summary.scholarships, "visits": summary.visits,
+                                  "disbursements": summary.disbursements,
+                                  **({SEAL_KEY: seal(paid)} if paid else {})})
+            session.flush()  # into this transaction: the session is not committed itself
     return summary
 
 

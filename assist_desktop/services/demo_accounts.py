@@ -13,3 +13,13 @@ DEMO_USERS = (  # username, display name, roles
     ("shenhe", "王建军", (Role.reviewer,)),
     ("shenpi", "张国强", (Role.approver,)),
 )
+
+
+DEMO_MARK = "demo"  # the meta key set in a database the demo generator made (and only there)
+
+
+def is_demo_database(session) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the database was made as a demo (its unit and accounts by the demo generator)."""
+    from assist_desktop.storage.models import Meta
+
+    return session.get(Meta, DEMO_MARK) is not None

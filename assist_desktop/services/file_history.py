@@ -53,6 +53,9 @@ FIELD_LABELS: dict[str, str] = {
     "filed_by_name": "建档人", "reviewed_by_name": "审核人", "entered_by_name": "录入人", "opened_on": "建档日期",
     "notice_start": "公示开始日期", "last_review_date": "最近复核日期", "exit_reason": "撤档原因",
     "exit_note": "撤档说明", "exit_date": "撤档日期", "created_by": "建档用户",
+    "declared_household_size": "台账登记家庭人口", "declared_annual_income_fen": "台账登记家庭年收入",
+    "members_pending": "成员待补录", "filed_on": "台账建档时间", "former_file_no": "原档案编号",
+    "import_batch_id": "台账导入批次",
     # members
     "seq": "序号", "relation": "与职工关系", "monthly_income_fen": "月收入", "identity": "身份",
     "unit_or_school": "单位或学校", "education_level": "当前学历", "admission_year": "入学年份",
@@ -69,7 +72,7 @@ _ENUM_OF: dict[str, Any] = {
 }
 # Shown by name only: health data is sensitive, ids are technical, derived columns follow from others.
 _VALUE_HIDDEN = {"health", "illness", "disability_type", "disability_grade", "employer_id", "created_by", "unit_id",
-                 "name_initials", "id_tail", "sex", "birth_date"}
+                 "name_initials", "id_tail", "sex", "birth_date", "import_batch_id"}
 _NOT_LISTED = {"name_initials", "id_tail", "usn", "mtime", "version"}
 
 _AUDIT_TITLES = {

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assist_desktop.services.audit import verify_audit
-from assist_desktop.storage.engine import Database
+from assist_desktop.services.audit_anchor import check_anchors
+from assist_desktop.services.money_seal import check_money
+from assist_desktop.storage import cipher
+from assist_desktop.storage.engine import Database, sqlite_uri
 from assist_desktop.storage.location import ServerAddress
 from assist_desktop.storage.schema import DatabaseRefused, head_revision, inspect_file, server_state
 
@@ -22,7 +24,9 @@ class CheckReport:
         self.lines.append(("✓ " if ok else "✗ ") + line)
 
 
-def check_database(path: Path | ServerAddress) -> CheckReport:
+def check_database(path: Path | ServerAddress, key: bytes | None = None) -> CheckReport:
+    """``key``: the key of an encrypted file (from a login); without it an encrypted file is reported
+    as needing one. A server database is checked by ``_check_server``."""
     if isinstance(path, ServerAddress):
         return _check_server(path)
     report = CheckReport()
@@ -30,13 +34,14 @@ def check_database(path: Path | ServerAddress) -> CheckReport:
         report.add(False, f"数据库文件 {path} 不存在。")
         return report
     try:
-        state = inspect_file(path)
+        state = inspect_file(path, key=key)
     except DatabaseRefused as exc:
         report.add(False, exc.message)
         return report
     report.add(state.kind in ("current", "older"),
                f"结构版本 {state.revision or '无'}（程序支持 {head_revision()}）")
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    report.add(True, "数据库已加密（SQLCipher）" if key is not None else "数据库未加密")
+    conn = cipher.connect(sqlite_uri(path), key, uri=True)
     try:
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         fk = conn.execute("PRAGMA foreign_key_check").fetchall()
@@ -46,9 +51,16 @@ def check_database(path: Path | ServerAddress) -> CheckReport:
     report.add(not fk, "数据引用完整" if not fk else f"有 {len(fk)} 处数据引用不完整（如表 {fk[0][0]}）")
     if state.kind == "new":
         return report
-    with Database(path) as db, db.session() as session:  # read only: check never upgrades
+    with Database(path, key) as db, db.session() as session:  # read only: check never upgrades
         verdict = verify_audit(session)
-    report.add(verdict.ok, verdict.message)
+        report.add(verdict.ok, verdict.message)
+        # a chain can be cut or rewritten whole and still hold together: held against its backups and the
+        # upper unit's acknowledgement, it says where
+        for finding in check_anchors(session, path, key):
+            report.add(finding.ok, finding.line)
+        # money: every payment against the event that recorded it (an amount edited with sqlite3 shows here)
+        for money in check_money(session):
+            report.add(money.ok, money.line)
     return report
 
 
@@ -83,5 +95,9 @@ def _check_server(address: ServerAddress) -> CheckReport:
             return report
         with db.session() as session:
             verdict = verify_audit(session)
-        report.add(verdict.ok, verdict.message)
+            report.add(verdict.ok, verdict.message)
+            for finding in check_anchors(session, None):  # against the upper unit's acknowledgement
+                report.add(finding.ok, finding.line)
+            for money in check_money(session):
+                report.add(money.ok, money.line)
     return report

@@ -215,8 +215,8 @@ def seed_year(session: Session, user: User, year: int, *, program: str | None = 
         programs = [_check_program(program)] if program else list(pol.PROGRAM_LABELS)
         file_lines = [s for p in programs for s in _file_standards(p, year)]
         if not file_lines:
-            raise StandardError(f"没有{year}年的政策文件（resources/policy/{year}.toml），无法导入标准；"
-                                "可直接逐项录入。", field="年度")
+            raise StandardError(f"没有{year}年的政策文件，无法从政策文件导入标准；可复制上一年度的标准，"
+                                "或直接逐项录入。", field="年度")
         added = []
         for std in file_lines:
             if _db_row(session, local.id, std.program, year, std.key, std.filed) is None:
@@ -455,6 +455,47 @@ def missing_lines(session: Session, program: str, year: int) -> list[tuple[str, 
     return [line for line in wanted if line not in have]
 
 
+def has_standards(session: Session, program: str, year: int) -> bool:
+    """Whether the year has a table at all (this unit's rows or the year's policy file): without one no
+    amount can be worked out for the year's round or campaign."""
+    return any(s.amount_fen > 0 or s.goods_fen > 0 for s in standards(session, program, year))
+
+
+def last_year_with_standards(session: Session, program: str, before: int) -> int | None:
+    """The nearest earlier year that has a table (the one to offer to copy), or None."""
+    owner = local_unit_id(session)
+    years = set(session.exec(select(PolicyStandard.year).where(
+        PolicyStandard.owner_unit_id == owner, PolicyStandard.program == program, PolicyStandard.year < before)))
+    years |= {y for y in policy_book().years() if y < before}
+    return next((y for y in sorted(years, reverse=True) if has_standards(session, program, y)), None)
+
+
+def copy_year(session: Session, user: User, *, program: str, from_year: int, to_year: int,
+              today: date | None = None) -> int:
+    """Copy the table in force for ``from_year`` (this unit's rows, else the policy file's lines) to
+    ``to_year`` as this unit's rows; lines ``to_year`` already has are kept. Admin only; one audit
+    event. Returns how many lines were added."""
+    today = today or date.today()
+    with unit_of_work(session, user, Refusal(ENTITY, None, "copy_year")):
+        require_role(session, user, Role.admin, doing="设置救助标准")
+        local = require_initialised(session)
+        program = _check_program(program)
+        _check_year(to_year, today)
+        source = [s for s in standards(session, program, from_year)]
+        if not source:
+            raise StandardError(f"{from_year}年没有{pol.PROGRAM_LABELS[program]}救助标准，无法复制。", field="年度")
+        added = []
+        for std in source:
+            if _db_row(session, local.id, program, to_year, std.key, std.filed) is None:
+                session.add(_new_row(local.id, program, to_year, std.key, std.filed, std))
+                added.append(f"{program}:{std.key}:{'filed' if std.filed else 'unfiled'}")
+        if added:
+            session.flush()
+            audit(session, user, None, "copy_year", {"program": program, "from": from_year, "to": to_year,
+                                                     "added": added}, entity_type=ENTITY)
+        return len(added)
+
+
 def get_row(session: Session, standard_id: str) -> PolicyStandard:
     row = session.get(PolicyStandard, standard_id)
     if row is None:
@@ -463,5 +504,6 @@ def get_row(session: Session, standard_id: str) -> PolicyStandard:
 
 
 __all__ = ["FROM_DATABASE", "FROM_FILE", "NoStandard", "Standard", "StandardChange", "StandardError", "amount_label",
-           "check_amount", "line_label", "lookup", "missing_lines", "policy_book", "refused_line", "require_standard",
-           "seed_year", "set_standard", "set_standards", "standards"]
+           "check_amount", "copy_year", "has_standards", "last_year_with_standards", "line_label", "lookup",
+           "missing_lines", "policy_book", "refused_line", "require_standard", "seed_year", "set_standard",
+           "set_standards", "standards"]

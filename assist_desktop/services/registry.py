@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from assist_desktop.domain import enums
 from assist_desktop.domain.contact import parse_bank_account, parse_mobile, parse_postal_code
 from assist_desktop.domain.errors import DomainError
+from assist_desktop.domain.text import check_plain_text
 from assist_desktop.domain.hardship import (
     MAX_MONTHLY_INCOME_FEN,
     HardshipCategory,
@@ -251,6 +252,10 @@ def _money(value: int, label: str, ceiling: int) -> int:
 
 def _text(value: str | None, label: str, limit: int, *, required: bool = False) -> str | None:
     text = (value or "").strip()
+    try:
+        check_plain_text(text, label)
+    except DomainError as exc:
+        raise RegistryError(exc.message, field=label) from None
     if not text:
         if required:
             raise RegistryError(f"{label}不能为空", field=label)
@@ -628,15 +633,18 @@ class CheckedFile:
 
 
 def check_file(session: Session, data: FileInput, *, today: date | None = None, line_fen: int | None = None,
-               duplicates: bool = True, all_errors: bool = False, mobile_optional: bool = False) -> CheckedFile:
+               duplicates: bool = True, all_errors: bool = False, mobile_optional: bool = False,
+               local: OrgUnit | None = None, known_units: frozenset[str] = frozenset()) -> CheckedFile:
     """The checks of ``create_file`` without writing (ledger import checks thousands before writing any).
     ``line_fen`` saves the subsistence-line lookup per file; ``duplicates=False`` leaves the database
     duplicate check to the caller, who makes it for the whole batch at once (``find_conflicts``).
-    ``all_errors``: every field's problem at once (``FileErrors``); ``mobile_optional``: see ``_clean``."""
+    ``all_errors``: every field's problem at once (``FileErrors``); ``mobile_optional``: see ``_clean``.
+    A caller checking thousands passes ``local`` and the ids of the active unions it read once."""
     today = today or date.today()
-    local = require_initialised(session)
+    local = local or require_initialised(session)
     row, members = _clean(data, today, all_errors=all_errors, mobile_optional=mobile_optional)
-    _check_unit(session, data.unit_id)
+    if data.unit_id not in known_units:
+        _check_unit(session, data.unit_id)
     if duplicates:
         _refuse_duplicates(session, row, members, None)
     fig = figures(session, row, members, local.region_code or local.code, today.year, line_fen=line_fen)

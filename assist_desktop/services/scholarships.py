@@ -1088,7 +1088,7 @@ def budget_summary(session: Session, round_id: str, *, exclude_id: str | None = 
 
 
 _ORDERS: dict[str, Any] = {
-    "application_no": Scholarship.application_no, "student_name": Scholarship.student_initials,
+    "application_no": Scholarship.application_no, "student_name": Scholarship.student_name_sort,
     "school": Scholarship.school, "level": Scholarship.education_level, "amount": Scholarship.amount_fen,
     "status": Scholarship.status, "admission_year": Scholarship.admission_year, "plan": Scholarship.plan,
 }
@@ -1271,6 +1271,70 @@ __all__ = [
     "ScholarshipError", "UnfiledInput", "UnfiledView", "application_rows", "approve", "approve_many",
     "budget_summary", "cancel", "check_enrolment", "create_application", "create_round", "find_unfiled",
     "get_application", "get_round", "installments_due", "installments_of", "list_applications",
-    "next_application_no", "owner_names", "plan_of", "rounds", "set_amount", "set_round_closed", "stop_plan",
-    "stop_plans_for_exited_file", "update_application", "update_round",
+    "next_application_no", "owner_names", "pick_student", "plan_of", "rounds", "set_amount", "set_round_closed",
+    "stop_plan", "stop_plans_for_exited_file", "student_candidates", "update_application", "update_round",
 ]
+
+
+# --- the student picked from the household's members ---------------------------------------------------------
+
+_MEMBER_LEVELS = {"senior_high": "senior_high", "secondary_vocational": "senior_high",
+                  "vocational_college": "vocational_college", "undergraduate": "undergraduate",
+                  "postgraduate": "postgraduate"}
+
+
+@dataclass(frozen=True)
+class StudentCandidate:
+    member_id: str
+    name: str
+    relation_label: str
+    masked_id: str
+    education_label: str
+
+
+@dataclass(frozen=True)
+class StudentPick:
+    name: str
+    id_number: str
+    school: str
+    level: str | None  # the scholarship level of the member's education, when it has one
+    admission_year: int | None
+    study_years: int | None
+
+
+def student_candidates(session: Session, user: User, file_id: str) -> list[StudentCandidate]:
+    """The members of a filed household who could be the student (those with an ID number), masked."""
+    from assist_desktop.domain.enums import EducationLevel, Relation
+    from assist_desktop.storage.models import Member
+
+    require_role(session, user, *Role, doing="查看家庭成员")
+    out = []
+    for m in session.exec(select(Member).where(Member.file_id == file_id, Member.id_number.is_not(None))
+                          .order_by(Member.seq)):
+        try:
+            relation = Relation(m.relation).label
+        except ValueError:
+            relation = m.relation
+        try:
+            education = EducationLevel(m.education_level).label if m.education_level else ""
+        except ValueError:
+            education = m.education_level or ""
+        out.append(StudentCandidate(m.id, m.name, relation, mask_id_number(m.id_number or ""), education))
+    return out
+
+
+def pick_student(session: Session, user: User, file_id: str, member_id: str) -> StudentPick:
+    """The member's name, ID number and schooling for the application form; the look at the ID number is
+    written to the audit log, as every look at a file's sensitive fields is."""
+    from assist_desktop.storage.models import Member
+
+    with unit_of_work(session, user, Refusal("hardship_file", file_id, "view_sensitive")):
+        require_role(session, user, Role.clerk, doing="填写助学申请")
+        member = session.get(Member, member_id)
+        hf = session.get(HardshipFile, file_id)
+        if member is None or hf is None or member.file_id != file_id or not member.id_number:
+            raise NotFound("找不到该家庭成员，请重新选择档案。")
+        audit(session, user, hf, "view_sensitive", {"fields": ["家庭成员身份证号"], "member": member.name,
+                                                    "for": "金秋助学申请"})
+        return StudentPick(member.name, member.id_number, member.unit_or_school or "",
+                           _MEMBER_LEVELS.get(member.education_level or ""), member.admission_year, member.study_years)

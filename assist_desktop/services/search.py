@@ -134,6 +134,7 @@ FLAGS: dict[str, str] = {
     "model_worker": "劳模",
     "single_parent": "单亲",
     "zero_employment": "零就业家庭",
+    "members_pending": "成员待补录",  # a ledger's household whose members are still to be entered
 }
 
 
@@ -148,6 +149,8 @@ def _flag_condition(flag: str, wrap: Wrap = _plain) -> ColumnElement[bool]:
         return wrap(HF.single_parent) == true()
     if flag == "zero_employment":
         return wrap(HF.zero_employment) == true()
+    if flag == "members_pending":
+        return wrap(HF.members_pending) == true()
     raise ValueError(f"unknown flag {flag!r}; known: {', '.join(FLAGS)}")
 
 
@@ -237,7 +240,7 @@ _STATUS_RANK = case({s.value: i for i, s in enumerate(FileStatus)}, value=HF.sta
 # reviewed) come first ascending and last descending. Ties are broken by file number, then id.
 SORT_KEYS: Mapping[str, ColumnElement[Any]] = {
     "file_no": HF.file_no,
-    "name": HF.name,
+    "name": HF.name_sort,  # by pinyin (storage.sort_keys), walking its index
     "id_number": HF.id_number,
     "category": _CATEGORY_RANK,
     "primary_cause": HF.primary_cause,

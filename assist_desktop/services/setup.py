@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlmodel import Session
@@ -15,6 +15,7 @@ from assist_desktop.services.keys import ensure_signing_key
 from assist_desktop.services.passwords import check_password_strength, hash_password
 from assist_desktop.storage.engine import Database
 from assist_desktop.storage.models import Meta, OrgUnit, User, UserRole, new_id, utcnow
+from assist_desktop.storage.location import ServerAddress, parse_location
 from assist_desktop.storage.schema import open_database
 from assist_desktop.sync.keys import ensure_encryption_key
 
@@ -31,6 +32,8 @@ class SetupResult:
     unit_id: str
     admin_id: str
     warnings: tuple[str, ...]
+    # the recovery key of an encrypted database, shown once (the chair keeps it in the safe)
+    recovery_key: str | None = None
 
 
 def level_of_region_code(code: str) -> str:
@@ -92,7 +95,7 @@ def initialise(db: Database, *, unit_code: str, unit_name: str, admin_username: 
     username = admin_username.strip()
     if not re.fullmatch(r"[A-Za-z0-9_.\-\u4e00-\u9fff]{2,32}", username):
         raise SetupError("管理员用户名应为2-32个字符（汉字、字母、数字、下划线）。", field="管理员用户名")
-    check_password_strength(admin_password)
+    check_password_strength(admin_password, username)
     code = unit_code.strip()
     with db.transaction() as session:
         if local_unit_id(session):
@@ -120,13 +123,52 @@ def initialise(db: Database, *, unit_code: str, unit_name: str, admin_username: 
     return SetupResult(unit_id, admin.id, tuple(warnings))
 
 
-def create_database(path: Path, **kwargs: str) -> SetupResult:
-    """Open (creating and migrating) the file at ``path`` and initialise it."""
-    db = open_database(path)
+def create_database(path: Path | ServerAddress, *, encrypt: bool = True, **kwargs: str) -> SetupResult:
+    """Create the file at ``path`` (migrated to the head) and initialise it.
+
+    ``encrypt`` (the default): the file is SQLCipher-encrypted under a new random key, the administrator's
+    key slot is written beside it, and the result carries the recovery key to show once. A plain file is
+    for the demo and for tests that read the file with sqlite3. A server database is never SQLCipher (the
+    server's logins and its disk guard it): it is initialised as it is, with no recovery key.
+    """
+    location = parse_location(path)
+    if isinstance(location, ServerAddress) or not encrypt:
+        db = open_database(location)
+        try:
+            return initialise(db, **kwargs)
+        finally:
+            db.close()
+    path = location
+    from assist_desktop.storage import keyslots
+
+    if path.exists() and path.stat().st_size:
+        # an existing file is initialised as it is (refused when already set up), never re-keyed here
+        if keyslots.is_encrypted(path):
+            raise SetupError(f"数据库 {path} 已经初始化过，不能重复初始化。")
+        db = open_database(path)
+        try:
+            return initialise(db, **kwargs)
+        finally:
+            db.close()
+    # checked before anything is written, so a refused password leaves no file behind
+    validate_unit(kwargs.get("unit_code", ""), kwargs.get("unit_name", ""))
+    check_password_strength(kwargs.get("admin_password", ""), kwargs.get("admin_username"))
+    key = keyslots.new_database_key()
+    made = not path.exists()
     try:
-        return initialise(db, **kwargs)
-    finally:
-        db.close()
+        db = open_database(path, key=key)
+        try:
+            result = initialise(db, **kwargs)
+        finally:
+            db.close()
+        keyslots.create(path, key, user_id=result.admin_id, username=kwargs["admin_username"].strip(),
+                        password=kwargs["admin_password"], label=kwargs["unit_name"].strip())
+    except BaseException:
+        if made:  # a half-made encrypted file nobody could open: gone, so that init can be run again
+            for suffix in ("", "-wal", "-shm", keyslots.SIDECAR_SUFFIX):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    return replace(result, recovery_key=keyslots.format_recovery_key(key))
 
 
 def require_initialised(session: Session) -> OrgUnit:

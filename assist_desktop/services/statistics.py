@@ -777,8 +777,9 @@ def save_annual_report_xlsx(report: AnnualReport, path: Path | str) -> Path:
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(60, w + 3)
     ws.freeze_panes = "A3"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    from assist_desktop.services.ledger.xlsx import save_workbook
+
+    save_workbook(wb, path)  # owner-only, like every export
     return path
 
 

@@ -42,14 +42,13 @@ from assist_desktop.services.base import (
     touch,
     unit_of_work,
 )
-from assist_desktop.services.passwords import check_password_strength, hash_password, verify_password
+from assist_desktop.services.passwords import check_password_strength, hash_password, needs_upgrade, verify_password
 from assist_desktop.services.setup import local_unit_id, require_initialised
+from assist_desktop.storage import keyslots
+from assist_desktop.storage.engine import file_key_of
+from assist_desktop.storage.keyslots import BAD_CREDENTIALS, LOCK_AFTER, LOCK_MINUTES, Unlocked
 from assist_desktop.storage.models import OrgUnit, User, UserRole, utcnow
 
-LOCK_AFTER = 5
-LOCK_MINUTES = 15
-
-BAD_CREDENTIALS = "用户名或密码错误"
 USERNAME_PATTERN = re.compile(r"[A-Za-z0-9_.\-\u4e00-\u9fff]{2,32}")
 DISPLAY_NAME_MAX = 64
 REASON_MAX = 200
@@ -113,17 +112,28 @@ class UserView:
 # --- logging in -----------------------------------------------------------------------------------
 
 
-def authenticate(session: Session, username: str, password: str, *, now: datetime | None = None) -> User:
+def authenticate(session: Session, username: str, password: str, *, now: datetime | None = None,
+                 unlocked: Unlocked | None = None) -> User:
     """The user whose name and password these are; otherwise ``AuthenticationFailed`` (or a subclass).
 
     Every attempt, failed or not, is committed with its audit event before this returns or raises.
+    ``unlocked``: the key slot of an encrypted database already proved the password (one scrypt per
+    login), so the stored hash is not checked again; the failed attempts the key file kept while the
+    database could not be read go to the audit log now. A hash of an earlier version's parameters is
+    replaced by one at today's (``passwords.needs_upgrade``) once the password is known to be right.
     """
     now = _aware(now)
     error: AuthenticationFailed | None = None
+    pending: tuple[dict[str, Any], ...] = unlocked.pending if unlocked is not None else ()
     with unit_of_work(session, None):
         user = _find_by_username(session, username)
         local = local_unit_id(session)
-        if user is None:
+        _record_pending(session, pending)
+        if unlocked is not None and (user is None or user.id != unlocked.user_id):
+            # a key slot whose account is not in this database (a restored older copy, or a changed file)
+            audit(session, None, None, "login_failed", {"reason": "钥匙与账户不符"}, entity_type=ENTITY)
+            error = AuthenticationFailed(f"{BAD_CREDENTIALS}。")
+        elif user is None:
             # Spend the time a real check takes, so the answer's speed does not tell which names exist.
             verify_password(password, _dummy_hash())
             audit(session, None, None, "login_failed", {"reason": "用户名不存在"}, entity_type=ENTITY)
@@ -142,7 +152,7 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
             before = _login_state(user)
             if user.locked_until is not None:  # a lock that has run out: the count starts again
                 user.locked_until, user.failed_logins = None, 0
-            if not verify_password(password, user.password_hash):
+            if unlocked is None and not verify_password(password, user.password_hash):
                 user.failed_logins += 1
                 if user.failed_logins >= LOCK_AFTER:
                     user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
@@ -161,19 +171,49 @@ def authenticate(session: Session, username: str, password: str, *, now: datetim
                 error = AccountDisabled("账户已停用，请联系管理员。")
             else:
                 user.failed_logins = 0
-                audit(session, user, user, "login", diff(before, _login_state(user)))
+                changes = diff(before, _login_state(user))
+                if needs_upgrade(user.password_hash):
+                    user.password_hash = hash_password(password)  # to today's scrypt parameters, once
+                    changes["password"] = "已升级到当前加密强度"
+                audit(session, user, user, "login", changes)
         # Login bookkeeping is local security state, not an edit of the user: no touch(), no new version.
+    if pending:
+        file_key = file_key_of(session)
+        if file_key is not None:
+            keyslots.drop_pending(file_key.path, pending)
     if error is not None:
         raise error
     return user
 
 
-def format_unlock_time(until: datetime) -> str:
-    """The end of a lock as local HH:MM, rounded up to the minute so that "after HH:MM" is true."""
-    whole = until.replace(second=0, microsecond=0)
-    if whole != until:
-        whole += timedelta(minutes=1)
-    return whole.astimezone().strftime("%H:%M")
+def _record_pending(session: Session, pending: tuple[dict[str, Any], ...]) -> None:
+    """Failed logins the key file kept while the database was closed, into the audit log (with their time)."""
+    for event in pending:
+        user = session.get(User, event.get("user_id")) if event.get("user_id") else None
+        changes = {k: v for k, v in event.items() if k != "user_id"}
+        if user is not None:  # the attempt that locked the account is "locked", as on a plain file
+            audit(session, None, user, "locked" if event.get("locked_until") else "login_failed", changes)
+        else:
+            audit(session, None, None, "login_failed", changes, entity_type=ENTITY)
+
+
+def record_refused_unlock(session: Session, pending: tuple[dict[str, Any], ...]) -> None:
+    """A login refused at the key slot while the database is open (切换用户): its attempt goes to the audit
+    log at once, and the account's lock is shown on the user's row as well."""
+    with unit_of_work(session, None):
+        _record_pending(session, pending)
+        for event in pending:
+            user = session.get(User, event.get("user_id")) if event.get("user_id") else None
+            if user is not None and "failed" in event:
+                user.failed_logins = int(event["failed"])
+                if event.get("locked_until"):
+                    user.locked_until = datetime.fromisoformat(event["locked_until"])
+    file_key = file_key_of(session)
+    if file_key is not None:
+        keyslots.drop_pending(file_key.path, pending)
+
+
+format_unlock_time = keyslots.format_unlock_time
 
 
 def is_locked(user: User, now: datetime | None = None) -> bool:
@@ -236,7 +276,7 @@ def create_user(session: Session, actor: User, *, username: str, display_name: s
         name = _check_username(username)
         shown = _check_display_name(display_name)
         wanted = _check_roles(roles)
-        check_password_strength(password)
+        check_password_strength(password, name)
         local = require_initialised(session)
         if unit_id is None:
             unit_id = local.id
@@ -260,6 +300,7 @@ def create_user(session: Session, actor: User, *, username: str, display_name: s
             session.add(UserRole(user_id=user.id, role=role.value))
         audit(session, actor, user, "create", {"username": name, "display_name": shown, "unit_id": unit_id,
                                                "roles": _role_list(wanted), "password": PASSWORD_SET})
+        _give_slot(session, user, password)
     return user
 
 
@@ -296,19 +337,42 @@ def deactivate(session: Session, actor: User, user_id: str, reason: str) -> User
             raise UserError(f"用户“{user.display_name}”已是停用状态。")
         if Role.admin in roles_of(session, user):
             _keep_an_admin(session, user, actor, "停用")
-        _update(session, actor, user, "deactivate", {"reason": why}, active=False)
+        took_key = _take_slot(session, user)
+        _update(session, actor, user, "deactivate", {"reason": why, **({"key_slot": "已收回"} if took_key else {})},
+                active=False)
     return user
 
 
-def reactivate(session: Session, actor: User, user_id: str, reason: str | None = None) -> User:
-    """Let a deactivated user log in again. Administrators only."""
+def reactivate(session: Session, actor: User, user_id: str, reason: str | None = None,
+               new_password: str | None = None) -> User:
+    """Let a deactivated user log in again. Administrators only. In an encrypted database the account's
+    key slot was taken back at deactivation, so it comes back only with a new password (which the user
+    replaces at the first login)."""
     with unit_of_work(session, actor, Refusal(ENTITY, user_id, "reactivate")):
         _require_admin(session, actor, "启用用户")
         user = _get_own(session, user_id)
         why = _check_reason(reason or "", required=False)
         if user.active:
             raise UserError(f"用户“{user.display_name}”已是启用状态。")
-        _update(session, actor, user, "reactivate", {"reason": why} if why else {}, active=True)
+        extra: dict[str, Any] = {"reason": why} if why else {}
+        values: dict[str, Any] = {"active": True}
+        file_key = file_key_of(session)
+        if file_key is not None and not keyslots.has_slot(file_key.path, user.id):
+            if not new_password:
+                raise UserError(f"数据库已加密，停用时已收回“{user.display_name}”打开数据库的钥匙；"
+                                "启用时请为其设置新密码（首次登录时由本人修改）。", field="新密码")
+            check_password_strength(new_password, user.username)
+            user.password_hash = hash_password(new_password)
+            extra["password"] = PASSWORD_CHANGED
+            values.update(must_change_password=True, failed_logins=0, locked_until=None)
+        elif new_password:
+            check_password_strength(new_password, user.username)
+            user.password_hash = hash_password(new_password)
+            extra["password"] = PASSWORD_CHANGED
+            values.update(must_change_password=True)
+        _update(session, actor, user, "reactivate", extra, **values)
+        if new_password:
+            _give_slot(session, user, new_password)
     return user
 
 
@@ -319,10 +383,12 @@ def reset_password(session: Session, actor: User, user_id: str, new_password: st
         user = _get_own(session, user_id)
         if user.id == actor.id:
             raise UserError("不能重置自己的密码，请使用“修改密码”。")
-        check_password_strength(new_password)
+        check_password_strength(new_password, user.username)
         user.password_hash = hash_password(new_password)
         _update(session, actor, user, "reset_password", {"password": PASSWORD_CHANGED},
                 must_change_password=True, failed_logins=0, locked_until=None)
+        if user.active:
+            _give_slot(session, user, new_password)  # the slot re-wrapped for the new password; lock lifted
     return user
 
 
@@ -331,9 +397,14 @@ def unlock(session: Session, actor: User, user_id: str) -> User:
     with unit_of_work(session, actor, Refusal(ENTITY, user_id, "unlock")):
         _require_admin(session, actor, "解锁用户")
         user = _get_own(session, user_id)
-        if user.locked_until is None and user.failed_logins == 0:
+        file_key = file_key_of(session)
+        slot = keyslots.load(file_key.path).find_user(user.id) if file_key is not None else None
+        slot_locked = slot is not None and (slot.failed or slot.locked_until)
+        if user.locked_until is None and user.failed_logins == 0 and not slot_locked:
             raise UserError(f"用户“{user.display_name}”未被锁定。")
         _update(session, actor, user, "unlock", {}, failed_logins=0, locked_until=None)
+        if file_key is not None:
+            keyslots.clear_lock(file_key.path, user.id)
     return user
 
 
@@ -343,14 +414,48 @@ def change_password(session: Session, user: User, old_password: str, new_passwor
         me = _get_own(session, user.id)
         if not me.active:
             raise PermissionDenied(f"用户“{me.display_name}”已停用，不能修改密码。")
-        if not verify_password(old_password, me.password_hash):
+        if not _password_is(session, me, old_password):
             raise WrongPassword("原密码不正确。", field="原密码")
         if new_password == old_password:
             raise UserError("新密码不能与原密码相同。", field="新密码")
-        check_password_strength(new_password)
+        check_password_strength(new_password, me.username)
         me.password_hash = hash_password(new_password)
         _update(session, me, me, "change_password", {"password": PASSWORD_CHANGED}, must_change_password=False)
+        _give_slot(session, me, new_password)
     return me
+
+
+def _password_is(session: Session, user: User, password: str) -> bool:
+    """The user's current password? In an encrypted database the key slot decides (a restored backup may
+    hold an older hash), in a plain one the stored hash."""
+    file_key = file_key_of(session)
+    if file_key is None:
+        return verify_password(password, user.password_hash)
+    try:
+        unlocked = keyslots.unlock(file_key.path, user.username, password, record=False)
+    except keyslots.SlotRefused:
+        return False
+    return unlocked.user_id == user.id and unlocked.key == file_key.key
+
+
+def _give_slot(session: Session, user: User, password: str) -> None:
+    """In an encrypted database: the account's key slot (re)wrapped for ``password``. The last step of the
+    unit of work, so a refusal before it leaves the key file as it was."""
+    file_key = file_key_of(session)
+    if file_key is not None:
+        keyslots.set_user_slot(file_key.path, file_key.key, user_id=user.id, username=user.username,
+                               password=password)
+
+
+def _take_slot(session: Session, user: User) -> bool:
+    file_key = file_key_of(session)
+    return file_key is not None and keyslots.remove_user_slot(file_key.path, user.id)
+
+
+def has_key_slot(session: Session, user_id: str) -> bool | None:
+    """Whether the account can open the encrypted database (None for a plain one)."""
+    file_key = file_key_of(session)
+    return None if file_key is None else keyslots.has_slot(file_key.path, user_id)
 
 
 # --- reading --------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
+import logging
 import os
 import re
 import sqlite3
@@ -23,12 +24,13 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.storage import cipher, keyslots
+from assist_desktop.storage import cipher, file_lock, keyslots
 from assist_desktop.storage.engine import sqlite_uri
 from assist_desktop.storage.location import ServerAddress, parse_location
 from assist_desktop.storage.pgtools import ToolProblem
 from assist_desktop.storage.private import precreate, private_folder, restrict
 
+log = logging.getLogger(__name__)
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}(?:-\d+)?)-(?P<reason>[a-z-]+)\.(?P<kind>sqlite|dump)$")
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 
@@ -109,7 +111,8 @@ class BackupKeyRequired(BackupError):
 
 
 def backup_is_encrypted(path: Path) -> bool:
-    return keyslots.is_encrypted(path)
+    """A backup with its key file beside it (without one, the file check says what is missing)."""
+    return keyslots.has_key_file(path)
 
 
 def check_backup_file(path: Path, key: bytes | None = None) -> None:
@@ -192,6 +195,9 @@ class BackupManager:
         if not self.db_path.is_file():
             raise BackupError(f"数据库文件 {self.db_path} 不存在，无法备份。")
 
+    def _source_lock(self) -> contextlib.AbstractContextManager[object]:
+        return file_lock.shared(self.db_path)
+
     def _copy(self, partial: Path, target: Path) -> None:
         copy_database(self.db_path, partial, self.key)
         if self.key is not None:
@@ -220,11 +226,12 @@ class BackupManager:
         while target.exists():  # pragma: no cover - another process in the same instant
             n += 1
             target = self.directory / f"{self.stem}-{stamp}-{n}-{reason}.{self.suffix}"
-        partial = target.with_suffix(".partial")
+        partial = target.with_suffix(".partial")  # never listed; removed at the next start if a kill leaves it
         try:
             partial.unlink(missing_ok=True)  # left by a crash: the backup API would copy into it
-            self._copy(partial, target)
-            os.replace(partial, target)
+            with self._source_lock():  # not while another program restores the file, nor cleans up
+                self._copy(partial, target)
+                os.replace(partial, target)
         except (OSError, *cipher.error_types()) as exc:
             with contextlib.suppress(OSError):  # cleaning up must not hide why the backup failed
                 partial.unlink(missing_ok=True)
@@ -234,6 +241,8 @@ class BackupManager:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
             raise BackupError(f"备份到 {target} 失败：{exc.message}") from exc
+        log.info("backup written: %s, %.1f MB%s", reason, target.stat().st_size / 2**20,
+                 ", encrypted" if self.key is not None else "")
         return target
 
     def auto_backup(self, now: datetime | None = None, min_interval: timedelta = timedelta(hours=1)) -> Path | None:
@@ -281,12 +290,18 @@ class BackupManager:
         so everyone keeps logging in with the password they have; onto a plain database or none, an
         encrypted backup comes with its key file. Returns the safety backup (None if there was nothing).
         """
-        from assist_desktop.storage.schema import ensure_schema
-
         backup_file = Path(backup_file)
         if backup_key is None and backup_is_encrypted(backup_file) and backup_file.is_file():
             raise BackupKeyRequired(f"备份 {backup_file.name} 已加密，请输入该备份中一位用户的密码（或恢复密钥）。")
         check_backup_file(backup_file, backup_key)
+        # The file to this process alone (every program holds the lock while it has the file open), and the
+        # safety backup made under it: no other program's commit can fall between the two, nothing is lost.
+        with file_lock.exclusive(self.db_path, doing="恢复备份"):
+            return self._restore(backup_file, backup_key)
+
+    def _restore(self, backup_file: Path, backup_key: bytes | None) -> Path | None:
+        from assist_desktop.storage.schema import ensure_schema
+
         safety = None
         if self.db_path.is_file():
             safety = self.create(BEFORE_RESTORE)
@@ -378,6 +393,9 @@ class ServerBackups(BackupManager):
 
     def _check_source(self) -> None:
         pass  # pg_dump says so if the database cannot be reached
+
+    def _source_lock(self) -> contextlib.AbstractContextManager[object]:
+        return contextlib.nullcontext()  # pg_dump takes a consistent snapshot while the other desks write
 
     def _copy(self, partial: Path, target: Path) -> None:
         from assist_desktop.storage import pgtools

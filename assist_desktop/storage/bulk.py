@@ -10,6 +10,8 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
+from assist_desktop.storage import sort_keys
+
 CHUNK_ROWS = 5000
 
 
@@ -21,6 +23,7 @@ def insert_rows(conn: Connection, model: type[SQLModel], rows: Iterable[Mapping[
     count = 0
     iterator = iter(rows)
     while batch := list(islice(iterator, chunk)):
+        sort_keys.fill(table.name, batch)  # the pinyin sort key beside a list's names
         conn.execute(stmt, batch)
         count += len(batch)
     return count

@@ -12,12 +12,16 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, create_engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
+from assist_desktop.storage import text_guard  # noqa: F401 - registers the guard on every session
 from assist_desktop.storage.access import storage_error
 from assist_desktop.storage.location import Location, ServerAddress, describe, parse_location
 
 BUSY_TIMEOUT_MS = 10_000
+# a write first waits this long for another program's write quietly; then it says whom it waits for
+FIRST_WAIT_MS = 1_000
 # Page cache per connection: 2 MiB for everyday reads and writes — the OS file cache holds the rest,
 # and with two connections (the GUI's and the list's worker) 8 MiB each was a quarter of the memory a
 # scroll through a province-sized list added (bench registry_list: +61 MB at 8 MiB, +49 MB at 2 MiB;
@@ -101,7 +105,7 @@ def make_engine(path: Path | str, key: bytes | None = None) -> Engine:
         # A write takes the write lock at BEGIN; a deferred BEGIN that later upgrades can fail with
         # SQLITE_BUSY without waiting, which busy_timeout does not cover.
         if conn.get_execution_options().get("sqlite_immediate"):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            _begin_immediate(conn, Path(path))
         else:
             conn.exec_driver_sql("BEGIN")
 
@@ -123,6 +127,40 @@ def bulk_cache(conn: Connection) -> Iterator[None]:
         raw.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
 
 
+def is_busy(exc: BaseException) -> bool:
+    """SQLITE_BUSY: another connection holds the write lock past the busy timeout."""
+    inner = getattr(exc, "orig", None) or exc
+    # sqlite3's, or sqlcipher3's (an encrypted file): the same error under another module
+    if not isinstance(inner, sqlite3.OperationalError) and type(inner).__name__ != "OperationalError":
+        return False
+    code = getattr(inner, "sqlite_errorcode", None)
+    return (code & 0xFF) == sqlite3.SQLITE_BUSY if code is not None else "database is locked" in str(inner)
+
+
+def _begin_immediate(conn: Connection, path: Path) -> None:
+    """BEGIN IMMEDIATE, waiting for another program's write: a short wait first, then — saying whom it waits
+    for — the rest of the busy timeout; then a Chinese refusal naming the other programs (``file_lock``)."""
+    from assist_desktop.storage import file_lock
+
+    raw = conn.connection.driver_connection
+    raw.execute(f"PRAGMA busy_timeout={FIRST_WAIT_MS}")
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    except OperationalError as exc:
+        if not is_busy(exc):
+            raise
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    file_lock.waiting_notice(path, BUSY_TIMEOUT_MS / 1000)
+    try:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    except OperationalError as exc:
+        if not is_busy(exc):
+            raise
+        raise file_lock.FileBusy(file_lock.busy_message(path, (FIRST_WAIT_MS + BUSY_TIMEOUT_MS) / 1000)) from None
+
+
 class Database:
     """An open database: a file (``path``; with ``key`` an encrypted one) or a server (``server``). Services
     get sessions from here; nothing else opens connections. ``dialect`` is "sqlite" or "postgresql"; only
@@ -133,11 +171,17 @@ class Database:
         self.server: ServerAddress | None = location if isinstance(location, ServerAddress) else None
         self.path: Path | None = None if self.server else Path(location)  # type: ignore[arg-type]
         self.key = key  # None: a plain SQLite file (the demo, or from before encryption), or a server
+        self._held = False
         if self.server is not None:
             from assist_desktop.storage.server import make_server_engine
 
             self.engine = make_server_engine(self.server)
         else:
+            from assist_desktop.storage import file_lock
+
+            # held while the file is open: a restore (file_lock.exclusive) waits for, or names, every program
+            # using it (a server names the other desks from its own list of connections)
+            self._held = file_lock.acquire_shared(self.path)  # type: ignore[arg-type]
             self.engine = make_engine(self.path, key)  # type: ignore[arg-type]
         self.dialect = self.engine.dialect.name
 
@@ -197,7 +241,12 @@ class Database:
                     raw.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")  # give the memory back to the pool
 
     def close(self) -> None:
+        from assist_desktop.storage import file_lock
+
         self.engine.dispose()
+        if self._held:
+            self._held = False
+            file_lock.release_shared(self.path)
 
     def __enter__(self) -> "Database":
         return self

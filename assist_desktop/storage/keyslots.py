@@ -91,6 +91,7 @@ class Keyring:
     name_salt: str
     slots: list[Slot] = field(default_factory=list)
     pending: list[dict[str, Any]] = field(default_factory=list)
+    label: str = ""  # the unit's name, for the login window's title before the database is open
 
     def find_name(self, username: str) -> Slot | None:
         wanted = name_hash(self.name_salt, username)
@@ -107,6 +108,7 @@ class Keyring:
                 data["failed"], data["locked_until"] = 0, None
             slots.append(data)
         body = {"format": FORMAT, "version": VERSION, "file_id": self.file_id, "name_salt": self.name_salt,
+                "label": self.label,
                 "cipher": "sqlcipher4-raw-key", "slots": slots, "pending": self.pending if live_state else []}
         return json.dumps(body, ensure_ascii=False, indent=1)
 
@@ -128,10 +130,18 @@ def sidecar_path(db_path: Path | str) -> Path:
     return db_path.with_name(db_path.name + SIDECAR_SUFFIX)
 
 
+def has_key_file(db_path: Path | str | object) -> bool:
+    if not isinstance(db_path, (Path, str)):
+        return False  # a server database (storage.location.ServerAddress) is not SQLCipher: no key slots
+    return sidecar_path(db_path).is_file()
+
+
 def is_encrypted(db_path: Path | str) -> bool:
     """An encrypted database: it has a key file, or (key file lost) its bytes are not a plain SQLite file."""
     from assist_desktop.storage.cipher import has_plain_header
 
+    if not isinstance(db_path, (Path, str)):
+        return False  # a server database: the server's own logins guard it
     db_path = Path(db_path)
     if sidecar_path(db_path).exists():
         return True
@@ -157,7 +167,8 @@ def load(db_path: Path | str) -> Keyring:
         for slot in slots:
             _check_slot_fields(slot)
         ring = Keyring(file_id=str(data["file_id"]), name_salt=str(data["name_salt"]), slots=slots,
-                       pending=[p for p in data.get("pending", []) if isinstance(p, dict)][-MAX_PENDING:])
+                       pending=[p for p in data.get("pending", []) if isinstance(p, dict)][-MAX_PENDING:],
+                       label=str(data.get("label", ""))[:100])
         bytes.fromhex(ring.name_salt)
     except KeyringError:
         raise
@@ -247,9 +258,10 @@ def new_database_key() -> bytes:
     return secrets.token_bytes(32)
 
 
-def create(db_path: Path | str, key: bytes, *, user_id: str, username: str, password: str) -> Keyring:
+def create(db_path: Path | str, key: bytes, *, user_id: str, username: str, password: str,
+           label: str = "") -> Keyring:
     """A new key file for a new encrypted database, with its first (administrator's) slot."""
-    ring = Keyring(file_id=uuid.uuid4().hex, name_salt=secrets.token_hex(16))
+    ring = Keyring(file_id=uuid.uuid4().hex, name_salt=secrets.token_hex(16), label=label)
     ring.slots.append(_make_slot(ring, key, user_id, username, password))
     save(db_path, ring)
     return ring
@@ -273,6 +285,14 @@ def remove_user_slot(db_path: Path | str, user_id: str) -> bool:
     ring.slots = kept
     save(db_path, ring)
     return True
+
+
+def label(db_path: Path | str) -> str:
+    """The unit's name the key file carries ("" when unreadable): shown before anyone has logged in."""
+    try:
+        return load(db_path).label
+    except KeyringError:
+        return ""
 
 
 def has_slot(db_path: Path | str, user_id: str) -> bool:
@@ -318,6 +338,8 @@ def unlock(db_path: Path | str, username: str, password: str, *, now: datetime |
         raise KeyringError(f"钥匙文件 {sidecar_path(db_path).name} 中该账户的参数低于本程序的安全下限或不合理"
                            "（文件可能被改动），不能用它打开数据库。请由管理员重置该用户的密码，或用恢复密钥打开。")
     key = _unwrap(ring, slot, password)
+    if key is None and not record:  # a backup's key file: nothing is counted, so no attempts are promised
+        raise SlotRefused(f"{BAD_CREDENTIALS}。", user_id=slot.user_id)
     if key is None:
         if slot.locked_until is not None:  # a lock that has run out: the count starts again
             slot.locked_until, slot.failed = None, 0

@@ -30,6 +30,10 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+# A name's pinyin sort key (domain.names.pinyin_sort_key): 7 letters a character at most, then the name.
+SORT_KEY_MAX = 320
+
+
 def utcnow() -> datetime:
     """Timestamps are stored in UTC (aware); the UI shows local time."""
     return datetime.now(UTC)
@@ -159,6 +163,7 @@ class HardshipFile(Synced, table=True):
     # the worker
     name: str = Field(index=True, max_length=30)
     name_initials: str = Field(index=True, max_length=30)
+    name_sort: Optional[str] = Field(default=None, index=True, max_length=SORT_KEY_MAX)  # storage.sort_keys
     id_number: str = Field(index=True, max_length=18)
     id_tail: str = Field(index=True, max_length=6)  # last 6 characters, for search-as-you-type
     sex: str = Field(max_length=8)
@@ -281,11 +286,14 @@ class AnnualReview(Synced, table=True):
 
 
 class Attachment(Synced, table=True):
-    """A scanned material of a file (the checklist of DOMAIN.md), kept in the database."""
+    """A scanned material of a file (the checklist of DOMAIN.md) or of a scholarship application (its
+    admission notice, fee receipts), kept in the database; exactly one of ``file_id`` and
+    ``scholarship_id`` is set (services.attachments)."""
 
     __tablename__ = "attachment"
 
-    file_id: str = Field(foreign_key="hardship_file.id", index=True, max_length=36)
+    file_id: Optional[str] = Field(default=None, foreign_key="hardship_file.id", index=True, max_length=36)
+    scholarship_id: Optional[str] = Field(default=None, foreign_key="scholarship.id", index=True, max_length=36)
     kind: str = Field(max_length=32)  # MaterialKind
     name: str = Field(max_length=200)
     mime_type: str = Field(default="application/octet-stream", max_length=100)
@@ -373,6 +381,7 @@ class Scholarship(Synced, table=True):
     status: str = Field(default="draft", max_length=16)  # lifecycle.GrantStatus
     student_name: str = Field(index=True, max_length=30)
     student_initials: str = Field(max_length=30)
+    student_name_sort: Optional[str] = Field(default=None, index=True, max_length=SORT_KEY_MAX)
     student_id_number: str = Field(index=True, max_length=18)
     student_sex: str = Field(max_length=8)
     student_birth_date: date
@@ -463,6 +472,7 @@ class Visit(Synced, table=True):
     )
     group_key: str = Field(max_length=32)
     recipient_name: str = Field(index=True, max_length=30)
+    recipient_name_sort: Optional[str] = Field(default=None, index=True, max_length=SORT_KEY_MAX)
     recipient_id_number: str = Field(max_length=18)
     unit_name: Optional[str] = Field(default=None, max_length=100)
     category: Optional[str] = Field(default=None, max_length=16)
@@ -632,6 +642,36 @@ class VoucherPrint(SQLModel, table=True):
     printed_by_name: str = Field(max_length=64)
 
 
+class VoucherSave(SQLModel, table=True):
+    """A voucher saved as a PDF file: an electronic copy, not a paper print. It is recorded (who, when, in
+    which batch, which copy number the file shows) but leaves the paper copies' count alone, so the first
+    paper print after a save is the original, not 补打."""
+
+    __tablename__ = "voucher_save"
+
+    id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
+    disbursement_id: str = Field(foreign_key="disbursement.id", index=True, max_length=36)
+    copy_no: int  # the copy number the saved file shows (1: no 补打 mark)
+    batch_id: str = Field(index=True, max_length=36)
+    saved_at: datetime
+    saved_by: Optional[str] = Field(default=None, foreign_key="user.id", max_length=36)
+    saved_by_name: str = Field(max_length=64)
+
+
+class OfficialDay(SQLModel, table=True):
+    """A day of the official holiday arrangement entered by the administrator (设置 → 公示与节假日), for a
+    year the working-day library does not know yet or to correct it: a day off or a make-up working day
+    (调休上班). Local to this office: not synced."""
+
+    __tablename__ = "official_day"
+
+    day: date = Field(primary_key=True)
+    workday: bool  # True: 调休上班; False: 放假
+    name: str = Field(default="", max_length=40)  # 春节 …
+    entered_at: datetime = Field(default_factory=utcnow)
+    entered_by_name: str = Field(max_length=64)
+
+
 class SyncPackage(SQLModel, table=True):
     """One sync package (同步文件) sent upward or received from a lower unit: the history of both ways.
 
@@ -681,6 +721,27 @@ class SyncUnitHead(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
 
 
+class EnrolledUnit(SQLModel, table=True):
+    """Who a unit is, as this unit trusts it: the code, name and level it was enrolled with (by us, from its key
+    file after the fingerprint check) or — for a unit below a lower unit (a county at the province) — as the
+    unit that enrolled it said in its signed statement of its lower units. A package may change none of them:
+    a new name or level comes only with a new key file."""
+
+    __tablename__ = "enrolled_unit"
+
+    unit_id: str = Field(primary_key=True, max_length=36)  # no foreign key: a stated unit may have no rows yet
+    enrolled_by_unit_id: str = Field(foreign_key="org_unit.id", index=True, max_length=36)
+    code: str = Field(max_length=32)
+    name: str = Field(max_length=100)
+    level: str = Field(max_length=16)
+    sign_key_id: Optional[str] = Field(default=None, max_length=16)
+    sign_public_key: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary))
+    encrypt_public_key: Optional[bytes] = Field(default=None, sa_column=Column(LargeBinary))
+    fingerprint: Optional[str] = Field(default=None, max_length=32)
+    package_id: Optional[str] = Field(default=None, foreign_key="sync_package.id", max_length=36)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
 class KeyRevocation(SQLModel, table=True):
     """A key no longer to be trusted at all (a stolen PC): unlike a retired key, it verifies nothing."""
 
@@ -701,11 +762,15 @@ class Meta(SQLModel, table=True):
     value: str = Field(sa_column=Column(Text, nullable=False))
 
 
-SYNCED_TABLES: tuple[type[Synced], ...] = (
-    OrgUnit, User, Employer, ImportBatch, HardshipFile, Member, AnnualReview, Attachment, UnfiledHousehold,
-    PolicyStandard, SubsistenceLine, ScholarshipRound, Scholarship, Installment, Campaign,
+SYNCED_TABLES: tuple[type[Synced], ...] = (  # parents before children: a package is applied in this order
+    OrgUnit, User, Employer, ImportBatch, HardshipFile, Member, AnnualReview, UnfiledHousehold,
+    PolicyStandard, SubsistenceLine, ScholarshipRound, Scholarship, Installment, Attachment, Campaign,
     CampaignFundSource, CampaignStandard, Visit, Disbursement, WorkflowEvent,
 )
 
 # Milliseconds and fen pass PostgreSQL's 32-bit INTEGER: BIGINT there, INTEGER (64-bit already) on SQLite.
 widen(SQLModel.metadata.tables.values())
+
+# The pinyin sort keys of the names above are kept by storage.sort_keys on every write (its ORM events
+# are registered there, once the models exist).
+from assist_desktop.storage import sort_keys as _sort_keys  # noqa: E402,F401

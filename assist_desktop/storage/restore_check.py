@@ -5,6 +5,8 @@ described: whose data it holds (unit, code, level), its schema, when it was last
 households it holds. Restoring another unit's file over this one (a city's over a county's) locks
 everyone out and mixes two units' records, so it is refused unless the administrator types that
 unit's name. The settings page and ``assist-desktop restore`` both go through ``restore_checked``.
+An encrypted backup is read with its own key (from a password of that backup, or the recovery key), given
+before these checks; an encrypted database with its key from the login.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from assist_desktop.domain.enums import OrgLevel
 from assist_desktop.domain.errors import DomainError
+from assist_desktop.storage import cipher
 from assist_desktop.storage.backup import BackupError, BackupManager, check_backup_file
 from assist_desktop.storage.engine import sqlite_uri
 from assist_desktop.storage.location import ServerAddress
@@ -80,7 +83,7 @@ def _local_unit(conn: sqlite3.Connection) -> UnitInFile | None:
     try:
         row = conn.execute("SELECT u.id, u.code, u.name, u.level FROM meta m JOIN org_unit u ON u.id = m.value "
                            "WHERE m.key = 'local_unit_id'").fetchone()
-    except sqlite3.DatabaseError:
+    except cipher.database_error_types():
         return None
     return UnitInFile(*row) if row else None
 
@@ -88,7 +91,7 @@ def _local_unit(conn: sqlite3.Connection) -> UnitInFile | None:
 def _last_written(conn: sqlite3.Connection) -> datetime | None:
     try:
         row = conn.execute("SELECT max(at) FROM audit_event").fetchone()
-    except sqlite3.DatabaseError:
+    except cipher.database_error_types():
         return None
     if not row or not row[0]:
         return None
@@ -99,43 +102,45 @@ def _last_written(conn: sqlite3.Connection) -> datetime | None:
     return (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone().replace(tzinfo=None)
 
 
-def unit_of_database(path: Path) -> UnitInFile | None:
-    """The unit a database file belongs to (None for a missing or empty file)."""
+def unit_of_database(path: Path, key: bytes | None = None) -> UnitInFile | None:
+    """The unit a database file belongs to (None for a missing or empty file, or one this key cannot read)."""
     if not path.is_file() or path.stat().st_size == 0:
         return None
     try:
-        with closing(sqlite3.connect(sqlite_uri(path), uri=True)) as conn:
+        with closing(cipher.connect(sqlite_uri(path), key, uri=True)) as conn:
             return _local_unit(conn)
-    except sqlite3.DatabaseError:
+    except cipher.database_error_types():
         return None
 
 
-def inspect_restore_file(path: Path | str, db_path: Path | str | ServerAddress) -> RestoreFile:
-    """Check ``path`` as a restore source and describe it; refuse (BackupError) a file that is not sound."""
+def inspect_restore_file(path: Path | str, db_path: Path | str | ServerAddress, *, backup_key: bytes | None = None,
+                         db_key: bytes | None = None) -> RestoreFile:
+    """Check ``path`` as a restore source and describe it; refuse (BackupError) a file that is not sound.
+    ``backup_key``: the key of an encrypted backup; ``db_key``: the open database's."""
     from assist_desktop.storage.schema import head_revision, inspect_file
 
     if isinstance(db_path, ServerAddress):
         return _inspect_server_dump(Path(path), db_path)
     path, db_path = Path(path), Path(db_path)
-    check_backup_file(path)
-    state = inspect_file(path, full_check=False)  # check_backup_file ran the full integrity check
+    check_backup_file(path, backup_key)
+    state = inspect_file(path, full_check=False, key=backup_key)  # check_backup_file ran the full check
     try:
-        with closing(sqlite3.connect(sqlite_uri(path), uri=True)) as conn:
+        with closing(cipher.connect(sqlite_uri(path), backup_key, uri=True)) as conn:
             conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
             unit = _local_unit(conn)
             last = _last_written(conn)
             try:
                 households = conn.execute("SELECT count(*) FROM hardship_file").fetchone()[0]
-            except sqlite3.DatabaseError:
+            except cipher.database_error_types():
                 households = 0
-    except sqlite3.DatabaseError as exc:  # pragma: no cover - check_backup_file read it a moment ago
+    except cipher.database_error_types() as exc:  # pragma: no cover - check_backup_file read it a moment ago
         raise BackupError(f"不能用 {path.name} 恢复：文件无法读取（{type(exc).__name__}）。") from exc
     if unit is None:
         raise RestoreRefused(f"不能用 {path.name} 恢复：文件中没有所属单位的信息，不是一个完整的本程序数据库。")
     modified = datetime.fromtimestamp(path.stat().st_mtime)
     return RestoreFile(path=path, unit=unit, revision=state.revision or "", needs_upgrade=state.revision != head_revision(),
                        last_written=last, modified=modified, households=int(households),
-                       current_unit=unit_of_database(db_path))
+                       current_unit=unit_of_database(db_path, db_key))
 
 
 def check_confirmation(found: RestoreFile, typed_unit_name: str | None) -> None:
@@ -153,13 +158,14 @@ def check_confirmation(found: RestoreFile, typed_unit_name: str | None) -> None:
         f"确需恢复时，请输入该文件所属单位的名称“{found.unit.name}”确认。")
 
 
-def restore_checked(db_path: Path | str | ServerAddress, path: Path | str,
-                    typed_unit_name: str | None = None) -> Path | None:
+def restore_checked(db_path: Path | str | ServerAddress, path: Path | str, typed_unit_name: str | None = None, *,
+                    backup_key: bytes | None = None, db_key: bytes | None = None) -> Path | None:
     """Check the file, refuse another unit's unless confirmed by its name, then restore (the current
-    database is backed up first). Returns the safety backup, as ``BackupManager.restore``."""
-    found = inspect_restore_file(path, db_path)
+    database is backed up first). Returns the safety backup, as ``BackupManager.restore``. The keys: as
+    ``inspect_restore_file``; an encrypted database stays encrypted under its own."""
+    found = inspect_restore_file(path, db_path, backup_key=backup_key, db_key=db_key)
     check_confirmation(found, typed_unit_name)
-    return BackupManager(db_path).restore(path)
+    return BackupManager(db_path, key=db_key).restore(path, backup_key=backup_key)
 
 
 # --- a server database's archive (pg_dump) ----------------------------------------------------------------

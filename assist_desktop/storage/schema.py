@@ -117,7 +117,10 @@ def inspect_file(path: Path, *, full_check: bool | None = None, key: bytes | Non
     if not path.exists() or path.stat().st_size == 0:
         return FileState("new", None)
     if full_check is None:
-        full_check = path.stat().st_size <= QUICK_CHECK_MAX_BYTES
+        # An encrypted file is not read page by page at open: SQLCipher authenticates every page it reads
+        # (HMAC-SHA512), and decrypting them all would add a second to the login of a county's file; the
+        # whole-file check runs in the background after the start, as for a large file.
+        full_check = path.stat().st_size <= QUICK_CHECK_MAX_BYTES and key is None
     try:
         with path.open("rb") as fh:
             header = fh.read(len(SQLITE_HEADER))
@@ -257,6 +260,11 @@ def open_database(path: Path | str | ServerAddress, backup_dir: Path | None = No
         ensure_schema(location, backup_dir)
         return Database(location)
     path = location
+    if not path.parent.exists():
+        try:
+            private_folder(path.parent)  # a data folder made here is the owner's alone
+        except OSError:
+            pass  # check_location says why, in Chinese
     check_location(path)
     if path.parent == user_data_dir():
         private_folder(path.parent)  # ours: 0700, even if an older version made it 0755

@@ -29,6 +29,14 @@ class JSONText(TypeDecorator[str]):
     impl = Text
     cache_ok = True
 
+    class comparator_factory(TypeDecorator.Comparator[str]):  # noqa: N801 - SQLAlchemy's name
+        """``LIKE`` on the document's text, as on SQLite (JSONB has no LIKE of its own)."""
+
+        def like(self, other: Any, escape: str | None = None) -> Any:
+            from sqlalchemy import cast
+
+            return cast(self.expr, Text).like(other, escape=escape)
+
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import JSONB

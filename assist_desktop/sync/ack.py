@@ -10,6 +10,7 @@ mtime, usn still -1) takes the package's usn; rows changed since stay -1 and tra
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from dataclasses import dataclass
 from datetime import UTC
@@ -22,8 +23,9 @@ from sqlalchemy import and_, bindparam, literal_column, update
 from sqlmodel import Session, select
 
 from assist_desktop.services.audit import append_event, canonical_json
+from assist_desktop.services.audit_anchor import ACK_HEAD_KEY
 from assist_desktop.services.base import NotFound, Refusal, actor_name, require_role, unit_of_work
-from assist_desktop.storage.models import OrgUnit, SyncPackage, SyncPeer, User, utcnow
+from assist_desktop.storage.models import Meta, OrgUnit, SyncPackage, SyncPeer, User, utcnow
 from assist_desktop.storage.sql import driver_dialect
 from assist_desktop.sync.errors import SyncError
 from assist_desktop.sync.export import SYNC_ROLES
@@ -60,6 +62,9 @@ def make_ack(session: Session, package_id: str, *, request_full: bool = False) -
         if package.recorded_at.tzinfo else package.recorded_at.replace(tzinfo=UTC).isoformat(timespec="seconds"),
         "last_received_seq": peer.last_received_seq,
         "request_full": bool(request_full or peer.needs_full_snapshot),
+        # the head of the lower unit's audit chain this unit accepted with the package: the lower unit's
+        # check finds it in its chain (services.audit_anchor)
+        "audit": {"seq": package.audit_seq, "hash": package.audit_hash},
     }
     return (json.dumps(sign_document(session, local.id, document), ensure_ascii=False, indent=1) + "\n").encode()
 
@@ -86,6 +91,7 @@ class AckReport:
     status: str  # new / old / resync
     package_id: str
     last_received_seq: int = 0  # the last package from us the upper unit has
+    audit_head: tuple[int, str] | None = None  # our chain's head as the upper unit accepted it
 
     @property
     def message(self) -> str:
@@ -164,8 +170,16 @@ def read_ack(session: Session, source: Path | bytes) -> AckReport:
         return AckReport(upper_ref, seq, 0, False, 0, str(doc.get("received_at", "")), True, "resync", "",
                          received)
     status = "old" if sent.seq <= peer.last_acked_seq else "new"
+    audit = doc.get("audit")
+    head = None
+    if audit is not None:
+        if not isinstance(audit, dict) or not isinstance(audit.get("seq"), int) or isinstance(audit.get("seq"), bool) \
+                or not 0 <= audit["seq"] < 2**63 or not isinstance(audit.get("hash"), str) \
+                or not re.fullmatch(r"[0-9a-f]{64}", audit["hash"]):
+            raise SyncError("确认文件中的审计链头格式不正确。")
+        head = (audit["seq"], audit["hash"])
     return AckReport(upper_ref, sent.seq, sent.usn, sent.full, sent.rows, str(doc.get("received_at", "")),
-                     bool(doc.get("request_full")), status, sent.id, received)
+                     bool(doc.get("request_full")), status, sent.id, received, head)
 
 
 def apply_ack(session: Session, user: User | None, source: Path | bytes) -> AckResult:
@@ -217,6 +231,12 @@ def apply_ack(session: Session, user: User | None, source: Path | bytes) -> AckR
                 SyncPackage.seq < package.seq, SyncPackage.status == "sent")):
             older.status, older.carried = "superseded", None  # its rows went again in the acknowledged one
             session.add(older)
+        if report.audit_head is not None:  # an anchor for check: the upper unit's word on our chain's head
+            seq, digest = report.audit_head
+            anchor = session.get(Meta, ACK_HEAD_KEY) or Meta(key=ACK_HEAD_KEY, value="")
+            anchor.value = canonical_json({"seq": seq, "hash": digest, "upper": report.upper.name,
+                                           "package_seq": package.seq, "received_at": report.received_at})
+            session.add(anchor)
         peer = session.exec(select(SyncPeer).where(SyncPeer.unit_id == package.peer_unit_id)).one()
         peer.last_acked_seq, peer.last_acked_usn = package.seq, package.usn
         peer.needs_full_snapshot = report.request_full

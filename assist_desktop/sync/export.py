@@ -35,6 +35,7 @@ from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services import keys as signing
 from assist_desktop.services.audit import GENESIS_HASH, append_event, chain_now
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
+from assist_desktop.storage import file_lock
 from assist_desktop.storage.engine import bulk_cache
 from assist_desktop.storage.travel import MAX_JSON_ARGS, RowText
 from assist_desktop.storage.models import AuditEvent, OrgUnit, SyncPackage, SyncPeer, SyncUnitHead, User, utcnow
@@ -43,8 +44,9 @@ from assist_desktop.sync import crypto
 from assist_desktop.sync.errors import SyncCancelled, SyncError
 from assist_desktop.sync.keys import b64, local_unit, recipient_key, upper_unit
 from assist_desktop.sync.package import (
-    FORMAT, FORMAT_VERSION, AuditHead, Manifest, PackageWriter, UnitEntry, UnitRef, dumps,
+    FORMAT, FORMAT_VERSION, MAX_ANCHORS, AuditHead, Manifest, PackageWriter, UnitEntry, UnitRef, dumps,
 )
+from assist_desktop.sync.trust import lower_unit_statement
 from assist_desktop.sync.tables import TABLE_LABELS, TOMBSTONE, TableSpec, specs
 
 # Who may send the database's contents out of the office (PIPL): the administrator or the chair.
@@ -262,11 +264,13 @@ def export_package(session: Session, user: User | None, out: Path, *, target_cod
     partial = out.with_name(f".{out.name}.partial")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        with unit_of_work(session, user, Refusal("sync_package", None, "export")):
-            if user is not None:
-                require_role(session, user, *SYNC_ROLES, doing="导出同步文件")
-            result = _export(session, user, out, partial, target_code, full, progress, cancelled)
-        os.replace(partial, out)
+        # listed with this program while written: a kill leaves it to be removed at the next start
+        with file_lock.partial_file(file_lock.database_path(session.get_bind()), partial):
+            with unit_of_work(session, user, Refusal("sync_package", None, "export")):
+                if user is not None:
+                    require_role(session, user, *SYNC_ROLES, doing="导出同步文件")
+                result = _export(session, user, out, partial, target_code, full, progress, cancelled)
+            os.replace(partial, out)
     except OSError as exc:
         partial.unlink(missing_ok=True)
         raise SyncError(f"无法写入 {out}：{exc.strerror or exc}（同步文件未导出，数据库未改动）。") from exc
@@ -318,7 +322,7 @@ def _export(session: Session, user: User | None, out: Path, partial: Path, targe
                 seq=seq, base_seq=base, full=is_full, full_reason=reason, usn_since=since, usn=seq,
                 sign_key_id=sign_key.key_id, units=_units(session, local, owners, AuditHead(event.seq, event.hash),
                                                           target.id),
-                members=tuple(writer.members))
+                members=tuple(writer.members), lower_units=lower_unit_statement(session, local))
             manifest_bytes = json.dumps(manifest.as_json(), ensure_ascii=False, indent=1).encode("utf-8")
             signature = signing.private_key(sign_key).sign(manifest_bytes)
             writer.finish(manifest_bytes, dumps({"algorithm": "ed25519", "key_id": sign_key.key_id,
@@ -356,7 +360,15 @@ def _units(session: Session, local: OrgUnit, owners: set[str], head: AuditHead, 
     if acked is not None:
         at = session.exec(select(AuditEvent.hash).where(AuditEvent.seq == acked.audit_seq)).first()
         anchor = AuditHead(acked.audit_seq, at or GENESIS_HASH)
-    entries = [UnitEntry(_ref(local), head, anchor)]
+    # The chain as it is now at the head of every package sent to the upper unit (the latest MAX_ANCHORS): it
+    # last accepted one of them, and refuses a chain that no longer holds it (cut, or rewritten).
+    sent = session.exec(select(SyncPackage.audit_seq).where(
+        SyncPackage.direction == "out", SyncPackage.peer_unit_id == target_id).order_by(SyncPackage.seq.desc())
+        .limit(MAX_ANCHORS)).all()
+    hashes = {seq: digest for seq, digest in session.exec(
+        select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.seq.in_(sent)))} if sent else {}
+    anchors = tuple(AuditHead(seq, hashes.get(seq, GENESIS_HASH)) for seq in sorted(set(sent)))
+    entries = [UnitEntry(_ref(local), head, anchor, anchors)]
     for unit_id in sorted(owners - {local.id}):
         unit = session.get(OrgUnit, unit_id)
         if unit is None:  # pragma: no cover - owner_unit_id is a foreign key

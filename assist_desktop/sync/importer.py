@@ -36,7 +36,8 @@ from sqlmodel import Session, select
 
 from assist_desktop.services.audit import append_event
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
-from assist_desktop.storage import derived
+from assist_desktop.domain.names import pinyin_sort_key
+from assist_desktop.storage import derived, sort_keys
 from assist_desktop.storage.engine import bulk_cache
 from assist_desktop.storage.sql import driver_dialect, insert_for, json_values
 from assist_desktop.storage.travel import bool_columns
@@ -45,12 +46,13 @@ from assist_desktop.storage.schema import known_revisions
 from assist_desktop.sync import crypto
 from assist_desktop.sync.errors import SyncCancelled, SyncError, temp_folder_error
 from assist_desktop.sync.export import SYNC_ROLES
-from assist_desktop.sync.keys import LEVEL_RANK, LOWER, local_unit, own_decryption_key, unb64, verifying_key
+from assist_desktop.sync.keys import LOWER, local_unit, own_decryption_key, unb64, verifying_key
 from assist_desktop.sync.package import (
-    FORMAT, FORMAT_VERSION, MANIFEST, SIGNATURE, AuditHead, Manifest, PackageReader, UnitEntry, UnitRef,
+    FORMAT, FORMAT_VERSION, MANIFEST, MAX_ANCHORS, SIGNATURE, AuditHead, Manifest, PackageReader, UnitEntry, UnitRef,
     parse_manifest,
 )
 from assist_desktop.sync.tables import TABLE_LABELS, TOMBSTONE, TableSpec, check_columns, check_rows, plain_table, specs
+from assist_desktop.sync.trust import RowGuard, Trust, check_package_units, record_statement
 
 CHUNK = 2000
 Progress = Callable[[int, int], None]
@@ -82,6 +84,8 @@ class PackageReport:
     sign_key_id: str
     sign_key_retired: bool
     units: tuple[UnitCheck, ...]
+    trust: Trust | None = None  # what the package may carry (None for a repeat)
+    audit_breaks: tuple[str, ...] = ()  # the source's chain does not extend what was accepted: taken knowingly
 
     @property
     def source(self) -> UnitRef:
@@ -116,6 +120,8 @@ class PackageReport:
                "各文件校验值：一致",
                "审计链：" + "；".join(f"{u.unit.name} 第 {u.audit.seq} 条"
                                     + (f"（上次第 {u.previous.seq} 条）" if u.previous else "（首次）") for u in self.units)]
+        for note in self.audit_breaks:
+            out.append(f"审计链断裂（已确认接受）：{note.split('不能导入')[0]}")
         if m.members:
             out.append("记录：" + "，".join(f"{TABLE_LABELS.get(t, t)} {n}" for t, n in m.counts.items()))
         out.append(self.message)
@@ -188,8 +194,13 @@ def _header_unit(value: Any, what: str) -> dict[str, str]:
     return value
 
 
-def inspect_package(session: Session, path: Path, *, cancelled: Cancelled | None = None) -> PreparedImport:
-    """Decrypt and verify a package without writing anything; the caller closes what it returns."""
+def inspect_package(session: Session, path: Path, *, cancelled: Cancelled | None = None,
+                    accept_audit_break: bool = False) -> PreparedImport:
+    """Decrypt and verify a package without writing anything; the caller closes what it returns.
+
+    ``accept_audit_break``: the source's audit chain no longer extends the head accepted from it last (its
+    database went back to a backup), and the caseworker, having checked with its office, takes it anyway; the
+    break is shown in the report and written to the import's audit event."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -217,7 +228,8 @@ def inspect_package(session: Session, path: Path, *, cancelled: Cancelled | None
         _check_signature(reader.read_small(SIGNATURE), manifest_bytes, sign_key.key_id, sign_key.public_key)
         manifest = parse_manifest(manifest_bytes)
         report = _check_manifest(session, envelope.header, manifest, source, sign_key, path, size,
-                                 hashing.sha.hexdigest(), hashlib.sha256(manifest_bytes).hexdigest())
+                                 hashing.sha.hexdigest(), hashlib.sha256(manifest_bytes).hexdigest(),
+                                 accept_audit_break)
         if report.status == NEW:
             reader.check_members(manifest)
         return PreparedImport(report, plain, reader)
@@ -271,7 +283,8 @@ def _check_signature(signature: bytes, manifest: bytes, key_id: str, public: byt
 
 
 def _check_manifest(session: Session, header: dict[str, Any], m: Manifest, source: OrgUnit, sign_key: Any,
-                    path: Path, size: int, file_sha: str, manifest_sha: str) -> PackageReport:
+                    path: Path, size: int, file_sha: str, manifest_sha: str,
+                    accept_audit_break: bool = False) -> PackageReport:
     local = local_unit(session)
     if m.source.unit_id != source.id or m.target.unit_id != local.id or m.sign_key_id != sign_key.key_id \
             or m.seq != header.get("seq") or m.format_version != header.get("format_version"):
@@ -298,55 +311,86 @@ def _check_manifest(session: Session, header: dict[str, Any], m: Manifest, sourc
         raise SyncError(f"缺少{source.name}的第 {missing} 号{more}同步文件：本单位最后导入的是第 {received} 号，"
                         f"而第 {m.seq} 号需要在第 {m.base_seq} 号之后导入。请先导入第 {missing} 号，"
                         "或请对方导出完整同步文件（--full）。")
-    units = () if status != NEW else _check_units(session, m, source, local)
+    units, trust, breaks = ((), None, ()) if status != NEW else _check_units(session, m, source, local,
+                                                                               accept_audit_break)
     return PackageReport(path, size, file_sha, m, manifest_sha, status, received, sign_key.key_id,
-                         sign_key.retired_at is not None, units)
+                         sign_key.retired_at is not None, units, trust, breaks)
 
 
-def _check_units(session: Session, m: Manifest, source: OrgUnit, local: OrgUnit) -> tuple[UnitCheck, ...]:
-    """Each unit of the package may reach us only through this source, and its audit chain only grows."""
+class AuditBreak(SyncError):
+    """A unit's audit chain does not extend the head last accepted from it."""
+
+
+def _check_units(session: Session, m: Manifest, source: OrgUnit, local: OrgUnit, accept_audit_break: bool = False
+                 ) -> tuple[tuple[UnitCheck, ...], Trust, tuple[str, ...]]:
+    """Each unit of the package may reach us only through this source, as enrolled (``sync.trust``), and its
+    audit chain only grows."""
     ids = [u.unit.unit_id for u in m.units]
     if len(set(ids)) != len(ids) or m.units[0].unit.unit_id != source.id:
         raise SyncError("同步文件的清单中单位列表不正确。")
     peers = {p.unit_id: p for p in session.exec(select(SyncPeer))}
-    out = []
-    source_rank = LEVEL_RANK.get(source.level, 9)
     for entry in m.units:
         unit = entry.unit
         if unit.unit_id == local.id:
             raise SyncError(f"同步文件中含有本单位（{local.name}）自己的记录，下级单位不能修改本单位的数据，已拒绝。")
-        below = unit.unit_id != source.id
+        if unit.unit_id == source.id:
+            continue
+        if unit.unit_id in peers:
+            raise SyncError(f"同步文件中含有{unit.name}的记录，但该单位直接向本单位报送，"
+                            f"不应经由{source.name}转来，已拒绝。")
         known = session.get(SyncUnitHead, unit.unit_id)
-        if below:
-            if unit.unit_id in peers:
-                raise SyncError(f"同步文件中含有{unit.name}的记录，但该单位直接向本单位报送，"
-                                f"不应经由{source.name}转来，已拒绝。")
-            if known is not None and known.via_unit_id != source.id:
-                via = session.get(OrgUnit, known.via_unit_id)
-                raise SyncError(f"同步文件中含有{unit.name}的记录，但该单位的数据一向经由"
-                                f"{via.name if via else known.via_unit_id}报送，不能由{source.name}转来，已拒绝。")
-            if LEVEL_RANK.get(unit.level, 9) <= source_rank:
-                raise SyncError(f"同步文件中含有{unit.name}（{unit.level}）的记录，它不是{source.name}的下级单位，已拒绝。")
+        if known is not None and known.via_unit_id != source.id:
+            via = session.get(OrgUnit, known.via_unit_id)
+            raise SyncError(f"同步文件中含有{unit.name}的记录，但该单位的数据一向经由"
+                            f"{via.name if via else known.via_unit_id}报送，不能由{source.name}转来，已拒绝。")
+    trust = check_package_units(session, m, source, local)
+    out, breaks = [], []
+    for entry in m.units:
+        below = entry.unit.unit_id != source.id
+        known = session.get(SyncUnitHead, entry.unit.unit_id)
         previous = AuditHead(known.audit_seq, known.audit_hash) if known else None
-        _check_audit(session, entry, previous, source, below)
-        out.append(UnitCheck(unit, entry.audit, previous, below))
-    return tuple(out)
+        try:
+            _check_audit(session, entry, previous, source, below)
+        except AuditBreak as exc:
+            if below or not accept_audit_break:
+                raise
+            breaks.append(exc.message)
+        out.append(UnitCheck(entry.unit, entry.audit, previous, below))
+    return tuple(out), trust, tuple(breaks)
+
+
+BREAK_HINT = ("如确因对方恢复备份，经与对方核实后，可由管理员或审批人确认接受（终端：sync import 加 "
+              "--accept-audit-break），此事记入本单位审计日志。")
 
 
 def _check_audit(session: Session, entry: UnitEntry, previous: AuditHead | None, source: OrgUnit, below: bool) -> None:
+    """The chain must extend the head last accepted from that unit: not shorter, the same hash at the same
+    number, and — for the source, whose package says what its chain holds now at the heads it sent — that
+    head still in it."""
     name = entry.unit.name
-    if previous is not None:
+    if previous is not None and previous.seq > 0:
         if entry.audit.seq < previous.seq:
-            raise SyncError(f"{name}的审计记录比上次报送时少（现为第 {entry.audit.seq} 条，上次已到第 {previous.seq} 条），"
-                            "其数据库可能从备份恢复过或审计记录被删改，不能导入。请与对方核实。")
+            raise AuditBreak(f"{name}的审计记录比上次报送时少：现在只到第 {entry.audit.seq} 条，而本单位上次接受的已到"
+                            f"第 {previous.seq} 条（第 {entry.audit.seq + 1}–{previous.seq} 条不在了）。其数据库可能从备份"
+                            "恢复过或审计记录被删改，不能导入。请与对方核实。" + BREAK_HINT)
         if entry.audit.seq == previous.seq and entry.audit.hash != previous.hash:
-            raise SyncError(f"{name}的审计链第 {previous.seq} 条与上次报送的不一致，审计记录可能被改动过，不能导入。")
+            raise AuditBreak(f"{name}的审计链第 {previous.seq} 条与上次报送的不一致，审计记录可能被改动过，不能导入。" + BREAK_HINT)
+        if not below and entry.audit.seq > previous.seq and entry.anchors:
+            now = {a.seq: a.hash for a in entry.anchors}
+            complete = len(entry.anchors) < MAX_ANCHORS or previous.seq >= min(now)  # else too old to be listed
+            if previous.seq not in now and complete:
+                raise AuditBreak(f"{name}的审计链已到第 {entry.audit.seq} 条，但其中找不到本单位上次接受的第 "
+                                f"{previous.seq} 条：对方的数据库可能从备份恢复过，或审计记录被截断后又继续记录，"
+                                "不能导入。请与对方核实。" + BREAK_HINT)
+            if previous.seq in now and now[previous.seq] != previous.hash:
+                raise AuditBreak(f"{name}的审计链第 {previous.seq} 条与本单位上次接受的不一致（审计记录自第 "
+                                f"{previous.seq} 条或更早被改写），不能导入。请与对方核实。" + BREAK_HINT)
     if not below and entry.anchor is not None:
         sent = session.exec(select(SyncPackage.audit_hash).where(
             SyncPackage.direction == "in", SyncPackage.peer_unit_id == source.id,
             SyncPackage.audit_seq == entry.anchor.seq)).first()
         if sent is not None and sent != entry.anchor.hash:
-            raise SyncError(f"{name}的审计链第 {entry.anchor.seq} 条与当初报送时不一致，审计记录可能被改动过，不能导入。")
+            raise AuditBreak(f"{name}的审计链第 {entry.anchor.seq} 条与当初报送时不一致，审计记录可能被改动过，不能导入。" + BREAK_HINT)
 
 
 # --- applying ----------------------------------------------------------------------------------------
@@ -381,7 +425,8 @@ def apply_package(session: Session, user: User | None, prepared: PreparedImport,
             return ImportResult(status, done, report)
         conn = session.connection()
         with bulk_cache(conn):
-            applier = _Applier(session, prepared.reader, m, _Tally(m.rows, progress, cancelled))
+            assert report.trust is not None
+            applier = _Applier(session, prepared.reader, m, _Tally(m.rows, progress, cancelled), report.trust)
             if derived.name_pieces_kept(conn):  # the server's statement triggers cut the pieces per chunk
                 applier.apply()
             else:
@@ -392,13 +437,14 @@ def apply_package(session: Session, user: User | None, prepared: PreparedImport,
                 applier.regram()
                 derived.create_triggers(conn)
             package_id = _record(session, user, report, applier)
+            record_statement(session, report.trust, package_id)
     return ImportResult("applied", package_id, report, applier.written, applier.deleted)
 
 
 def import_package(session: Session, user: User | None, path: Path, *, progress: Progress | None = None,
-                   cancelled: Cancelled | None = None) -> ImportResult:
+                   cancelled: Cancelled | None = None, accept_audit_break: bool = False) -> ImportResult:
     """``inspect_package`` then ``apply_package`` (the terminal's ``sync import``)."""
-    with inspect_package(session, path, cancelled=cancelled) as prepared:
+    with inspect_package(session, path, cancelled=cancelled, accept_audit_break=accept_audit_break) as prepared:
         return apply_package(session, user, prepared, progress=progress, cancelled=cancelled)
 
 
@@ -417,8 +463,9 @@ def _json_rows(lines: list[bytes], spec: TableSpec, first_line: int) -> list[Any
 
 
 class _Applier:
-    def __init__(self, session: Session, reader: PackageReader, manifest: Manifest, tally: _Tally) -> None:
+    def __init__(self, session: Session, reader: PackageReader, manifest: Manifest, tally: _Tally, trust: Trust) -> None:
         self.session, self.reader, self.m, self.tally = session, reader, manifest, tally
+        self.trust, self.guard = trust, RowGuard(session, trust)
         self.conn = session.connection()
         self.dialect = self.conn.dialect.name
         self.owners = frozenset(u.unit.unit_id for u in manifest.units)
@@ -483,7 +530,13 @@ class _Applier:
         strangers = set(r[i] for r in rows) - self.owners
         if strangers:
             n = next(k for k, r in enumerate(rows) if r[i] in strangers)
-            raise SyncError(f"同步文件中“{spec.label}”第 {first + n} 行属于清单之外的单位，已拒绝。")
+            raise SyncError(f"同步文件中“{spec.label}”第 {first + n} 行属于清单之外的单位"
+                            f"（{self.trust.owner_label(rows[n][i], self.session)}），已拒绝。")
+        self.guard.owners(spec.label, columns, rows, first)
+        if spec.name == "org_unit":
+            self.guard.units(spec.label, columns, rows, first)
+        else:
+            self.guard.references(spec.name, spec.label, columns, rows, first)
 
     def _held(self) -> dict[str, int]:
         """Rows held here of the package's units, by table (none at all the first time)."""
@@ -546,6 +599,12 @@ class _Applier:
             for i in bools:
                 if r[i] is not None:
                     r[i] = bool(r[i])
+        pair = sort_keys.SORT_KEYS.get(spec.name)
+        if pair is not None and pair[0] in columns:  # the name's pinyin sort key, computed here (storage.sort_keys)
+            i_name = columns.index(pair[0])
+            columns = [*columns, pair[1]]
+            for r in rows:
+                r.append(pinyin_sort_key(r[i_name]))
         ids = [r[i_id] for r in rows]
         if spec.name == "hardship_file":
             self.file_ids.update(ids)
@@ -786,7 +845,8 @@ def _record(session: Session, user: User | None, report: PackageReport, applier:
     append_event(session, actor_id=user.id if user else None, actor_name=actor_name(user), entity_type="sync_package",
                  entity_id=package.id, action="import",
                  changes={"source": m.source.code, "seq": m.seq, "full": m.full, "rows": m.rows, "counts": m.counts,
-                          "written": applier.written, "deleted": applier.deleted, "file_sha256": report.file_sha256})
+                          "written": applier.written, "deleted": applier.deleted, "file_sha256": report.file_sha256,
+                          **({"audit_break_accepted": list(report.audit_breaks)} if report.audit_breaks else {})})
     return package.id
 
 

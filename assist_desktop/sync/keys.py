@@ -33,7 +33,7 @@ from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services import keys as signing
 from assist_desktop.services.audit import append_event, canonical_json
 from assist_desktop.services.base import Refusal, actor_name, require_role, touch, unit_of_work
-from assist_desktop.storage.models import KeyRevocation, Meta, OrgUnit, SyncPeer, UnitKey, User, utcnow
+from assist_desktop.storage.models import KeyRevocation, Meta, OrgUnit, SyncPeer, UnitKey, User, now_ms, utcnow
 from assist_desktop.sync.errors import SyncError
 
 SIGN = signing.SIGN
@@ -404,7 +404,17 @@ def _register(session: Session, user: User | None, kf: UnitKeyFile, relation: st
                                 level=kf.level, region_code=kf.region_code,
                                 parent_id=local.id if relation == LOWER else None))
             session.flush()
+        elif (unit.code, unit.name, unit.level) != (kf.code, kf.name, kf.level):
+            # a new name or level comes with a new key file, its fingerprint checked: the only way it changes
+            unit.code, unit.name, unit.level = kf.code, kf.name, kf.level
+            unit.usn, unit.mtime = -1, now_ms()  # passed on upward like a change the unit reported
+            session.add(unit)
         added, retired = _store_keys(session, kf)
+        from assist_desktop.sync.trust import record_enrolment  # trust reads keys: imported when used
+
+        sign, enc = kf.current(SIGN), kf.current(ENCRYPT)
+        record_enrolment(session, local.id, kf.unit_id, kf.code, kf.name, kf.level, (sign.key_id, sign.public_key),
+                         enc.public_key, kf.fingerprint)
         if peer is None:
             session.add(SyncPeer(unit_id=kf.unit_id, relation=relation, needs_full_snapshot=True, updated_at=utcnow()))
         if relation == UPPER and local.parent_id != kf.unit_id:

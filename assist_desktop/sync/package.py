@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -25,18 +26,27 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from assist_desktop.sync.errors import SyncError, temp_folder_error
-from assist_desktop.sync.tables import TABLE_LABELS, specs
+from assist_desktop.sync.tables import TABLE_LABELS, row_bound, specs
 
 FORMAT = "assist-desktop-sync"
-FORMAT_VERSION = 1
+# 2: the source's statement of its lower units (``lower_units``) and the audit anchors of its packages
+FORMAT_VERSION = 2
+MAX_ANCHORS = 1000
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"
 MEMBER_RE = re.compile(r"tables/([a-z_]{1,40})\.jsonl")
 MAX_MEMBERS = 64
 MAX_MANIFEST = 1 << 20
 MAX_SIGNATURE = 4096
-MAX_MEMBER = 8 << 30
-MAX_TOTAL = 32 << 30
+# Ceilings for a province's year (300k households, 1M members, 1M grants: ~2 GB of JSON Lines), far below what
+# would fill an office PC's disk: a table's file at most 2 GiB (the attachments' 8 GiB: scans travel as hex),
+# everything 16 GiB, 20 million rows. Each member is held to what the signed manifest declares (its bytes, and
+# no more than its rows can take, ``row_bound``) before a byte of it is inflated, and to its lines as it is.
+MAX_MEMBER = 2 << 30
+MAX_ATTACHMENT_MEMBER = 8 << 30
+MAX_TOTAL = 16 << 30
+MAX_ROWS = 20_000_000
+TEMP_MARGIN = 256 << 20  # room the temporary folder keeps after the package is unpacked
 MAX_RATIO = 200  # JSON of UUIDs and names packs 5–10×; a run of zeros 1000× and more
 MAX_LINE = 64 << 20  # one row (an attachment's hex) at most
 COMPRESS_LEVEL = 1  # level 6 packs a county's year 10% smaller and takes twice as long
@@ -85,6 +95,9 @@ class UnitEntry:
     unit: UnitRef
     audit: AuditHead
     anchor: AuditHead | None = None
+    # the source's own entry: its chain's hash now at the head of each package it sent since the last one
+    # acknowledged (that one included) — the receiver finds there the head it last accepted
+    anchors: tuple[AuditHead, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -114,6 +127,7 @@ class Manifest:
     units: tuple[UnitEntry, ...]
     members: tuple[MemberEntry, ...]
     format_version: int = FORMAT_VERSION
+    lower_units: dict[str, Any] | None = None  # the source's signed statement of the units it enrolled (sync.trust)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -132,7 +146,9 @@ class Manifest:
             "usn": {"since": self.usn_since, "assign": self.usn},
             "sign_key_id": self.sign_key_id,
             "units": [{**u.unit.as_json(), "audit": u.audit.as_json(),
-                       "anchor": u.anchor.as_json() if u.anchor else None} for u in self.units],
+                       "anchor": u.anchor.as_json() if u.anchor else None,
+                       **({"anchors": [a.as_json() for a in u.anchors]} if u.anchors else {})} for u in self.units],
+            "lower_units": self.lower_units,
             "members": [{"name": m.name, "table": m.table, "rows": m.rows, "bytes": m.bytes, "sha256": m.sha256}
                         for m in self.members],
         }
@@ -179,9 +195,13 @@ def parse_manifest(data: bytes) -> Manifest:
     units = []
     for entry in units_doc:
         anchor = entry.get("anchor") if isinstance(entry, dict) else None
+        anchors = entry.get("anchors", []) if isinstance(entry, dict) else []
+        if not isinstance(anchors, list) or len(anchors) > MAX_ANCHORS:
+            raise SyncError("同步文件的清单中审计链锚点格式不对。")
         units.append(UnitEntry(_unit(entry, "单位"), _head(entry.get("audit") if isinstance(entry, dict) else None,
                                                               "审计链"),
-                               _head(anchor, "审计链锚点") if anchor is not None else None))
+                               _head(anchor, "审计链锚点") if anchor is not None else None,
+                               tuple(_head(a, "审计链锚点") for a in anchors)))
     members = []
     for entry in members_doc:
         if not isinstance(entry, dict):
@@ -202,6 +222,9 @@ def parse_manifest(data: bytes) -> Manifest:
     if not units:
         raise SyncError("同步文件的清单没有列出任何单位。")
     full_reason = doc.get("full_reason")
+    lower_units = doc.get("lower_units")
+    if lower_units is not None and not isinstance(lower_units, dict):
+        raise SyncError("同步文件的清单中下级单位名单格式不对。")
     return Manifest(
         package_id=_get(doc, "package_id", str, "文件编号"), made_at=_get(doc, "made_at", str, "制作时间"),
         schema_revision=_get(doc, "schema_revision", str, "结构版本"),
@@ -210,7 +233,7 @@ def parse_manifest(data: bytes) -> Manifest:
         seq=seq, base_seq=base, full=_get(doc, "full", bool, "完整标记"),
         full_reason=full_reason if isinstance(full_reason, str) else None, usn_since=since, usn=assign,
         sign_key_id=_get(doc, "sign_key_id", str, "签名密钥"), units=tuple(units), members=tuple(members),
-        format_version=version)
+        format_version=version, lower_units=lower_units)
 
 
 # --- writing ----------------------------------------------------------------------------------------
@@ -306,7 +329,8 @@ class PackageReader:
                 raise SyncError(f"同步文件中的“{name}”被另行加密，不是本程序制作的文件。")
             if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
                 raise SyncError(f"同步文件中的“{name}”压缩方式不对，不是本程序制作的文件。")
-            limit = {MANIFEST: MAX_MANIFEST, SIGNATURE: MAX_SIGNATURE}.get(name, MAX_MEMBER)
+            limit = {MANIFEST: MAX_MANIFEST, SIGNATURE: MAX_SIGNATURE,
+                     member_name("attachment"): MAX_ATTACHMENT_MEMBER}.get(name, MAX_MEMBER)
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size > limit or (info.file_size > 1 << 16 and ratio > MAX_RATIO):
                 raise SyncError(f"同步文件中的“{name}”解压后过大（{info.file_size:,} 字节，压缩比 {ratio:.0f}∶1），"
@@ -348,8 +372,10 @@ class PackageReader:
     def table_names(self) -> set[str]:
         return {MEMBER_RE.fullmatch(n).group(1) for n in self.infos if MEMBER_RE.fullmatch(n)}  # type: ignore[union-attr]
 
-    def check_members(self, manifest: Manifest) -> None:
-        """Every member the manifest lists is there, of its size and SHA-256, and nothing else is."""
+    def check_members(self, manifest: Manifest) -> None:  # noqa: C901
+        """Every member the manifest lists is there, of its size and SHA-256, and nothing else is; none inflates
+        past what the manifest declares, nor the temporary folder past its room (``check_declared``)."""
+        check_declared(manifest)
         listed = {m.name: m for m in manifest.members}
         extra = sorted(set(self.infos) - set(listed) - {MANIFEST, SIGNATURE})
         if extra:
@@ -362,7 +388,21 @@ class PackageReader:
                 raise SyncError(f"同步文件中“{name}”的大小与清单不符，文件已被改动。")
             sha = hashlib.sha256()
             start = self._spill_file().tell()
+            lines, first, run = 0, True, 0
+            longest = row_bound(entry.table) + (64 << 10)
             for chunk in self._chunks(info):
+                if first:  # a table's file: a header object, then arrays — junk is refused at its first MiB
+                    _check_shape(entry, chunk)
+                    first = False
+                newlines = chunk.count(b"\n")
+                lines += newlines
+                run = len(chunk) - chunk.rfind(b"\n") - 1 if newlines else run + len(chunk)
+                if run > longest:
+                    raise SyncError(f"同步文件中“{TABLE_LABELS.get(entry.table, entry.table)}”有一行长于一行记录"
+                                    "所能有的长度，疑似恶意文件，已拒绝。")
+                if lines > entry.rows + 1:
+                    raise SyncError(f"同步文件中“{TABLE_LABELS.get(entry.table, entry.table)}”的行数超过清单所列的 "
+                                    f"{entry.rows} 行，疑似恶意文件，已拒绝。")
                 sha.update(chunk)
                 self._spill_write(chunk)
             if sha.hexdigest() != entry.sha256:
@@ -418,3 +458,39 @@ class PackageReader:
         if self.spill is not None:
             self.spill.close()
 
+
+
+def check_declared(manifest: Manifest) -> None:
+    """Refuse, before inflating anything, a package whose members declare more than their rows can take or
+    than the ceilings allow, or more than the temporary folder has room for."""
+    total = rows = 0
+    for m in manifest.members:
+        label = TABLE_LABELS.get(m.table, m.table)
+        ceiling = MAX_ATTACHMENT_MEMBER if m.table == "attachment" else MAX_MEMBER
+        bound = min(ceiling, (64 << 10) + m.rows * row_bound(m.table))
+        if m.bytes > bound:
+            raise SyncError(f"同步文件中“{label}”声明解压后有 {m.bytes:,} 字节，而它的 {m.rows:,} 行最多只能有 "
+                            f"{bound:,} 字节，疑似“压缩炸弹”，已拒绝（未解压）。")
+        total, rows = total + m.bytes, rows + m.rows
+    if total > MAX_TOTAL or rows > MAX_ROWS:
+        raise SyncError(f"同步文件声明解压后共 {total:,} 字节、{rows:,} 行，超过一个省一年的数据量上限"
+                        f"（{MAX_TOTAL >> 30} GiB、{MAX_ROWS:,} 行），疑似恶意文件，已拒绝（未解压）。")
+    try:
+        free = shutil.disk_usage(tempfile.gettempdir()).free
+    except OSError:
+        return
+    if total + TEMP_MARGIN > free:
+        raise SyncError(f"临时文件夹（{tempfile.gettempdir()}）只剩 {free >> 20:,} MB，解开此同步文件需要约 "
+                        f"{(total + TEMP_MARGIN) >> 20:,} MB，请先清理磁盘空间（数据库未改动）。")
+
+
+def _check_shape(entry: MemberEntry, chunk: bytes) -> None:
+    lines = chunk.split(b"\n")
+    label = TABLE_LABELS.get(entry.table, entry.table)
+    if not lines[0].lstrip().startswith(b"{"):
+        raise SyncError(f"同步文件中“{label}”的列名行不正确，文件已损坏，已拒绝。")
+    for number, line in enumerate(lines[1:], start=2):
+        stripped = line.strip()
+        last = number == len(lines)  # may go on in the next chunk: only its start is known
+        if stripped and not (stripped.startswith(b"[") and (last or stripped.endswith(b"]"))):
+            raise SyncError(f"同步文件中“{label}”第 {number} 行无法读取，文件已损坏，已拒绝。")

@@ -20,6 +20,7 @@ from assist_desktop.sync.ack import ACK_FORMAT, ACK_VERSION
 from assist_desktop.sync.keys import KEY_FILE_FORMAT, KEY_FILE_VERSION, LEVEL_RANK
 from assist_desktop.sync.package import FORMAT, FORMAT_VERSION
 from assist_desktop.sync.tables import PATTERNS, TABLE_LABELS, ColumnSpec, specs
+from assist_desktop.sync.trust import STATEMENT_FORMAT, STATEMENT_VERSION
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 BASE = "https://assist-desktop.invalid/schemas/"
@@ -46,7 +47,20 @@ def manifest_schema() -> dict[str, Any]:
     return {
         "$schema": DRAFT, "$id": BASE + "sync-manifest.schema.json", "title": "同步文件清单 manifest.json",
         "description": "The manifest of an Assist Desktop sync package; signature.json holds the source unit's "
-                       "Ed25519 signature over its exact bytes.",
+                       "Ed25519 signature over its exact bytes. Trust rule (what a receiver accepts): the source "
+                       "keeps the code, name and level it was enrolled with from its key file (in `source`, in "
+                       "`units[0]` and in its own org_unit row); a name or level changes only through a new key "
+                       "file and fingerprint check. Every row is owned by the source, or - from a unit that "
+                       "enrolled lower units (a city to its province) - by one of those lower units, each listed "
+                       "in `units` and in `lower_units`, the source's signed statement of the units it enrolled "
+                       "(their codes, names, levels and public keys, fingerprints checked). A unit already known "
+                       "through another unit, one enrolled at the receiver directly, the receiver itself and a "
+                       "unit below a lower unit are refused. Every other org_unit row is a grassroots union of "
+                       "its owner, and a row naming a union (user.unit_id, hardship_file.unit_id, "
+                       "employer.union_unit_id, unfiled_household.unit_id) names one of its owner's. Each unit's "
+                       "`audit` head must extend the head the receiver last accepted from it: not shorter, the "
+                       "same hash at the same number, and for the source that head found among `anchors`. A "
+                       "package breaking any of this is refused whole, naming the unit and the row.",
         "type": "object",
         "required": ["format", "format_version", "package_id", "made_at", "schema_revision", "program_version",
                      "source", "target", "seq", "base_seq", "full", "full_reason", "usn", "sign_key_id", "units",
@@ -74,7 +88,14 @@ def manifest_schema() -> dict[str, Any]:
                       "description": "the source first, then each unit whose rows the package carries",
                       "items": {**_unit(), "required": ["unit_id", "code", "name", "level", "audit", "anchor"],
                                 "properties": {**_unit()["properties"], "audit": _head(),
-                                               "anchor": {"oneOf": [{"type": "null"}, _head()]}}}},
+                                               "anchor": {"oneOf": [{"type": "null"}, _head()]},
+                                               "anchors": {"type": "array", "maxItems": 1000, "items": _head(),
+                                                           "description": "the source only: its chain's hash now "
+                                                           "at the head of each package it sent since (and "
+                                                           "including) the last one acknowledged"}}}},
+            "lower_units": {"oneOf": [{"type": "null"}, _statement()],
+                            "description": "the source's signed statement of the lower units it enrolled; null "
+                                           "for a unit that enrolled none (a county)"},
             "members": {"type": "array", "items": {
                 "type": "object", "required": ["name", "table", "rows", "bytes", "sha256"], "additionalProperties": False,
                 "properties": {"name": {"type": "string", "pattern": "^tables/[a-z_]+\\.jsonl$"},
@@ -82,6 +103,23 @@ def manifest_schema() -> dict[str, Any]:
                                "bytes": {"type": "integer", "minimum": 0}, "sha256": SHA256}}},
         },
     }
+
+
+def _statement() -> dict[str, Any]:
+    entry = {"type": "object", "required": ["unit_id", "code", "name", "level", "sign_key_id", "sign_public_key",
+                                            "encrypt_public_key", "fingerprint"], "additionalProperties": False,
+             "properties": {**_unit()["properties"], "sign_key_id": KEY_ID,
+                            "sign_public_key": {"type": "string", "contentEncoding": "base64"},
+                            "encrypt_public_key": {"type": "string", "contentEncoding": "base64"},
+                            "fingerprint": {"type": "string", "pattern": "^\\d{4}( \\d{4}){4}$"}}}
+    return {"type": "object", "required": ["format", "format_version", "unit", "made_at", "units", "signature"],
+            "description": "signed like a key file: the signature covers the canonical JSON (sorted keys, no "
+                           "spaces, UTF-8) of every other field",
+            "properties": {"format": {"const": STATEMENT_FORMAT},
+                           "format_version": {"type": "integer", "minimum": 1, "maximum": STATEMENT_VERSION},
+                           "unit": _unit(), "made_at": {"type": "string", "format": "date-time"},
+                           "units": {"type": "array", "maxItems": 500, "items": entry},
+                           "signature": _signature()}}
 
 
 def _value(col: ColumnSpec) -> dict[str, Any]:
@@ -153,6 +191,8 @@ def ack_schema() -> dict[str, Any]:
             "received_at": {"type": "string", "format": "date-time"},
             "last_received_seq": {"type": "integer", "minimum": 0},
             "request_full": {"type": "boolean"},
+            "audit": {**_head(), "description": "the head of the lower unit's audit chain the package carried, as "
+                                                "accepted: the lower unit's check finds it in its chain"},
             "signature": _signature(),
         },
     }

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, LargeBinary, MetaData, String, Table
 from sqlalchemy.sql.sqltypes import NullType, _Binary
 
+from assist_desktop.domain.text import FORBIDDEN, control_character
 from assist_desktop.storage.models import SYNCED_TABLES, Tombstone
 from assist_desktop.sync.errors import SyncError
 
@@ -110,9 +111,13 @@ def _choices() -> dict[tuple[str, str], frozenset[str]]:
 
 
 def _spec(table: Table) -> TableSpec:
+    from assist_desktop.storage.sort_keys import DERIVED_COLUMNS
+
     columns = []
     required = set()
     for c in table.columns:
+        if (table.name, c.name) in DERIVED_COLUMNS:  # a name's sort key: each program computes its own
+            continue
         length = getattr(c.type, "length", None)
         kind = _kind(c)
         columns.append(ColumnSpec(c.name, kind, bool(c.nullable), length if kind in ("str", "uuid") else None,
@@ -137,10 +142,10 @@ def plain_table(name: str, columns: tuple[str, ...]) -> Table:
     """A Core table of the same name and columns without type conversions: the rows are written as they
     travel (already the stored form) in one executemany, as ``storage.bulk`` writes them."""
     spec = specs()[name]
-    kinds = {c.name: c.kind for c in spec.columns}
+    kinds = {c.name: c.kind for c in spec.columns}  # a derived column (a sort key) is text
     # NullType: no conversion and, on a server, no cast of the parameter (the driver types the stored form)
-    return Table(name, MetaData(), *[Column(c, LargeBinary if kinds[c] == "hex" else NullType, primary_key=c == "id")
-                                     for c in columns])
+    return Table(name, MetaData(), *[Column(c, LargeBinary if kinds.get(c) == "hex" else NullType,
+                                            primary_key=c == "id") for c in columns])
 
 
 # --- checking a chunk of received rows --------------------------------------------------------------
@@ -167,6 +172,8 @@ def _value_ok(col: ColumnSpec, value: Any) -> str | None:
         return "不是有效的编号"
     if col.kind in ("str", "uuid") and col.max_length and len(value) > col.max_length:
         return f"超过 {col.max_length} 个字符"
+    if col.kind == "str" and (what := control_character(value)):
+        return f"含有不可见的控制字符（{what}）"
     if col.kind == "date" and not (_DATE.fullmatch(value) and _real(date, value)):
         return "不是有效日期"
     if col.kind == "datetime" and not (_DATETIME.fullmatch(value) and _real(datetime, value)):
@@ -201,6 +208,8 @@ def _column_ok(col: ColumnSpec, values: Sequence[Any]) -> bool:
     if kind == "bool":
         return set(present) <= {0, 1}
     if kind in ("str", "uuid") and col.max_length and max(map(len, present)) > col.max_length:
+        return False
+    if kind == "str" and FORBIDDEN.search("".join(present)):  # one scan of the column's text
         return False
     if col.choices is not None and not set(present) <= col.choices:
         return False
@@ -254,3 +263,25 @@ def check_columns(spec: TableSpec, columns: Any) -> list[str]:
     if missing:
         raise SyncError(f"同步文件中“{spec.label}”缺少必需的列 {', '.join(missing[:3])}。")
     return columns
+
+
+TEXT_MAX_CHARS = 65_536  # a note, reason or opinion without a column length: far more than anyone types
+_KIND_BYTES = {"uuid": 40, "int": 21, "bool": 6, "date": 13, "datetime": 29}
+
+
+@cache
+def row_bound(table: str) -> int:
+    """The most bytes one row of ``table`` can take in its JSON Lines file: every text at its column's length,
+    each character escaped (``\\u0001`` is six bytes), a binary column at the attachment limit as hex."""
+    from assist_desktop.services.attachments import MAX_ATTACHMENT_BYTES
+
+    total = 2
+    for column in specs()[table].columns:
+        if column.kind == "hex":
+            total += 2 * MAX_ATTACHMENT_BYTES + 3
+        elif column.kind == "str":
+            total += 6 * (column.max_length or TEXT_MAX_CHARS) + 3
+        else:
+            total += _KIND_BYTES[column.kind]
+        total += 1  # the comma
+    return total

@@ -117,11 +117,14 @@ class Op(QObject, Generic[T]):
             self.dialog.setLabelText(self.tr("Cancelling…"))
 
     def _on_progress(self, done: int, total: int, label: str) -> None:
-        if self.dialog:
-            self.dialog.setMaximum(max(total, 0))
-            self.dialog.setValue(min(done, total) if total else 0)
-            if label:
-                self.dialog.setLabelText(label)
+        # A modal dialog's setValue processes events: the outcome may arrive inside it and settle the op
+        # (self.dialog = None, the dialog deleted later), so the rest goes to the dialog held here.
+        dialog = self.dialog
+        if dialog:
+            dialog.setMaximum(max(total, 0))
+            dialog.setValue(min(done, total) if total else 0)
+            if label and shiboken6.isValid(dialog):
+                dialog.setLabelText(label)
 
     def _settle(self) -> None:
         if self.dialog:

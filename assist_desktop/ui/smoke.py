@@ -18,7 +18,8 @@ from pathlib import Path
 REQUIRED_RESOURCES = (
     ("fonts", "wqy-microhei.ttc"),
     ("fonts", "LICENSE-wqy-microhei.txt"),
-    ("fonts", "hanazono-ext-ab.ttf.xz"),
+    ("fonts", "rare-han-ext-ab.ttf.xz"),
+    ("fonts", "LICENSE-rare-han.txt"),
     ("fonts", "LICENSE-hanazono.txt"),
     ("translations", "zh_CN", "ui.qm"),
     ("translations", "zh_CN", "shell.qm"),
@@ -27,6 +28,11 @@ REQUIRED_RESOURCES = (
     ("regions", "gb2260.csv"),
     ("icons", "app.png"),
 )
+
+
+# The Qt modules the screens import (and the screens that import them lazily).
+QT_MODULES = ("PySide6.QtPrintSupport", "PySide6.QtPdf", "PySide6.QtPdfWidgets", "PySide6.QtCharts",
+              "assist_desktop.ui.printing.preview", "assist_desktop.ui.statistics.charts")
 
 
 class Smoke:
@@ -45,6 +51,7 @@ class Smoke:
         self.resources()
         self.migrations()
         self.server_client()
+        self.qt_modules()
         with tempfile.TemporaryDirectory(prefix="assist-smoke-") as tmp:
             self.window(Path(tmp) / "smoke.sqlite")
             self.rare_font()
@@ -89,35 +96,63 @@ class Smoke:
             ok, detail = False, f"{type(exc).__name__}: {exc}"
         self.check("数据库服务器客户端（PostgreSQL）", ok, detail)
 
+    def qt_modules(self) -> None:
+        """Every Qt module a screen imports loads, with the libraries it links to: the print preview
+        (QtPdf needs QtNetwork), the statistics charts, printing."""
+        import importlib
+
+        failed = []
+        for module in QT_MODULES:
+            try:
+                importlib.import_module(module)
+            except ImportError as exc:
+                failed.append(f"{module}（{exc}）")
+        self.check("Qt 模块", not failed, "、".join(failed) or f"{len(QT_MODULES)} 个")
+
     def window(self, db_path: Path) -> None:
         from PySide6.QtCore import QCollator, QLocale
         from PySide6.QtGui import QFontDatabase
 
         from assist_desktop import __version__
         from assist_desktop.services.setup import create_database, local_unit
-        from assist_desktop.services.users import authenticate, user_roles
-        from assist_desktop.storage.schema import open_database
+        from assist_desktop.services.users import user_roles
         from assist_desktop.ui.app import make_application
         from assist_desktop.ui.context import AppContext
         from assist_desktop.ui.shell.main_window import MainWindow
 
         app = make_application([sys.argv[0]])
+        # the platform plugin Qt loaded: the one asked for (xcb on an X11 desktop, offscreen by default)
+        asked = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+        platform = app.platformName()
+        self.check("Qt 平台", not asked or platform == asked, platform)
         family = app.font().family()  # make_application installs the bundled font as the default
         self.check("内置中文字体", family in QFontDatabase.families() and "WenQuanYi" in family, family)
         # Qt's ICU data (cut down in the Linux build to what QtCore uses): Chinese collates by pinyin
         collator = QCollator(QLocale("zh_CN"))
         order = sorted(["张伟", "李娜", "王芳", "阿强"], key=collator.sortKey)
         self.check("Qt 中文排序", order == ["阿强", "李娜", "王芳", "张伟"], "、".join(order))
+        # Qt's own dialogs: its catalogue (qtbase_zh_CN, bundled) and what it lacks (qt_extra)
+        from PySide6.QtCore import QCoreApplication
+
+        qt_says = QCoreApplication.translate  # (Qt's strings: kept out of this program's catalogue by lupdate)
+        said = [qt_says("QFileDialog", "Look in:"), qt_says("QFileDialog", "Files of &type:"),
+                qt_says("QPrintSettingsOutput", "Page &Set:")]
+        self.check("Qt 对话框中文", said == ["查找范围：", "文件类型(&T)：", "打印页面(&S)："], "、".join(said))
         try:
+            # an encrypted database (SQLCipher and the key slot, as init makes it), opened by the password
+            from assist_desktop.services.login import log_in
+
             create_database(db_path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin",
                             admin_password="smoke-check-1")
-            db = open_database(db_path)
+            login = log_in(db_path, "admin", "smoke-check-1")
+            db, user = login.db, login.user
+            self.check("加密数据库", db.encrypted and not db_path.read_bytes().startswith(b"SQLite format 3"),
+                       "SQLCipher")
         except Exception as exc:  # noqa: BLE001
             self.check("新建数据库", False, f"{type(exc).__name__}: {exc}")
             return
         try:
             with db.session() as s:
-                user = authenticate(s, "admin", "smoke-check-1")
                 ctx = AppContext(db=db, user=user, unit=local_unit(s), roles=user_roles(s, user))
             window = MainWindow(ctx)
             window.show()

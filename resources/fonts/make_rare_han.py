@@ -1,4 +1,11 @@
-"""Build hanazono-ext-ab.ttf: the fallback font for rare characters in names (CJK Extension A and B).
+"""Build the fallback font for rare characters in names (CJK Extension A and B): ``rare-han-ext-ab.ttf``
+(SIL OFL 1.1, see LICENSE-noto-cjk.txt and LICENSE-hanazono.txt).
+
+Sans-serif first: everything Noto Sans CJK SC has (SIL OFL 1.1; all of Extension A but the ten characters
+added in Unicode 13, and 2,108 of Extension B — mainland forms, the 黑体 style of the rest of the form),
+its PostScript outlines converted to TrueType (ReportLab reads only TrueType); then Hanazono Mincho for the
+Extension B characters Noto lacks (a Mincho among 黑体, but a glyph instead of a box). Pass the Noto
+collection as a fourth argument; without it the font is Hanazono only, as before.
 
 WenQuanYi Micro Hei covers the common ideographs (20,932 of U+4E00–9FFF) but has 2 of the 6,592 of
 Extension A and none of Extension B, so names such as 㐂, 䶮 or 𠀀 would print as boxes. The Hanazono
@@ -13,11 +20,12 @@ which goes into ``RARE_SHA256`` there.
 
 Usage (fontTools is needed only here, not by the program):
 
-    apt-get install fonts-hanazono            # Debian 20170904-2.1
+    apt-get install fonts-hanazono fonts-noto-cjk   # Debian 20170904-2.1, 1:20220127+repack1-1
     python3 -m venv /tmp/ft && /tmp/ft/bin/pip install fonttools
     /tmp/ft/bin/python resources/fonts/make_rare_han.py \
-        /usr/share/fonts/truetype/hanazono resources/fonts/wqy-microhei.ttc resources/fonts/hanazono-ext-ab.ttf
-    # → resources/fonts/hanazono-ext-ab.ttf.xz
+        /usr/share/fonts/truetype/hanazono resources/fonts/wqy-microhei.ttc resources/fonts/rare-han-ext-ab.ttf \
+        /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+    # → resources/fonts/rare-han-ext-ab.ttf.xz (about 6 minutes; the conversion of 8,700 outlines)
 """
 
 from __future__ import annotations
@@ -53,15 +61,77 @@ def _subset(source: Path, unicodes: list[int], out: Path) -> None:
     font.save(out)
 
 
-def main(hanazono_dir: str, wqy_path: str, out_path: str) -> None:
+NOTO_SC = 2  # Noto Sans CJK SC in NotoSansCJK-Regular.ttc (Debian fonts-noto-cjk 20220127)
+
+
+def _to_truetype(font: TTFont) -> None:
+    """PostScript (CFF) outlines → TrueType quadratic ones (fontTools' otf2ttf, tolerance 1 unit)."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import newTable
+
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(None)
+        glyph_set[name].draw(Cu2QuPen(pen, 1.0, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    font["head"].glyphDataFormat = 0
+    maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxZones", "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    font["maxp"] = maxp
+    font["post"].formatType = 3.0
+    font.sfntVersion = "\x00\x01\x00\x00"
+
+
+def _scaled(path: Path, upem: int) -> None:
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    font = TTFont(path)
+    if font["head"].unitsPerEm != upem:
+        scale_upem(font, upem)
+        font.save(path)
+
+
+def main(hanazono_dir: str, wqy_path: str, out_path: str, noto_path: str | None = None) -> None:
     wqy = set(TTCollection(wqy_path).fonts[0].getBestCmap())
     a_chars = [c for c in [*EXT_A, *BMP_IDEOGRAPHS] if c not in wqy]
     b_chars = [c for c in EXT_B if c not in wqy]
     with tempfile.TemporaryDirectory() as tmp:
+        parts = []
+        if noto_path:
+            noto = TTCollection(noto_path).fonts[NOTO_SC]
+            sans = set(noto.getBestCmap())
+            source = Path(tmp) / "noto-sc.otf"
+            noto.save(source)
+            part = Path(tmp) / "sans.ttf"
+            _subset(source, [c for c in [*a_chars, *b_chars] if c in sans], part)
+            font = TTFont(part)
+            _to_truetype(font)
+            font.save(part)
+            parts.append(part)
+            a_chars = [c for c in a_chars if c not in sans]
+            b_chars = [c for c in b_chars if c not in sans]
         part_a, part_b = Path(tmp) / "a.ttf", Path(tmp) / "b.ttf"
         _subset(Path(hanazono_dir) / "HanaMinA.ttf", a_chars, part_a)
         _subset(Path(hanazono_dir) / "HanaMinB.ttf", b_chars, part_b)
-        font = merge.Merger().merge([str(part_a), str(part_b)])
+        parts += [part_a, part_b]
+        if noto_path:
+            for part in (part_a, part_b):
+                _scaled(part, 1000)  # one em for the merged font: Noto's
+        font = merge.Merger().merge([str(p) for p in parts])
     names = font["name"]
     for record in list(names.names):
         if record.nameID in (1, 3, 4, 6, 16, 17):
@@ -69,7 +139,9 @@ def main(hanazono_dir: str, wqy_path: str, out_path: str) -> None:
     for name_id, value in ((1, FAMILY), (3, f"{POSTSCRIPT}-2017.09.04-subset"), (4, FAMILY), (6, POSTSCRIPT)):
         names.setName(value, name_id, 3, 1, 0x409)
         names.setName(value, name_id, 1, 0, 0)
-    names.setName("Subset of Hanazono Mincho A and B (GlyphWiki Project), Hanazono Font License; "
+    names.setName("Subset of Noto Sans CJK SC (SIL OFL 1.1) and Hanazono Mincho A and B (GlyphWiki Project, "
+                  "Hanazono Font License / SIL OFL 1.1): CJK Extension A and B for Assist Desktop"
+                  if noto_path else "Subset of Hanazono Mincho A and B (GlyphWiki Project), Hanazono Font License; "
                   "CJK Extension A and B for Assist Desktop", 5, 3, 1, 0x409)
     font.save(out_path)
     cmap = font.getBestCmap()
@@ -77,10 +149,12 @@ def main(hanazono_dir: str, wqy_path: str, out_path: str) -> None:
           f"(Ext A {sum(c in cmap for c in EXT_A)}, Ext B {sum(c in cmap for c in EXT_B)})")
     data = Path(out_path).read_bytes()
     packed = Path(f"{out_path}.xz")
-    packed.write_bytes(lzma.compress(data, check=lzma.CHECK_SHA256, preset=9 | lzma.PRESET_EXTREME))
+    # pb=0, lc=4: a font's tables are not aligned to 2 or 4 bytes the way LZMA's defaults assume; 34 KB less
+    packed.write_bytes(lzma.compress(data, check=lzma.CHECK_SHA256, filters=[
+        {"id": lzma.FILTER_LZMA2, "preset": 9 | lzma.PRESET_EXTREME, "pb": 0, "lc": 4, "dict_size": 32 << 20}]))
     Path(out_path).unlink()
     print(f"{packed}: {packed.stat().st_size} bytes; RARE_SHA256 = \"{hashlib.sha256(data).hexdigest()}\"")
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -462,8 +462,10 @@ def _on_cached_demo(bench: Callable[..., dict[str, Any]]) -> Callable[[int, Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_campaign import bench_campaign  # noqa: E402
-from bench_ledger import bench_ledger  # noqa: E402
+from bench_ledger import bench_ledger, bench_ledger_households  # noqa: E402
+from bench_paper import bench_print_paper  # noqa: E402
 from bench_print import bench_print  # noqa: E402
+from bench_secrecy import bench_secrecy  # noqa: E402
 from bench_sync import bench_sync  # noqa: E402
 from bench_ui import bench_cold_start  # noqa: E402
 from bench_server import bench_server  # noqa: E402
@@ -475,9 +477,12 @@ BENCHMARKS: dict[str, Callable[[int, Path], dict[str, Any]]] = {
     "cold_start": bench_cold_start,
     "campaign": bench_campaign,
     "ledger": bench_ledger,
+    "ledger_households": bench_ledger_households,  # P6, one row per household
     "print": bench_print,  # P4
+    "print_paper": bench_print_paper,  # 1,136 sheets to a CUPS queue: the PDF itself, and the raster path
     "sync": bench_sync,  # P5
     "server": bench_server,  # issue 22: P2, five clients approving, P5 and the start on PostgreSQL beside a file
+    "secrecy": bench_secrecy,  # the encrypted file's cost on P2, P5, P7 and at login
 }
 
 

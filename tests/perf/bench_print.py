@@ -45,8 +45,9 @@ def _campaign_of_yulin_size(path: Path) -> str:
     return campaign_id
 
 
-def _raw_canvas(sheet: Any) -> float:
-    """The same text of every voucher with plain drawString calls: the baseline."""
+def _raw_canvas(sheet: Any, *, keep: bool = False) -> Any:
+    """The same text of every voucher with plain drawString calls: the baseline. Returns the seconds taken,
+    or with ``keep`` the PDF."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
@@ -81,7 +82,7 @@ def _raw_canvas(sheet: Any) -> float:
                           (165, 51, "扫码验真")):
             c.drawString(x + dx * mm, top - dy * mm, s)
     c.save()
-    return time.perf_counter() - started
+    return out.getvalue() if keep else time.perf_counter() - started
 
 
 def bench_print(families: int, workdir: Path) -> dict[str, Any]:

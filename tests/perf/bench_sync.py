@@ -116,7 +116,7 @@ def _bare(county: Path, city: Path, workdir: Path) -> dict[str, float]:
 
 
 def bench_sync(families: int, workdir: Path) -> dict[str, Any]:
-    from assist_desktop.services.demo import generate_demo
+    from assist_desktop.services.demo import generate_demo, mark_demo
     from assist_desktop.services.setup import initialise
     from assist_desktop.storage.schema import open_database
     from tests.sync.linking import link
@@ -131,6 +131,7 @@ def bench_sync(families: int, workdir: Path) -> dict[str, Any]:
     with open_database(county_path) as county, open_database(city_path) as city:
         initialise(county, unit_code="610826", unit_name="绥德县总工会", admin_username="admin",
                    admin_password="bench-pass-1")
+        mark_demo(county)  # a made-up county: demo data may go in
         generate_demo(county, households, seed=23, today=today)
         grants = _add_grants(county, grants_goal, today)
         initialise(city, unit_code="610800", unit_name="榆林市总工会", admin_username="admin",

@@ -30,12 +30,12 @@ def _sha256(path: Path) -> str:
 
 
 def test_the_shipped_font_is_compressed_and_unpacks_to_the_known_font() -> None:
-    assert fonts.RARE_FILE.name == "hanazono-ext-ab.ttf.xz"
-    assert fonts.RARE_FILE.stat().st_size < 12 * 2**20  # 25 MB unpacked
+    assert fonts.RARE_FILE.name == "rare-han-ext-ab.ttf.xz"
+    assert fonts.RARE_FILE.stat().st_size < 12 * 2**20  # 24 MB unpacked
     data = lzma.decompress(fonts.RARE_FILE.read_bytes())
     assert hashlib.sha256(data).hexdigest() == fonts.RARE_SHA256
     assert data[:4] == b"\0\1\0\0"  # TrueType
-    assert not (fonts.RARE_FILE.parent / "hanazono-ext-ab.ttf").exists()  # not shipped twice
+    assert not (fonts.RARE_FILE.parent / "rare-han-ext-ab.ttf").exists()  # not shipped twice
 
 
 def test_unpacked_once_into_the_cache_folder(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -68,7 +68,7 @@ def test_a_damaged_copy_in_the_cache_is_replaced(cache: Path, damage: str) -> No
 
 def test_copies_of_other_versions_and_old_pieces_are_removed(cache: Path) -> None:
     cache.mkdir(parents=True)
-    other = cache / "hanazono-ext-ab-000000000000.ttf"
+    other = cache / "rare-han-ext-ab-000000000000.ttf"
     other.write_bytes(b"an earlier font")
     old_piece = cache / f"{fonts.cached_copy().name}.1.2.part"
     old_piece.write_bytes(b"half")
@@ -104,7 +104,7 @@ def test_a_full_disk_falls_back_to_memory_and_leaves_no_piece(cache: Path, monke
 @pytest.mark.parametrize("damage", ["missing", "damaged", "another font"])
 def test_a_missing_or_damaged_shipped_font_is_refused_in_chinese(cache: Path, tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
-    shipped = tmp_path / "hanazono-ext-ab.ttf.xz"
+    shipped = tmp_path / "rare-han-ext-ab.ttf.xz"
     if damage == "damaged":
         packed = bytearray(fonts.RARE_FILE.read_bytes())
         packed[len(packed) // 2] ^= 0xFF

@@ -41,9 +41,9 @@ def test_file_form_prints_the_whole_file():
     pdf = FileFormRenderer().render(_file())
     text = pdftools.assert_printable(pdf)
     flat = pdftools.squeeze(text)
-    assert pdftools.info(pdf)["Pages"] == "1"
+    assert pdftools.info(pdf)["Pages"] == "2"  # front and back of one sheet, as the national form
     for expected in ("困难职工家庭建档申请审批表", "基层工会（盖章）：名州镇总工会", "档案编号：610826-2026-00001",
-                     "王㐂国", "610826198003151234", "1980年03月15日", "陕西省榆林市绥德县名州镇张家村12号",
+                     "王㐂国", "610826198003151234", "1980年3月15日", "陕西省榆林市绥德县名州镇张家村12号",
                      "绥德县兴业建筑工程有限公司", "患病（恶性肿瘤）",
                      # members
                      "李秀英", "配偶", "610826198206112245", "王𠀀", "儿子", "绥德中学",
@@ -53,9 +53,9 @@ def test_file_form_prints_the_whole_file():
                      # category and causes; the account
                      "√深度困难", "相对困难", "意外致困", "患重特大疾病", "子女上学", "中国农业银行", "6228480123456789012",
                      # the opinions from the workflow, and the blank approval box
-                     "经入户调查，情况属实，同意上报。", "经办人（签字）：李娜", "2026年11月02日", "审核通过。",
-                     "审核人（签字）：张明", "2026年11月03日", "审批人（签字）：", "绥德县总工会（盖章）年月日",
-                     "申请人（签字）：", "第1页共1页"):
+                     "经入户调查，情况属实，同意上报。", "经办人（签字）：李娜", "2026年11月2日", "审核通过。",
+                     "审核人（签字）：张明", "2026年11月3日", "审批人（签字）：年月日", "绥德县总工会（盖章）审批人",
+                     "申请人（签字）：", "第1页共2页", "第2页共2页"):
         assert expected in flat, expected
     assert flat.count("√") == 1  # one category ticked
 
@@ -90,7 +90,7 @@ def _scholarship(**changes) -> ScholarshipForm:
         grassroots_name="名州镇总工会", phone="13912345678", address="陕西省榆林市绥德县名州镇张家村12号",
         amount_fen=500_000, standard_amount_fen=500_000, plan="按年发放至毕业", plan_years=4,
         exclusions=(("已获其他渠道资助", False), ("自费出国留学", False)),
-        notice="2026年08月20日至2026年08月26日公示（5个工作日），期满无异议", opinions=OPINIONS)
+        notice="2026年8月20日至2026年8月26日公示（5个工作日），期满无异议", opinions=OPINIONS)
     return replace(form, **changes)
 
 
@@ -100,9 +100,24 @@ def test_scholarship_form_prints_student_household_aid_and_opinions():
     for expected in ("金秋助学申请审批表", "（2026年金秋助学）", "申请编号：610826-2026-S00001", "王丽",
                      "610826200803104421", "西北大学", "护理学", "本科", "2026年", "4年", "王建国", "建档困难职工",
                      "610826-2026-00001", "深度困难", "5,000.00元", "¥5,000.00", "人民币伍仟元整",
-                     "按年发放至毕业，每学年5,000.00元，共4学年，合计20,000.00元", "已获其他渠道资助：否",
+                     "按年发放至毕业，每学年5,000.00元（审批后逐学年核查在读情况后发放）", "已获其他渠道资助：否",
                      "期满无异议", "学生（签字）：", "家长（签字）：", "经办人（签字）：李娜"):
         assert expected in flat, expected
+    assert "合计" not in flat  # no total the record does not hold: the installments are made at approval
+
+
+def test_an_approved_yearly_plan_prints_its_installments_as_recorded():
+    from assist_desktop.reports.scholarship_form import InstallmentLine
+
+    lines = (InstallmentLine(1, 2026, 500_000, "已发放", date(2026, 10, 9), "610826-2026-V000123"),
+             InstallmentLine(2, 2027, 500_000, "待发放"),
+             InstallmentLine(3, 2028, 500_000, "已停发", note="在读核查：退学"),
+             InstallmentLine(4, 2029, 500_000, "已停发", note="在读核查：退学"))
+    flat = pdftools.squeeze(pdftools.text(ScholarshipFormRenderer().render(_scholarship(installments=lines))))
+    assert "已审批4个学年，审批金额合计10,000.00元，已发放5,000.00元" in flat
+    assert "第1学年（2026—2027学年）5,000.00元：已发放，2026年10月9日，凭证号610826-2026-V000123" in flat
+    assert "第3学年（2028—2029学年）5,000.00元：已停发（在读核查：退学）" in flat
+    assert "20,000.00" not in flat
 
 
 def test_scholarship_form_refuses_missing_fields():

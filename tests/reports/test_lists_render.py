@@ -12,7 +12,7 @@ import pytest
 from assist_desktop.domain.money import amount_in_words, format_amount
 from assist_desktop.reports.base import MissingData
 from assist_desktop.reports.notice import NoticeLine, NoticeRenderer, PublicNotice
-from assist_desktop.reports.signoff import ROWS_PER_PAGE, RosterLine, SignoffRenderer, SignoffSheet
+from assist_desktop.reports.signoff import RosterLine, SignoffRenderer, SignoffSheet
 
 from . import pdftools
 
@@ -43,20 +43,21 @@ def test_signoff_subtotals_per_page_add_up_to_the_total_across_pages():
     pdf = SignoffRenderer().render(sheet)
     pdftools.assert_printable(pdf)
     pages = pdftools.pages(pdf)
-    assert len(pages) == 3 == -(-40 // ROWS_PER_PAGE)
+    assert len(pages) == 3
     assert pdftools.info(pdf)["Page size"].startswith("841.89 x 595.276")  # A4 landscape
     numbers, cash_sum, goods_sum = [], 0, 0
     for index, page in enumerate(pages, start=1):
         flat = pdftools.squeeze(page)
         # the header on every page
         assert "2027年春节送温暖活动慰问金（品）签领表" in flat and f"第{index}页共3页" in flat
-        for head in ("序号", "姓名", "单位", "类别", "身份证号", "慰问金（元）", "慰问品（元）", "领取人签名", "领取日期"):
+        for head in ("序号", "姓名", "单位", "类别", "身份证号", "联系电话", "凭证号", "发放方式", "慰问金（元）",
+                     "慰问品（元）", "领取人签名", "领取日期", "经办人：", "审核人：", "单位负责人："):
             assert head in flat, (index, head)
         rows = ROW.findall(page)
         sub = SUBTOTAL.findall(page)
         assert len(sub) == 1
         count, cash, goods = int(sub[0][0]), _money(sub[0][1]), _money(sub[0][2])
-        assert count == len(rows) == min(ROWS_PER_PAGE, 40 - (index - 1) * ROWS_PER_PAGE)
+        assert count == len(rows) >= 2  # the last page never holds the total alone
         assert cash == sum(_money(r[3]) for r in rows) and goods == sum(_money(r[4]) for r in rows)
         numbers += [int(r[0]) for r in rows]
         cash_sum += cash

@@ -161,7 +161,7 @@ def test_whole_path_records_workflow_events(county: County, household: FileInput
         # notice from Monday 2 Nov: five working days run to Friday 6 Nov; approval from Saturday 7 Nov
         with pytest.raises(DomainError, match="公示期未满") as info:
             approvals.approve(s, county.users["shenpi"], "hardship_file", hf.id, today=date(2026, 11, 6))
-        assert "2026年11月07日" in info.value.message
+        assert "2026年11月7日" in info.value.message
         approvals.approve(s, county.users["shenpi"], "hardship_file", hf.id, opinion="同意建档",
                           today=date(2026, 11, 7))
         events = approvals.history(s, "hardship_file", hf.id)
@@ -179,7 +179,7 @@ def test_notice_period_is_configurable(county: County, household: FileInput) -> 
     _walk(county, "hardship_file", hf.id, FILE_PATH["on_notice"])
     with county.db.transaction() as s:
         s.add(m.Meta(key=approvals.NOTICE_DAYS_KEY, value="7"))
-    with county.session() as s, pytest.raises(DomainError, match="7 个工作日"):
+    with county.session() as s, pytest.raises(DomainError, match="须满7个工作日"):
         approvals.approve(s, county.users["shenpi"], "hardship_file", hf.id, today=date(2026, 11, 9))
     with county.session() as s:
         approvals.approve(s, county.users["shenpi"], "hardship_file", hf.id, today=date(2026, 11, 11))

@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from assist_desktop.domain.ids import id_check_character
 from assist_desktop.domain.lifecycle import FileStatus, Role
-from assist_desktop.domain.names import pinyin_initials
+from assist_desktop.domain.names import pinyin_initials, pinyin_sort_key
 from assist_desktop.services.base import PermissionDenied
 from assist_desktop.services.demo import generate_demo
 from assist_desktop.services.search import (
@@ -415,7 +415,9 @@ def test_order_with_tie_break(registry: Registry, session: Session) -> None:
         ["张薇", "解放", "阿娜丽", "曾强", "仇明", "单丽", "张伟", "王小明", "阿%丽", "阿_丽"]  # 义合镇 < 名州镇
     assert found(registry, session, "", None, "-unit")[:4] == ["仇明", "单丽", "张伟", "王小明"]
     assert found(registry, session, "", None, "-primary_cause")[:4] == ["阿%丽", "阿_丽", "阿娜丽", "张薇"]
-    assert found(registry, session, "", None, "name")[:3] == ["仇明", "单丽", "张伟"]  # code-point order
+    # by pinyin (issue 18): 阿 a1 first, the two 阿…丽 alike but for a sign, which orders them; 单 is Shàn
+    assert found(registry, session, "", None, "name") == \
+        ["阿%丽", "阿_丽", "阿娜丽", "仇明", "单丽", "王小明", "解放", "曾强", "张薇", "张伟"]  # wei1 before wei3
 
 
 def test_bad_order_and_page_arguments(registry: Registry, session: Session) -> None:
@@ -503,6 +505,8 @@ def expected_order(rows: list[dict[str, Any]], order: str) -> list[str]:
 
     def value(r: dict[str, Any]) -> tuple[bool, Any]:
         v = _RANK[key].get(r[key], 3) if key in _RANK else r[_COLUMN[key]]
+        if key == "name":
+            v = pinyin_sort_key(v)  # names sort by pinyin, not by code point
         return (v is not None, v)
 
     return [r["id"] for r in sorted(rows, key=value, reverse=order.startswith("-"))]

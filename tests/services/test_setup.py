@@ -24,7 +24,7 @@ def _count(path: Path, table: str) -> int:
 def test_init_creates_unit_and_admin(tmp_path: Path) -> None:
     path = tmp_path / "county.sqlite"
     result = create_database(path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin",
-                             admin_password="s3cret-pass")
+                             admin_password="s3cret-pass", encrypt=False)
     assert result.warnings == ()
     with closing(connect(path)) as conn:  # a second reader sees the committed rows
         unit = conn.execute("SELECT code, name, level, region_code, owner_unit_id, id FROM org_unit").fetchall()
@@ -43,10 +43,10 @@ def test_init_creates_unit_and_admin(tmp_path: Path) -> None:
 def test_second_init_is_refused_and_changes_nothing(tmp_path: Path) -> None:
     path = tmp_path / "county.sqlite"
     create_database(path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin",
-                    admin_password="s3cret-pass")
+                    admin_password="s3cret-pass", encrypt=False)
     with pytest.raises(DomainError, match="已经初始化"):
         create_database(path, unit_code="610827", unit_name="米脂县总工会", admin_username="root",
-                        admin_password="another-pass")
+                        admin_password="another-pass", encrypt=False)
     assert _count(path, "org_unit") == 1 and _count(path, "user") == 1 and _count(path, "audit_event") == 1
 
 
@@ -73,7 +73,7 @@ def test_bad_setup_input_is_refused_with_field_and_writes_nothing(tmp_path: Path
 
 def test_unknown_region_code_is_a_warning_not_an_error(tmp_path: Path) -> None:
     result = create_database(tmp_path / "x.sqlite", unit_code="619999", unit_name="某新区总工会",
-                             admin_username="admin", admin_password="s3cret-pass")
+                             admin_username="admin", admin_password="s3cret-pass", encrypt=False)
     assert result.warnings and "619999" in result.warnings[0]
 
 

@@ -64,7 +64,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """绥德县总工会 with its administrator "admin" and one clerk "clerk1" (李娜)."""
     path = tmp_path_factory.mktemp("users") / "template.sqlite"
     create_database(path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin",
-                    admin_password=ADMIN_PW)
+                    admin_password=ADMIN_PW, encrypt=False)
     with open_database(path) as db, db.session() as session:
         admin = _user(session, "admin")
         create_user(session, admin, username="clerk1", display_name="李娜", password=CLERK_PW, roles=[Role.clerk])

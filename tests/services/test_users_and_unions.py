@@ -52,7 +52,7 @@ def city_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """榆林市总工会 (admin "admin", clerk "shi_jingban"), holding 绥德县总工会 and its users as synced up."""
     path = tmp_path_factory.mktemp("city") / "city.sqlite"
     create_database(path, unit_code="610800", unit_name="榆林市总工会", admin_username="admin",
-                    admin_password=CITY_PW, level="city")
+                    admin_password=CITY_PW, level="city", encrypt=False)
     with open_database(path) as db:
         with db.session() as s:
             admin = s.exec(select(m.User).where(m.User.username == "admin")).one()

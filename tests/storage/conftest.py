@@ -60,12 +60,16 @@ class Helpers:
         ]
         # a file at an older revision lacks the columns later revisions added: the rows go in through Core
         # with only the columns the file has
+        from assist_desktop.storage import sort_keys
+
         with Database(path) as db, db.transaction() as s:
             conn = s.connection()
             for obj in (county, grass, employer, hf, *members):
                 table = type(obj).__table__  # type: ignore[attr-defined]
                 have = {c["name"] for c in sa_inspect(conn).get_columns(table.name)}
                 row = {c.name: getattr(obj, c.name) for c in table.columns if c.name in have}
+                sort_keys.fill(table.name, [row])  # as the program's writes keep a name's pinyin sort key
+                row = {k: v for k, v in row.items() if k in have}
                 # a table of only these columns: the model's would add the defaults of the columns the file lacks
                 bare = sa_table(table.name, *(sa_column(name) for name in row))
                 conn.execute(bare.insert().values({k: v.isoformat() if isinstance(v, date) else v
@@ -94,6 +98,19 @@ class Helpers:
     def snapshot(cls, path: Path) -> dict[str, list[tuple]]:
         """Every row of every table except Alembic's bookkeeping."""
         return {t: cls.rows(path, t) for t in cls.tables(path) if t != "alembic_version"}
+
+    @classmethod
+    def snapshot_as(cls, path: Path, like: Path) -> dict[str, list[tuple]]:
+        """Every row of the tables ``like`` has, read with ``like``'s columns only: what an upgrade must keep
+        (a column a later revision added is not part of it)."""
+        out = {}
+        with closing(sqlite3.connect(path)) as conn:
+            for t in cls.tables(like):
+                if t == "alembic_version":
+                    continue
+                columns = ", ".join(f'"{c}"' for c in cls.columns(like, t))
+                out[t] = sorted(conn.execute(f'SELECT {columns} FROM "{t}"').fetchall(), key=repr)
+        return out
 
     @staticmethod
     def pragma(path: Path, name: str) -> object:

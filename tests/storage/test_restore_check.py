@@ -26,13 +26,13 @@ pytestmark = pytest.mark.sqlite_only
 
 
 def _county(path: Path) -> Path:
-    create_database(path, unit_code="622927", unit_name=COUNTY, admin_username="admin", admin_password=PASSWORD)
+    create_database(path, unit_code="622927", unit_name=COUNTY, admin_username="admin", admin_password=PASSWORD, encrypt=False)
     return path
 
 
 def _city(path: Path) -> Path:
     create_database(path, unit_code="622900", unit_name=CITY, admin_username="admin", admin_password=PASSWORD,
-                    level="city")
+                    level="city", encrypt=False)
     return path
 
 
@@ -91,7 +91,9 @@ def test_a_new_pc_without_a_database_takes_any_units_file(tmp_path: Path) -> Non
     assert ("622900", CITY) in _units(target)
 
 
-def test_the_terminal_restore_names_the_file_and_needs_the_units_name(tmp_path: Path, capsys) -> None:
+def test_the_terminal_restore_names_the_file_and_needs_the_units_name(tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ASSIST_DESKTOP_USER", "admin")  # the county's administrator, logged in (terminal_login)
+    monkeypatch.setenv("ASSIST_DESKTOP_PASSWORD", PASSWORD)
     db = _county(tmp_path / "county" / "assist.sqlite")
     city = _city(tmp_path / "city" / "assist.sqlite")
     before = _units(db)

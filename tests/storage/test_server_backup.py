@@ -111,8 +111,11 @@ def test_the_terminal_backs_up_and_checks_a_server_database(server_db: ServerAdd
                                                            monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     from assist_desktop.cli import main
 
+    from assist_desktop.services.demo_accounts import DEMO_PASSWORD
+
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    assert main(["backup", "--db", server_db.text]) == 0
+    monkeypatch.setenv("ASSIST_DESKTOP_PASSWORD", DEMO_PASSWORD)  # a backup is made as a person (audited)
+    assert main(["backup", "--db", server_db.text, "--user", "admin"]) == 0
     out = capsys.readouterr().out
     assert "已备份到" in out and ".dump" in out
     assert main(["check", "--db", server_db.text]) == 0

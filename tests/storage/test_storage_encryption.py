@@ -119,6 +119,7 @@ def test_files_and_folders_are_owner_only(encrypted: tuple[Path, bytes]) -> None
     for f in (path, keyslots.sidecar_path(path), backup, keyslots.sidecar_path(backup)):
         assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
     assert stat.S_IMODE(backup.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700  # the data folder open_database made
 
 
 def test_an_older_versions_0644_files_are_tightened_at_open(tmp_path: Path) -> None:
@@ -248,3 +249,18 @@ def test_connections_are_keyed_before_anything_reads_the_file(encrypted: tuple[P
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     db.close()
     assert cipher.key_opens(path, key) and not cipher.key_opens(path, bytes(32))
+
+
+def test_the_restore_checks_read_an_encrypted_backup_only_with_its_key(encrypted: tuple[Path, bytes]) -> None:
+    from assist_desktop.storage.restore_check import inspect_restore_file
+
+    path, key = encrypted
+    with Database(path, key) as db, db.transaction() as s:  # the seed's county as this file's own unit
+        unit_id = s.exec(__import__("sqlmodel").select(m.OrgUnit.id)).first()
+        s.add(m.Meta(key="local_unit_id", value=unit_id))
+    backup = BackupManager(path, key=key).create()
+    with pytest.raises(BackupKeyRequired, match="已加密"):
+        inspect_restore_file(backup, path, db_key=key)
+    found = inspect_restore_file(backup, path, backup_key=key, db_key=key)
+    assert found.same_unit and found.households == 1
+    assert "绥德县总工会（610826，县级）" in "\n".join(found.lines())

@@ -20,7 +20,7 @@ import pytest
 from sqlmodel import Session, select
 
 from assist_desktop.domain.ids import id_check_character
-from assist_desktop.services.demo import generate_demo
+from assist_desktop.services.demo import generate_demo, mark_demo
 from assist_desktop.services.setup import initialise
 from assist_desktop.storage import models as m
 from assist_desktop.storage.engine import Database
@@ -162,6 +162,7 @@ def _build(locations: dict[str, Location]) -> None:
     for key, (code, name, level, families, seed) in UNITS.items():
         db = open_database(locations[key])
         initialise(db, unit_code=code, unit_name=name, admin_username="admin", admin_password=PASSWORD, level=level)
+        mark_demo(db)  # made-up units: demo data may go in
         if families:
             generate_demo(db, families, seed=seed, today=TODAY)
         else:

@@ -16,7 +16,7 @@ from assist_desktop.sync import keys as sync_keys
 from assist_desktop.sync.ack import apply_ack, write_ack
 from assist_desktop.sync.errors import SyncError
 from assist_desktop.sync.importer import inspect_package
-from assist_desktop.sync.package import MANIFEST, SIGNATURE
+from assist_desktop.sync.package import FORMAT_VERSION, MANIFEST, SIGNATURE
 
 from .conftest import (
     Network, Opened, dump_lines, make_zip, open_package, repack, seal_zip, set_manifest, set_member, table_lines,
@@ -106,15 +106,16 @@ def test_a_package_from_a_unit_not_enrolled_is_refused(net: Network, package: Pa
 
 
 def test_a_newer_format_is_refused(net: Network, opened: Opened) -> None:
-    header = dict(opened.header, format_version=2)
+    newer_version = FORMAT_VERSION + 1
+    header = dict(opened.header, format_version=newer_version)
     newer = net.file("newer-envelope.sync")
     newer.write_bytes(seal_zip(make_zip(opened.members), header, net["yulin"]))
-    refused(net, "yulin", newer, "较新版本的程序制作（格式第 2 版")
+    refused(net, "yulin", newer, f"较新版本的程序制作（格式第 {newer_version} 版")
     manifest = opened.manifest
-    manifest["format_version"] = 2
+    manifest["format_version"] = newer_version
     set_manifest(opened, manifest, net["suide"])
     refused(net, "yulin", repack(opened, net["yulin"], net.file("newer-manifest.sync")), "")
-    manifest["format_version"], manifest["schema_revision"] = 1, "9999"
+    manifest["format_version"], manifest["schema_revision"] = FORMAT_VERSION, "9999"
     set_manifest(opened, manifest, net["suide"])
     refused(net, "yulin", repack(opened, net["yulin"], net.file("newer-schema.sync")), "数据结构第 9999 版")
 
@@ -246,6 +247,8 @@ def test_a_count_that_does_not_match_the_manifest_is_refused(net: Network, opene
     ("birth_date", "1980/01/01", "不是有效日期"), ("household_size", "3", "类型不对"),
     ("status", None, "不能为空"), ("id", "not-a-uuid", "不是有效的编号"), ("single_parent", 2, "应为 0 或 1"),
     ("name", "张" * 31, "超过 30 个字符"),
+    ("name", "张三\x1b[2J", "含有不可见的控制字符（ESC，U+001B）"), ("address", "名州镇\x07", "BEL 响铃"),
+    ("employer_name", "某厂\u202e", "方向控制符"),
 ])
 def test_a_value_of_the_wrong_form_is_refused_naming_row_and_column(
         net: Network, opened: Opened, column: str, value: object, problem: str) -> None:
@@ -358,9 +361,10 @@ def test_a_table_without_its_bookkeeping_columns_is_refused(net: Network, opened
 
 
 def test_json_nested_past_the_stack_is_refused(net: Network, opened: Opened) -> None:
-    header, rows = table_lines(opened, "employer")
+    # (in the files' table: a nesting this deep is longer than a row of the employers' table may be at all)
+    header, rows = table_lines(opened, "hardship_file")
     deep = dump_lines(header, rows[:-1]) + b"[" * 200_000 + b"]" * 200_000 + b"\n"
-    set_member(opened, "tables/employer.jsonl", deep, net["suide"])
+    set_member(opened, "tables/hardship_file.jsonl", deep, net["suide"])
     refused(net, "yulin", repack(opened, net["yulin"], net.file("deep.sync")), "无法读取")
     manifest = opened.members[MANIFEST]
     opened.members[MANIFEST] = manifest[:-1] + b', "x": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
@@ -457,3 +461,73 @@ def test_a_code_this_program_does_not_know_is_refused(
     set_member(opened, f"tables/{table}.jsonl", dump_lines(header, rows), net["suide"])
     message = refused(net, "yulin", repack(opened, net["yulin"], net.file("code.sync")), "不是本程序认识的代码")
     assert f"“{label}”第 3 行" in message and column in message and "suspended" in message
+
+
+# --- inflation bounded by the manifest and a ceiling (a county's own key signs whatever it likes) ---------------
+
+
+def _inflated(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Bytes the reader writes to its temporary file while checking members."""
+    from assist_desktop.sync.package import PackageReader
+
+    spilled = [0]
+    real = PackageReader._spill_write
+
+    def counting(self, chunk: bytes) -> None:  # type: ignore[no-untyped-def]
+        spilled[0] += len(chunk)
+        real(self, chunk)
+
+    monkeypatch.setattr(PackageReader, "_spill_write", counting)
+    return spilled
+
+
+def _junk(size: int) -> bytes:
+    import random
+
+    rng = random.Random(5)  # sixteen letters: packs about 2:1, far under the zip-bomb ratio
+    return bytes(rng.choice(b"abcdefghijklmnop") for _ in range(size))
+
+
+def test_a_member_larger_than_its_rows_can_take_is_refused_before_inflating(
+        net: Network, opened: Opened, monkeypatch: pytest.MonkeyPatch) -> None:
+    header, rows = table_lines(opened, "member")
+    body = dump_lines(header, rows[:3])[:-1] + b"\n" + _junk(24 << 20) + b"\n"
+    set_member(opened, "tables/member.jsonl", body, net["suide"])
+    manifest = opened.manifest
+    next(m for m in manifest["members"] if m["table"] == "member")["rows"] = len(rows)
+    set_manifest(opened, manifest, net["suide"])
+    spilled = _inflated(monkeypatch)
+    message = refused(net, "yulin", repack(opened, net["yulin"], net.file("swollen.sync")), "最多只能有")
+    assert "家庭成员" in message and "未解压" in message
+    assert spilled[0] < 1 << 20  # not a member's worth inflated
+
+
+def test_junk_declared_as_many_rows_is_refused_at_its_first_mebibyte(
+        net: Network, opened: Opened, monkeypatch: pytest.MonkeyPatch) -> None:
+    junk = _junk(24 << 20)
+    header, _rows = table_lines(opened, "member")
+    body = dump_lines(header, []) + junk
+    set_member(opened, "tables/member.jsonl", body, net["suide"])
+    manifest = opened.manifest
+    next(m for m in manifest["members"] if m["table"] == "member")["rows"] = 100_000  # room for 24 MB
+    set_manifest(opened, manifest, net["suide"])
+    spilled = _inflated(monkeypatch)
+    refused(net, "yulin", repack(opened, net["yulin"], net.file("junk.sync")), "第 2 行无法读取")
+    assert spilled[0] < 2 << 20
+
+
+def test_a_package_past_a_provinces_year_or_the_temporary_folder_is_refused(
+        net: Network, package: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from assist_desktop.sync import package as package_module
+
+    spilled = _inflated(monkeypatch)
+    monkeypatch.setattr(package_module, "MAX_ROWS", 10)
+    refused(net, "yulin", package, "超过一个省一年的数据量上限")
+    monkeypatch.undo()
+    spilled = _inflated(monkeypatch)
+    real = shutil.disk_usage
+    monkeypatch.setattr(shutil, "disk_usage", lambda p: real(p)._replace(free=100 << 20))
+    refused(net, "yulin", package, "只剩 100 MB")
+    assert spilled[0] == 0

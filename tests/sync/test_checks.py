@@ -57,21 +57,27 @@ def test_duplicates_across_counties_are_found_at_the_city_and_the_province(net: 
     with net["shaanxi"].session() as s:
         assert {f.kind for f in cross_unit_findings(s)} == set(kinds)
 
-    assert main(["check", "--db", str(net["yulin"].path)]) == CHECK_FINDINGS == 3  # to act on, not damage
-    assert main(["check", "--db", str(net["mizhi"].path)]) == 0  # a county alone: nothing to act on
+    admin = ["--user", "admin", "--password-file", str(_password_file(net))]
+    assert main(["check", "--db", str(net["yulin"].path), *admin]) == CHECK_FINDINGS == 3  # to act on, not damage
+    assert main(["check", "--db", str(net["mizhi"].path), *admin]) == 0  # a county alone: nothing to act on
 
 
 def test_check_prints_the_findings_and_says_so_in_its_exit_code(net: Network, capsys) -> None:  # type: ignore[no-untyped-def]
     planted = _plant(net)
     net.carry("suide", "yulin")
-    assert main(["check", "--db", str(net["yulin"].path)]) == 0  # one county so far: nothing to act on
+    admin = ["--user", "admin", "--password-file", str(_password_file(net))]
+    assert main(["check", "--db", str(net["yulin"].path), *admin]) == 0  # one county so far: nothing to act on
     assert "跨单位核查" not in capsys.readouterr().out
     net.carry("mizhi", "yulin")
     net["yulin"].db.close()
     with closing(connect(net["yulin"].path)) as conn:  # the city's file: one ID, active in two counties
         assert conn.execute("SELECT count(DISTINCT owner_unit_id) FROM hardship_file WHERE id_number = ? "
                             "AND status = 'active'", (planted["worker"],)).fetchone()[0] == 2
-    assert main(["check", "--db", str(net["yulin"].path)]) == 3
+    # the findings name people: without a login only the integrity is checked, and it says so
+    assert main(["check", "--db", str(net["yulin"].path)]) == 0
+    out = capsys.readouterr().out
+    assert "审计链完整" in out and "须登录后查看" in out and "跨单位核查：发现" not in out
+    assert main(["check", "--db", str(net["yulin"].path), *admin]) == 3
     out = capsys.readouterr().out
     assert "审计链完整" in out and "跨单位核查：发现 3 处需要核实" in out
     assert "同一人在两个单位都有在档档案" in out and "同一学生同年在两个单位获得金秋助学" in out
@@ -83,3 +89,11 @@ def test_check_prints_the_findings_and_says_so_in_its_exit_code(net: Network, ca
     assert exited.value.code == 0
     help_text = capsys.readouterr().out
     assert "退出码" in help_text and "  1  数据库有损坏" in help_text and "  3  数据库完好，但跨单位核查" in help_text
+
+
+def _password_file(net: Network):  # type: ignore[no-untyped-def]
+    from .conftest import PASSWORD
+
+    path = net.root / "admin-password.txt"
+    path.write_text(PASSWORD + "\n", encoding="utf-8")
+    return path

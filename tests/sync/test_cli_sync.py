@@ -11,9 +11,12 @@ from assist_desktop.cli import main
 
 
 @pytest.fixture
-def pw(tmp_path: Path) -> Path:
+def pw(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Both offices' administrator password; their databases are encrypted, so every command logs in."""
     f = tmp_path / "pw.txt"
     f.write_text("office-pass-1\n", encoding="utf-8")
+    monkeypatch.setenv("ASSIST_DESKTOP_USER", "admin")
+    monkeypatch.setenv("ASSIST_DESKTOP_PASSWORD_FILE", str(f))
     return f
 
 
@@ -29,8 +32,11 @@ def fingerprint_of(output: str) -> str:
     return found.group(1)
 
 
-def test_county_to_city_from_the_terminal(tmp_path: Path, pw: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_county_to_city_from_the_terminal(tmp_path: Path, pw: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     county, city = tmp_path / "county.sqlite", tmp_path / "city.sqlite"
+    # each office's administrator, logged in as a script would (terminal_login): both use the same password here
+    monkeypatch.setenv("ASSIST_DESKTOP_USER", "admin")
+    monkeypatch.setenv("ASSIST_DESKTOP_PASSWORD", "office-pass-1")
     assert run(capsys, "init", "--db", county, "--unit-code", "610826", "--unit-name", "绥德县总工会", "--admin", "admin",
                "--password-file", pw)[0] == 0
     code, out, _ = run(capsys, "init", "--db", city, "--unit-code", "610800", "--unit-name", "榆林市总工会",
@@ -39,7 +45,8 @@ def test_county_to_city_from_the_terminal(tmp_path: Path, pw: Path, capsys) -> N
     code, _, err = run(capsys, "init", "--db", tmp_path / "x.sqlite", "--unit-code", "610826", "--unit-name", "某县",
                        "--admin", "admin", "--password-file", pw, "--level", "province")
     assert code == 1 and "与所选的省级不符" in err
-    assert run(capsys, "demo", "--db", county, "--families", "12", "--seed", "5")[0] == 0
+    code, _, err = run(capsys, "demo", "--db", county, "--families", "12", "--seed", "5")
+    assert code == 1 and "正式数据库" in err  # a real county's file takes no made-up households
 
     code, out, _ = run(capsys, "unit", "export-key", "--db", county, "--out", tmp_path / "610826.unitkey")
     county_fp = fingerprint_of(out)

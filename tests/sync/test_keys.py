@@ -27,7 +27,7 @@ def _key_file(net: Network, key: str) -> sync_keys.UnitKeyFile:
 
 def test_init_makes_both_keys_and_the_level_must_match_the_code(tmp_path: Path) -> None:
     create_database(tmp_path / "city.sqlite", unit_code="610800", unit_name="榆林市总工会", admin_username="admin",
-                    admin_password=PASSWORD, level="city")
+                    admin_password=PASSWORD, level="city", encrypt=False)
     with open_database(tmp_path / "city.sqlite") as db, db.session() as s:
         keys = {k.purpose: k for k in s.exec(select(m.UnitKey))}
         event = s.exec(select(m.AuditEvent).where(m.AuditEvent.action == "initialise")).one()
@@ -36,12 +36,12 @@ def test_init_makes_both_keys_and_the_level_must_match_the_code(tmp_path: Path) 
     assert json.loads(event.changes)["encryption_key"] == keys["encrypt"].key_id
     with pytest.raises(SetupError, match="县级行政区划代码，与所选的市级不符"):
         create_database(tmp_path / "bad.sqlite", unit_code="610826", unit_name="绥德县总工会", admin_username="admin",
-                        admin_password=PASSWORD, level="city")
+                        admin_password=PASSWORD, level="city", encrypt=False)
 
 
 def test_a_database_from_before_the_sync_package_gets_its_key_on_first_need(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
-    create_database(path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin", admin_password=PASSWORD)
+    create_database(path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin", admin_password=PASSWORD, encrypt=False)
     with closing(connect(path)) as conn:
         conn.execute("DELETE FROM unit_key WHERE purpose = 'encrypt'")
         conn.commit()
@@ -127,7 +127,7 @@ def test_levels_and_one_upper_unit_are_enforced(net: Network) -> None:
 
 def test_a_rebuilt_database_of_an_enrolled_unit_is_not_taken_for_it(net: Network, tmp_path: Path) -> None:
     path = tmp_path / "again.sqlite"
-    create_database(path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin", admin_password=PASSWORD)
+    create_database(path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin", admin_password=PASSWORD, encrypt=False)
     with open_database(path) as db, db.session() as s:
         info = sync_keys.read_key_file(sync_keys.export_key_file(s, None))
     with net["yulin"].session() as s, pytest.raises(SyncError, match="已有代码为 610826 的单位"):

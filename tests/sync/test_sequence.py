@@ -86,6 +86,23 @@ def test_a_county_back_from_a_backup_catches_up_through_the_citys_acknowledgemen
     with net["suide"].session() as s:
         plan = plan_export(s)
     assert plan.full and plan.seq == 3
+    # The backup cut the county's audit log below what the city accepted: refused naming the numbers, until the
+    # city, having called the county, takes the break knowingly (and says so in its own audit log).
+    full = net.export("suide")
+    before = net["yulin"].state()
+    with pytest.raises(SyncError, match="审计链") as refused:
+        net.import_("yulin", full.path)
+    assert "本单位上次接受的" in refused.value.message and "--accept-audit-break" in refused.value.message
+    assert net["yulin"].state() == before
+    with net["yulin"].session() as s:
+        from assist_desktop.sync.importer import import_package
+
+        result = import_package(s, None, full.path, accept_audit_break=True)
+    assert result.status == "applied" and result.report.audit_breaks
+    with closing(sqlite3.connect(net["yulin"].path)) as conn:
+        changes = conn.execute("SELECT changes FROM audit_event WHERE action = 'import' ORDER BY seq DESC").fetchone()[0]
+    assert "audit_break_accepted" in changes
+    net.ack("yulin", result, "suide")
     net.carry("suide", "yulin")
     suide = net["suide"].unit_id
     assert net["yulin"].rows("hardship_file", suide) == net["suide"].rows("hardship_file", suide)  # 高志强 went

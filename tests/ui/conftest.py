@@ -17,7 +17,7 @@ LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 PATH = re.compile(r"[a-z][a-z0-9+]*://\S+|(?:[A-Za-z]:)?[\w.~-]*[/\\][^\s，。；）]*|\b[\w-]+\.(?:sqlite|pdf|xlsx|xls|csv|zip|png|jpg|json)\b")
 # Words that may stand in Chinese UI text as they are (units, formats, product names).
 ALLOWED_LATIN = {"PDF", "ID", "Excel", "WPS", "USB", "QR", "CSV", "XLSX", "SHA", "Ctrl", "Esc", "Enter", "Tab",
-                 "KB", "MB", "GB", "Alt", "Delete", "F2", "PostgreSQL"}
+                 "KB", "MB", "GB", "Alt", "Delete", "F2", "PostgreSQL", "Apache", "SIL"}  # (the last two: licences' names)
 
 
 def type_text(widget: QWidget, text: str) -> None:
@@ -95,6 +95,9 @@ def _chinese_ui(qapp: QApplication) -> None:
 
     install_cjk_font(qapp)
     install_translators(qapp)
+    from assist_desktop.ui.keys import install_enter_for_buttons
+
+    install_enter_for_buttons(qapp)  # as make_application does
     qapp.garbage_collector = GarbageCollector(qapp)  # as the program: cycles collected on the GUI thread only
 
 
@@ -166,4 +169,12 @@ def _no_blocking_message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[st
 
     for kind in ("warning", "critical", "information", "question"):
         monkeypatch.setattr(QMessageBox, kind, record(kind))
+
+    def answer(box):  # type: ignore[no-untyped-def]
+        # a box built and exec()'d (save / don't save / cancel before closing): "don't save", as a test
+        # that closes a form it typed into means to drop it; tests that answer otherwise patch exec themselves
+        shown.append(("exec", f"{box.windowTitle()}: {box.text()}"))
+        return QMessageBox.StandardButton.Discard.value
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
     return shown

@@ -45,7 +45,7 @@ def test_another_units_file_needs_its_name_typed(qtbot, app_context, demo_db, tm
                                                   _no_blocking_message_boxes) -> None:
     city = tmp_path / "city" / "assist.sqlite"
     create_database(city, unit_code="610800", unit_name=CITY, admin_username="admin",
-                    admin_password="Admin-pass-2026", level="city")
+                    admin_password="Admin-pass-2026", level="city", encrypt=False)
     asked: list[str] = []
     monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text)
                         or QMessageBox.StandardButton.Yes)

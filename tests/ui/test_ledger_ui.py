@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from assist_desktop.domain.ids import id_check_character
-from tests.ui.conftest import assert_chinese
+from tests.ui.conftest import assert_chinese, untranslated, visible_texts
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -90,6 +90,19 @@ def _read_xlsx(path: Path) -> list[list[object]]:
     import python_calamine
 
     return python_calamine.load_workbook(str(path)).get_sheet_by_index(0).to_python()
+
+
+def _opened(path: Path, password: str | None) -> Path:
+    """A password-protected export decrypted as Excel and WPS do (msoffcrypto), into a new file."""
+    import msoffcrypto
+
+    assert password
+    target = path.with_name(path.stem + "-opened.xlsx")
+    with open(path, "rb") as f, open(target, "wb") as out:
+        office = msoffcrypto.OfficeFile(f)
+        office.load_key(password=password)
+        office.decrypt(out)
+    return target
 
 
 # --- the import wizard -------------------------------------------------------------------------------------
@@ -309,11 +322,17 @@ def test_the_roster_is_exported_masked_or_full_and_read_back_with_ids_as_text(qt
     assert all(isinstance(v, str) and len(v) == 18 and v[4:14] == "*" * 10 for v in ids)
     assert "联系电话" not in header and "银行卡号" not in header
     # full IDs: the clerk may; the file holds them as text, and the export is in the log
+    assert dialog.password_label.isHidden()  # a masked list is an open workbook
     dialog.full.setChecked(True)
     full = tmp_path / "花名册（完整）.xlsx"
     dialog.export(full)
     _settle(qtbot, dialog)
-    rows = _read_xlsx(full)
+    password = dialog.result.password
+    assert password and not dialog.password_value.isHidden() and dialog.password_value.text() == password
+    assert "只显示这一次" in dialog.password_label.text()
+    assert untranslated([dialog.password_label.text()]) == []  # the password beside it is data
+    shot(dialog, "ledger-export-roster-password")
+    rows = _read_xlsx(_opened(full, password))
     numbers = {r[rows[1].index("身份证号")] for r in rows[2:2 + active]}
     with closing(sqlite3.connect(demo_db)) as conn:
         expected = {r[0] for r in conn.execute("SELECT id_number FROM hardship_file WHERE status = 'active'")}
@@ -370,7 +389,7 @@ def test_scholarship_and_visit_lists_are_exported_from_their_pages(qtbot, app_co
     out = tmp_path / "慰问.xlsx"
     dialog.export(out)
     _settle(qtbot, dialog)
-    rows = _read_xlsx(out)
+    rows = _read_xlsx(_opened(out, dialog.result.password))
     ((n, cash, goods),) = sqlite3.connect(demo_db).execute(
         "SELECT count(*), sum(cash_fen), sum(goods_fen) FROM visit WHERE campaign_id = ? AND status != 'cancelled'",
         (cid,)).fetchall()
@@ -380,5 +399,5 @@ def test_scholarship_and_visit_lists_are_exported_from_their_pages(qtbot, app_co
     with closing(sqlite3.connect(demo_db)) as conn:
         assert ids == {r[0] for r in conn.execute("SELECT recipient_id_number FROM visit WHERE campaign_id = ? "
                                                   "AND status != 'cancelled'", (cid,))}
-    assert_chinese(dialog)
+    assert [t for t in untranslated(visible_texts(dialog)) if t != dialog.result.password] == []
     shot(dialog, "ledger-export-visits")

@@ -304,7 +304,7 @@ def test_at_a_city_the_counties_users_are_left_to_the_counties(qtbot, tmp_path) 
 
     path = tmp_path / "city.sqlite"
     create_database(path, unit_code="610800", unit_name="榆林市总工会", admin_username="admin",
-                    admin_password=NEW_PW, level="city")
+                    admin_password=NEW_PW, level="city", encrypt=False)
     with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute("INSERT INTO org_unit (id, owner_unit_id, usn, mtime, version, code, name, level, active) "
                      "VALUES ('suide', 'suide', 0, 0, 1, '610826', '绥德县总工会', 'county', 1)")

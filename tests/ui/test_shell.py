@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -9,11 +10,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QWizard
 
+from assist_desktop.storage import cipher, keyslots
 from assist_desktop.storage.backup import BackupManager
 from assist_desktop.ui import app as app_module
 from assist_desktop.ui.shell.main_window import MainWindow
 
-from .conftest import assert_chinese, type_text
+from .conftest import assert_chinese, type_text, untranslated, visible_texts
 
 
 def test_main_window_sections_and_status_bar(qtbot, app_context, shot) -> None:
@@ -89,14 +91,23 @@ def test_first_run_wizard_creates_the_unit_and_admin(qtbot, tmp_path: Path, shot
     qtbot.keyClicks(wizard.findChild(QLineEdit, "admin_repeat"), "short")
     assert not wizard.admin_page.validatePage()
     assert "密码至少需要" in wizard.admin_page.message.text()  # the service's rule, shown at the page
-    if path.exists():  # the refused set-up wrote neither the unit nor the administrator
-        with closing(sqlite3.connect(path)) as conn:
-            assert conn.execute("SELECT (SELECT count(*) FROM org_unit) + (SELECT count(*) FROM user)").fetchone() == (0,)
+    assert not path.exists()  # the refused set-up wrote nothing at all
     for name in ("admin_password", "admin_repeat"):
         wizard.findChild(QLineEdit, name).setText("county-pass-1")
     shot(wizard, "first-run-admin")
     assert wizard.admin_page.validatePage()
-    with closing(sqlite3.connect(path)) as conn:
+    wizard.next()
+    assert wizard.currentPage() is wizard.recovery_page
+    shown = wizard.recovery_page.key.text()
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()  # until the key is kept
+    wizard.recovery_page.kept.setChecked(True)
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    assert [t for t in untranslated(visible_texts(wizard)) if t != shown] == []  # the key itself is data
+    shot(wizard, "first-run-recovery-key")
+    key = keyslots.parse_recovery_key(shown)  # what the chair copies opens the file
+    with pytest.raises(sqlite3.DatabaseError):  # and nothing else does
+        sqlite3.connect(path).execute("SELECT * FROM org_unit").fetchall()
+    with closing(cipher.connect(path, key)) as conn:
         assert conn.execute("SELECT code, name FROM org_unit").fetchall() == [("610826", "绥德县总工会")]
         assert conn.execute("SELECT username, display_name FROM user").fetchall() == [("admin", "王主任")]
 
@@ -202,9 +213,11 @@ def test_about_names_version_data_and_the_fonts_licences(qtbot, app_context, sho
     assert dialog.db_label.text() == str(ctx.db_path)
     assert dialog.backups_label.text().endswith("backups")
     fonts = [dialog.fonts.item(i).text() for i in range(dialog.fonts.count())]
-    assert any(f.startswith("wqy-microhei.ttc — ") and "Apache License 2.0" in f for f in fonts)
+    # said in Chinese (issue 18): what the font is, its file, its licence
+    assert "文泉驿微米黑 0.2.0 测试版（全部文字）（wqy-microhei.ttc）— Apache 许可证 2.0" in fonts
+    assert not untranslated([re.sub(r"（[\w.-]+\.(?:ttc|ttf|xz)）", "", f) for f in fonts]), fonts  # but file names
     assert all("缺少许可证" not in f for f in fonts)
-    dialog.fonts.setCurrentRow(next(i for i, f in enumerate(fonts) if f.startswith("wqy-microhei")))
+    dialog.fonts.setCurrentRow(next(i for i, f in enumerate(fonts) if "wqy-microhei" in f))
     assert "Apache License" in dialog.licence.toPlainText() and "TERMS AND CONDITIONS" in dialog.licence.toPlainText()
     assert_chinese(dialog)
     shot(dialog, "about")
@@ -262,3 +275,18 @@ def test_the_smoke_check_names_a_font_without_its_licence(qapp, monkeypatch) -> 
     check.resources()
     assert check.failed == ["字体 wqy-microhei.ttc 的许可证"]
     assert any(line.startswith("MISSING  字体 wqy-microhei.ttc 的许可证") for line in lines)
+
+
+def test_the_smoke_check_names_a_qt_module_that_does_not_load(qapp, monkeypatch) -> None:
+    """A Qt module whose library the bundle left out (QtPdf without QtNetwork) fails the smoke check by name."""
+    from assist_desktop.ui import smoke
+
+    lines: list[str] = []
+    check = smoke.Smoke(out=lines.append)
+    check.qt_modules()
+    assert not check.failed and lines == [f"ok  Qt 模块：{len(smoke.QT_MODULES)} 个"]
+    monkeypatch.setattr(smoke, "QT_MODULES", (*smoke.QT_MODULES, "PySide6.QtNoSuchModule"))
+    check = smoke.Smoke(out=lines.append)
+    check.qt_modules()
+    assert check.failed == ["Qt 模块"]
+    assert lines[-1].startswith("MISSING  Qt 模块：PySide6.QtNoSuchModule（No module named")

@@ -250,6 +250,7 @@ def test_import_from_the_policy_file(qtbot, app_context, demo_db) -> None:
     dialog.import_policy_file()
     qtbot.waitUntil(lambda: dialog.idle() and bool(dialog.general_error.text()), timeout=10_000)
     assert dialog.general_error.text().startswith(f"没有{year}年的政策文件")
+    assert "resources" not in dialog.general_error.text() and ".toml" not in dialog.general_error.text()
     deep = dialog.line("deep")
     type_text(deep.description, "米面油")  # goods without the cash: refused at the line
     deep.fields["amount"].flush()

@@ -45,7 +45,7 @@ LINKS = (("suide", "yulin"), ("mizhi", "yulin"))  # (lower, upper), enrolled bot
 
 
 def _build(root: Path) -> None:
-    from assist_desktop.services.demo import generate_demo
+    from assist_desktop.services.demo import generate_demo, mark_demo
     from assist_desktop.services.setup import initialise
     from assist_desktop.storage.schema import open_database
     from assist_desktop.sync import keys as sync_keys
@@ -55,6 +55,7 @@ def _build(root: Path) -> None:
     for key, (code, name, level, families, seed) in OFFICES.items():
         db = open_database(root / f"{key}.sqlite")
         initialise(db, unit_code=code, unit_name=name, admin_username="admin", admin_password=PASSWORD, level=level)
+        mark_demo(db)  # made-up units: demo data may go in
         if families:
             generate_demo(db, families, seed=seed, today=TODAY)
         with db.session() as s:

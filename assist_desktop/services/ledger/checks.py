@@ -12,6 +12,7 @@ from sqlmodel import Session
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.ids import mask_id_number
 from assist_desktop.domain.names import normalise_name
+from assist_desktop.domain.text import control_character
 from assist_desktop.services.ledger import cells
 from assist_desktop.services.ledger.mapping import IGNORED, HeaderGuess, match_field, spec
 from assist_desktop.services.ledger.model import (
@@ -26,7 +27,8 @@ from assist_desktop.services.ledger.model import (
 )
 
 _SUBTOTAL = re.compile(r"^(合计|小计|总计|共计|累计|总合计)")
-_FOOTER = re.compile(r"^(填表人|制表人|制表|填报人|审核人|负责人|经办人|单位负责人|注[:：]|说明[:：]|备注[:：]|填表日期|制表日期)")
+_FOOTER = re.compile(r"^(填表人|制表人|制表|填报人|审核人|负责人|经办人|单位负责人|发放人|监督人|注[:：]|说明[:：]|备注[:：]|"
+                     r"填表日期|制表日期|身份证号已脱敏)")
 
 _CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 FAIL = object()  # a cell that could not be read; its issue is already recorded
@@ -130,6 +132,15 @@ class SheetChecker:
         except DomainError as exc:
             self.issue(record, row, key, exc.message)
             return FAIL
+
+    def controls(self, record: Record, row: int, cells_: list[Any]) -> None:
+        """Every mapped text cell of the row without control characters: each one found is the row's error,
+        naming its column (they cannot be seen in Excel, and would break every list exported later)."""
+        for key in self.cols:
+            value = self.raw(cells_, key)
+            # whitespace-like controls (Word's vertical tab for a line break …) are repaired into spaces
+            if isinstance(value, str) and (what := control_character(" ".join(value.split()))):
+                self.issue(record, row, key, f"单元格中有不可见的控制字符（{what}），请在 Excel 中删除后重新导入")
 
     def text(self, cells_: list[Any], key: str) -> str:
         return cells.text(self.raw(cells_, key))

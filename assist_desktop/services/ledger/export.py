@@ -2,9 +2,11 @@
 scholarship lists and campaign visit lists with totals.
 
 IDs are masked by default, and such a list carries name, unit, category and amounts only (DESIGN.md §3:
-a list leaving the office has no address, phone, health or bank number). Full IDs and contact columns
-need a role that may read them (the same as ``registry.reveal_sensitive``) and every export is written
-to the audit log, saying whether IDs were full.
+a list leaving the office has no address, phone, health or bank number — so the masked roster has no
+致困原因, which may read 患重特大疾病, and no 医疗支出). Full IDs and contact columns need a role that may
+read them (the same as ``registry.reveal_sensitive``); such a workbook is encrypted with a new password,
+returned once in the result to be shown and told by phone (PIPL: exported files encrypted). Every export
+is written to the audit log, saying whether IDs were full and whether the file is password-protected.
 """
 
 from __future__ import annotations
@@ -23,13 +25,14 @@ from assist_desktop.domain.hardship import HardshipCategory, HardshipCause
 from assist_desktop.domain.ids import Sex, mask_id_number
 from assist_desktop.domain.lifecycle import FileStatus, GrantStatus, Role
 from assist_desktop.domain.policy import SCHOLARSHIP_LEVELS, SPRING_FESTIVAL_GROUPS
-from assist_desktop.services.base import Refusal, audit, require_role, unit_of_work
-from assist_desktop.services.ledger.xlsx import Column, write_table
+from assist_desktop.services.base import PermissionDenied, Refusal, audit, audit_refusal, require_role, unit_of_work
+from assist_desktop.services.ledger.xlsx import Column, new_export_password, write_table
 from assist_desktop.services.scholarships import UNFILED_KINDS
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage import models as m
 
 FULL_ID_ROLES = (Role.clerk, Role.reviewer, Role.approver)  # as registry.reveal_sensitive
+HEALTH_COLUMNS = frozenset({"主要致困原因", "次要致困原因", "医疗支出"})
 PAGE = 5000
 
 
@@ -43,6 +46,10 @@ class ExportResult:
     rows: int
     full_ids: bool
     totals: dict[str, int]  # name → fen
+    # the workbook's password when it holds full IDs, phones or bank accounts: shown once, never stored
+    password: str | None = None
+    # cells whose stored control characters were written as U+FFFD
+    replaced_cells: int = 0
 
 
 def _label(enum_type: Any, value: str | None) -> str:
@@ -76,20 +83,29 @@ def _status(value: str) -> str:
 
 
 def _check(session: Session, user: m.User, full_ids: bool, what: str) -> None:
-    if full_ids:
-        require_role(session, user, *FULL_ID_ROLES, doing=f"导出含完整身份证号的{what}")
-    else:
-        require_role(session, user, *Role, doing=f"导出{what}")
+    """Refuse a user without the role, the refusal in the audit log (PIPL: a refused try at full ID numbers
+    is a record too)."""
+    try:
+        if full_ids:
+            require_role(session, user, *FULL_ID_ROLES, doing=f"导出含完整身份证号的{what}")
+        else:
+            require_role(session, user, *Role, doing=f"导出{what}")
+    except PermissionDenied as exc:
+        audit_refusal(session, user, Refusal("ledger", None, "export_full_ids" if full_ids else "export"), exc.message)
+        raise
 
 
 def _finish(session: Session, user: m.User, path: Path, what: str, rows: int, full_ids: bool,
-            extra: dict[str, Any]) -> None:
+            extra: dict[str, Any], replaced: int = 0) -> None:
     """Log the export (PIPL: a record of every list that leaves); a failure removes the file."""
     try:
         with unit_of_work(session, user, Refusal("ledger", None, "export")):
-            _check(session, user, full_ids, what)
+            require_role(session, user, *(FULL_ID_ROLES if full_ids else tuple(Role)),
+                         doing=f"导出{'含完整身份证号的' if full_ids else ''}{what}")
             audit(session, user, None, "export_full_ids" if full_ids else "export",
-                  {"list": what, "file": path.name, "rows": rows, "full_ids": full_ids, **extra}, entity_type="ledger")
+                  {"list": what, "file": path.name, "rows": rows, "full_ids": full_ids,
+                   "password_protected": full_ids, **({"control_characters_replaced": replaced} if replaced else {}),
+                   **extra}, entity_type="ledger")
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -124,16 +140,21 @@ def export_roster(session: Session, user: m.User, path: Path | str, *, full_ids:
     HF, U = m.HardshipFile, m.OrgUnit
     columns = [Column("序号", "int"), Column("档案编号"), Column("姓名")]
     columns += [Column("与户主关系")] if members else []
-    columns += [Column("性别"), Column("身份证号", "id"), Column("困难类别"), Column("主要致困原因"), Column("次要致困原因"),
-                Column("家庭人口", "int"), Column("月收入", "amount"), Column("家庭其他年收入", "amount"),
-                Column("家庭年收入", "amount"), Column("月人均收入", "amount"), Column("医疗支出", "amount"),
-                Column("教育支出", "amount"), Column("致困支出", "amount"), Column("遭受灾害或意外"), Column("工作单位"),
-                Column("所属工会")]
+    columns += [Column("性别"), Column("民族"), Column("身份证号", "id"), Column("困难类别"), Column("档案类型"),
+                Column("主要致困原因"), Column("次要致困原因"), Column("家庭人口", "int"), Column("月收入", "amount"),
+                Column("家庭其他年收入", "amount"), Column("家庭年收入", "amount"), Column("月人均收入", "amount"),
+                Column("医疗支出", "amount"), Column("教育支出", "amount"), Column("致困支出", "amount"),
+                Column("遭受灾害或意外"), Column("是否单亲"), Column("是否零就业家庭"), Column("工作单位"),
+                Column("所属工会"), Column("住房类型"), Column("户口类型"), Column("医保状况")]
     columns += [Column("身份"), Column("当前学历"), Column("入学年份", "int"), Column("学制", "int")] if members else []
-    if full_ids:
-        columns += [Column("联系电话", "id"), Column("家庭住址"), Column("开户银行"), Column("银行卡号", "id"),
-                    Column("类别调整理由")]
+    if full_ids:  # contact, health and bank only in a full list, which only casework roles may make
+        columns += [Column("联系电话", "id"), Column("其他联系方式"), Column("邮政编码", "id"), Column("家庭住址"),
+                    Column("户口所在地行政区划", "id"), Column("健康状况"), Column("开户银行"), Column("支行名称"),
+                    Column("银行卡号", "id"), Column("类别调整理由")]
     columns += [Column("建档日期", "date"), Column("状态")]
+    if not full_ids:  # health goes only into the protected full roster: the causes (患重特大疾病), 医疗支出
+        columns = [c for c in columns if c.title not in HEALTH_COLUMNS]
+    titles = [c.title for c in columns]
     stmt = (select(HF, U.name).outerjoin(U, U.id == HF.unit_id)
             .where(HF.owner_unit_id == local.id, HF.status.in_(list(statuses))).order_by(HF.file_no))
     if year is not None:
@@ -149,6 +170,9 @@ def export_roster(session: Session, user: m.User, path: Path | str, *, full_ids:
                 out.setdefault(mem.file_id, []).append(mem)
         return out
 
+    def flag(value: bool) -> str:
+        return "是" if value else "否"
+
     def rows() -> Iterator[list[Any]]:
         offset = 0
         while True:
@@ -157,37 +181,47 @@ def export_roster(session: Session, user: m.User, path: Path | str, *, full_ids:
             for hf, unit_name in page:
                 count[0] += 1
                 totals["household_annual_income_fen"] += hf.household_annual_income_fen
-                row: list[Any] = [count[0], hf.file_no, hf.name] + (["本人"] if members else [])
-                row += [_sex(hf.sex), _id(hf.id_number, full_ids), _label(HardshipCategory, hf.category),
-                        _causes(str(hf.primary_cause)), _causes(hf.secondary_causes), hf.household_size,
-                        hf.worker_monthly_income_fen, hf.other_annual_income_fen, hf.household_annual_income_fen,
-                        hf.per_capita_monthly_income_fen, hf.medical_expenses_fen, hf.schooling_expenses_fen,
-                        hf.hardship_costs_fen, "是" if hf.disaster_or_accident else "否", hf.employer_name,
-                        unit_name or ""]
-                row += ["", "", None, None] if members else []
-                if full_ids:
-                    row += [hf.phone, hf.address, hf.bank_name or "", hf.bank_account or "",
-                            hf.category_override_reason or ""]
-                row += [hf.opened_on, _status(hf.status)]
-                yield row
+                values: dict[str, Any] = {
+                    "序号": count[0], "档案编号": hf.file_no, "姓名": hf.name, "与户主关系": "本人", "性别": _sex(hf.sex),
+                    "民族": hf.ethnicity or "", "身份证号": _id(hf.id_number, full_ids),
+                    "困难类别": _label(HardshipCategory, hf.category), "档案类型": _label(enums.FileType, hf.file_type),
+                    "主要致困原因": _causes(str(hf.primary_cause)), "次要致困原因": _causes(hf.secondary_causes),
+                    "家庭人口": hf.household_size, "月收入": hf.worker_monthly_income_fen,
+                    "家庭其他年收入": hf.other_annual_income_fen, "家庭年收入": hf.household_annual_income_fen,
+                    "月人均收入": hf.per_capita_monthly_income_fen, "医疗支出": hf.medical_expenses_fen,
+                    "教育支出": hf.schooling_expenses_fen, "致困支出": hf.hardship_costs_fen,
+                    "遭受灾害或意外": flag(hf.disaster_or_accident), "是否单亲": flag(hf.single_parent),
+                    "是否零就业家庭": flag(hf.zero_employment), "工作单位": hf.employer_name, "所属工会": unit_name or "",
+                    "住房类型": _label(enums.HousingType, hf.housing_type), "户口类型": _label(enums.HukouType, hf.hukou_type),
+                    "医保状况": _label(enums.MedicalInsurance, hf.medical_insurance),
+                    "联系电话": hf.phone, "其他联系方式": hf.other_contact or "", "邮政编码": hf.postal_code or "",
+                    "家庭住址": hf.address, "户口所在地行政区划": hf.hukou_region_code or "",
+                    "健康状况": _label(enums.HealthStatus, hf.health), "开户银行": hf.bank_name or "",
+                    "支行名称": hf.bank_branch or "", "银行卡号": hf.bank_account or "",
+                    "类别调整理由": hf.category_override_reason or "",
+                    "建档日期": hf.opened_on or hf.filed_on, "状态": _status(hf.status)}
+                yield [values.get(t) for t in titles]
                 for mem in kids.get(hf.id, []):
-                    line: list[Any] = [None, "", mem.name, _label(enums.Relation, mem.relation), _sex(mem.sex),
-                                       _id(mem.id_number, full_ids), "", "", "", None, mem.monthly_income_fen,
-                                       None, None, None, None, None, None, "", mem.unit_or_school or "", "",
-                                       _label(enums.MemberIdentity, mem.identity),
-                                       _label(enums.EducationLevel, mem.education_level), mem.admission_year,
-                                       mem.study_years]
-                    line += ["", "", "", "", ""] if full_ids else []
-                    yield line + [None, ""]
+                    line = {"姓名": mem.name, "与户主关系": _label(enums.Relation, mem.relation), "性别": _sex(mem.sex),
+                            "身份证号": _id(mem.id_number, full_ids), "月收入": mem.monthly_income_fen,
+                            "工作单位": mem.unit_or_school or "", "医保状况": _label(enums.MedicalInsurance,
+                                                                             mem.medical_insurance),
+                            "身份": _label(enums.MemberIdentity, mem.identity),
+                            "当前学历": _label(enums.EducationLevel, mem.education_level),
+                            "入学年份": mem.admission_year, "学制": mem.study_years,
+                            "健康状况": _label(enums.HealthStatus, mem.health)}
+                    yield [line.get(t) for t in titles]
             if len(page) < PAGE:
                 return
             offset += PAGE
 
     title = f"{local.name}困难职工花名册" + (f"（{year}年建档）" if year else "")
-    write_table(path, title=title, sheet="花名册", columns=columns, rows=rows(),
-                          note=None if full_ids else "身份证号已脱敏；本表不含住址、电话、健康和银行信息。")
-    _finish(session, user, path, "困难职工花名册", count[0], full_ids, {"year": year, "members": members})
-    return ExportResult(path, count[0], full_ids, totals)
+    password = new_export_password() if full_ids else None
+    replaced = [0]
+    write_table(path, title=title, sheet="花名册", columns=columns, rows=rows(), password=password, replaced=replaced,
+                note=None if full_ids else "身份证号已脱敏；本表不含住址、电话、健康（致困原因、医疗支出）和银行信息。")
+    _finish(session, user, path, "困难职工花名册", count[0], full_ids, {"year": year, "members": members}, replaced[0])
+    return ExportResult(path, count[0], full_ids, totals, password, replaced[0])
 
 
 # --- 金秋助学 -------------------------------------------------------------------------------------------
@@ -238,10 +272,13 @@ def export_scholarships(session: Session, user: m.User, path: Path | str, *, ful
     def totals() -> list[Any]:
         return ["合计"] + [None] * 14 + [total[1], None, None, None]
 
-    write_table(path, title=title, sheet="金秋助学", columns=columns, rows=rows(), totals=totals,
-                note=None if full_ids else "身份证号已脱敏。")
-    _finish(session, user, path, what, total[0], full_ids, {"round_id": round_id, "year": year, "amount_fen": total[1]})
-    return ExportResult(path, total[0], full_ids, {"amount_fen": total[1]})
+    password = new_export_password() if full_ids else None
+    replaced = [0]
+    write_table(path, title=title, sheet="金秋助学", columns=columns, rows=rows(), totals=totals, password=password,
+                replaced=replaced, note=None if full_ids else "身份证号已脱敏。")
+    _finish(session, user, path, what, total[0], full_ids, {"round_id": round_id, "year": year, "amount_fen": total[1]},
+            replaced[0])
+    return ExportResult(path, total[0], full_ids, {"amount_fen": total[1]}, password, replaced[0])
 
 
 # --- 春节送温暖 -----------------------------------------------------------------------------------------
@@ -259,7 +296,7 @@ def export_visits(session: Session, user: m.User, path: Path | str, *, full_ids:
                    V.goods_description, V.actual_date, V.planned_date, V.cadres, V.status, V.notes, C.year, C.name)
             .join(C, C.id == V.campaign_id)
             .where(C.owner_unit_id == local.id, V.status != GrantStatus.cancelled.value)
-            .order_by(C.year, C.name, V.unit_name, V.recipient_name))
+            .order_by(C.year, C.name, V.unit_name, V.recipient_name_sort))
     if campaign_id:
         campaign = session.get(C, campaign_id)
         if campaign is None:
@@ -287,8 +324,10 @@ def export_visits(session: Session, user: m.User, path: Path | str, *, full_ids:
     def totals() -> list[Any]:
         return ["合计"] + [None] * 6 + [cash[0], goods[0]] + [None] * 5
 
-    write_table(path, title=title, sheet="慰问名单", columns=columns, rows=rows(), totals=totals,
-                note=None if full_ids else "身份证号已脱敏。")
+    password = new_export_password() if full_ids else None
+    replaced = [0]
+    write_table(path, title=title, sheet="慰问名单", columns=columns, rows=rows(), totals=totals, password=password,
+                replaced=replaced, note=None if full_ids else "身份证号已脱敏。")
     _finish(session, user, path, "春节送温暖慰问名单", count[0], full_ids,
-            {"campaign_id": campaign_id, "year": year, "cash_fen": cash[0], "goods_fen": goods[0]})
-    return ExportResult(path, count[0], full_ids, {"cash_fen": cash[0], "goods_fen": goods[0]})
+            {"campaign_id": campaign_id, "year": year, "cash_fen": cash[0], "goods_fen": goods[0]}, replaced[0])
+    return ExportResult(path, count[0], full_ids, {"cash_fen": cash[0], "goods_fen": goods[0]}, password, replaced[0])

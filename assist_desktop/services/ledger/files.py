@@ -57,6 +57,8 @@ ERROR_FIELDS = {
     "劳模类型": "model_worker_type",
 }
 _MEMBER_PREFIX = re.compile(r"^第(\d+)名家庭成员")
+_LABELS = {"monthly_income": "月收入", "other_annual_income": "家庭其他年收入", "medical_expenses": "医疗支出",
+           "schooling_expenses": "教育支出", "hardship_costs": "致困支出"}
 _MASKED = re.compile(r"^\d{2,6}\*{4,}[\dXx]{0,4}$")
 
 
@@ -104,6 +106,8 @@ class FileChecker(SheetChecker):
         # (local unit, its meta row, the unions), or each check would load them again.
         self.pinned = [local, self.session.get(Meta, LOCAL_UNIT_KEY),
                        *self.session.exec(select(OrgUnit).where(OrgUnit.active.is_(True)))]
+        self.local = local
+        self.union_ids = frozenset(self.unions_ids_of())
         self.region = local.region_code or local.code
         self.line = registry.subsistence_line(self.session, self.region, self.today.year)
         self.unions = UnionMatcher([(u.id, u.name) for u in self.session.exec(
@@ -112,6 +116,10 @@ class FileChecker(SheetChecker):
         self.pending_rows: list[tuple[str, int]] = []
         self.blocks: list[dict[str, int]] = []
         self.source_name = "导入的台账"
+        self.no_union: dict[str, list[tuple[str, int]]] = {}
+
+    def unions_ids_of(self) -> list[str]:
+        return [u.id for u in self.pinned[2:] if u.level == "grassroots"]
 
     def use_sheet(self, name: str, guess: Any) -> None:
         super().use_sheet(name, guess)
@@ -183,7 +191,9 @@ class FileChecker(SheetChecker):
         return raw
 
     def _money(self, record: Record, n: int, row: list[Any], key: str) -> int | object:
-        value = self.read(record, n, row, key, cells.amount_words_fen, spec(self.kind, key).label)
+        if key not in self.cols:
+            return 0
+        value = self.read(record, n, row, key, cells.amount_words_fen, _LABELS[key])
         return 0 if value is None else value
 
     def _enum(self, record: Record, n: int, get: Callable[[str], Any], key: str,
@@ -281,7 +291,10 @@ class FileChecker(SheetChecker):
             return self.sheet_unit
         if self.options.unit_id:
             return self.options.unit_id
-        self.issue(record, n, "union", "没有所属工会：请在“所属工会”列填写基层工会名称，或在导入时选择默认的所属工会")
+        # one line for the sheet, not one per row: the answer is one choice (a union column, or --unit)
+        record.errors += 1
+        self.failed.add("union")
+        self.no_union.setdefault(record.sheet, []).append((record.sheet, n))
         return FAIL
 
     def _file_input(self, record: Record, group: list[tuple]) -> registry.FileInput | object:
@@ -504,6 +517,8 @@ class FileChecker(SheetChecker):
                 record.payload = None
                 continue
             self.failed: set[str] = set()
+            for n, row in dict((entry[0], entry[1]) for entry in group).items():
+                self.controls(record, n, row)  # control characters in any cell: the row's error, naming the column
             data = self._file_input(record, group)
             data_input = data if data is not FAIL else record.payload["input"]  # type: ignore[index]
             if not data_input.unit_id:  # the union's problem is said; the rest of the row is still checked
@@ -512,7 +527,8 @@ class FileChecker(SheetChecker):
                 data_input = replace(data_input, unit_id=fallback_unit)
             try:
                 checked = registry.check_file(self.session, data_input, today=self.today, line_fen=self.line,
-                                              duplicates=False, all_errors=True, mobile_optional=True)
+                                              duplicates=False, all_errors=True, mobile_optional=True,
+                                              local=self.local, known_units=self.union_ids)
             except DomainError as exc:
                 self._registry_errors(record, exc)
                 record.payload = None
@@ -550,6 +566,13 @@ class FileChecker(SheetChecker):
         tick(total, total, progress, None)
         self._database_duplicates(records)
         self.value_issues()
+        from assist_desktop.services.ledger.checks import rows_text
+        from assist_desktop.services.ledger.model import Issue
+
+        for sheet, rows in self.no_union.items():
+            self.issues.append(Issue(rows[0][1], self.column("union", sheet),
+                                     f"没有所属工会（{rows_text(rows)}，共{len(rows)}户）：请在“所属工会”列填写基层工会名称，"
+                                     "或在导入时选择默认的所属工会", "error", sheet))
         if self.pending_rows:
             self.issues.append(self._pending_note())
 

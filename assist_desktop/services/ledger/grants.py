@@ -170,6 +170,7 @@ class ScholarshipChecker(_GrantChecker):
                 tick(done, total, progress, cancelled)
             record = self.record((n,), self.text(row, "student_name"))
             records.append(record)
+            self.controls(record, n, row)
             paid_on = self.read(record, n, row, "paid_on", cells.date_value, "发放日期", today=self.today)
             admission = self.read(record, n, row, "admission_year", cells.year_value, "入学年份", today=self.today)
             year = self.year(record, n, row, paid_on.year if isinstance(paid_on, date) else None,
@@ -334,6 +335,7 @@ class VisitChecker(_GrantChecker):
                 tick(done, total, progress, cancelled)
             record = self.record((n,), self.text(row, "name"))
             records.append(record)
+            self.controls(record, n, row)
             name = self.name(record, n, row, "name")
             number = self.person_id(record, n, row, "id_number", "")
             day = self.read(record, n, row, "visit_date", cells.date_value, "走访日期", today=self.today)

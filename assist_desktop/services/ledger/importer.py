@@ -46,6 +46,7 @@ from assist_desktop.services.ledger.model import (
     SheetPlan,
 )
 from assist_desktop.services.ledger.reading import SheetData, read_sheets
+from assist_desktop.services.money_seal import SEAL_KEY, seal
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage import counters
 from assist_desktop.storage import models as m
@@ -75,12 +76,13 @@ ID_KEYS = ("id_number", "student_id_number")
 
 
 def _sources(source: Path | str | SheetData | list[SheetData], sheet: str | None,
-             progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None) -> list[SheetData]:
+             progress: Callable[[int, int], None] | None, cancelled: Callable[[], bool] | None,
+             password: str | None = None) -> list[SheetData]:
     if isinstance(source, SheetData):
         return [source]
     if isinstance(source, list):
         return source
-    return read_sheets(source, sheet, all_sheets=sheet is None, cancelled=cancelled)
+    return read_sheets(source, sheet, all_sheets=sheet is None, cancelled=cancelled, password=password)
 
 
 def _find_kind(sheets: list[SheetData]) -> str:
@@ -92,6 +94,26 @@ def _find_kind(sheets: list[SheetData]) -> str:
         except MappingError:
             continue
     return guess_kind(sheets[0])  # its message says why
+
+
+def sheet_roles(sheets: list[SheetData], kind: str) -> list[tuple[str, bool, str]]:
+    """Which sheets an import reads: (name, read, why not) — 填表说明/汇总 and sheets without a ledger header
+    are skipped, and so are hidden sheets (listed by the workbook)."""
+    out: list[tuple[str, bool, str]] = []
+    several = len(sheets) > 1
+    for data in sheets:
+        if several and _NOT_LEDGER.search(data.name):
+            out.append((data.name, False, "填表说明、汇总等非台账工作表"))
+            continue
+        try:
+            detect_header(data, kind)
+        except MappingError:
+            out.append((data.name, False, "没有台账表头"))
+            continue
+        out.append((data.name, True, ""))
+    if sheets:
+        out += [(name, False, "隐藏的工作表") for name in sheets[0].hidden_sheets]
+    return out
 
 
 def _masked(data: SheetData, guess: HeaderGuess, rows: list[tuple[int, list[Any]]]) -> bool:
@@ -107,8 +129,10 @@ def _masked(data: SheetData, guess: HeaderGuess, rows: list[tuple[int, list[Any]
 def prepare_import(session: Session, user: m.User, source: Path | str | SheetData | list[SheetData],
                    kind: str | None = None, *, sheet: str | None = None, mapping: dict[int, str | None] | None = None,
                    options: ImportOptions | None = None, progress: Callable[[int, int], None] | None = None,
-                   cancelled: Callable[[], bool] | None = None, today: date | None = None) -> ImportPlan:
-    """Read ``source`` (a path: every visible sheet, or ``sheet``; or sheets already read), find each sheet's
+                   cancelled: Callable[[], bool] | None = None, today: date | None = None,
+                   password: str | None = None) -> ImportPlan:
+    """Read ``source`` (a path: every visible sheet, or ``sheet``; or sheets already read; ``password`` opens
+    an encrypted workbook), find each sheet's
     header, check every row. Sheets of instructions or totals (填表说明, 汇总) and sheets without a ledger
     header are skipped and named. ``mapping`` corrects the first sheet's guessed columns ({column index:
     field key or None}; sheets with the same header take it too); ``options.titles`` maps by column name on
@@ -119,7 +143,7 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
         if kind is not None and kind not in KINDS:
             raise MappingError(f"没有“{kind}”这种台账（可选：files、scholarships、visits）")
         _require(session, user, kind or "files", options)
-        sheets = _sources(source, sheet, progress, cancelled)
+        sheets = _sources(source, sheet, progress, cancelled, password)
         kind = kind or _find_kind(sheets)
         first = sheets[0]
         plan = ImportPlan(kind, first.path, first.sha256, first.name, first.sheet_names,
@@ -146,15 +170,6 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
             if mapping and (first_headers is None or guess.headers == first_headers):
                 guess = apply_mapping(guess, mapping)
             first_headers = first_headers if first_headers is not None else guess.headers
-            missing = guess.missing_required()
-            if missing:
-                message = (f"工作表“{data.name}”缺少必需的列：{'、'.join(f.label for f in missing)}"
-                           "（可在列对应中指定哪一列是它）")
-                if not several or not read and data is sheets[-1]:
-                    raise MappingError(message, field="列对应")
-                problems.append(message)
-                plan.sheets.append(SheetPlan(data.name, False, "缺少必需的列"))
-                continue
             rows: list[tuple[int, list[Any]]] = []
             skipped: list[Issue] = []
             for index in range(guess.first_data_row, len(data.rows)):
@@ -167,9 +182,19 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
                 issue = skip_issue(index + 1, why)
                 if issue:
                     skipped.append(Issue(issue.row, issue.column, issue.message, issue.level, data.name))
+            # a masked list is said to be one before its missing columns (it has no health columns either)
             if _masked(data, guess, rows):
                 raise LedgerImportError(f"工作表“{data.name}”是脱敏导出的名单（身份证号中间几位已用*隐藏），不能作为台账导入："
                                         "请用含完整身份证号的台账，或导出时选择“完整身份证号”")
+            missing = guess.missing_required()
+            if missing:
+                message = (f"工作表“{data.name}”缺少必需的列：{'、'.join(f.label for f in missing)}"
+                           "（可在列对应中指定哪一列是它）")
+                if not several or not read and data is sheets[-1]:
+                    raise MappingError(message, field="列对应")
+                problems.append(message)
+                plan.sheets.append(SheetPlan(data.name, False, "缺少必需的列"))
+                continue
             if not rows:
                 if not several:
                     raise LedgerImportError(f"工作表“{data.name}”的表头下面没有数据行")
@@ -182,6 +207,11 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
             plan.sheets.append(SheetPlan(data.name, True, header=guess, data_rows=len(rows), hidden_rows=hidden_rows,
                                          hidden_columns=tuple(get_column_letter(c + 1) for c in sorted(data.hidden_cols))))
             plan.issues += [Issue(0, "", note, "warning", data.name) for note in guess.notes]
+            unmapped = [c for c in sorted(data.hidden_cols) if c < len(guess.headers) and not guess.mapping.get(c)
+                        and not any(f"{get_column_letter(c + 1)}列“" in n for n in guess.notes)]
+            if unmapped:
+                plan.issues.append(Issue(0, "", "隐藏列" + "、".join(guess.column_name(c) for c in unmapped) +
+                                         "未导入（隐藏列多为旧模板留下的列）", "info", data.name))
             if hidden_rows:
                 shown = "、".join(str(r) for r in hidden_rows[:10]) + (f"等{len(hidden_rows)}行" if len(hidden_rows) > 10 else "行")
                 plan.issues.append(Issue(hidden_rows[0], "", f"第{shown}在表中被隐藏，已照常检查；如不应导入，请在台账中删除这些行",
@@ -197,6 +227,8 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
         total = plan.data_rows
         done = 0
         for data, guess, rows in read:
+            if kind == "files" and not guess.column_of("union"):
+                guess = _union_by_content(checker, plan, data, guess, rows)
             checker.use_sheet(data.name, guess)
             if kind == "files" and not guess.column_of("union"):
                 _sheet_union(checker, plan, data, several)
@@ -219,6 +251,28 @@ def prepare_import(session: Session, user: m.User, source: Path | str | SheetDat
     finally:
         if session.in_transaction():
             session.rollback()  # end the read snapshot; nothing was written
+
+
+def _union_by_content(checker: SheetChecker, plan: ImportPlan, data: SheetData, guess: HeaderGuess,
+                      rows: list[tuple[int, list[Any]]]) -> HeaderGuess:
+    """A column whose name says nothing but whose cells are this county's unions (工会名称 under another word):
+    taken as 所属工会, and said so."""
+    matcher = checker.unions  # type: ignore[attr-defined]
+    sample = rows[:60]
+    for col, key in sorted(guess.mapping.items()):
+        if key or col in data.hidden_cols:
+            continue
+        values = [r[col] for _, r in sample if col < len(r) and isinstance(r[col], str) and r[col].strip()]
+        if len(values) < max(2, len(sample) // 2):
+            continue
+        if sum(1 for v in values if matcher.find(v) is not None) * 5 >= len(values) * 4:
+            plan.issues.append(Issue(0, "", f"{guess.column_name(col)}的内容是本单位的基层工会名称，按“所属工会”导入",
+                                     "warning", data.name))
+            for sheet_plan in plan.sheets:
+                if sheet_plan.name == data.name:
+                    sheet_plan.header = apply_mapping(guess, {col: "union"})
+            return apply_mapping(guess, {col: "union"})
+    return guess
 
 
 def _sheet_union(checker: SheetChecker, plan: ImportPlan, data: SheetData, several: bool) -> None:
@@ -252,6 +306,7 @@ class _Writer:
         self.mtime = m.now_ms()
         self.progress, self.cancelled = progress, cancelled
         self.templates: dict[str, dict[str, Any]] = {}
+        self.paid: list[dict[str, Any]] = []  # the past payments, sealed in the import's event (money_seal)
         self.pending: list[tuple[type[SQLModel], list[dict[str, Any]]]] = []
         self.counts: Counter[str] = Counter()
         self.batch_id: str | None = None
@@ -391,6 +446,7 @@ def _write_scholarships(w: _Writer) -> None:
     w.add(m.UnfiledHousehold, new_unfiled)
     w.add(m.Scholarship, apps)
     w.add(m.Disbursement, payments)
+    w.paid.extend(payments)
 
 
 def _write_visits(w: _Writer) -> None:
@@ -451,6 +507,7 @@ def _write_visits(w: _Writer) -> None:
     w.add(m.CampaignFundSource, sources)
     w.add(m.Visit, visits)
     w.add(m.Disbursement, payments)
+    w.paid.extend(payments)
 
 
 WRITERS: dict[str, Callable[[_Writer], None]] = {"files": _write_files, "scholarships": _write_scholarships,
@@ -482,7 +539,8 @@ def commit_import(session: Session, user: m.User, plan: ImportPlan, *, skip_inva
             "data_rows": plan.data_rows, "written": written, "skipped_invalid": plan.invalid_count,
             "skipped_rows": plan.skipped_rows, "rows": dict(sorted(writer.counts.items())),
             **({"file_status": plan.options.file_status, "pending_members": plan.pending_count,
-                "import_batch_id": writer.batch_id} if plan.kind == "files" else {})},
+                "import_batch_id": writer.batch_id} if plan.kind == "files" else {}),
+            **({SEAL_KEY: seal(writer.paid)} if writer.paid else {})},
             entity_type=ENTITY)
     unit = {"files": "户档案", "scholarships": "条助学记录", "visits": "户走访记录"}[plan.kind]
     summary = f"已从{plan.path.name}导入{written}{unit}"

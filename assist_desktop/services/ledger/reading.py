@@ -1,4 +1,4 @@
-"""Reading a ledger file into plain rows: .xlsx (openpyxl, read-only), .xls (python-calamine), .csv (UTF-8 or GBK).
+"""Reading a ledger file into plain rows: .xlsx (openpyxl, read-only), .xls (python-calamine; xlrd for its hidden rows and columns), .csv (UTF-8 or GBK).
 
 Cells keep the type the file gives them (str, int, float, datetime, date, bool, None), so the checks can
 tell an ID number Excel stored as a number from one typed as text. Merged ranges are read too: a
@@ -71,17 +71,44 @@ def _tick(done: int, total: int, progress: Progress | None, cancelled: Cancelled
         progress(done, max(total, done))
 
 
+class WorkbookPasswordRequired(LedgerReadError):
+    """An encrypted .xlsx (a protected export of this program, or any workbook with an opening password)."""
+
+
+def _decrypted(path: Path, password: str) -> Any:
+    """The plain .xlsx of an encrypted workbook, in memory only (never a decrypted copy on disk)."""
+    import io
+
+    import msoffcrypto
+    from msoffcrypto.exceptions import InvalidKeyError
+
+    out = io.BytesIO()
+    try:
+        with open(path, "rb") as f:
+            office = msoffcrypto.OfficeFile(f)
+            office.load_key(password=password)
+            office.decrypt(out)
+    except InvalidKeyError:
+        raise WorkbookPasswordRequired(f"工作簿 {path.name} 的打开密码不对，请核对后重新输入") from None
+    except Exception:  # noqa: BLE001 - a damaged or foreign OLE container fails in many ways
+        raise LedgerReadError(f"工作簿 {path.name} 已加密但无法解密（文件可能已损坏），请用 Excel 或 WPS 打开后另存再导入") from None
+    out.seek(0)
+    return out
+
+
 def read_sheet(path: Path | str, sheet: str | None = None, *, progress: Progress | None = None,
-               cancelled: Cancelled | None = None) -> SheetData:
+               cancelled: Cancelled | None = None, password: str | None = None) -> SheetData:
     """The named sheet (default: the first visible one) of the ledger at ``path``."""
-    return read_sheets(path, sheet, progress=progress, cancelled=cancelled)[0]
+    return read_sheets(path, sheet, progress=progress, cancelled=cancelled, password=password)[0]
 
 
 def read_sheets(path: Path | str, sheet: str | None = None, *, all_sheets: bool = False,
-                progress: Progress | None = None, cancelled: Cancelled | None = None) -> list[SheetData]:
+                progress: Progress | None = None, cancelled: Cancelled | None = None,
+                password: str | None = None) -> list[SheetData]:
     """The ledger at ``path``: the named sheet, or the first visible one, or with ``all_sheets`` every
     visible sheet that holds anything (a county keeps one sheet per township beside a 汇总 sheet).
-    ``progress(rows read, rows in the workbook)``; ``cancelled()`` True stops the read."""
+    ``progress(rows read, rows in the workbook)``; ``cancelled()`` True stops the read. ``password``
+    opens a workbook encrypted with one (such as a full-ID list this program exported)."""
     path = Path(path)
     if not path.is_file():
         raise LedgerReadError(f"找不到文件 {path}")
@@ -95,8 +122,12 @@ def read_sheets(path: Path | str, sheet: str | None = None, *, all_sheets: bool 
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         if head.startswith(_OLE):
-            raise LedgerReadError(f"工作簿 {path.name} 设置了打开密码（已加密），请在 Excel 或 WPS 中取消密码后另存再导入")
-        found = _read_xlsx(path, sheet, all_sheets, progress, cancelled)
+            if not password:
+                raise WorkbookPasswordRequired(f"工作簿 {path.name} 设置了打开密码（已加密）：请输入打开密码，"
+                                               "或在 Excel 或 WPS 中取消密码后另存再导入")
+            found = _read_xlsx(path, sheet, all_sheets, progress, cancelled, _decrypted(path, password))
+        else:
+            found = _read_xlsx(path, sheet, all_sheets, progress, cancelled)
     elif suffix == ".xls":
         if head.startswith(_ZIP):  # an .xlsx saved under the old name
             found = _read_xlsx(path, sheet, all_sheets, progress, cancelled)
@@ -211,12 +242,12 @@ def _xlsx_layout(archive: zipfile.ZipFile, part: str) -> _Layout:
 
 
 def _read_xlsx(path: Path, sheet: str | None, all_sheets: bool, progress: Progress | None,
-               cancelled: Cancelled | None) -> list[SheetData]:
+               cancelled: Cancelled | None, content: Any = None) -> list[SheetData]:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(content if content is not None else path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
         raise LedgerReadError(f"工作簿 {path.name} 已损坏或不是有效的 Excel 文件，无法读取。"
                               "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from None
@@ -271,6 +302,31 @@ def _read_xlsx(path: Path, sheet: str | None, all_sheets: bool, progress: Progre
 # --- .xls -------------------------------------------------------------------------------------------------
 
 
+def _xls_hidden(path: Path) -> dict[str, tuple[frozenset[int], frozenset[int]]]:
+    """Hidden rows and columns of each sheet of an .xls. Calamine reads values only; xlrd's formatting pass
+    reads the BIFF ROW and COLINFO records that carry the hidden flag. A file xlrd cannot read (calamine
+    could) has its hidden rows and columns left unnamed rather than being refused."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True, logfile=io.StringIO())
+    except Exception:  # noqa: BLE001 — xlrd raises many kinds on files calamine already accepted
+        return {}
+    try:
+        out = {}
+        for name in book.sheet_names():
+            ws = book.sheet_by_name(name)
+            rows = frozenset(r for r, info in ws.rowinfo_map.items() if info.hidden)
+            cols = frozenset(c for c, info in ws.colinfo_map.items() if info.hidden)
+            out[name] = (rows, cols)
+            book.unload_sheet(name)
+        return out
+    except Exception:  # noqa: BLE001
+        return {}
+    finally:
+        book.release_resources()
+
+
 def _read_xls(path: Path, sheet: str | None, all_sheets: bool, progress: Progress | None,
               cancelled: Cancelled | None) -> list[SheetData]:
     import python_calamine as pc
@@ -291,6 +347,7 @@ def _read_xls(path: Path, sheet: str | None, all_sheets: bool, progress: Progres
             names = visible if all_sheets else [_pick(visible, None, path)]
         out = []
         done = 0
+        layouts = _xls_hidden(path)
         for name in names:
             ws = wb.get_sheet_by_name(name)
             _check_size(ws.height, name)
@@ -301,8 +358,9 @@ def _read_xls(path: Path, sheet: str | None, all_sheets: bool, progress: Progres
                 if done % PROGRESS_EVERY == 0:
                     _tick(done, done, progress, cancelled)
             merged = [(r1, c1, r2, c2) for (r1, c1), (r2, c2) in (ws.merged_cell_ranges or [])]
+            hidden_rows, hidden_cols = layouts.get(name, (frozenset(), frozenset()))
             out.append(SheetData(path, name, list(wb.sheet_names), rows, merged, file_format="xls",
-                                 hidden_sheets=hidden))
+                                 hidden_rows=hidden_rows, hidden_cols=hidden_cols, hidden_sheets=hidden))
     except (pc.CalamineError, ValueError):
         raise LedgerReadError(f"工作簿 {path.name} 已损坏，读取工作表时出错。请用 Excel 或 WPS 打开后另存再导入") from None
     finally:

@@ -44,8 +44,16 @@ class UnionMatcher:
         for unit_id, name in unions:
             cores.setdefault(core(name, self.county), []).append((unit_id, name))
         self.cores = cores
+        self._seen: dict[str, UnionMatch | None] = {}
 
     def find(self, text: str, value_map: dict[str, str] | None = None) -> UnionMatch | None:
+        if not value_map:
+            if text not in self._seen:  # a ledger names the same few unions thousands of times
+                self._seen[text] = self._find(text, None)
+            return self._seen[text]
+        return self._find(text, value_map)
+
+    def _find(self, text: str, value_map: dict[str, str] | None) -> UnionMatch | None:
         word = cells.compact_text(text)
         if not word:
             return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from assist_desktop.domain import enums
@@ -37,6 +37,11 @@ _SPLIT = re.compile(r"[,，、;；/\s+＋和及]+")
 
 def key(text: Any) -> str:
     """How a word is compared: no spaces, NFKC, simplified."""
+    return _key(text) if isinstance(text, str) else cells.simplified(cells.compact_text(text))
+
+
+@lru_cache(maxsize=4096)
+def _key(text: str) -> str:
     return cells.simplified(cells.compact_text(text))
 
 
@@ -88,6 +93,11 @@ def cause(word: str, value_map: dict[str, dict[str, str]] | None = None, field: 
     mapped = _mapped(value_map, field, word)
     if mapped:
         return int(mapped)
+    return _cause(word)
+
+
+@lru_cache(maxsize=1024)
+def _cause(word: str) -> int:
     m = re.match(r"^(\d{1,2})(?:\D|$)", word)
     if m:
         return int(m.group(1))  # the code; an unknown number is the registry's message
@@ -113,6 +123,18 @@ def causes(text: Any, value_map: dict[str, dict[str, str]] | None = None,
     mapped = _mapped(value_map, field, whole)
     if mapped:
         return [int(c) for c in str(mapped).split(",") if c]
+    if not (value_map or {}).get(field):
+        return list(_causes(raw, field))
+    return _split_causes(raw, value_map, field)
+
+
+@lru_cache(maxsize=1024)
+def _causes(raw: str, field: str) -> tuple[int, ...]:
+    return tuple(_split_causes(raw, None, field))
+
+
+def _split_causes(raw: str, value_map: dict[str, dict[str, str]] | None, field: str) -> list[int]:
+    whole = key(raw)
     try:
         return [cause(whole, value_map, field)]
     except Unknown:

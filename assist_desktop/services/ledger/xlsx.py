@@ -1,9 +1,16 @@
 """Writing workbooks the way an office expects them: a title row, a frozen bold header, column widths
 that fit Chinese (a CJK character counts as two), ID numbers as text, amounts as numbers with two decimals.
-Write-only openpyxl, so a province-sized list streams to disk."""
+Write-only openpyxl, built in memory (never a plain copy on disk) and written with owner-only rights; with a
+password the workbook is encrypted as Office does it (ECMA-376 Agile: AES-256, SHA-512, 100,000 spins),
+which Excel and WPS open after asking for the password.
+
+A control character in a stored value (ESC, BEL …, which no entry accepts any more) cannot stand in an
+.xlsx cell: it is written as U+FFFD (�) instead of failing the whole list, and counted."""
 
 from __future__ import annotations
 
+import io
+import secrets
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -13,10 +20,16 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from assist_desktop.domain.money import to_decimal
+from assist_desktop.storage.private import write_private
+
+REPLACEMENT = "\ufffd"
+# Passwords of protected exports: read over the phone, so no 0/O, 1/I/L; 12 characters ≈ 60 bits.
+PASSWORD_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 AMOUNT_FORMAT = "#,##0.00"
 TEXT_FORMAT = "@"
@@ -36,6 +49,39 @@ def display_width(value: Any) -> int:
     """Columns of a monospace grid the text takes: East Asian wide and full-width characters count 2."""
     text = str(value) if value is not None else ""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _safe(value: Any, replaced: list[int]) -> Any:
+    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+        replaced[0] += 1
+        return ILLEGAL_CHARACTERS_RE.sub(REPLACEMENT, value)
+    return value
+
+
+def new_export_password() -> str:
+    """A password for one protected export, in three groups of four (shown once, told by phone)."""
+    raw = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(12))
+    return "-".join(raw[i:i + 4] for i in range(0, 12, 4))
+
+
+def protect_workbook(data: bytes, password: str) -> bytes:
+    """The .xlsx bytes encrypted with ``password`` (an OLE container Excel and WPS ask a password for)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt(password, out)
+    return out.getvalue()
+
+
+def save_workbook(wb: Workbook, path: Path, password: str | None = None) -> None:
+    """Save ``wb`` to ``path`` 0600, encrypted with ``password`` when given; no plain copy is written."""
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = buffer.getvalue()
+    if password:
+        data = protect_workbook(data, password)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_private(path, data)
 
 
 def _cell(ws: Any, value: Any, column: Column, font: Font | None = None) -> WriteOnlyCell:
@@ -64,9 +110,13 @@ def _shown(value: Any, column: Column) -> str:
 
 
 def write_table(path: Path, *, title: str, sheet: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]],
-                totals: Callable[[], Sequence[Any]] | None = None, note: str | None = None) -> int:
+                totals: Callable[[], Sequence[Any]] | None = None, note: str | None = None,
+                password: str | None = None, replaced: list[int] | None = None) -> int:
     """Write one sheet: title (row 1), header (row 2, frozen), rows, an optional totals row and a note.
-    ``totals`` is called after the last row (so it can sum what was written). Returns the rows written."""
+    ``totals`` is called after the last row (so it can sum what was written). Returns the rows written.
+    ``password``: the workbook is encrypted with it. ``replaced[0]`` counts cells whose control characters
+    were written as U+FFFD."""
+    replaced = replaced if replaced is not None else [0]
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(sheet[:31])
     iterator = iter(rows)
@@ -85,7 +135,7 @@ def write_table(path: Path, *, title: str, sheet: str, columns: Sequence[Column]
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, width + 2)
     ws.freeze_panes = "A3"
-    title_cell = WriteOnlyCell(ws, value=title)
+    title_cell = WriteOnlyCell(ws, value=_safe(title, replaced))
     title_cell.font = Font(bold=True, size=14)
     ws.append([title_cell])
     header = []
@@ -100,7 +150,7 @@ def write_table(path: Path, *, title: str, sheet: str, columns: Sequence[Column]
     count = 0
 
     def emit(row: Sequence[Any]) -> None:
-        ws.append([_cell(ws, value, column) for value, column in zip(row, columns)])
+        ws.append([_cell(ws, _safe(value, replaced), column) for value, column in zip(row, columns)])
 
     for row in head:
         emit(row)
@@ -113,8 +163,7 @@ def write_table(path: Path, *, title: str, sheet: str, columns: Sequence[Column]
         ws.append([_cell(ws, value, column, bold) for value, column in zip(totals(), columns)])
     if note:
         ws.append([note])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    save_workbook(wb, path, password)
     return count
 
 

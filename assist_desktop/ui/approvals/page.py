@@ -60,6 +60,10 @@ class ApprovalsPage(QWidget):
             self.kinds.addTab(self.kind_titles[kind])
         self.kinds.setCurrentIndex(KINDS.index(entity_type))
         self.kinds.currentChanged.connect(self._kind_changed)
+        from assist_desktop.ui.approvals.import_batches import ImportBatchesPanel
+
+        self.batches = ImportBatchesPanel(ctx)  # 台账导入批次: shown while one waits for this user
+        layout.addWidget(self.batches)
         layout.addWidget(self.kinds)
         self.summary = QLabel()
         self.summary.setObjectName("summary")

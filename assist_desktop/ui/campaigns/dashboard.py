@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QGridLayout, QGroupBox
 from assist_desktop.domain.money import format_amount
 from assist_desktop.services.campaigns import BudgetLine, CampaignDashboard
 from assist_desktop.ui.campaigns.model import status_labels
+from assist_desktop.ui.flow import FlowLayout
 
 COLOURS = {"paid": "#2e7d32", "approved": "#81c784", "in_process": "#ffcc80", "limit": "#c62828",
            "empty": "#eceff1", "frame": "#90a4ae"}
@@ -151,7 +152,8 @@ class DashboardView(QWidget):
         layout.setContentsMargins(0, 4, 0, 0)
 
         progress = QGroupBox(self.tr("Households by step"))
-        tiles = QHBoxLayout(progress)
+        tiles = FlowLayout(progress)  # the tiles wrap onto a second line on a 1024×768 screen
+        tiles.setContentsMargins(9, 9, 9, 9)
         labels = status_labels()
         colours = {"draft": "#5f6368", "submitted": "#1565c0", "reviewed": "#6a1b9a", "approved": "#2e7d32",
                    "paid": "#1b5e20", "cancelled": "#9e9e9e"}
@@ -161,7 +163,6 @@ class DashboardView(QWidget):
             tile.setObjectName(f"tile_{status}")
             self.status_tiles[status] = tile
             tiles.addWidget(tile)
-        tiles.addSpacing(16)
         self.visited_tile = Tile(self.tr("Visited"), "#00695c")
         self.photo_tile = Tile(self.tr("With photo"), "#00695c")
         self.voucher_tile = Tile(self.tr("Vouchers"), "#1b5e20")
@@ -169,7 +170,6 @@ class DashboardView(QWidget):
                            (self.voucher_tile, "tile_vouchers")):
             tile.setObjectName(name)
             tiles.addWidget(tile)
-        tiles.addStretch(1)
         layout.addWidget(progress)
 
         self.summary = QLabel()

@@ -18,6 +18,7 @@ from assist_desktop.services.payments import METHODS
 from assist_desktop.ui.background import Op, Progress, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.editor.fields import STYLE, Field, mandatory, parse_money_text
+from assist_desktop.ui.screen import fitted_size
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -83,7 +84,7 @@ class CampaignDialog(QDialog):
         self.setWindowTitle(self.tr("New Spring Festival campaign") if campaign_id is None
                             else self.tr("Edit Spring Festival campaign"))
         self.setStyleSheet(STYLE)
-        self.resize(720, 720)
+        self.resize(fitted_size(self, 720, 720))
         today = ctx.today()
         year = festival_year(today)
         layout = QVBoxLayout(self)

@@ -26,6 +26,7 @@ from assist_desktop.ui.background import Op, Progress, run_op
 from assist_desktop.ui.campaigns.model import row_status, status_labels
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.editor.fields import STYLE, EnumCombo, Field, MoneyEdit, mandatory
+from assist_desktop.ui.screen import fitted_size
 
 THUMB_W, THUMB_H = 200, 150
 CADRES_MAX, NOTES_MAX = 200, 1000
@@ -161,7 +162,7 @@ class VisitEditor(_Form):
         self.photo_changed = False
         self.approver = ctx.has(Role.approver)
         self.setWindowTitle(self.tr("Spring Festival visit"))
-        self.resize(820, 700)
+        self.resize(fitted_size(self, 820, 700))
         layout = QVBoxLayout(self)
         self.banner = QLabel()
         self.banner.setObjectName("banner")

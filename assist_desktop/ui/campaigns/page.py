@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QScrollArea, QTableView, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
@@ -29,6 +29,8 @@ from assist_desktop.ui.campaigns.dashboard import DashboardView, MoneyBar
 from assist_desktop.ui.campaigns.dialogs import CampaignDialog, VisitPayDialog
 from assist_desktop.ui.campaigns.model import COLUMNS, VisitQuery, VisitsModel, status_labels
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.flow import FlowLayout
+from assist_desktop.ui.keys import CtrlEndReachesTheEnd
 from assist_desktop.ui.permissions import require_roles, set_enabled
 from assist_desktop.ui.notes import view_only_note
 
@@ -87,14 +89,15 @@ class CampaignsPage(QWidget):
         top.addWidget(QLabel(self.tr("Campaign")))
         self.campaign_combo = QComboBox()
         self.campaign_combo.setObjectName("campaign")
-        self.campaign_combo.setMinimumWidth(220)
+        # the whole name shows (a 40-character campaign name included); the row gives way elsewhere
         self.campaign_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.campaign_combo.currentIndexChanged.connect(self._campaign_changed)
         top.addWidget(self.campaign_combo)
         self.campaign_state = QLabel()
         self.campaign_state.setObjectName("campaign_state")
-        top.addWidget(self.campaign_state)
-        top.addStretch(1)
+        self.campaign_state.setWordWrap(True)
+        top.addWidget(self.campaign_state, 1)
+        tools = FlowLayout()  # the buttons wrap onto a second line on a 1024×768 screen
         self.new_campaign_button = QPushButton(self.tr("New campaign…"))
         self.new_campaign_button.setObjectName("new_campaign")
         self.new_campaign_button.clicked.connect(lambda: self.edit_campaign(new=True))
@@ -106,18 +109,21 @@ class CampaignsPage(QWidget):
         self.close_campaign_button.clicked.connect(self.toggle_closed)
         for button in (self.new_campaign_button, self.edit_campaign_button, self.close_campaign_button):
             require_roles(button, ctx.roles, Role.approver, Role.admin)  # shown, and who may use it said
-            top.addWidget(button)
+            tools.addWidget(button)
         self.standards_button = QPushButton(self.tr("Standards…"))
         self.standards_button.setObjectName("standards")
         self.standards_button.setToolTip(self.tr("Cash and goods per household by group, year by year"))
         self.standards_button.clicked.connect(self.show_standards)
-        top.addWidget(self.standards_button)
+        tools.addWidget(self.standards_button)
         self.export_button = QPushButton(self.tr("Export list…"))
         self.export_button.setObjectName("export_list")
         self.export_button.setToolTip(self.tr("The visit list with its totals as an Excel workbook"))
         self.export_button.clicked.connect(self.export_list)
-        top.addWidget(self.export_button)
+        tools.addWidget(self.export_button)
         layout.addLayout(top)
+        tools_row = QWidget()  # a line of their own, wrapping when the page is narrow
+        tools_row.setLayout(tools)
+        layout.addWidget(tools_row)
         self.owner_note = view_only_note()
         layout.addWidget(self.owner_note)
         self.budget_bar = MoneyBar(height=18)
@@ -216,6 +222,8 @@ class CampaignsPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("visits")
         self.table.setModel(self.model)
+        self.ctrl_end = CtrlEndReachesTheEnd(self.table, lambda: self.model.fetchMore(QModelIndex()),
+                                             lambda: self.model.total)  # Ctrl+End: the last household
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -247,7 +255,7 @@ class CampaignsPage(QWidget):
         row.addWidget(self.opinion, 1)
         layout.addLayout(row)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow screen
         clerk = self.ctx.has(Role.clerk)
         self.add_button = QPushButton(self.tr("Add by hand…"))
         self.add_button.setObjectName("add_visit")
@@ -262,7 +270,6 @@ class CampaignsPage(QWidget):
         self.open_button.setObjectName("open_visit")
         self.open_button.clicked.connect(lambda: self.open_visit())
         buttons.addWidget(self.open_button)
-        buttons.addSpacing(16)
         texts = {"submit": Action.submit.label, "review": Action.review.label, "approve": Action.approve.label,
                  "return_to_draft": Action.return_to_draft.label, "remove": self.tr("Remove from the list…"),
                  "pay": self.tr("Pay…")}
@@ -281,7 +288,6 @@ class CampaignsPage(QWidget):
             button.setVisible(any(self.ctx.has(r) for r in STEP_ROLES[step]))
             buttons.addWidget(button)
             self.step_buttons[step] = button
-        buttons.addStretch(1)
         layout.addLayout(buttons)
         self.result_label = QLabel()
         self.result_label.setObjectName("result")

@@ -22,6 +22,7 @@ from assist_desktop.services.campaigns import (FILE_GROUPS, FLAGS, GROUPS, Gener
 from assist_desktop.ui.background import Op, Progress, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.editor.fields import STYLE, Field
+from assist_desktop.ui.screen import fitted_size
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CRITERIA, PREVIEW, DONE = range(3)
@@ -79,7 +80,7 @@ class GenerationWizard(QDialog):
         self.fields: dict[str, Field] = {}
         self.setWindowTitle(self.tr("Generate the visit list"))
         self.setStyleSheet(STYLE)
-        self.resize(820, 660)
+        self.resize(fitted_size(self, 820, 660))
         layout = QVBoxLayout(self)
         self.step_label = QLabel()
         self.step_label.setObjectName("step")

@@ -8,14 +8,14 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import QCoreApplication, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.enums import MaterialKind
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.domain.lifecycle import FileStatus, Role
+from assist_desktop.domain.lifecycle import FileStatus, GrantStatus, Role
 from assist_desktop.services import attachments as service
 from assist_desktop.services.attachments import AttachmentInfo, format_size
 from assist_desktop.services.file_history import local_time_text
@@ -62,7 +62,34 @@ def _button_value(result: object) -> int:
 
 
 class AttachmentsTab(QWidget):
+    """The materials of a hardship file; ``ApplicationAttachments`` below keeps those of an application."""
+
     changed = Signal()  # a material was added or removed
+    BASIC: tuple[str, ...] = BASIC_MATERIALS
+
+    def tr(self, text: str, disambiguation: str | None = None, n: int = -1) -> str:  # type: ignore[override]
+        # this class's strings keep their catalogue context in a subclass too (Qt would look them up under
+        # the subclass's name)
+        return QCoreApplication.translate("AttachmentsTab", text, disambiguation, n)
+
+    # the service calls for this kind of record (``file_id`` is the record's id)
+    def _list(self, session, user, owner_id):  # type: ignore[no-untyped-def]
+        return service.list_attachments(session, user, owner_id)
+
+    def _add(self, session, user, owner_id, **kw):  # type: ignore[no-untyped-def]
+        return service.add_attachment(session, user, owner_id, **kw)
+
+    def _content(self, session, user, owner_id, attachment_id):  # type: ignore[no-untyped-def]
+        return service.attachment_content(session, user, owner_id, attachment_id)
+
+    def _remove(self, session, user, owner_id, attachment_id):  # type: ignore[no-untyped-def]
+        return service.remove_attachment(session, user, owner_id, attachment_id)
+
+    def _unsaved_text(self) -> str:
+        return self.tr("Save the file first, then add its materials.")
+
+    def _remove_text(self) -> str:
+        return self.tr("Remove “{0}” ({1}) from this file?")
 
     def __init__(self, ctx: AppContext, dialogs: FileDialogs | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -83,7 +110,7 @@ class AttachmentsTab(QWidget):
         top.addWidget(self.kind)
         self.add_button = QPushButton(self.tr("Add files…"))
         self.add_button.setObjectName("add_attachment")
-        self.add_button.setToolTip(self.tr("Choose scanned files to keep with this file"))
+        self.add_button.setToolTip(self.tr("Choose scanned files to keep with this record"))
         top.addWidget(self.add_button)
         top.addStretch(1)
         layout.addLayout(top)
@@ -165,7 +192,7 @@ class AttachmentsTab(QWidget):
         self.remove_button.setEnabled(chosen and self.can_remove)
         self.remove_button.setVisible(self.ctx.has(Role.clerk))
         if not self.file_id:
-            self.summary.setText(self.tr("Save the file first, then add its materials."))
+            self.summary.setText(self._unsaved_text())
         elif self.loaded:
             self.summary.setText(self.tr("{0} materials").format(len(self.items)))
 
@@ -192,7 +219,7 @@ class AttachmentsTab(QWidget):
 
         def work(_p: Progress) -> list[AttachmentInfo]:
             with db.session() as session:
-                return service.list_attachments(session, user, file_id)
+                return self._list(session, user, file_id)
 
         def done(items: object) -> None:
             self.items = list(items)  # type: ignore[call-overload]
@@ -214,7 +241,7 @@ class AttachmentsTab(QWidget):
                     cell.setToolTip(item.mime_type)
                 self.table.setItem(row, column, cell)
         present = {item.kind for item in self.items}
-        missing = [MaterialKind(kind).label for kind in BASIC_MATERIALS if kind not in present]
+        missing = [MaterialKind(kind).label for kind in self.BASIC if kind not in present]
         if not self.file_id:
             self.checklist.clear()
         elif missing:
@@ -248,7 +275,7 @@ class AttachmentsTab(QWidget):
                     service.check_size(name, os.path.getsize(path))
                     content = Path(path).read_bytes()
                     with db.session() as session:
-                        service.add_attachment(session, user, file_id, kind=kind, name=name, content=content)
+                        self._add(session, user, file_id, kind=kind, name=name, content=content)
                     added.append(name)
                 except DomainError as exc:
                     refused.append(exc.message)
@@ -273,7 +300,7 @@ class AttachmentsTab(QWidget):
 
         def work(_p: Progress) -> object:
             with db.session() as session:
-                content = service.attachment_content(session, user, file_id, item.id)
+                content = self._content(session, user, file_id, item.id)
             return then(content)
 
         return self._run(work, lambda _r: self.changed.emit(), title=self.tr("Reading the material…"),
@@ -311,7 +338,7 @@ class AttachmentsTab(QWidget):
         if item is None or not self.can_remove:
             return None
         box = QMessageBox(QMessageBox.Icon.Question, self.tr("Remove material"),
-                          self.tr("Remove “{0}” ({1}) from this file?").format(item.name, item.kind_label),
+                          self._remove_text().format(item.name, item.kind_label),
                           QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
         box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Remove"))
         box.button(QMessageBox.StandardButton.No).setText(self.tr("Keep"))
@@ -322,10 +349,45 @@ class AttachmentsTab(QWidget):
 
         def work(_p: Progress) -> None:
             with db.session() as session:
-                service.remove_attachment(session, user, file_id, item.id)
+                self._remove(session, user, file_id, item.id)
 
         def done(_r: object) -> None:
             self.changed.emit()
             self.refresh()
 
         return self._run(work, done, title=self.tr("Removing the material…"))
+
+
+class ApplicationAttachments(AttachmentsTab):
+    """The materials of a scholarship application (admission notice, fee standard, hardship proof), kept as a
+    file's are: added by the clerk while the application is not cancelled, removed only from a draft."""
+
+    BASIC = ("application_form", "id_card", "student_proof")
+
+    def _list(self, session, user, owner_id):  # type: ignore[no-untyped-def]
+        return service.list_application_attachments(session, user, owner_id)
+
+    def _add(self, session, user, owner_id, **kw):  # type: ignore[no-untyped-def]
+        return service.add_application_attachment(session, user, owner_id, **kw)
+
+    def _content(self, session, user, owner_id, attachment_id):  # type: ignore[no-untyped-def]
+        return service.application_attachment_content(session, user, owner_id, attachment_id)
+
+    def _remove(self, session, user, owner_id, attachment_id):  # type: ignore[no-untyped-def]
+        return service.remove_application_attachment(session, user, owner_id, attachment_id)
+
+    def _unsaved_text(self) -> str:
+        return QCoreApplication.translate("ApplicationAttachments", "Save the application first, then add its "
+                                                                    "materials.")
+
+    def _remove_text(self) -> str:
+        return QCoreApplication.translate("ApplicationAttachments", "Remove “{0}” ({1}) from this application?")
+
+    @property
+    def can_add(self) -> bool:
+        return (bool(self.file_id) and self.own and self.ctx.has(Role.clerk)
+                and self.status != GrantStatus.cancelled.value)
+
+    @property
+    def can_remove(self) -> bool:
+        return bool(self.file_id) and self.own and self.ctx.has(Role.clerk) and self.status == GrantStatus.draft.value

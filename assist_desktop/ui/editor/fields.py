@@ -24,7 +24,8 @@ CHECK_DELAY_MS = 350
 ERROR_COLOUR = "#c62828"
 
 STYLE = f"""
-QLineEdit[invalid="true"], QComboBox[invalid="true"] {{ border: 1px solid {ERROR_COLOUR}; background: #fff6f6; }}
+QLineEdit[invalid="true"] {{ border: 1px solid {ERROR_COLOUR}; background: #fff6f6; }}
+QComboBox[invalid="true"] {{ border: 1px solid {ERROR_COLOUR}; }}
 QLabel[role="error"] {{ color: {ERROR_COLOUR}; }}
 QLabel[role="hint"] {{ color: #5f6368; }}
 QLabel[role="banner"] {{ background: #fff4e5; border: 1px solid #f0c36d; padding: 6px; }}
@@ -118,6 +119,7 @@ class Field(QObject):
     """One input of the form with its check, its inline message and the service's names for it."""
 
     changed = Signal()
+    checked = Signal()  # its message was shown or cleared
 
     def __init__(self, key: str, widget: QWidget, *, labels: Iterable[str] = (), check: Check | None = None,
                  parent: QObject | None = None, delay_ms: int = CHECK_DELAY_MS) -> None:
@@ -220,6 +222,7 @@ class Field(QObject):
         if bool(self.widget.property("invalid")) != blocking:
             self.widget.setProperty("invalid", blocking)
             repolish(self.widget)
+        self.checked.emit()
 
     def clear(self) -> None:
         self.show_result(None)
@@ -287,7 +290,9 @@ class SensitiveStack(QStackedWidget):
             self.content.setFocus()
 
     def set_busy(self, busy: bool) -> None:
-        self.button.setEnabled(not busy)
+        from assist_desktop.ui.permissions import set_enabled
+
+        set_enabled(self.button, not busy)  # never past the roles (permissions.require_roles)
 
 
 def derived_box(parent: QWidget | None = None, width: int | None = None) -> QLineEdit:

@@ -51,6 +51,8 @@ from assist_desktop.ui.editor.fields import (STYLE, EnumCombo, Field, FieldBox, 
                                              derived_box, mandatory, parse_money_text)
 from assist_desktop.ui.editor.history_tab import HistoryTab
 from assist_desktop.ui.editor.members_table import SERVICE_LABELS, MembersTab
+from assist_desktop.ui.permissions import require_roles
+from assist_desktop.ui.screen import fitted_size
 
 HEALTH_FIELDS = ("health", "illness", "disability_type", "disability_grade")
 # Money the category formula cannot do without: blank is "not given" (0 is typed as 0).
@@ -140,8 +142,12 @@ class FileEditor(QDialog):
         self.setObjectName("file_editor")
         self.setStyleSheet(STYLE)
         self.setSizeGripEnabled(True)
-        self.resize(1180, 820)
+        self.resize(fitted_size(self, 1180, 820))
         self._build(dialogs)
+        # 显示 reads sensitive fields (audited): the administrator, who manages users, may not — said at once
+        for button in (self.id_stack.button, self.health_stack.button, self.bank_stack.button,
+                       self.members.show_button):
+            require_roles(button, self.ctx.roles, Role.clerk, Role.reviewer, Role.approver)
         self._update_title()
         self._set_enabled_while_loading(False)
         self._load()
@@ -167,6 +173,13 @@ class FileEditor(QDialog):
         self.banner.setWordWrap(True)
         self.banner.hide()
         outer.addWidget(self.banner)
+        # a household a ledger gave with more people than it listed (成员待补录): what is missing
+        self.pending_note = QLabel()
+        self.pending_note.setObjectName("members_pending")
+        self.pending_note.setProperty("role", "banner")
+        self.pending_note.setWordWrap(True)
+        self.pending_note.hide()
+        outer.addWidget(self.pending_note)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("tabs")
@@ -255,6 +268,7 @@ class FileEditor(QDialog):
     def _field(self, key: str, widget: QWidget, *, labels: tuple[str, ...] = (), check: Any = None) -> Field:
         field = Field(key, widget, labels=labels, check=check, parent=self)
         field.changed.connect(self._on_changed)
+        field.checked.connect(self._recount)
         self.fields[key] = field
         return field
 
@@ -689,10 +703,37 @@ class FileEditor(QDialog):
     # the live figures
     # ======================================================================================================
 
+    def _declared(self) -> tuple[int | None, int | None]:
+        """The ledger's household size and income while fewer people are listed (成员待补录)."""
+        declared = getattr(self, "_file", {}).get("declared_household_size")
+        listed = 1 + self.members.model.rowCount()
+        if declared is not None and declared > listed:
+            return declared, self._file.get("declared_annual_income_fen")
+        return None, None
+
+    def _update_pending(self) -> None:
+        declared, annual = self._declared()
+        listed = 1 + self.members.model.rowCount()
+        if declared is None:
+            self.pending_note.hide()
+            return
+        text = self.tr("Members to be completed: the ledger gives a household of {0}, {1} listed here, {2} to "
+                       "add on the Members tab.").format(declared, listed, declared - listed)
+        if annual is not None:
+            text += " " + self.tr("Until then the category is judged on the ledger's household size and its "
+                                  "household income of {0} yuan a year; once everyone is listed it is "
+                                  "computed from the members.").format(format_amount(annual))
+        self.pending_note.setText(text)
+        self.pending_note.show()
+
     def _update_figures(self) -> None:
         labels = self.figure_labels
-        size = 1 + self.members.model.rowCount()
-        labels["size"].setText(self.tr("{0} persons").format(size))
+        declared, declared_annual = self._declared()
+        self._update_pending()
+        size = declared or 1 + self.members.model.rowCount()
+        labels["size"].setText(self.tr("{0} persons").format(size) if declared is None else
+                               self.tr("{0} persons (as the ledger gives it; {1} listed)")
+                               .format(size, 1 + self.members.model.rowCount()))
         incomes = self.members.model.incomes_fen()
         try:
             amounts = {key: parse_money_text(self.fields[key].text(), label=name) for key, name in MONEY_FIELDS.items()}
@@ -710,6 +751,8 @@ class FileEditor(QDialog):
                                        else self.tr("Correct the amounts marked in red first"))
         else:
             annual = amounts["worker_monthly_income_fen"] * 12 + amounts["other_annual_income_fen"] + sum(incomes) * 12
+            if declared is not None and declared_annual is not None:
+                annual = declared_annual  # the ledger's household income counts the people not listed yet
             rigid = amounts["medical_expenses_fen"] + amounts["schooling_expenses_fen"]
             labels["annual"].setText(self.tr("{0} yuan").format(format_amount(annual)))
             labels["rigid"].setText(self.tr("{0} yuan").format(format_amount(rigid)))
@@ -940,7 +983,25 @@ class FileEditor(QDialog):
     def dirty(self) -> bool:
         return self.ready and not self.read_only and self._baseline is not None and self._state() != self._baseline
 
+    def _recount(self) -> None:
+        """The 'not saved' summary follows the corrections: the count goes down, and it goes away once
+        nothing is left to correct."""
+        if not getattr(self, "_summary_shown", False):
+            return
+        messages = [f.error for f in self.fields.values() if f.error]
+        member_errors = self.members.model.errors()
+        if member_errors:
+            row, _key, cell_message = member_errors[0]
+            messages.append(self.tr("Member row {0}: {1}").format(row + 1, cell_message))
+        if not messages:
+            self._summary_shown = False
+            self.status_line.clear()
+            return
+        self.status_line.setText(self.tr("Not saved: {0} item(s) need correcting — {1}").format(
+            len(messages), messages[0]))
+
     def _on_changed(self) -> None:
+        self._recount()
         if self._populating or not self.ready:
             return
         self._update_figures()
@@ -1112,6 +1173,10 @@ class FileEditor(QDialog):
             civil_affairs_check_result=text("civil_affairs_check_result"),
             filed_by_name=text("filed_by_name"), reviewed_by_name=text("reviewed_by_name"),
             entered_by_name=text("entered_by_name"),
+            # kept as the ledger gave them; the declared size goes once every person is listed
+            declared_household_size=self._file.get("declared_household_size"),
+            declared_annual_income_fen=self._file.get("declared_annual_income_fen"),
+            filed_on=self._file.get("filed_on"), former_file_no=self._file.get("former_file_no"),
         )
 
     def save(self) -> bool:
@@ -1135,6 +1200,7 @@ class FileEditor(QDialog):
                 self.members.point_at(row, key, self.tr("Row {0}: {1}").format(row + 1, cell_message))
             self.status_line.setText(self.tr("Not saved: {0} item(s) need correcting — {1}").format(
                 len(problems), message))
+            self._summary_shown = True  # follows the corrections (_recount) and goes once all are made
             return False
         try:
             data = self._collect()
@@ -1165,6 +1231,7 @@ class FileEditor(QDialog):
             loop.quit()
 
         self._saving = True
+        self._summary_shown = False
         self.save_button.setEnabled(False)
         self.status_line.setText(self.tr("Saving…"))
         op = self._track(run_op(self, work, on_done=done, on_error=failed, title=self.tr("Saving the file…"),
@@ -1191,6 +1258,10 @@ class FileEditor(QDialog):
             self.revealed |= set(registry.SENSITIVE_FIELDS)  # typed here: nothing to hide from this user
         self._file = {**self._file, "id": saved.file_id, "employer_name": data.employer_name,
                       "employer_id": data.employer_id}
+        declared = self._file.get("declared_household_size")
+        if declared is not None and 1 + len(data.members) >= declared:  # every person listed: as the service does
+            self._file["declared_household_size"] = self._file["declared_annual_income_fen"] = None
+            self._update_figures()
         self._apply_masks()
         self._baseline = self._state()
         self.setWindowModified(False)

@@ -470,6 +470,14 @@ class MembersTab(QWidget):
         for key, width in (("name", 90), ("relation", 96), ("id_number", 170), ("sex", 48), ("birth_date", 96),
                            ("age", 48), ("identity", 86), ("health", 70), ("income", 110), ("unit_or_school", 170)):
             self.view.setColumnWidth(KEYS.index(key), width)
+        # a choice column is as wide as its longest choice (and （未填）) with the combo's arrow: never clipped
+        metrics = self.view.fontMetrics()
+        for column in COLUMNS:
+            if column.enum is not None:
+                texts = [label for _code, label in column.enum.choices()] + [self.tr("(not filled)")]
+                widest = max(metrics.horizontalAdvance(t) for t in texts) + 40
+                index = KEYS.index(column.key)
+                self.view.setColumnWidth(index, max(self.view.columnWidth(index), widest))
         self.view.verticalHeader().setDefaultSectionSize(30)
         self.view.installEventFilter(self)
         self.view.selectionModel().currentChanged.connect(self._current_changed)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths
+from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
@@ -64,7 +64,8 @@ class ExportDialog(QDialog):
         ids_row.setContentsMargins(0, 0, 0, 0)
         self.masked = QRadioButton(self.tr("Masked (6101**********1234): for lists that leave the office"))
         self.masked.setObjectName("masked")
-        self.full = QRadioButton(self.tr("Full, with phone, address and bank account (recorded in the log)"))
+        self.full = QRadioButton(self.tr("Full, with phone, address and bank account: an encrypted workbook with a "
+                                         "password (recorded in the log)"))
         self.full.setObjectName("full")
         group = QButtonGroup(self)
         group.addButton(self.masked)
@@ -75,7 +76,7 @@ class ExportDialog(QDialog):
         if not allowed:
             self.full.setToolTip(self.tr("Only a clerk, reviewer or approver may export full ID numbers."))
         if kind != "roster":
-            self.full.setText(self.tr("Full ID numbers (recorded in the log)"))
+            self.full.setText(self.tr("Full ID numbers: an encrypted workbook with a password (recorded in the log)"))
         ids_row.addWidget(self.masked)
         ids_row.addWidget(self.full)
         form.addRow(self.tr("ID numbers"), ids)
@@ -94,6 +95,18 @@ class ExportDialog(QDialog):
         self.status.setObjectName("status")
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+        # a workbook with full IDs is encrypted: its password is shown here once, selectable, and never kept
+        self.password_label = QLabel()
+        self.password_label.setObjectName("export_password_note")
+        self.password_label.setWordWrap(True)
+        self.password_label.hide()
+        layout.addWidget(self.password_label)
+        self.password_value = QLabel()
+        self.password_value.setObjectName("export_password")
+        self.password_value.setStyleSheet("font-size: 18px; font-weight: bold; font-family: monospace;")
+        self.password_value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.password_value.hide()
+        layout.addWidget(self.password_value)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.export_button = QPushButton(self.tr("Export"))
@@ -146,6 +159,13 @@ class ExportDialog(QDialog):
             self.status.setStyleSheet("color: #2e7d32;")
             self.status.setText(self.tr("{0} rows exported to {1}").format(result.rows, result.path) +
                                 (self.tr(" (full ID numbers; recorded in the log)") if result.full_ids else ""))
+            self.password_label.setText(self.tr(
+                "The workbook is encrypted. Its password, shown only now, is below: Excel and WPS ask for it when "
+                "opening. Tell it to the recipient by phone; do not put it on the same USB stick or in the same "
+                "e-mail as the file."))
+            self.password_value.setText(result.password or "")
+            self.password_label.setVisible(bool(result.password))
+            self.password_value.setVisible(bool(result.password))
 
         def failed(exc: BaseException) -> None:
             self.export_button.setEnabled(True)

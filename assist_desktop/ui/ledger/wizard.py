@@ -26,16 +26,21 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.domain.lifecycle import FileStatus, Role
+from assist_desktop.domain.lifecycle import FileStatus
 from assist_desktop.services import units as units_service
 from assist_desktop.services.approvals import BatchCancelled
 from assist_desktop.services.ledger import (KINDS, HeaderGuess, ImportOptions, ImportPlan, ImportResult,
                                             MappingError, SheetData, commit_import, detect_header, fields_for,
-                                            guess_kind, prepare_import, read_sheet, save_report)
-from assist_desktop.services.ledger.mapping import IGNORED
+                                            guess_kind, prepare_import, save_report)
+from assist_desktop.services.ledger.importer import sheet_roles
+from assist_desktop.services.ledger.mapping import IGNORED, mapping_by_titles
+from assist_desktop.services.ledger.profile import MappingProfile, load_profile
+from assist_desktop.services.ledger.reading import read_sheets
+from assist_desktop.ui.ledger.values import ValuesTab
 from assist_desktop.services.scholarships import UNFILED_KINDS
 from assist_desktop.ui.background import Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.screen import fitted_size
 
 FILE, MAPPING, REPORT, DONE = range(4)
 PREVIEW_ROWS = 20
@@ -61,12 +66,33 @@ def _shown(value: Any) -> str:
 
 @dataclass(frozen=True)
 class SheetRead:
-    """What step 1 reads in the background: the sheet, the kind of ledger and where its header is."""
+    """What step 1 reads in the background: every sheet of the workbook, the one previewed (and mapped), the
+    kind of ledger and where its header is, and which sheets the import reads or skips."""
 
     sheet: SheetData
     kind: str
     guess: HeaderGuess | None
     problem: str = ""  # why no header was found
+    sheets: tuple[SheetData, ...] = ()
+    roles: tuple[tuple[str, bool, str], ...] = ()  # (sheet, read, why not)
+
+
+def _sheet_read(sheets: list[SheetData], name: str | None, kind: str | None) -> SheetRead:
+    """The sheet to preview (``name``, or the first the import reads) with its header, and every sheet's role."""
+    from assist_desktop.services.ledger.importer import _find_kind
+
+    try:
+        found = kind or _find_kind(sheets)
+    except MappingError as exc:
+        return SheetRead(sheets[0], kind or "files", None, exc.message, tuple(sheets))
+    roles = tuple(sheet_roles(sheets, found))
+    readable = [r[0] for r in roles if r[1]]
+    chosen = name or (readable[0] if readable else sheets[0].name)
+    data = next((d for d in sheets if d.name == chosen), sheets[0])
+    try:
+        return SheetRead(data, found, detect_header(data, found), "", tuple(sheets), roles)
+    except MappingError as exc:
+        return SheetRead(data, found, None, exc.message, tuple(sheets), roles)
 
 
 class TableModel(QAbstractTableModel):
@@ -139,9 +165,10 @@ class ImportWizard(QDialog):
         self.commit_op: Op[Any] | None = None
         self.report_path: Path | None = None
         self._combos: dict[int, QComboBox] = {}
+        self.value_map: dict[str, dict[str, str]] = {}  # words of the sheet mapped by the caseworker
         self._quiet = False
         self.setWindowTitle(self.tr("Import a ledger"))
-        self.resize(1040, 680)
+        self.resize(fitted_size(self, 1040, 680))
         layout = QVBoxLayout(self)
 
         self.steps = QLabel()
@@ -218,6 +245,11 @@ class ImportWizard(QDialog):
         self.header_label.setObjectName("header_info")
         self.header_label.setWordWrap(True)
         layout.addWidget(self.header_label)
+        self.sheets_label = QLabel()
+        self.sheets_label.setObjectName("sheets_info")
+        self.sheets_label.setWordWrap(True)
+        self.sheets_label.setStyleSheet("color: #555;")
+        layout.addWidget(self.sheets_label)
         self.preview = QTableWidget()
         self.preview.setObjectName("preview")
         self.preview.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -245,7 +277,12 @@ class ImportWizard(QDialog):
     def _reread(self) -> None:
         if self._quiet or self.path is None:
             return
-        self._read(self.sheet_combo.currentText() or None)
+        read = self.read
+        name = self.sheet_combo.currentText()
+        if read is not None and read.sheets and name in [d.name for d in read.sheets]:
+            self._sheet_read(_sheet_read(list(read.sheets), name, self.kind_combo.currentData()))  # no new read
+            return
+        self._read(None)
 
     def _read(self, sheet: str | None) -> Op[Any]:
         path, kind = self.path, self.kind_combo.currentData()
@@ -253,14 +290,12 @@ class ImportWizard(QDialog):
         self.message.setText("")
         self.header_label.setText(self.tr("Reading {0}…").format(path.name if path else ""))
         self._update_buttons()
+        label = self.tr("Reading row {0}…")
 
-        def work(_progress: Progress) -> SheetRead:
-            data = read_sheet(path, sheet)
-            try:
-                found = kind or guess_kind(data)
-                return SheetRead(data, found, detect_header(data, found))
-            except MappingError as exc:
-                return SheetRead(data, kind or "files", None, exc.message)
+        def work(progress: Progress) -> SheetRead:
+            sheets = read_sheets(path, all_sheets=True, cancelled=lambda: progress.cancelled,
+                                 progress=lambda done, total: progress.report(done, total, label.format(done)))
+            return _sheet_read(sheets, sheet, kind)
 
         def failed(exc: BaseException) -> None:
             self.header_label.setText(self.tr("The file cannot be imported."))
@@ -278,11 +313,13 @@ class ImportWizard(QDialog):
         self.read = read
         data = read.sheet
         self._quiet = True
-        if self.sheet_combo.count() != len(data.sheet_names):
+        names = [d.name for d in read.sheets] or [data.name]
+        if [self.sheet_combo.itemText(i) for i in range(self.sheet_combo.count())] != names:
             self.sheet_combo.clear()
-            self.sheet_combo.addItems(data.sheet_names)
+            self.sheet_combo.addItems(names)
         self.sheet_combo.setCurrentText(data.name)
         self._quiet = False
+        self._show_sheets(read)
         guess = read.guess
         if guess is None:
             self.header_label.setText(self.tr("No header found."))
@@ -299,14 +336,39 @@ class ImportWizard(QDialog):
         self._fill_preview(data, guess)
         self._update_buttons()
 
+    def _show_sheets(self, read: SheetRead) -> None:
+        """Which sheets the import reads and which it skips (why); the hidden rows and columns of this one."""
+        lines = []
+        taken = [name for name, ok, _ in read.roles if ok]
+        skipped = [(name, why) for name, ok, why in read.roles if not ok]
+        if len(read.roles) > 1:
+            lines.append(self.tr("All sheets are imported in one run: {0}.").format("、".join(f"“{n}”" for n in taken))
+                         if taken else self.tr("No sheet holds a ledger header."))
+        if skipped:
+            lines.append(self.tr("Not read: {0}.").format("；".join(f"“{n}”（{why}）" for n, why in skipped)))
+        data = read.sheet
+        if data.hidden_cols:
+            lines.append(self.tr("Hidden columns in this sheet: {0} (shown grey below; a hidden column is not chosen "
+                                 "over a visible one of the same name).").format(
+                "、".join(get_column_letter(c + 1) for c in sorted(data.hidden_cols))))
+        if data.hidden_rows:
+            rows = sorted(r + 1 for r in data.hidden_rows)
+            lines.append(self.tr("Hidden rows in this sheet: {0} (checked and imported like the others).").format(
+                "、".join(str(r) for r in rows[:20]) + ("…" if len(rows) > 20 else "")))
+        self.sheets_label.setText("\n".join(lines))
+        self.sheets_label.setVisible(bool(lines))
+
     def _fill_preview(self, data: SheetData, guess: HeaderGuess | None) -> None:
         rows = data.rows[:PREVIEW_ROWS]
         width = max((len(r) for r in rows), default=0)
         self.preview.clear()
         self.preview.setRowCount(len(rows))
         self.preview.setColumnCount(width)
-        self.preview.setHorizontalHeaderLabels([get_column_letter(c + 1) for c in range(width)])
-        self.preview.setVerticalHeaderLabels([str(r + 1) for r in range(len(rows))])
+        hidden_rows, hidden_cols = data.hidden_rows, data.hidden_cols
+        self.preview.setHorizontalHeaderLabels([get_column_letter(c + 1) + (self.tr(" (hidden)") if c in hidden_cols
+                                                                            else "") for c in range(width)])
+        self.preview.setVerticalHeaderLabels([str(r + 1) + (self.tr(" (hidden)") if r in hidden_rows else "")
+                                              for r in range(len(rows))])
         header_rows = set(guess.header_rows) if guess else set()
         first = guess.first_data_row if guess else 0
         bold = QFont(self.font())
@@ -319,6 +381,9 @@ class ImportWizard(QDialog):
                     item.setFont(bold)
                 elif r < first:
                     item.setForeground(QBrush(QColor("#888888")))
+                if r in hidden_rows or c in hidden_cols:  # hidden in the sheet: shown, marked
+                    item.setBackground(QBrush(QColor("#eeeeee")))
+                    item.setForeground(QBrush(QColor("#777777")))
                 self.preview.setItem(r, c, item)
         self.preview.clearSpans()
         for r1, c1, r2, c2 in data.merged:  # merged cells as the sheet shows them (a title across the table)
@@ -360,7 +425,19 @@ class ImportWizard(QDialog):
         self.missing_label.setObjectName("missing")
         self.missing_label.setStyleSheet("color: #b00020;")
         self.missing_label.setWordWrap(True)
-        layout.addWidget(self.missing_label)
+        row = QHBoxLayout()
+        row.addWidget(self.missing_label, 1)
+        self.load_mapping_button = QPushButton(self.tr("Use a saved mapping…"))
+        self.load_mapping_button.setObjectName("load_mapping")
+        self.load_mapping_button.clicked.connect(lambda: self.load_mapping())
+        row.addWidget(self.load_mapping_button)
+        self.save_mapping_button = QPushButton(self.tr("Save this mapping…"))
+        self.save_mapping_button.setObjectName("save_mapping")
+        self.save_mapping_button.setToolTip(self.tr("The columns by name and the words you mapped, for next time and "
+                                                    "for “ledger import --mapping” in a terminal"))
+        self.save_mapping_button.clicked.connect(lambda: self.save_mapping())
+        row.addWidget(self.save_mapping_button)
+        layout.addLayout(row)
 
         self.options_box = QGroupBox(self.tr("Import options"))
         form = QFormLayout(self.options_box)
@@ -372,9 +449,8 @@ class ImportWizard(QDialog):
         self.status_combo.setObjectName("file_status")
         self.status_combo.addItem(self.tr("Drafts (then submitted, reviewed, posted and approved as usual)"),
                                   FileStatus.draft.value)
-        self.status_combo.addItem(self.tr("Active files (approved before; the chair only)"), FileStatus.active.value)
-        if not self.ctx.has(Role.approver):
-            self.status_combo.model().item(1).setEnabled(False)
+        self.status_combo.addItem(self.tr("Active files (approved in earlier years): one batch the approver "
+                                          "approves on the approvals page"), FileStatus.active.value)
         form.addRow(self.tr("Files come in as"), self.status_combo)
         self.reason_edit = QLineEdit()
         self.reason_edit.setObjectName("category_reason")
@@ -496,14 +572,78 @@ class ImportWizard(QDialog):
         chosen = {combo.currentData() for combo in self._combos.values()}
         return [f.label for f in fields_for(self.read.kind) if f.required and f.key not in chosen]
 
+    def titles(self) -> dict[str, str]:
+        """The columns the caseworker changed, by name: they apply to every sheet of the workbook."""
+        guess = self.read.guess if self.read else None
+        if guess is None:
+            return {}
+        return {guess.headers[c]: key or "" for c, key in self.mapping().items()
+                if c < len(guess.headers) and guess.headers[c]}
+
+    def profile(self) -> MappingProfile:
+        """The mapping as a file keeps it: every named column of this sheet and the words mapped."""
+        guess = self.read.guess if self.read else None
+        kind = self.read.kind if self.read else "files"
+        columns = {}
+        if guess is not None:
+            for c, combo in self._combos.items():
+                if c < len(guess.headers) and guess.headers[c] and guess.headers[c] not in columns:
+                    columns[guess.headers[c]] = combo.currentData() or ""
+        return MappingProfile(kind, columns, {k: dict(v) for k, v in self.value_map.items() if v})
+
+    def save_mapping(self, path: Path | str | None = None) -> Path | None:
+        if self.read is None:
+            return None
+        if path is None:
+            suggested = str((self.path or Path("台账")).with_suffix("")) + self.tr(" column mapping.json")
+            chosen, _ = QFileDialog.getSaveFileName(self, self.tr("Save the column mapping"), suggested,
+                                                    self.tr("Column mapping (*.json)"))
+            if not chosen:
+                return None
+            path = chosen
+        target = Path(path) if str(path).lower().endswith(".json") else Path(f"{path}.json")
+        saved = self.profile().save(target)
+        self.message.setStyleSheet("color: #2e7d32;")
+        self.message.setText(self.tr("Column mapping saved to {0}").format(saved))
+        return saved
+
+    def load_mapping(self, path: Path | str | None = None) -> bool:
+        """Set the boxes from a saved mapping (columns by name) and take its mapped words."""
+        read = self.read
+        if read is None or read.guess is None:
+            return False
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, self.tr("Use a saved column mapping"),
+                                                    str(self.path.parent if self.path else Path.home()),
+                                                    self.tr("Column mapping (*.json)"))
+            if not chosen:
+                return False
+            path = chosen
+        try:
+            profile = load_profile(path, read.kind)
+        except DomainError as exc:
+            self.message.setStyleSheet("color: #b00020;")
+            self.message.setText(exc.message)
+            return False
+        for col, key in mapping_by_titles(read.guess, profile.columns).items():
+            if col in self._combos:
+                self.set_mapping(col, key or None)
+        self.value_map = {k: dict(v) for k, v in profile.values.items()}
+        self.message.setStyleSheet("color: #2e7d32;")
+        self.message.setText(self.tr("Column mapping taken from {0}").format(Path(path).name))
+        return True
+
     def options(self) -> ImportOptions:
         kind = self.read.kind if self.read else "files"
+        values = {k: dict(v) for k, v in self.value_map.items() if v}
         if kind == "files":
             return ImportOptions(unit_id=self.unit_combo.currentData(), file_status=self.status_combo.currentData(),
-                                 category_reason=self.reason_edit.text().strip() or None)
+                                 category_reason=self.reason_edit.text().strip() or None, value_map=values,
+                                 titles=self.titles())
         year = self.year_spin.value()
         return ImportOptions(year=None if year == self.year_spin.minimum() else year,
-                             household_kind=self.household_combo.currentData() or "low_income")
+                             household_kind=self.household_combo.currentData() or "low_income", value_map=values,
+                             titles=self.titles())
 
     # --- step 3: the check and its report ------------------------------------------------------------
 
@@ -526,6 +666,9 @@ class ImportWizard(QDialog):
         self.duplicates_view = _view(self.duplicates_model, "duplicates")
         self.report_tabs.addTab(self.issues_view, self.tr("Problems"))
         self.report_tabs.addTab(self.duplicates_view, self.tr("Duplicates"))
+        self.values_tab = ValuesTab()
+        self.values_tab.recheck.connect(self._recheck_values)
+        self.report_tabs.addTab(self.values_tab, self.tr("Words to map"))
         layout.addWidget(self.report_tabs, 1)
         row = QHBoxLayout()
         self.save_button = QPushButton(self.tr("Save report as Excel…"))
@@ -551,14 +694,15 @@ class ImportWizard(QDialog):
         read = self.read
         if read is None or read.guess is None or self.missing_fields():
             return None
-        ctx, mapping, options, kind = self.ctx, self.mapping(), self.options(), read.kind
+        ctx, options, kind = self.ctx, self.options(), read.kind
         label = self.tr("Checking row {0} of {1}…")  # translated here: the work runs in a worker thread
         self.plan = None
         self.message.setText("")
+        source = list(read.sheets) if read.sheets else read.sheet
 
         def work(progress: Progress) -> ImportPlan:
             with ctx.db.session() as s:
-                return prepare_import(s, ctx.user, read.sheet, kind, mapping=mapping, options=options,
+                return prepare_import(s, ctx.user, source, kind, options=options,
                                       progress=lambda done, total: progress.report(done, total, label.format(done, total)),
                                       cancelled=lambda: progress.cancelled, today=ctx.today())
 
@@ -589,6 +733,8 @@ class ImportWizard(QDialog):
                                          if d.in_database else self.tr("twice in the sheet")) for d in plan.duplicates])
         self.report_tabs.setTabText(0, self.tr("Problems ({0})").format(len(plan.issues)))
         self.report_tabs.setTabText(1, self.tr("Duplicates ({0})").format(len(plan.duplicates)))
+        self.values_tab.show_plan(plan, self.units, self.value_map)
+        self.report_tabs.setTabText(2, self.tr("Words to map ({0})").format(len(plan.unknown) + len(plan.matches)))
         for view in (self.issues_view, self.duplicates_view):
             view.resizeColumnsToContents()
             view.setColumnWidth(1, min(view.columnWidth(1), 260))
@@ -597,6 +743,12 @@ class ImportWizard(QDialog):
                                   .format(plan.valid_count, plan.invalid_count))
         self.skip_invalid.setVisible(plan.invalid_count > 0 and plan.valid_count > 0)
         self._show_step(REPORT)
+
+    def _recheck_values(self, mapped: dict[str, dict[str, str]]) -> None:
+        """The words the caseworker mapped apply to the whole workbook: check again with them."""
+        for field, words in mapped.items():
+            self.value_map.setdefault(field, {}).update(words)
+        self.check()
 
     def save_report(self, path: Path | str | None = None) -> Op[Any] | None:
         """The report (every problem row by row, then the duplicates) as an Excel workbook."""
@@ -682,7 +834,10 @@ class ImportWizard(QDialog):
         written = [self.tr("{0}: {1}").format(names.get(t, t), n) for t, n in result.rows.items() if n]
         if written:
             lines.append(self.tr("Rows written: {0}").format("；".join(written)))
-        if result.kind == "files" and self.plan and self.plan.options.file_status == FileStatus.draft.value:
+        if result.import_batch_id:
+            lines.append(self.tr("The files wait as one batch for the approver, who approves it on the approvals "
+                                 "page; then they are active."))
+        elif result.kind == "files" and self.plan and self.plan.options.file_status == FileStatus.draft.value:
             lines.append(self.tr("The files are drafts: submit them for review from the registry or the approvals page."))
         self.done_label.setText("\n".join(lines))
         if result.kind == "files":

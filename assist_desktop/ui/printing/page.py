@@ -2,9 +2,12 @@
 form — preview it, then print it or save it as PDF.
 
 Everything is read and rendered in a worker (``services.printing``; progress and cancel through ``run_op``).
-A voucher preview records nothing; once its PDF was printed or saved, ``record_printed`` records the copies
-(first prints and 补打) in the background. Recording needs the clerk role: for anyone else the voucher
-preview can be looked at but not printed or saved.
+Printing runs in the background with its progress and a cancel button on the page itself, so the rest of
+the program stays usable: to a CUPS printer the PDF goes as it is (``paper``), elsewhere page by page as a
+light raster. A voucher preview records nothing; printed on paper, ``record_printed`` records the copies
+(first prints and 补打; only those on the pages printed); saved as a PDF (or printed to a PDF file),
+``record_saved`` records the save apart, so a later paper print of the same preview is still the original.
+Recording needs the clerk role: for anyone else the voucher preview can be looked at but not printed or saved.
 """
 
 from __future__ import annotations
@@ -17,9 +20,9 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QFrame,
-                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
-                               QRadioButton, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateEdit, QDialog, QFileDialog, QFormLayout, QFrame,
+                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox, QProgressBar,
+                               QPushButton, QRadioButton, QSplitter, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.reports.base import RenderCancelled
@@ -32,7 +35,9 @@ from assist_desktop.services.scholarships import rounds as list_rounds
 from assist_desktop.services.search import search as search_files
 from assist_desktop.ui.background import Cancelled, Debouncer, Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
-from assist_desktop.ui.printing.preview import PdfPreview, prepare_printer, print_pdf
+from assist_desktop.services.print_queue import media_for
+from assist_desktop.ui.printing import paper
+from assist_desktop.ui.printing.preview import PdfPreview, prepare_printer
 
 VOUCHERS, SIGNOFF, NOTICE, STATISTICS, FILE_FORM, SCHOLARSHIP_FORM = (
     "vouchers", "signoff", "notice", "statistics", "file_form", "scholarship_form")
@@ -63,6 +68,9 @@ class Request:
     notice_start: date | None = None
     year: int | None = None
     record_id: str | None = None  # the file or the application
+    counterfoil: bool = False  # vouchers with their 存根联
+    new_files: bool = False  # the notice of new hardship files (not a campaign's or round's)
+    academic_year: int | None = None  # a round's sign-off: the payments of one school year
 
 
 @dataclass(frozen=True)
@@ -112,14 +120,17 @@ def render(ctx: AppContext, request: Request, progress: Progress) -> Rendered | 
                     selection = VoucherSelection(disbursement_ids=fresh)
                 progress.check()
                 job = printing.prepare_vouchers(s, user, selection, per_sheet=request.per_sheet, progress=report,
-                                                cancelled=cancelled)
+                                                cancelled=cancelled, counterfoil=request.counterfoil)
                 if request.scope == NOT_PRINTED:
                     job = replace(job, not_yet_paid=waiting)
                 return Rendered(request, job.pdf, job)
             if request.document == SIGNOFF:
                 assert request.source is not None
                 pdf = printing.signoff_pdf(s, user, **_where(request.source), today=today, progress=report,
-                                           cancelled=cancelled)
+                                           cancelled=cancelled, academic_year=request.academic_year)
+            elif request.document == NOTICE and request.new_files:
+                pdf = printing.notice_pdf(s, user, files=True, notice_start=request.notice_start, today=today,
+                                          progress=report, cancelled=cancelled)
             elif request.document == NOTICE:
                 assert request.source is not None
                 pdf = printing.notice_pdf(s, user, **_where(request.source), notice_start=request.notice_start,
@@ -214,6 +225,25 @@ class PrintingPage(QWidget):
         self.record_label.setStyleSheet("QLabel { background: #eef6ee; padding: 6px; }")
         self.record_label.hide()
         column.addWidget(self.record_label)
+        self.printing_box = QFrame()
+        self.printing_box.setObjectName("printing_progress")
+        self.printing_box.setFrameShape(QFrame.Shape.StyledPanel)
+        box = QVBoxLayout(self.printing_box)
+        self.printing_label = QLabel()
+        self.printing_label.setObjectName("printing_label")
+        self.printing_label.setWordWrap(True)
+        box.addWidget(self.printing_label)
+        bar_row = QHBoxLayout()
+        self.printing_bar = QProgressBar()
+        self.printing_bar.setObjectName("printing_bar")
+        bar_row.addWidget(self.printing_bar, 1)
+        self.printing_cancel = QPushButton(self.tr("Cancel"))
+        self.printing_cancel.setObjectName("printing_cancel")
+        self.printing_cancel.clicked.connect(self.cancel_printing)
+        bar_row.addWidget(self.printing_cancel)
+        box.addLayout(bar_row)
+        self.printing_box.hide()
+        column.addWidget(self.printing_box)
         column.addStretch(1)
         splitter.addWidget(left)
 
@@ -280,12 +310,27 @@ class PrintingPage(QWidget):
         for n in (3, 2, 1):
             self.per_sheet_combo.addItem(self.tr("{0} per A4 sheet").format(n), n)
         form.addRow(self.tr("Per sheet"), self.per_sheet_combo)
+        self.counterfoil_check = QCheckBox(self.tr("With counterfoils (kept by the paying unit; 2 per A4 sheet)"))
+        self.counterfoil_check.setObjectName("counterfoil")
+        self.counterfoil_check.toggled.connect(lambda on: self.per_sheet_combo.setEnabled(not on))
+        form.addRow(self.counterfoil_check)
         form.addRow(self._note(self.tr("A preview records nothing. Once printed or saved, the copies are recorded; "
                                        "a voucher printed before is marked as a reprint (补打).")))
 
     def _build_list_panel(self, key: str, note: str) -> None:
         form = self._panel(key)
-        self._source_combo(key, form)
+        if key == NOTICE:
+            self.new_files_check = QCheckBox(self.tr("New hardship files on notice (instead of a campaign or round)"))
+            self.new_files_check.setObjectName("new_files")
+            form.addRow(self.new_files_check)
+        combo = self._source_combo(key, form)
+        if key == NOTICE:
+            self.new_files_check.toggled.connect(lambda on: combo.setEnabled(not on))
+        if key == SIGNOFF:
+            self.academic_year_combo = QComboBox()
+            self.academic_year_combo.setObjectName("academic_year")
+            form.addRow(self.tr("Payments of school year"), self.academic_year_combo)
+            combo.currentIndexChanged.connect(lambda _i: self._fill_academic_years())
         if key == NOTICE:
             self.notice_start = QDateEdit()
             self.notice_start.setObjectName("notice_start")
@@ -385,6 +430,18 @@ class PrintingPage(QWidget):
             combo.setCurrentIndex(index)
             combo.blockSignals(False)
         self._fill_years(sorted({s.year for s in sources}, reverse=True))
+        self._fill_academic_years()
+
+    def _fill_academic_years(self) -> None:
+        """A round's sign-off: all its payments, or those of one school year (a yearly plan's later batches)."""
+        combo = self.academic_year_combo
+        source = self.source_combos[SIGNOFF].currentData()
+        combo.clear()
+        combo.addItem(self.tr("All payments"), None)
+        if source is not None and source.kind == "round":
+            for year in range(source.year, max(source.year, self.ctx.today().year) + 1):
+                combo.addItem(self.tr("{0}–{1}").format(year, year + 1), year)
+        combo.setEnabled(combo.count() > 1)
 
     def _fill_years(self, years: list[int]) -> None:
         chosen = self.year_combo.currentData()
@@ -461,6 +518,11 @@ class PrintingPage(QWidget):
         """What the panel asks for; None (and a message) when something is missing."""
         key = self.document()
         label = self.document_combo.currentText()
+        if key == NOTICE and self.new_files_check.isChecked():
+            start = self.notice_start.date()
+            what = self.tr("New files")
+            return Request(key, f"{label}-{what}", new_files=True,
+                           notice_start=date(start.year(), start.month(), start.day()))
         if key in (VOUCHERS, SIGNOFF, NOTICE):
             source = self.source_combos[key].currentData()
             if source is None:
@@ -468,12 +530,15 @@ class PrintingPage(QWidget):
                 return None
             title = f"{label}-{source.name}"
             if key == VOUCHERS:
+                counterfoil = self.counterfoil_check.isChecked()
                 return Request(key, title, source, scope=NOT_PRINTED if self.scope_new.isChecked() else ALL,
-                               per_sheet=int(self.per_sheet_combo.currentData()))
+                               per_sheet=2 if counterfoil else int(self.per_sheet_combo.currentData()),
+                               counterfoil=counterfoil)
             if key == NOTICE:
                 start = self.notice_start.date()
                 return Request(key, title, source, notice_start=date(start.year(), start.month(), start.day()))
-            return Request(key, title, source)
+            year = self.academic_year_combo.currentData()
+            return Request(key, title + (f"-{year}" if year else ""), source, academic_year=year)
         if key == STATISTICS:
             year = int(self.year_combo.currentData())
             return Request(key, f"{label}-{year}", year=year)
@@ -542,6 +607,8 @@ class PrintingPage(QWidget):
                 enabled = False
                 tip = self.tr("These vouchers were recorded as printed. Preview again to print them once more: "
                               "they will be marked as reprints (补打).")
+        if self._busy():
+            enabled = False
         for button in (self.preview_pane.print_button, self.preview_pane.save_button):
             button.setEnabled(enabled)
             button.setToolTip(tip)
@@ -550,33 +617,96 @@ class PrintingPage(QWidget):
         return any(op is not None and not op.done for op in (self.output_op, self.record_op))
 
     def print_document(self, printer: QPrinter | None = None) -> Op[Any] | None:
-        """Print the preview. Without ``printer`` the print dialog asks for one (tests pass their own)."""
+        """Print the preview in the background (progress and cancel on the page). Without ``printer`` the
+        print dialog asks for one (tests pass their own)."""
         rendered = self.rendered
         if rendered is None or self._busy() or not self.preview_pane.print_button.isEnabled():
             return None
+        first_page = self.preview_pane.first_page_size()
         if printer is None:
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-            prepare_printer(printer, self.preview_pane.first_page_size(), rendered.request.title)
+            prepare_printer(printer, first_page, rendered.request.title)
             dialog = QPrintDialog(printer, self)
             dialog.setWindowTitle(self.tr("Print"))
             dialog.setMinMax(1, self.page_count())
             if dialog.exec() != QDialog.DialogCode.Accepted:
                 return None
         else:
-            prepare_printer(printer, self.preview_pane.first_page_size(), rendered.request.title)
+            prepare_printer(printer, first_page, rendered.request.title)
+        if rendered.job is not None and printer.copyCount() > 1:
+            QMessageBox.information(self, self.tr("Print"), self.tr(
+                "Vouchers are printed one copy at a time: a second copy is a reprint and must say so (补打). "
+                "Print once, then preview again for another copy."))
+            return None
         self._printer = printer  # kept alive while the worker paints on it
-        data = rendered.pdf
+        data, title, pages = rendered.pdf, rendered.request.title, self.page_count()
+        media = media_for(first_page.width(), first_page.height()) if first_page is not None else "A4"
 
-        def done(pages: int) -> None:
-            self.printed_pages = pages
-            self.ctx_message(self.tr("Sent {0} pages to the printer.").format(pages))
-            self._after_output(rendered)
+        def done(sent: paper.Sent) -> None:
+            self._printing_finished()
+            if sent.medium == paper.PDF_FILE:
+                self.saved_to = Path(sent.where)
+                self.ctx_message(self.tr("Saved to {0}").format(sent.where))
+            else:
+                self.printed_pages = (sent.pages[1] - sent.pages[0] + 1) if sent.pages else pages
+                if sent.how == paper.VECTOR:
+                    message = self.tr("Sent {0} pages to the printer {1} as PDF (job {2}).").format(
+                        self.printed_pages, sent.where, sent.job_id)
+                else:
+                    message = self.tr("Sent {0} pages to the printer.").format(self.printed_pages)
+                self.ctx_message(message)
+                self.record_label.setStyleSheet("QLabel { background: #eef6ee; padding: 6px; }")
+                self.record_label.setText(message)
+                self.record_label.show()
+            self._after_output(rendered, sent)
 
-        op = run_op(self, lambda progress: print_pdf(data, printer, progress), on_done=done,
-                    title=self.tr("Printing…"))
+        def failed(exc: BaseException) -> None:
+            self._printing_finished()
+            show_error(self, exc)
+
+        op = run_op(self, lambda progress: paper.send(data, printer, title, pages, progress, media=media),
+                    on_done=done, on_error=failed, show_progress=False)
+        op.settled.connect(self._printing_finished)
+        op.settled.connect(lambda: op.was_cancelled and self._print_cancelled(printer))
+        op.signals.progress.connect(self._printing_progress)
+        self.printing_label.setText(self.tr("Printing “{0}”…").format(title))
+        self.printing_bar.setRange(0, 0)
+        self.printing_cancel.setEnabled(True)
+        self.printing_box.show()
         self.output_op = op
         self.ops.append(op)
+        self._update_output_buttons()
         return op
+
+    def _print_cancelled(self, printer: QPrinter) -> None:
+        """A print to a file (打印到文件) cancelled midway leaves half a PDF: it is removed, and said."""
+        name = printer.outputFileName()
+        if name and Path(name).exists():
+            try:
+                Path(name).unlink()
+                self.ctx_message(self.tr("Printing cancelled; the unfinished file {0} was removed.").format(name))
+            except OSError:
+                self.ctx_message(self.tr("Printing cancelled; the unfinished file {0} could not be removed: "
+                                         "delete it before using it.").format(name))
+            return
+        self.ctx_message(self.tr("Printing cancelled."))
+
+    def _printing_progress(self, done: int, total: int, _label: str) -> None:
+        if total > 1:
+            self.printing_bar.setRange(0, total)
+            self.printing_bar.setValue(min(done, total))
+            self.printing_label.setText(self.tr("Printing page {0} of {1}…").format(min(done + 1, total), total))
+
+    def cancel_printing(self) -> None:
+        op = self.output_op
+        if op is not None and not op.done:
+            op.cancel()
+            self.printing_cancel.setEnabled(False)
+            self.printing_label.setText(self.tr("Cancelling…"))
+
+    def _printing_finished(self) -> None:
+        self.printing_box.hide()
+        self._update_output_buttons()
 
     def suggested_path(self) -> Path:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
@@ -608,7 +738,7 @@ class PrintingPage(QWidget):
         def done(saved: Path) -> None:
             self.saved_to = saved
             self.ctx_message(self.tr("Saved to {0}").format(saved))
-            self._after_output(rendered)
+            self._after_output(rendered, paper.Sent(paper.PDF_FILE, paper.FILE, str(saved), None, size=len(data)))
 
         op = run_op(self, work, on_done=done, title=self.tr("Saving…"), cancellable=False)
         self.output_op = op
@@ -616,33 +746,43 @@ class PrintingPage(QWidget):
         return op
 
     def ctx_message(self, text: str) -> None:
+        self.last_message = text
         window = self.window()
         bar = getattr(window, "statusBar", None)
         if callable(bar) and window is not self:
             bar().showMessage(text, 8000)
 
-    def _after_output(self, rendered: Rendered) -> None:
+    def _after_output(self, rendered: Rendered, sent: paper.Sent) -> None:
         if rendered.job is not None and not rendered.job.recorded:
-            self.record(rendered)
+            self.record(rendered, sent)
 
-    def record(self, rendered: Rendered) -> Op[Any]:
-        """Record the printed vouchers (in the background); the page then says first prints and 补打."""
+    def record(self, rendered: Rendered, sent: paper.Sent | None = None) -> Op[Any]:
+        """Record the vouchers (in the background): printed on paper (only those on the pages printed), or
+        saved as a PDF file (apart, without counting a copy); the page then says what was recorded."""
         ctx = self.ctx
         job = rendered.job
         assert job is not None
+        saved = sent is not None and sent.medium == paper.PDF_FILE
+        pages = sent.pages if sent is not None else None
 
         def work(_progress: Progress) -> VoucherJob:
             with ctx.db.session() as s:
-                return printing.record_printed(s, ctx.user, job)
+                if saved:
+                    return printing.record_saved(s, ctx.user, job, file_name=Path(sent.where).name)
+                return printing.record_printed(s, ctx.user, job, pages=pages)
 
         def done(recorded: VoucherJob) -> None:
             self.recorded = recorded
-            if self.rendered is rendered:
-                self.rendered = replace(rendered, job=recorded)
+            if self.rendered is rendered:  # a save keeps the whole job; a paper print uses it up
+                self.rendered = replace(rendered, job=recorded if saved else replace(job, recorded=True))
             self.record_label.setStyleSheet("QLabel { background: #eef6ee; padding: 6px; }")
-            self.record_label.setText(self.tr("Recorded as printed: {0} vouchers, {1} first prints and {2} reprints "
-                                              "(补打).").format(recorded.count, recorded.first_prints,
-                                                               recorded.reprints))
+            if saved:
+                text = self.tr("Recorded as saved to a PDF file: {0} vouchers (not a paper print: printing this "
+                               "preview on paper later is still the original).").format(recorded.count)
+            else:
+                text = self.tr("Recorded as printed: {0} vouchers, {1} first prints and {2} reprints "
+                               "(补打).").format(recorded.count, recorded.first_prints, recorded.reprints)
+            self.record_label.setText(text)
             self.record_label.show()
             self._update_output_buttons()
 

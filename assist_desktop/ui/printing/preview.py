@@ -1,9 +1,12 @@
 """The print preview of a rendered PDF (QtPdf), and printing its pages onto a QPrinter.
 
-``PdfPreview`` shows the pages with page navigation and zoom. ``print_pdf`` runs in a worker thread
-(``run_op``): it opens its own ``QPdfDocument`` on the bytes, renders each page at the printer's resolution
-(capped, so that a 1200 dpi printer does not take half a gigabyte per page) and paints it onto the printer
-with a ``QPainter`` — Qt allows painting on a QPrinter outside the GUI thread.
+``PdfPreview`` shows the pages with page navigation and zoom. ``print_pdf`` is the raster path, for a
+printer that cannot take the PDF itself (Windows, no CUPS; ``ui/printing/paper`` chooses): it runs in a
+worker thread (``run_op``), opens its own ``QPdfDocument`` on the bytes, and page by page renders at the
+printer's resolution capped at 300 dpi — text and rules need no more, and 600 dpi made a 76-page job a
+217 MB spool — turns the page into grayscale, or into 1-bit when it is text and rules only (every form
+the program prints), and paints it onto the printer with a ``QPainter`` (Qt allows painting on a QPrinter
+outside the GUI thread). A 1-bit A4 page at 300 dpi is about 1 MB before compression, a colour one 35 MB.
 """
 
 from __future__ import annotations
@@ -17,9 +20,14 @@ from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPushButton, QSta
                                QVBoxLayout, QWidget)
 
 from assist_desktop.ui.background import Cancelled, Progress
+from assist_desktop.ui.flow import FlowLayout
 
-# The finest raster sent to a printer: 600 dpi is laser quality; an A4 page is then 4960 × 7016 pixels.
-MAX_PRINT_DPI = 600
+# The finest raster sent to a printer: 300 dpi prints text and rules cleanly; an A4 page is 2480 × 3508 pixels.
+MAX_PRINT_DPI = 300
+# A page is "text" (printed 1-bit) when under this share of its pixels are mid-grey (anti-aliased edges are
+# a fraction of a percent; a photo or a shaded area is far more).
+TEXT_PAGE_MIDTONES = 0.02
+MONO_TABLE = [0xFF000000, 0xFFFFFFFF]
 ZOOM_STEPS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 FIT_WIDTH, FIT_PAGE = "width", "page"
 
@@ -86,13 +94,7 @@ def print_pdf(data: bytes, printer: QPrinter, progress: Progress | None = None) 
             image = document.render(index, pixels)
             if image.isNull():
                 raise PrintFailed(f"page {index + 1} could not be rendered")
-            if image.hasAlphaChannel():  # transparent paper would print as black on some drivers
-                flat = QImage(image.size(), QImage.Format.Format_RGB32)
-                flat.fill(Qt.GlobalColor.white)
-                with_white = QPainter(flat)
-                with_white.drawImage(0, 0, image)
-                with_white.end()
-                image = flat
+            image = for_paper(image)
             area = QRectF(painter.viewport())
             scale = min(area.width() / image.width(), area.height() / image.height())
             target = QSizeF(image.width() * scale, image.height() * scale)
@@ -109,6 +111,28 @@ def print_pdf(data: bytes, printer: QPrinter, progress: Progress | None = None) 
     return len(pages)
 
 
+def for_paper(image: QImage) -> QImage:
+    """A rendered page as a printer wants it: on white paper, in grayscale, and 1-bit when it holds only text
+    and rules (a sharp threshold, no dithering). Pillow does the pixel work (C, a 300 dpi A4 page in about
+    a tenth of a second; Qt's own conversions to 1-bit take four times as long)."""
+    from PIL import Image, ImageChops
+
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)  # what QtPdf renders: ink on transparent
+    w, h = image.width(), image.height()
+    rgba = Image.frombuffer("RGBA", (w, h), image.constBits(), "raw", "BGRA", image.bytesPerLine(), 1)  # no copy
+    # on white paper: each pixel darker than the paper by its ink's darkness times its coverage (alpha)
+    gray = ImageChops.invert(ImageChops.multiply(rgba.getchannel("A"), ImageChops.invert(rgba.convert("L"))))
+    histogram = gray.histogram()
+    if sum(histogram[48:208]) / max(1, w * h) < TEXT_PAGE_MIDTONES:
+        mono = gray.convert("1", dither=Image.Dither.NONE)  # threshold at half
+        page = QImage(mono.tobytes("raw", "1"), w, h, (w + 7) // 8, QImage.Format.Format_Mono).copy()
+        # black first, then white: only this colour table makes Qt's PDF and print engines send the page as
+        # a 1-bit bitmap (a PDF image mask); any other goes as 24-bit colour
+        page.setColorTable(MONO_TABLE)
+        return page
+    return QImage(gray.tobytes(), w, h, w, QImage.Format.Format_Grayscale8).copy()
+
+
 class PdfPreview(QWidget):
     """Pages of a PDF with page navigation, zoom, and the print and save buttons (the page wires them)."""
 
@@ -121,7 +145,7 @@ class PdfPreview(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow screen (1024×768) instead of widening the window
         self.previous_button = QToolButton()
         self.previous_button.setObjectName("previous_page")
         self.previous_button.setText(self.tr("◀ Previous"))
@@ -139,7 +163,6 @@ class PdfPreview(QWidget):
         self.next_button.setToolTip(self.tr("Next page (Page Down)"))
         self.next_button.clicked.connect(lambda: self.go_to(self.current_page() + 1))
         bar.addWidget(self.next_button)
-        bar.addSpacing(16)
         self.zoom_out_button = QToolButton()
         self.zoom_out_button.setObjectName("zoom_out")
         self.zoom_out_button.setText("−")
@@ -160,7 +183,6 @@ class PdfPreview(QWidget):
         self.zoom_in_button.setToolTip(self.tr("Zoom in"))
         self.zoom_in_button.clicked.connect(lambda: self.step_zoom(1))
         bar.addWidget(self.zoom_in_button)
-        bar.addStretch(1)
         self.print_button = QPushButton(self.tr("Print…"))
         self.print_button.setObjectName("print")
         bar.addWidget(self.print_button)

@@ -25,6 +25,7 @@ from assist_desktop.services.file_list import filing_years, unit_choices
 from assist_desktop.services.search import FileFilters, count_by_status, owner_choices
 from assist_desktop.ui.background import Debouncer, run_op
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.keys import CtrlEndReachesTheEnd
 from assist_desktop.ui.registry.filter_bar import FilterBar
 from assist_desktop.ui.registry.list_model import COLUMNS, Query, RegistryModel
 
@@ -131,6 +132,8 @@ class RegistryPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("files")
         self.table.setModel(self.model)
+        # Ctrl+End: the last of every match, not the last row loaded so far (rows load as they are reached)
+        self.ctrl_end = CtrlEndReachesTheEnd(self.table, self.model.fetch_all, lambda: self.model.total)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

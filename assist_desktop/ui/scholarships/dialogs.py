@@ -6,10 +6,12 @@ from datetime import date
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel,
-                               QLineEdit, QSpinBox, QVBoxLayout, QWidget)
+                               QLineEdit, QMessageBox, QSpinBox, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.services import scholarships
+from assist_desktop.domain.lifecycle import Role
+from assist_desktop.domain.policy import SCHOLARSHIP
+from assist_desktop.services import policy_admin, scholarships
 from assist_desktop.services.payments import METHODS
 from assist_desktop.services.scholarships import RoundInput
 from assist_desktop.ui.background import Op, run_op
@@ -58,11 +60,13 @@ class RoundDialog(QDialog):
         self.budget = MoneyEdit("预算")
         self.budget.setObjectName("budget")
         self.budget.set_fen(data.budget_fen)
+        if round_id is None:  # a new round's window follows its year (the year after's round: the year after's dates)
+            self.year.valueChanged.connect(self._year_changed)
         self.notice = QCheckBox(self.tr("Post the list publicly before approval"))
         self.notice.setObjectName("requires_notice")
         self.notice.setChecked(data.requires_notice)
         form.addRow(self.tr("Year"), self.year)
-        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Round name"), self.name)
         form.addRow(self.tr("Applications from"), self.start)
         form.addRow(self.tr("Applications until"), self.end)
         form.addRow(self.tr("Budget (yuan)"), self.budget)
@@ -81,6 +85,11 @@ class RoundDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
 
+    def _year_changed(self, year: int) -> None:
+        for edit in (self.start, self.end):
+            day = edit.date()
+            edit.setDate(QDate(year, day.month(), min(day.day(), QDate(year, day.month(), 1).daysInMonth())))
+
     def data(self) -> RoundInput:
         return RoundInput(year=self.year.value(), apply_start=_pydate(self.start), apply_end=_pydate(self.end),
                           budget_fen=self.budget.fen(), name=self.name.text().strip() or None,
@@ -95,15 +104,23 @@ class RoundDialog(QDialog):
         db, user, round_id, version = self.ctx.db, self.ctx.user, self.round_id, self.version
         today = self.ctx.today()
 
-        def work(_p: object) -> str:
+        def work(_p: object) -> tuple[str, int | None]:
             with db.session() as s:
                 if round_id is None:
-                    return scholarships.create_round(s, user, data, today=today).id
-                return scholarships.update_round(s, user, round_id, data, expected_version=version or 0,
-                                                 today=today).id
+                    rid = scholarships.create_round(s, user, data, today=today).id
+                else:
+                    rid = scholarships.update_round(s, user, round_id, data, expected_version=version or 0,
+                                                    today=today).id
+                # a year without a standards table: applications could not be given an amount
+                if policy_admin.has_standards(s, SCHOLARSHIP, data.year):
+                    return rid, None
+                return rid, policy_admin.last_year_with_standards(s, SCHOLARSHIP, data.year) or 0
 
-        def done(rid: str) -> None:
+        def done(result: tuple[str, int | None]) -> None:
+            rid, missing_since = result
             self.saved_id = rid
+            if missing_since is not None:
+                self.offer_standards(data.year, missing_since)
             self.accept()
 
         def failed(exc: BaseException) -> None:
@@ -111,6 +128,36 @@ class RoundDialog(QDialog):
 
         self.message.clear()
         self.op = run_op(self, work, on_done=done, on_error=failed, show_progress=False)
+
+
+    def offer_standards(self, year: int, last: int) -> None:
+        """The round's year has no standards: say so; the administrator may copy the last year's table now
+        (a change they can make later in 救助标准); anyone else is told who sets it."""
+        warning = self.tr("{0} has no Golden Autumn standards yet: no application of this round can be given an "
+                          "amount.").format(year)
+        if not self.ctx.has(Role.admin):
+            how = (self.tr("Ask the administrator to copy the {0} standards in Standards, or to enter them.").format(
+                last) if last else self.tr("Ask the administrator to enter them in Standards."))
+            QMessageBox.warning(self, self.tr("No standards for the year"), f"{warning}\n\n{how}")
+            return
+        if not last:
+            QMessageBox.warning(self, self.tr("No standards for the year"),
+                                warning + "\n\n" + self.tr("Enter them in Standards."))
+            return
+        answer = QMessageBox.question(
+            self, self.tr("No standards for the year"),
+            warning + "\n\n" + self.tr("Copy the {0} standards to {1}? They can be changed afterwards in "
+                                        "Standards.").format(last, year),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        db, user, today = self.ctx.db, self.ctx.user, self.ctx.today()
+
+        def work(_p: object) -> int:
+            with db.session() as s:
+                return policy_admin.copy_year(s, user, program=SCHOLARSHIP, from_year=last, to_year=year, today=today)
+
+        self.copy_op = run_op(self.parent(), work, show_progress=False)
 
 
 class PayDialog(QDialog):

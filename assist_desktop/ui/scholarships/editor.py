@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QAbstractButton, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QGridLayout,
+                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QRadioButton,
+                               QScrollArea, QTabWidget, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.ids import parse_id_number
@@ -21,7 +22,13 @@ from assist_desktop.services.scholarships import EXCLUSIONS, UNFILED_KINDS, Appl
 from assist_desktop.services.search import FileFilters, search
 from assist_desktop.ui.background import Debouncer, Op, Progress, run_op
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.editor.attachments_tab import ApplicationAttachments
 from assist_desktop.ui.editor.fields import STYLE, EnumCombo, Field, MoneyEdit, derived_box, mandatory
+from assist_desktop.ui.screen import fitted_size
+
+
+def _value(result: object) -> int:
+    return int(getattr(result, "value", result))  # type: ignore[call-overload]
 
 
 def _year(text: str, label: str) -> int:
@@ -47,7 +54,7 @@ class ApplicationEditor(QDialog):
         self.ops: list[Op[Any]] = []
         self.setWindowTitle(self.tr("Scholarship application"))
         self.setStyleSheet(STYLE)
-        self.resize(760, 640)
+        self.resize(fitted_size(self, 760, 640))
         self.fields: dict[str, Field] = {}
         layout = QVBoxLayout(self)
         self.banner = QLabel()
@@ -56,6 +63,20 @@ class ApplicationEditor(QDialog):
         self.banner.setWordWrap(True)
         self.banner.hide()
         layout.addWidget(self.banner)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("tabs")
+        form = QWidget()
+        outer_layout, layout = layout, QVBoxLayout(form)
+        layout.setContentsMargins(0, 0, 0, 0)
+        scroll = QScrollArea()  # the whole form reaches on a 1024×768 screen, scrolling if it must
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(form)
+        self.tabs.addTab(scroll, self.tr("Application"))
+        self.attachments = ApplicationAttachments(ctx)
+        self.tabs.addTab(self.attachments, self.tr("Materials"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        outer_layout.addWidget(self.tabs, 1)
 
         # household
         household = QGroupBox(self.tr("Household"))
@@ -115,6 +136,19 @@ class ApplicationEditor(QDialog):
         # student
         student = QGroupBox(self.tr("Student"))
         sgrid = QGridLayout(student)
+        # a filed household's student is one of its members: picked, not typed again
+        self.member_pick = QComboBox()
+        self.member_pick.setObjectName("member_pick")
+        self.member_pick.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.member_pick.setMinimumContentsLength(24)
+        self.member_pick.activated.connect(self._member_picked)
+        self.member_pick_label = QLabel(self.tr("From the household"))
+        pick_row = QHBoxLayout()
+        pick_row.addWidget(self.member_pick_label)
+        pick_row.addWidget(self.member_pick, 1)
+        sgrid.addLayout(pick_row, 9, 0, 1, 4)
+        self.member_pick_label.hide()
+        self.member_pick.hide()
         self.student_name = QLineEdit()
         self.student_id = QLineEdit()
         self._field(sgrid, 0, 0, "student_name", self.student_name, self.tr("Name"), ("学生姓名",),
@@ -194,6 +228,8 @@ class ApplicationEditor(QDialog):
         self.amount_reason.setEnabled(False)
         layout.addWidget(amount)
 
+        layout.addStretch(1)
+        layout = outer_layout
         self.general_error = QLabel()
         self.general_error.setObjectName("general_error")
         self.general_error.setProperty("role", "error")
@@ -204,6 +240,7 @@ class ApplicationEditor(QDialog):
         self.save_button.setText(self.tr("Save"))
         self.save_button.setObjectName("save")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
+
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -211,6 +248,7 @@ class ApplicationEditor(QDialog):
         self.student_id.textChanged.connect(self._derive)
         for edit in (self.admission, self.study_years, self.amount):
             edit.textChanged.connect(self._show_plan)
+        self._baseline = self._state()  # typed data is asked about before closing (reject)
         self.load()
 
     # --- building --------------------------------------------------------------------------------------
@@ -368,6 +406,9 @@ class ApplicationEditor(QDialog):
                     GrantStatus(self.status).label))
                 self.banner.show()
             self.load_standard()
+            self.attachments.set_file(self.scholarship_id, self.status, own=owner is None)
+            self.load_members()  # offered only while the student can still be changed
+            self._baseline = self._state()
 
         self._run(work, done)
 
@@ -413,6 +454,102 @@ class ApplicationEditor(QDialog):
     def _file_chosen(self, *_a: object) -> None:
         self.file_id = self.file_combo.currentData()
         self.load_standard()
+        self.load_members()
+
+    def load_members(self) -> None:
+        """The members of the chosen file who could be the student, to pick instead of typing."""
+        file_id, db, user = self.file_id, self.ctx.db, self.ctx.user
+        editable = not self.student_name.isReadOnly()
+        self.member_pick.clear()
+        self.member_pick.setVisible(False)
+        self.member_pick_label.setVisible(False)
+        if not file_id or not editable or not self.filed_radio.isChecked():
+            return
+
+        def work(_p: Progress) -> list[Any]:
+            with db.session() as s:
+                return scholarships.student_candidates(s, user, file_id)
+
+        def done(found: list[Any]) -> None:
+            if file_id != self.file_id or self.student_name.isReadOnly():
+                return
+            self.member_pick.clear()
+            self.member_pick.addItem(self.tr("(choose a member, or type below)"), None)
+            for c in found:
+                detail = "，".join(x for x in (c.relation_label, c.masked_id, c.education_label) if x)
+                self.member_pick.addItem(f"{c.name}（{detail}）", c.member_id)
+            self.member_pick.setVisible(bool(found))
+            self.member_pick_label.setVisible(bool(found))
+
+        self._run(work, done)
+
+    def _member_picked(self, index: int) -> None:
+        member_id, file_id, db, user = self.member_pick.itemData(index), self.file_id, self.ctx.db, self.ctx.user
+        if not member_id or not file_id:
+            return
+
+        def work(_p: Progress) -> Any:
+            with db.session() as s:
+                return scholarships.pick_student(s, user, file_id, member_id)
+
+        def done(pick: Any) -> None:
+            for edit, value in ((self.student_name, pick.name), (self.student_id, pick.id_number),
+                                (self.school, pick.school)):
+                edit.setText(value)
+            if pick.level:
+                self.level.set_code(pick.level)
+            if pick.admission_year:
+                self.admission.setText(str(pick.admission_year))
+            if pick.study_years:
+                self.study_years.setText(str(pick.study_years))
+
+        self._run(work, done)
+
+    # --- unsaved changes ------------------------------------------------------------------------------------
+
+    def _state(self) -> tuple[Any, ...]:
+        """What the caseworker typed or chose: compared with what was loaded before closing."""
+        texts = (self.parent_name, self.parent_id, self.student_name, self.student_id, self.school, self.major,
+                 self.admission, self.study_years, self.notice_no, self.amount_reason, self.file_search)
+        return (self.filed_radio.isChecked(), self.file_combo.currentData(), self.kind.code(), self.level.code(),
+                *(w.text().strip() for w in texts), *(b.isChecked() for b in self.exclusion_boxes.values()),
+                self.amount.text().strip() if self.amount.isEnabled() else None)
+
+    @property
+    def dirty(self) -> bool:
+        return self._state() != self._baseline
+
+    def reject(self) -> None:
+        """Closing (Esc, 关闭, the window's ×) with typed data asks first: save, drop it, or stay."""
+        if self.dirty and self.result() != QDialog.DialogCode.Accepted:
+            box = QMessageBox(QMessageBox.Icon.Question, self.tr("Unsaved changes"),
+                              self.tr("This application has changes that are not saved. Save them before closing?"),
+                              QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                              | QMessageBox.StandardButton.Cancel, self)
+            box.button(QMessageBox.StandardButton.Save).setText(self.tr("Save"))
+            box.button(QMessageBox.StandardButton.Discard).setText(self.tr("Don't save"))
+            box.button(QMessageBox.StandardButton.Cancel).setText(self.tr("Cancel"))
+            box.setDefaultButton(QMessageBox.StandardButton.Save)
+            answer = _value(box.exec())
+            if answer == QMessageBox.StandardButton.Save.value:
+                self.save()  # closes once saved; a refusal stays on the form
+                return
+            if answer != QMessageBox.StandardButton.Discard.value:
+                return
+        super().reject()
+
+    def keyPressEvent(self, event: Any) -> None:  # noqa: N802 - Qt
+        """Enter in a field (the file search sends it on) does not also press 保存: only a focused button
+        takes Enter here."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not isinstance(self.focusWidget(),
+                                                                                  QAbstractButton):
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.attachments and not self.attachments.loaded:
+            self.attachments.refresh()
 
     def load_standard(self, *_a: object) -> None:
         level, filed, db, year = self.level.code(), self.filed_radio.isChecked(), self.ctx.db, self.round_year
@@ -525,6 +662,7 @@ class ApplicationEditor(QDialog):
 
         def done(new_id: str) -> None:
             self.scholarship_id = new_id
+            self._baseline = self._state()
             self.saved.emit(new_id)
             self.accept()
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QInputDialog, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QSpinBox, QTableView, QTableWidget,
@@ -25,6 +25,8 @@ from assist_desktop.services.batches import SelectionMoney
 from assist_desktop.services.scholarships import BudgetSummary, InstallmentDue, RoundInput
 from assist_desktop.ui.background import Debouncer, Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.flow import FlowLayout
+from assist_desktop.ui.keys import CtrlEndReachesTheEnd
 from assist_desktop.ui.permissions import require_roles, set_enabled
 from assist_desktop.ui.scholarships.dialogs import PayDialog, RoundDialog
 from assist_desktop.ui.scholarships.model import ApplicationsModel
@@ -101,8 +103,9 @@ class ScholarshipsPage(QWidget):
         top.addWidget(self.round_combo)
         self.round_state = QLabel()
         self.round_state.setObjectName("round_state")
-        top.addWidget(self.round_state)
-        top.addStretch(1)
+        self.round_state.setWordWrap(True)
+        top.addWidget(self.round_state, 1)
+        tools = FlowLayout()  # the buttons wrap onto a second line on a 1024×768 screen
         self.new_round_button = QPushButton(self.tr("New round…"))
         self.new_round_button.setObjectName("new_round")
         self.new_round_button.clicked.connect(lambda: self.edit_round(new=True))
@@ -114,18 +117,21 @@ class ScholarshipsPage(QWidget):
         self.close_round_button.clicked.connect(self.toggle_round_closed)
         for button in (self.new_round_button, self.edit_round_button, self.close_round_button):
             require_roles(button, ctx.roles, Role.approver, Role.admin)  # shown, and who may use it said
-            top.addWidget(button)
+            tools.addWidget(button)
         self.standards_button = QPushButton(self.tr("Standards…"))
         self.standards_button.setObjectName("standards")
         self.standards_button.setToolTip(self.tr("Amounts by level and household, and how each level is paid"))
         self.standards_button.clicked.connect(self.show_standards)
-        top.addWidget(self.standards_button)
+        tools.addWidget(self.standards_button)
         self.export_button = QPushButton(self.tr("Export list…"))
         self.export_button.setObjectName("export_list")
         self.export_button.setToolTip(self.tr("The scholarships as an Excel workbook"))
         self.export_button.clicked.connect(self.export_list)
-        top.addWidget(self.export_button)
+        tools.addWidget(self.export_button)
         layout.addLayout(top)
+        tools_row = QWidget()  # a line of their own, wrapping when the page is narrow
+        tools_row.setLayout(tools)
+        layout.addWidget(tools_row)
         self.owner_note = view_only_note()
         layout.addWidget(self.owner_note)
         self.budget_bar = BudgetBar()
@@ -194,6 +200,8 @@ class ScholarshipsPage(QWidget):
         self.table = QTableView()
         self.table.setObjectName("applications")
         self.table.setModel(self.model)
+        self.ctrl_end = CtrlEndReachesTheEnd(self.table, lambda: self.model.fetchMore(QModelIndex()),
+                                             lambda: self.model.total)  # Ctrl+End: the last application
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -212,7 +220,7 @@ class ScholarshipsPage(QWidget):
         self.opinion.setPlaceholderText(self.tr("Written into the approval record (required to send back or cancel)"))
         row.addWidget(self.opinion, 1)
         layout.addLayout(row)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow screen
         self.new_button = QPushButton(self.tr("New application…"))
         self.new_button.setObjectName("new_application")
         self.new_button.clicked.connect(self.new_application)
@@ -222,7 +230,6 @@ class ScholarshipsPage(QWidget):
         self.open_button.setObjectName("open_application")
         self.open_button.clicked.connect(lambda: self.open_application())
         buttons.addWidget(self.open_button)
-        buttons.addSpacing(12)
         self.step_buttons: dict[Action, QPushButton] = {}
         for action in STEPS:
             button = QPushButton(action.label)
@@ -236,7 +243,6 @@ class ScholarshipsPage(QWidget):
         self.pay_button.clicked.connect(lambda: self.pay_selected())
         require_roles(self.pay_button, self.ctx.roles, Role.clerk)
         buttons.addWidget(self.pay_button)
-        buttons.addStretch(1)
         layout.addLayout(buttons)
         self._update_buttons()
         return page

@@ -9,6 +9,7 @@ with what was typed: the service wrote nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QRegularExpression, Signal
@@ -59,6 +60,8 @@ class FormDialog(QDialog):
         self.general.setWordWrap(True)
         self.general.hide()
         layout.addWidget(self.general)
+        layout.addStretch(1)  # the room a message takes when it appears: the buttons stay where they are
+        self._room_kept = False
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.save_button.setText(self.tr("Save"))
@@ -68,6 +71,14 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.messages: dict[str, tuple[QWidget, QLabel]] = {}
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt
+        """Opened a little taller than its fields need, so that a message showing under a field or above the
+        buttons takes that room instead of pushing 保存 away from under the mouse."""
+        super().showEvent(event)
+        if not self._room_kept:
+            self._room_kept = True
+            self.resize(self.width(), self.sizeHint().height() + 2 * self.fontMetrics().lineSpacing() + 8)
 
     def set_intro(self, text: str) -> None:
         self.intro.setText(text)
@@ -316,6 +327,54 @@ class ResetPasswordDialog(FormDialog):
         _same_passwords(self.password, self.again, "再次输入", self.tr("The two passwords differ."))
         actor, user_id, password = self.ctx.user, self.user.id, self.password.text()
         return lambda s: users.reset_password(s, actor, user_id, password).id
+
+
+class ReactivateDialog(FormDialog):
+    """启用 on an encrypted database: the account's key slot was taken back at deactivation, so it comes back
+    with a new password that the user replaces at the first login."""
+
+    def __init__(self, ctx: AppContext, user: UserView, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, self.tr("Enable {0}").format(user.display_name), parent)
+        self.user = user
+        self.set_intro(self.tr("The database is encrypted: the key of {0} ({1}) was taken back when the account was "
+                               "deactivated. Give a new password; they replace it at their first login.").format(
+            user.display_name, user.username))
+        self.password = password_edit("password")
+        self.password.setPlaceholderText(self.tr("at least 8 characters"))
+        self.add_row(self.tr("New password"), self.password, ["新密码", "密码"])
+        self.again = password_edit("again")
+        self.add_row(self.tr("Password again"), self.again, ["再次输入"])
+        self.save_button.setText(self.tr("Enable"))
+
+    def prepare(self) -> Work:
+        _same_passwords(self.password, self.again, "再次输入", self.tr("The two passwords differ."))
+        actor, user_id, password = self.ctx.user, self.user.id, self.password.text()
+        return lambda s: users.reactivate(s, actor, user_id, new_password=password).id
+
+
+class BackupPasswordDialog(FormDialog):
+    """An encrypted backup is read with a password of that backup (its own key slots: the password the user
+    had when it was made) or with the recovery key; what is returned is the backup's key."""
+
+    def __init__(self, ctx: AppContext, backup: Path, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, self.tr("Encrypted backup"), parent)
+        self.backup = backup
+        self.set_intro(self.tr("{0} is encrypted. Type the password a user had when it was made, or the recovery "
+                               "key kept in the safe.").format(backup.name))
+        self.username = QLineEdit(ctx.user.username)
+        self.add_row(self.tr("Username"), self.username, ["用户名"], "backup_user")
+        self.secret = password_edit("backup_password")
+        self.add_row(self.tr("Password or recovery key"), self.secret, ["密码", "恢复密钥"], "backup_password")
+        self.save_button.setText(self.tr("Open"))
+
+    def prepare(self) -> Work:
+        from assist_desktop.services.secrecy import backup_key
+
+        backup, name, secret = self.backup, self.username.text(), self.secret.text()
+        return lambda _s: backup_key(backup, name, secret)
+
+    def progress_title(self) -> str:
+        return self.tr("Opening the backup")
 
 
 class ChangePasswordDialog(FormDialog):

@@ -26,9 +26,11 @@ from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services import units, users
 from assist_desktop.services.units import UnitChoice
 from assist_desktop.services.users import UserView
+from assist_desktop.services import backups
 from assist_desktop.storage.backup import AUTO, BEFORE_RESTORE, MANUAL, UPGRADE, BackupManager
 from assist_desktop.ui.background import Op, Progress, run_op, show_error
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.public_notice.settings_tab import NoticeSettingsTab
 from assist_desktop.ui.editor.fields import STYLE
 from assist_desktop.ui.settings.dialogs import (ChangePasswordDialog, DeactivateDialog, FormDialog, NewUserDialog,
                                                 ResetPasswordDialog, RolesDialog, UnitNameDialog)
@@ -135,6 +137,8 @@ class SettingsPage(QWidget):
         self.tabs.addTab(self._users_tab(), self.tr("Users"))
         self.tabs.addTab(self._units_tab(), self.tr("Grassroots unions"))
         self.tabs.addTab(self._data_tab(), self.tr("Data and backups"))
+        self.notice_tab = NoticeSettingsTab(ctx)  # 公示与节假日 (ui/public_notice)
+        self.tabs.addTab(self.notice_tab, self.notice_tab.title())
         layout.addWidget(self.tabs, 1)
         ctx.events.backup_taken.connect(self._backup_taken)
         self.refresh()
@@ -163,7 +167,7 @@ class SettingsPage(QWidget):
     def idle(self) -> bool:
         """Nothing being read or written, no form saving (tests)."""
         forms = [d for d in self.dialogs if shiboken6.isValid(d)]
-        return all(op.done for op in self.ops) and all(d.idle() for d in forms)
+        return all(op.done for op in self.ops) and all(d.idle() for d in forms) and self.notice_tab.idle()
 
     @staticmethod
     def _say(label: QLabel, text: str, *, error: bool = False) -> None:
@@ -350,10 +354,15 @@ class SettingsPage(QWidget):
         return self._open(ResetPasswordDialog(self.ctx, view, self), self._after_user_change(
             self.tr("Password of {0} reset; they must change it at their next login.").format(view.display_name)))
 
-    def reactivate(self) -> Op[Any] | None:
+    def reactivate(self) -> Op[Any] | FormDialog | None:
         view = self.selected_user()
         if view is None:
             return None
+        if self.ctx.db.encrypted:  # the key slot comes back with a new password
+            from assist_desktop.ui.settings.dialogs import ReactivateDialog
+
+            return self._open(ReactivateDialog(self.ctx, view, self), self._after_user_change(
+                self.tr("{0} can log in again with the new password.").format(view.display_name)))
         actor, user_id = self.ctx.user, view.id
         return self._run(lambda s: users.reactivate(s, actor, user_id).id,
                          self._after_user_change(self.tr("{0} can log in again.").format(view.display_name)),
@@ -450,7 +459,7 @@ class SettingsPage(QWidget):
     def _data_tab(self) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        manager = BackupManager(self.ctx.db_path)
+        manager = BackupManager(self.ctx.db_path, key=self.ctx.db.key)
         where = QGroupBox(self.tr("Database"))
         form = QFormLayout(where)
         self.db_path_label = _message_label("db_path")
@@ -558,7 +567,6 @@ class SettingsPage(QWidget):
         self.restore_button.setEnabled(self.admin and self.selected_backup() is not None)
 
     def back_up(self) -> Op[Any]:
-        path = self.ctx.db_path
         self.backup_button.setEnabled(False)
 
         def done(target: Path) -> None:
@@ -566,8 +574,10 @@ class SettingsPage(QWidget):
             self._say(self.data_status, self.tr("Backed up to {0}").format(target))
             self.ctx.events.backup_taken.emit(str(target))  # the status bar and this list refresh
 
+        db, user = self.ctx.db, self.ctx.user
+
         def work(_s: Session) -> Path:
-            return BackupManager(path).create(MANUAL)
+            return backups.back_up(db, user)  # in the audit log as this user's
 
         op = self._run(work, done, status=self.data_status, title=self.tr("Backing up"), show_progress=True,
                        popup=True)
@@ -600,12 +610,23 @@ class SettingsPage(QWidget):
             if row is None:
                 return None
             backup = row.path
-        path = self.ctx.db_path
+        from assist_desktop.storage import keyslots
+
+        if keyslots.has_key_file(backup):  # a password of that backup first: its key reads it
+            from assist_desktop.ui.settings.dialogs import BackupPasswordDialog
+
+            self._open(BackupPasswordDialog(self.ctx, backup, self), lambda key: self._check_restore(backup, key))
+            return None
+        return self._check_restore(backup, None)
+
+    def _check_restore(self, backup: Path, backup_key: bytes | None) -> Op[Any]:
+        path, db_key = self.ctx.db_path, self.ctx.db.key
         from assist_desktop.storage.restore_check import inspect_restore_file
 
-        return self._run(lambda _s: inspect_restore_file(backup, path), self._confirm_restore,
-                         status=self.data_status, title=self.tr("Checking the backup file"), show_progress=True,
-                         popup=True)
+        self.backup_key = backup_key
+        return self._run(lambda _s: inspect_restore_file(backup, path, backup_key=backup_key, db_key=db_key),
+                         self._confirm_restore, status=self.data_status, title=self.tr("Checking the backup file"),
+                         show_progress=True, popup=True)
 
     def _confirm_restore(self, found: Any) -> None:
         backup = found.path
@@ -627,14 +648,14 @@ class SettingsPage(QWidget):
             self._restore(backup, None)
 
     def _restore(self, backup: Path, typed_unit_name: str | None) -> Op[Any]:
-        from assist_desktop.storage.restore_check import restore_checked
+        from assist_desktop.storage.restore_check import check_confirmation, inspect_restore_file
 
-        path = self.ctx.db_path
+        path, db, user = self.ctx.db_path, self.ctx.db, self.ctx.user
+        key, backup_key = self.ctx.db.key, getattr(self, "backup_key", None)
 
         def work(_s: Session) -> Path | None:
-            if self.ctx.db.is_server:  # this desk's own idle connections would count as another desk's
-                self.ctx.db.engine.dispose()
-            return restore_checked(path, backup, typed_unit_name)
+            check_confirmation(inspect_restore_file(backup, path, backup_key=backup_key, db_key=key), typed_unit_name)
+            return backups.restore(db, user, backup, backup_key=backup_key)  # alone on the file; in both audit logs
 
         def done(safety: Path | None) -> None:
             self.restored_from = backup
@@ -645,8 +666,8 @@ class SettingsPage(QWidget):
             self.ctx.events.backup_taken.emit(str(safety or backup))
             QMessageBox.information(self, self.tr("Restored"), text + self.tr(" Please log in again."))
             window = self.window()
-            if window is not self and hasattr(window, "switch_user"):
-                window.switch_user()
+            if window is not self and hasattr(window, "log_in_again"):
+                window.log_in_again()
 
         return self._run(work, done, status=self.data_status, title=self.tr("Restoring"), show_progress=True,
                          popup=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QListWidget, QListWidgetItem,
                                QPlainTextEdit, QVBoxLayout, QWidget)
 
@@ -17,7 +18,7 @@ FONT_SUFFIXES = (".ttf", ".ttc", ".otf")
 
 def bundled_fonts() -> list[tuple[str, Path | None]]:
     """(font file name, its licence file): a licence LICENSE-<name>.txt belongs to the fonts whose file
-    name starts with <name>. A font shipped compressed (``hanazono-ext-ab.ttf.xz``) counts as a font."""
+    name starts with <name>. A font shipped compressed (``rare-han-ext-ab.ttf.xz``) counts as a font."""
     folder = resource_path("fonts")
     if not folder.is_dir():
         return []
@@ -30,6 +31,18 @@ def bundled_fonts() -> list[tuple[str, Path | None]]:
         licence = next((lic for lic in licences if name.startswith(lic.stem.removeprefix("LICENSE-").lower())), None)
         found.append((font.name, licence))
     return found
+
+
+def font_description(font: str) -> tuple[str, str]:
+    """(the font as a caseworker reads it, its licence in Chinese) for a bundled font file."""
+    name = font.lower()
+    if name.startswith("wqy-microhei"):
+        return (QCoreApplication.translate("AboutDialog", "WenQuanYi Micro Hei 0.2.0-beta (all text)"),
+                QCoreApplication.translate("AboutDialog", "Apache License 2.0"))
+    if name.startswith("hanazono"):
+        return (QCoreApplication.translate("AboutDialog", "Rare characters: a subset of Hanazono Mincho A/B"),
+                QCoreApplication.translate("AboutDialog", "Hanazono Font License, or the SIL Open Font License 1.1"))
+    return font, ""
 
 
 class AboutDialog(QDialog):
@@ -53,6 +66,8 @@ class AboutDialog(QDialog):
         form.addRow(self.tr("Backups"), self.backups_label)
         layout.addLayout(form)
         layout.addWidget(QLabel(self.tr("Bundled fonts (choose one to read its licence):")))
+        # the licence texts are the legal originals, in English; what each font is and its licence say it in
+        # Chinese above them
         self.fonts = QListWidget()
         self.fonts.setObjectName("fonts")
         self.fonts.setMaximumHeight(90)
@@ -60,12 +75,16 @@ class AboutDialog(QDialog):
         self.licence.setObjectName("licence")
         self.licence.setReadOnly(True)
         for name, licence in bundled_fonts():
-            summary = licence.read_text(encoding="utf-8").splitlines()[0] if licence else self.tr("(no licence file)")
-            item = QListWidgetItem(f"{name} — {summary}")
+            what, licence_name = font_description(name)
+            summary = licence_name if licence else self.tr("(no licence file)")
+            item = QListWidgetItem(self.tr("{0} ({1}) — {2}").format(what, name, summary))
             item.setData(256, str(licence) if licence else "")
             self.fonts.addItem(item)
         self.fonts.currentItemChanged.connect(self._show_licence)
         layout.addWidget(self.fonts)
+        original = QLabel(self.tr("The licence as issued (its legal text, in English):"))
+        original.setProperty("role", "hint")
+        layout.addWidget(original)
         layout.addWidget(self.licence, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("Close"))

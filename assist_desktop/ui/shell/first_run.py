@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QApplication, QButtonGroup, QCheckBox, QDialog, QFormLayout, QLabel, QLineEdit,
                                QRadioButton, QVBoxLayout, QWidget, QWizard, QWizardPage)
 
@@ -192,21 +193,69 @@ class AdminPage(QWizardPage):
         form.addRow(self.message)
         self.registerField("admin_username*", self.username)
         self.registerField("admin_password*", self.password)
+        self.setCommitPage(True)  # the database is made here: no going back to make it twice
+
+    created = False
 
     def validatePage(self) -> bool:
+        if self.created:  # made once; the wizard may ask again on its way to the next page
+            return True
         if self.password.text() != self.repeat.text():
             self.message.setText(self.tr("The two passwords differ."))
             return False
         wizard = self.wizard()
         assert isinstance(wizard, FirstRunWizard)
         try:
-            create_database(wizard.location, unit_code=self.field("unit_code"), unit_name=self.field("unit_name"),
-                            admin_username=self.username.text(), admin_password=self.password.text(),
-                            admin_display_name=self.display.text().strip() or self.username.text())
+            result = create_database(wizard.location, unit_code=self.field("unit_code"),
+                                     unit_name=self.field("unit_name"), admin_username=self.username.text(),
+                                     admin_password=self.password.text(),
+                                     admin_display_name=self.display.text().strip() or self.username.text())
         except DomainError as exc:
             self.message.setText(exc.message)
             return False
+        wizard.recovery_page.show_key(result.recovery_key or "")
+        self.created = True
         return True
+
+    def nextId(self) -> int:
+        # a server database is not encrypted by the program (no recovery key): the wizard ends here
+        wizard = self.wizard()
+        if isinstance(wizard, FirstRunWizard) and isinstance(wizard.location, ServerAddress):
+            return -1
+        return super().nextId()
+
+
+class RecoveryKeyPage(QWizardPage):
+    """The recovery key, shown this once: the database key in eight groups, for the chair's safe."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle(self.tr("Recovery key"))
+        self.setSubTitle(self.tr("The database is encrypted. Write this key down or print it, and give it to the "
+                                 "chair to keep in the safe. It is shown only now."))
+        layout = QVBoxLayout(self)
+        self.key = QLabel()
+        self.key.setObjectName("recovery_key")
+        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        self.key.setFont(font)
+        self.key.setWordWrap(True)
+        self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.key)
+        note = QLabel(self.tr("If every password is lost, this key still opens the database (see \"Recovery\" in the "
+                              "manual). Without it and without any user's password, the data cannot be read by anyone. "
+                              "When copying the database, copy the key file beside it with the same name as well."))
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.kept = QCheckBox(self.tr("I have written down or printed the recovery key for the chair"))
+        self.kept.setObjectName("recovery_kept")
+        layout.addWidget(self.kept)
+        self.registerField("recovery_kept*", self.kept)
+
+    def show_key(self, key: str) -> None:
+        groups = key.split("-")
+        self.key.setText("  ".join(groups[:4]) + "\n" + "  ".join(groups[4:]))
 
 
 class FirstRunWizard(QWizard):
@@ -227,11 +276,14 @@ class FirstRunWizard(QWizard):
         self.addPage(self.location_page)
         # done(), not accept(): QWizard's accept() would validate the page (and connect) once more
         self.location_page.joined_server.connect(self._joined, Qt.ConnectionType.QueuedConnection)
+        self.recovery_page = RecoveryKeyPage()
         self.addPage(self.unit_page)
         self.addPage(self.admin_page)
+        self.addPage(self.recovery_page)
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Next"))
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("Back"))
-        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Create"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Create"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Start"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
         self.resize(600, 420)
 

@@ -3,18 +3,26 @@ and, for an account the administrator set up or reset, a new password of the use
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.services.users import authenticate, change_password
+from assist_desktop.services.login import log_in
+from assist_desktop.services.users import change_password
 from assist_desktop.storage.engine import Database
 from assist_desktop.storage.models import User
 
 
 class LoginDialog(QDialog):
-    def __init__(self, db: Database, unit_name: str, parent: QWidget | None = None) -> None:
+    """``db``: the open database (a plain file, or 切换用户); None for an encrypted file not yet open, at
+    ``db_path``, which the password opens (``services.login.log_in``) — ``self.db`` then holds it."""
+
+    def __init__(self, db: Database | None, unit_name: str, parent: QWidget | None = None, *,
+                 db_path: Path | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.db_path = db_path or (db.path if db is not None else None)
         self.user: User | None = None
         self.setWindowTitle(self.tr("Log in"))
         layout = QVBoxLayout(self)
@@ -53,15 +61,16 @@ class LoginDialog(QDialog):
         return True
 
     def try_login(self) -> None:
-        # A scrypt check takes ~50 ms: short enough to run here; the dialog is modal anyway.
-        with self.db.session() as session:
-            try:
-                self.user = authenticate(session, self.username.text(), self.password.text())
-            except DomainError as exc:
-                self.message.setText(exc.message)
-                self.password.clear()
-                self.password.setFocus()
-                return
+        # One scrypt (the key slot's, or the stored hash's): ~0.3 s; the dialog is modal anyway.
+        assert self.db_path is not None
+        try:
+            login = log_in(self.db_path, self.username.text(), self.password.text(), db=self.db)
+        except DomainError as exc:
+            self.message.setText(exc.message)
+            self.password.clear()
+            self.password.setFocus()
+            return
+        self.db, self.user = login.db, login.user
         if self.user.must_change_password and not self._ask_new_password(self.user, self.password.text()):
             self.user = None
             return

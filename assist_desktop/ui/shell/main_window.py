@@ -7,16 +7,18 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow, QMessageBox,
-                               QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
+                               QMessageBox, QStackedWidget, QVBoxLayout, QWidget)
 
 from assist_desktop import __version__
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.overview import unsynced_records
-from assist_desktop.storage.backup import MANUAL, BackupManager
+from assist_desktop.services import backups
+from assist_desktop.storage.backup import BackupManager
 from assist_desktop.storage.schema import QUICK_CHECK_MAX_BYTES, integrity_problem
 from assist_desktop.ui.background import run_op
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.screen import fitted_size
 
 PageFactory = Callable[[AppContext], QWidget]
 
@@ -95,6 +97,8 @@ class MainWindow(QMainWindow):
         title = self.tr("Hardship Assistance {0}").format(__version__)
         if ctx.demo:
             title += self.tr(" (demo)")
+        if not ctx.db.encrypted:  # the demo, or a file from before encryption (assist-desktop encrypt)
+            title += self.tr(" (not encrypted)")
         self.setWindowTitle(f"{title} — {ctx.unit.name}")
         body = QWidget()
         row = QHBoxLayout(body)
@@ -121,7 +125,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_status_bar()
         self.nav.setCurrentRow(0)
-        self.resize(1200, 760)
+        self.resize(fitted_size(self, 1200, 760))
         ctx.events.files_changed.connect(lambda _ids: self.refresh_status())
         ctx.events.workflow_changed.connect(self.refresh_status)
         ctx.events.backup_taken.connect(lambda _p: self.refresh_status())
@@ -153,6 +157,8 @@ class MainWindow(QMainWindow):
             self.pages[key] = page
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)
+        if self.stack.currentIndex() != index:
+            self.refresh_status()  # writes no event announces (users, standards) show up in the count too
         self.stack.setCurrentIndex(index)
         return self.pages[key]
 
@@ -183,22 +189,42 @@ class MainWindow(QMainWindow):
         tools_menu.addAction(verify)
         self.verify_action = verify
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        diagnostics = QAction(self.tr("Export diagnostics…"), self)
+        diagnostics.setObjectName("export_diagnostics")
+        diagnostics.triggered.connect(self.export_diagnostics)
+        help_menu.addAction(diagnostics)
         about = QAction(self.tr("About"), self)
         about.triggered.connect(self.about)
         help_menu.addAction(about)
         self.switch_requested = False
+        self.next_user = None  # who logged in through 切换用户
 
     def back_up(self) -> None:
-        path = self.ctx.db_path
-
         def done(target: object) -> None:
             self.ctx.events.backup_taken.emit(str(target))
             self.statusBar().showMessage(self.tr("Backed up to {0}").format(target), 8000)
 
-        run_op(self, lambda _p: BackupManager(path).create(MANUAL), on_done=done, title=self.tr("Backing up"),
+        db, user = self.ctx.db, self.ctx.user
+        run_op(self, lambda _p: backups.back_up(db, user), on_done=done, title=self.tr("Backing up"),
                cancellable=False)
 
-    def switch_user(self) -> None:
+    def switch_user(self) -> bool:
+        """切换用户: the login first, in front of this window; Esc or 退出 there leaves everything as it was.
+        Logged in, this window closes and the program opens one for the new user."""
+        from assist_desktop.ui.shell.login import LoginDialog
+
+        dialog = LoginDialog(self.ctx.db, self.ctx.unit.name, self)
+        dialog.setWindowTitle(self.tr("Switch user"))
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
+            return False
+        self.next_user = dialog.user
+        self.switch_requested = True
+        self.close()
+        return True
+
+    def log_in_again(self) -> None:
+        """After a restore: the window closes and the program asks for a login (the file's users)."""
+        self.next_user = None
         self.switch_requested = True
         self.close()
 
@@ -211,6 +237,13 @@ class MainWindow(QMainWindow):
         dialog.show()
         self.verify_dialog = dialog
         return dialog
+
+    def export_diagnostics(self) -> object:
+        """导出诊断信息: a zip for the IT staff (versions, row counts, logs; no contents), in the background."""
+        from assist_desktop.ui.shell.diagnostics import export_diagnostics
+
+        self.diagnostics_op = export_diagnostics(self, self.ctx)
+        return self.diagnostics_op
 
     def about(self) -> QWidget:
         from assist_desktop.ui.shell.about import AboutDialog
@@ -225,16 +258,16 @@ class MainWindow(QMainWindow):
         """Off the GUI thread: the page-by-page check of a large file (skipped at open), then the
         automatic backup. A damaged file is said at once, and is not backed up over good backups. A server
         database is the server's to check and back up (assist-desktop backup, scheduled by the IT person)."""
-        path = self.ctx.db_path
+        path, key = self.ctx.db_path, self.ctx.db.key
         if self.ctx.db.is_server:
             return
 
         def work(_progress: object) -> tuple[str | None, object]:
-            if path.stat().st_size > QUICK_CHECK_MAX_BYTES:
-                problem = integrity_problem(path)
+            if path.stat().st_size > QUICK_CHECK_MAX_BYTES or key is not None:  # not checked page by page at open
+                problem = integrity_problem(path, key) if key is not None else integrity_problem(path)
                 if problem:
                     return problem, None
-            return None, BackupManager(path).auto_backup()
+            return None, BackupManager(path, key=key).auto_backup()
 
         def done(result: tuple[str | None, object]) -> None:
             problem, backup = result
@@ -266,7 +299,7 @@ class MainWindow(QMainWindow):
         db, path = self.ctx.db, self.ctx.db_path
 
         def work(_progress: object) -> tuple[datetime | None, int]:
-            last = BackupManager(path).last_backup()
+            last = BackupManager(path, key=db.key).last_backup()
             with db.session() as session:
                 return (last.taken_at if last else None), unsynced_records(session)
 

@@ -29,6 +29,7 @@ from assist_desktop.services.policy_admin import FROM_DATABASE, FROM_FILE, Stand
 from assist_desktop.ui.background import Op, Progress, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.editor.fields import STYLE, EnumCombo, Field, MoneyEdit, mandatory
+from assist_desktop.ui.screen import fitted_size
 
 GOODS_LABEL = "慰问品折价"  # the names the service gives these inputs in DomainError.field
 DESCRIPTION_LABEL = "慰问品内容"
@@ -151,9 +152,9 @@ class StandardsDialog(QDialog):
         self.setWindowTitle(self.tr("Aid standards: {0}").format(label))
         self.setStyleSheet(STYLE + EXTRA_STYLE)
         if self.scholarship:
-            self.resize(900, 520)
+            self.resize(fitted_size(self, 900, 520))
         else:
-            self.resize(1100, 540)
+            self.resize(fitted_size(self, 1100, 540))
         layout = QVBoxLayout(self)
 
         top = QHBoxLayout()
@@ -184,6 +185,14 @@ class StandardsDialog(QDialog):
         self.import_button.clicked.connect(self.import_policy_file)
         self.import_button.setVisible(self.editable)
         top.addWidget(self.import_button)
+        self.copy_button = QPushButton(self.tr("Copy the previous year's…"))
+        self.copy_button.setObjectName("copy_previous_year")
+        self.copy_button.setAutoDefault(False)
+        self.copy_button.setToolTip(self.tr("Copies the table of the nearest earlier year into this year; lines this "
+                                            "year already has are kept."))
+        self.copy_button.clicked.connect(lambda: self.copy_previous_year())
+        self.copy_button.setVisible(self.editable)
+        top.addWidget(self.copy_button)
         layout.addLayout(top)
 
         self.banner = QLabel(self.tr("Only the administrator can change the standards; they are shown here "
@@ -548,9 +557,57 @@ class StandardsDialog(QDialog):
         self._set_busy(True)
         self._run(work, done, failed, title=self.tr("Importing from the policy file…"))
 
+    def copy_previous_year(self, confirm: bool = True) -> None:
+        """The nearest earlier year's table copied into this year, once the administrator agrees."""
+        if not self.editable or self.busy or (self.dirty and not self._confirm_discard()):
+            return
+        self.general_error.clear()
+        self.info.clear()
+        db, user, program, year, today = self.ctx.db, self.ctx.user, self.program, self.year.value(), self.ctx.today()
+
+        def find(_p: Progress) -> int | None:
+            with db.session() as s:
+                return policy_admin.last_year_with_standards(s, program, year)
+
+        def ask(last: int | None) -> None:
+            self._set_busy(False)
+            if last is None:
+                self.general_error.setText(self.tr("No earlier year has standards to copy."))
+                return
+            if confirm and QMessageBox.question(
+                    self, self.tr("Copy the previous year's"),
+                    self.tr("Copy the {0} standards to {1}? Lines {1} already has are kept.").format(last, year),
+                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                    QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
+                return
+
+            def work(_p: Progress) -> int:
+                with db.session() as s:
+                    return policy_admin.copy_year(s, user, program=program, from_year=last, to_year=year, today=today)
+
+            def done(added: int) -> None:
+                self._set_busy(False)
+                self.info.setText(self.tr("{0} lines copied from {1}.").format(added, last) if added else
+                                  self.tr("Every line of {0} is already set for this year.").format(last))
+                self.load()
+
+            def failed(exc: BaseException) -> None:
+                self._set_busy(False)
+                self._show_failure(exc)
+
+            self._set_busy(True)
+            self._run(work, done, failed, title=self.tr("Copying the standards…"))
+
+        def failed(exc: BaseException) -> None:
+            self._set_busy(False)
+            self._show_failure(exc)
+
+        self._set_busy(True)
+        self._run(find, ask, failed, title=self.tr("Copying the standards…"))
+
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        for button in (self.save_button, self.import_button, self.reload_button):
+        for button in (self.save_button, self.import_button, self.reload_button, self.copy_button):
             button.setEnabled(not busy)
 
     def _show_failure(self, exc: BaseException) -> None:

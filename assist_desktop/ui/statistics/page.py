@@ -27,6 +27,7 @@ from assist_desktop.services.statistics import (DIMENSIONS, PROGRAM_DIMENSIONS, 
                                                 Cell, Measure, ProgramFigure)
 from assist_desktop.ui.background import Op, Progress, run_op
 from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.flow import FlowLayout, labelled
 from assist_desktop.ui.statistics.charts import BarChart, PieChart, TrendChart
 from assist_desktop.ui.statistics.records import RecordsDialog
 
@@ -70,39 +71,36 @@ class StatisticsPage(QWidget):
         self._stale = False
         layout = QVBoxLayout(self)
 
-        top = QHBoxLayout()
+        top = FlowLayout(spacing=10)  # wraps on a narrow screen (1024×768) instead of widening the window
         heading = QLabel(self.tr("Statistics"))
         heading.setStyleSheet("font-size: 18px; font-weight: bold;")
         top.addWidget(heading)
-        top.addSpacing(16)
-        top.addWidget(QLabel(self.tr("Year")))
+        year_label = QLabel(self.tr("Year"))
         self.year_combo = QComboBox()
         self.year_combo.setObjectName("year")
         self.year_combo.addItem(self.tr("All years"), None)
         self.year_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        top.addWidget(self.year_combo)
-        top.addWidget(QLabel(self.tr("Programme")))
+        top.addWidget(labelled(year_label, self.year_combo))
+        program_label = QLabel(self.tr("Programme"))
         self.program_combo = QComboBox()
         self.program_combo.setObjectName("program")
         for key, label in PROGRAMS.items():
             self.program_combo.addItem(label, key)
-        top.addWidget(self.program_combo)
-        top.addWidget(QLabel(self.tr("By")))
+        top.addWidget(labelled(program_label, self.program_combo))
+        by_label = QLabel(self.tr("By"))
         self.dimension_combo = QComboBox()
         self.dimension_combo.setObjectName("dimension")
         self.dimension_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        top.addWidget(self.dimension_combo)
-        top.addWidget(QLabel(self.tr("Chart")))
+        top.addWidget(labelled(by_label, self.dimension_combo))
+        chart_label = QLabel(self.tr("Chart"))
         self.measure_combo = QComboBox()
         self.measure_combo.setObjectName("measure")
         self.measure_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.measure_combo.setToolTip(self.tr("The figure the charts draw"))
-        top.addWidget(self.measure_combo)
+        top.addWidget(labelled(chart_label, self.measure_combo))
         self.busy_label = QLabel(self.tr("Counting…"))
         self.busy_label.setObjectName("busy")
         self.busy_label.setStyleSheet("color: #666;")
-        top.addWidget(self.busy_label)
-        top.addStretch(1)
         self.xlsx_button = QPushButton(self.tr("Annual report to Excel…"))
         self.xlsx_button.setObjectName("export_xlsx")
         self.xlsx_button.clicked.connect(lambda: self.export_report("xlsx"))
@@ -111,6 +109,7 @@ class StatisticsPage(QWidget):
         self.pdf_button.setObjectName("export_pdf")
         self.pdf_button.clicked.connect(lambda: self.export_report("pdf"))
         top.addWidget(self.pdf_button)
+        top.addWidget(self.busy_label)  # last: shown and hidden, it moves nothing under the mouse
         layout.addLayout(top)
 
         # --- the year at a glance: one tile per programme, its figures are links ----------------------

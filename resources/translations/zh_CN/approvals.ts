@@ -131,4 +131,83 @@
         <translation>未办理的事项及原因如下：</translation>
     </message>
 </context>
+<context>
+    <name>ImportBatchesPanel</name>
+    <message>
+        <source>Ledger imports waiting for approval</source>
+        <translation>待审批的台账导入批次</translation>
+    </message>
+    <message>
+        <source>Historic files a clerk imported to be active. Approving a batch makes all its files active at once, opened on the ledger's filing dates; sending it back leaves them drafts to be submitted one by one.</source>
+        <translation>经办人从台账导入、拟作为在档档案的历史档案。整批审批后，该批档案全部转为在档，建档日期取台账的建档时间；退回后这些档案仍为草稿，须逐户提交审批。</translation>
+    </message>
+    <message>
+        <source>Ledger file</source>
+        <translation>台账文件</translation>
+    </message>
+    <message>
+        <source>Sheets</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <source>Households</source>
+        <translation>户数</translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation>家庭成员</translation>
+    </message>
+    <message>
+        <source>Members to complete</source>
+        <translation>成员待补录户数</translation>
+    </message>
+    <message>
+        <source>Imported by</source>
+        <translation>导入人</translation>
+    </message>
+    <message>
+        <source>Imported at</source>
+        <translation>导入时间</translation>
+    </message>
+    <message>
+        <source>Opinion</source>
+        <translation>意见</translation>
+    </message>
+    <message>
+        <source>Written into each file's approval record (required to send back)</source>
+        <translation>写入每户档案的审批记录（退回时必填）</translation>
+    </message>
+    <message>
+        <source>Approve the whole batch</source>
+        <translation>整批审批</translation>
+    </message>
+    <message>
+        <source>Send back</source>
+        <translation>退回</translation>
+    </message>
+    <message>
+        <source>Ledger imports waiting for approval ({0})</source>
+        <translation>待审批的台账导入批次（{0}）</translation>
+    </message>
+    <message>
+        <source>You imported this batch: another approver must decide on it.</source>
+        <translation>这批档案是您本人导入的，须由其他审批人审批。</translation>
+    </message>
+    <message>
+        <source>Done: {0} files.</source>
+        <translation>已处理{0}户档案。</translation>
+    </message>
+    <message>
+        <source>Approving the batch: {0} households</source>
+        <translation>整批审批：{0}户</translation>
+    </message>
+    <message>
+        <source>Reason for sending the batch back:</source>
+        <translation>退回这批台账导入的理由：</translation>
+    </message>
+    <message>
+        <source>Sending the batch back</source>
+        <translation>正在退回台账导入批次</translation>
+    </message>
+</context>
 </TS>

@@ -1,6 +1,17 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ApplicationAttachments</name>
+    <message>
+        <source>Save the application first, then add its materials.</source>
+        <translation>请先保存申请，再添加附件材料。</translation>
+    </message>
+    <message>
+        <source>Remove “{0}” ({1}) from this application?</source>
+        <translation>从本申请中删除“{0}”（{1}）？</translation>
+    </message>
+</context>
+<context>
     <name>AttachmentsTab</name>
     <message>
         <source>Kind of material</source>
@@ -9,10 +20,6 @@
     <message>
         <source>Add files…</source>
         <translation>添加文件…</translation>
-    </message>
-    <message>
-        <source>Choose scanned files to keep with this file</source>
-        <translation>选择要随本档案保存的扫描件</translation>
     </message>
     <message>
         <source>Each file at most 20 megabytes; identical content is kept once. Files are stored in the database with their SHA-256 checksum.</source>
@@ -53,6 +60,10 @@
     <message>
         <source>Save the file first, then add its materials.</source>
         <translation>请先保存档案，再添加附件材料。</translation>
+    </message>
+    <message>
+        <source>Choose scanned files to keep with this record</source>
+        <translation>选择要保存在本记录中的扫描件</translation>
     </message>
     <message>
         <source>{0} materials</source>
@@ -602,8 +613,20 @@
         <translation>仅在不按公式结果定类别时填写</translation>
     </message>
     <message>
+        <source>Members to be completed: the ledger gives a household of {0}, {1} listed here, {2} to add on the Members tab.</source>
+        <translation>成员待补录：台账登记家庭人口{0}人，这里已列出{1}人，还有{2}人请在“家庭成员”页补录。</translation>
+    </message>
+    <message>
+        <source>Until then the category is judged on the ledger's household size and its household income of {0} yuan a year; once everyone is listed it is computed from the members.</source>
+        <translation>补录完成前，按台账登记的家庭人口和家庭年收入{0}元测算类别；全部成员录入后，按家庭成员重新计算。</translation>
+    </message>
+    <message>
         <source>{0} persons</source>
         <translation>{0}人</translation>
+    </message>
+    <message>
+        <source>{0} persons (as the ledger gives it; {1} listed)</source>
+        <translation>{0}人（台账登记数，已列出{1}人）</translation>
     </message>
     <message>
         <source>the worker's monthly income</source>
@@ -932,6 +955,10 @@
     <message>
         <source>Shows ID numbers and health; the look is written to the audit log</source>
         <translation>显示身份证号和健康状况；查看记录将写入审计日志</translation>
+    </message>
+    <message>
+        <source>(not filled)</source>
+        <translation>（未填）</translation>
     </message>
     <message>
         <source>Enter confirms a cell and moves to the next; F2 edits the current cell. Sex, birth date and age follow from the ID number.</source>

@@ -39,16 +39,16 @@
         <translation>脱敏（如 6101**********1234）：用于报送、公开的名单</translation>
     </message>
     <message>
-        <source>Full, with phone, address and bank account (recorded in the log)</source>
-        <translation>完整身份证号，并含电话、住址和银行账号（记入日志）</translation>
-    </message>
-    <message>
         <source>Only a clerk, reviewer or approver may export full ID numbers.</source>
         <translation>只有经办、审核、审批人员可以导出完整身份证号。</translation>
     </message>
     <message>
-        <source>Full ID numbers (recorded in the log)</source>
-        <translation>完整身份证号（记入日志）</translation>
+        <source>Full, with phone, address and bank account: an encrypted workbook with a password (recorded in the log)</source>
+        <translation>完整，含电话、住址和银行账号：加密的工作簿，凭密码打开（记入审计日志）</translation>
+    </message>
+    <message>
+        <source>Full ID numbers: an encrypted workbook with a password (recorded in the log)</source>
+        <translation>完整身份证号：加密的工作簿，凭密码打开（记入审计日志）</translation>
     </message>
     <message>
         <source>ID numbers</source>
@@ -101,6 +101,10 @@
     <message>
         <source> (full ID numbers; recorded in the log)</source>
         <translation>（完整身份证号，已记入日志）</translation>
+    </message>
+    <message>
+        <source>The workbook is encrypted. Its password, shown only now, is below: Excel and WPS ask for it when opening. Tell it to the recipient by phone; do not put it on the same USB stick or in the same e-mail as the file.</source>
+        <translation>工作簿已加密，打开密码见下（只显示这一次）：用 Excel 或 WPS 打开时会要求输入。请通过电话告诉接收人，不要与文件放在同一个U盘或同一封邮件里。</translation>
     </message>
 </context>
 <context>
@@ -158,6 +162,10 @@
         <translation>正在读取 {0}…</translation>
     </message>
     <message>
+        <source>Reading row {0}…</source>
+        <translation>正在读取第 {0} 行…</translation>
+    </message>
+    <message>
         <source>The file cannot be imported.</source>
         <translation>该文件无法导入。</translation>
     </message>
@@ -182,6 +190,30 @@
         <translation>（根据表头自动识别；如有误请在上方改选台账类型。）</translation>
     </message>
     <message>
+        <source>All sheets are imported in one run: {0}.</source>
+        <translation>一次导入全部工作表：{0}。</translation>
+    </message>
+    <message>
+        <source>No sheet holds a ledger header.</source>
+        <translation>没有哪张工作表有台账表头。</translation>
+    </message>
+    <message>
+        <source>Not read: {0}.</source>
+        <translation>不读取：{0}。</translation>
+    </message>
+    <message>
+        <source>Hidden columns in this sheet: {0} (shown grey below; a hidden column is not chosen over a visible one of the same name).</source>
+        <translation>本表的隐藏列：{0}（下方以灰色显示；与可见列同名时不会选用隐藏列）。</translation>
+    </message>
+    <message>
+        <source>Hidden rows in this sheet: {0} (checked and imported like the others).</source>
+        <translation>本表的隐藏行：{0}（与其他行一样检查和导入）。</translation>
+    </message>
+    <message>
+        <source> (hidden)</source>
+        <translation>（隐藏）</translation>
+    </message>
+    <message>
         <source>What each column holds, guessed from its name: correct a box where the guess is wrong. Fields marked * are required.</source>
         <translation>下面按列名自动识别了每一列的内容，如有不对请在右侧改选。带 * 的为必需项。</translation>
     </message>
@@ -202,6 +234,18 @@
         <translation>导入为</translation>
     </message>
     <message>
+        <source>Use a saved mapping…</source>
+        <translation>使用已保存的列对应…</translation>
+    </message>
+    <message>
+        <source>Save this mapping…</source>
+        <translation>保存列对应…</translation>
+    </message>
+    <message>
+        <source>The columns by name and the words you mapped, for next time and for “ledger import --mapping” in a terminal</source>
+        <translation>按列标题保存各列的对应和您指定的取值，供下次导入（包括在终端中导入）时复用</translation>
+    </message>
+    <message>
         <source>Import options</source>
         <translation>导入选项</translation>
     </message>
@@ -218,8 +262,8 @@
         <translation>草稿（之后照常提交、审核、公示、审批）</translation>
     </message>
     <message>
-        <source>Active files (approved before; the chair only)</source>
-        <translation>在档档案（此前已审批；仅限审批人）</translation>
+        <source>Active files (approved in earlier years): one batch the approver approves on the approvals page</source>
+        <translation>在档档案（往年已审批）：作为一个批次，由审批人在“审批”页整批审批</translation>
     </message>
     <message>
         <source>Files come in as</source>
@@ -258,6 +302,30 @@
         <translation>还缺少必需的列：{0}</translation>
     </message>
     <message>
+        <source> column mapping.json</source>
+        <translation>列对应.json</translation>
+    </message>
+    <message>
+        <source>Save the column mapping</source>
+        <translation>保存列对应</translation>
+    </message>
+    <message>
+        <source>Column mapping (*.json)</source>
+        <translation>列对应文件 (*.json)</translation>
+    </message>
+    <message>
+        <source>Column mapping saved to {0}</source>
+        <translation>列对应已保存到 {0}</translation>
+    </message>
+    <message>
+        <source>Use a saved column mapping</source>
+        <translation>使用已保存的列对应</translation>
+    </message>
+    <message>
+        <source>Column mapping taken from {0}</source>
+        <translation>已按 {0} 设置列对应</translation>
+    </message>
+    <message>
         <source>Row</source>
         <translation>行号</translation>
     </message>
@@ -279,7 +347,7 @@
     </message>
     <message>
         <source>Where</source>
-        <translation>范围</translation>
+        <translation>所在行</translation>
     </message>
     <message>
         <source>Problems</source>
@@ -288,6 +356,10 @@
     <message>
         <source>Duplicates</source>
         <translation>重复记录</translation>
+    </message>
+    <message>
+        <source>Words to map</source>
+        <translation>值对应</translation>
     </message>
     <message>
         <source>Save report as Excel…</source>
@@ -332,6 +404,10 @@
     <message>
         <source>Duplicates ({0})</source>
         <translation>重复记录（{0}）</translation>
+    </message>
+    <message>
+        <source>Words to map ({0})</source>
+        <translation>值对应（{0}）</translation>
     </message>
     <message>
         <source>Import only the {0} valid records (leave out the {1} with errors)</source>
@@ -438,6 +514,10 @@
         <translation>写入：{0}</translation>
     </message>
     <message>
+        <source>The files wait as one batch for the approver, who approves it on the approvals page; then they are active.</source>
+        <translation>这批档案作为一个导入批次等待审批人在“审批”页整批审批，审批后转为在档。</translation>
+    </message>
+    <message>
         <source>The files are drafts: submit them for review from the registry or the approvals page.</source>
         <translation>导入的档案为草稿：请在档案列表或审批页面提交审核。</translation>
     </message>
@@ -472,6 +552,45 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>ValuesTab</name>
+    <message>
+        <source>Words the program cannot read, each once with the rows that use it, and the unions it matched by name. Choose what each means: the choice holds for the whole workbook and is saved with the column mapping.</source>
+        <translation>下面列出台账中无法识别的写法（每种只列一次，并注明使用它的行），以及按名称近似匹配的工会。请指定每种写法对应什么：对整个工作簿有效，并随列对应一起保存。</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Written in the ledger</source>
+        <translation>台账中的写法</translation>
+    </message>
+    <message>
+        <source>Rows</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>Read as</source>
+        <translation>对应为</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>所在行</translation>
+    </message>
+    <message>
+        <source>Check again with these words</source>
+        <translation>按这些对应重新检查</translation>
+    </message>
+    <message>
+        <source>(cannot tell: leave the rows out)</source>
+        <translation>（无法确定：这些行不导入）</translation>
+    </message>
+    <message>
+        <source>As matched: {0}</source>
+        <translation>按匹配：{0}</translation>
     </message>
 </context>
 </TS>

@@ -98,6 +98,10 @@
         <translation>预览</translation>
     </message>
     <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
         <source>Campaign or round</source>
         <translation>活动或批次</translation>
     </message>
@@ -122,8 +126,20 @@
         <translation>每页张数</translation>
     </message>
     <message>
+        <source>With counterfoils (kept by the paying unit; 2 per A4 sheet)</source>
+        <translation>带存根联（由发放单位留存；每页2张A4）</translation>
+    </message>
+    <message>
         <source>A preview records nothing. Once printed or saved, the copies are recorded; a voucher printed before is marked as a reprint (补打).</source>
         <translation>预览不做任何登记。打印或保存后登记打印次数；已打印过的凭证标为“补打”。</translation>
+    </message>
+    <message>
+        <source>New hardship files on notice (instead of a campaign or round)</source>
+        <translation>新建困难职工档案公示名单（不按活动或批次）</translation>
+    </message>
+    <message>
+        <source>Payments of school year</source>
+        <translation>发放学年</translation>
     </message>
     <message>
         <source>Notice starts on</source>
@@ -170,8 +186,20 @@
         <translation>（还没有活动或批次）</translation>
     </message>
     <message>
+        <source>All payments</source>
+        <translation>全部发放</translation>
+    </message>
+    <message>
+        <source>{0}–{1}</source>
+        <translation>{0}—{1}学年</translation>
+    </message>
+    <message>
         <source>… {0} more: type more to narrow the search</source>
         <translation>……另有{0}条，请输入更多内容缩小范围</translation>
+    </message>
+    <message>
+        <source>New files</source>
+        <translation>新建档案</translation>
     </message>
     <message>
         <source>Choose a campaign or a round first.</source>
@@ -226,12 +254,28 @@
         <translation>打印</translation>
     </message>
     <message>
+        <source>Vouchers are printed one copy at a time: a second copy is a reprint and must say so (补打). Print once, then preview again for another copy.</source>
+        <translation>发放凭证每次只打印一份：再打一份即为补打，须标注“补打”。请先打印一份，需要再打时重新预览。</translation>
+    </message>
+    <message>
+        <source>Sent {0} pages to the printer {1} as PDF (job {2}).</source>
+        <translation>已将{0}页以PDF交给打印机“{1}”（作业 {2}）。</translation>
+    </message>
+    <message>
         <source>Sent {0} pages to the printer.</source>
         <translation>已向打印机发送{0}页。</translation>
     </message>
     <message>
-        <source>Printing…</source>
-        <translation>正在打印…</translation>
+        <source>Printing cancelled; the unfinished file {0} was removed.</source>
+        <translation>打印已取消，未打印完的文件 {0} 已删除。</translation>
+    </message>
+    <message>
+        <source>Printing cancelled; the unfinished file {0} could not be removed: delete it before using it.</source>
+        <translation>打印已取消，未打印完的文件 {0} 无法删除：请先删除它，不要使用。</translation>
+    </message>
+    <message>
+        <source>Printing cancelled.</source>
+        <translation>打印已取消。</translation>
     </message>
     <message>
         <source>Printout</source>
@@ -250,8 +294,24 @@
         <translation>已保存到 {0}</translation>
     </message>
     <message>
+        <source>Printing “{0}”…</source>
+        <translation>正在打印“{0}”…</translation>
+    </message>
+    <message>
+        <source>Printing page {0} of {1}…</source>
+        <translation>正在打印第{0}页，共{1}页…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
         <source>Saving…</source>
         <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Recorded as saved to a PDF file: {0} vouchers (not a paper print: printing this preview on paper later is still the original).</source>
+        <translation>已登记另存为PDF：{0}张凭证（不计为纸质打印；之后再将本预览打印到纸上，仍为首次打印）。</translation>
     </message>
     <message>
         <source>Recorded as printed: {0} vouchers, {1} first prints and {2} reprints (补打).</source>

@@ -7,6 +7,14 @@
         <translation>助学申请</translation>
     </message>
     <message>
+        <source>Application</source>
+        <translation>申请</translation>
+    </message>
+    <message>
+        <source>Materials</source>
+        <translation>附件材料</translation>
+    </message>
+    <message>
         <source>Household</source>
         <translation>家庭</translation>
     </message>
@@ -45,6 +53,10 @@
     <message>
         <source>Student</source>
         <translation>学生</translation>
+    </message>
+    <message>
+        <source>From the household</source>
+        <translation>从家庭成员中选择</translation>
     </message>
     <message>
         <source>Name</source>
@@ -169,6 +181,26 @@
     <message>
         <source>No active file matches</source>
         <translation>没有符合条件的在档档案</translation>
+    </message>
+    <message>
+        <source>(choose a member, or type below)</source>
+        <translation>（选择一名家庭成员，或在下方填写）</translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation>尚未保存</translation>
+    </message>
+    <message>
+        <source>This application has changes that are not saved. Save them before closing?</source>
+        <translation>这份申请有未保存的修改，关闭前要保存吗？</translation>
+    </message>
+    <message>
+        <source>Don't save</source>
+        <translation>不保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
     <message>
         <source>Choose the level to see the standard.</source>
@@ -300,8 +332,32 @@
         <translation>年度</translation>
     </message>
     <message>
-        <source>Name</source>
-        <translation>姓名</translation>
+        <source>Round name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>{0} has no Golden Autumn standards yet: no application of this round can be given an amount.</source>
+        <translation>{0}年还没有金秋助学救助标准：本轮的申请都无法确定金额。</translation>
+    </message>
+    <message>
+        <source>Ask the administrator to copy the {0} standards in Standards, or to enter them.</source>
+        <translation>请管理员在“救助标准”中复制{0}年的标准，或逐项录入。</translation>
+    </message>
+    <message>
+        <source>Ask the administrator to enter them in Standards.</source>
+        <translation>请管理员在“救助标准”中录入。</translation>
+    </message>
+    <message>
+        <source>No standards for the year</source>
+        <translation>本年度没有救助标准</translation>
+    </message>
+    <message>
+        <source>Enter them in Standards.</source>
+        <translation>请在“救助标准”中录入。</translation>
+    </message>
+    <message>
+        <source>Copy the {0} standards to {1}? They can be changed afterwards in Standards.</source>
+        <translation>将{0}年的标准复制为{1}年的标准？复制后仍可在“救助标准”中修改。</translation>
     </message>
     <message>
         <source>Applications from</source>

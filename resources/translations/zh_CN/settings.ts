@@ -1,6 +1,33 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>BackupPasswordDialog</name>
+    <message>
+        <source>Encrypted backup</source>
+        <translation>加密的备份</translation>
+    </message>
+    <message>
+        <source>{0} is encrypted. Type the password a user had when it was made, or the recovery key kept in the safe.</source>
+        <translation>{0} 已加密。请输入备份时某位用户当时的密码，或保险柜中保管的恢复密钥。</translation>
+    </message>
+    <message>
+        <source>Username</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Password or recovery key</source>
+        <translation>密码或恢复密钥</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Opening the backup</source>
+        <translation>正在打开备份</translation>
+    </message>
+</context>
+<context>
     <name>ChangePasswordDialog</name>
     <message>
         <source>Change my password</source>
@@ -149,6 +176,37 @@
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+</context>
+<context>
+    <name>ReactivateDialog</name>
+    <message>
+        <source>Enable {0}</source>
+        <translation>启用 {0}</translation>
+    </message>
+    <message>
+        <source>The database is encrypted: the key of {0} ({1}) was taken back when the account was deactivated. Give a new password; they replace it at their first login.</source>
+        <translation>数据库已加密：停用 {0}（{1}）时已收回其打开数据库的钥匙。请设置新密码，本人首次登录时再改为自己的密码。</translation>
+    </message>
+    <message>
+        <source>at least 8 characters</source>
+        <translation>至少 8 个字符</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 <context>
@@ -326,6 +384,10 @@
     <message>
         <source>Password of {0} reset; they must change it at their next login.</source>
         <translation>已重置{0}的密码，该用户下次登录时须修改密码。</translation>
+    </message>
+    <message>
+        <source>{0} can log in again with the new password.</source>
+        <translation>{0} 可以用新密码重新登录。</translation>
     </message>
     <message>
         <source>{0} can log in again.</source>

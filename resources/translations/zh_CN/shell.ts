@@ -3,6 +3,22 @@
 <context>
     <name>AboutDialog</name>
     <message>
+        <source>WenQuanYi Micro Hei 0.2.0-beta (all text)</source>
+        <translation>文泉驿微米黑 0.2.0 测试版（全部文字）</translation>
+    </message>
+    <message>
+        <source>Apache License 2.0</source>
+        <translation>Apache 许可证 2.0</translation>
+    </message>
+    <message>
+        <source>Rare characters: a subset of Hanazono Mincho A/B</source>
+        <translation>生僻字：花园明朝 A/B 字体的子集</translation>
+    </message>
+    <message>
+        <source>Hanazono Font License, or the SIL Open Font License 1.1</source>
+        <translation>花园字体许可证，或 SIL 开放字体许可证 1.1</translation>
+    </message>
+    <message>
         <source>About</source>
         <translation>关于</translation>
     </message>
@@ -25,6 +41,14 @@
     <message>
         <source>(no licence file)</source>
         <translation>（缺少许可证文件）</translation>
+    </message>
+    <message>
+        <source>{0} ({1}) — {2}</source>
+        <translation>{0}（{1}）— {2}</translation>
+    </message>
+    <message>
+        <source>The licence as issued (its legal text, in English):</source>
+        <translation>许可证原文（具有法律效力的英文文本）：</translation>
     </message>
     <message>
         <source>Close</source>
@@ -97,6 +121,25 @@
     </message>
 </context>
 <context>
+    <name>Diagnostics</name>
+    <message>
+        <source>Export diagnostics</source>
+        <translation>导出诊断信息</translation>
+    </message>
+    <message>
+        <source>Zip files (*.zip)</source>
+        <translation>压缩文件 (*.zip)</translation>
+    </message>
+    <message>
+        <source>Diagnostics written to {0}.
+
+It holds the program's and the system's versions, the database's row counts and the program's logs, and nothing of the files' contents. Give it to your IT staff; nothing has been sent anywhere.</source>
+        <translation>诊断信息已保存到 {0}。
+
+其中只有程序和系统的版本、数据库各表的行数和程序运行日志，不含档案内容。请把这个文件交给信息技术人员；程序没有向任何地方发送数据。</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunWizard</name>
     <message>
         <source>First run</source>
@@ -113,6 +156,10 @@
     <message>
         <source>Create</source>
         <translation>创建</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始使用</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -220,6 +267,10 @@
         <translation>（演示）</translation>
     </message>
     <message>
+        <source> (not encrypted)</source>
+        <translation>（未加密）</translation>
+    </message>
+    <message>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -252,6 +303,10 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
+        <source>Export diagnostics…</source>
+        <translation>导出诊断信息…</translation>
+    </message>
+    <message>
         <source>About</source>
         <translation>关于</translation>
     </message>
@@ -262,6 +317,10 @@
     <message>
         <source>Backing up</source>
         <translation>正在备份</translation>
+    </message>
+    <message>
+        <source>Switch user</source>
+        <translation>切换用户</translation>
     </message>
     <message>
         <source>Database damaged</source>
@@ -290,6 +349,25 @@
     <message>
         <source>Not yet synced: {0}</source>
         <translation>未同步：{0} 条</translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryKeyPage</name>
+    <message>
+        <source>Recovery key</source>
+        <translation>恢复密钥</translation>
+    </message>
+    <message>
+        <source>The database is encrypted. Write this key down or print it, and give it to the chair to keep in the safe. It is shown only now.</source>
+        <translation>数据库已加密。请抄写或打印下面的恢复密钥，交主席放入保险柜保管。它只显示这一次。</translation>
+    </message>
+    <message>
+        <source>If every password is lost, this key still opens the database (see "Recovery" in the manual). Without it and without any user's password, the data cannot be read by anyone. When copying the database, copy the key file beside it with the same name as well.</source>
+        <translation>所有密码都遗失时，仍可用它打开数据库（见使用说明“恢复”一节）。没有它，也没有任何一位用户的密码，谁也无法读出数据。复制数据库时，请连同旁边同名的钥匙文件一起复制。</translation>
+    </message>
+    <message>
+        <source>I have written down or printed the recovery key for the chair</source>
+        <translation>我已抄写或打印恢复密钥，交主席保管</translation>
     </message>
 </context>
 <context>

@@ -27,6 +27,14 @@
         <translation>把该年度政策文件中的标准复制为本单位设定；本单位已设定的行保持不变。</translation>
     </message>
     <message>
+        <source>Copy the previous year's…</source>
+        <translation>复制上一年度…</translation>
+    </message>
+    <message>
+        <source>Copies the table of the nearest earlier year into this year; lines this year already has are kept.</source>
+        <translation>把最近一个有标准的年度复制到本年度；本年度已有的项目保持不变。</translation>
+    </message>
+    <message>
         <source>Only the administrator can change the standards; they are shown here for reference.</source>
         <translation>只有管理员可以修改救助标准，此处仅供查看。</translation>
     </message>
@@ -169,6 +177,30 @@
     <message>
         <source>Importing from the policy file…</source>
         <translation>正在从政策文件导入…</translation>
+    </message>
+    <message>
+        <source>No earlier year has standards to copy.</source>
+        <translation>没有可复制的以前年度标准。</translation>
+    </message>
+    <message>
+        <source>Copy the previous year's</source>
+        <translation>复制上一年度</translation>
+    </message>
+    <message>
+        <source>Copy the {0} standards to {1}? Lines {1} already has are kept.</source>
+        <translation>将{0}年的标准复制到{1}年？{1}年已有的项目保持不变。</translation>
+    </message>
+    <message>
+        <source>{0} lines copied from {1}.</source>
+        <translation>已从{1}年复制{0}项标准。</translation>
+    </message>
+    <message>
+        <source>Every line of {0} is already set for this year.</source>
+        <translation>{0}年的各项标准本年度均已设置。</translation>
+    </message>
+    <message>
+        <source>Copying the standards…</source>
+        <translation>正在复制标准…</translation>
     </message>
     <message>
         <source>The operation failed unexpectedly; nothing was saved. ({0})</source>

@@ -386,7 +386,7 @@ def member_blocks(folder: Path, people: People, *, n: int = 8) -> Ledger:
 # --- 5. one sheet per township, 汇总 and 填表说明 --------------------------------------------------------
 
 
-def townships(folder: Path, people: People, *, n: int = 6) -> Ledger:
+def townships(folder: Path, people: People, *, n: int = 6, held_out: bool = False) -> Ledger:
     rng = people.rng
     wb = openpyxl.Workbook()
     guide = wb.active
@@ -397,6 +397,9 @@ def townships(folder: Path, people: People, *, n: int = 6) -> Ledger:
     summary = wb.create_sheet("汇总")
     summary.append(["乡镇", "户数", "人数"])
     header = ["序号", "姓名", "性别", "身份证号", "手机号码", "家庭住址", "工作单位", "困难类别", "致困原因", "家庭人口", "月人均收入"]
+    if held_out:
+        header = ["编号", "户主姓名", "性别", "公民身份号码", "手机", "现住址", "单位", "帮扶类别", "困难原因", "家庭人数",
+                  "人均月收入"]
     expect = []
     for sheet, union in (("名州镇", "名州镇总工会"), ("义合镇", "义合镇总工会"), ("四十里铺镇", "四十里铺镇总工会")):
         ws = wb.create_sheet(sheet)
@@ -445,12 +448,15 @@ def hidden_leftovers(folder: Path, people: People, *, n: int = 10) -> Ledger:
 # --- 7. .xls (Excel 97-2003) ------------------------------------------------------------------------------------
 
 
-def old_xls(folder: Path, people: People, *, n: int = 10) -> Ledger:
+def old_xls(folder: Path, people: People, *, n: int = 10, held_out: bool = False) -> Ledger:
     import xlwt
 
     rng = people.rng
     header = ["序号", "姓名", "出生年月", "身份证号", "联系电话", "所属工会", "家庭住址", "工作单位", "困难类别", "致困原因",
               "家庭人口", "家庭年收入", "建档时间"]
+    if held_out:
+        header = ["序号", "姓 名", "出生年月日", "身份证号码\n（18位）", "联系方式", "工会名称", "家庭地址", "单位名称",
+                  "困难程度", "致困原因", "家庭人口数", "家庭总收入", "入档时间"]
     book = xlwt.Workbook(encoding="utf-8")
     ws = book.add_sheet("困难职工")
     ws.write_merge(0, 0, 0, len(header) - 1, "绥德县困难职工档案台账（2019年）")
@@ -476,10 +482,13 @@ def old_xls(folder: Path, people: People, *, n: int = 10) -> Ledger:
 # --- 8. GBK CSV with 15-digit IDs and amounts as written -----------------------------------------------------
 
 
-def gbk_csv(folder: Path, people: People, *, n: int = 10) -> Ledger:
+def gbk_csv(folder: Path, people: People, *, n: int = 10, held_out: bool = False) -> Ledger:
     rng = people.rng
     header = ["序号", "姓名", "身份证号", "联系电话", "所属工会", "家庭住址", "工作单位", "困难类别", "致困原因", "家庭人口",
               "家庭年收入"]
+    if held_out:
+        header = ["序号", "职工姓名", "身份证号码", "电话号码", "所在工会", "居住地址", "所在单位", "困难类型", "主要困难原因",
+                  "家庭成员数", "家庭年总收入"]
     rows: list[list[Any]] = [["绥德县困难职工名册"], header]
     expect = []
     for i in range(n):
@@ -611,9 +620,11 @@ def scholarships(folder: Path, people: People, *, n: int = 10, held_out: bool = 
 # --- 12. 春节送温暖慰问花名册 ---------------------------------------------------------------------------------
 
 
-def visits(folder: Path, people: People, *, n: int = 12) -> Ledger:
+def visits(folder: Path, people: People, *, n: int = 12, held_out: bool = False) -> Ledger:
     rng = people.rng
     header = ["序号", "慰问对象", "身份证号", "单位名称", "对象类别", "慰问金（元）", "慰问品", "慰问日期", "领取人签字"]
+    if held_out:
+        header = ["序号", "姓名", "身份证号码", "工作单位", "慰问类别", "慰问金额", "慰问物资", "走访时间", "签字"]
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "慰问花名册"

@@ -80,4 +80,39 @@ def test_export_lists(county: County, tmp_path: Path, pw: Path, capsys) -> None:
     assert "导出含完整身份证号" in capsys.readouterr().err
     assert run(county, pw, "export", "scholarships", "--out", str(tmp_path / "s.xlsx"), "--campaign", "x") == 1
     assert run(county, pw, "export", "visits", "--out", str(tmp_path / "v.xlsx"), "--full-ids") == 0
-    assert "（完整身份证号）" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "（完整身份证号，已加密）" in said and "打开密码（只显示这一次）" in said
+
+
+def test_column_mapping_from_the_terminal_and_a_mapping_file(county: County, tmp_path: Path, pw: Path,
+                                                             capsys) -> None:
+    """A county with one odd template maps it once (--map), saves it (--save-mapping) and reuses it (--mapping);
+    a word the caseworker mapped in the wizard (saved in the file) reads on every row."""
+    import json
+
+    header = ["户主名", "证件", "联系电话", "家庭住址", "工作单位", "所属工会", "主要致困原因", "帮扶档次"]
+    rows = [header] + [good(i) + ["五保户"] for i in range(2)]
+    for row in rows[1:]:
+        row[0] = row[0]
+    path = write_xlsx(tmp_path / "怪模板.xlsx", rows)
+    assert run(county, pw, "import", str(path), "--kind", "files") == 1
+    assert "缺少必需的列：姓名、身份证号" in capsys.readouterr().err
+    saved = tmp_path / "怪模板.json"
+    assert run(county, pw, "import", str(path), "--kind", "files", "--map", "户主名=姓名", "--map", "证件=身份证号",
+               "--map", "帮扶档次=困难类别", "--save-mapping", str(saved)) == 1
+    out = capsys.readouterr().out
+    assert "困难类别“五保户”无法识别，共2行使用（第2、3行）" in out and f"列对应已保存到 {saved}" in out
+    profile = json.loads(saved.read_text(encoding="utf-8"))
+    assert profile["columns"]["户主名"] == "name" and profile["columns"]["证件"] == "id_number"
+    profile["values"] = {"category": {"五保户": "deep"}}  # what the wizard saves when the word is mapped
+    saved.write_text(json.dumps(profile, ensure_ascii=False), encoding="utf-8")
+    assert run(county, pw, "import", str(path), "--mapping", str(saved)) == 0
+    assert "可导入2户，有错误0户" in capsys.readouterr().out
+    assert run(county, pw, "import", str(path), "--kind", "files", "--map", "户主名") == 1
+    assert "应写成“列标题=字段”" in capsys.readouterr().err
+    assert run(county, pw, "import", str(path), "--kind", "files", "--map", "户主名=生日") == 1
+    assert "没有名为“生日”的字段" in capsys.readouterr().err
+    bad = tmp_path / "别的.json"
+    bad.write_text("{}", encoding="utf-8")
+    assert run(county, pw, "import", str(path), "--mapping", str(bad)) == 1
+    assert "不是本程序保存的列对应文件" in capsys.readouterr().err

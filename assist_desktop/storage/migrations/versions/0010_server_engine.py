@@ -1,7 +1,7 @@
 """Two engines, one schema: what PostgreSQL needs beyond revisions 0001–0005 (issue 22).
 
-A PostgreSQL database starts life here, built from empty by 0001 → 0010 in one transaction; SQLite files
-need nothing from this revision (their INTEGER is 64 bits, their JSON is text, their rowid is built in).
+A PostgreSQL database starts life here, built from empty by 0001 … 0006 → 0009 → 0008 → 0007 → 0010 in one
+transaction; SQLite files need nothing from this revision (their INTEGER is 64 bits, their JSON is text, their rowid is built in).
 
 - ``hardship_file.rowid``: an identity column standing in for SQLite's rowid, which ``name_gram`` refers
   to (the pieces' triggers are made by ``storage.derived``);
@@ -9,7 +9,7 @@ need nothing from this revision (their INTEGER is 64 bits, their JSON is text, t
 - the JSON documents (the audit log's ``changes``, a package's ``counts``) as JSONB.
 
 Revision ID: 0010
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

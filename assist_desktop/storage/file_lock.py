@@ -1,0 +1,458 @@
+"""One database file, several programs: who has it open, and a restore that waits for nobody to.
+
+SQLite lets the window and terminal commands write the same file safely, one transaction at a time. What it
+cannot do is let a restore replace the file while another program still uses it: that program's next commit
+would land in the restored file, or its last one be lost with the file it went into. So every program that
+opens the file (``storage.engine.Database``: the window, every terminal command) holds a *shared* lock on
+``<file>.inuse/lock`` while it does, and a restore takes it *exclusively* — made with the safety backup under
+it — so that nothing committed is lost.
+
+Beside the lock, each process keeps a small record (``<file>.inuse/<host>-<pid>.json``: computer, process,
+program, user, partial files it is writing), itself locked while the process lives, so that a busy file is
+reported by name ("计算机“X”上的进程 1234：命令行 ledger import，用户 李娜"), and what a killed program left
+(``backups/*.partial``, a half-written sync package) is found and removed at the next start, by the first
+program to open the file while no other has it open.
+
+POSIX record locks (``fcntl.lockf``) belong to the process and go when any descriptor of the file closes, so
+each process opens the lock file once (a registry, reference-counted per database); Windows uses LockFileEx on
+the same byte. SQLite-only: a PostgreSQL server has its own locks (the engine does not call this there).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from assist_desktop.domain.errors import DomainError
+
+SHARED_WAIT_SECONDS = 30.0  # a terminal command or the window waits this long for a restore to finish
+EXCLUSIVE_WAIT_SECONDS = 10.0  # a restore waits this long for other programs to finish
+POLL_SECONDS = 0.1
+LIVE_BYTE = 1 << 20  # the byte a record's owner keeps locked: beyond its text, so others can read it
+FOLDER_SUFFIX = ".inuse"
+WINDOW = "程序窗口"
+
+Notice = Callable[[str], None]
+
+
+class FileBusy(DomainError):
+    """The database is in use by another program in a way that stops this one."""
+
+
+@dataclass(frozen=True)
+class Holder:
+    host: str
+    pid: int
+    program: str
+    user: str
+    since: str
+    partials: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        who = f"，用户 {self.user}" if self.user else ""
+        return f"计算机“{self.host}”上的进程 {self.pid}（{self.program or '本程序'}{who}）"
+
+
+# --- the lock primitive ---------------------------------------------------------------------------------
+
+if os.name == "nt":  # pragma: no cover - exercised on Windows only
+    import ctypes
+    import msvcrt
+    from ctypes import wintypes
+
+    class _Overlapped(ctypes.Structure):
+        _fields_ = [("Internal", ctypes.c_void_p), ("InternalHigh", ctypes.c_void_p), ("Offset", wintypes.DWORD),
+                    ("OffsetHigh", wintypes.DWORD), ("hEvent", wintypes.HANDLE)]
+
+    _kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    _LOCKFILE_FAIL_IMMEDIATELY, _LOCKFILE_EXCLUSIVE_LOCK = 0x1, 0x2
+
+    def _overlapped(offset: int) -> _Overlapped:
+        return _Overlapped(None, None, offset & 0xFFFFFFFF, offset >> 32, None)
+
+    def _try_lock(fh: IO[Any], exclusive: bool, offset: int = 0) -> bool:
+        handle = msvcrt.get_osfhandle(fh.fileno())
+        flags = _LOCKFILE_FAIL_IMMEDIATELY | (_LOCKFILE_EXCLUSIVE_LOCK if exclusive else 0)
+        return bool(_kernel32.LockFileEx(handle, flags, 0, 1, 0, ctypes.byref(_overlapped(offset))))
+
+    def _unlock(fh: IO[Any], offset: int = 0) -> None:
+        handle = msvcrt.get_osfhandle(fh.fileno())
+        _kernel32.UnlockFileEx(handle, 0, 1, 0, ctypes.byref(_overlapped(offset)))
+
+    def _convert(fh: IO[Any], exclusive: bool) -> bool:
+        # Windows does not convert a lock in place: let go, try the other kind, and take the old kind back
+        _unlock(fh)
+        if _try_lock(fh, exclusive):
+            return True
+        while not _try_lock(fh, not exclusive):
+            time.sleep(POLL_SECONDS)
+        return False
+else:
+    import errno
+    import fcntl
+
+    def _try_lock(fh: IO[Any], exclusive: bool, offset: int = 0) -> bool:
+        try:
+            fcntl.lockf(fh, (fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH) | fcntl.LOCK_NB, 1, offset)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EAGAIN):
+                return False
+            raise
+        return True
+
+    def _unlock(fh: IO[Any], offset: int = 0) -> None:
+        fcntl.lockf(fh, fcntl.LOCK_UN, 1, offset)
+
+    def _convert(fh: IO[Any], exclusive: bool) -> bool:
+        return _try_lock(fh, exclusive)  # POSIX converts in place; a refused request keeps the old lock
+
+
+# --- this process's hold on each database ------------------------------------------------------------------
+
+_program = ""
+_user = ""
+_notice: Notice | None = None
+_mutex = threading.RLock()
+
+
+def set_program(description: str) -> None:
+    """How other programs see this one ("程序窗口", "命令行 ledger import")."""
+    global _program
+    _program = description
+    _rewrite_records()
+
+
+def set_user(name: str) -> None:
+    """The person logged in, named to other programs that find the file busy."""
+    global _user
+    _user = name
+    _rewrite_records()
+
+
+def set_waiting_notice(notice: Notice | None) -> None:
+    """Where to say that this program waits for another (a terminal prints it; None: say nothing)."""
+    global _notice
+    _notice = notice
+
+
+def _say(text: str) -> None:
+    if _notice is not None:
+        _notice(text)
+
+
+def folder_of(db_path: Path) -> Path:
+    return Path(str(Path(db_path).absolute()) + FOLDER_SUFFIX)
+
+
+def _record_name() -> str:
+    host = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in socket.gethostname())[:60]
+    return f"{host}-{os.getpid()}.json"
+
+
+@dataclass
+class _Hold:
+    folder: Path
+    lock: IO[Any]
+    record: IO[Any] | None
+    shared: int = 0
+    exclusive: int = 0
+    partials: list[str] = field(default_factory=list)
+    since: str = field(default_factory=lambda: datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+
+    def write_record(self) -> None:
+        if self.record is None:
+            return
+        text = json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "program": _program, "user": _user,
+                           "since": self.since, "partials": self.partials}, ensure_ascii=False)
+        with contextlib.suppress(OSError):
+            self.record.seek(0)
+            self.record.truncate()
+            self.record.write(text)
+            self.record.flush()
+
+
+_holds: dict[Path, _Hold] = {}
+
+
+def _rewrite_records() -> None:
+    with _mutex:
+        for hold in _holds.values():
+            hold.write_record()
+
+
+def _open_hold(db_path: Path) -> _Hold | None:
+    folder = folder_of(db_path)
+    try:
+        folder.mkdir(exist_ok=True)
+        lock = open(folder / "lock", "a+")  # noqa: SIM115 - kept open while the process uses the database
+    except OSError:
+        return None  # a folder that cannot be written: the storage check at open says what is wrong
+    record = None
+    with contextlib.suppress(OSError):
+        record = open(folder / _record_name(), "w+", encoding="utf-8")  # noqa: SIM115
+        if not _try_lock(record, True, LIVE_BYTE):  # pragma: no cover - a pid reused within the same second
+            record.close()
+            record = None
+    return _Hold(folder, lock, record)
+
+
+def _close_hold(db_path: Path, hold: _Hold) -> None:
+    with contextlib.suppress(OSError):
+        _unlock(hold.lock)
+    hold.lock.close()
+    if hold.record is not None:
+        name = Path(hold.record.name)
+        hold.record.close()
+        with contextlib.suppress(OSError):
+            name.unlink()
+    _holds.pop(db_path, None)
+
+
+def _key(db_path: Path | str) -> Path:
+    return Path(db_path).absolute()
+
+
+def acquire_shared(db_path: Path | str, *, wait: float | None = None) -> bool:
+    """Take this process's shared hold on the database (counted); waits while another program restores it.
+    False when no lock could be made there (read-only folder): the caller goes on without it."""
+    key = _key(db_path)
+    with _mutex:
+        hold = _holds.get(key)
+        if hold is not None:
+            hold.shared += 1
+            return True
+        hold = _open_hold(key)
+        if hold is None:
+            return False
+        try:
+            if _try_lock(hold.lock, True):  # nobody else has the file open: clean up after killed programs
+                clean_leftovers(key, hold)
+                _convert(hold.lock, False)
+            else:
+                _wait_for(key, hold, exclusive=False, wait=SHARED_WAIT_SECONDS if wait is None else wait,
+                          doing="打开")
+        except BaseException:
+            _close_hold(key, hold)
+            raise
+        hold.shared = 1
+        _holds[key] = hold
+        hold.write_record()
+        return True
+
+
+def release_shared(db_path: Path | str) -> None:
+    key = _key(db_path)
+    with _mutex:
+        hold = _holds.get(key)
+        if hold is None:
+            return
+        hold.shared -= 1
+        if hold.shared <= 0 and hold.exclusive <= 0:
+            _close_hold(key, hold)
+
+
+@contextlib.contextmanager
+def shared(db_path: Path | str) -> Iterator[None]:
+    held = acquire_shared(db_path)
+    try:
+        yield
+    finally:
+        if held:
+            release_shared(db_path)
+
+
+@contextlib.contextmanager
+def exclusive(db_path: Path | str, *, doing: str, wait: float | None = None) -> Iterator[None]:
+    """The database to this process alone (a restore): refused, naming them, while other programs keep it open
+    past ``wait`` seconds (default EXCLUSIVE_WAIT_SECONDS)."""
+    key = _key(db_path)
+    wait = EXCLUSIVE_WAIT_SECONDS if wait is None else wait
+    with _mutex:
+        hold = _holds.get(key)
+        fresh = hold is None
+        if fresh:
+            hold = _open_hold(key)
+        if hold is None:  # no lock can be made there: the storage check says what is wrong
+            locked = False
+        else:
+            locked = True
+            _holds[key] = hold
+    if not locked:
+        yield
+        return
+    assert hold is not None
+    with _mutex:
+        try:
+            if hold.exclusive == 0:
+                got = _try_lock(hold.lock, True) if fresh else _convert(hold.lock, True)
+                if not got:
+                    _wait_for(key, hold, exclusive=True, wait=wait, doing=doing, converting=not fresh)
+        except BaseException:
+            if fresh:
+                _close_hold(key, hold)
+            raise
+        hold.exclusive += 1
+        hold.write_record()
+    try:
+        yield
+    finally:
+        with _mutex:
+            hold.exclusive -= 1
+            if hold.exclusive == 0:
+                if hold.shared > 0:
+                    _convert(hold.lock, False)
+                else:
+                    _close_hold(key, hold)
+
+
+def _wait_for(key: Path, hold: _Hold, *, exclusive: bool, wait: float, doing: str, converting: bool = False) -> None:
+    """Wait up to ``wait`` seconds for the lock, saying once whom we wait for; FileBusy naming them after."""
+    others = holders(key)
+    named = "；".join(h.describe() for h in others) or "另一个程序"
+    if exclusive:
+        _say(f"数据库正由{named}使用，等待其结束后再{doing}（最多 {wait:.0f} 秒）…")
+    else:
+        _say(f"数据库正由{named}恢复备份或独占使用，等待其完成（最多 {wait:.0f} 秒）…")
+    deadline = time.monotonic() + wait
+    while time.monotonic() < deadline:
+        time.sleep(POLL_SECONDS)
+        if (_convert(hold.lock, exclusive) if converting else _try_lock(hold.lock, exclusive)):
+            return
+    others = holders(key) or others
+    named = "；".join(h.describe() for h in others) or "另一个程序"
+    if exclusive:
+        raise FileBusy(f"数据库 {key.name} 正由{named}使用，等了 {wait:.0f} 秒仍未结束，不能{doing}。"
+                       f"请先关闭该程序（或等它完成），再{doing}；数据库未改动。")
+    raise FileBusy(f"数据库 {key.name} 正由{named}恢复备份或独占使用，等了 {wait:.0f} 秒仍未完成。"
+                   "请等它结束后重试。")
+
+
+# --- who else has the file open ----------------------------------------------------------------------------------
+
+
+def _records(folder: Path) -> Iterator[tuple[Path, bool]]:
+    """Each record beside the lock, and whether its process still lives (it keeps the record locked)."""
+    own = _record_name()
+    try:
+        entries = list(folder.glob("*.json"))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == own:
+            continue
+        try:
+            with open(entry, "r+", encoding="utf-8") as fh:
+                alive = not _try_lock(fh, True, LIVE_BYTE)
+                if not alive:
+                    _unlock(fh, LIVE_BYTE)
+        except OSError:
+            continue
+        yield entry, alive
+
+
+def _read(entry: Path) -> Holder | None:
+    try:
+        doc = json.loads(entry.read_text(encoding="utf-8") or "{}")
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict):
+        return None
+    partials = doc.get("partials") if isinstance(doc.get("partials"), list) else []
+    return Holder(str(doc.get("host", "?")), int(doc.get("pid", 0) or 0), str(doc.get("program", "")),
+                  str(doc.get("user", "")), str(doc.get("since", "")), tuple(str(p) for p in partials))
+
+
+def holders(db_path: Path | str) -> list[Holder]:
+    """The other programs that have the database open now (the killed ones' records are left out)."""
+    found = []
+    for entry, alive in _records(folder_of(_key(db_path))):
+        if alive and (holder := _read(entry)) is not None:
+            found.append(holder)
+    return found
+
+
+def busy_message(db_path: Path | str, waited: float) -> str:
+    """What a caseworker reads when another program kept the database's write lock past the wait."""
+    others = holders(db_path)
+    named = "；".join(h.describe() for h in others) if others else "另一个程序"
+    return (f"数据库 {Path(db_path).name} 正由{named}写入，等了 {waited:.0f} 秒仍未完成，本次操作没有进行，"
+            "数据库保持原样。请等它结束后重试。")
+
+
+def waiting_notice(db_path: Path | str, waiting: float) -> None:
+    others = holders(db_path)
+    named = "；".join(h.describe() for h in others) if others else "另一个程序"
+    _say(f"数据库正由{named}写入，等待其完成（最多 {waiting:.0f} 秒）…")
+
+
+# --- what killed programs left ---------------------------------------------------------------------------------------
+
+
+def clean_leftovers(db_path: Path, hold: _Hold | None = None) -> list[Path]:
+    """Remove what killed programs left: half-written backups (``backups/<name>-….partial``), the partial files
+    their records list (a half-written sync package), and their records. Only while no other program has the
+    database open (the caller holds the lock exclusively)."""
+    removed: list[Path] = []
+    folder = folder_of(db_path)
+    for entry, alive in list(_records(folder)):
+        if alive:
+            continue
+        holder = _read(entry)
+        for partial in holder.partials if holder else ():
+            target = Path(partial)
+            if target.name.endswith(".partial") and target.is_file():
+                with contextlib.suppress(OSError):
+                    target.unlink()
+                    removed.append(target)
+        with contextlib.suppress(OSError):
+            entry.unlink()
+    backups = Path(db_path).parent / "backups"
+    with contextlib.suppress(OSError):
+        for partial in backups.glob(f"{_glob_escape(Path(db_path).stem)}-*.partial"):
+            with contextlib.suppress(OSError):
+                partial.unlink()
+                removed.append(partial)
+    return removed
+
+
+def _glob_escape(text: str) -> str:
+    import glob
+
+    return glob.escape(text)
+
+
+def database_path(bind: Any) -> Path | None:
+    """The file of an SQLite engine or connection (None for another database server)."""
+    url = getattr(bind, "url", None) or getattr(getattr(bind, "engine", None), "url", None)
+    if url is None or url.get_backend_name() != "sqlite" or not url.database:
+        return None
+    return Path(url.database)
+
+
+@contextlib.contextmanager
+def partial_file(db_path: Path | str | None, partial: Path) -> Iterator[None]:
+    """While ``partial`` is written, this process's record lists it: if the process is killed, the next program
+    to open the database alone removes it."""
+    key = _key(db_path) if db_path else None
+    with _mutex:
+        hold = _holds.get(key) if key else None
+        if hold is not None:
+            hold.partials.append(str(Path(partial).absolute()))
+            hold.write_record()
+    try:
+        yield
+    finally:
+        if hold is not None:
+            with _mutex:
+                with contextlib.suppress(ValueError):
+                    hold.partials.remove(str(Path(partial).absolute()))
+                hold.write_record()

@@ -127,6 +127,13 @@ def where_clause(where: str, postgres: bool) -> str:
     return "true" if postgres and where.strip() == "1" else where
 
 
+def audit_changes(location: Location, where: str = "1 = 1") -> list[dict[str, Any]]:
+    """The ``changes`` of the audit events that match, as JSON (text on a file, JSONB on a server)."""
+    import json
+
+    return [json.loads(r[0]) for r in query(location, f"SELECT changes FROM audit_event WHERE {where} ORDER BY seq")]
+
+
 def reader(location: Location) -> Reader:
     return Reader(location)
 
@@ -246,6 +253,7 @@ class PgConnection:
     def sql(sql: str) -> str:
         # SQLite's "WHERE 1" / "AND 1" (a test's "no further condition") is PostgreSQL's "true"
         sql = re.sub(r"\b(AND|WHERE)\s+1(?=\s*(?:$|AND\b|ORDER\b|GROUP\b|LIMIT\b|\)))", r"\1 true", sql)
+        sql = re.sub(r"\bchar\(", "chr(", sql)  # SQLite's char(27) is PostgreSQL's chr(27)
         return sql.replace("%", "%%").replace("?", "%s").replace("instr(", "strpos(")
 
     def execute(self, sql: str, params: Any = ()) -> _Cursor:

@@ -655,7 +655,7 @@ def test_a_yearly_scholarship_form_states_what_was_approved_and_paid(county: Cou
 def test_a_past_years_statistics_count_the_files_as_of_31_december(county: County, household) -> None:
     ids = [file_family(county, replace(household, name=name, id_number=make_id("19800315", seq), members=[])).file_id
            for name, seq in (("甲", 11), ("乙", 13), ("丙", 15))]
-    with closing(sqlite3.connect(county.path)) as conn:  # 乙 exited in February, 丙 filed in January of 2027
+    with closing(connect(county.path)) as conn:  # 乙 exited in February, 丙 filed in January of 2027
         conn.execute("UPDATE hardship_file SET status = 'exited', exit_date = '2027-02-01', exit_reason = 'out_of_hardship'"
                      " WHERE id = ?", (ids[1],))
         conn.execute("UPDATE hardship_file SET opened_on = '2027-01-10' WHERE id = ?", (ids[2],))
@@ -691,7 +691,7 @@ def test_a_notice_names_the_contact_and_phone_set_and_refuses_an_unknown_year(co
     # 11, 12, 13 February, Saturday 14 (调休), then after the holiday Tuesday 24 February
     assert "公示期为2026年2月11日至2026年2月24日（5个工作日）" in flat and "2026年2月11日至2026年2月24日公示" in form
     assert "联系人：王芳；监督电话：0912-5621234" in flat
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         conn.execute("UPDATE hardship_file SET notice_start = ?", (f"{max(LIBRARY_YEARS)}-12-30",))
         conn.commit()
     with county.session() as s:
@@ -709,7 +709,7 @@ def test_a_student_under_18_signs_with_a_guardian(county: County, family: Family
         payments.pay(s, county.users["jingban"], "scholarship", app.id, paid_on=TODAY, method="transfer", today=TODAY)
         adult = printing.prepare_vouchers(s, county.users["jingban"], VoucherSelection(round_id=rnd.id))
     assert "监护人（签字）" not in pdftools.squeeze(pdftools.text(adult.pdf))
-    with closing(sqlite3.connect(county.path)) as conn:  # a younger student: 17 on the day paid
+    with closing(connect(county.path)) as conn:  # a younger student: 17 on the day paid
         conn.execute("UPDATE scholarship SET student_birth_date = '2009-06-01'")
         conn.commit()
     with county.session() as s:
@@ -721,7 +721,7 @@ def test_a_student_under_18_signs_with_a_guardian(county: County, family: Family
 
 def test_a_file_carried_over_from_a_ledger_prints_the_ledgers_filing_date(county: County, household) -> None:
     fam = file_family(county, household)
-    with closing(sqlite3.connect(county.path)) as conn:  # the ledger's 建档时间
+    with closing(connect(county.path)) as conn:  # the ledger's 建档时间
         conn.execute("UPDATE hardship_file SET filed_on = '2019-05-06' WHERE id = ?", (fam.file_id,))
         conn.commit()
     with county.session() as s:

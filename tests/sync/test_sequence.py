@@ -99,7 +99,7 @@ def test_a_county_back_from_a_backup_catches_up_through_the_citys_acknowledgemen
 
         result = import_package(s, None, full.path, accept_audit_break=True)
     assert result.status == "applied" and result.report.audit_breaks
-    with closing(sqlite3.connect(net["yulin"].path)) as conn:
+    with closing(connect(net["yulin"].path)) as conn:
         changes = conn.execute("SELECT changes FROM audit_event WHERE action = 'import' ORDER BY seq DESC").fetchone()[0]
     assert "audit_break_accepted" in changes
     net.ack("yulin", result, "suide")

@@ -59,7 +59,6 @@ PG_FULL_MODULES = {
     "tests/storage/test_server_engine.py", "tests/storage/test_server_backup.py",
     "tests/storage/test_storage_migrations.py", "tests/storage/test_storage_transactions.py",
     "tests/reliability/test_concurrency.py", "tests/sync/test_round_trip.py", "tests/services/test_batches.py",
-    "tests/services/test_approvals.py",
 }
 PG_STRIDE = 4
 

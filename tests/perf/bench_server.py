@@ -176,7 +176,7 @@ def city_import(families: int, workdir: Path, make_db: Any) -> dict[str, Any]:
     """bench_sync's county year, imported at a city in a file and at a city on the server."""
     from bench_sync import _add_grants
 
-    from assist_desktop.services.demo import generate_demo
+    from assist_desktop.services.demo import generate_demo, mark_demo
     from assist_desktop.services.setup import initialise
     from assist_desktop.storage.schema import open_database
     from assist_desktop.sync.export import export_package
@@ -188,6 +188,7 @@ def city_import(families: int, workdir: Path, make_db: Any) -> dict[str, Any]:
     with open_database(county_path) as county:
         initialise(county, unit_code="610826", unit_name="绥德县总工会", admin_username="admin",
                    admin_password="bench-pass-1")
+        mark_demo(county)  # a made-up county: demo data may go in
         generate_demo(county, households, seed=23, today=TODAY)
         grants = _add_grants(county, households * 5, TODAY)
     with sqlite3.connect(county_path) as conn:
@@ -244,10 +245,12 @@ def bench_server(families: int, workdir: Path) -> dict[str, Any]:
         p2_server = bench_registry_list(families, workdir, existing=server)  # type: ignore[arg-type]
         p2_file = bench_registry_list(families, workdir, existing=file)
         start = starts(server, file)
+        print(f"  start: {start} (load {os.getloadavg()[0]:.1f})", flush=True)
         race_server = approve_race(server)
         copy = workdir / "race.sqlite"
         shutil.copyfile(file, copy)
         race_file = approve_race(copy)
+        print(f"  approving: server {race_server}, file {race_file} (load {os.getloadavg()[0]:.1f})", flush=True)
         p5 = city_import(families, workdir, make_db)
     finally:
         cluster.stop()

@@ -264,7 +264,9 @@ def _parse_order(order: str) -> tuple[str, bool]:
 def _order_by(key: str, descending: bool, *, walk: bool) -> list[ColumnElement[Any]]:
     """ORDER BY terms; unless the page is to ``walk`` the key's index, the key is kept off it."""
     expr = SORT_KEYS[key] if walk or key not in _INDEXED_KEYS else _plus(SORT_KEYS[key])
-    first = expr.desc() if descending else expr.asc()
+    # NULL (never reviewed, no category) smallest, as SQLite orders it; PostgreSQL's default is the other way.
+    # These are SQLite's defaults spelled out, so its index walks are unchanged.
+    first = expr.desc().nulls_last() if descending else expr.asc().nulls_first()
     if key == "file_no":  # unique and NOT NULL: its own tie-break
         return [first, HF.id.asc()]
     return [first, HF.file_no.asc(), HF.id.asc()]

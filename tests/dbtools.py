@@ -254,6 +254,8 @@ class PgConnection:
         # SQLite's "WHERE 1" / "AND 1" (a test's "no further condition") is PostgreSQL's "true"
         sql = re.sub(r"\b(AND|WHERE)\s+1(?=\s*(?:$|AND\b|ORDER\b|GROUP\b|LIMIT\b|\)))", r"\1 true", sql)
         sql = re.sub(r"\bchar\(", "chr(", sql)  # SQLite's char(27) is PostgreSQL's chr(27)
+        # SQLite's dates are text: substr(opened_on, 1, 4) is the year; a server's DATE is cast to its text first
+        sql = re.sub(r"\bsubstr\(([\w.]+),", r"substr(CAST(\1 AS text),", sql)
         return sql.replace("%", "%%").replace("?", "%s").replace("instr(", "strpos(")
 
     def execute(self, sql: str, params: Any = ()) -> _Cursor:

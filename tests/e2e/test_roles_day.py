@@ -167,6 +167,15 @@ def test_the_chairs_day(qtbot, demo_db, shot, monkeypatch, _no_blocking_message_
     db = _open(demo_db)
     try:
         today = date(2027, 1, 4)
+        # the library knows the official calendar up to 2026: the administrator has entered 2027's New Year
+        # as the State Council published it (设置 → 公示与节假日), or no notice running into 2027 could end
+        from assist_desktop.services import public_notice
+        from assist_desktop.services.users import authenticate
+        from tests.e2e.day import PASSWORD
+
+        with db.session() as s:
+            public_notice.enter_holidays(s, authenticate(s, "admin", PASSWORD), date(2027, 1, 1), date(2027, 1, 3),
+                                         "元旦")
         # the season so far: the winter list submitted and reviewed; two applications posted in September
         cid = winter_campaign(db)
         visit_ids = [r[0] for r in rows(demo_db, "SELECT id FROM visit WHERE campaign_id = ?", cid)]
@@ -191,7 +200,7 @@ def test_the_chairs_day(qtbot, demo_db, shot, monkeypatch, _no_blocking_message_
         assert tab_count(page, "hardship_file") == len(on_notice)
         assert tab_count(page, "scholarship") == 2 and tab_count(page, "visit") == len(visit_ids)
         with db.session() as s:
-            until = approvals_service.notice_ends(today, approvals_service.notice_working_days(s))
+            until = approvals_service.notice_period(s, today, approvals_service.notice_working_days(s)).approval_from
         status = {i.entity_id: page.table.item(r, 5).text() for r, i in enumerate(page.items)}
         assert status[on_notice[0]] == f"公示中，{until.month}月{until.day}日起可审批"
         assert {status[i] for i in on_notice[1:]} == {"公示中，公示期已满"}

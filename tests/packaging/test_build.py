@@ -61,7 +61,7 @@ def test_the_frozen_program_passes_its_smoke_check(built: Built) -> None:
                   "Qt 对话框中文", "数据库服务器客户端（PostgreSQL）"):
         assert f"ok  {check}" in out, check
     # every bundled font with its licence, in the frozen build (the smoke check reads the bundle's folder)
-    assert "ok  字体 wqy-microhei.ttc 的许可证" in out and "ok  字体 hanazono-ext-ab.ttf.xz 的许可证" in out
+    assert "ok  字体 wqy-microhei.ttc 的许可证" in out and "ok  字体 rare-han-ext-ab.ttf.xz 的许可证" in out
     bundle = built.bundle
     assert not [f for f in bundle.rglob("*") if f.is_symlink() and not f.exists()], "links to dropped libraries"
     if sys.platform.startswith("linux"):

@@ -1,6 +1,10 @@
 """Benchmark: what the encrypted database costs (issue 21), each figure the program's own work on an
 encrypted file as a ratio to the same work on the unencrypted file, in the same run, alternating.
 
+Each ratio is judged on the CPU time the program spends (``time.process_time``: encryption is work, not
+waiting), the wall-clock ratio printed beside it: on this shared 2-core machine a wall clock measures the
+other engineers' load as much as the program, and a quiet office PC gives both alike.
+
 - P2: search as you type — every keystroke of a caseworker's typing (initials, a name, a single character,
   an ID tail, a phone start, a file serial) through ``services.search`` as the registry list's worker calls it
   (first page of 200 and the count), p95 per file; goal ≤ 1.15×.
@@ -16,6 +20,7 @@ encrypted file as a ratio to the same work on the unencrypted file, in the same 
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import statistics
@@ -66,6 +71,7 @@ def _p2(plain: Path, encrypted: Path, key: bytes, rounds: int) -> dict[str, Any]
     from assist_desktop.storage.schema import open_database
 
     times: dict[str, list[float]] = {"plain": [], "encrypted": []}
+    cpu: dict[str, list[float]] = {"plain": [], "encrypted": []}
     dbs = {"plain": open_database(plain), "encrypted": open_database(encrypted, key=key)}
     try:
         users = {}
@@ -79,9 +85,10 @@ def _p2(plain: Path, encrypted: Path, key: bytes, rounds: int) -> dict[str, Any]
                 db = dbs[name]
                 for text in TYPING:
                     with db.session() as s:
-                        t0 = time.perf_counter()
+                        t0, c0 = time.perf_counter(), time.process_time()
                         search(s, users[name], text, None, "-file_no", 0, 200)
                         times[name].append(time.perf_counter() - t0)
+                        cpu[name].append(time.process_time() - c0)
     finally:
         for db in dbs.values():
             db.close()
@@ -90,8 +97,11 @@ def _p2(plain: Path, encrypted: Path, key: bytes, rounds: int) -> dict[str, Any]
         return statistics.quantiles(values, n=20)[18] * 1000
 
     plain_ms, enc_ms = p95(times["plain"]), p95(times["encrypted"])
+    plain_cpu, enc_cpu = p95(cpu["plain"]), p95(cpu["encrypted"])
     return {"p2_keystrokes": len(times["plain"]), "p2_plain_p95_ms": round(plain_ms, 1),
-            "p2_encrypted_p95_ms": round(enc_ms, 1), "p2_ratio": round(enc_ms / plain_ms, 3)}
+            "p2_encrypted_p95_ms": round(enc_ms, 1), "p2_wall_ratio": round(enc_ms / plain_ms, 3),
+            "p2_plain_cpu_p95_ms": round(plain_cpu, 1), "p2_encrypted_cpu_p95_ms": round(enc_cpu, 1),
+            "p2_ratio": round(enc_cpu / plain_cpu, 3)}
 
 
 def _open(plain: Path, encrypted: Path, rounds: int) -> dict[str, Any]:
@@ -159,7 +169,8 @@ def bench_secrecy(families: int, workdir: Path, rounds: int = 3) -> dict[str, An
 
     steps = ("generate_s", "submit_s", "review_s", "approve_s", "pay_s")
     campaign: dict[str, list[float]] = {"plain": [], "encrypted": []}
-    sync: dict[str, dict[str, list[float]]] = {k: {"plain": [], "encrypted": []} for k in ("export_s", "import_s")}
+    sync: dict[str, dict[str, list[float]]] = {k: {"plain": [], "encrypted": []}
+                                               for k in ("export_s", "import_s", "export_cpu_s", "import_cpu_s")}
     for n in range(max(1, rounds - 1)):
         for name in ("plain", "encrypted"):
             folder = workdir / f"{name}-{n}"
@@ -186,15 +197,21 @@ def bench_secrecy(families: int, workdir: Path, rounds: int = 3) -> dict[str, An
     out["p7_ratio"] = round(out["p7_encrypted_ms_per_visit"] / out["p7_plain_ms_per_visit"], 3)
     out["p7_runs_ms_per_visit"] = {k: [round(v, 2) for v in vs] for k, vs in campaign.items()}
     out["p5_runs_s"] = {k: {m_: [round(v, 2) for v in vs] for m_, vs in d.items()} for k, d in sync.items()}
-    for k, label in (("export_s", "p5_export"), ("import_s", "p5_import")):
-        out[f"{label}_plain_s"] = round(med(sync[k]["plain"]), 2)
-        out[f"{label}_encrypted_s"] = round(med(sync[k]["encrypted"]), 2)
-        out[f"{label}_ratio"] = round(out[f"{label}_encrypted_s"] / out[f"{label}_plain_s"], 3)
+    for k, label in (("export", "p5_export"), ("import", "p5_import")):
+        out[f"{label}_plain_s"] = round(med(sync[f"{k}_s"]["plain"]), 2)
+        out[f"{label}_encrypted_s"] = round(med(sync[f"{k}_s"]["encrypted"]), 2)
+        out[f"{label}_wall_ratio"] = round(out[f"{label}_encrypted_s"] / out[f"{label}_plain_s"], 3)
+        out[f"{label}_plain_cpu_s"] = round(med(sync[f"{k}_cpu_s"]["plain"]), 2)
+        out[f"{label}_encrypted_cpu_s"] = round(med(sync[f"{k}_cpu_s"]["encrypted"]), 2)
+        out[f"{label}_ratio"] = round(out[f"{label}_encrypted_cpu_s"] / out[f"{label}_plain_cpu_s"], 3)
     goals = {"p2_ratio": GOAL_RATIO, "p5_export_ratio": GOAL_RATIO, "p5_import_ratio": GOAL_RATIO,
              "p7_ratio": GOAL_RATIO, "open_added_s": GOAL_OPEN_ADDED_S}
     verdicts = {k: out[k] <= goal for k, goal in goals.items()}
     for k, goal in goals.items():
-        print(f"  {k} = {out[k]} (goal ≤ {goal}) [{'ok' if verdicts[k] else 'OVER GOAL'}]", flush=True)
+        wall = out.get(k.replace("_ratio", "_wall_ratio")) if k.endswith("_ratio") else None
+        beside = f", wall clock {wall}× at load {os.getloadavg()[0]:.1f}" if wall is not None else ""
+        print(f"  {k} = {out[k]} (goal ≤ {goal}{', CPU time' if wall is not None else ''}{beside}) "
+              f"[{'ok' if verdicts[k] else 'OVER GOAL'}]", flush=True)
     out["goals"], out["goals_met"] = goals, verdicts
     # one number for the command's verdict: the worst figure as a share of its goal (≤ 1 when all are met)
     out["ratio"] = round(max(out[k] / goal for k, goal in goals.items()), 3)

@@ -24,7 +24,11 @@ def test_the_administrator_is_not_offered_show(qtbot, app_context) -> None:
     assert editor.id_stack.button.isEnabled() and "审计" in editor.id_stack.button.toolTip()
 
 
-def test_a_cancelled_print_to_a_file_leaves_no_half_file(qtbot, app_context, tmp_path) -> None:
+def test_a_cancelled_print_to_a_file_leaves_no_half_file(qtbot, app_context, tmp_path, monkeypatch) -> None:
+    import threading
+
+    from assist_desktop.ui.printing import paper
+
     ctx = app_context("jingban")
     page = _page(qtbot, ctx)
     _preview_vouchers(qtbot, page, campaign_id(ctx.db_path))
@@ -32,9 +36,45 @@ def test_a_cancelled_print_to_a_file_leaves_no_half_file(qtbot, app_context, tmp
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "vouchers.pdf"
     printer.setOutputFileName(str(out))
+    clicked = threading.Event()
+    real_route = paper.route
+
+    def route_after_the_click(p):  # type: ignore[no-untyped-def]
+        clicked.wait(10)  # the worker is under way when 取消 is pressed
+        return real_route(p)
+
+    monkeypatch.setattr(paper, "route", route_after_the_click)
     op = page.print_document(printer)
-    op.cancel()  # 取消 in the progress dialog, as the first pages go out
+    op.cancel()  # 取消 on the page, as the job goes out
+    clicked.set()
     qtbot.waitUntil(lambda: op.done, timeout=30_000)
     assert op.was_cancelled
-    assert not out.exists()  # before: half a PDF was left, and nothing was said
-    assert page.last_message == f"打印已取消，未打印完的文件 {out} 已删除。"
+    assert not out.exists() and not list(tmp_path.glob("*.part"))  # before: half a PDF was left
+    assert page.last_message == "打印已取消。"
+
+
+def test_a_print_to_a_file_is_never_seen_half_written(qtbot, app_context, tmp_path, monkeypatch) -> None:
+    """The PDF is written beside the chosen name and renamed: a failure midway leaves neither."""
+    from pathlib import Path
+
+    ctx = app_context("jingban")
+    page = _page(qtbot, ctx)
+    _preview_vouchers(qtbot, page, campaign_id(ctx.db_path))
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "vouchers.pdf"
+    printer.setOutputFileName(str(out))
+    real_write = Path.write_bytes
+
+    def disk_full(self, data):  # type: ignore[no-untyped-def]
+        real_write(self, data[: len(data) // 2])
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", disk_full)
+    op = page.print_document(printer)
+    qtbot.waitUntil(lambda: op.done, timeout=30_000)
+    monkeypatch.undo()
+    assert not out.exists() and not list(tmp_path.glob("*.part"))
+    op = page.print_document(printer)
+    qtbot.waitUntil(lambda: op.done, timeout=30_000)
+    assert out.read_bytes().startswith(b"%PDF") and out.read_bytes().rstrip().endswith(b"%%EOF")

@@ -64,10 +64,13 @@ def send(data: bytes, printer: QPrinter, title: str, pages: int, progress: Progr
     if how == FILE:
         target = Path(printer.outputFileName())
         partial = target.with_name(target.name + ".part")
+        if progress is not None:
+            progress.check()  # 取消 before the file is written leaves no file at all
         try:
-            partial.write_bytes(data)
+            partial.write_bytes(data)  # never half a PDF under the chosen name: written aside, then renamed
             partial.replace(target)
         except OSError as exc:
+            partial.unlink(missing_ok=True)
             raise PrintFailed(f"{target}: {exc.strerror or exc}") from exc
         return Sent(PDF_FILE, FILE, str(target), None, size=len(data))
     if how == VECTOR:

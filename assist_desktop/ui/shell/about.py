@@ -39,9 +39,10 @@ def font_description(font: str) -> tuple[str, str]:
     if name.startswith("wqy-microhei"):
         return (QCoreApplication.translate("AboutDialog", "WenQuanYi Micro Hei 0.2.0-beta (all text)"),
                 QCoreApplication.translate("AboutDialog", "Apache License 2.0"))
-    if name.startswith("hanazono"):
-        return (QCoreApplication.translate("AboutDialog", "Rare characters: a subset of Hanazono Mincho A/B"),
-                QCoreApplication.translate("AboutDialog", "Hanazono Font License, or the SIL Open Font License 1.1"))
+    if name.startswith("rare-han"):
+        return (QCoreApplication.translate(
+                    "AboutDialog", "Rare characters: Extension A and B from Noto Sans CJK SC and Hanazono Mincho B"),
+                QCoreApplication.translate("AboutDialog", "SIL Open Font License 1.1"))
     return font, ""
 
 

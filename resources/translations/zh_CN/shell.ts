@@ -11,12 +11,12 @@
         <translation>Apache 许可证 2.0</translation>
     </message>
     <message>
-        <source>Rare characters: a subset of Hanazono Mincho A/B</source>
-        <translation>生僻字：花园明朝 A/B 字体的子集</translation>
+        <source>Rare characters: Extension A and B from Noto Sans CJK SC and Hanazono Mincho B</source>
+        <translation>生僻字：扩展A区、扩展B区（取自思源黑体简体与花园明朝B）</translation>
     </message>
     <message>
-        <source>Hanazono Font License, or the SIL Open Font License 1.1</source>
-        <translation>花园字体许可证，或 SIL 开放字体许可证 1.1</translation>
+        <source>SIL Open Font License 1.1</source>
+        <translation>SIL 开放字体许可证 1.1</translation>
     </message>
     <message>
         <source>About</source>

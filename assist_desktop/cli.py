@@ -106,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=CHECK_EPILOG + "\n\n" + LOGIN_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     _db_arg(p)
     add_login_arguments(p, required=False)
+    p.add_argument("--rebuild-statistics", action="store_true",
+                   help="先按明细重新汇总统计页的数字（统计汇总与明细不一致时；须以 --user 登录），再检查")
     _add_ledger_parser(sub)
     _add_unit_sync_parsers(sub)
     from assist_desktop.cli_server import add_server_parser  # the database server (issue 22)
@@ -372,7 +374,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     path = args.db or default_db_path()
     key = None
-    if keyslots.has_key_file(path):  # an encrypted file is read only by a person logged in (its key slot)
+    if getattr(args, "rebuild_statistics", False):  # a write: as a person logged in
+        from assist_desktop.services.maintenance import rebuild_statistics
+
+        db, _user = _open_as_user(args)
+        with db:
+            key = db.key
+            rebuild_statistics(db)
+        print("已按明细重新汇总统计。")
+    elif keyslots.has_key_file(path):  # an encrypted file is read only by a person logged in (its key slot)
         db, _user = _open_as_user(args)
         with db:
             key = db.key
@@ -540,12 +550,11 @@ def open_window(args: argparse.Namespace) -> int:
         from assist_desktop.ui.smoke import main as smoke
 
         return smoke()
-    from assist_desktop.storage.schema import open_database
-
     if args.demo:
         path = args.db or demo_db_path()
         if not path.exists():
             from assist_desktop.services.demo import generate_demo
+            from assist_desktop.storage.schema import open_database
 
             print(f"正在生成演示数据库 {path} …", flush=True)
             with open_database(path) as db:
@@ -554,7 +563,8 @@ def open_window(args: argparse.Namespace) -> int:
         from assist_desktop.paths import default_location
 
         path = args.db or default_location()  # the server chosen at the first run, or the file
-    from assist_desktop.ui.app import run  # Qt is imported only when a window is wanted
+    # Qt is imported only when a window is wanted, and the database layer only once the login window is up
+    from assist_desktop.ui.app import run
 
     return run(path, demo=args.demo)
 
@@ -842,9 +852,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
                                  progress=progress).summary())
         elif command == "import":
             from assist_desktop.sync.ack import write_ack
-            from assist_desktop.sync.importer import REPEAT, apply_package, inspect_package
+            from assist_desktop.sync.importer import REPEAT, apply_package, inspect_or_refuse
 
-            with inspect_package(session, args.file, accept_audit_break=args.accept_audit_break) as prepared:
+            with inspect_or_refuse(session, user, args.file, accept_audit_break=args.accept_audit_break) as prepared:
                 for line in prepared.report.lines():
                     print(line)
                 if args.check_only:

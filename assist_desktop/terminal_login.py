@@ -19,10 +19,13 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.storage.engine import Database
-from assist_desktop.storage.models import User
+
+if TYPE_CHECKING:  # the window's start imports the command line first: no database layer before the login window
+    from assist_desktop.storage.engine import Database
+    from assist_desktop.storage.models import User
 
 USER_ENV = "ASSIST_DESKTOP_USER"
 PASSWORD_ENV = "ASSIST_DESKTOP_PASSWORD"
@@ -88,6 +91,7 @@ def finish_login(db: Database, user: User, credentials: Credentials) -> User:
     administrator set is replaced first; the user is named to other programs that find the file busy."""
     from assist_desktop.services.users import change_password
     from assist_desktop.storage import file_lock
+    from assist_desktop.storage.models import User  # noqa: F811 - at run time only: the login window comes first
 
     if user.must_change_password:
         with db.session() as session:

@@ -4,26 +4,37 @@ what it replaced — so a restore never silently shortens the audit chain.
 A restore is written twice: in the database about to be replaced (``restore``, so the safety backup holds it)
 and in the restored one (``restored``: the backup it came from, the head of the chain it replaced, the safety
 backup that keeps it). ``check`` reads the second to tell a restore from a cut (``services.audit_anchor``).
-Only an administrator restores; anyone logged in backs up.
+Only an administrator restores; anyone logged in backs up. The program's own (automatic) backups are written
+down too, as the program's, with what started them (``auto_back_up``) — only when one was taken, so a start
+within the hour writes nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlmodel import Session, select
 
+from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
 from assist_desktop.services.audit import append_event
 from assist_desktop.storage import file_lock
-from assist_desktop.storage.backup import MANUAL, BackupManager
+from assist_desktop.storage.backup import AUTO, MANUAL, BackupManager
 from assist_desktop.storage.engine import Database
 from assist_desktop.storage.location import ServerAddress
 from assist_desktop.storage.models import AuditEvent, User
 
+log = logging.getLogger(__name__)
 ENTITY = "database"
+PROGRAM = "程序窗口"  # who takes an automatic backup: the window itself (as file_lock names it to others)
+AT_START, HOURLY = "start", "hourly"  # what started an automatic backup
+# the hourly one follows the one an hour before, whose file name keeps whole seconds only: a little early
+# rather than skipped for a second's difference
+_MIN_INTERVAL = {AT_START: timedelta(hours=1), HOURLY: timedelta(minutes=55)}
 
 
 def chain_head(session: Session) -> dict[str, object]:
@@ -44,6 +55,27 @@ def back_up(db: Database, user: User, reason: str = MANUAL) -> Path:
 
 def _location(db: Database) -> Path | ServerAddress:
     return db.server if db.server is not None else db.path  # type: ignore[return-value]
+
+
+def auto_back_up(db: Database, trigger: str, *, session_user: User | None = None,
+                 now: datetime | None = None) -> Path | None:
+    """The program's automatic backup — at start, then every hour while the window is open — unless one was
+    taken within the hour (then nothing is written, not even to the audit log). A backup taken is recorded in the
+    audit log as the program's, with its trigger and the person logged in at the time; the backup itself stands
+    even if that record cannot be written (the file busy past every wait: said in the program's log)."""
+    if trigger not in _MIN_INTERVAL:
+        raise ValueError(f"unknown trigger {trigger!r}")
+    target = BackupManager(_location(db), key=db.key).auto_backup(now=now, min_interval=_MIN_INTERVAL[trigger])
+    if target is None:
+        return None
+    try:
+        with db.session() as session, unit_of_work(session, None):
+            append_event(session, actor_id=None, actor_name=PROGRAM, entity_type=ENTITY, entity_id=None,
+                         action="backup", changes={"file": target.name, "reason": AUTO, "trigger": trigger,
+                                                   "session_user": session_user.username if session_user else None})
+    except DomainError as exc:
+        log.warning("automatic backup written, its audit entry not: %s", type(exc).__name__)
+    return target
 
 
 def restore(db: Database, user: User, backup_file: Path | str, *, backup_key: bytes | None = None) -> Path | None:

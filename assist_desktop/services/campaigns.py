@@ -83,7 +83,7 @@ from assist_desktop.services.base import (
     owner_names as base_owner_names,
 )
 from assist_desktop.services.setup import require_initialised
-from assist_desktop.storage.bulk import insert_rows
+from assist_desktop.services.tally import insert_rows  # counts the grants and files it writes (统计)
 from assist_desktop.storage.models import (
     Campaign,
     CampaignFundSource,

@@ -35,9 +35,9 @@ from assist_desktop.services.demo_accounts import (
 )
 from assist_desktop.services.passwords import hash_password
 from assist_desktop.services.setup import SYSTEM_ACTOR, initialise, local_unit
+from assist_desktop.services.tally import insert_rows  # counts the grants and files it writes (统计)
 from assist_desktop.storage import counters
 from assist_desktop.storage import models as m
-from assist_desktop.storage.bulk import insert_rows
 from assist_desktop.storage.engine import Database
 
 DEFAULT_SUBSISTENCE_LINE_FEN = 76_000

@@ -25,6 +25,7 @@ from assist_desktop.services.base import (
     touch,
     unit_of_work,
 )
+from assist_desktop.services import tally as stat_tally
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage import models as m
 from assist_desktop.storage.bulk import insert_rows
@@ -107,9 +108,12 @@ def approve_batch(session: Session, user: m.User, batch_id: str, *, opinion: str
         if not ids:
             raise ImportBatchError(f"台账导入批次“{batch.file_name}”中已没有待审批的档案。")
         now, stamp = datetime.now(UTC), m.now_ms()
+        counted = stat_tally.Retally(conn)  # 统计: the files' status and opened_on change, counted again
+        counted.before(HF.__tablename__, ids, with_dependents=False)
         conn.execute(update(HF.__table__).where(HF.import_batch_id == batch.id, HF.status == FileStatus.draft.value)
                      .values(status=FileStatus.active.value, opened_on=func.coalesce(HF.filed_on, today), usn=-1,
                              mtime=stamp, version=HF.version + 1))
+        counted.finish()
         text = f"整批审批台账导入：{batch.file_name}" + (f"；{opinion}" if opinion else "")
         insert_rows(conn, m.WorkflowEvent, [
             {"id": m.new_id(), "owner_unit_id": batch.owner_unit_id, "usn": -1, "mtime": stamp, "version": 1,

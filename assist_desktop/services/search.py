@@ -78,7 +78,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, case, column, distinct, exists, false, func, intersect, select, table, true, union_all
+from sqlalchemy import (Integer, and_, case, column, distinct, exists, false, func, intersect, literal, or_, select,
+                        table, true, union_all)
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Select
 from sqlmodel import Session
@@ -123,6 +124,36 @@ def _plain(expr: ColumnElement[Any]) -> ColumnElement[Any]:
 
 
 Wrap = Callable[[ColumnElement[Any]], ColumnElement[Any]]
+
+
+# The columns of ix_hardship_file_list: walking it in file-number order, a page tests the initials, the
+# phone and the ID tail of each file without reading the file, and the name pieces by the rowid.
+LIST_INDEX_COLUMNS = ("file_no", "name_initials", "phone", "id_tail", "id")
+# What testing one row costs, relative to looking a file up in the table (100): a column of the index
+# walked (1), an index lookup in another table (name pieces, members: 10).
+STEP_INDEX, STEP_LOOKUP, STEP_ROW = 1, 10, 100
+
+
+class _RowColumns:
+    """The columns of the row of hardship_file a walking page tests, each behind a unary + so that no
+    index is taken for them: the page is to walk the index of its sort key (``_Term.tests``). Notes
+    which columns were taken, for the cost of a test."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def __getitem__(self, name: str) -> ColumnElement[Any]:
+        self.used.add(name)
+        return _plus(_ROWID) if name == "rowid" else _plus(_HF_TABLE.c[name])
+
+    def __getattr__(self, name: str) -> ColumnElement[Any]:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    @property
+    def cost(self) -> int:
+        return STEP_INDEX if self.used <= {*LIST_INDEX_COLUMNS, "rowid"} else STEP_ROW
 
 
 # --- filters --------------------------------------------------------------------------------------
@@ -267,8 +298,8 @@ def _order_by(key: str, descending: bool, *, walk: bool) -> list[ColumnElement[A
     # NULL (never reviewed, no category) smallest, as SQLite orders it; PostgreSQL's default is the other way.
     # These are SQLite's defaults spelled out, so its index walks are unchanged.
     first = expr.desc().nulls_last() if descending else expr.asc().nulls_first()
-    if key == "file_no":  # unique and NOT NULL: its own tie-break
-        return [first, HF.id.asc()]
+    if key == "file_no":  # unique and NOT NULL: its own tie-break (and ix_hardship_file_walk gives the order)
+        return [first]
     return [first, HF.file_no.asc(), HF.id.asc()]
 
 
@@ -316,13 +347,21 @@ def _after(prefix: str) -> str:
 
 
 class _Term:
-    """The matchers of one term: ``SELECT rowid FROM hardship_file …`` and ``SELECT file_id FROM
-    member …`` statements, each on a fresh alias so each uses its own index."""
+    """The matchers of one term, in two forms: ``SELECT rowid FROM hardship_file …`` and ``SELECT file_id
+    FROM member …`` statements, each on a fresh alias so each uses its own index (to find the matches
+    when they are few), and a condition on a row of hardship_file (``predicate``: to test the rows a page
+    walks in the order of the list when the matches are many)."""
 
     def __init__(self, names: Iterator[int]) -> None:
         self.files: list[Select[Any]] = []
         self.members: list[Select[Any]] = []
+        self.tests: list[ColumnElement[bool]] = []  # on the row of hardship_file, kept off every index
+        self.step_cost = 0  # of testing one row (STEP_INDEX …)
         self._names = names  # shared by the terms of a query, so every alias has its own name
+
+    def _test(self, condition: ColumnElement[bool], cost: int) -> None:
+        self.tests.append(condition)
+        self.step_cost += cost
 
     def _alias(self, view: Any, stem: str) -> Any:
         return view.alias(f"{stem}{next(self._names)}")
@@ -331,6 +370,8 @@ class _Term:
         """``make(columns)`` → a condition on one alias of hardship_file."""
         alias = self._alias(_FILE_KEYS, "f")
         self.files.append(select(alias.c.rowid.label("rid")).where(make(alias.c)))
+        row = _RowColumns()
+        self._test(make(row), row.cost)
 
     def file_range(self, column: str, prefix: str) -> None:
         self.file(lambda c: (c[column] >= prefix) & (c[column] < _after(prefix)))
@@ -349,21 +390,40 @@ class _Term:
         grams = self._alias(_GRAMS, "g")
         if len(part) <= 2:
             self.files.append(select(grams.c.file_rowid.label("rid")).where(grams.c.gram == part))
+            held = self._alias(_GRAMS, "g")  # one step of name_gram's key for the row in hand
+            self._test(exists(select(held.c.file_rowid).where(held.c.gram == part, held.c.file_rowid == _ROWID)),
+                       STEP_LOOKUP)
             return
         candidates = select(grams.c.file_rowid).where(grams.c.gram == part[:2])
-        self.file(lambda c: c.rowid.in_(candidates) & (position(c.name, part) > 0))
+        alias = self._alias(_FILE_KEYS, "f")
+        self.files.append(select(alias.c.rowid.label("rid")).where(alias.c.rowid.in_(candidates)
+                                                                   & (position(alias.c.name, part) > 0)))
+        self._test(position(_RowColumns().name, part) > 0, STEP_ROW)
         files = self._alias(_FILE_KEYS, "k")
         holders = select(files.c.id).where(files.c.rowid.in_(candidates))
-        self.member(lambda c: c.file_id.in_(holders) & (position(c.name, part) > 0))
+        self.member(lambda c: c.file_id.in_(holders) & (position(c.name, part) > 0),
+                    lambda c: position(c.name, part) > 0)
 
     def file_expression(self, expression: Callable[[Any], ColumnElement[Any]], value: str) -> None:
         """An equality on an expression index (the expression must read exactly as the index's)."""
         alias = self._alias(_FILE_KEYS, "f")
         self.files.append(select(alias.c.rowid.label("rid")).where(expression(alias.c) == value))
+        row = _RowColumns()  # the row's columns behind a unary +, so the expression is off its index too
+        self._test(_plus(expression(row)) == value, row.cost)
 
-    def member(self, make: Callable[[Any], ColumnElement[bool]]) -> None:
+    def member(self, make: Callable[[Any], ColumnElement[bool]],
+               test: Callable[[Any], ColumnElement[bool]] | None = None) -> None:
+        """``make(columns)`` → a condition on one alias of member; ``test`` the same for the members of the
+        row in hand (default: ``make``), found by ``member.file_id``'s index."""
         alias = self._alias(_MEMBER_KEYS, "m")
         self.members.append(select(alias.c.file_id).where(make(alias.c)))
+        held = self._alias(_MEMBER_KEYS, "m")
+        self._test(exists(select(held.c.file_id).where(held.c.file_id == HF.id, (test or make)(held.c))),
+                   STEP_LOOKUP * 3)  # the household's members, each read
+
+    def predicate(self) -> ColumnElement[bool] | None:
+        """The term as a condition on one row of hardship_file (None: it matches nothing)."""
+        return or_(*self.tests) if self.tests else None
 
     def rowids(self) -> Select[Any] | None:
         """One statement of the rowids of every file the term matches (None: it matches none)."""
@@ -414,7 +474,7 @@ def _numeric_term(term: str, t: _Term) -> None:
         t.file(lambda c: c.file_no == f"{term[:6]}-{term[6:10]}-{term[10:]}")
 
 
-def _term_rowids(term: str, names: Iterator[int]) -> Select[Any] | None:
+def _term(term: str, names: Iterator[int]) -> _Term:
     t = _Term(names)
     upper = term.upper()
     if _NUMERIC.fullmatch(upper):
@@ -423,7 +483,7 @@ def _term_rowids(term: str, names: Iterator[int]) -> Select[Any] | None:
         t.file_range("name_initials", term.lower())
     else:
         t.name_part(term)
-    return t.rowids()
+    return t
 
 
 # --- statements -----------------------------------------------------------------------------------
@@ -433,6 +493,8 @@ def _term_rowids(term: str, names: Iterator[int]) -> Select[Any] | None:
 class _Query:
     rowids: Any  # None: no text; False: a term matches nothing; else the statement of matching rowids
     filters: FileFilters
+    predicate: Any = None  # the text as a condition on a row (every term's matchers), for a walk in order
+    step_cost: int = 0  # of testing one row against ``predicate`` (STEP_INDEX …)
 
     @classmethod
     def build(cls, text: str, filters: FileFilters | None) -> _Query:
@@ -441,7 +503,8 @@ class _Query:
     @classmethod
     def _build(cls, text: str, filters: FileFilters) -> _Query:
         names = itertools.count(1)
-        terms = [_term_rowids(term, names) for term in query_terms(text)]
+        matchers = [_term(term, names) for term in query_terms(text)]
+        terms = [t.rowids() for t in matchers]
         rowids: Any = None
         if any(t is None for t in terms):
             rowids = False
@@ -452,7 +515,8 @@ class _Query:
             # looked up (SQLite takes no parentheses around the parts of a compound SELECT, so
             # each term's UNION ALL is wrapped in a subquery)
             rowids = intersect(*(select(t.subquery(f"t{i}").c.rid) for i, t in enumerate(terms, 1)))
-        return cls(rowids, filters)
+        predicate = and_(*(t.predicate() for t in matchers)) if rowids is not None and rowids is not False else None
+        return cls(rowids, filters, predicate, sum(t.step_cost for t in matchers))
 
     @property
     def has_text(self) -> bool:
@@ -461,12 +525,18 @@ class _Query:
     def where(self, drive: str, *, with_status: bool = True) -> list[ColumnElement[bool]]:
         """The conditions, with only the ones ``drive`` names allowed to use an index: "text" (the
         text matches), "index" (the status and unit indexes), "owner" (the reporting unit's index alone),
-        "scan" (none: SQLite reads the table in order) or "order" (none: the page walks the index of its
-        sort key)."""
+        "scan" (none: SQLite reads the table in order), "order" (none: the page walks the index of its
+        sort key, checking each row against the matches gathered first) or "test" (as "order", the text
+        tested on each row instead)."""
         if self.rowids is False:
             return [false()]
         out: list[ColumnElement[bool]] = []
-        if self.has_text:
+        if self.has_text and drive == "test":
+            # The page walks the sort key's index and tests each row it meets; the matches are many, so
+            # it meets a page of them soon — collecting them all first (rowid IN …) would cost as many
+            # steps as there are matches: 65,000 for the first letter l on a province's file.
+            out.append(self.predicate)
+        elif self.has_text:
             out.append((_ROWID if drive == "text" else _plus(_ROWID)).in_(self.rowids))
         if drive == "owner":
             # Without statistics SQLite would take status = 'active' (most of the file) over the owner.
@@ -516,12 +586,14 @@ def _build_query(text: str, filters: FileFilters) -> _Query:
     return _Query._build(text, filters)
 
 
-def count_statement(text: str = "", filters: FileFilters | None = None) -> Select[Any]:
-    """``SELECT count(*), <rows in the table>`` for the matches of ``text`` and ``filters``."""
-    return _count(_Query.build(text, filters))
+def count_statement(text: str = "", filters: FileFilters | None = None, limit: int | None = None) -> Select[Any]:
+    """``SELECT count(*), <rows in the table>`` for the matches of ``text`` and ``filters``; with ``limit``
+    the count stops at ``limit + 1`` (more than ``limit`` matches: how many more is not counted)."""
+    return _count(_Query.build(text, filters), limit)
 
 
-def _count(query: _Query) -> Select[Any]:
+@functools.lru_cache(maxsize=128)
+def _count(query: _Query, limit: int | None = None) -> Select[Any]:
     size = _narrow(HardshipFile).alias("size")
     table_rows = select(func.max(size.c.rowid)).scalar_subquery()
     if query.rowids is not None and query.rowids is not False and query.filters == FileFilters():
@@ -529,19 +601,27 @@ def _count(query: _Query) -> Select[Any]:
         # than looking each file up (52k lookups for a first letter of the initials: 80 ms → 10 ms).
         # DISTINCT: a file may match a term by several matchers (ID tail and phone tail, say).
         found = query.rowids.subquery("found")
-        return select(func.count(distinct(found.c.rid)), table_rows).select_from(found)
-    return select(func.count(), table_rows).select_from(_HF_TABLE).where(*query.where(query.drive(counting=True)))
+        if limit is None:
+            return select(func.count(distinct(found.c.rid)), table_rows).select_from(found)
+        first = select(found.c.rid).distinct().limit(limit + 1).subquery("first")
+        return select(func.count(), table_rows).select_from(first)
+    where = query.where(query.drive(counting=True))
+    if limit is None:
+        return select(func.count(), table_rows).select_from(_HF_TABLE).where(*where)
+    first = select(literal(1).label("one")).select_from(_HF_TABLE).where(*where).limit(limit + 1).subquery("first")
+    return select(func.count(), table_rows).select_from(first)
 
 
 def page_statement(text: str = "", filters: FileFilters | None = None, order: str = "file_no", offset: int = 0,
-                   limit: int | None = 100, *, total: int, table_rows: int, plan: str | None = None
-                   ) -> Select[Any]:
-    """The ids of one page, for a count of ``total`` matches among ``table_rows`` files.
+                   limit: int | None = 100, *, total: int, table_rows: int, plan: str | None = None,
+                   exact: bool = True) -> Select[Any]:
+    """The ids of one page, for a count of ``total`` matches among ``table_rows`` files (``exact`` False: the
+    count stopped early, there are more than ``total``).
 
-    ``plan`` "walk" or "sort" overrides the choice (tests check that both give the same page).
+    ``plan`` "walk", "test" or "sort" overrides the choice (tests check that all give the same page).
     """
     _check_page(offset, limit)
-    return _page(_Query.build(text, filters), order, offset, limit, total, table_rows, plan)
+    return _page(_Query.build(text, filters), order, offset, limit, total, table_rows, plan, exact)
 
 
 def _check_page(offset: int, limit: int | None) -> None:
@@ -549,8 +629,13 @@ def _check_page(offset: int, limit: int | None) -> None:
         raise ValueError("offset and limit must not be negative")
 
 
+# Gathering a match's rowid from its own index into a set, and a step along the sort key's index checked
+# against that set, relative to looking a file up in the table (STEP_ROW).
+STEP_GATHER, STEP_CHECK = 15, 5
+
+
 def _page(query: _Query, order: str, offset: int, limit: int | None, total: int, table_rows: int,
-          plan: str | None = None) -> Select[Any]:
+          plan: str | None = None, exact: bool = True) -> Select[Any]:
     key, descending = _parse_order(order)
     wanted = total if limit is None else min(total, offset + limit)
     drive = query.drive(total=total, table_rows=table_rows)
@@ -558,18 +643,42 @@ def _page(query: _Query, order: str, offset: int, limit: int | None, total: int,
     # The other plan looks up every match found by the text or an index, or reads the whole table
     # (at about a third of the cost per file), and sorts what it found: about twice the cost.
     visited = total if drive != "scan" else table_rows // 3
-    walk = key in _INDEXED_KEYS and total > 0 and wanted * table_rows <= 2 * visited * total
+    walkable = key in _INDEXED_KEYS and total > 0
     if key == "file_no" and query.filters.filing_year is not None:
-        walk = False  # the year is in the file number: the matches are not spread along the index
+        walkable = False  # the year is in the file number: the matches are not spread along the index
+    how = "sort"
+    if walkable and query.has_text:
+        # Three ways to a page of text matches, by what each reads (in STEP_ROW's units): "sort" looks
+        # every match up in the table and sorts them; "walk" gathers the matches' rowids from their own
+        # indexes, then walks the sort key's index checking each step against them; "test" walks it
+        # testing each row against the text itself (ix_hardship_file_list holds what the usual tests
+        # read). A walk meets a page of matches within wanted × table_rows / total steps; where the count
+        # stopped early there are more matches than ``total``, so fewer steps.
+        filtered = STEP_ROW if query.filters != FileFilters() else 0
+        steps = min(table_rows, wanted * table_rows // total)
+        costs = {"sort": total * (STEP_ROW + STEP_GATHER),
+                 "walk": total * STEP_GATHER + steps * (STEP_CHECK + filtered),
+                 "test": steps * (query.step_cost + filtered)}
+        how = min(costs, key=lambda k: costs[k])
+    elif walkable and wanted * table_rows <= 2 * visited * total:
+        how = "walk"
     if plan is not None:
-        if plan not in ("walk", "sort"):
+        if plan not in ("walk", "test", "sort"):
             raise ValueError(f"unknown plan {plan!r}")
-        walk = plan == "walk" and key in _INDEXED_KEYS
+        how = plan if key in _INDEXED_KEYS else "sort"
+    return _page_of(query, key, descending, {"walk": "order", "test": "test"}.get(how, drive), how != "sort",
+                    offset, limit)
+
+
+@functools.lru_cache(maxsize=256)
+def _page_of(query: _Query, key: str, descending: bool, drive: str, walk: bool, offset: int,
+             limit: int | None) -> Select[Any]:
+    # Built once per query, plan and page: retyping a query, or the same keystroke again, builds nothing.
     stmt = select(HF.id).select_from(_HF_TABLE)
     if key == "unit":
         stmt = stmt.outerjoin(OrgUnit, OrgUnit.id == HF.unit_id)
-    return (stmt.where(*query.where("order" if walk else drive))
-            .order_by(*_order_by(key, descending, walk=walk)).offset(offset or None).limit(limit))
+    return (stmt.where(*query.where(drive)).order_by(*_order_by(key, descending, walk=walk))
+            .offset(offset or None).limit(limit))
 
 
 # --- the searches ---------------------------------------------------------------------------------
@@ -596,6 +705,47 @@ def search(session: Session, user: User, text: str = "", filters: FileFilters | 
         return total, []
     page = _page(query, order, offset, limit, total, table_rows or total)
     return total, list(session.execute(page).scalars())
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search whose count stops early: ``total`` is every match when ``exact``, else
+    ``count_limit + 1`` — more than the limit, the list says "10,000+" until the caseworker asks."""
+
+    total: int
+    exact: bool
+    ids: list[str]
+
+
+COUNT_LIMIT = 10_000  # a search-as-you-type counts this many matches at most, then says "10,000+"
+
+
+def search_page(session: Session, user: User, text: str = "", filters: FileFilters | None = None,
+                order: str = "file_no", offset: int = 0, limit: int | None = 100, *,
+                count_limit: int | None = COUNT_LIMIT) -> SearchPage:
+    """``search`` with the work of a keystroke bounded by what the screen shows: the count stops after
+    ``count_limit`` matches, and with many matches the page walks the sort key's index testing each row
+    until it has a page — so a first letter that matches 65,000 files costs about what a rare name does.
+    Where a page comes back short, the end of the matches is reached and their number is exact."""
+    _check_page(offset, limit)
+    _parse_order(order)
+    _check_user(session, user)
+    query = _Query.build(text, filters)
+    total, table_rows = session.execute(_count(query, count_limit)).one()
+    exact = count_limit is None or total <= count_limit
+    if limit == 0 or (exact and offset >= total):
+        return SearchPage(total, exact, [])
+    page = _page(query, order, offset, limit, total, table_rows or total, exact=exact)
+    ids = list(session.execute(page).scalars())
+    if not exact and limit is not None and 0 < len(ids) < limit:
+        total, exact = offset + len(ids), True
+    return SearchPage(total, exact, ids)
+
+
+def count_matches(session: Session, user: User, text: str = "", filters: FileFilters | None = None) -> int:
+    """Every match counted (the list's "count all" after a "10,000+")."""
+    _check_user(session, user)
+    return int(session.execute(_count(_Query.build(text, filters))).one()[0])
 
 
 def count_by_status(session: Session, user: User, text: str = "", filters: FileFilters | None = None
@@ -661,5 +811,6 @@ def owner_name(session: Session, unit_id: str) -> str:
     return unit.name if unit is not None else "其他单位"
 
 
-__all__ = ["FLAGS", "FileFilters", "OwnerChoice", "SORT_KEYS", "count_by_status", "count_statement",
-           "normalise_query", "owner_choices", "owner_name", "page_statement", "query_terms", "search"]
+__all__ = ["COUNT_LIMIT", "FLAGS", "FileFilters", "OwnerChoice", "SORT_KEYS", "SearchPage", "count_by_status",
+           "count_matches", "count_statement", "normalise_query", "owner_choices", "owner_name", "page_statement",
+           "query_terms", "search", "search_page"]

@@ -1,8 +1,10 @@
 """统计: counts and amounts of the four programmes by category, cause, union, year and more; trends over
 the years; the records behind every figure; the annual report (xlsx, and PDF through the report renderer).
 
-Everything is an SQL aggregate (``GROUP BY`` with ``SUM(CASE …)``), one scan of a table per breakdown, so
-a province-sized file answers in a fraction of a second. No Qt.
+The figures of the breakdowns, the overview and the trends are added up from the summary table
+``stat_tally`` (services.tally), which every write keeps current in its own transaction, so the page answers
+in milliseconds whatever the size of the file; the records behind a figure (``records_for``) and a single
+``figure`` are read from the tables with the same definitions (``_Source``) that fill the summary table. No Qt.
 
     breakdown(session, user, "visits", "group", year=2026)   # Breakdown: rows × measures, with totals
     overview(session, user, 2026)                             # one row per programme
@@ -26,6 +28,7 @@ What is counted:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -43,11 +46,12 @@ from assist_desktop.domain.ids import mask_id_number
 from assist_desktop.domain.lifecycle import FileStatus, GrantStatus, Role
 from assist_desktop.domain.money import format_amount
 from assist_desktop.domain.policy import SCHOLARSHIP_LEVELS, SPRING_FESTIVAL_GROUPS
+from assist_desktop.services import tally
 from assist_desktop.services.base import require_role
 from assist_desktop.services.scholarships import UNFILED_KINDS
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage import models as m
-from assist_desktop.storage.sql import year_of
+from assist_desktop.storage.sql import year_of as sql_year_of
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -171,7 +175,10 @@ def _end(year: int) -> date:
 
 
 def _year_of(column: Any) -> ColumnElement[int]:
-    return year_of(column)  # strftime on SQLite, EXTRACT on a server (storage.sql)
+    return sql_year_of(column)  # strftime on SQLite, EXTRACT on a server (storage.sql)
+
+
+year_of = _year_of  # for services.tally
 
 
 @dataclass
@@ -307,6 +314,12 @@ _SOURCES: dict[str, Callable[[], _Source]] = {"files": _files, "scholarships": _
                                               "payments": _payments}
 
 
+def source_of(program: str) -> _Source:
+    """How ``program`` is read (services.tally sums its records ahead by the same definition)."""
+    return _source(program)
+
+
+@functools.cache  # built once: aliasing the wide file table costs milliseconds a time
 def _source(program: str) -> _Source:
     if program not in _SOURCES:
         raise StatisticsError(f"没有“{program}”这个统计项目（可选：{'、'.join(PROGRAMS.values())}）")
@@ -404,12 +417,9 @@ def breakdown(session: Session, user: m.User, program: str, dimension: str, year
     _require_reader(session, user)
     units = _units(session)
     if dimension == "year":
-        raw = _files_by_year(session) if program == "files" else _grants_by_year(session, source)
+        raw = _files_by_year(session) if program == "files" else _grants_by_year(session, program)
     else:
-        key = source.dimensions[dimension]
-        stmt = _scoped(source.joins(select(key.label("k"), *_sums(source, year)), dimension), source.scope(year))
-        stmt = stmt.group_by(key)
-        raw = {k: tuple(int(v) for v in values) for k, *values in session.execute(stmt)}
+        raw = _tallied(session, program, dimension, year)
     raw = {k: v for k, v in raw.items() if any(v)}  # a key only drafts (or cancelled grants) have
     keys = sorted(raw, key=lambda k: _sort_key(dimension, k, units))
     rows = []
@@ -434,20 +444,55 @@ def _scoped(stmt: Any, condition: ColumnElement[bool] | None) -> Any:
     return stmt if condition is None else stmt.where(condition)
 
 
-def _grants_by_year(session: Session, source: _Source) -> dict[Any, tuple[int, ...]]:
-    key = source.year_column
-    stmt = _scoped(source.joins(select(key.label("k"), *_sums(source, None)), "year"), source.scope(None)).group_by(key)
-    return {int(k): tuple(int(v) for v in values) for k, *values in session.execute(stmt) if k is not None}
+def _tallied(session: Session, program: str, dimension: str, year: int | None) -> dict[Any, tuple[int, ...]]:
+    """The programme's measures by ``dimension`` for ``year`` (None: every year, or the registry today), added up
+    from the summary table (services.tally): a few hundred rows at any size of the file."""
+    out: dict[Any, list[int]] = {}
+    width = len(_source(program).measures)
+    for key, y, exit_y, status, n, v1, v2 in tally.read(session.connection(), program, dimension):
+        values = out.setdefault(_tally_key(dimension, key), [0] * width)
+        if program == "files":  # households, people, opened, exited (see _files: condition)
+            if year is None:
+                active = status == FileStatus.active.value
+                values[0] += n if active else 0
+                values[1] += v1 if active else 0
+                values[2] += n if y else 0
+            else:
+                if y and y <= year and (not exit_y or exit_y > year):
+                    values[0] += n
+                    values[1] += v1
+                values[2] += n if y == year else 0
+            if status == FileStatus.exited.value and (year is None or exit_y == year):
+                values[3] += n
+        elif year is None or y == year:
+            sums = (n, v1, v2, v1 + v2)  # count, then what tally.SUMMED adds up (visits: cash, goods, total)
+            for i in range(width):
+                values[i] += sums[i]
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _tally_key(dimension: str, key: str) -> Any:
+    """A key as the statistics name it: None for none, the cause's code as a number."""
+    if key == tally.NONE_KEY:
+        return None
+    return int(key) if dimension == "cause" else key
+
+
+def _grants_by_year(session: Session, program: str) -> dict[Any, tuple[int, ...]]:
+    width = len(_source(program).measures)
+    out: dict[Any, list[int]] = {}
+    for _key, y, _exit_y, _status, n, v1, v2 in tally.read(session.connection(), program, tally.TOTAL):
+        values = out.setdefault(int(y), [0] * width)
+        for i, value in enumerate((n, v1, v2, v1 + v2)[:width]):
+            values[i] += value
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _files_by_year(session: Session) -> dict[Any, tuple[int, ...]]:
-    """Files in the registry at the end of each year, and opened and exited in it, from one scan: a table of
-    (year opened, year exited) → files and people, summed up for each year."""
-    opened_y, exit_y = _year_of(HF.opened_on), _year_of(HF.exit_date)
-    grid = session.execute(
-        select(opened_y, exit_y, HF.status, func.count(), func.coalesce(func.sum(HF.household_size), 0))
-        .where(or_(HF.status.in_(IN_REGISTRY), HF.exit_date.is_not(None)))
-        .group_by(opened_y, exit_y, HF.status)).all()
+    """Files in the registry at the end of each year, and opened and exited in it: a table of (year opened,
+    year exited, status) → files and people (the summary table's totals), summed up for each year."""
+    grid = [(y or None, exit_y or None, status, n, people)
+            for _key, y, exit_y, status, n, people, _v2 in tally.read(session.connection(), "files", tally.TOTAL)]
     years: set[int] = set()
     for oy, ey, _status, _n, _p in grid:
         years.update(y for y in (oy, ey) if y is not None)
@@ -495,10 +540,9 @@ def overview(session: Session, user: m.User, year: int | None = None) -> list[Pr
                                              "visits": ("households", "total"),
                                              "payments": ("payments", "amount")}.items():
         source = _source(program)
-        wanted = [count_key] + ([amount_key] if amount_key else [])
-        sums = [func.coalesce(func.sum(case((source.condition(k, year), source.value(k)), else_=0)), 0) for k in wanted]
-        stmt = _scoped(source.joins(select(*sums), None), source.scope(year))
-        values = [int(v) for v in session.execute(stmt).one()]
+        keys = [mm.key for mm in source.measures]
+        totals = _tallied(session, program, tally.TOTAL, year).get(None, (0,) * len(keys))
+        values = [totals[keys.index(count_key)]] + ([totals[keys.index(amount_key)]] if amount_key else [])
         out.append(ProgramFigure(
             program, PROGRAMS[program], values[0], _measure(source, count_key), Cell(program, count_key, year),
             values[1] if amount_key else None, _measure(source, amount_key) if amount_key else None,
@@ -512,11 +556,9 @@ def available_years(session: Session, today: date | None = None) -> list[int]:
     years = {today.year}
     years.update(session.execute(select(C.year).distinct()).scalars())
     years.update(session.execute(select(R.year).distinct()).scalars())
-    for column in (HF.opened_on, HF.exit_date, D.paid_on):
-        low, high = session.execute(select(func.min(column), func.max(column))).one()
-        if low is not None:
-            years.update(range(low.year if isinstance(low, date) else int(str(low)[:4]),
-                               (high.year if isinstance(high, date) else int(str(high)[:4])) + 1))
+    # the years files were opened and exited and vouchers paid, from the summary table (not three scans)
+    for low, high in tally.year_range(session.connection()):
+        years.update(range(low, high + 1))
     return sorted((y for y in years if y is not None), reverse=True)
 
 

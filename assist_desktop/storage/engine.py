@@ -4,6 +4,7 @@ this PC, PostgreSQL (``storage.server``: READ COMMITTED, row locks, several desk
 from __future__ import annotations
 
 import sqlite3
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +23,8 @@ from assist_desktop.storage.location import Location, ServerAddress, describe, p
 BUSY_TIMEOUT_MS = 10_000
 # a write first waits this long for another program's write quietly; then it says whom it waits for
 FIRST_WAIT_MS = 1_000
+# after that it tries again in slices this long, between which the window is told it still waits (it repaints)
+WAIT_SLICE_MS = 200
 # Page cache per connection: 2 MiB for everyday reads and writes — the OS file cache holds the rest,
 # and with two connections (the GUI's and the list's worker) 8 MiB each was a quarter of the memory a
 # scroll through a province-sized list added (bench registry_list: +61 MB at 8 MiB, +49 MB at 2 MiB;
@@ -145,7 +148,8 @@ def is_busy(exc: BaseException) -> bool:
 
 def _begin_immediate(conn: Connection, path: Path) -> None:
     """BEGIN IMMEDIATE, waiting for another program's write: a short wait first, then — saying whom it waits
-    for — the rest of the busy timeout; then a Chinese refusal naming the other programs (``file_lock``)."""
+    for, and telling the waiting notice every slice that it still waits — the rest of the busy timeout; then a
+    Chinese refusal naming the other programs (``file_lock``)."""
     from assist_desktop.storage import file_lock
 
     raw = conn.connection.driver_connection
@@ -159,12 +163,22 @@ def _begin_immediate(conn: Connection, path: Path) -> None:
     finally:
         raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     file_lock.waiting_notice(path, BUSY_TIMEOUT_MS / 1000)
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     try:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    except OperationalError as exc:
-        if not is_busy(exc):
-            raise
-        raise file_lock.FileBusy(file_lock.busy_message(path, (FIRST_WAIT_MS + BUSY_TIMEOUT_MS) / 1000)) from None
+        while True:
+            raw.execute(f"PRAGMA busy_timeout={max(1, min(WAIT_SLICE_MS, int((deadline - time.monotonic()) * 1000)))}")
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if not is_busy(exc):
+                    raise
+            if time.monotonic() >= deadline:
+                raise file_lock.FileBusy(file_lock.busy_message(path, (FIRST_WAIT_MS + BUSY_TIMEOUT_MS) / 1000)) from None
+            file_lock.still_waiting()
+    finally:
+        raw.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        file_lock.waiting_over()
 
 
 class Database:

@@ -15,7 +15,7 @@ program to open the file while no other has it open.
 
 POSIX record locks (``fcntl.lockf``) belong to the process and go when any descriptor of the file closes, so
 each process opens the lock file once (a registry, reference-counted per database); Windows uses LockFileEx on
-the same byte. SQLite-only: a PostgreSQL server has its own locks (the engine does not call this there).
+the same bytes, converting a lock through a gate byte (see the lock primitive). SQLite-only: a PostgreSQL server has its own locks (the engine does not call this there).
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ FOLDER_SUFFIX = ".inuse"
 WINDOW = "程序窗口"
 
 Notice = Callable[[str], None]
+Pulse = Callable[[], None]
 
 
 class FileBusy(DomainError):
@@ -63,6 +64,16 @@ class Holder:
 
 
 # --- the lock primitive ---------------------------------------------------------------------------------
+#
+# Byte 0 of the lock file is the lock itself (shared: the file is open; exclusive: restored or cleaned up).
+# Byte 1 is a gate: every *exclusive* request on byte 0 and every conversion is made holding it. POSIX
+# converts a lock in place, atomically; Windows does not (LockFileEx only adds locks, UnlockFileEx only takes
+# them away), so a conversion there lets go of byte 0 and takes the other kind — and in that gap another
+# program's exclusive request could land, restoring the file under an open one, or leave this program unable
+# to take its old lock back. Through the gate nobody else can ask for byte 0 exclusively during the gap, so
+# the old kind can always be taken back.
+
+GATE_BYTE = 1
 
 if os.name == "nt":  # pragma: no cover - exercised on Windows only
     import ctypes
@@ -70,32 +81,41 @@ if os.name == "nt":  # pragma: no cover - exercised on Windows only
     from ctypes import wintypes
 
     class _Overlapped(ctypes.Structure):
-        _fields_ = [("Internal", ctypes.c_void_p), ("InternalHigh", ctypes.c_void_p), ("Offset", wintypes.DWORD),
+        # OVERLAPPED: two ULONG_PTR, the union of {Offset, OffsetHigh} with a PVOID (8 bytes either way), HANDLE
+        _fields_ = [("Internal", ctypes.c_size_t), ("InternalHigh", ctypes.c_size_t), ("Offset", wintypes.DWORD),
                     ("OffsetHigh", wintypes.DWORD), ("hEvent", wintypes.HANDLE)]
 
     _kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+    # Declared, not left to ctypes' default (a C int): a HANDLE is 64 bits on 64-bit Windows.
+    _kernel32.LockFileEx.argtypes = [wintypes.HANDLE, wintypes.DWORD, wintypes.DWORD, wintypes.DWORD,
+                                     wintypes.DWORD, ctypes.POINTER(_Overlapped)]
+    _kernel32.LockFileEx.restype = wintypes.BOOL
+    _kernel32.UnlockFileEx.argtypes = [wintypes.HANDLE, wintypes.DWORD, wintypes.DWORD, wintypes.DWORD,
+                                       ctypes.POINTER(_Overlapped)]
+    _kernel32.UnlockFileEx.restype = wintypes.BOOL
     _LOCKFILE_FAIL_IMMEDIATELY, _LOCKFILE_EXCLUSIVE_LOCK = 0x1, 0x2
+    _ERROR_LOCK_VIOLATION, _ERROR_NOT_LOCKED = 33, 158
 
     def _overlapped(offset: int) -> _Overlapped:
-        return _Overlapped(None, None, offset & 0xFFFFFFFF, offset >> 32, None)
+        return _Overlapped(0, 0, offset & 0xFFFFFFFF, offset >> 32, None)
+
+    def _handle(fh: IO[Any]) -> int:
+        return msvcrt.get_osfhandle(fh.fileno())
 
     def _try_lock(fh: IO[Any], exclusive: bool, offset: int = 0) -> bool:
-        handle = msvcrt.get_osfhandle(fh.fileno())
         flags = _LOCKFILE_FAIL_IMMEDIATELY | (_LOCKFILE_EXCLUSIVE_LOCK if exclusive else 0)
-        return bool(_kernel32.LockFileEx(handle, flags, 0, 1, 0, ctypes.byref(_overlapped(offset))))
+        if _kernel32.LockFileEx(_handle(fh), flags, 0, 1, 0, ctypes.byref(_overlapped(offset))):
+            return True
+        error = ctypes.get_last_error()
+        if error == _ERROR_LOCK_VIOLATION:  # held by another handle: what FAIL_IMMEDIATELY reports
+            return False
+        raise ctypes.WinError(error)  # a bad handle or a file system without locks: not "busy" for ever
 
     def _unlock(fh: IO[Any], offset: int = 0) -> None:
-        handle = msvcrt.get_osfhandle(fh.fileno())
-        _kernel32.UnlockFileEx(handle, 0, 1, 0, ctypes.byref(_overlapped(offset)))
-
-    def _convert(fh: IO[Any], exclusive: bool) -> bool:
-        # Windows does not convert a lock in place: let go, try the other kind, and take the old kind back
-        _unlock(fh)
-        if _try_lock(fh, exclusive):
-            return True
-        while not _try_lock(fh, not exclusive):
-            time.sleep(POLL_SECONDS)
-        return False
+        if not _kernel32.UnlockFileEx(_handle(fh), 0, 1, 0, ctypes.byref(_overlapped(offset))):
+            error = ctypes.get_last_error()
+            if error != _ERROR_NOT_LOCKED:
+                raise ctypes.WinError(error)
 else:
     import errno
     import fcntl
@@ -112,8 +132,45 @@ else:
     def _unlock(fh: IO[Any], offset: int = 0) -> None:
         fcntl.lockf(fh, fcntl.LOCK_UN, 1, offset)
 
-    def _convert(fh: IO[Any], exclusive: bool) -> bool:
-        return _try_lock(fh, exclusive)  # POSIX converts in place; a refused request keeps the old lock
+
+def _try_exclusive(fh: IO[Any]) -> bool:
+    """Byte 0 exclusively, asked for through the gate (never inside another program's conversion)."""
+    if not _try_lock(fh, True, GATE_BYTE):
+        return False
+    try:
+        return _try_lock(fh, True)
+    finally:
+        _unlock(fh, GATE_BYTE)
+
+
+def _convert_in_place(fh: IO[Any], exclusive: bool) -> bool:
+    """POSIX: one lockf converts the held lock; a refused request keeps the old one."""
+    return _try_lock(fh, exclusive)
+
+
+def _convert_by_release(fh: IO[Any], exclusive: bool) -> bool:
+    """Windows: let go of byte 0 and take the other kind, holding the gate, so that the old kind can always be
+    taken back when the new one is refused. False (the old kind kept) when the gate or the new kind is busy."""
+    if not _try_lock(fh, True, GATE_BYTE):
+        return False
+    try:
+        _unlock(fh)
+        if _try_lock(fh, exclusive):
+            return True
+        if not _try_lock(fh, not exclusive):  # pragma: no cover - nobody takes byte 0 exclusively past the gate
+            raise OSError("the database's lock was lost while converting it")
+        return False
+    finally:
+        _unlock(fh, GATE_BYTE)
+
+
+_convert = _convert_by_release if os.name == "nt" else _convert_in_place
+
+
+def _downgrade(fh: IO[Any]) -> None:
+    """Exclusive to shared: never refused in itself; on Windows it may wait a moment for the gate."""
+    while not _convert(fh, False):
+        time.sleep(0.01)
 
 
 # --- this process's hold on each database ------------------------------------------------------------------
@@ -121,6 +178,8 @@ else:
 _program = ""
 _user = ""
 _notice: Notice | None = None
+_pulse: Pulse | None = None
+_over: Pulse | None = None
 _mutex = threading.RLock()
 
 
@@ -138,15 +197,29 @@ def set_user(name: str) -> None:
     _rewrite_records()
 
 
-def set_waiting_notice(notice: Notice | None) -> None:
-    """Where to say that this program waits for another (a terminal prints it; None: say nothing)."""
-    global _notice
-    _notice = notice
+def set_waiting_notice(notice: Notice | None, *, pulse: Pulse | None = None, over: Pulse | None = None) -> None:
+    """Where to say that this program waits for another (a terminal prints it; None: say nothing). ``pulse`` is
+    called, in the waiting thread, every fraction of a second while the wait lasts (the window keeps painting),
+    ``over`` once when a wait that was said ends, whichever way it ends."""
+    global _notice, _pulse, _over
+    _notice, _pulse, _over = notice, pulse, over
 
 
 def _say(text: str) -> None:
     if _notice is not None:
         _notice(text)
+
+
+def still_waiting() -> None:
+    """Called by a wait between its tries."""
+    if _pulse is not None:
+        _pulse()
+
+
+def waiting_over() -> None:
+    """Called once when a wait that was said (``_say``) ends: the write goes ahead, or is refused."""
+    if _over is not None:
+        _over()
 
 
 def folder_of(db_path: Path) -> Path:
@@ -234,9 +307,9 @@ def acquire_shared(db_path: Path | str, *, wait: float | None = None) -> bool:
         if hold is None:
             return False
         try:
-            if _try_lock(hold.lock, True):  # nobody else has the file open: clean up after killed programs
+            if _try_exclusive(hold.lock):  # nobody else has the file open: clean up after killed programs
                 clean_leftovers(key, hold)
-                _convert(hold.lock, False)
+                _downgrade(hold.lock)
             else:
                 _wait_for(key, hold, exclusive=False, wait=SHARED_WAIT_SECONDS if wait is None else wait,
                           doing="打开")
@@ -293,7 +366,7 @@ def exclusive(db_path: Path | str, *, doing: str, wait: float | None = None) -> 
     with _mutex:
         try:
             if hold.exclusive == 0:
-                got = _try_lock(hold.lock, True) if fresh else _convert(hold.lock, True)
+                got = _try_exclusive(hold.lock) if fresh else _convert(hold.lock, True)
                 if not got:
                     _wait_for(key, hold, exclusive=True, wait=wait, doing=doing, converting=not fresh)
         except BaseException:
@@ -309,7 +382,7 @@ def exclusive(db_path: Path | str, *, doing: str, wait: float | None = None) -> 
             hold.exclusive -= 1
             if hold.exclusive == 0:
                 if hold.shared > 0:
-                    _convert(hold.lock, False)
+                    _downgrade(hold.lock)
                 else:
                     _close_hold(key, hold)
 
@@ -323,10 +396,18 @@ def _wait_for(key: Path, hold: _Hold, *, exclusive: bool, wait: float, doing: st
     else:
         _say(f"数据库正由{named}恢复备份或独占使用，等待其完成（最多 {wait:.0f} 秒）…")
     deadline = time.monotonic() + wait
-    while time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
-        if (_convert(hold.lock, exclusive) if converting else _try_lock(hold.lock, exclusive)):
-            return
+    try:
+        while time.monotonic() < deadline:
+            time.sleep(POLL_SECONDS)
+            if converting:
+                got = _convert(hold.lock, exclusive)
+            else:
+                got = _try_exclusive(hold.lock) if exclusive else _try_lock(hold.lock, False)
+            if got:
+                return
+            still_waiting()
+    finally:
+        waiting_over()
     others = holders(key) or others
     named = "；".join(h.describe() for h in others) or "另一个程序"
     if exclusive:

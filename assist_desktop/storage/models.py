@@ -143,6 +143,9 @@ class HardshipFile(Synced, table=True):
         # "the last four" of a phone and the serial of a file number (…-00042), found by index
         Index("ix_hardship_file_phone_tail", text("substr(phone, -4)")),
         Index("ix_hardship_file_serial", text("substr(file_no, 13)")),
+        # the registry list in file-number order, with what search-as-you-type tests on each row it walks:
+        # a keystroke matching tens of thousands of files reads a page of this index, not their rows
+        Index("ix_hardship_file_list", "file_no", "name_initials", "phone", "id_tail", "id"),
         # one household, one file: a person has at most one file that is not exited, per owning unit
         # (a city holds its counties' files, where the same person in two counties is a finding of
         # sync.checks, not a write error; migration 0005)
@@ -760,6 +763,28 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class StatTally(SQLModel, table=True):
+    """The 统计 page's figures summed ahead (services.tally): per programme, dimension and key, the records
+    counted and their amounts, by year — kept current in the transaction of every write, so the page adds
+    up a few hundred rows instead of reading a province's 300,000 files. Derived, never synced.
+
+    ``key`` is the dimension's value as text ('' for none, and for the programme's total, dimension '');
+    ``year`` is a grant's year, a payment's year, or the year a file was opened (0: none); ``exit_year`` and
+    ``status`` (active / exited) are the files' only."""
+
+    __tablename__ = "stat_tally"
+
+    program: str = Field(primary_key=True, max_length=16)
+    dimension: str = Field(primary_key=True, max_length=16)
+    key: str = Field(primary_key=True, max_length=64)
+    year: int = Field(primary_key=True)
+    exit_year: int = Field(default=0, primary_key=True)
+    status: str = Field(default="", primary_key=True, max_length=16)
+    n: int = Field(default=0)
+    v1: int = Field(default=0)
+    v2: int = Field(default=0)
 
 
 SYNCED_TABLES: tuple[type[Synced], ...] = (  # parents before children: a package is applied in this order

@@ -90,7 +90,9 @@ def _local_unit(conn: sqlite3.Connection) -> UnitInFile | None:
 
 def _last_written(conn: sqlite3.Connection) -> datetime | None:
     try:
-        row = conn.execute("SELECT max(at) FROM audit_event").fetchone()
+        # a backup's own record (the program's hourly ones above all) is no write to the data
+        row = conn.execute("SELECT max(at) FROM audit_event WHERE NOT (entity_type = 'database' AND action = 'backup')"
+                           ).fetchone()
     except cipher.database_error_types():
         return None
     if not row or not row[0]:

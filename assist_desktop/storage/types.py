@@ -55,9 +55,14 @@ class JSONText(TypeDecorator[str]):
         return canonical_json(value)
 
 
+# 统计's summary (services.tally): its sums of fen, and its counts beside them
+WIDE_SUMS = {"stat_tally": ("n", "v1", "v2")}
+
+
 def widen(metadata_tables: Any) -> None:
-    """Give every ``mtime`` and ``*_fen`` column of the given tables the wide integer type."""
+    """Give every ``mtime`` and ``*_fen`` column of the given tables, and the summary's sums, the wide integer
+    type."""
     for table in metadata_tables:
         for column in table.columns:
-            if column.name == "mtime" or column.name.endswith("_fen"):
+            if column.name == "mtime" or column.name.endswith("_fen") or column.name in WIDE_SUMS.get(table.name, ()):
                 column.type = WIDE_INTEGER

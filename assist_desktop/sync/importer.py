@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from assist_desktop.services.audit import append_event
+from assist_desktop.services import tally as stat_tally
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
 from assist_desktop.domain.names import pinyin_sort_key
 from assist_desktop.storage import derived, sort_keys
@@ -318,7 +319,52 @@ def _check_manifest(session: Session, header: dict[str, Any], m: Manifest, sourc
 
 
 class AuditBreak(SyncError):
-    """A unit's audit chain does not extend the head last accepted from it."""
+    """A unit's audit chain does not extend the head last accepted from it. ``problem`` says what (naming the
+    unit and the entries), the message adds how such a package may still be taken (the terminal's way);
+    ``acceptable``: the source's own chain, which an administrator or approver may take knowingly (a lower
+    unit's, carried by the source, never)."""
+
+    def __init__(self, problem: str, *, unit: UnitRef | None = None, accepted_seq: int | None = None,
+                 package_seq: int | None = None, acceptable: bool = False, said: str | None = None) -> None:
+        super().__init__(said or problem + BREAK_HINT)
+        self.problem, self.unit, self.accepted_seq, self.package_seq = problem, unit, accepted_seq, package_seq
+        self.acceptable = acceptable
+
+    def with_unit(self, unit: UnitRef, accepted_seq: int | None, package_seq: int, acceptable: bool) -> AuditBreak:
+        self.unit, self.accepted_seq, self.package_seq, self.acceptable = unit, accepted_seq, package_seq, acceptable
+        if not acceptable:  # a lower unit's chain: no way to take it, so no word of one
+            self.message = self.problem
+            self.args = (self.problem,)
+        return self
+
+
+RECORDED = "本次拒绝导入已记入审计日志。"
+
+
+def record_audit_break(session: Session, user: User | None, path: Path | str, exc: AuditBreak) -> AuditBreak:
+    """Write the refusal of a package whose audit chain breaks to this unit's audit log — who tried, the file,
+    the unit and the entry numbers — in a transaction of its own; return the refusal as the caseworker reads
+    it (saying it was recorded). The receiver's data is untouched: only the audit log grows."""
+    if session.in_transaction():
+        session.rollback()  # the read snapshot of the check: the record is a write of its own
+    unit = exc.unit
+    with unit_of_work(session, user):
+        append_event(session, actor_id=user.id if user else None, actor_name=actor_name(user),
+                     entity_type="sync_package", entity_id=None, action="refused:import",
+                     changes={"reason": exc.problem, "file": Path(path).name,
+                              **({"unit": unit.code, "unit_name": unit.name} if unit is not None else {}),
+                              "accepted_seq": exc.accepted_seq, "package_seq": exc.package_seq})
+    return AuditBreak(exc.problem, unit=unit, accepted_seq=exc.accepted_seq, package_seq=exc.package_seq,
+                      acceptable=exc.acceptable, said=f"{exc.message}{RECORDED}")
+
+
+def inspect_or_refuse(session: Session, user: User | None, path: Path | str, **options: Any) -> PreparedImport:
+    """``inspect_package`` for an import: a package refused because a unit's audit chain breaks is refused
+    in the audit log too (the window's 同步 page, the terminal's ``sync import``)."""
+    try:
+        return inspect_package(session, Path(path), **options)
+    except AuditBreak as exc:
+        raise record_audit_break(session, user, path, exc) from exc
 
 
 def _check_units(session: Session, m: Manifest, source: OrgUnit, local: OrgUnit, accept_audit_break: bool = False
@@ -352,6 +398,7 @@ def _check_units(session: Session, m: Manifest, source: OrgUnit, local: OrgUnit,
         try:
             _check_audit(session, entry, previous, source, below)
         except AuditBreak as exc:
+            exc.with_unit(entry.unit, previous.seq if previous else None, entry.audit.seq, acceptable=not below)
             if below or not accept_audit_break:
                 raise
             breaks.append(exc.message)
@@ -372,25 +419,25 @@ def _check_audit(session: Session, entry: UnitEntry, previous: AuditHead | None,
         if entry.audit.seq < previous.seq:
             raise AuditBreak(f"{name}的审计记录比上次报送时少：现在只到第 {entry.audit.seq} 条，而本单位上次接受的已到"
                             f"第 {previous.seq} 条（第 {entry.audit.seq + 1}–{previous.seq} 条不在了）。其数据库可能从备份"
-                            "恢复过或审计记录被删改，不能导入。请与对方核实。" + BREAK_HINT)
+                            "恢复过或审计记录被删改，不能导入。请与对方核实。")
         if entry.audit.seq == previous.seq and entry.audit.hash != previous.hash:
-            raise AuditBreak(f"{name}的审计链第 {previous.seq} 条与上次报送的不一致，审计记录可能被改动过，不能导入。" + BREAK_HINT)
+            raise AuditBreak(f"{name}的审计链第 {previous.seq} 条与上次报送的不一致，审计记录可能被改动过，不能导入。")
         if not below and entry.audit.seq > previous.seq and entry.anchors:
             now = {a.seq: a.hash for a in entry.anchors}
             complete = len(entry.anchors) < MAX_ANCHORS or previous.seq >= min(now)  # else too old to be listed
             if previous.seq not in now and complete:
                 raise AuditBreak(f"{name}的审计链已到第 {entry.audit.seq} 条，但其中找不到本单位上次接受的第 "
                                 f"{previous.seq} 条：对方的数据库可能从备份恢复过，或审计记录被截断后又继续记录，"
-                                "不能导入。请与对方核实。" + BREAK_HINT)
+                                "不能导入。请与对方核实。")
             if previous.seq in now and now[previous.seq] != previous.hash:
                 raise AuditBreak(f"{name}的审计链第 {previous.seq} 条与本单位上次接受的不一致（审计记录自第 "
-                                f"{previous.seq} 条或更早被改写），不能导入。请与对方核实。" + BREAK_HINT)
+                                f"{previous.seq} 条或更早被改写），不能导入。请与对方核实。")
     if not below and entry.anchor is not None:
         sent = session.exec(select(SyncPackage.audit_hash).where(
             SyncPackage.direction == "in", SyncPackage.peer_unit_id == source.id,
             SyncPackage.audit_seq == entry.anchor.seq)).first()
         if sent is not None and sent != entry.anchor.hash:
-            raise AuditBreak(f"{name}的审计链第 {entry.anchor.seq} 条与当初报送时不一致，审计记录可能被改动过，不能导入。" + BREAK_HINT)
+            raise AuditBreak(f"{name}的审计链第 {entry.anchor.seq} 条与当初报送时不一致，审计记录可能被改动过，不能导入。")
 
 
 # --- applying ----------------------------------------------------------------------------------------
@@ -429,12 +476,14 @@ def apply_package(session: Session, user: User | None, prepared: PreparedImport,
             applier = _Applier(session, prepared.reader, m, _Tally(m.rows, progress, cancelled), report.trust)
             if derived.name_pieces_kept(conn):  # the server's statement triggers cut the pieces per chunk
                 applier.apply()
+                applier.retally.finish()
             else:
                 # name_gram is rebuilt once for the files touched instead of row by row by its triggers (the
                 # triggers cost two thirds of a county's import); dropped and made again in this transaction.
                 derived.drop_triggers(conn)
                 applier.apply()
                 applier.regram()
+                applier.retally.finish()
                 derived.create_triggers(conn)
             package_id = _record(session, user, report, applier)
             record_statement(session, report.trust, package_id)
@@ -443,8 +492,8 @@ def apply_package(session: Session, user: User | None, prepared: PreparedImport,
 
 def import_package(session: Session, user: User | None, path: Path, *, progress: Progress | None = None,
                    cancelled: Cancelled | None = None, accept_audit_break: bool = False) -> ImportResult:
-    """``inspect_package`` then ``apply_package`` (the terminal's ``sync import``)."""
-    with inspect_package(session, path, cancelled=cancelled, accept_audit_break=accept_audit_break) as prepared:
+    """``inspect_package`` (an audit chain's break recorded) then ``apply_package``."""
+    with inspect_or_refuse(session, user, path, cancelled=cancelled, accept_audit_break=accept_audit_break) as prepared:
         return apply_package(session, user, prepared, progress=progress, cancelled=cancelled)
 
 
@@ -477,6 +526,7 @@ class _Applier:
         self.stale_rowids: set[int] = set()  # deleted or changed files: their pieces are removed
         self.tables = {e.table for e in manifest.members}
         self.held_counts: dict[str, int] = {}
+        self.retally = stat_tally.Retally(self.conn)  # 统计's summary table, counted again for what changes
 
     # reading a table's file
     def _chunks(self, name: str) -> Iterator[tuple[list[str], list[Any], int]]:
@@ -628,6 +678,9 @@ class _Applier:
         if spec.name == "hardship_file":
             self.new_files.update(r[i_id] for r in fresh)
         known = [tuple(r) for r in rows if r[i_id] in held]
+        if spec.name in stat_tally.WATCHED_TABLES:
+            self.retally.before(spec.name, [r[i_id] for r in known])
+            self.retally.added(spec.name, [r[i_id] for r in fresh])
         written = 0
         try:
             if fresh:
@@ -661,6 +714,8 @@ class _Applier:
                 "SELECT rowid FROM hardship_file WHERE id IN " + json_values(self.dialect, "ids")), {"ids": param}))
         elif name == "member":
             self._note_member_files(ids)
+        if name in stat_tally.WATCHED_TABLES:
+            self.retally.before(name, ids)
         table = plain_table(name, ("id", "owner_unit_id"))
         stmt = delete(table).where(table.c.id.in_(bindparam("ids", expanding=True)),
                                    table.c.owner_unit_id.in_(bindparam("owners", expanding=True)))

@@ -1,4 +1,14 @@
-"""Starting the program: fonts and translations, first run, login, the main window, automatic backup."""
+"""Starting the program: fonts and translations, first run, login, the main window, automatic backup.
+
+The start is ordered by what the caseworker sees first (P1): the login window comes up from a bare Qt start
+and a first look at the file (``storage.peek``; an encrypted file's key file, ``storage.keyslots``, names
+its unit); SQLAlchemy, the models and — for a plain file — the opening of the database (check, upgrade,
+backup) run while the password is typed (``ui.shell.opening``); after Enter, the password check (for an
+encrypted file the key slot's key derivation, which opens the file), the main window and the first registry
+rows. This module imports nothing heavy at its top for that reason. The automatic backup (and the
+page-by-page check of a large or encrypted file) waits ``MAINTENANCE_DELAY_MS`` after the main window is up,
+so that it does not compete with the first searches.
+"""
 
 from __future__ import annotations
 
@@ -6,35 +16,37 @@ import logging
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import resource_path
-from assist_desktop.services.demo_accounts import DEMO_PASSWORD, is_demo_database
-from assist_desktop.services.setup import local_unit
-from assist_desktop.services.users import authenticate, user_roles
-from assist_desktop.storage.engine import Database
-from assist_desktop.storage.location import Location, ServerAddress, parse_location
-from assist_desktop.storage.interrupt import interrupt_reads, track_reads
-from assist_desktop.storage.models import User
-from assist_desktop.storage.schema import open_database
-from assist_desktop.ui.background import GarbageCollector
-from assist_desktop.ui.context import AppContext
+from assist_desktop.ui.background import GarbageCollector, maintenance_pool
 from assist_desktop.ui.fonts import install_cjk_font
 from assist_desktop.ui.i18n import install_translators, prefer_chinese_dates
+from assist_desktop.ui.input_method import apply_input_method
 from assist_desktop.ui.keys import install_enter_for_buttons
 from assist_desktop.ui.instance import InstanceLock
 
+if TYPE_CHECKING:
+    from assist_desktop.storage.engine import Database
+    from assist_desktop.storage.location import Location
+    from assist_desktop.storage.models import User
+    from assist_desktop.ui.context import AppContext
+
 log = logging.getLogger(__name__)
 DEMO_USER = "jingban"
+MAINTENANCE_DELAY_MS = 20_000  # the integrity check of a large file and the hourly backup start this late
+OPENING_AT_LATEST_MS = 300  # the database starts opening at the login window's first paint, or after this
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
     if QApplication.instance() is None:
         prefer_chinese_dates()
+        apply_input_method()  # before Qt reads QT_IM_MODULE: fcitx through ibus where Qt has no fcitx plugin
     app = QApplication.instance() or QApplication(argv or sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("AssistDesktop")
@@ -63,7 +75,9 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: object) -
 def ensure_initialised(db_path: Location) -> Location | None:
     """Run the first-run wizard when the file is missing, or the file or server database holds no unit yet;
     the location to open (the wizard may have chosen a server), or None if the user gave up."""
+    from assist_desktop.services.setup import local_unit
     from assist_desktop.storage import keyslots
+    from assist_desktop.storage.schema import open_database
 
     if isinstance(db_path, Path) and keyslots.has_key_file(db_path):  # encrypted: made by init, so set up
         return db_path
@@ -82,6 +96,10 @@ def log_in(db: Database | None, demo: bool, db_path: Path | None = None,
     """Who works now: ``user`` when already logged in (切换用户 asked for the password in the window), else
     the demo's clerk or whoever the login dialog lets in. ``db`` None: an encrypted file, opened by the
     password typed (the key slot's). A demo database keeps ``demo`` whoever logs in (the title says （演示）)."""
+    from assist_desktop.services.demo_accounts import DEMO_PASSWORD, is_demo_database
+    from assist_desktop.services.setup import local_unit
+    from assist_desktop.services.users import authenticate
+
     if db is not None:
         with db.session() as session:
             unit_name = local_unit(session).name  # type: ignore[union-attr]
@@ -99,9 +117,9 @@ def log_in(db: Database | None, demo: bool, db_path: Path | None = None,
         with db.session() as session:
             user = authenticate(session, DEMO_USER, DEMO_PASSWORD)
     else:
-        from assist_desktop.ui.shell.login import LoginDialog
+        from assist_desktop.ui.shell.login import database_login, file_login
 
-        dialog = LoginDialog(db, unit_name, db_path=db_path)
+        dialog = database_login(db, unit_name) if db is not None else file_login(db_path, unit_name)  # type: ignore[arg-type]
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
             if db is None and dialog.db is not None:
                 dialog.db.close()
@@ -109,7 +127,15 @@ def log_in(db: Database | None, demo: bool, db_path: Path | None = None,
         user = dialog.user
         db = dialog.db
         assert db is not None
+    return context_for(db, user, demo)
+
+
+def context_for(db: Database, user: User, demo: bool = False) -> AppContext:
+    """The context of whoever logged in (the file's lock then names them to other programs)."""
+    from assist_desktop.services.setup import local_unit
+    from assist_desktop.services.users import user_roles
     from assist_desktop.storage import file_lock
+    from assist_desktop.ui.context import AppContext
 
     file_lock.set_user(user.display_name)
     # Loaded after the login's own commit, in a session of their own, so nothing is left expired.
@@ -117,6 +143,34 @@ def log_in(db: Database | None, demo: bool, db_path: Path | None = None,
         unit = local_unit(session)
         assert unit is not None
         return AppContext(db=db, user=user, unit=unit, roles=user_roles(session, user), demo=demo)
+
+
+def log_in_while_opening(db_path: Path, unit_name: str, *, encrypted: bool) -> AppContext | None:
+    """The login window at once; what can be done before the password meanwhile (``ui.shell.opening``: a
+    plain file opened, an encrypted one's modules loaded — only its password's key opens it). The context of
+    whoever logged in, or None when the caseworker quit; what refused the file is raised once the window is
+    closed."""
+    from assist_desktop.ui.shell.login import LoginDialog
+    from assist_desktop.ui.shell.opening import Opening
+
+    opening = Opening(db_path, encrypted=encrypted)
+    dialog = LoginDialog(unit_name, opening.check, opened=lambda: opening.done)
+    # refused: the window closes (on the GUI thread: the signal comes from the opening's), the reason follows
+    opening.failed.connect(lambda _exc: dialog.reject(), Qt.ConnectionType.QueuedConnection)
+    dialog.painted.connect(opening.start)  # once the window is on the screen: its first paint goes first
+    QTimer.singleShot(OPENING_AT_LATEST_MS, opening.start)  # (where a platform does not paint it at once)
+    accepted = dialog.exec() == QDialog.DialogCode.Accepted and dialog.user is not None
+    if not accepted and not opening.done:
+        return None  # quit before the file was open: the daemon thread ends with the program
+    opened = opening.wait()  # raises what refused the file
+    if not accepted:
+        if opened is not None:
+            opened.close()
+        if dialog.db is not None and dialog.db is not opened:
+            dialog.db.close()
+        return None
+    assert dialog.db is not None
+    return context_for(dialog.db, dialog.user)  # type: ignore[arg-type]
 
 
 def build_main_window(ctx: AppContext):  # type: ignore[no-untyped-def]
@@ -165,9 +219,15 @@ def run(db_path: Location | str, demo: bool = False) -> int:
     start_program_log()
     app = make_application()
     sys.excepthook = _excepthook
+    from assist_desktop.ui.shell.waiting import install_waiting_notice
+
+    install_waiting_notice(app)  # a busy file: the window says whom it waits for
     file_lock.set_program(file_lock.WINDOW)  # how a busy file names this program to the others
-    db_path = parse_location(db_path)
-    if isinstance(db_path, ServerAddress):
+    if not isinstance(db_path, Path):  # a server's address (the database layer is loaded for it only)
+        from assist_desktop.storage.location import parse_location
+
+        db_path = parse_location(db_path)
+    if not isinstance(db_path, Path):
         # Several desks share a server: no lock file; the password is asked (or taken from the keyring) first.
         try:
             from assist_desktop.ui.shell.server_login import unlock_with_dialog
@@ -188,19 +248,53 @@ def run(db_path: Location | str, demo: bool = False) -> int:
         lock.release()
 
 
+def _login_window_first(db_path: Path, demo: bool) -> tuple[str, bool] | None:
+    """(the unit's name, encrypted) where the login window can come before the database is opened: a plain
+    file of ours with its unit (``storage.peek``), or an encrypted one (its key file names the unit); None for
+    the demo, the first run, or a file only the full opening can judge."""
+    from assist_desktop.storage import keyslots
+    from assist_desktop.storage.peek import peek
+
+    if demo:
+        return None
+    if keyslots.has_key_file(db_path):
+        try:
+            return keyslots.label(db_path), True
+        except DomainError:
+            return None  # a damaged key file: the full way says what is wrong
+    seen = peek(db_path)
+    if seen is None or seen.unit_name is None:
+        return None
+    return seen.unit_name, False
+
+
 def _run_locked(app: QApplication, db_path: Location, demo: bool) -> int:
     from assist_desktop.storage import keyslots
 
+    ctx: AppContext | None = None
     try:
-        chosen = ensure_initialised(db_path)
-        if chosen is None:
-            return 0
-        db_path = chosen  # the first run may have chosen the office's server
-        # an encrypted file is opened by the login's password (its key slot); a plain one or a server now
-        encrypted = isinstance(db_path, Path) and keyslots.has_key_file(db_path)
-        db = None if encrypted else open_database(db_path)
-        log.info("database %s: %s", "encrypted, opened at login" if db is None else "opened",
-                 f"{db_path.stat().st_size / 2**20:.1f} MB" if isinstance(db_path, Path) else "a server database")
+        # a server's database goes the full way: no file to look into first, no key file
+        first = _login_window_first(db_path, demo) if isinstance(db_path, Path) else None
+        if first is not None:
+            assert isinstance(db_path, Path)
+            ctx = log_in_while_opening(db_path, first[0], encrypted=first[1])
+            if ctx is None:
+                return 0
+            db: Database | None = ctx.db
+            log.info("database %s: %.1f MB", "encrypted, opened at login" if first[1] else "opened behind the login",
+                     db_path.stat().st_size / 2**20)
+        else:
+            chosen = ensure_initialised(db_path)
+            if not chosen:  # the wizard given up
+                return 0
+            db_path = chosen  # the first run may have chosen the office's server
+            from assist_desktop.storage.schema import open_database
+
+            # an encrypted file is opened by the login's password (its key slot); a plain one or a server now
+            encrypted = isinstance(db_path, Path) and keyslots.has_key_file(db_path)
+            db = None if encrypted else open_database(db_path)
+            log.info("database %s: %s", "encrypted, opened at login" if db is None else "opened",
+                     f"{db_path.stat().st_size / 2**20:.1f} MB" if isinstance(db_path, Path) else "a server database")
     except DomainError as exc:
         log.warning("database refused: %s", exc.message)
         # Started from a desktop icon nobody reads stderr: say it in a window.
@@ -211,15 +305,20 @@ def _run_locked(app: QApplication, db_path: Location, demo: bool) -> int:
     user = None
     try:
         while True:
-            ctx = log_in(db, demo, db_path, user)
+            ctx = ctx or log_in(db, demo, db_path, user)
             if ctx is None:
                 break
             db = ctx.db
+            from assist_desktop.storage.interrupt import track_reads
+
             track_reads(db.engine)
             window = build_main_window(ctx)
             window.show()
             QTimer.singleShot(0, lambda w=window: _log_shown(w))
-            window.start_maintenance()
+            if isinstance(window, QObject):  # the timer goes with the window (a stand-in in tests is not one)
+                QTimer.singleShot(MAINTENANCE_DELAY_MS, window, window.start_maintenance)
+            else:
+                QTimer.singleShot(MAINTENANCE_DELAY_MS, window.start_maintenance)
             code = event_loop(app)
             if not window.switch_requested:
                 break
@@ -230,10 +329,14 @@ def _run_locked(app: QApplication, db_path: Location, demo: bool) -> int:
                 user = None
             if user is None:
                 demo = False  # after a restore the password is always asked (the file's users)
+            ctx = None
     finally:
         if db is not None:
+            from assist_desktop.storage.interrupt import interrupt_reads
+
             interrupt_reads(db.engine)  # a long read (a count, a list) must not keep the process after its window
-        pool.waitForDone()  # never quit in the middle of writing a backup
+        maintenance_pool().waitForDone()  # never quit in the middle of writing a backup
+        pool.waitForDone()
         if db is not None:
             db.close()
     log.info("exit %s", code)

@@ -163,6 +163,20 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
                              .format(type(exc).__name__))
 
 
+_MAINTENANCE_POOL: QThreadPool | None = None
+
+
+def maintenance_pool() -> QThreadPool:
+    """A pool of its own for work that lowers its thread's priority (services.maintenance): the system does
+    not let a thread take its priority back, so such a thread must not go on to serve the searches of the
+    global pool."""
+    global _MAINTENANCE_POOL
+    if _MAINTENANCE_POOL is None:
+        _MAINTENANCE_POOL = QThreadPool()
+        _MAINTENANCE_POOL.setMaxThreadCount(1)
+    return _MAINTENANCE_POOL
+
+
 def run_op(parent: QWidget | None, work: Callable[[Progress], T], *, on_done: Callable[[T], None] | None = None,
            on_error: Callable[[BaseException], None] | None = None, title: str = "",
            cancellable: bool = True, show_progress: bool = True,

@@ -164,7 +164,7 @@ def bench_secrecy(families: int, workdir: Path, rounds: int = 3) -> dict[str, An
         keyslots.create(encrypted, key, user_id=clerk.id, username="jingban", password=DEMO_PASSWORD)
     out: dict[str, Any] = {"families": size, "encrypt_existing_file_s": round(encrypt_s, 2),
                            "file_mb": round(plain.stat().st_size / 2**20, 1), "kdf_s": round(_kdf_s(), 3)}
-    out.update(_p2(plain, encrypted, key, rounds))
+    out.update(_p2(plain, encrypted, key, max(rounds, 10)))  # 180 keystrokes a file: a p95 of 54 moved by one
     out.update(_open(plain, encrypted, max(rounds, 5)))
 
     steps = ("generate_s", "submit_s", "review_s", "approve_s", "pay_s")

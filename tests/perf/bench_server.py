@@ -219,7 +219,7 @@ def city_import(families: int, workdir: Path, make_db: Any) -> dict[str, Any]:
 
 def bench_server(families: int, workdir: Path) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
-    from bench import bench_registry_list
+    from bench_server_list import registry_list_once as bench_registry_list
     from bench_ui import cached_demo
 
     from assist_desktop.services.demo import generate_demo

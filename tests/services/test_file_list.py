@@ -50,6 +50,7 @@ def test_rows_carry_the_displayed_columns_in_the_order_asked(county: County, fil
     assert row.last_review is None
 
 
+@pytest.mark.tally_unchecked  # records changed with raw SQL, as the program never writes them
 def test_last_review_and_order_with_unknown_and_repeated_ids(county: County, filed) -> None:
     wang = filed["王建国"]
     with county.db.transaction() as s:

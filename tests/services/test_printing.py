@@ -126,6 +126,7 @@ def test_a_draft_file_prints_blank_opinion_boxes_for_hand_signatures(county: Cou
     assert "尚未公示" in flat
 
 
+@pytest.mark.tally_unchecked  # records changed with raw SQL, as the program never writes them
 def test_a_file_missing_data_is_refused_by_field_and_nothing_is_recorded(county: County, household) -> None:
     fam = file_family(county, household)
     with closing(connect(county.path)) as conn:  # a file carried over from an old ledger
@@ -652,6 +653,7 @@ def test_a_yearly_scholarship_form_states_what_was_approved_and_paid(county: Cou
     assert f"第2学年（2027—2028学年）{format_amount(years[1].amount_fen)}元：待核查" in flat
 
 
+@pytest.mark.tally_unchecked  # records changed with raw SQL, as the program never writes them
 def test_a_past_years_statistics_count_the_files_as_of_31_december(county: County, household) -> None:
     ids = [file_family(county, replace(household, name=name, id_number=make_id("19800315", seq), members=[])).file_id
            for name, seq in (("甲", 11), ("乙", 13), ("丙", 15))]

@@ -317,7 +317,21 @@ def test_plan_choice() -> None:
     assert "+" not in order_part(filters=active, total=264_000, table_rows=300_000)
     assert "+" not in order_part(filters=active, order="-name", offset=100_000, total=264_000, table_rows=300_000)
     assert "+" in order_part(filters=FileFilters(status={"draft"}), total=3_600, table_rows=300_000)
-    assert "+" in order_part(text="zw", total=1_500, table_rows=300_000)
+    def plan(**kw: Any) -> str:
+        sql = str(page_statement(**kw).compile())
+        if "+" in sql.split("ORDER BY")[1]:
+            return "sort"
+        return "walk" if "+hardship_file.rowid IN" in sql else "test"  # no_index's compiled form
+
+    # text that ix_hardship_file_list can test: a walk testing each row, even for a few thousand matches …
+    assert plan(text="zw", total=1_500, table_rows=300_000) == "test"
+    assert plan(text="138", total=10_001, table_rows=300_000, exact=False) == "test"
+    # … but for a few dozen it would read most of the index: found by their own index and sorted
+    assert plan(text="zw", total=50, table_rows=300_000) == "sort"
+    # a part of a name longer than two characters is tested on the file's row and its members: the walk
+    # checks each step against the matches gathered from name_gram first
+    assert plan(text="王小明", total=1_500, table_rows=300_000) == "walk"
+    assert plan(text="王小明", total=30, table_rows=300_000) == "sort"
     # flags have no index: even few matches are cheaper to walk to than to find by a full scan
     assert "+" not in order_part(filters=FileFilters(flags={"model_worker"}), total=1_500, table_rows=300_000)
     # a sort key without an index is always sorted
@@ -586,19 +600,55 @@ def test_text_and_filters_match_python(demo: Demo, text: str, filters: FileFilte
 
 @pytest.mark.parametrize("order", ["file_no", "-file_no", "name", "-name", "id_number", "-id_number"])
 @pytest.mark.parametrize(("text", "filters"), [("", None), ("", FileFilters(status={"active"})),
-                                               ("z", None), ("丽", FileFilters(category="relative"))])
-def test_both_query_plans_give_the_same_page(demo: Demo, order: str, text: str, filters: FileFilters | None) -> None:
-    """The page walks the sort key's index when the matches are many and sorts them when few; the
-    choice is made from the count, and must never change the answer."""
+                                               ("z", None), ("丽", FileFilters(category="relative")),
+                                               ("zh", None), ("{name}", None), ("{member}", None),
+                                               ("明 z", None), ("{tail}", None),
+                                               ("{serial}", FileFilters(status={"active"})), ("{phone}", None)])
+def test_every_query_plan_gives_the_same_page(demo: Demo, order: str, text: str, filters: FileFilters | None) -> None:
+    """The page walks the sort key's index when the matches are many — checking each step against the
+    matches gathered first ("walk"), or testing the text on each row it meets ("test") — and sorts them when
+    few; the choice is made from the count, and must never change the answer."""
+    someone = next(f for f in demo.files if len(f["name"]) >= 3 and f["member_values"])
+    text = text.format(name=someone["name"], member=someone["member_values"][0][-2:], tail=someone["id_number"][-4:],
+                       serial=someone["file_no"][-3:], phone=someone["phone"][:3])
     with demo.db.session() as s:
         total, n = s.execute(count_statement(text, filters)).one()
         assert n >= len(demo.files) and total > 0
         for offset, limit in ((0, 10), (total // 2, 25), (0, None)):
-            walked = page_statement(text, filters, order, offset, limit, total=total, table_rows=n, plan="walk")
-            sorted_ = page_statement(text, filters, order, offset, limit, total=total, table_rows=n, plan="sort")
-            assert "+" not in str(walked.compile()).split("ORDER BY")[1]
-            assert "+" in str(sorted_.compile()).split("ORDER BY")[1]
-            assert list(s.execute(walked).scalars()) == list(s.execute(sorted_).scalars())
+            pages = {}
+            for plan in ("walk", "test", "sort"):
+                stmt = page_statement(text, filters, order, offset, limit, total=total, table_rows=n, plan=plan)
+                assert ("+" in str(stmt.compile()).split("ORDER BY")[1]) == (plan == "sort")
+                pages[plan] = list(s.execute(stmt).scalars())
+            assert pages["walk"] == pages["test"] == pages["sort"], (text, offset, limit)
+
+
+@pytest.mark.parametrize("text", ["", "z", "丽", "{phone}"])
+def test_a_count_that_stops_early_says_so_and_the_pages_go_on(demo: Demo, text: str) -> None:
+    """``search_page`` counts at most ``count_limit`` matches; beyond it the total is a lower bound, the pages
+    still come in order to the last match, and a page that comes back short makes the number exact."""
+    from assist_desktop.services.search import count_matches, search_page
+
+    text = text.format(phone=demo.files[0]["phone"][:3])
+    with demo.db.session() as s:
+        total, every = search(s, demo.user, text, None, "-file_no", limit=None)
+        assert total > 6
+        limit = total // 3
+        first = search_page(s, demo.user, text, None, "-file_no", 0, 5, count_limit=limit)
+        assert (first.total, first.exact) == (limit + 1, False)
+        assert first.ids == every[:5]
+        pages, offset, last = [], 0, first
+        while True:
+            last = search_page(s, demo.user, text, None, "-file_no", offset, 4, count_limit=limit)
+            pages += last.ids
+            offset += 4
+            if len(last.ids) < 4:
+                break
+        assert pages == every
+        assert last.exact and last.total == total or not last.ids
+        exact = search_page(s, demo.user, text, None, "-file_no", 0, 5, count_limit=total)
+        assert (exact.total, exact.exact) == (total, True)
+        assert count_matches(s, demo.user, text) == total
 
 
 @pytest.mark.parametrize(("text", "filters"), [

@@ -60,6 +60,23 @@ def db_state(path: Location) -> tuple[dict[str, int], tuple[int, str] | None]:
     return counts, head
 
 
+def unchanged_after_refusal(unit: "Unit", before: tuple[dict[str, int], tuple[int, str] | None],
+                            error: Exception) -> bool:
+    """The receiver as it was before a refused package — but for the one audit event a refusal for a broken
+    audit chain writes (``sync.importer.record_audit_break``); any other refusal writes nothing."""
+    from assist_desktop.sync.importer import AuditBreak
+
+    counts, head = unit.state()
+    if not isinstance(error, AuditBreak):
+        return (counts, head) == before
+    if {k: v for k, v in counts.items() if k != "audit_event"} != {k: v for k, v in before[0].items()
+                                                                  if k != "audit_event"}:
+        return False
+    with closing(sqlite3.connect(unit.path)) as conn:
+        action = conn.execute("SELECT action FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    return counts["audit_event"] == before[0]["audit_event"] + 1 and action == "refused:import"
+
+
 @dataclass
 class Unit:
     key: str

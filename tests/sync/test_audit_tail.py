@@ -151,13 +151,61 @@ def test_the_city_refuses_a_package_from_a_cut_or_rewritten_chain(net: Network) 
     with pytest.raises(SyncError) as refused:
         net.import_("yulin", third.path)
     assert f"第 {accepted} 条" in refused.value.message and "本单位上次接受的" in refused.value.message
-    assert yulin.state() == before
+    assert refused.value.message.endswith("本次拒绝导入已记入审计日志。")
+    assert unchanged_but_the_refusal(yulin, before, third.path, accepted)
 
     # an entry rewritten in the middle and everything after it hashed again
     net.restore("suide", copy)
     rewrite(suide.path, acked["seq"] - 1, "{}")
     fourth = net.export("suide")
+    before = yulin.state()
     with pytest.raises(SyncError) as refused:
         net.import_("yulin", fourth.path)
     assert f"第 {accepted} 条与本单位上次接受的不一致" in refused.value.message
-    assert yulin.state() == before
+    assert unchanged_but_the_refusal(yulin, before, fourth.path, accepted)
+
+
+def unchanged_but_the_refusal(unit, before, package: Path, accepted: int, logins: int = 0) -> bool:  # noqa: ANN001
+    """The receiver as it was, but for one audit event (and a terminal's login): the refusal, naming the file,
+    the unit and the entry."""
+    counts, _head = unit.state()
+    if {k: v for k, v in counts.items() if k != "audit_event"} != {k: v for k, v in before[0].items()
+                                                                  if k != "audit_event"}:
+        return False
+    assert counts["audit_event"] == before[0]["audit_event"] + 1 + logins
+    with closing(sqlite3.connect(unit.path)) as conn:
+        action, changes = conn.execute("SELECT action, changes FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
+    changes = json.loads(changes)
+    assert action == "refused:import" and changes["file"] == package.name
+    assert (changes["unit"], changes["unit_name"], changes["accepted_seq"]) == ("610826", "绥德县总工会", accepted)
+    return True
+
+
+def test_the_terminals_sync_import_refuses_a_cut_chain_and_writes_the_refusal_down(net: Network, tmp_path: Path,
+                                                                                   capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from assist_desktop.cli import main
+
+    from .conftest import PASSWORD
+
+    suide, yulin = net["suide"], net["yulin"]
+    net.carry("suide", "yulin")
+    with closing(sqlite3.connect(suide.path)) as conn:
+        acked = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'acknowledged_audit_head'").fetchone()[0])
+    _events(net, 4)
+    accepted = net.carry("suide", "yulin", ack=False).report.manifest.units[0].audit.seq
+    cut(suide.path, acked["seq"])
+    _events(net, 9, start=800)
+    package = net.export("suide").path
+    password = tmp_path / "pw.txt"
+    password.write_text(PASSWORD + "\n", encoding="utf-8")
+    monkeypatch.setenv("ASSIST_DESKTOP_USER", "admin")
+    monkeypatch.setenv("ASSIST_DESKTOP_PASSWORD_FILE", str(password))
+    before = yulin.state()
+    code = main(["sync", "import", "--db", str(yulin.path), str(package)])
+    err = capsys.readouterr().err
+    assert code == 1 and f"第 {accepted} 条" in err and "绥德县总工会" in err
+    assert "--accept-audit-break" in err and "本次拒绝导入已记入审计日志" in err
+    assert unchanged_but_the_refusal(yulin, before, package, accepted, logins=1)
+    with closing(sqlite3.connect(yulin.path)) as conn:
+        actor = conn.execute("SELECT actor_name FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    assert actor == yulin.user("admin").display_name  # the person logged in at the terminal

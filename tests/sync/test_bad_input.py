@@ -20,6 +20,7 @@ from assist_desktop.sync.package import FORMAT_VERSION, MANIFEST, SIGNATURE
 
 from .conftest import (
     Network, Opened, dump_lines, make_zip, open_package, repack, seal_zip, set_manifest, set_member, table_lines,
+    unchanged_after_refusal,
 )
 
 CJK = "\u4e00"
@@ -32,7 +33,7 @@ def refused(net: Network, target: str, path: Path, match: str) -> str:
     message = caught.value.message
     assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
     assert match in message, message
-    assert net[target].state() == before, "a refused file changed the database"
+    assert unchanged_after_refusal(net[target], before, caught.value), "a refused file changed the database"
     return message
 
 

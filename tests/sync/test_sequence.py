@@ -17,7 +17,7 @@ from assist_desktop.sync.export import plan_export
 from assist_desktop.sync.history import package_history, request_full_snapshot
 from assist_desktop.sync.tables import TOMBSTONE
 
-from .conftest import TODAY, Network, make_id
+from .conftest import TODAY, Network, make_id, unchanged_after_refusal
 from .test_round_trip import new_household
 
 
@@ -93,7 +93,7 @@ def test_a_county_back_from_a_backup_catches_up_through_the_citys_acknowledgemen
     with pytest.raises(SyncError, match="审计链") as refused:
         net.import_("yulin", full.path)
     assert "本单位上次接受的" in refused.value.message and "--accept-audit-break" in refused.value.message
-    assert net["yulin"].state() == before
+    assert unchanged_after_refusal(net["yulin"], before, refused.value)  # but the refusal, in the audit log
     with net["yulin"].session() as s:
         from assist_desktop.sync.importer import import_package
 

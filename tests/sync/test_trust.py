@@ -23,6 +23,7 @@ from tests.dbtools import connect
 
 from .conftest import (
     PASSWORD, Network, Opened, Unit, dump_lines, open_package, repack, set_manifest, set_member, table_lines,
+    unchanged_after_refusal,
 )
 from .linking import key_file, link
 
@@ -34,7 +35,7 @@ def refused(net: Network, target: str, path: Path, *needles: str) -> str:
     message = caught.value.message
     for needle in needles:
         assert needle in message, message
-    assert net[target].state() == before, "a refused package changed the receiver"
+    assert unchanged_after_refusal(net[target], before, caught.value), "a refused package changed the receiver"
     return message
 
 

@@ -57,19 +57,21 @@ def _context(path: Path) -> AppContext:
 
 
 def test_the_login_window_opens_the_encrypted_file_with_the_password(qtbot, encrypted: Path, shot) -> None:
-    from assist_desktop.ui.shell.login import LoginDialog
+    from assist_desktop.ui.shell.login import file_login
 
-    dialog = LoginDialog(None, keyslots.label(encrypted), db_path=encrypted)
+    dialog = file_login(encrypted, keyslots.label(encrypted))
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.username, "admin")
     qtbot.keyClicks(dialog.password, "wrong-password")
-    dialog.try_login()
+    dialog.try_login()  # the key slot's derivation runs off the GUI thread
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=30000)
     assert "用户名或密码错误" in dialog.message.text() and dialog.db is None
     assert_chinese(dialog)
     shot(dialog, "login-encrypted-refused")
     qtbot.keyClicks(dialog.password, ADMIN_PW)
     dialog.try_login()
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=30000)
     assert dialog.user is not None and dialog.db is not None and dialog.db.encrypted
     dialog.db.close()
 

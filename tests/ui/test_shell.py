@@ -114,22 +114,26 @@ def test_first_run_wizard_creates_the_unit_and_admin(qtbot, tmp_path: Path, shot
 
 def test_login_dialog_shows_the_service_messages(qtbot, demo_db: Path, shot) -> None:
     from assist_desktop.storage.schema import open_database
-    from assist_desktop.ui.shell.login import LoginDialog
+    from assist_desktop.ui.shell.login import database_login
 
     with open_database(demo_db) as db:
-        dialog = LoginDialog(db, "绥德县总工会")
+        dialog = database_login(db, "绥德县总工会")
         qtbot.addWidget(dialog)
         dialog.show()
         qtbot.keyClicks(dialog.username, "shenhe")
         qtbot.keyClicks(dialog.password, "wrong-password")
-        dialog.try_login()
+        dialog.try_login()  # the check runs off the GUI thread; the window says it is checking meanwhile
+        assert dialog.checking and not dialog.buttons.isEnabled()
+        qtbot.waitUntil(lambda: not dialog.checking, timeout=15000)
         assert "用户名或密码错误" in dialog.message.text() and "还可尝试 4 次" in dialog.message.text()
-        assert dialog.password.text() == "" and dialog.user is None
+        assert dialog.password.text() == "" and dialog.user is None and dialog.buttons.isEnabled()
         assert_chinese(dialog)
         shot(dialog, "login-refused")
         qtbot.keyClicks(dialog.password, "demo12345")
         dialog.try_login()
+        qtbot.waitUntil(lambda: not dialog.checking, timeout=15000)
         assert dialog.user is not None and dialog.user.username == "shenhe"
+        assert dialog.result() == dialog.DialogCode.Accepted
 
 
 def test_a_foreign_file_is_refused_in_a_message_box(qapp, tmp_path: Path, monkeypatch) -> None:
@@ -143,19 +147,31 @@ def test_a_foreign_file_is_refused_in_a_message_box(qapp, tmp_path: Path, monkey
     assert bogus.read_bytes() == b"PK\x03\x04 not a database"
 
 
-def test_demo_run_logs_in_without_a_password_and_backs_up(qapp, demo_db: Path, monkeypatch) -> None:
+@pytest.mark.parametrize("worked_ms", [0, 300])
+def test_demo_run_logs_in_without_a_password_and_backs_up(qapp, demo_db: Path, monkeypatch, worked_ms: int) -> None:
+    """The automatic backup starts MAINTENANCE_DELAY_MS after the main window (here 100 ms), off the GUI
+    thread; a program closed before that takes none, and the next start does."""
+    import time
+
     opened: list[MainWindow] = []
+    build = app_module.build_main_window
+    # the window this run builds (another test's window may still be on the screen)
+    monkeypatch.setattr(app_module, "build_main_window", lambda ctx: opened.append(build(ctx)) or opened[-1])
 
     def fake_exec(_app: object) -> int:
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
-        opened.append(window)
+        window = opened[-1]
+        deadline = time.monotonic() + worked_ms / 1000
+        while time.monotonic() < deadline:
+            QApplication.processEvents()
         window.close()
         return 0
 
     monkeypatch.setattr(app_module, "event_loop", fake_exec)
+    monkeypatch.setattr(app_module, "MAINTENANCE_DELAY_MS", 100)
     assert app_module.run(demo_db, demo=True) == 0
     assert opened and opened[0].ctx.user.username == "jingban" and opened[0].ctx.demo
-    assert [b.reason for b in BackupManager(demo_db).list()] == ["auto"]  # taken at start, off the GUI thread
+    backups = [b.reason for b in BackupManager(demo_db).list()]
+    assert backups == (["auto"] if worked_ms else [])  # once started, the program waits for it before it ends
 
 
 def test_demo_option_creates_the_demo_database(tmp_path: Path, monkeypatch) -> None:
@@ -170,12 +186,12 @@ def test_demo_option_creates_the_demo_database(tmp_path: Path, monkeypatch) -> N
 
 
 def test_large_file_is_checked_after_start_and_a_damaged_one_not_backed_up(qtbot, app_context, monkeypatch) -> None:
-    from assist_desktop.ui.shell import main_window as mw
+    from assist_desktop.storage import schema
 
     ctx = app_context("jingban")
-    monkeypatch.setattr(mw, "QUICK_CHECK_MAX_BYTES", 0)  # treat the demo file as a province-sized one
+    monkeypatch.setattr(schema, "QUICK_CHECK_MAX_BYTES", 0)  # treat the demo file as a province-sized one
     checked: list[Path] = []
-    monkeypatch.setattr(mw, "integrity_problem", lambda p: checked.append(p) or "数据库文件已损坏（测试）")
+    monkeypatch.setattr(schema, "integrity_problem", lambda p: checked.append(p) or "数据库文件已损坏（测试）")
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", staticmethod(lambda _p, _t, text: shown.append(text)))
     window = MainWindow(ctx)
@@ -184,6 +200,7 @@ def test_large_file_is_checked_after_start_and_a_damaged_one_not_backed_up(qtbot
     qtbot.waitUntil(lambda: window.maintenance_op.done, timeout=15000)
     assert checked == [ctx.db_path] and shown == ["数据库文件已损坏（测试）"]
     assert BackupManager(ctx.db_path).list() == []
+    assert not window.backup_timer.isActive()  # no hourly backups of a damaged file
 
 
 def test_start_maintenance_takes_the_automatic_backup(qtbot, app_context, _no_blocking_message_boxes) -> None:
@@ -250,11 +267,12 @@ def test_a_password_set_by_the_administrator_is_replaced_at_the_first_login(qtbo
             return self.result()
 
         monkeypatch.setattr(login.ChangePasswordDialog, "exec", answer)
-        dialog = login.LoginDialog(db, "绥德县总工会")
+        dialog = login.database_login(db, "绥德县总工会")
         qtbot.addWidget(dialog)
         qtbot.keyClicks(dialog.username, "zhaomin")
         qtbot.keyClicks(dialog.password, "Start-2026!")
         dialog.try_login()
+        qtbot.waitUntil(lambda: not dialog.checking, timeout=15000)
         assert asked and dialog.user is not None and not dialog.user.must_change_password
         with db.session() as s:  # the new password works, the administrator's no longer does
             assert authenticate(s, "zhaomin", "Zhaomin-own-2026").username == "zhaomin"

@@ -50,7 +50,7 @@ from assist_desktop.services.money_seal import SEAL_KEY, seal
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage import counters
 from assist_desktop.storage import models as m
-from assist_desktop.storage.bulk import insert_rows
+from assist_desktop.services.tally import insert_rows  # counts the grants and files it writes (统计)
 
 CHUNK = 1000
 CHECKERS: dict[str, type[SheetChecker]] = {"files": FileChecker, "scholarships": ScholarshipChecker,

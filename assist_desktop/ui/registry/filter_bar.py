@@ -18,10 +18,22 @@ IN_PROCESS = frozenset({"draft", "submitted", "reviewed", "on_notice"})
 NOT_EXITED = frozenset(s.value for s in FileStatus) - {"exited"}
 
 
+class _OpenedCombo(QComboBox):
+    """A box that says when its list is opened (the status box counts its choices then, where counting
+    them with each keystroke would cost too much)."""
+
+    opened = Signal()
+
+    def showPopup(self) -> None:  # noqa: N802 - Qt's name
+        self.opened.emit()
+        super().showPopup()
+
+
 class FilterBar(QWidget):
     """Emits ``changed`` with the ``FileFilters`` the boxes say, each time one of them changes."""
 
     changed = Signal(object)
+    status_opened = Signal()  # the status box's list was opened
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -35,7 +47,9 @@ class FilterBar(QWidget):
         self._owners: list[OwnerChoice] = []
         self._union_owner: dict[str, str] = {}  # union id → the unit that keeps it
 
-        self.status = self._combo("filter_status", self.tr("Status"))
+        status_box = _OpenedCombo()
+        status_box.opened.connect(self.status_opened)
+        self.status = self._combo("filter_status", self.tr("Status"), box=status_box)
         # (label, statuses): the whole registry, the registry without exited files, the ledger of
         # active files, the files still on their way, each step, and the exited files.
         self._status_choices: list[tuple[str, frozenset[str] | None]] = [
@@ -96,11 +110,12 @@ class FilterBar(QWidget):
         self._quiet = False
         self._update_clear()
 
-    def _combo(self, name: str, tip: str, *, chars: int = 0, slot: Callable[[], None] | None = None) -> QComboBox:
+    def _combo(self, name: str, tip: str, *, chars: int = 0, slot: Callable[[], None] | None = None,
+               box: QComboBox | None = None) -> QComboBox:
         """A box as wide as its choices; with ``chars``, about that many Latin characters wide whatever
         its longest choice (a union's name can run to fifteen Chinese characters) — its list still
         opens as wide as the choices need."""
-        combo = QComboBox()
+        combo = box or QComboBox()
         combo.setObjectName(name)
         combo.setToolTip(tip)
         if chars:
@@ -177,9 +192,13 @@ class FilterBar(QWidget):
         if chosen is not None and combo.currentData() != chosen:
             self._emit()
 
-    def set_status_counts(self, counts: Mapping[str, int]) -> None:
-        """How many files each status choice would show for the current text and other filters."""
+    def set_status_counts(self, counts: Mapping[str, int] | None) -> None:
+        """How many files each status choice would show for the current text and other filters (None: not
+        counted — the choices show no number)."""
         for i, (label, statuses) in enumerate(self._status_choices):
+            if counts is None:
+                self.status.setItemText(i, label)
+                continue
             wanted = counts.keys() if statuses is None else statuses
             n = sum(counts.get(s, 0) for s in wanted)
             self.status.setItemText(i, self.tr("{0} ({1})").format(label, n))

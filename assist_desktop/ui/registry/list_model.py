@@ -9,6 +9,10 @@ DESIGN.md §5 "Big lists". The model never holds the table, only:
 - ``rowCount``: the rows shown so far. ``canFetchMore`` holds while rows are left, and each
   ``fetchMore`` (the view calls it when scrolled to the bottom) shows ``page_size`` more rows —
   never more than asked for;
+- the **count**: a search counts at most ``COUNT_LIMIT`` matches (``search_page``), so a keystroke that
+  matches 65,000 files costs what a rare name does; beyond it ``exact`` is False, ``total`` is a lower
+  bound (the page says "10,000+"), the rows still page on until the ids run out — then the number is
+  known — and ``count_all`` counts them on request;
 - a bounded cache of **rows** (``services.file_list.file_rows``: the displayed columns only): the
   first screen's 100 rows are read by the search's worker, in the same snapshot; after that a block
   of 100 rows is read when the view first paints one of them — 100 files by primary key, a few
@@ -23,9 +27,9 @@ stay. ``threaded=False`` runs the same work in the caller instead (benchmarks, s
 
 from __future__ import annotations
 
-import uuid
-
 import logging
+import sys
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -36,7 +40,7 @@ from PySide6.QtGui import QColor
 
 from assist_desktop.domain.money import format_amount
 from assist_desktop.services.file_list import FileRow, file_rows
-from assist_desktop.services.search import FileFilters, search
+from assist_desktop.services.search import COUNT_LIMIT, FileFilters, count_matches, search_page
 from assist_desktop.storage.engine import Database
 from assist_desktop.storage.models import User
 from assist_desktop.ui.background import Op, run_op
@@ -178,13 +182,15 @@ class _Page:
     offset: int
     ids: IdList
     rows: list[FileRow]
+    exact: bool = True
 
 
 class RegistryModel(QAbstractTableModel):
     """Columns: file no., name, masked ID, category, primary cause, per-capita income, status, unit,
     last review. ``set_query`` searches; ``refresh`` searches again keeping what is shown."""
 
-    searched = Signal(int)  # a search's first page is in: how many files match
+    searched = Signal(int)  # a search's first page is in: how many files match (at least, unless ``exact``)
+    counted = Signal(int)  # the number of matches became known (the ids ran out, or ``count_all``)
     busy_changed = Signal(bool)
     failed = Signal(object)  # an exception from the service (a DomainError carries a Chinese message)
 
@@ -203,6 +209,8 @@ class RegistryModel(QAbstractTableModel):
         self._applied = 0  # generation of the rows shown
         self._ids = IdList()
         self._total = 0
+        self._exact = True
+        self._counting: int | None = None  # generation a count_all runs for
         self._shown = 0
         self._want = 0  # rows asked for by fetchMore, waiting for their ids
         self._ids_loading = False
@@ -225,8 +233,13 @@ class RegistryModel(QAbstractTableModel):
 
     @property
     def total(self) -> int:
-        """How many files match the query shown."""
+        """How many files match the query shown (at least this many, unless ``exact``)."""
         return self._total
+
+    @property
+    def exact(self) -> bool:
+        """Whether ``total`` is every match, or the count stopped at ``COUNT_LIMIT`` ("10,000+")."""
+        return self._exact
 
     @property
     def busy(self) -> bool:
@@ -257,9 +270,10 @@ class RegistryModel(QAbstractTableModel):
 
         def work(_progress: object) -> _Page:
             with db.session() as session:
-                total, ids = search(session, user, query.text, query.filters, query.order, 0, limit)
-                rows = file_rows(session, user, ids[:first])
-            return _Page(query, generation, total, 0, IdList(ids), rows)
+                found = search_page(session, user, query.text, query.filters, query.order, 0, limit,
+                                    count_limit=COUNT_LIMIT)
+                rows = file_rows(session, user, found.ids[:first])
+            return _Page(query, generation, found.total, 0, IdList(found.ids), rows, found.exact)
 
         self.searches += 1
         self._searching = True
@@ -274,8 +288,8 @@ class RegistryModel(QAbstractTableModel):
     def _first_page_in(self, page: _Page) -> None:
         if page.generation != self._generation:
             return  # overtaken by a newer search
-        same = (page.query == self._query and page.total == self._total and self._applied
-                and self._ids.startswith(page.ids))
+        same = (page.query == self._query and page.total == self._total and page.exact == self._exact
+                and self._applied and self._ids.startswith(page.ids))
         self._applied = page.generation
         self._searching = False
         self._ids_loading = False
@@ -295,6 +309,7 @@ class RegistryModel(QAbstractTableModel):
                 self._query = page.query
                 self._ids = page.ids
                 self._total = page.total
+                self._exact = page.exact
                 self._shown = len(page.ids)
                 self._rows.clear()
                 self._unreadable.clear()
@@ -313,13 +328,17 @@ class RegistryModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
+    def _end(self) -> int:
+        """The last row there can be: every match when counted, else as many as there turn out to be."""
+        return self._total if self._exact else sys.maxsize
+
     def canFetchMore(self, parent: AnyIndex) -> bool:
-        return not parent.isValid() and self._shown < self._total
+        return not parent.isValid() and self._shown < self._end()
 
     def fetchMore(self, parent: AnyIndex) -> None:
-        if parent.isValid() or self._shown >= self._total:
+        if parent.isValid() or self._shown >= self._end():
             return
-        self._want = max(self._want, min(self._total, self._shown + self.page_size))
+        self._want = max(self._want, min(self._end(), self._shown + self.page_size))
         self._grow()
 
     def _grow(self) -> None:
@@ -340,7 +359,7 @@ class RegistryModel(QAbstractTableModel):
                 self.endInsertRows()
             finally:
                 self._changing = False
-        if self._want > len(self._ids) and not self._ids_loading and len(self._ids) < self._total:
+        if self._want > len(self._ids) and not self._ids_loading and len(self._ids) < self._end():
             self._load_ids()
 
     def _posted_grow(self) -> None:
@@ -356,8 +375,9 @@ class RegistryModel(QAbstractTableModel):
 
         def work(_progress: object) -> _Page:
             with db.session() as session:
-                total, ids = search(session, user, query.text, query.filters, query.order, offset, limit)
-            return _Page(query, generation, total, offset, IdList(ids), [])
+                found = search_page(session, user, query.text, query.filters, query.order, offset, limit,
+                                    count_limit=COUNT_LIMIT)
+            return _Page(query, generation, found.total, offset, IdList(found.ids), [], found.exact)
 
         self._ids_loading = True
         self.searches += 1
@@ -377,7 +397,12 @@ class RegistryModel(QAbstractTableModel):
         if page.generation != self._generation:
             self._update_busy()
             return  # a newer search is running: its first page resets everything
-        if page.total != self._total or page.offset != len(self._ids):
+        if page.exact and not self._exact and page.offset == len(self._ids):
+            # the ids ran out: now it is known how many there are
+            self._total, self._exact = page.total, True
+            self._want = min(self._want, self._total)
+            self.counted.emit(self._total)
+        elif (page.total, page.exact) != (self._total, self._exact) or page.offset != len(self._ids):
             # files were added or left the query since its first page: the pages no longer fit
             self._update_busy()
             self.refresh()
@@ -386,9 +411,37 @@ class RegistryModel(QAbstractTableModel):
         self._update_busy()
         self._grow()
 
+    def count_all(self) -> None:
+        """Count every match of the query shown (after a "10,000+"), in a worker; ``counted`` tells."""
+        if self._exact or self._counting == self._applied:
+            return
+        query, generation = self._query, self._applied
+        db, user = self.db, self.user
+        self._counting = generation
+
+        def work(_progress: object) -> _Page:
+            with db.session() as session:
+                return _Page(query, generation, count_matches(session, user, query.text, query.filters), 0,
+                             IdList(), [])
+
+        def done(page: _Page) -> None:
+            if self._counting == page.generation:
+                self._counting = None
+            if page.generation != self._applied or self._exact:
+                return  # another query is shown now, or the ids ran out meanwhile
+            self._total, self._exact = max(page.total, len(self._ids)), True
+            self._want = min(self._want, self._total)
+            self.counted.emit(self._total)
+
+        def failed(exc: BaseException) -> None:
+            self._counting = None
+            self._error(exc)
+
+        self._start(work, done, failed)
+
     def fetch_all(self) -> None:
         """Show every row (the view still reads rows only for what it paints)."""
-        self._want = self._total
+        self._want = self._end()
         self._grow()
 
     # --- rows ---------------------------------------------------------------------------------------
@@ -595,4 +648,4 @@ def _value(row: FileRow, key: str) -> Any:
     return _text(row, key)
 
 
-__all__ = ["COLUMNS", "FILE_ID_ROLE", "IdList", "PAGE_SIZE", "Query", "RegistryModel", "VALUE_ROLE"]
+__all__ = ["COLUMNS", "COUNT_LIMIT", "FILE_ID_ROLE", "IdList", "PAGE_SIZE", "Query", "RegistryModel", "VALUE_ROLE"]

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QHBoxLayout, QHeaderV
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.file_list import filing_years, unit_choices
-from assist_desktop.services.search import FileFilters, count_by_status, owner_choices
+from assist_desktop.services.search import COUNT_LIMIT, FileFilters, count_by_status, owner_choices
 from assist_desktop.ui.background import Debouncer, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.keys import CtrlEndReachesTheEnd
@@ -59,6 +59,7 @@ class RegistryPage(QWidget):
         self.ctx = ctx
         self.model = RegistryModel(ctx.db, ctx.user, self, threaded=threaded)
         self._counted: tuple[str, FileFilters] | None = None
+        self._uncounted: tuple[str, FileFilters] | None = None  # status counts left until the box is opened
         self._enter_when_ready = False
         self._restore: tuple[Query, str | None, int] | None = None
         self._select_after_refresh: str | None = None
@@ -75,6 +76,13 @@ class RegistryPage(QWidget):
         self.count_label.setObjectName("match_count")
         self.count_label.setStyleSheet("font-size: 14px;")
         top.addWidget(self.count_label)
+        # beyond COUNT_LIMIT matches the search stops counting ("10,000+"): counted on request
+        self.count_all_label = QLabel(self._count_all_link())
+        self.count_all_label.setObjectName("count_all")
+        self.count_all_label.setToolTip(self.tr("Typing counts the first 10,000 matches; this counts every one"))
+        self.count_all_label.linkActivated.connect(lambda _link: self.count_all())
+        self.count_all_label.hide()
+        top.addWidget(self.count_all_label)
         self.busy_label = QLabel(self.tr("Searching…"))
         self.busy_label.setObjectName("busy")
         self.busy_label.setStyleSheet("color: #666;")
@@ -189,6 +197,8 @@ class RegistryPage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
         self.filter_bar.changed.connect(self._filters_changed)
         self.model.searched.connect(self._searched)
+        self.model.counted.connect(self._counted_all)
+        self.filter_bar.status_opened.connect(self._status_box_opened)
         self.model.busy_changed.connect(self._busy_changed)
         self.model.failed.connect(self._failed)
         self.model.modelAboutToBeReset.connect(self._remember_position)
@@ -234,9 +244,31 @@ class RegistryPage(QWidget):
         self.search.setText(text)
         self._typing.flush()
 
+    def _show_count(self) -> None:
+        total, exact = self.model.total, self.model.exact
+        if exact:
+            self.count_label.setText(self.tr("{0} files").format(QLocale().toString(total)))
+        else:  # the count stopped early: more than COUNT_LIMIT
+            self.count_label.setText(self.tr("{0}+ files").format(QLocale().toString(COUNT_LIMIT)))
+        self.count_all_label.setVisible(not exact)
+
+    def _count_all_link(self) -> str:
+        return self.tr("<a href='count'>Count all</a>")
+
+    def count_all(self) -> None:
+        """Count every match (after "10,000+"); the label shows the number once it is in."""
+        self.count_all_label.setText(self.tr("Counting…"))
+        self.model.count_all()
+
+    def _counted_all(self, _total: int) -> None:
+        self.count_all_label.setText(self._count_all_link())
+        self._show_count()
+        if self._uncounted is not None and self.filter_bar.status.view().isVisible():
+            self._status_box_opened()  # the box is open: its numbers are wanted now
+
     def _searched(self, total: int) -> None:
         self.error_label.hide()
-        self.count_label.setText(self.tr("{0} files").format(QLocale().toString(total)))
+        self._show_count()
         query = self.model.query
         if total == 0:
             filtered = query.filters != FileFilters()
@@ -256,6 +288,18 @@ class RegistryPage(QWidget):
             self._enter_list()
         counted = (query.text, replace(query.filters, status=None))
         if counted != self._counted:
+            if self.model.exact:
+                self._uncounted = None
+                self._count_statuses(*counted)
+            else:
+                # thousands of matches: counting them by status would cost what the search saved; the
+                # numbers come when the status box is opened
+                self._counted, self._uncounted = None, counted
+                self.filter_bar.set_status_counts(None)
+
+    def _status_box_opened(self) -> None:
+        if self._uncounted is not None:
+            counted, self._uncounted = self._uncounted, None
             self._count_statuses(*counted)
 
     def _count_statuses(self, text: str, filters: FileFilters) -> None:

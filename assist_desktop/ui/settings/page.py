@@ -481,9 +481,9 @@ class SettingsPage(QWidget):
 
         backups = QGroupBox(self.tr("Backups"))
         column = QVBoxLayout(backups)
-        explain = QLabel(self.tr("The program backs the database up when it starts (at most once an hour) and keeps "
-                                 "older automatic backups by day, week and month. Backups made by hand are never "
-                                 "removed."))
+        explain = QLabel(self.tr("The program backs the database up when it starts and every hour while it is open "
+                                 "(at most once an hour) and keeps older automatic backups by day, week and month. "
+                                 "Backups made by hand are never removed."))
         explain.setWordWrap(True)
         explain.setProperty("role", "hint")
         column.addWidget(explain)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import PySide6
 from PySide6.QtCore import QCoreApplication, QStandardPaths, qVersion
@@ -12,9 +13,10 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from assist_desktop.logs import redact
-from assist_desktop.services.diagnostics import suggested_name, write_diagnostics
 from assist_desktop.ui.background import Op, run_op
-from assist_desktop.ui.context import AppContext
+
+if TYPE_CHECKING:  # the start imports this module for its Qt message handler, before the database layer loads
+    from assist_desktop.ui.context import AppContext
 
 
 def interface_facts() -> dict[str, str]:
@@ -33,6 +35,8 @@ def interface_facts() -> dict[str, str]:
 
 def export_diagnostics(parent: QWidget, ctx: AppContext) -> Op[Path] | None:
     """Ask where to save, then write the zip in the background and say where it is."""
+    from assist_desktop.services.diagnostics import suggested_name, write_diagnostics
+
     start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DesktopLocation) or str(Path.home())
     title = QCoreApplication.translate("Diagnostics", "Export diagnostics")
     chosen, _ = QFileDialog.getSaveFileName(parent, title, str(Path(start) / suggested_name(ctx.unit.code)),

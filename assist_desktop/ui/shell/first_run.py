@@ -56,7 +56,7 @@ class LocationPage(QWizardPage):
         form = QFormLayout()
         self.address = QLineEdit(server.text if server else "")
         self.address.setObjectName("server_address")
-        self.address.setPlaceholderText("postgresql://assist@192.168.1.10/assist")
+        self.address.setPlaceholderText(self.tr("for example postgresql://assist@192.168.1.10/assist"))
         self.password = QLineEdit()
         self.password.setObjectName("server_password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

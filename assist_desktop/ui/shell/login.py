@@ -1,29 +1,52 @@
 """The login dialog: username and password, the lockout and deactivation messages of the users service;
-and, for an account the administrator set up or reset, a new password of the user's own before work starts."""
+and, for an account the administrator set up or reset, a new password of the user's own before work starts.
+
+The dialog knows nothing of the database: after Enter it calls one function, ``check(username, password)``,
+which proves the password and returns the login — the open database and the user (``services.login.Login``:
+for an encrypted file the key slot's key opens it) — or raises a ``DomainError`` whose message it shows. The
+check runs off the GUI thread — a password-derived key takes a few hundred milliseconds, and at the program's
+start the database may still be opening (``ui.shell.opening``) — so the window never freezes. Imports stay
+light: the login window is shown before SQLAlchemy is loaded.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.services.login import log_in
-from assist_desktop.services.users import change_password
-from assist_desktop.storage.engine import Database
-from assist_desktop.storage.models import User
+
+if TYPE_CHECKING:
+    from assist_desktop.services.login import Login
+    from assist_desktop.storage.engine import Database
+    from assist_desktop.storage.models import User
+
+PasswordCheck = Callable[[str, str], "Login"]
+PasswordChange = Callable[["User", str, str], "User"]
 
 
 class LoginDialog(QDialog):
-    """``db``: the open database (a plain file, or 切换用户); None for an encrypted file not yet open, at
-    ``db_path``, which the password opens (``services.login.log_in``) — ``self.db`` then holds it."""
+    """``check(username, password)`` → the login (``db``, ``user``), or a DomainError; ``change(user, old,
+    new)`` → the user with their own password, for an account that must change it (by default the users
+    service on the database the login opened)."""
 
-    def __init__(self, db: Database | None, unit_name: str, parent: QWidget | None = None, *,
-                 db_path: Path | None = None) -> None:
+    painted = Signal()  # first painted
+
+    def __init__(self, unit_name: str, check: PasswordCheck, parent: QWidget | None = None, *,
+                 change: PasswordChange | None = None, opened: Callable[[], bool] | None = None) -> None:
         super().__init__(parent)
-        self.db = db
-        self.db_path = db_path or (db.path if db is not None else None)
+        self.check, self.change = check, change
+        self.opened = opened  # whether the database is open yet (at the start it opens behind this window)
         self.user: User | None = None
+        self.db: Database | None = None  # the database the login opened (or was given)
+        self.checking = False
+        self._op: Any = None
+        self._painted = False
+        self.setObjectName("login")
         self.setWindowTitle(self.tr("Log in"))
         layout = QVBoxLayout(self)
         title = QLabel(unit_name)
@@ -43,46 +66,112 @@ class LoginDialog(QDialog):
         self.message.setStyleSheet("color: #b00020;")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Log in"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Quit"))
-        buttons.accepted.connect(self.try_login)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Log in"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Quit"))
+        self.buttons.accepted.connect(self.try_login)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
         self.resize(360, 200)
+
+    def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt's name
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            self.painted.emit()  # the window is on the screen: the start's heavy work may begin
+
+    def try_login(self) -> None:
+        """Enter: the password check in a worker; the dialog closes with the user, or says why not."""
+        if self.checking:
+            return
+        self.checking = True
+        self.buttons.setEnabled(False)
+        self.message.setStyleSheet("color: #555;")
+        if self.opened is None or self.opened():
+            self.message.setText(self.tr("Checking…"))
+        else:  # an upgrade of the file (a backup first) can take a minute on a large one
+            self.message.setText(self.tr("Opening the database; this takes longer the first time after an update…"))
+        username, password = self.username.text(), self.password.text()
+        from assist_desktop.ui.background import run_op
+
+        self._op = run_op(self, lambda _progress: self.check(username, password),
+                          on_done=lambda login: self._checked(login, password), on_error=self._refused,
+                          show_progress=False)
+
+    def _checked(self, login: Login, password: str) -> None:
+        self.checking = False
+        self.buttons.setEnabled(True)
+        self.message.setText("")
+        self.db, self.user = login.db, login.user
+        user = login.user
+        if user.must_change_password and not self._ask_new_password(user, password):
+            self.user = None
+            return
+        self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.checking = False
+        self.buttons.setEnabled(True)
+        self.message.setStyleSheet("color: #b00020;")
+        if isinstance(exc, DomainError):
+            self.message.setText(exc.message)
+        else:  # the database could not be opened at all: said in a window by the start (ui.app)
+            self.message.setText(self.tr("The database could not be opened."))
+        self.password.clear()
+        self.password.setFocus()
 
     def _ask_new_password(self, user: User, old: str) -> bool:
         """The administrator's password must be replaced before the first work; True once it is."""
-        dialog = ChangePasswordDialog(self.db, user, old, self)
+        change = self.change or (password_change(self.db) if self.db is not None else None)
+        if change is None:
+            self.message.setText(self.tr("Choose a password of your own to continue."))
+            return False
+        dialog = ChangePasswordDialog(change, user, old, self)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
             self.message.setText(self.tr("Choose a password of your own to continue."))
             return False
         self.user = dialog.user
         return True
 
-    def try_login(self) -> None:
-        # One scrypt (the key slot's, or the stored hash's): ~0.3 s; the dialog is modal anyway.
-        assert self.db_path is not None
-        try:
-            login = log_in(self.db_path, self.username.text(), self.password.text(), db=self.db)
-        except DomainError as exc:
-            self.message.setText(exc.message)
-            self.password.clear()
-            self.password.setFocus()
-            return
-        self.db, self.user = login.db, login.user
-        if self.user.must_change_password and not self._ask_new_password(self.user, self.password.text()):
-            self.user = None
-            return
-        self.accept()
+
+def password_change(db: Database) -> PasswordChange:
+    """The users service's change of one's own password, on an open database."""
+    def change(user: User, old: str, new: str) -> User:
+        from assist_desktop.services.users import change_password
+
+        with db.session() as session:  # one scrypt hash: ~50 ms, modal anyway
+            return change_password(session, user, old, new)
+
+    return change
+
+
+def database_login(db: Database, unit_name: str, parent: QWidget | None = None) -> LoginDialog:
+    """The login dialog on an open database (switching user, tests)."""
+    def check(username: str, password: str) -> Login:
+        from assist_desktop.services.login import log_in
+
+        return log_in(db.path, username, password, db=db)
+
+    return LoginDialog(unit_name, check, parent)
+
+
+def file_login(db_path: Path, unit_name: str, parent: QWidget | None = None) -> LoginDialog:
+    """The login dialog on a file the password opens (an encrypted one: its key slot); ``dialog.db`` then
+    holds the open database."""
+    def check(username: str, password: str) -> Login:
+        from assist_desktop.services.login import log_in
+
+        return log_in(db_path, username, password)
+
+    return LoginDialog(unit_name, check, parent)
 
 
 class ChangePasswordDialog(QDialog):
     """A new password, typed twice; the users service checks its strength."""
 
-    def __init__(self, db: Database, user: User, old_password: str, parent: QWidget | None = None) -> None:
+    def __init__(self, change: PasswordChange, user: User, old_password: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.db, self.account, self.old = db, user, old_password
+        self.change, self.account, self.old = change, user, old_password
         self.user: User | None = None
         self.setWindowTitle(self.tr("New password"))
         layout = QVBoxLayout(self)
@@ -115,10 +204,9 @@ class ChangePasswordDialog(QDialog):
         if self.new.text() != self.again.text():
             self.message.setText(self.tr("The two passwords differ."))
             return
-        with self.db.session() as session:  # one scrypt hash: ~50 ms, modal anyway
-            try:
-                self.user = change_password(session, self.account, self.old, self.new.text())
-            except DomainError as exc:
-                self.message.setText(exc.message)
-                return
+        try:
+            self.user = self.change(self.account, self.old, self.new.text())
+        except DomainError as exc:
+            self.message.setText(exc.message)
+            return
         self.accept()

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
                                QMessageBox, QStackedWidget, QVBoxLayout, QWidget)
 
@@ -15,8 +15,7 @@ from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.overview import unsynced_records
 from assist_desktop.services import backups
 from assist_desktop.storage.backup import BackupManager
-from assist_desktop.storage.schema import QUICK_CHECK_MAX_BYTES, integrity_problem
-from assist_desktop.ui.background import run_op
+from assist_desktop.ui.background import maintenance_pool, run_op
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.screen import fitted_size
 
@@ -125,6 +124,7 @@ class MainWindow(QMainWindow):
         self._build_menu()
         self._build_status_bar()
         self.nav.setCurrentRow(0)
+        self._status_after_first_rows()
         self.resize(fitted_size(self, 1200, 760))
         ctx.events.files_changed.connect(lambda _ids: self.refresh_status())
         ctx.events.workflow_changed.connect(self.refresh_status)
@@ -211,9 +211,9 @@ class MainWindow(QMainWindow):
     def switch_user(self) -> bool:
         """切换用户: the login first, in front of this window; Esc or 退出 there leaves everything as it was.
         Logged in, this window closes and the program opens one for the new user."""
-        from assist_desktop.ui.shell.login import LoginDialog
+        from assist_desktop.ui.shell.login import database_login
 
-        dialog = LoginDialog(self.ctx.db, self.ctx.unit.name, self)
+        dialog = database_login(self.ctx.db, self.ctx.unit.name, self)
         dialog.setWindowTitle(self.tr("Switch user"))
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.user is None:
             return False
@@ -256,27 +256,60 @@ class MainWindow(QMainWindow):
 
     def start_maintenance(self) -> None:
         """Off the GUI thread: the page-by-page check of a large file (skipped at open), then the
-        automatic backup. A damaged file is said at once, and is not backed up over good backups. A server
-        database is the server's to check and back up (assist-desktop backup, scheduled by the IT person)."""
+        automatic backup (in the audit log as the program's), and another every hour while the window is
+        open. A damaged file is said at once, and is not backed up over good backups. A server database is the
+        server's to check and back up (assist-desktop backup, scheduled by the IT person): no backup timer."""
         path, key = self.ctx.db_path, self.ctx.db.key
         if self.ctx.db.is_server:
             return
+        db, user = self.ctx.db, self.ctx.user
 
         def work(_progress: object) -> tuple[str | None, object]:
-            if path.stat().st_size > QUICK_CHECK_MAX_BYTES or key is not None:  # not checked page by page at open
-                problem = integrity_problem(path, key) if key is not None else integrity_problem(path)
-                if problem:
-                    return problem, None
-            return None, BackupManager(path, key=key).auto_backup()
+            from assist_desktop.services.maintenance import run_maintenance
+
+            # at the least priority (typing goes first); the backup in the audit log as the program's
+            return run_maintenance(path, key=key,
+                                   back_up=lambda: backups.auto_back_up(db, backups.AT_START, session_user=user))
 
         def done(result: tuple[str | None, object]) -> None:
             problem, backup = result
             if problem:
                 QMessageBox.critical(self, self.tr("Database damaged"), problem)
-            elif backup:
+                return  # no hourly backups of a damaged file either: they would thin out the good ones
+            if backup:
+                self.ctx.events.backup_taken.emit(str(backup))
+            self.backup_timer.start()
+
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(60 * 60 * 1000)
+        self.backup_timer.timeout.connect(self.back_up_hourly)
+        self.maintenance_op = run_op(self, work, on_done=done, show_progress=False, pool=maintenance_pool())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        timer = getattr(self, "backup_timer", None)
+        if timer is not None:
+            timer.stop()  # 切换用户 opens a new window with its own: no hourly backups in the old user's name
+        super().closeEvent(event)
+
+    def back_up_hourly(self) -> object:
+        """The hourly automatic backup, in the background, quietly unless it fails."""
+        running = getattr(self, "hourly_backup_op", None)
+        if running is not None and not running.done:  # a slow disk: the last hour's is still being written
+            return running
+        db, user = self.ctx.db, self.ctx.user
+
+        def done(backup: object) -> None:
+            if backup:
                 self.ctx.events.backup_taken.emit(str(backup))
 
-        self.maintenance_op = run_op(self, work, on_done=done, show_progress=False)
+        def work(_progress: object) -> object:
+            from assist_desktop.services.maintenance import background_priority
+
+            background_priority()  # a province's 1.6 GB copy must not slow the typing either
+            return backups.auto_back_up(db, backups.HOURLY, session_user=user)
+
+        self.hourly_backup_op = run_op(self, work, on_done=done, show_progress=False, pool=maintenance_pool())
+        return self.hourly_backup_op
 
     # --- status bar ---------------------------------------------------------------------------------
 
@@ -292,7 +325,21 @@ class MainWindow(QMainWindow):
             widget = getattr(self, f"{name}_label")
             widget.setObjectName(f"status_{name}")
             bar.addPermanentWidget(widget)
-        QTimer.singleShot(0, self.refresh_status)
+
+    def _status_after_first_rows(self) -> None:
+        """The status bar's counts once the registry shows its first rows: on a province's file counting the
+        unsynced records reads millions of index entries, which must not delay the first rows."""
+        model = getattr(self.pages.get("registry"), "model", None)
+        searched = getattr(model, "searched", None)
+        if searched is None:
+            QTimer.singleShot(0, self.refresh_status)
+            return
+
+        def first(_total: int) -> None:
+            searched.disconnect(first)
+            QTimer.singleShot(0, self.refresh_status)
+
+        searched.connect(first)
 
     def refresh_status(self) -> None:
         """Last backup and unsynced count, counted off the GUI thread (a large file takes a moment)."""

@@ -18,6 +18,7 @@ from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMessageBox, QPlainTextEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
+from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.file_history import local_time_text
 from assist_desktop.sync import ack as sync_ack
 from assist_desktop.sync import checks as sync_checks
@@ -89,11 +90,14 @@ class SyncPage(QWidget):
     # --- plumbing -----------------------------------------------------------------------------------
 
     def _run(self, work: Callable[[Any], Any], done: Callable[[Any], None], *, title: str = "",
-             show_progress: bool = False, error_label: QLabel | None = None, popup: bool = True) -> Op[Any]:
+             show_progress: bool = False, error_label: QLabel | None = None, popup: bool = True,
+             refused: Callable[[BaseException], bool] | None = None) -> Op[Any]:
         """Run ``work(session, progress)`` in a worker; a refusal goes to ``error_label`` and, for what the
         caseworker asked for (``popup``), to a message box too (a page refresh stays quiet). A cancel is the
-        caseworker's own doing: said in the label only."""
+        caseworker's own doing: said in the label only. ``refused``: says a refusal of its own, if it returns True."""
         def failed(exc: BaseException) -> None:
+            if refused is not None and refused(exc):
+                return
             self.last_error = getattr(exc, "message", "") or type(exc).__name__
             if error_label is not None:
                 error_label.setText(self.last_error)
@@ -275,7 +279,7 @@ class SyncPage(QWidget):
             self.prepared = None
         self.discard_button.setEnabled(False)
 
-    def inspect(self, path: Path | str | None = None) -> None:
+    def inspect(self, path: Path | str | None = None, *, accept_audit_break: bool = False) -> None:
         if path is None:
             path = self._choose_open(self.tr("Choose sync package"), self._package_filter())
             if path is None:
@@ -287,9 +291,12 @@ class SyncPage(QWidget):
         self.save_ack_button.setEnabled(False)
         self.import_report.clear()
         self.import_result.clear()
+        user = self.ctx.user
 
         def work(s: Any, progress: Progress) -> sync_importer.PreparedImport:
-            return sync_importer.inspect_package(s, source, cancelled=lambda: progress.cancelled)
+            # a unit's audit chain that breaks: refused, naming the unit and the entries, and in the audit log
+            return sync_importer.inspect_or_refuse(s, user, source, cancelled=lambda: progress.cancelled,
+                                                   accept_audit_break=accept_audit_break)
 
         def done(prepared: sync_importer.PreparedImport) -> None:
             self._drop_prepared()  # one verified package at a time
@@ -302,7 +309,31 @@ class SyncPage(QWidget):
             self.discard_button.setEnabled(True)
 
         self._run(work, done, title=self.tr("Verifying sync package…"), show_progress=True,
-                  error_label=self.import_result)
+                  error_label=self.import_result, refused=lambda exc: self._audit_break(exc, source))
+
+    def _audit_break(self, exc: BaseException, source: Path) -> bool:
+        """A unit's audit chain breaks: said naming the unit and the entries (the refusal is in the audit log).
+        The sender's own chain — its database went back to a backup — an administrator or approver may take
+        knowingly here, once they have checked with that office; the package is then verified again and the
+        break goes into the import's audit event. Returns False for any other refusal."""
+        if not isinstance(exc, sync_importer.AuditBreak):
+            return False
+        said = exc.problem + sync_importer.RECORDED
+        may_accept = exc.acceptable and bool({Role.admin, Role.approver} & set(self.ctx.roles))
+        self.last_error = said
+        self.import_result.setText(said)
+        if not may_accept:
+            QMessageBox.warning(self, self.tr("Not imported"), said + "\n\n" + self.tr(
+                "If that union's database really went back to a backup, an administrator or approver can accept "
+                "the package on this page after checking with that union."))
+            return True
+        answer = QMessageBox.question(self, self.tr("Audit chain broken"), said + "\n\n" + self.tr(
+            "Only if that union's database went back to a backup, and you have checked this with that union: "
+            "accept the package anyway? The acceptance goes into the audit log."),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        if answer == QMessageBox.StandardButton.Yes:
+            self.inspect(source, accept_audit_break=True)
+        return True
 
     def apply(self) -> None:
         prepared = self.prepared

@@ -125,6 +125,10 @@
         <translation>困难职工档案</translation>
     </message>
     <message>
+        <source>Typing counts the first 10,000 matches; this counts every one</source>
+        <translation>输入时只数到前 10,000 户为止；点此数出全部匹配的户数</translation>
+    </message>
+    <message>
         <source>Searching…</source>
         <translation>正在查找…</translation>
     </message>
@@ -175,6 +179,18 @@
     <message>
         <source>{0} files</source>
         <translation>共 {0} 户</translation>
+    </message>
+    <message>
+        <source>{0}+ files</source>
+        <translation>超过 {0} 户</translation>
+    </message>
+    <message>
+        <source>&lt;a href='count'&gt;Count all&lt;/a&gt;</source>
+        <translation>&lt;a href='count'&gt;计算总数&lt;/a&gt;</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在计数…</translation>
     </message>
     <message>
         <source>No file matches. Fewer filters may find it: try “Clear filters”.</source>

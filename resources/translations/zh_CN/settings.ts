@@ -466,8 +466,8 @@
         <translation>备份</translation>
     </message>
     <message>
-        <source>The program backs the database up when it starts (at most once an hour) and keeps older automatic backups by day, week and month. Backups made by hand are never removed.</source>
-        <translation>程序每次启动时自动备份（每小时至多一次），较早的自动备份按日、周、月各保留一份；手动备份不会被自动删除。</translation>
+        <source>The program backs the database up when it starts and every hour while it is open (at most once an hour) and keeps older automatic backups by day, week and month. Backups made by hand are never removed.</source>
+        <translation>程序在启动时和打开期间每小时自动备份一次（每小时至多一次），较早的自动备份按日、周、月各保留一份；手动备份不会被自动删除。</translation>
     </message>
     <message>
         <source>Taken at</source>

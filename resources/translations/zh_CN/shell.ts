@@ -185,6 +185,10 @@ It holds the program's and the system's versions, the database's row counts and 
         <translation>单位的数据库服务器（办公室几台电脑共用，或市、省总工会）</translation>
     </message>
     <message>
+        <source>for example postgresql://assist@192.168.1.10/assist</source>
+        <translation>例如 postgresql://assist@192.168.1.10/assist</translation>
+    </message>
+    <message>
         <source>Remember the password in this computer's keyring</source>
         <translation>在本机的系统钥匙串中记住密码</translation>
     </message>
@@ -218,6 +222,18 @@ It holds the program's and the system's versions, the database's row counts and 
     <message>
         <source>Quit</source>
         <translation>退出</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
+    </message>
+    <message>
+        <source>Opening the database; this takes longer the first time after an update…</source>
+        <translation>正在打开数据库；更新程序后第一次打开会慢一些…</translation>
+    </message>
+    <message>
+        <source>The database could not be opened.</source>
+        <translation>无法打开数据库。</translation>
     </message>
     <message>
         <source>Choose a password of your own to continue.</source>
@@ -426,6 +442,13 @@ It holds the program's and the system's versions, the database's row counts and 
     <message>
         <source>{0} Federation of Trade Unions</source>
         <translation>{0}总工会</translation>
+    </message>
+</context>
+<context>
+    <name>WaitingNotice</name>
+    <message>
+        <source> (waited {0} s)</source>
+        <translation>（已等待 {0} 秒）</translation>
     </message>
 </context>
 </TS>

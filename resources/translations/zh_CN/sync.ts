@@ -109,6 +109,10 @@ Package no. {1}, {2}, {3} records.</source>
         <translation>正在校验同步文件…</translation>
     </message>
     <message>
+        <source>If that union's database really went back to a backup, an administrator or approver can accept the package on this page after checking with that union.</source>
+        <translation>如确因对方数据库从备份恢复，经与对方核实后，可由管理员或审批人在本页确认接受。</translation>
+    </message>
+    <message>
         <source>Importing sync package…</source>
         <translation>正在导入同步文件…</translation>
     </message>
@@ -135,6 +139,18 @@ Package no. {1}, {2}, {3} records.</source>
     <message>
         <source>Do not import</source>
         <translation>不导入</translation>
+    </message>
+    <message>
+        <source>Not imported</source>
+        <translation>未导入</translation>
+    </message>
+    <message>
+        <source>Audit chain broken</source>
+        <translation>审计链断裂</translation>
+    </message>
+    <message>
+        <source>Only if that union's database went back to a backup, and you have checked this with that union: accept the package anyway? The acceptance goes into the audit log.</source>
+        <translation>仅当对方数据库确实从备份恢复、且已与对方核实时，才可确认接受。仍然接受此同步文件吗？确认接受将记入审计日志。</translation>
     </message>
     <message>
         <source>Not imported; the database is unchanged.</source>

@@ -1,15 +1,16 @@
 """Two engines, one schema: what PostgreSQL needs beyond revisions 0001–0005 (issue 22).
 
-A PostgreSQL database starts life here, built from empty by 0001 … 0006 → 0009 → 0008 → 0007 → 0010 in one
+A PostgreSQL database starts life here, built from empty by 0001 … 0006 → 0009 → 0008 → 0007 → 0012 → 0010 in one
 transaction; SQLite files need nothing from this revision (their INTEGER is 64 bits, their JSON is text, their rowid is built in).
 
 - ``hardship_file.rowid``: an identity column standing in for SQLite's rowid, which ``name_gram`` refers
   to (the pieces' triggers are made by ``storage.derived``);
-- ``mtime`` (milliseconds) and every ``*_fen`` (money) column as BIGINT;
+- ``mtime`` (milliseconds) and every ``*_fen`` (money) column as BIGINT, and 统计's summed money and
+  counts (``stat_tally``, 0012: a province's year of a programme passes INTEGER's 21 million yuan);
 - the JSON documents (the audit log's ``changes``, a package's ``counts``) as JSONB.
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0012
 Create Date: 2026-12-07
 """
 from __future__ import annotations
@@ -18,11 +19,12 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0010'
-down_revision = '0007'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
 JSON_COLUMNS = (("audit_event", "changes"), ("sync_package", "counts"))
+TALLY_SUMS = ("n", "v1", "v2")
 
 
 def upgrade() -> None:
@@ -37,6 +39,8 @@ def upgrade() -> None:
         "AND (column_name = 'mtime' OR column_name LIKE '%\\_fen' ESCAPE '\\') ORDER BY 1, 2")).all()
     for table, column in wide:
         op.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE bigint')
+    for column in TALLY_SUMS:
+        op.execute(f'ALTER TABLE stat_tally ALTER COLUMN "{column}" TYPE bigint')
     for table, column in JSON_COLUMNS:
         op.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE jsonb USING "{column}"::jsonb')
 

@@ -1,0 +1,71 @@
+"""The demo files the read-only benchmarks share: generated once per size and schema, then reused.
+
+A file is named by its size, the head revision and a digest of the whole chain of revisions: when the lead
+re-chains the revisions at a merge the head's id may stay the same while the schema under it changes, and such
+a file would be taken as current by Alembic.
+
+They live in ``perf-results/cache/`` unless ``ASSIST_BENCH_CACHE`` names another folder (a province-sized file
+is 1.6 GB and takes minutes to make; keep it where there is room, and delete it when done).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("ASSIST_BENCH_CACHE") or ROOT / "perf-results" / "cache")
+
+
+def chain_digest() -> str:
+    """Eight hex digits naming the chain of revisions from the first to the head."""
+    from assist_desktop.storage.schema import script_directory
+
+    chain = [r.revision for r in reversed(list(script_directory().walk_revisions()))]
+    return hashlib.sha1("-".join(chain).encode()).hexdigest()[:8]
+
+
+def cached_demo(families: int) -> Path:
+    """A demo county of ``families`` households at the head revision, generated once (seed 2026). A file of an
+    older revision of the same size is upgraded instead of generated again (the upgrade is the program's own)."""
+    from assist_desktop.services.demo import generate_demo
+    from assist_desktop.storage.schema import ensure_schema, head_revision, open_database, script_directory
+
+    cache = cache_dir()
+    cache.mkdir(parents=True, exist_ok=True)
+    head = head_revision()
+    path = cache / f"demo-{families}-{head}-{chain_digest()}.sqlite"
+    if path.exists():
+        return path
+    partial = path.with_suffix(".partial")
+    for stale in cache.glob(f"{partial.name}*"):
+        stale.unlink()
+    ancestors = {r.revision for r in script_directory().walk_revisions()} - {head}
+
+    def revision_of(p: Path) -> str | None:
+        found = re.fullmatch(rf"demo-{families}-(\w+?)(-[0-9a-f]{{8}})?\.sqlite", p.name)
+        return found.group(1) if found else None
+
+    # a file of an older revision of this chain upgrades by the program's own migrations; one at the same head
+    # on another chain (before a re-chain) cannot, and is generated again
+    older = sorted(p for p in cache.glob(f"demo-{families}-*.sqlite") if revision_of(p) in ancestors)
+    if older:
+        shutil.copyfile(older[-1], partial)
+        ensure_schema(partial, cache / "upgrade-backups")
+        shutil.rmtree(cache / "upgrade-backups", ignore_errors=True)
+    else:
+        with open_database(partial) as db:
+            generate_demo(db, families, seed=2026, today=date(2026, 11, 20))
+    with sqlite3.connect(partial) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("PRAGMA journal_mode=DELETE")
+    partial.rename(path)
+    return path

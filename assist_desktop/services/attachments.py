@@ -15,6 +15,7 @@ import mimetypes
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import delete
 from sqlmodel import Session, select
@@ -168,16 +169,22 @@ def list_attachments(session: Session, user: User, file_id: str) -> list[Attachm
 
 def attachment_content(session: Session, user: User, file_id: str, attachment_id: str) -> bytes:
     """The stored bytes of one material; each look is an audit event. Corrupted content is refused."""
+    return _content(session, user, attachment_id, Attachment.file_id, "file_id", file_id, doing="查看档案附件")
+
+
+def _content(session: Session, user: User, attachment_id: str, owner_column: Any, owner_key: str, owner_id: str,
+             *, doing: str) -> bytes:
+    """One material's bytes, of the file or application ``owner_id``: checked against its SHA-256, the look audited."""
     with unit_of_work(session, user, Refusal("attachment", attachment_id, "view")):
-        require_role(session, user, Role.clerk, Role.reviewer, Role.approver, doing="查看档案附件")
+        require_role(session, user, Role.clerk, Role.reviewer, Role.approver, doing=doing)
         row = session.exec(select(Attachment.name, Attachment.sha256, Attachment.content).where(
-            Attachment.id == attachment_id, Attachment.file_id == file_id)).first()
+            Attachment.id == attachment_id, owner_column == owner_id)).first()
         if row is None:
             raise NotFound("找不到该附件，可能已被删除，请刷新列表。")
         name, digest, content = row
         if hashlib.sha256(content).hexdigest() != digest:
             raise AttachmentError(f"附件“{name}”的内容与登记的 SHA-256 校验值不符，文件可能已损坏，请重新扫描添加。")
-        audit(session, user, None, "view", {"file_id": file_id, "name": name},
+        audit(session, user, None, "view", {owner_key: owner_id, "name": name},
               entity_type="attachment", entity_id=attachment_id)
         return bytes(content)
 
@@ -269,18 +276,8 @@ def list_application_attachments(session: Session, user: User, scholarship_id: s
 
 def application_attachment_content(session: Session, user: User, scholarship_id: str, attachment_id: str) -> bytes:
     """The stored bytes of one material of an application; each look is an audit event."""
-    with unit_of_work(session, user, Refusal("attachment", attachment_id, "view")):
-        require_role(session, user, Role.clerk, Role.reviewer, Role.approver, doing="查看助学申请附件")
-        row = session.exec(select(Attachment.name, Attachment.sha256, Attachment.content).where(
-            Attachment.id == attachment_id, Attachment.scholarship_id == scholarship_id)).first()
-        if row is None:
-            raise NotFound("找不到该附件，可能已被删除，请刷新列表。")
-        name, digest, content = row
-        if hashlib.sha256(content).hexdigest() != digest:
-            raise AttachmentError(f"附件“{name}”的内容与登记的 SHA-256 校验值不符，文件可能已损坏，请重新扫描添加。")
-        audit(session, user, None, "view", {"scholarship_id": scholarship_id, "name": name},
-              entity_type="attachment", entity_id=attachment_id)
-        return bytes(content)
+    return _content(session, user, attachment_id, Attachment.scholarship_id, "scholarship_id", scholarship_id,
+                    doing="查看助学申请附件")
 
 
 def remove_application_attachment(session: Session, user: User, scholarship_id: str, attachment_id: str) -> None:

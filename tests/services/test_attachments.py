@@ -29,6 +29,7 @@ from assist_desktop.services.registry import FileInput
 from assist_desktop.services.units import list_grassroots_units
 
 from .conftest import TODAY, County
+from .conftest_scholarships import family, family_input  # noqa: F401 - fixtures: 王建国's file with his daughter
 
 SCAN = b"%PDF-1.4 scanned ID card " + bytes(range(256)) * 40
 
@@ -204,3 +205,30 @@ def test_units_for_the_combo(county: County) -> None:
 
 def test_format_size() -> None:
     assert [format_size(n) for n in (900, 12_800, 3 * 1024 * 1024)] == ["900 B", "12.5 KB", "3.0 MB"]
+
+
+def test_an_applications_material_is_read_checked_and_audited_like_a_files(county: County, family) -> None:  # noqa: ANN001
+    """The same reading as a file's (one function): its own application only, the SHA-256 checked."""
+    from assist_desktop.services.attachments import add_application_attachment, application_attachment_content
+
+    from .conftest_scholarships import apply, daughter_input, make_round
+
+    app = apply(county, daughter_input(make_round(county).id, family))
+    with county.session() as s:
+        att = add_application_attachment(s, county.users["jingban"], app.id, kind="id_card", name="录取通知书.pdf",
+                                         content=SCAN, mime_type="application/pdf")
+    with county.session() as s:
+        assert application_attachment_content(s, county.users["shenhe"], app.id, att.id) == SCAN
+    with closing(sqlite3.connect(county.path)) as conn:
+        [(changes,)] = conn.execute("SELECT changes FROM audit_event WHERE entity_type = 'attachment' "
+                                    "AND action = 'view'").fetchall()
+        assert json.loads(changes) == {"scholarship_id": app.id, "name": "录取通知书.pdf"}
+    with county.session() as s, pytest.raises(NotFound):  # another application's id does not open it
+        application_attachment_content(s, county.users["shenhe"], "other-application", att.id)
+    with county.session() as s, pytest.raises(NotFound):  # nor does the file's way
+        attachment_content(s, county.users["shenhe"], app.id, att.id)
+    with closing(sqlite3.connect(county.path)) as conn:
+        conn.execute("UPDATE attachment SET content = ? WHERE id = ?", (b"tampered", att.id))
+        conn.commit()
+    with county.session() as s, pytest.raises(AttachmentError, match="SHA-256"):
+        application_attachment_content(s, county.users["shenhe"], app.id, att.id)

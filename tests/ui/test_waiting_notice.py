@@ -101,6 +101,9 @@ def test_a_save_on_the_gui_thread_shows_whom_it_waits_for_and_the_window_keeps_p
         qtbot, app_context, notice, quick_waits, shots_dir) -> None:
     from assist_desktop.ui.shell.main_window import MainWindow
 
+    for other in QApplication.topLevelWidgets():  # a window an earlier test left shown would take the notice
+        if other.isVisible():
+            other.hide()
     ctx = app_context("jingban")
     window = MainWindow(ctx)
     qtbot.addWidget(window)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (QDialog, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMainWindow,
@@ -343,6 +344,8 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         """Last backup and unsynced count, counted off the GUI thread (a large file takes a moment)."""
+        if not shiboken6.isValid(self):  # the context's events outlive a closed window (切换用户, a test's window)
+            return
         db, path = self.ctx.db, self.ctx.db_path
 
         def work(_progress: object) -> tuple[datetime | None, int]:

@@ -48,6 +48,7 @@ from assist_desktop.services.ledger.model import (
 from assist_desktop.services.ledger.reading import SheetData, read_sheets
 from assist_desktop.services.money_seal import SEAL_KEY, seal
 from assist_desktop.services.setup import require_initialised
+from assist_desktop.storage import counters
 from assist_desktop.storage import models as m
 from assist_desktop.services.tally import insert_rows  # counts the grants and files it writes (统计)
 
@@ -321,10 +322,7 @@ class _Writer:
 
     def reserve(self, prefix: str, count: int) -> int:
         """The first of ``count`` numbers drawn from counter ``prefix`` (the counter only moves forward)."""
-        last = self.conn.execute(select(m.NumberSequence.last).where(m.NumberSequence.prefix == prefix)).scalar() or 0
-        self.conn.execute(text("INSERT INTO number_sequence(prefix, last) VALUES (:p, :l) "
-                               "ON CONFLICT(prefix) DO UPDATE SET last = excluded.last"), {"p": prefix, "l": last + count})
-        return last + 1
+        return counters.draw(self.conn, prefix, count)
 
     def add(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
         if rows:

@@ -21,7 +21,7 @@ from assist_desktop.services.ledger import (
 )
 from tests.services.conftest import TODAY, County, make_id
 
-from .conftest import write_xlsx
+from .conftest import write_csv, write_xlsx
 
 WORKER = make_id("19800315", 123)
 WIFE = make_id("19820611", 224)
@@ -310,3 +310,18 @@ def test_name_pieces_written_in_bulk_are_those_the_triggers_write(county: County
     with county.session() as s:
         _, ids = registry.search(s, county.users["jingban"], "热合曼")
     assert len(ids) == 1
+
+
+def test_control_characters_in_cells_are_named_at_their_cell(county: County, tmp_path: Path) -> None:
+    """An invisible control character pasted into a cell (BEL, a direction override) is the row's error at its
+    column; Word's vertical tab for a line break is a space, not an error."""
+    rows = [HEADER, person(1, "王建国", "本人", "男", WORKER, size=1),
+            person(2, "张\x0b三", "本人", "男", make_id("19750102", 401), phone="13800001111", size=1),
+            person(3, "李四", "本人", "男", make_id("19750102", 413), phone="13800001112", size=1)]
+    rows[1][6] = "绥德县名州镇\x07张家村12号"
+    rows[3][7] = "绥德县\u202e兴业建筑公司"
+    plan = _plan(county, write_csv(tmp_path / "台账.csv", rows, "utf-8-sig"))
+    assert _messages(plan, 2) == ["G列“家庭住址”：单元格中有不可见的控制字符（BEL 响铃，U+0007），请在 Excel 中删除后重新导入"]
+    assert _messages(plan, 3) == []
+    assert _messages(plan, 4) == ["H列“工作单位”：单元格中有不可见的控制字符（方向控制符，U+202E），请在 Excel 中删除后重新导入"]
+    assert plan.valid_count == 1

@@ -127,8 +127,9 @@ class SheetChecker:
     def read(self, record: Record, row: int, cells_: list[Any], key: str, convert: Callable[..., Any],
              *args: Any, **kwargs: Any) -> Any:
         """``convert(cell, *args)``; a DomainError becomes the row's issue and FAIL is returned."""
+        col = self.cols.get(key)
         try:
-            return convert(self.raw(cells_, key), *args, **kwargs)
+            return convert(cells_[col] if col is not None and col < len(cells_) else None, *args, **kwargs)
         except DomainError as exc:
             self.issue(record, row, key, exc.message)
             return FAIL

@@ -317,8 +317,10 @@ class _Writer:
         if name not in self.templates:
             self.templates[name] = _template(model)
         row = dict(self.templates[name])
-        row.update(id=m.new_id(), owner_unit_id=self.local.id, usn=-1, mtime=self.mtime, version=1)
+        row.update(owner_unit_id=self.local.id, usn=-1, mtime=self.mtime, version=1)
         row.update(values)
+        if "id" not in values:
+            row["id"] = m.new_id()
         return row
 
     def reserve(self, prefix: str, count: int) -> int:

@@ -27,11 +27,21 @@ PRINT_TITLES = {"vouchers": "发放凭证", "signoff": "签领表", "notice": "�
                 "scholarship-form": "金秋助学申请审批表", "statistics": "年度帮扶工作统计表"}
 
 
+def _location(text: str):  # type: ignore[no-untyped-def]
+    """``--db``: a file, or a server as postgresql://用户@服务器[:端口]/数据库 (storage.location)."""
+    from assist_desktop.storage.location import parse_location
+
+    try:
+        return parse_location(text)
+    except DomainError as exc:
+        raise argparse.ArgumentTypeError(exc.message) from None
+
+
 def _db_arg(parser: argparse.ArgumentParser, default_help: str = "用户数据目录中的 assist.sqlite",
             top: bool = False) -> None:
     # Sub-commands suppress their default so `assist-desktop --db X check` keeps X.
-    parser.add_argument("--db", type=Path, default=None if top else argparse.SUPPRESS, metavar="数据库文件",
-                        help=f"数据库文件（默认：{default_help}）")
+    parser.add_argument("--db", type=_location, default=None if top else argparse.SUPPRESS, metavar="数据库",
+                        help=f"数据库文件，或数据库服务器 postgresql://用户@服务器/数据库（默认：{default_help}）")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -100,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="先按明细重新汇总统计页的数字（统计汇总与明细不一致时；须以 --user 登录），再检查")
     _add_ledger_parser(sub)
     _add_unit_sync_parsers(sub)
+    from assist_desktop.cli_server import add_server_parser  # the database server (issue 22)
+
+    add_server_parser(sub)
     _add_print_parsers(sub)
     return parser
 
@@ -154,7 +167,8 @@ def cmd_init(args: argparse.Namespace) -> int:
                              admin_username=args.admin, admin_password=password, level=args.level)
     for warning in result.warnings:
         print(f"提示：{warning}")
-    print(f"已创建数据库 {path}（已加密），单位 {args.unit_name}（{args.unit_code}），管理员 {args.admin}。")
+    where = f"数据库 {path}（已加密）" if result.recovery_key else f"{getattr(path, 'label', path)}中的数据库"
+    print(f"已创建{where}，单位 {args.unit_name}（{args.unit_code}），管理员 {args.admin}。")
     _print_recovery_key(result.recovery_key, path)
     return 0
 
@@ -244,7 +258,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         backup_key = (_backup_key(args, (credentials.username, credentials.password))
                       if keyslots.has_key_file(args.file) or args.recovery_key_file else None)
         # checked and described before anything is asked or done
-        found = inspect_restore_file(args.file, db.path, backup_key=backup_key, db_key=db.key)
+        found = inspect_restore_file(args.file, db.location, backup_key=backup_key, db_key=db.key)
         print("\n".join(found.lines()))
         typed = args.unit_name
         if not found.same_unit and typed is None and sys.stdin.isatty():
@@ -255,7 +269,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         encrypted = db.key is not None or backup_key is not None
     if safety:
         print(f"恢复前的数据库已备份到 {safety}")
-    print(f"已用 {args.file} 恢复数据库 {db.path}{'（已加密）' if encrypted else ''}（记入审计日志：{user.display_name}）")
+    print(f"已用 {args.file} 恢复{db.describe()}{'（已加密）' if encrypted else ''}（记入审计日志：{user.display_name}）")
     return 0
 
 
@@ -411,6 +425,8 @@ def _print_cross_unit_findings(args: argparse.Namespace, path: Path, key: bytes 
 
 def _existing_db(args: argparse.Namespace) -> Path:
     path = args.db or default_db_path()
+    if not isinstance(path, Path):
+        return path  # a server database: opening it says whether it is there
     if not path.is_file():
         raise DomainError(f"数据库文件 {path} 不存在。")
     return path
@@ -544,7 +560,9 @@ def open_window(args: argparse.Namespace) -> int:
             with open_database(path) as db:
                 generate_demo(db, DEMO_FAMILIES_FOR_WINDOW)
     else:
-        path = args.db or default_db_path()
+        from assist_desktop.paths import default_location
+
+        path = args.db or default_location()  # the server chosen at the first run, or the file
     # Qt is imported only when a window is wanted, and the database layer only once the login window is up
     from assist_desktop.ui.app import run
 
@@ -688,6 +706,15 @@ def _ledger_export(args: argparse.Namespace, db: object, user: object) -> int:
 
 
 COMMANDS["ledger"] = cmd_ledger
+
+
+def cmd_server(args: argparse.Namespace) -> int:
+    from assist_desktop.cli_server import cmd_server as run
+
+    return run(args)
+
+
+COMMANDS["server"] = cmd_server
 
 
 # --- unit and sync: keys, enrolment, the package carried upward ------------------------------------------
@@ -865,6 +892,25 @@ COMMANDS["unit"] = cmd_unit
 COMMANDS["sync"] = cmd_sync
 
 
+def _ask_server_password(address, failure: str | None) -> str | None:  # type: ignore[no-untyped-def]
+    if not sys.stdin.isatty():
+        return None
+    if failure:
+        print(failure, file=sys.stderr)
+    return getpass.getpass(f"{address.label}的密码：") or None
+
+
+def _unlock_server(args: argparse.Namespace) -> None:
+    """A server database's password, before any command uses it: libpq's own (PGPASSWORD, ~/.pgpass), the
+    OS keyring, or asked in the terminal; kept in memory only (storage.credentials)."""
+    from assist_desktop.storage.location import ServerAddress
+
+    if isinstance(getattr(args, "db", None), ServerAddress) and args.command not in (None, "server"):
+        from assist_desktop.storage.credentials import unlock
+
+        args.db = unlock(args.db, _ask_server_password if sys.stdin.isatty() else None)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = COMMANDS.get(args.command, open_window)
@@ -875,6 +921,7 @@ def main(argv: list[str] | None = None) -> int:
         file_lock.set_program("命令行 " + " ".join(filter(None, (args.command, _subcommand(args)))))
         file_lock.set_waiting_notice(lambda text: print(text, file=sys.stderr, flush=True))
     try:
+        _unlock_server(args)
         return handler(args)
     except DomainError as exc:
         print(f"错误：{exc.message}", file=sys.stderr)

@@ -33,6 +33,9 @@ APT_PACKAGES="$APT_PACKAGES cups-client"
 # The paper-printing tests and benchmark start a CUPS scheduler of their own with a CUPS-PDF printer
 # (tests/cupsd.py): the scheduler, its PDF filters, the CUPS-PDF backend and Ghostscript.
 [ "${1:-}" = "--test" ] && APT_PACKAGES="$APT_PACKAGES cups-daemon cups-filters printer-driver-cups-pdf ghostscript"
+# The storage, services, sync and reliability suites also run on PostgreSQL: the tests start a throw-away
+# cluster with Debian's server programs (tests/pgcluster.py).
+[ "${1:-}" = "--test" ] && APT_PACKAGES="$APT_PACKAGES postgresql"
 if command -v dpkg-query >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
     missing=""
     for pkg in $APT_PACKAGES $XCB_PACKAGES; do

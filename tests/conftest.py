@@ -7,19 +7,129 @@ import re
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
+from tests.dbtools import SUITES, Databases, wanted_engines  # noqa: E402
+
+TESTS = Path(__file__).resolve().parent
+
+
+# --- two engines ---------------------------------------------------------------------------------------
+# The storage, services, sync and reliability suites run on SQLite and on PostgreSQL: every test there that
+# uses a database (through ``engine``) runs once per engine, with ``[sqlite]`` or ``[postgresql]`` in its id.
+# Elsewhere (the screens, reports, e2e) ``engine`` is SQLite. ``@pytest.mark.sqlite_only`` keeps a test that
+# is about the file itself (pragmas, WAL, file bytes) to SQLite. In CI (ASSIST_PG_REQUIRED=1, set by
+# .ci/run) a PostgreSQL that cannot be started fails the tests that need it instead of skipping them.
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: a test of the SQLite file itself; not run on PostgreSQL")
+    config.addinivalue_line("markers", "postgresql_only: a test of the server engine alone")
+
+
+def _in_dual_suite(path: Path) -> bool:
+    try:
+        parts = path.resolve().relative_to(TESTS).parts
+    except ValueError:
+        return False
+    return bool(parts) and parts[0] in SUITES
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "engine" not in metafunc.fixturenames or not _in_dual_suite(Path(str(metafunc.definition.path))):
+        return
+    engines = list(wanted_engines())
+    if metafunc.definition.get_closest_marker("sqlite_only"):
+        engines = [e for e in engines if e == "sqlite"]
+    if metafunc.definition.get_closest_marker("postgresql_only"):
+        engines = [e for e in engines if e == "postgresql"]
+    metafunc.parametrize("engine", engines, indirect=True, scope="session")
+
+
+# --- which tests run on PostgreSQL --------------------------------------------------------------------
+# Every test of the four suites on both engines doubles their time (the PostgreSQL leg alone is 8–12 minutes
+# on 2 cores), over CI's budget. So by default (and in CI) the server leg runs a representative selection,
+# every test module represented: all of a module that is about the server or about what several desks do at
+# once (PG_FULL_MODULES), every test marked ``postgresql_only``, and of every other module its first test and
+# then every PG_STRIDE-th in file order (the same ones each run). ``ASSIST_PG_SELECTION=all`` runs every test
+# on both engines (before a merge that touches storage, and nightly).
+PG_FULL_MODULES = {
+    "tests/storage/test_server_engine.py", "tests/storage/test_server_backup.py",
+    "tests/storage/test_storage_migrations.py", "tests/storage/test_storage_transactions.py",
+    "tests/reliability/test_concurrency.py", "tests/sync/test_round_trip.py", "tests/services/test_batches.py",
+}
+PG_STRIDE = 4
+
+
+def pg_selected(item: pytest.Item, place: int) -> bool:
+    """Whether the ``place``-th (from 0, in file order) PostgreSQL test of its module runs in the selection."""
+    module = item.nodeid.split("::")[0]
+    return (module in PG_FULL_MODULES or item.get_closest_marker("postgresql_only") is not None
+            or place % PG_STRIDE == 0)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("ASSIST_PG_SELECTION", "representative") == "all":
+        return
+    places: dict[str, int] = {}
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None or callspec.params.get("engine") != "postgresql":
+            keep.append(item)
+            continue
+        module = item.nodeid.split("::")[0]
+        place = places[module] = places.get(module, -1) + 1
+        (keep if pg_selected(item, place) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def engine(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[object]:
+    """The session's PostgreSQL server (started at first need, stopped and removed at the end). Its folder
+    is a new one in the system's temporary folder: under root the cluster belongs to ``postgres``, which
+    cannot enter pytest's own (root-only) temporary folders."""
+    from tests.pgcluster import Cluster, ClusterError
+
+    cluster = Cluster()
+    try:
+        cluster.start()
+    except (ClusterError, OSError) as exc:
+        cluster.stop()
+        message = f"PostgreSQL could not be started: {exc}"
+        if os.environ.get("ASSIST_PG_REQUIRED"):
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def databases(engine: str, request: pytest.FixtureRequest,
+              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    cluster = request.getfixturevalue("pg_cluster") if engine == "postgresql" else None
+    dbs = Databases(engine, tmp_path_factory.mktemp(f"db-{engine}"), cluster)
+    yield dbs
+    dbs.close()
+
 
 @pytest.fixture
-def tmp_db(tmp_path: Path) -> Path:
-    """A fresh database file upgraded to the head revision; its backups go to ``tmp_path / "backups"``."""
-    from assist_desktop.storage.schema import ensure_schema
-
-    path = tmp_path / "assist.sqlite"
-    ensure_schema(path, tmp_path / "backups")
-    return path
+def tmp_db(tmp_path: Path, databases: Databases) -> Iterator[Path]:
+    """A fresh database upgraded to the head revision (a file, or a server database); a file's backups go
+    to ``tmp_path / "backups"``."""
+    location = databases.new(tmp_path)
+    yield location  # type: ignore[misc]
+    databases.drop(location)
 
 
 @pytest.fixture(scope="session")
@@ -83,15 +193,16 @@ def _summary_table_follows_every_write(request: pytest.FixtureRequest, monkeypat
 
     from assist_desktop.services import tally
     from assist_desktop.storage import engine
+    from assist_desktop.storage.location import ServerAddress
 
     counted = tally.WATCHED_TABLES | {"org_unit", tally.TABLE.name}  # what the statistics read, and the summary
-    paths: dict[int, Path] = {}  # id(engine) → its file, for the databases the test opened
-    written: set[Path] = set()
+    paths: dict[int, object] = {}  # id(engine) → its file or server database, for the databases the test opened
+    written: set[object] = set()  # files, and server databases (ServerAddress)
     real_init = engine.Database.__init__
 
     def recording_init(self, path, *args, **kwargs):  # type: ignore[no-untyped-def]
         real_init(self, path, *args, **kwargs)
-        paths[id(self.engine)] = Path(path)
+        paths[id(self.engine)] = path if isinstance(path, ServerAddress) else Path(path)
 
     def spy(conn, _cursor, statement, _parameters, _context, _executemany):  # type: ignore[no-untyped-def]
         found = _WRITE.match(statement)
@@ -107,7 +218,18 @@ def _summary_table_follows_every_write(request: pytest.FixtureRequest, monkeypat
     finally:
         event.remove(Engine, "before_cursor_execute", spy)
         monkeypatch.setattr(engine.Database, "__init__", real_init)
-    for path in sorted(written):
+    for path in sorted(written, key=str):
+        if isinstance(path, ServerAddress):  # a server database: recounted through the program's own engine
+            from sqlalchemy.exc import OperationalError
+
+            try:
+                with engine.Database(path) as db, db.engine.connect() as conn:
+                    verdict = tally.verify(conn)
+            except OperationalError:
+                continue  # dropped by its fixture already (it tears down first), or replaced by a restore
+            assert verdict.ok, (f"stat_tally differs from a recount in {path.database}: {verdict.differing} rows, "
+                                f"e.g. {verdict.example}")
+            continue
         if not path.is_file():
             continue
         _RECOUNTED.append(path)

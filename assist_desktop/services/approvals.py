@@ -38,7 +38,10 @@ from assist_desktop.services.base import (
     Refusal,
     audit,
     check_version,
+    fetch,
+    for_write,
     require_own,
+    retrying,
     roles_of,
     touch,
     unit_of_work,
@@ -223,7 +226,8 @@ def preload(session: Session, entity_type: str, entity_ids: Sequence[str]) -> di
     found: dict[str, Synced] = {}
     with session.no_autoflush:
         for start in range(0, len(ids), 500):
-            for entity in session.exec(select(model).where(model.id.in_(ids[start:start + 500]))):  # type: ignore[attr-defined]
+            for entity in session.exec(for_write(session, select(model).where(  # type: ignore[attr-defined]
+                    model.id.in_(ids[start:start + 500])).order_by(model.id))):  # type: ignore[attr-defined]
                 found[entity.id] = entity  # type: ignore[attr-defined]
     for index, entity_id in enumerate(ids, start=1):
         if entity_id not in found:
@@ -235,7 +239,7 @@ def load(session: Session, entity_type: str, entity_id: str) -> Synced:
     model = ENTITIES.get(entity_type)
     if model is None:
         raise NotFound(f"未知的事项类型“{entity_type}”。")
-    entity = session.get(model, entity_id)
+    entity = fetch(session, model, entity_id)
     if entity is None:
         raise NotFound(f"找不到该{ENTITY_LABELS[entity_type]}（编号 {entity_id}）。")
     return entity  # type: ignore[return-value]
@@ -263,6 +267,7 @@ def _refuse_own_service(entity_type: str, action: Action) -> None:
                             f"（{why}；{service}）。")
 
 
+@retrying
 def act(session: Session, user: User, entity_type: str, entity_id: str, action: Action | str, *,
         opinion: str | None = None, expected_version: int | None = None, today: date | None = None) -> StepResult:
     """Take one step (submit, review, put on notice, approve, return, cancel) in its own transaction."""
@@ -408,6 +413,7 @@ def pending(session: Session, user: User, *, entity_type: str = "hardship_file",
     return items
 
 
+@retrying
 def act_many(session: Session, user: User, entity_type: str, entity_ids: list[str], action: Action | str, *,
              opinion: str | None = None, today: date | None = None,
              progress: Callable[[int, int], None] | None = None,

@@ -24,7 +24,7 @@ from assist_desktop.domain.enums import MaterialKind
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.lifecycle import FileStatus, GrantStatus, Role
 from assist_desktop.services.base import (
-    NotFound, Refusal, audit, require_own, require_role, tombstone, touch, unit_of_work,
+    NotFound, Refusal, audit, require_own, require_role, tombstone, touch, unit_of_work, fetch,
 )
 from assist_desktop.storage.models import Attachment, HardshipFile, Scholarship, User
 
@@ -107,7 +107,7 @@ def _name(name: str) -> str:
 
 
 def _load_file(session: Session, file_id: str) -> HardshipFile:
-    hf = session.get(HardshipFile, file_id, populate_existing=True)
+    hf = fetch(session, HardshipFile, file_id)
     if hf is None:
         raise NotFound(f"找不到档案（编号 {file_id}）。")
     return hf

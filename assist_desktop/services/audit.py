@@ -8,8 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event as sa_event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
+from assist_desktop.storage.locks import lock_audit_head
 from assist_desktop.storage.models import AuditEvent, new_id, utcnow
 
 GENESIS_HASH = "0" * 64
@@ -36,39 +40,89 @@ def _event_digest(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
-_HEAD_KEY = "audit_head"
+_PENDING_KEY = "audit_pending"
 
 
-def _head(session: Session) -> tuple[int, str]:
-    """The chain's last (seq, hash). Read once per write transaction, then kept in ``session.info`` with
-    the transaction it belongs to: the write lock (BEGIN IMMEDIATE) keeps anyone else from appending
-    meanwhile, and a bulk step of thousands of items need not query the head and flush for each."""
-    transaction = session.get_transaction()
-    cached = session.info.get(_HEAD_KEY)
-    if cached is not None and transaction is not None and cached[0] is transaction:
-        return cached[1], cached[2]
+def _read_head(session: Session) -> tuple[int, str]:
     with session.no_autoflush:
         row = session.exec(select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)).first()
-    pending = [e for e in session.new if isinstance(e, AuditEvent)]  # appended but not yet flushed
-    head = max(((e.seq, e.hash) for e in pending), default=None)
-    found = (row[0], row[1]) if row else (0, GENESIS_HASH)
-    return head if head is not None and head[0] > found[0] else found
+    return (row[0], row[1]) if row else (0, GENESIS_HASH)
+
+
+def _pending(session: Session) -> list[AuditEvent]:
+    """The events appended in the session's current transaction, not yet on the chain."""
+    entry = session.info.get(_PENDING_KEY)
+    transaction = session.get_transaction()
+    if transaction is None:  # appended before anything began the transaction: begin it, so it is the one kept
+        session.connection()
+        transaction = session.get_transaction()
+    if entry is None or entry[0] is not transaction:
+        entry = (transaction, [])
+        session.info[_PENDING_KEY] = entry
+    return entry[1]
 
 
 def append_event(session: Session, *, actor_id: str | None, actor_name: str, entity_type: str,
                  entity_id: str | None, action: str, changes: dict[str, Any] | None = None) -> AuditEvent:
-    """Append one event in the caller's transaction (which must be a write transaction); it is written
-    with the transaction's next flush."""
-    last_seq, last_hash = _head(session)
+    """Append one event in the caller's transaction (which must be a write transaction).
+
+    The event takes its place on the chain when the transaction commits (``chain_now``, run by the session's
+    ``before_commit``): the chain's head is read under a lock then (``storage.locks``), so writers at several
+    desks make one chain, and the lock is held only from then to the commit — taken last, after every row
+    lock the write needs, so it never takes part in a deadlock. A session working on a connection handed to
+    it (a bulk write) chains at once."""
     event = AuditEvent(
-        seq=last_seq + 1, id=new_id(), at=utcnow(), actor_id=actor_id, actor_name=actor_name,
+        seq=None, id=new_id(), at=utcnow(), actor_id=actor_id, actor_name=actor_name,
         entity_type=entity_type, entity_id=entity_id, action=action,
-        changes=canonical_json(changes or {}), prev_hash=last_hash, hash="",
+        changes=canonical_json(changes or {}), prev_hash="", hash="",
     )
-    event.hash = _event_digest(event)
-    session.add(event)
-    session.info[_HEAD_KEY] = (session.get_transaction(), event.seq, event.hash)
+    _pending(session).append(event)
+    if isinstance(session.bind, Connection):
+        chain_now(session)
     return event
+
+
+def chain_now(session: Session) -> None:
+    """Put the transaction's pending events on the chain now (their ``seq`` and ``hash`` are then known), and
+    hand them to the session to write. From here to the commit this transaction holds the chain's head."""
+    pending = _pending(session)
+    if not pending:
+        return
+    lock_audit_head(session)
+    last_seq, last_hash = _read_head(session)
+    known = session.info.get(_HEAD_KEY)  # this transaction's own events chained earlier (not yet flushed)
+    if known is not None and known[0] is session.get_transaction() and known[1] > last_seq:
+        last_seq, last_hash = known[1], known[2]
+    for event in pending:
+        event.seq, event.prev_hash = last_seq + 1, last_hash
+        event.hash = _event_digest(event)
+        last_seq, last_hash = event.seq, event.hash
+    session.add_all(pending)
+    session.info[_HEAD_KEY] = (session.get_transaction(), last_seq, last_hash)
+    pending.clear()
+
+
+_HEAD_KEY = "audit_head"
+
+
+def audit_mark(session: Session) -> tuple[int, object]:
+    """Where the transaction's events stand now, to go back to when a SAVEPOINT is rolled back."""
+    return len(_pending(session)), session.info.get(_HEAD_KEY)
+
+
+def audit_rewind(session: Session, mark: tuple[int, object]) -> None:
+    """Forget the events appended since ``mark`` (their SAVEPOINT was rolled back)."""
+    count, head = mark
+    del _pending(session)[count:]
+    if head is None:
+        session.info.pop(_HEAD_KEY, None)
+    else:
+        session.info[_HEAD_KEY] = head
+
+
+@sa_event.listens_for(OrmSession, "before_commit")
+def _chain_before_commit(session: Session) -> None:
+    chain_now(session)
 
 
 @dataclass(frozen=True)

@@ -70,11 +70,13 @@ def _explained(seq: int, restores: dict[int, dict[str, object]]) -> str | None:
     return f"第 {seq} 条起是恢复备份 {said.get('from', '')} 之后的记录（恢复前的数据库保存在 {said.get('safety_backup') or '—'}）"
 
 
-def check_anchors(session: Session, db_path: Path, key: bytes | None = None) -> list[AnchorFinding]:
+def check_anchors(session: Session, db_path: Path | None, key: bytes | None = None) -> list[AnchorFinding]:
     """``key``: the database's key — its backups are encrypted under it (a plain backup from before
-    encryption is read as it is)."""
+    encryption is read as it is). ``db_path`` None: a server database, held against the acknowledgement only
+    (its pg_dump backups are not read back here)."""
     head, live, restores = _live(session)
-    findings = [_against_backup(b.path, head, live, restores, key) for b in BackupManager(db_path).list()]
+    backups = BackupManager(db_path).list() if db_path is not None else []
+    findings = [_against_backup(b.path, head, live, restores, key) for b in backups]
     findings = [f for f in findings if f is not None]
     ack = _against_ack(session, head, live, restores)
     if ack is not None:

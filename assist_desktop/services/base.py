@@ -1,18 +1,30 @@
 """What every service shares: the acting user, one transaction per call, change tracking, audit diffs.
 
 A service function takes a session and the acting ``User``; it does its work inside ``unit_of_work``
-(one BEGIN IMMEDIATE … COMMIT) and raises a ``DomainError`` whose message a caseworker understands.
-A refusal for lack of permission is itself written to the audit log, in a transaction of its own.
+(one BEGIN IMMEDIATE … COMMIT on SQLite; one READ COMMITTED transaction on a server) and raises a
+``DomainError`` whose message a caseworker understands. A refusal for lack of permission is itself written
+to the audit log, in a transaction of its own.
+
+Several desks on one server: a write reads the rows it will change with ``fetch``/``for_write``, which lock
+them (``SELECT … FOR UPDATE``; nothing on SQLite, where the write lock is the whole file's), so a second
+desk waits for the first and then sees what it saved; every synced row also carries its version into the
+UPDATE's WHERE (``Synced.__mapper_args__``), so no save can overwrite another unseen. A batch step that loses
+a deadlock to another desk is run again (``retrying``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
 
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
 
 from assist_desktop.domain.contact import mask_account
@@ -21,7 +33,12 @@ from assist_desktop.domain.ids import mask_id_number
 from assist_desktop.domain.lifecycle import Role, RoleNotAllowed
 from assist_desktop.services.audit import append_event
 from assist_desktop.storage.access import storage_error
+from assist_desktop.storage.server import is_retryable
 from assist_desktop.storage.models import Meta, OrgUnit, Synced, Tombstone, User, UserRole, now_ms
+
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class PermissionDenied(RoleNotAllowed):
@@ -38,6 +55,10 @@ class NotOwnRecord(PermissionDenied):
 
 class StaleVersion(DomainError):
     """Someone saved the record after this user opened it."""
+
+
+class ConcurrentChange(DomainError):
+    """Another desk kept changing the same records; the step was tried again and still could not finish."""
 
 
 @dataclass(frozen=True)
@@ -77,9 +98,13 @@ def unit_of_work(session: Session, user: User | None, refusal: Refusal | None = 
     # it would check roles and versions against what another session has since changed.
     session.expire_all()
     session.connection(execution_options={"sqlite_immediate": True})
+    session.info[_WRITING] = session.get_transaction()
     try:
         yield session
         session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise StaleVersion("记录在您处理期间已被其他人修改并保存，本次修改没有保存。请重新打开后再修改。") from exc
     except PermissionDenied as exc:
         session.rollback()
         if refusal is not None:
@@ -91,6 +116,57 @@ def unit_of_work(session: Session, user: User | None, refusal: Refusal | None = 
         if problem is not None:
             raise problem from exc
         raise
+
+
+_WRITING = "writing"
+
+
+def writing(session: Session) -> bool:
+    """Whether the session is inside a ``unit_of_work`` (a write transaction)."""
+    transaction = session.get_transaction()
+    return transaction is not None and session.info.get(_WRITING) is transaction
+
+
+def fetch(session: Session, model: type[T], row_id: str | None) -> T | None:
+    """A row as it is now; inside a write also locked until the commit, so a desk saving the same row at the
+    same time waits and then sees this one's change (on SQLite the write already holds the file)."""
+    if row_id is None:
+        return None
+    if writing(session):
+        return session.get(model, row_id, populate_existing=True, with_for_update=True)
+    return session.get(model, row_id, populate_existing=True)
+
+
+def for_write(session: Session, stmt: Any) -> Any:
+    """``stmt`` (a SELECT of rows a write will change) locking what it reads inside a write."""
+    if writing(session):
+        return stmt.with_for_update().execution_options(populate_existing=True)
+    return stmt
+
+
+ATTEMPTS = 5
+
+
+def retrying(fn: Callable[..., R]) -> Callable[..., R]:
+    """Run a whole service call again when the server gave it up to a deadlock or a serialization failure with
+    another desk (its transaction was rolled back, nothing of it stays), a few times with a short random
+    wait; after that the caseworker is asked to try again."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> R:
+        for attempt in range(ATTEMPTS):
+            try:
+                return fn(*args, **kwargs)
+            except DBAPIError as exc:
+                if not is_retryable(exc):
+                    raise
+                if attempt == ATTEMPTS - 1:
+                    raise ConcurrentChange("其他电脑正在同时处理同一批记录，本次操作没有完成，也没有保存。"
+                                           "请稍后重试。") from exc
+                time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return run
 
 
 def audit_refusal(session: Session, user: User | None, refusal: Refusal, message: str) -> None:
@@ -133,10 +209,22 @@ def owner_names(session: Session, model: type[Synced]) -> dict[str, str]:
     return {unit_id: name for unit_id, name in session.execute(stmt)}
 
 
+def _local_meta(session: Session) -> Meta | None:
+    """The local unit's row, held for the transaction: the session keeps objects only while someone does, and
+    a batch of a thousand items would otherwise read it (and, on a server, wait for it) a thousand times."""
+    transaction = session.get_transaction()
+    held = session.info.get("local_meta")
+    if held is not None and held[0] is transaction and transaction is not None:
+        return held[1]
+    local = session.get(Meta, "local_unit_id")
+    session.info["local_meta"] = (transaction, local)
+    return local
+
+
 def require_own(session: Session, row: Synced, what: str) -> None:
     """Refuse to change a record another unit owns. A city holds its counties' records as they report
     them; only the owning county edits them, so merges upward never conflict (DESIGN.md §6)."""
-    local = session.get(Meta, "local_unit_id")
+    local = _local_meta(session)
     if local is not None and row.owner_unit_id != local.value:
         owner = session.get(OrgUnit, row.owner_unit_id)
         raise NotOwnRecord(f"{what}属于{owner.name if owner else '其他单位'}，在本单位只能查看，不能修改"
@@ -145,8 +233,32 @@ def require_own(session: Session, row: Synced, what: str) -> None:
 
 def check_version(row: Synced, expected: int | None, what: str) -> None:
     if expected is not None and row.version != expected:
-        raise StaleVersion(f"{what}已被他人修改（当前第 {row.version} 版，您打开的是第 {expected} 版），"
+        raise StaleVersion(f"{what}已被{_last_saved_by(row)}修改（当前第 {row.version} 版，您打开的是第 {expected} 版），"
                            "请关闭后重新打开再修改。")
+
+
+def _last_saved_by(row: Synced) -> str:
+    """Who saved the record last and when, from the audit log: "李娜（12月7日 10:32）", or 他人."""
+    from sqlalchemy.orm import object_session
+
+    from assist_desktop.storage.models import AuditEvent
+
+    session = object_session(row)
+    if session is None:
+        return "他人"
+    with session.no_autoflush:
+        last = session.execute(select(AuditEvent.actor_name, AuditEvent.at)
+                               .where(AuditEvent.entity_type == type(row).__tablename__,  # type: ignore[attr-defined]
+                                      AuditEvent.entity_id == row.id)
+                               .order_by(AuditEvent.seq.desc()).limit(1)).first()
+    if last is None:
+        return "他人"
+    name, at = last
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    local = at.astimezone() if at is not None else None
+    when = f"{local.month}月{local.day}日 {local:%H:%M}" if local is not None else ""
+    return f"{name}（{when}）" if when else name
 
 
 def tombstone(session: Session, row: Synced) -> None:

@@ -4,7 +4,7 @@ instead of stopping on the first refusal with nothing done.
 
 One transaction for the whole batch; each item is taken inside a SAVEPOINT, so an item refused
 halfway (its step written, then a budget check failing) leaves no trace while the others stay. The
-audit chain's head, kept per transaction (``audit._head``), is put back with the savepoint. A
+audit events the item appended (chained at the commit, ``audit.chain_now``) are dropped with the savepoint. A
 permission refusal is written to the audit log like any other refused write. Cancelling stops the
 batch with nothing done.
 
@@ -29,8 +29,8 @@ from assist_desktop.domain.workdays import CalendarUnknown
 from assist_desktop.services import approvals
 from assist_desktop.services.approvals import (BatchCancelled, StepResult, acting_roles, apply_step, describe,
                                                preload, submitters)
-from assist_desktop.services.audit import _HEAD_KEY, append_event
-from assist_desktop.services.base import PermissionDenied, Refusal, actor_name, unit_of_work
+from assist_desktop.services.audit import append_event, audit_mark, audit_rewind
+from assist_desktop.services.base import PermissionDenied, Refusal, actor_name, retrying, unit_of_work
 from assist_desktop.storage.models import Scholarship, User, Visit
 
 
@@ -58,16 +58,13 @@ class BatchOutcome:
 @contextmanager
 def _item(session: Session) -> Iterator[None]:
     """One item of a batch in a SAVEPOINT: refused, it is rolled back alone, the audit head with it."""
-    head = session.info.get(_HEAD_KEY)
+    mark = audit_mark(session)
     nested = session.begin_nested()
     try:
         yield
     except BaseException:
         nested.rollback()
-        if head is None:
-            session.info.pop(_HEAD_KEY, None)
-        else:
-            session.info[_HEAD_KEY] = head
+        audit_rewind(session, mark)
         raise
     nested.commit()
 
@@ -91,6 +88,7 @@ def _stepper(session: Session, user: User, entity_type: str, ids: list[str], act
                                 submitted_by=by.get(e.id) if checks_submitter else approvals._UNKNOWN)
 
 
+@retrying
 def take_each(session: Session, user: User, entity_type: str, entity_ids: Sequence[str], action: Action | str, *,
               opinion: str | None = None, today: date | None = None,
               progress: Callable[[int, int], None] | None = None,

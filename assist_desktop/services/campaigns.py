@@ -70,9 +70,12 @@ from assist_desktop.services.base import (
     audit,
     check_version,
     diff,
+    fetch,
+    for_write,
     mask_sensitive,
     require_own,
     require_role,
+    retrying,
     snapshot,
     tombstone,
     touch,
@@ -287,14 +290,14 @@ def _as_tuple(value: str | Iterable[str] | None) -> tuple[str, ...]:
 
 
 def _load_campaign(session: Session, campaign_id: str | None) -> Campaign:
-    c = session.get(Campaign, campaign_id, populate_existing=True) if campaign_id else None
+    c = fetch(session, Campaign, campaign_id) if campaign_id else None
     if c is None:
         raise NotFound("找不到该春节送温暖活动，请重新选择。")
     return c
 
 
 def _load_visit(session: Session, visit_id: str) -> Visit:
-    v = session.get(Visit, visit_id, populate_existing=True)
+    v = fetch(session, Visit, visit_id)
     if v is None:
         raise NotFound(f"找不到该走访慰问记录（编号 {visit_id}）。")
     return v
@@ -1132,8 +1135,9 @@ def _preload(session: Session, ids: Sequence[str]) -> dict[str, Visit]:
     unique = list(dict.fromkeys(ids))
     for start in range(0, len(unique), CHUNK):
         chunk = unique[start:start + CHUNK]
-        for v in session.exec(select(Visit).options(defer(Visit.photo))  # type: ignore[arg-type]
-                              .where(Visit.id.in_(chunk)).execution_options(populate_existing=True)):
+        for v in session.exec(for_write(session, select(Visit).options(defer(Visit.photo))  # type: ignore[arg-type]
+                                        .where(Visit.id.in_(chunk)).order_by(Visit.id)
+                                        .execution_options(populate_existing=True))):
             out[v.id] = v
     for index, vid in enumerate(ids, start=1):
         if vid not in out:
@@ -1226,6 +1230,7 @@ class VisitApproval:
         return result
 
 
+@retrying
 def _approve(session: Session, user: User, ids: list[str], *, opinion: str | None, today: date,
              progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None,
              expected_version: int | None = None) -> list[StepResult]:
@@ -1285,6 +1290,7 @@ def remove_visit(session: Session, user: User, visit_id: str, reason: str, *, to
                    expected_version=expected_version)[0]
 
 
+@retrying
 def _remove(session: Session, user: User, ids: list[str], reason: str, *, today: date,
             progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None,
             expected_version: int | None = None) -> list[StepResult]:
@@ -1335,6 +1341,7 @@ def cancel_visits_for_exited_file(session: Session, user: User, file_id: str, *,
     return len(visits)
 
 
+@retrying
 def mark_paid_many(session: Session, user: User, visit_ids: Sequence[str], *, paid_on: date, method: str,
                    today: date | None = None, progress: Callable[[int, int], None] | None = None,
                    cancelled: Callable[[], bool] | None = None) -> list[Disbursement]:

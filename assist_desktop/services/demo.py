@@ -36,6 +36,7 @@ from assist_desktop.services.demo_accounts import (
 from assist_desktop.services.passwords import hash_password
 from assist_desktop.services.setup import SYSTEM_ACTOR, initialise, local_unit
 from assist_desktop.services.tally import insert_rows  # counts the grants and files it writes (统计)
+from assist_desktop.storage import counters
 from assist_desktop.storage import models as m
 from assist_desktop.storage.engine import Database
 
@@ -788,5 +789,4 @@ def generate_demo(db: Database, families: int, *, seed: int = 2026, today: date 
 def _store_sequences(conn: Connection, prefix: str, seqs: dict[int, int]) -> None:
     for year, last in seqs.items():
         key = f"{prefix}{year}"
-        conn.execute(text("INSERT INTO number_sequence(prefix, last) VALUES (:p, :l) "
-                          "ON CONFLICT(prefix) DO UPDATE SET last = max(last, excluded.last)"), {"p": key, "l": last})
+        counters.advance(conn, key, last)

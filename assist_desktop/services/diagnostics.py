@@ -81,18 +81,25 @@ def database_sections(db: Database, progress: Progress | None = None) -> list[tu
     from assist_desktop.services.setup import local_unit
     from assist_desktop.storage.schema import QUICK_CHECK_MAX_BYTES, current_revision, head_revision
 
-    path = db.path
-    size = path.stat().st_size if path.is_file() else 0
-    wal = path.with_name(path.name + "-wal")
-    about: Section = [
-        ("文件", redact(str(path))),
-        ("大小", _mb(size) + (f"（另有 WAL {_mb(wal.stat().st_size)}）" if wal.is_file() else "")),
-    ]
+    if db.server is not None:  # a server database: where it is (never its password), no file to measure
+        size = 0
+        about: Section = [("数据库服务器", redact(db.server.label))]
+    else:
+        path = db.path
+        assert path is not None
+        size = path.stat().st_size if path.is_file() else 0
+        wal = path.with_name(path.name + "-wal")
+        about = [
+            ("文件", redact(str(path))),
+            ("大小", _mb(size) + (f"（另有 WAL {_mb(wal.stat().st_size)}）" if wal.is_file() else "")),
+        ]
     revision, head = current_revision(db), head_revision()
     about.append(("结构版本", f"{revision or '无'}（本程序最新 {head}）" + ("" if revision == head else "，不一致")))
     names = sorted(inspect(db.engine).get_table_names())
     counts: Section = []
     with db.engine.connect() as conn:
+        if db.engine.dialect.name == "postgresql":
+            about.append(("数据库引擎", str(conn.execute(text("SELECT version()")).scalar()).split(" on ")[0]))
         if db.engine.dialect.name == "sqlite":
             engine = f"SQLite {conn.execute(text('SELECT sqlite_version()')).scalar()}"
             if getattr(db, "encrypted", False):
@@ -115,9 +122,9 @@ def database_sections(db: Database, progress: Progress | None = None) -> list[tu
             from assist_desktop.domain.enums import OrgLevel
 
             about.append(("本单位", f"{unit.code} {unit.name}（{OrgLevel(unit.level).label}）"))
-    manager = BackupManager(path)
+    manager = BackupManager(db.location)  # a server database's pg_dump backups on this PC
     backups = manager.list()
-    folder = manager.directory if manager.directory.is_dir() else path.parent
+    folder = manager.directory if manager.directory.is_dir() else manager.directory.parent
     free = shutil.disk_usage(folder).free if folder.is_dir() else 0
     backup_info: Section = [
         ("备份文件夹", redact(str(manager.directory))),

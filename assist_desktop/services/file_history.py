@@ -23,6 +23,7 @@ from assist_desktop.domain.money import format_amount
 from assist_desktop.services.attachments import format_size
 from assist_desktop.services.base import require_role
 from assist_desktop.storage.models import AuditEvent, Member, User, WorkflowEvent
+from assist_desktop.storage.sql import json_text
 
 WORKFLOW = "workflow"
 AUDIT = "audit"
@@ -271,7 +272,7 @@ def file_history(session: Session, user: User, file_id: str) -> list[HistoryEntr
     conditions = [
         and_(AuditEvent.entity_type == "hardship_file", AuditEvent.entity_id == file_id),
         # attachments name their file in the event, so removed ones are still found
-        and_(AuditEvent.entity_type == "attachment", func.json_extract(AuditEvent.changes, "$.file_id") == file_id),
+        and_(AuditEvent.entity_type == "attachment", json_text(AuditEvent.changes, "file_id") == file_id),
     ]
     if member_ids:
         conditions.append(and_(AuditEvent.entity_type == "member", AuditEvent.entity_id.in_(member_ids)))

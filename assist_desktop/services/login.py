@@ -15,6 +15,7 @@ from pathlib import Path
 from assist_desktop.services.users import AccountLocked, AuthenticationFailed, authenticate, record_refused_unlock
 from assist_desktop.storage import keyslots
 from assist_desktop.storage.engine import Database
+from assist_desktop.storage.location import ServerAddress, parse_location
 from assist_desktop.storage.models import User
 from assist_desktop.storage.schema import open_database
 
@@ -26,17 +27,20 @@ class Login:
     opened: bool  # this call opened ``db`` (the caller closes it)
 
 
-def log_in(db_path: Path | str, username: str, password: str, *, db: Database | None = None,
+def log_in(db_path: Path | str | ServerAddress, username: str, password: str, *, db: Database | None = None,
            backup_dir: Path | None = None, now: datetime | None = None) -> Login:
     """Log ``username`` in to the database at ``db_path`` — opening it, unless ``db`` is already open
     (switching user). Raises ``AuthenticationFailed`` (or ``AccountLocked``) with the users service's
     messages, or the storage layer's refusal of the file."""
-    db_path = Path(db_path)
+    location = parse_location(db_path)
     opened = False
-    if not keyslots.is_encrypted(db_path):
+    if isinstance(location, ServerAddress) or not keyslots.is_encrypted(location):
+        # a server database is not SQLCipher: the server's own login guards it, the password is checked here
+        # against the stored hash as on a plain file
         if db is None:
-            db, opened = open_database(db_path, backup_dir), True
+            db, opened = open_database(location, backup_dir), True
         return _record(db, opened, username, password, now, None)
+    db_path = Path(location)
     try:
         unlocked = keyslots.unlock(db_path, username, password, now=now)
     except keyslots.SlotRefused as exc:

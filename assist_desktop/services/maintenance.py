@@ -18,7 +18,8 @@ from assist_desktop.services.audit_anchor import check_anchors
 from assist_desktop.services.money_seal import check_money
 from assist_desktop.storage import cipher
 from assist_desktop.storage.engine import Database, sqlite_uri
-from assist_desktop.storage.schema import DatabaseRefused, head_revision, inspect_file
+from assist_desktop.storage.location import ServerAddress
+from assist_desktop.storage.schema import DatabaseRefused, head_revision, inspect_file, server_state
 
 
 @dataclass
@@ -31,9 +32,11 @@ class CheckReport:
         self.lines.append(("✓ " if ok else "✗ ") + line)
 
 
-def check_database(path: Path, key: bytes | None = None) -> CheckReport:
+def check_database(path: Path | ServerAddress, key: bytes | None = None) -> CheckReport:
     """``key``: the key of an encrypted file (from a login); without it an encrypted file is reported
-    as needing one."""
+    as needing one. A server database is checked by ``_check_server``."""
+    if isinstance(path, ServerAddress):
+        return _check_server(path)
     report = CheckReport()
     if not path.is_file():
         report.add(False, f"数据库文件 {path} 不存在。")
@@ -71,7 +74,48 @@ def check_database(path: Path, key: bytes | None = None) -> CheckReport:
     return report
 
 
-def _summary_verdict(path: Path, key: bytes | None = None) -> tuple[bool, str]:
+def _check_server(address: ServerAddress) -> CheckReport:
+    """The same checks on a server database: it can be reached and is ours at a known schema version; its
+    references hold (PostgreSQL enforces every foreign key, and none may be left unvalidated); the audit chain."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from assist_desktop.storage.server import connection_problem
+
+    report = CheckReport()
+    with Database(address) as db:
+        try:
+            with db.engine.connect() as conn:
+                state = server_state(conn)
+                unchecked = conn.exec_driver_sql(
+                    "SELECT conrelid::regclass::text FROM pg_constraint WHERE contype = 'f' AND NOT convalidated "
+                    "AND connamespace = current_schema()::regnamespace").scalars().all()
+        except DatabaseRefused as exc:
+            report.add(False, exc.message)
+            return report
+        except SQLAlchemyError as exc:
+            problem = connection_problem(exc, address)
+            report.add(False, problem.message if problem else f"无法读取{address.label}：{exc}")
+            return report
+        report.add(state.kind in ("current", "older"),
+                   f"结构版本 {state.revision or '无'}（程序支持 {head_revision()}）")
+        report.add(True, f"已连接{address.label}")
+        report.add(not unchecked, "数据引用完整（由数据库服务器逐条保证）" if not unchecked
+                   else f"有未经核验的数据引用（表 {unchecked[0]}）")
+        if state.kind == "new":
+            return report
+        with db.session() as session:
+            verdict = verify_audit(session)
+            report.add(verdict.ok, verdict.message)
+            for finding in check_anchors(session, None):  # against the upper unit's acknowledgement
+                report.add(finding.ok, finding.line)
+            for money in check_money(session):
+                report.add(money.ok, money.line)
+    if state.kind == "current":
+        report.add(*_summary_verdict(address))
+    return report
+
+
+def _summary_verdict(path: Path | ServerAddress, key: bytes | None = None) -> tuple[bool, str]:
     """Whether 统计's summary table equals a recount of the records (services.tally)."""
     from assist_desktop.services import tally
 

@@ -8,15 +8,10 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from assist_desktop.storage.models import NumberSequence
+from assist_desktop.storage import counters
 
 
 def next_number(session: Session, prefix: str) -> int:
-    """The next value of counter ``prefix``, inside the caller's transaction."""
-    counter = session.get(NumberSequence, prefix)
-    if counter is None:
-        counter = NumberSequence(prefix=prefix, last=0)
-        session.add(counter)
-        session.flush()  # in the identity map from now on: the next call finds it without a query
-    counter.last += 1  # written with the transaction (a batch of vouchers needs no flush per number)
-    return counter.last
+    """The next value of counter ``prefix``, inside the caller's transaction; its row stays locked until the
+    transaction ends, so writers at other desks take the numbers after it (storage.counters)."""
+    return counters.draw(session, prefix)

@@ -37,7 +37,9 @@ from assist_desktop.services.base import (
     Refusal,
     audit,
     check_version,
+    for_write,
     require_role,
+    retrying,
     touch,
     unit_of_work,
 )
@@ -235,11 +237,13 @@ def _preload(session: Session, grant_type: str, ids: list[str]) -> list[Synced]:
         return held
     with session.no_autoflush:
         for start in range(0, len(ids), 500):
-            rows = list(session.exec(select(model).where(model.id.in_(ids[start:start + 500]))))  # type: ignore[attr-defined]
+            rows = list(session.exec(for_write(session, select(model).where(  # type: ignore[attr-defined]
+                model.id.in_(ids[start:start + 500])).order_by(model.id))))  # type: ignore[attr-defined]
             held += rows
             if model is Installment:
-                parents = list({r.scholarship_id for r in rows})
-                held += session.exec(select(Scholarship).where(Scholarship.id.in_(parents))).all()  # type: ignore[attr-defined]
+                parents = sorted({r.scholarship_id for r in rows})
+                held += session.exec(for_write(session, select(Scholarship).where(  # type: ignore[attr-defined]
+                    Scholarship.id.in_(parents)).order_by(Scholarship.id))).all()
     return held
 
 
@@ -250,6 +254,7 @@ def _target_maker(grant_type: str) -> Callable[[Session, str], _Target]:
     return make
 
 
+@retrying
 def pay(session: Session, user: User, grant_type: str, grant_id: str, *, paid_on: date, method: str,
         bank_account: str | None = None, expected_version: int | None = None,
         today: date | None = None) -> Disbursement:
@@ -260,6 +265,7 @@ def pay(session: Session, user: User, grant_type: str, grant_id: str, *, paid_on
         require_role(session, user, Role.clerk, doing="发放")
         local = require_initialised(session)
         make = _target_maker(grant_type)
+        loaded = _preload(session, grant_type, [grant_id])  # noqa: F841 - locked (a second desk paying it waits)
         target = make(session, grant_id)
         check_version(target.entity, expected_version, target.what)
         _refuse_second_payment(session, grant_type, grant_id, target)
@@ -272,6 +278,7 @@ def pay(session: Session, user: User, grant_type: str, grant_id: str, *, paid_on
         return paid
 
 
+@retrying
 def pay_many(session: Session, user: User, grant_type: str, ids: Sequence[str], *, paid_on: date, method: str,
              today: date | None = None, progress: Callable[[int, int], None] | None = None,
              cancelled: Callable[[], bool] | None = None) -> list[Disbursement]:

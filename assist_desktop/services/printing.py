@@ -600,7 +600,8 @@ def statistics_data(session: Session, year: int, *, today: date | None = None) -
         select(Visit.group_key, func.count(), func.sum(Visit.cash_fen), func.sum(Visit.goods_fen))
         .join(Campaign, Campaign.id == Visit.campaign_id)
         .where(Campaign.year == year, Visit.status.in_(LIVE_GRANTS)).group_by(Visit.group_key)).all()
-    got = {k: (n, cash or 0, goods or 0) for k, n, cash, goods in visits}
+    # int(): a server's sum of BIGINT fen is NUMERIC (Decimal); the form takes integer fen
+    got = {k: (n, int(cash or 0), int(goods or 0)) for k, n, cash, goods in visits}
     keys_order = [k for k in SPRING_FESTIVAL_GROUPS if k in got] + sorted(set(got) - set(SPRING_FESTIVAL_GROUPS))
     spring = StatSection(f"二、{year}年春节送温暖", "慰问对象", (StatColumn("户数"), StatColumn("慰问金", True),
                                                            StatColumn("慰问品折价", True), StatColumn("合计", True)),
@@ -614,7 +615,7 @@ def statistics_data(session: Session, year: int, *, today: date | None = None) -
         .join(ScholarshipRound, ScholarshipRound.id == Scholarship.round_id)
         .where(ScholarshipRound.year == year, Scholarship.status.in_(LIVE_GRANTS))
         .group_by(Scholarship.education_level, Scholarship.file_id.is_not(None))).all()
-    got_s = {(level, bool(filed)): (n, amount or 0) for level, filed, n, amount in apps}
+    got_s = {(level, bool(filed)): (n, int(amount or 0)) for level, filed, n, amount in apps}
     rows = []
     for level, label in SCHOLARSHIP_LEVELS.items():
         for filed in (True, False):
@@ -628,7 +629,7 @@ def statistics_data(session: Session, year: int, *, today: date | None = None) -
         select(Disbursement.grant_type, func.count(), func.sum(Disbursement.amount_fen))
         .where(Disbursement.paid_on >= date(year, 1, 1), Disbursement.paid_on <= date(year, 12, 31))
         .group_by(Disbursement.grant_type)).all()
-    got_p = {t: (n, amount or 0) for t, n, amount in paid}
+    got_p = {t: (n, int(amount or 0)) for t, n, amount in paid}
     payments = StatSection(f"四、{year}年资金发放（按发放日期）", "资金项目", (StatColumn("笔数"), StatColumn("金额", True)),
                            tuple(StatRow(PROGRAMMES[t], got_p[t]) for t in PROGRAMMES if t in got_p),
                            note="以发放凭证为准。")

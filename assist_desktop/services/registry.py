@@ -41,6 +41,7 @@ from assist_desktop.services.base import (
     audit,
     check_version,
     diff,
+    fetch,
     mask_sensitive,
     require_own,
     require_role,
@@ -523,7 +524,7 @@ def next_file_no(session: Session, unit_code: str, year: int) -> str:
 
 
 def _load_file(session: Session, file_id: str) -> HardshipFile:
-    hf = session.get(HardshipFile, file_id, populate_existing=True)
+    hf = fetch(session, HardshipFile, file_id)
     if hf is None:
         raise NotFound(f"找不到档案（编号 {file_id}）。")
     return hf

@@ -73,9 +73,11 @@ from assist_desktop.services.base import (
     audit,
     check_version,
     diff,
+    fetch,
     mask_sensitive,
     require_own,
     require_role,
+    retrying,
     snapshot,
     touch,
     unit_of_work,
@@ -266,21 +268,21 @@ def next_application_no(session: Session, unit_code: str, year: int) -> str:
 
 
 def _load(session: Session, scholarship_id: str) -> Scholarship:
-    s = session.get(Scholarship, scholarship_id, populate_existing=True)
+    s = fetch(session, Scholarship, scholarship_id)
     if s is None:
         raise NotFound(f"找不到该助学申请（编号 {scholarship_id}）。")
     return s
 
 
 def _load_round(session: Session, round_id: str) -> ScholarshipRound:
-    rnd = session.get(ScholarshipRound, round_id, populate_existing=True) if round_id else None
+    rnd = fetch(session, ScholarshipRound, round_id) if round_id else None
     if rnd is None:
         raise NotFound("找不到该年度的金秋助学活动，请重新选择。")
     return rnd
 
 
 def _load_installment(session: Session, installment_id: str) -> Installment:
-    inst = session.get(Installment, installment_id, populate_existing=True)
+    inst = fetch(session, Installment, installment_id)
     if inst is None:
         raise NotFound(f"找不到该分年发放记录（编号 {installment_id}）。")
     return inst
@@ -824,6 +826,7 @@ def _approve_one(session: Session, user: User, s: Scholarship, *, opinion: str |
     return result
 
 
+@retrying
 def approve(session: Session, user: User, scholarship_id: str, *, opinion: str | None = None,
             today: date | None = None, expected_version: int | None = None, amount_fen: int | None = None,
             amount_reason: str | None = None) -> StepResult:
@@ -837,6 +840,7 @@ def approve(session: Session, user: User, scholarship_id: str, *, opinion: str |
                             amount_reason=amount_reason)
 
 
+@retrying
 def approve_many(session: Session, user: User, scholarship_ids: Sequence[str], *, opinion: str | None = None,
                  today: date | None = None, progress: Callable[[int, int], None] | None = None,
                  cancelled: Callable[[], bool] | None = None) -> list[StepResult]:

@@ -78,10 +78,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import (Integer, String, and_, case, column, distinct, exists, false, func, intersect, literal,
-                        literal_column, or_, select, table, true, union_all)
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
+from sqlalchemy import (Integer, and_, case, column, distinct, exists, false, func, intersect, literal, or_, select,
+                        table, true, union_all)
+from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import Select
 from sqlmodel import Session
 
@@ -90,11 +89,13 @@ from assist_desktop.domain.lifecycle import FileStatus, Role
 from assist_desktop.domain.text import compact
 from assist_desktop.services.base import require_role
 from assist_desktop.storage.models import HardshipFile, Member, Meta, NameGram, OrgUnit, User
+from assist_desktop.storage.sql import head_from, no_index, position, tail
+from assist_desktop.storage.sql import rowid as sql_rowid
 
 HF = HardshipFile
 _HF_TABLE = HardshipFile.__table__  # type: ignore[attr-defined]
-# SQLAlchemy tables have no rowid column; the name given to literal_column is a constant.
-_ROWID = literal_column(f"{_HF_TABLE.name}.rowid", Integer)
+# SQLAlchemy tables have no rowid column (SQLite's own; on a server a column of that name, storage.sql.rowid).
+_ROWID = sql_rowid(_HF_TABLE.name)
 
 
 def _narrow(model: Any, *names: str) -> Any:
@@ -107,14 +108,15 @@ def _narrow(model: Any, *names: str) -> Any:
 _FILE_KEYS = _narrow(HardshipFile, "id", "name", "name_initials", "id_number", "id_tail", "phone", "file_no")
 _MEMBER_KEYS = _narrow(Member, "file_id", "name", "id_number")
 _GRAMS = _narrow(NameGram, "gram", "file_rowid")
-# Written as the expression indexes of storage.derived are, so that SQLite uses them.
-_PHONE_TAIL = "substr({}.phone, -4)"
-_SERIAL = "substr({}.file_no, 13)"
+# Written as the expression indexes of storage.derived are, so that the engine uses them.
+_PHONE_TAIL: Callable[[Any], ColumnElement[Any]] = lambda c: tail(c.phone, 4)  # noqa: E731
+_SERIAL: Callable[[Any], ColumnElement[Any]] = lambda c: head_from(c.file_no, 13)  # noqa: E731
 
 
 def _plus(expr: ColumnElement[Any]) -> ColumnElement[Any]:
-    """``+expr``: the same value, but SQLite will not use an index for a condition on it."""
-    return UnaryExpression(expr, operator=operators.custom_op("+"), type_=expr.type)
+    """``+expr`` on SQLite: the same value, but SQLite will not use an index for a condition on it
+    (PostgreSQL plans from its statistics and gets the expression as it is: storage.sql.no_index)."""
+    return no_index(expr)
 
 
 def _plain(expr: ColumnElement[Any]) -> ColumnElement[Any]:
@@ -293,7 +295,9 @@ def _parse_order(order: str) -> tuple[str, bool]:
 def _order_by(key: str, descending: bool, *, walk: bool) -> list[ColumnElement[Any]]:
     """ORDER BY terms; unless the page is to ``walk`` the key's index, the key is kept off it."""
     expr = SORT_KEYS[key] if walk or key not in _INDEXED_KEYS else _plus(SORT_KEYS[key])
-    first = expr.desc() if descending else expr.asc()
+    # NULL (never reviewed, no category) smallest, as SQLite orders it; PostgreSQL's default is the other way.
+    # These are SQLite's defaults spelled out, so its index walks are unchanged.
+    first = expr.desc().nulls_last() if descending else expr.asc().nulls_first()
     if key == "file_no":  # unique and NOT NULL: its own tie-break (and ix_hardship_file_walk gives the order)
         return [first]
     return [first, HF.file_no.asc(), HF.id.asc()]
@@ -393,21 +397,19 @@ class _Term:
         candidates = select(grams.c.file_rowid).where(grams.c.gram == part[:2])
         alias = self._alias(_FILE_KEYS, "f")
         self.files.append(select(alias.c.rowid.label("rid")).where(alias.c.rowid.in_(candidates)
-                                                                   & (func.instr(alias.c.name, part) > 0)))
-        self._test(func.instr(_RowColumns().name, part) > 0, STEP_ROW)
+                                                                   & (position(alias.c.name, part) > 0)))
+        self._test(position(_RowColumns().name, part) > 0, STEP_ROW)
         files = self._alias(_FILE_KEYS, "k")
         holders = select(files.c.id).where(files.c.rowid.in_(candidates))
-        self.member(lambda c: c.file_id.in_(holders) & (func.instr(c.name, part) > 0),
-                    lambda c: func.instr(c.name, part) > 0)
+        self.member(lambda c: c.file_id.in_(holders) & (position(c.name, part) > 0),
+                    lambda c: position(c.name, part) > 0)
 
-    def file_expression(self, template: str, value: str) -> None:
+    def file_expression(self, expression: Callable[[Any], ColumnElement[Any]], value: str) -> None:
         """An equality on an expression index (the expression must read exactly as the index's)."""
         alias = self._alias(_FILE_KEYS, "f")
-        expression = literal_column(template.format(alias.name), String)
-        self.files.append(select(alias.c.rowid.label("rid")).where(expression == value))
-        covered = re.search(r"\{\}\.(\w+)", template)
-        self._test(_plus(literal_column(template.format(_HF_TABLE.name), String)) == value,
-                   STEP_INDEX if covered and covered[1] in LIST_INDEX_COLUMNS else STEP_ROW)
+        self.files.append(select(alias.c.rowid.label("rid")).where(expression(alias.c) == value))
+        row = _RowColumns()  # the row's columns behind a unary +, so the expression is off its index too
+        self._test(_plus(expression(row)) == value, row.cost)
 
     def member(self, make: Callable[[Any], ColumnElement[bool]],
                test: Callable[[Any], ColumnElement[bool]] | None = None) -> None:

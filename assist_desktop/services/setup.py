@@ -15,6 +15,7 @@ from assist_desktop.services.keys import ensure_signing_key
 from assist_desktop.services.passwords import check_password_strength, hash_password
 from assist_desktop.storage.engine import Database
 from assist_desktop.storage.models import Meta, OrgUnit, User, UserRole, new_id, utcnow
+from assist_desktop.storage.location import ServerAddress, parse_location
 from assist_desktop.storage.schema import open_database
 from assist_desktop.sync.keys import ensure_encryption_key
 
@@ -98,7 +99,7 @@ def initialise(db: Database, *, unit_code: str, unit_name: str, admin_username: 
     code = unit_code.strip()
     with db.transaction() as session:
         if local_unit_id(session):
-            raise SetupError(f"数据库 {db.path} 已经初始化过，不能重复初始化。")
+            raise SetupError(f"{db.describe()}已经初始化过，不能重复初始化。")
         unit_id = new_id()
         session.add(OrgUnit(id=unit_id, owner_unit_id=unit_id, code=code, name=unit_name.strip(),
                             level=unit_level, region_code=code))
@@ -122,20 +123,22 @@ def initialise(db: Database, *, unit_code: str, unit_name: str, admin_username: 
     return SetupResult(unit_id, admin.id, tuple(warnings))
 
 
-def create_database(path: Path, *, encrypt: bool = True, **kwargs: str) -> SetupResult:
+def create_database(path: Path | ServerAddress, *, encrypt: bool = True, **kwargs: str) -> SetupResult:
     """Create the file at ``path`` (migrated to the head) and initialise it.
 
     ``encrypt`` (the default): the file is SQLCipher-encrypted under a new random key, the administrator's
     key slot is written beside it, and the result carries the recovery key to show once. A plain file is
-    for the demo and for tests that read the file with sqlite3.
+    for the demo and for tests that read the file with sqlite3. A server database is never SQLCipher (the
+    server's logins and its disk guard it): it is initialised as it is, with no recovery key.
     """
-    path = Path(path)
-    if not encrypt:
-        db = open_database(path)
+    location = parse_location(path)
+    if isinstance(location, ServerAddress) or not encrypt:
+        db = open_database(location)
         try:
             return initialise(db, **kwargs)
         finally:
             db.close()
+    path = location
     from assist_desktop.storage import keyslots
 
     if path.exists() and path.stat().st_size:

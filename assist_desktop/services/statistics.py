@@ -35,7 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select, true
+from sqlalchemy import and_, case, func, literal, or_, select, true
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
@@ -51,6 +51,7 @@ from assist_desktop.services.base import require_role
 from assist_desktop.services.scholarships import UNFILED_KINDS
 from assist_desktop.services.setup import require_initialised
 from assist_desktop.storage import models as m
+from assist_desktop.storage.sql import year_of as sql_year_of
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -174,7 +175,7 @@ def _end(year: int) -> date:
 
 
 def _year_of(column: Any) -> ColumnElement[int]:
-    return cast(func.strftime("%Y", column), Integer)
+    return sql_year_of(column)  # strftime on SQLite, EXTRACT on a server (storage.sql)
 
 
 year_of = _year_of  # for services.tally

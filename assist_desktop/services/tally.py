@@ -61,11 +61,11 @@ CHUNK = 2000  # ids per statement (SQLite takes 32,766 parameters, PostgreSQL 65
 
 
 def _unindexed(column: Any) -> Any:
-    """``+column``: the same value, but SQLite takes no index for a condition on it."""
-    from sqlalchemy.sql import operators
-    from sqlalchemy.sql.elements import UnaryExpression
+    """``+column`` on SQLite: the same value, but SQLite takes no index for a condition on it (a server plans
+    from its statistics and gets the column as it is: storage.sql.no_index)."""
+    from assist_desktop.storage.sql import no_index
 
-    return UnaryExpression(column, operator=operators.custom_op("+"), type_=column.type)
+    return no_index(column)
 
 
 def dimensions(program: str) -> tuple[str, ...]:

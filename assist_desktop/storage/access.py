@@ -84,8 +84,14 @@ def _sqlite_code(exc: BaseException) -> int | None:
     return None
 
 
-def storage_error(exc: BaseException) -> StorageProblem | None:
-    """The caseworker's message for a write that failed because of the disk, or None for anything else."""
+def storage_error(exc: BaseException) -> DomainError | None:
+    """The caseworker's message for a write that failed because of the disk (or, on a server, its disk or
+    the connection to it), or None for anything else."""
+    from assist_desktop.storage.server import write_problem  # psycopg is imported only for a server
+
+    problem = write_problem(exc)
+    if problem is not None:
+        return problem
     code = _sqlite_code(exc)
     if code == _SQLITE_FULL:
         return StorageFull("磁盘空间已满，本次操作没有保存，数据库保持原样。请清理磁盘空间后重试。")

@@ -2,6 +2,12 @@
 
 A backup is a complete, consistent SQLite file: the backup API copies a snapshot even while the
 program writes, so a backup never needs the program closed.
+
+A database on a server is backed up with ``pg_dump`` (a consistent snapshot too, while the other desks
+work) into ``<database>-<time>-<reason>.dump`` in a folder of the user's data directory named after the
+server, and restored with ``pg_restore`` into a fresh database that is checked — schema version, every
+foreign key (PostgreSQL re-creates each one over the restored rows), the audit chain — before it takes the
+place of the current one, after a safety backup of that (``ServerBackups``).
 """
 
 from __future__ import annotations
@@ -20,10 +26,12 @@ from pathlib import Path
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.storage import cipher, file_lock, keyslots
 from assist_desktop.storage.engine import sqlite_uri
+from assist_desktop.storage.location import ServerAddress, parse_location
+from assist_desktop.storage.pgtools import ToolProblem
 from assist_desktop.storage.private import precreate, private_folder, restrict
 
 log = logging.getLogger(__name__)
-_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}(?:-\d+)?)-(?P<reason>[a-z-]+)\.sqlite$")
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}-\d{6}(?:-\d+)?)-(?P<reason>[a-z-]+)\.(?P<kind>sqlite|dump)$")
 STAMP_FORMAT = "%Y%m%d-%H%M%S"
 
 # Reasons a backup is made; only automatic ones are thinned out by rotation.
@@ -35,6 +43,8 @@ BEFORE_RESTORE = "before-restore"
 
 class BackupError(DomainError):
     pass
+
+
 
 
 _OS_REASONS = {
@@ -142,14 +152,26 @@ def _counter(name: str) -> int:
 
 
 class BackupManager:
-    """Backups of one database file, kept in ``backups/`` beside it unless told otherwise."""
+    """Backups of one database file, kept in ``backups/`` beside it unless told otherwise — or of one server
+    database (``ServerBackups``, which ``BackupManager(address)`` gives)."""
 
-    def __init__(self, db_path: Path | str, directory: Path | None = None,
+    suffix = "sqlite"
+
+    def __new__(cls, db_path: Path | str | ServerAddress, *args: object, **kwargs: object) -> "BackupManager":
+        if cls is BackupManager and isinstance(parse_location(db_path), ServerAddress):
+            return super().__new__(ServerBackups)
+        return super().__new__(cls)
+
+    def __init__(self, db_path: Path | str | ServerAddress, directory: Path | None = None,
                  policy: RotationPolicy = RotationPolicy(), key: bytes | None = None) -> None:
-        self.db_path = Path(db_path)
+        self.db_path = Path(db_path)  # type: ignore[arg-type]
         self.directory = Path(directory) if directory else self.db_path.parent / "backups"
         self.policy = policy
         self.key = key  # the database's key when it is encrypted: its backups are encrypted with it
+
+    @property
+    def stem(self) -> str:
+        return self.db_path.stem
 
     def list(self) -> list[Backup]:
         """Backups of this database, newest first."""
@@ -158,7 +180,7 @@ class BackupManager:
         found = []
         for entry in self.directory.iterdir():
             match = _NAME.match(entry.name)
-            if not match or match["stem"] != self.db_path.stem:
+            if not match or match["stem"] != self.stem or match["kind"] != self.suffix:
                 continue
             found.append(Backup(entry, datetime.strptime(match["stamp"][:15], STAMP_FORMAT), match["reason"]))
         # Within one second the counter orders backups ("…-auto" < "…-1-auto" < "…-10-auto");
@@ -169,9 +191,23 @@ class BackupManager:
         backups = self.list()
         return backups[0] if backups else None
 
-    def create(self, reason: str = MANUAL, now: datetime | None = None) -> Path:
+    def _check_source(self) -> None:
         if not self.db_path.is_file():
             raise BackupError(f"数据库文件 {self.db_path} 不存在，无法备份。")
+
+    def _source_lock(self) -> contextlib.AbstractContextManager[object]:
+        return file_lock.shared(self.db_path)
+
+    def _copy(self, partial: Path, target: Path) -> None:
+        copy_database(self.db_path, partial, self.key)
+        if self.key is not None:
+            # Its key slots travel with it (without the lockout state), written before the backup
+            # appears in the list: a listed backup always has its keys.
+            keyslots.save(self.db_path, keyslots.load(self.db_path), live_state=False,
+                          target=keyslots.sidecar_path(target))
+
+    def create(self, reason: str = MANUAL, now: datetime | None = None) -> Path:
+        self._check_source()
         if not re.fullmatch(r"[a-z-]+", reason):
             # anything else would not match _NAME: the file would never be listed, rotated or restored
             raise ValueError(f"invalid backup reason {reason!r}")
@@ -183,30 +219,25 @@ class BackupManager:
         stamp = now.strftime(STAMP_FORMAT)
         # Within one second, whatever their reasons (a manual backup, then the one before a restore), each
         # later backup takes the next counter, so that the list shows the newest first.
-        same_second = [_counter(p.name) for p in self.directory.glob(f"{glob.escape(self.db_path.stem)}-{stamp}*.sqlite")
-                       if (m := _NAME.match(p.name)) and m["stem"] == self.db_path.stem and m["stamp"][:15] == stamp]
+        same_second = [_counter(p.name) for p in self.directory.glob(f"{glob.escape(self.stem)}-{stamp}*.{self.suffix}")
+                       if (m := _NAME.match(p.name)) and m["stem"] == self.stem and m["stamp"][:15] == stamp]
         n = max(same_second) + 1 if same_second else 0
-        target = self.directory / f"{self.db_path.stem}-{stamp}{f'-{n}' if n else ''}-{reason}.sqlite"
+        target = self.directory / f"{self.stem}-{stamp}{f'-{n}' if n else ''}-{reason}.{self.suffix}"
         while target.exists():  # pragma: no cover - another process in the same instant
             n += 1
-            target = self.directory / f"{self.db_path.stem}-{stamp}-{n}-{reason}.sqlite"
+            target = self.directory / f"{self.stem}-{stamp}-{n}-{reason}.{self.suffix}"
         partial = target.with_suffix(".partial")  # never listed; removed at the next start if a kill leaves it
         try:
             partial.unlink(missing_ok=True)  # left by a crash: the backup API would copy into it
-            with file_lock.shared(self.db_path):  # not while another program restores the file, nor cleans up
-                copy_database(self.db_path, partial, self.key)
-                if self.key is not None:
-                    # Its key slots travel with it (without the lockout state), written before the backup
-                    # appears in the list: a listed backup always has its keys.
-                    keyslots.save(self.db_path, keyslots.load(self.db_path), live_state=False,
-                                  target=keyslots.sidecar_path(target))
+            with self._source_lock():  # not while another program restores the file, nor cleans up
+                self._copy(partial, target)
                 os.replace(partial, target)
         except (OSError, *cipher.error_types()) as exc:
             with contextlib.suppress(OSError):  # cleaning up must not hide why the backup failed
                 partial.unlink(missing_ok=True)
                 keyslots.sidecar_path(target).unlink(missing_ok=True)
             raise BackupError(f"备份到 {target} 失败：{_reason(exc)}。") from exc
-        except keyslots.KeyringError as exc:
+        except (keyslots.KeyringError, ToolProblem) as exc:
             with contextlib.suppress(OSError):
                 partial.unlink(missing_ok=True)
             raise BackupError(f"备份到 {target} 失败：{exc.message}") from exc
@@ -329,3 +360,154 @@ class BackupManager:
         os.replace(staged, self.db_path)
         for suffix in ("-wal", "-shm"):  # the plain file's, empty after the checkpoint
             Path(f"{self.db_path}{suffix}").unlink(missing_ok=True)
+
+
+# --- a server database ------------------------------------------------------------------------------------
+
+
+def server_backup_dir(address: ServerAddress) -> Path:
+    from assist_desktop.paths import user_data_dir
+
+    safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", f"{address.host}-{address.port}-{address.database}")
+    return user_data_dir() / "backups" / f"server-{safe}"
+
+
+class ServerBackups(BackupManager):
+    """``pg_dump`` backups of a server database on this PC, and restore through a fresh database."""
+
+    suffix = "dump"
+
+    def __init__(self, db_path: Path | str | ServerAddress, directory: Path | None = None,
+                 policy: RotationPolicy = RotationPolicy(), key: bytes | None = None) -> None:
+        address = parse_location(db_path)
+        assert isinstance(address, ServerAddress)
+        self.server = address
+        self.db_path = Path(address.database)  # only its name is used (the stem of the backups' names)
+        self.directory = Path(directory) if directory else server_backup_dir(address)
+        self.policy = policy
+        self.key = None  # the server keeps its data behind its own logins
+
+    @property
+    def stem(self) -> str:
+        return self.server.database
+
+    def _check_source(self) -> None:
+        pass  # pg_dump says so if the database cannot be reached
+
+    def _source_lock(self) -> contextlib.AbstractContextManager[object]:
+        return contextlib.nullcontext()  # pg_dump takes a consistent snapshot while the other desks write
+
+    def _copy(self, partial: Path, target: Path) -> None:
+        from assist_desktop.storage import pgtools
+
+        pgtools.dump(self.server, partial)
+        pgtools.listing(self.server, partial)  # the dump reads back whole
+
+    def check(self, archive: Path) -> None:
+        """Refuse what is not a whole dump of an Assist Desktop database, naming why."""
+        from assist_desktop.storage import pgtools
+
+        if not archive.is_file():
+            raise BackupError(f"备份文件 {archive} 不存在。")
+        try:
+            toc = pgtools.listing(self.server, archive)
+        except DomainError as exc:
+            raise BackupError(f"不能用 {archive.name} 恢复：它不是完整的数据库服务器备份（{exc.message}）。") from exc
+        for table in ("alembic_version", "audit_event", "meta", "org_unit"):
+            if not re.search(rf"TABLE DATA \S+ {table} ", toc):
+                raise BackupError(f"不能用 {archive.name} 恢复：其中没有本程序的数据（缺少表 {table}）。")
+
+    def restore(self, backup_file: Path | str, backup_key: bytes | None = None) -> Path | None:
+        """Restore ``backup_file`` into a fresh database, check it, back up the current one, then put the
+        restored one in its place. Refused while other desks are connected (they are named)."""
+        from assist_desktop.storage import pgtools
+
+        archive = Path(backup_file)
+        self.check(archive)
+        stamp = datetime.now().strftime("%Y%m%d%H%M%S")
+        fresh = f"{self.server.database}_restore_{stamp}"
+        admin = _Maintenance(self.server)
+        admin.create(fresh)
+        try:
+            pgtools.restore_into(self.server, archive, fresh)
+            _check_restored(self.server.with_database(fresh), archive)
+            others = admin.others(self.server.database)
+            if others:
+                raise BackupError(f"其他电脑正在使用数据库 {self.server.database}（{others}），不能恢复。"
+                                  "请让各处先关闭本程序，再恢复。")
+            safety = self.create(BEFORE_RESTORE)
+            admin.swap(self.server.database, fresh, stamp)
+        except BaseException:
+            admin.drop(fresh)
+            raise
+        from assist_desktop.storage.schema import ensure_schema
+
+        ensure_schema(self.server, self.directory)  # a backup from an older version is upgraded
+        return safety
+
+
+class _Maintenance:
+    """Statements about databases as a whole, run from the server's ``postgres`` database."""
+
+    def __init__(self, address: ServerAddress) -> None:
+        self.address = address.with_database("postgres")
+
+    def _run(self, sql: str, params: dict[str, object] | None = None) -> list[tuple[object, ...]]:
+        from sqlalchemy import text
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from assist_desktop.storage.server import make_server_engine
+
+        engine = make_server_engine(self.address)
+        try:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                result = conn.execute(text(sql), params or {})
+                return [tuple(r) for r in result] if result.returns_rows else []
+        except SQLAlchemyError as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise BackupError(f"数据库服务器拒绝了恢复所需的操作：{str(detail).strip().splitlines()[0]}。"
+                              "恢复需要程序的登录用户有建立数据库的权限（assist-desktop server init 已授予）。") from exc
+        finally:
+            engine.dispose()
+
+    def create(self, name: str) -> None:
+        self._run(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\' LC_COLLATE \'C\' LC_CTYPE \'C\'')
+
+    def drop(self, name: str) -> None:
+        with contextlib.suppress(BackupError):
+            self._run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def others(self, name: str) -> str:
+        rows = self._run("SELECT coalesce(host(client_addr), '本机'), application_name, backend_start FROM pg_stat_activity "
+                         "WHERE datname = :d AND pid <> pg_backend_pid()", {"d": name})
+        return "；".join(f"{addr} {app or ''} 自 {start:%m-%d %H:%M}".strip() for addr, app, start in rows)  # type: ignore[str-format]
+
+    def swap(self, current: str, fresh: str, stamp: str) -> None:
+        old = f"{current}_replaced_{stamp}"
+        self._run(f'ALTER DATABASE "{current}" RENAME TO "{old}"')
+        try:
+            self._run(f'ALTER DATABASE "{fresh}" RENAME TO "{current}"')
+        except BackupError:
+            self._run(f'ALTER DATABASE "{old}" RENAME TO "{current}"')
+            raise
+        self.drop(old)  # the safety backup holds it
+
+
+def _check_restored(address: ServerAddress, archive: Path) -> None:
+    """The restored database is ours, at a known schema version, with a whole audit chain."""
+    from assist_desktop.services.audit import verify_audit
+    from assist_desktop.storage.engine import Database
+    from assist_desktop.storage.schema import DatabaseRefused, server_state
+
+    with Database(address) as db:
+        try:
+            with db.engine.connect() as conn:
+                state = server_state(conn)
+        except DatabaseRefused as exc:
+            raise BackupError(f"不能用 {archive.name} 恢复：{exc.message}") from exc
+        if state.kind == "new":
+            raise BackupError(f"不能用 {archive.name} 恢复：其中没有本程序的数据。")
+        with db.session() as session:
+            verdict = verify_audit(session)
+    if not verdict.ok:
+        raise BackupError(f"不能用 {archive.name} 恢复：{verdict.message}")

@@ -1,4 +1,5 @@
-"""The SQLite engine: pragmas on every connection, explicit transactions, one write at a time."""
+"""The engines: SQLite (pragmas on every connection, explicit transactions, one write at a time) for a file on
+this PC, PostgreSQL (``storage.server``: READ COMMITTED, row locks, several desks at once) for a server."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlmodel import Session
 
 from assist_desktop.storage import text_guard  # noqa: F401 - registers the guard on every session
 from assist_desktop.storage.access import storage_error
+from assist_desktop.storage.location import Location, ServerAddress, describe, parse_location
 
 BUSY_TIMEOUT_MS = 10_000
 # a write first waits this long for another program's write quietly; then it says whom it waits for
@@ -119,6 +121,21 @@ def make_engine(path: Path | str, key: bytes | None = None) -> Engine:
     return engine
 
 
+@contextmanager
+def bulk_cache(conn: Connection) -> Iterator[None]:
+    """A bigger SQLite page cache for the duration of a bulk read or write on ``conn`` (nothing on a server,
+    whose cache is its own)."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.driver_connection
+    raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_SIZE_KIB}")
+    try:
+        yield
+    finally:
+        raw.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
+
+
 def is_busy(exc: BaseException) -> bool:
     """SQLITE_BUSY: another connection holds the write lock past the busy timeout."""
     inner = getattr(exc, "orig", None) or exc
@@ -165,20 +182,44 @@ def _begin_immediate(conn: Connection, path: Path) -> None:
 
 
 class Database:
-    """An open database file. Services get sessions from here; nothing else opens connections."""
+    """An open database: a file (``path``; with ``key`` an encrypted one) or a server (``server``). Services
+    get sessions from here; nothing else opens connections. ``dialect`` is "sqlite" or "postgresql"; only
+    ``storage`` looks at it."""
 
-    def __init__(self, path: Path | str, key: bytes | None = None) -> None:
-        from assist_desktop.storage import file_lock
+    def __init__(self, where: Location | str, key: bytes | None = None) -> None:
+        location = parse_location(where)
+        self.server: ServerAddress | None = location if isinstance(location, ServerAddress) else None
+        self.path: Path | None = None if self.server else Path(location)  # type: ignore[arg-type]
+        self.key = key  # None: a plain SQLite file (the demo, or from before encryption), or a server
+        self._held = False
+        if self.server is not None:
+            from assist_desktop.storage.server import make_server_engine
 
-        self.path = Path(path)
-        self.key = key  # None: a plain SQLite file (the demo, or from before encryption)
-        # held while the file is open: a restore (file_lock.exclusive) waits for, or names, every program using it
-        self._held = file_lock.acquire_shared(self.path)
-        self.engine = make_engine(self.path, key)
+            self.engine = make_server_engine(self.server)
+        else:
+            from assist_desktop.storage import file_lock
+
+            # held while the file is open: a restore (file_lock.exclusive) waits for, or names, every program
+            # using it (a server names the other desks from its own list of connections)
+            self._held = file_lock.acquire_shared(self.path)  # type: ignore[arg-type]
+            self.engine = make_engine(self.path, key)  # type: ignore[arg-type]
+        self.dialect = self.engine.dialect.name
 
     @property
     def encrypted(self) -> bool:
         return self.key is not None
+
+    @property
+    def location(self) -> Location:
+        return self.server if self.server is not None else self.path  # type: ignore[return-value]
+
+    @property
+    def is_server(self) -> bool:
+        return self.server is not None
+
+    def describe(self) -> str:
+        """For messages: the file's path, or the server and database."""
+        return describe(self.location)
 
     def session(self) -> Session:
         """A session for reading (and for writes that manage their own commit)."""
@@ -203,8 +244,9 @@ class Database:
     def write_connection(self) -> Iterator[Connection]:
         """A Core connection inside one BEGIN IMMEDIATE transaction, for bulk writes."""
         with self.engine.connect() as conn:
-            raw = conn.connection.driver_connection
-            raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_SIZE_KIB}")
+            raw = conn.connection.driver_connection if self.dialect == "sqlite" else None
+            if raw is not None:
+                raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_SIZE_KIB}")
             try:
                 conn = conn.execution_options(sqlite_immediate=True)
                 with conn.begin():
@@ -215,8 +257,8 @@ class Database:
                     raise problem from exc
                 raise
             finally:
-                # give the memory back to the pool
-                raw.execute(f"PRAGMA cache_size=-{ENCRYPTED_CACHE_SIZE_KIB if self.key else CACHE_SIZE_KIB}")
+                if raw is not None:  # give the memory back to the pool
+                    raw.execute(f"PRAGMA cache_size=-{ENCRYPTED_CACHE_SIZE_KIB if self.key else CACHE_SIZE_KIB}")
 
     def close(self) -> None:
         from assist_desktop.storage import file_lock

@@ -130,7 +130,9 @@ def sidecar_path(db_path: Path | str) -> Path:
     return db_path.with_name(db_path.name + SIDECAR_SUFFIX)
 
 
-def has_key_file(db_path: Path | str) -> bool:
+def has_key_file(db_path: Path | str | object) -> bool:
+    if not isinstance(db_path, (Path, str)):
+        return False  # a server database (storage.location.ServerAddress) is not SQLCipher: no key slots
     return sidecar_path(db_path).is_file()
 
 
@@ -138,6 +140,8 @@ def is_encrypted(db_path: Path | str) -> bool:
     """An encrypted database: it has a key file, or (key file lost) its bytes are not a plain SQLite file."""
     from assist_desktop.storage.cipher import has_plain_header
 
+    if not isinstance(db_path, (Path, str)):
+        return False  # a server database: the server's own logins guard it
     db_path = Path(db_path)
     if sidecar_path(db_path).exists():
         return True

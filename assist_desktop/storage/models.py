@@ -16,7 +16,10 @@ from datetime import UTC, date, datetime
 from typing import Optional
 
 from sqlalchemy import Index, LargeBinary, Text, UniqueConstraint, text
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Column, Field, SQLModel
+
+from assist_desktop.storage.types import JSONText, widen
 
 
 def new_id() -> str:
@@ -44,6 +47,13 @@ class Synced(SQLModel):
     usn: int = Field(default=-1, index=True)
     mtime: int = Field(default_factory=now_ms)
     version: int = Field(default=1)
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict[str, object]:  # noqa: N805
+        # Optimistic locking in the database too: an UPDATE carries the version it read (WHERE version = …),
+        # so a save over a row another desk saved meanwhile changes nothing and is refused (StaleDataError);
+        # the program sets the versions itself (services.base.touch).
+        return {"version_id_col": cls.__table__.c.version, "version_id_generator": False}  # type: ignore[attr-defined]
 
 
 # --- organisation and people who use the program -------------------------------------------------
@@ -140,7 +150,7 @@ class HardshipFile(Synced, table=True):
         # (a city holds its counties' files, where the same person in two counties is a finding of
         # sync.checks, not a write error; migration 0005)
         Index("uq_hardship_file_live_id_number", "owner_unit_id", "id_number", unique=True,
-              sqlite_where=text("status != 'exited'")),
+              sqlite_where=text("status != 'exited'"), postgresql_where=text("status != 'exited'")),
     )
 
     file_no: str = Field(unique=True, max_length=32)  # 610826-2026-00042
@@ -361,7 +371,7 @@ class Scholarship(Synced, table=True):
     __table_args__ = (
         # one scholarship per student per round; a cancelled one may be replaced
         Index("uq_scholarship_round_student", "round_id", "student_id_number", unique=True,
-              sqlite_where=text("status != 'cancelled'")),
+              sqlite_where=text("status != 'cancelled'"), postgresql_where=text("status != 'cancelled'")),
         Index("ix_scholarship_round_status", "round_id", "status"),
     )
 
@@ -454,7 +464,7 @@ class Visit(Synced, table=True):
     __table_args__ = (
         # a household appears once per campaign; a cancelled visit may be replaced
         Index("uq_visit_campaign_recipient", "campaign_id", "recipient_id_number", unique=True,
-              sqlite_where=text("status != 'cancelled'")),
+              sqlite_where=text("status != 'cancelled'"), postgresql_where=text("status != 'cancelled'")),
         Index("ix_visit_campaign_status", "campaign_id", "status"),
     )
 
@@ -538,7 +548,7 @@ class AuditEvent(SQLModel, table=True):
     entity_type: str = Field(max_length=24)
     entity_id: Optional[str] = Field(default=None, max_length=36)
     action: str = Field(max_length=32)
-    changes: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # canonical JSON
+    changes: str = Field(default="{}", sa_column=Column(JSONText, nullable=False))  # canonical JSON
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 
@@ -605,7 +615,7 @@ class UnitKey(SQLModel, table=True):
 
     __tablename__ = "unit_key"
     __table_args__ = (
-        Index("uq_unit_key_current", "unit_id", "purpose", unique=True, sqlite_where=text("retired_at IS NULL")),
+        Index("uq_unit_key_current", "unit_id", "purpose", unique=True, sqlite_where=text("retired_at IS NULL"), postgresql_where=text("retired_at IS NULL")),
     )
 
     id: str = Field(default_factory=new_id, primary_key=True, max_length=36)
@@ -690,7 +700,7 @@ class SyncPackage(SQLModel, table=True):
     file_name: Optional[str] = Field(default=None, max_length=260)
     file_sha256: str = Field(max_length=64)
     manifest_sha256: str = Field(max_length=64)
-    counts: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON {table: rows}
+    counts: str = Field(default="{}", sa_column=Column(JSONText, nullable=False))  # JSON {table: rows}
     rows: int = Field(default=0)
     audit_seq: int = Field(default=0)  # the source unit's audit chain head
     audit_hash: str = Field(max_length=64)
@@ -783,6 +793,8 @@ SYNCED_TABLES: tuple[type[Synced], ...] = (  # parents before children: a packag
     CampaignFundSource, CampaignStandard, Visit, Disbursement, WorkflowEvent,
 )
 
+# Milliseconds and fen pass PostgreSQL's 32-bit INTEGER: BIGINT there, INTEGER (64-bit already) on SQLite.
+widen(SQLModel.metadata.tables.values())
 
 # The pinyin sort keys of the names above are kept by storage.sort_keys on every write (its ORM events
 # are registered there, once the models exist).

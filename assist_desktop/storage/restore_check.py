@@ -18,9 +18,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assist_desktop.domain.enums import OrgLevel
+from assist_desktop.domain.errors import DomainError
 from assist_desktop.storage import cipher
 from assist_desktop.storage.backup import BackupError, BackupManager, check_backup_file
 from assist_desktop.storage.engine import sqlite_uri
+from assist_desktop.storage.location import ServerAddress
 
 
 class RestoreRefused(BackupError):
@@ -113,12 +115,14 @@ def unit_of_database(path: Path, key: bytes | None = None) -> UnitInFile | None:
         return None
 
 
-def inspect_restore_file(path: Path | str, db_path: Path | str, *, backup_key: bytes | None = None,
+def inspect_restore_file(path: Path | str, db_path: Path | str | ServerAddress, *, backup_key: bytes | None = None,
                          db_key: bytes | None = None) -> RestoreFile:
     """Check ``path`` as a restore source and describe it; refuse (BackupError) a file that is not sound.
     ``backup_key``: the key of an encrypted backup; ``db_key``: the open database's."""
     from assist_desktop.storage.schema import head_revision, inspect_file
 
+    if isinstance(db_path, ServerAddress):
+        return _inspect_server_dump(Path(path), db_path)
     path, db_path = Path(path), Path(db_path)
     check_backup_file(path, backup_key)
     state = inspect_file(path, full_check=False, key=backup_key)  # check_backup_file ran the full check
@@ -156,7 +160,7 @@ def check_confirmation(found: RestoreFile, typed_unit_name: str | None) -> None:
         f"确需恢复时，请输入该文件所属单位的名称“{found.unit.name}”确认。")
 
 
-def restore_checked(db_path: Path | str, path: Path | str, typed_unit_name: str | None = None, *,
+def restore_checked(db_path: Path | str | ServerAddress, path: Path | str, typed_unit_name: str | None = None, *,
                     backup_key: bytes | None = None, db_key: bytes | None = None) -> Path | None:
     """Check the file, refuse another unit's unless confirmed by its name, then restore (the current
     database is backed up first). Returns the safety backup, as ``BackupManager.restore``. The keys: as
@@ -164,3 +168,48 @@ def restore_checked(db_path: Path | str, path: Path | str, typed_unit_name: str 
     found = inspect_restore_file(path, db_path, backup_key=backup_key, db_key=db_key)
     check_confirmation(found, typed_unit_name)
     return BackupManager(db_path, key=db_key).restore(path, backup_key=backup_key)
+
+
+# --- a server database's archive (pg_dump) ----------------------------------------------------------------
+
+
+def _inspect_server_dump(path: Path, address: ServerAddress) -> RestoreFile:
+    """The same facts of a ``pg_dump`` archive: it is read into a scratch database on the server (as the
+    restore itself does), described, and dropped."""
+    from sqlalchemy import text
+
+    from assist_desktop.storage import pgtools
+    from assist_desktop.storage.backup import ServerBackups, _Maintenance
+    from assist_desktop.storage.engine import Database
+    from assist_desktop.storage.schema import DatabaseRefused, head_revision, server_state
+
+    ServerBackups(address).check(path)
+    scratch = f"{address.database}_inspect_{datetime.now():%Y%m%d%H%M%S}"
+    admin = _Maintenance(address)
+    admin.create(scratch)
+    try:
+        pgtools.restore_into(address, path, scratch)
+        with Database(address.with_database(scratch)) as db, db.engine.connect() as conn:
+            try:
+                state = server_state(conn)
+            except DatabaseRefused as exc:
+                raise BackupError(f"不能用 {path.name} 恢复：{exc.message}") from exc
+            row = conn.execute(text("SELECT u.id, u.code, u.name, u.level FROM meta m JOIN org_unit u ON u.id = m.value "
+                                    "WHERE m.key = 'local_unit_id'")).first()
+            last = conn.execute(text("SELECT max(at) FROM audit_event")).scalar()
+            households = conn.execute(text("SELECT count(*) FROM hardship_file")).scalar()
+        with Database(address) as db, db.engine.connect() as conn:
+            current = conn.execute(text("SELECT u.id, u.code, u.name, u.level FROM meta m JOIN org_unit u "
+                                        "ON u.id = m.value WHERE m.key = 'local_unit_id'")).first()
+    except DomainError as exc:
+        raise BackupError(f"不能用 {path.name} 恢复：{exc.message}") from exc
+    finally:
+        admin.drop(scratch)
+    if row is None:
+        raise RestoreRefused(f"不能用 {path.name} 恢复：其中没有所属单位的信息，不是一个完整的本程序数据库。")
+    if last is not None and last.tzinfo is not None:
+        last = last.astimezone().replace(tzinfo=None)
+    return RestoreFile(path=path, unit=UnitInFile(*row), revision=state.revision or "",
+                       needs_upgrade=state.revision != head_revision(), last_written=last,
+                       modified=datetime.fromtimestamp(path.stat().st_mtime), households=int(households or 0),
+                       current_unit=UnitInFile(*current) if current else None)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 from assist_desktop.storage.engine import APPLICATION_ID, Database, sqlite_uri
+from assist_desktop.storage.location import ServerAddress, parse_location
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -174,14 +175,19 @@ def inspect_file(path: Path, *, full_check: bool | None = None, key: bytes | Non
     return FileState("current" if revision == head_revision() else "older", revision)
 
 
-def ensure_schema(path: Path | str, backup_dir: Path | None = None, *, key: bytes | None = None) -> FileState:
-    """Bring the file at ``path`` to the head revision; back it up first when it holds data.
+def ensure_schema(path: Path | str | ServerAddress, backup_dir: Path | None = None, *,
+                  key: bytes | None = None) -> FileState:
+    """Bring the file at ``path`` (or the server database) to the head revision; back it up first when it
+    holds data.
 
     Returns the state the file was found in. ``key`` opens (or, for a new file, encrypts) the file.
     """
     from assist_desktop.storage.backup import BackupManager  # backup imports schema checks
 
-    path = Path(path)
+    location = parse_location(path)
+    if isinstance(location, ServerAddress):
+        return _ensure_server_schema(location, backup_dir)
+    path = location
     state = inspect_file(path, key=key)
     if state.kind == "current":
         return state
@@ -243,12 +249,17 @@ def current_revision(db: Database) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def open_database(path: Path | str, backup_dir: Path | None = None, *, key: bytes | None = None) -> Database:
-    """Check, upgrade if needed, and open. The one way the program opens a database file.
+def open_database(path: Path | str | ServerAddress, backup_dir: Path | None = None, *,
+                  key: bytes | None = None) -> Database:
+    """Check, upgrade if needed, and open. The one way the program opens a database file or server.
 
     ``key``: the database key of an encrypted file (from ``keyslots.unlock`` or the recovery key).
     """
-    path = Path(path)
+    location = parse_location(path)
+    if isinstance(location, ServerAddress):
+        ensure_schema(location, backup_dir)
+        return Database(location)
+    path = location
     if not path.parent.exists():
         try:
             private_folder(path.parent)  # a data folder made here is the owner's alone
@@ -264,3 +275,73 @@ def open_database(path: Path | str, backup_dir: Path | None = None, *, key: byte
         finish_encryption(path, key, backup_dir)  # an interrupted encryption finished, plain leftovers gone
     ensure_schema(path, backup_dir, key=key)
     return Database(path, key)
+
+
+# --- a database on a PostgreSQL server ---------------------------------------------------------------
+
+# pg_advisory_xact_lock key of the schema upgrade: two desks starting a new program at once upgrade once.
+UPGRADE_LOCK = 0x41535355  # 'ASSU'
+
+
+def server_state(conn: Connection) -> FileState:
+    """Classify the connected server database like ``inspect_file`` does a file; raise DatabaseRefused."""
+    tables = set(conn.exec_driver_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").scalars())
+    where = f"数据库 {conn.engine.url.database}"
+    if not tables:
+        return FileState("new", None)
+    revision = None
+    if "alembic_version" in tables:
+        revision = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    if revision is None:
+        if "meta" in tables and "org_unit" in tables:
+            raise DatabaseRefused(f"{where}的结构不完整（缺少结构版本记录），未打开。请从备份恢复。")
+        raise DatabaseRefused(f"{where}中已有其他程序的数据表，不是本程序的数据库，未打开。"
+                              "请让信息管理员为本程序另建数据库（assist-desktop server init）。")
+    if revision not in known_revisions():
+        raise DatabaseRefused(f"{where}由更新版本的程序升级过（结构版本 {revision}），本程序无法打开。请安装新版本程序。")
+    return FileState("current" if revision == head_revision() else "older", revision)
+
+
+def _ensure_server_schema(address: ServerAddress, backup_dir: Path | None) -> FileState:
+    from assist_desktop.storage.server import connection_problem
+
+    db = Database(address)
+    try:
+        try:
+            with db.engine.connect() as conn:
+                state = server_state(conn)
+            conn.close()
+        except SQLAlchemyError as exc:
+            problem = connection_problem(exc, address)
+            if problem is not None:
+                raise problem from exc
+            raise
+        if state.kind == "current":
+            return state
+        backup = None
+        if state.kind == "older":
+            from assist_desktop.storage.backup import BackupManager
+
+            backup = BackupManager(address, backup_dir).create("upgrade")
+        try:
+            with db.engine.connect() as conn, conn.begin():
+                # One transaction (PostgreSQL's DDL is transactional): a failure leaves the database as it was.
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK})")
+                state = server_state(conn)  # another desk may have upgraded while we waited
+                if state.kind == "current":
+                    return state
+                from alembic import command
+
+                from assist_desktop.storage import derived
+
+                derived.drop_triggers(conn)
+                command.upgrade(alembic_config(conn), "head")
+                derived.create_triggers(conn)
+        except SQLAlchemyError as exc:
+            detail = getattr(exc, "orig", None) or exc
+            raise DatabaseRefused(f"{address.label}升级失败（{detail}），升级已撤销，数据库未改动。"
+                                  f"{_backup_note(backup)}") from exc
+        return state
+    finally:
+        db.close()

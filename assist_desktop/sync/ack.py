@@ -20,13 +20,13 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import and_, bindparam, literal_column, update
-from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlmodel import Session, select
 
 from assist_desktop.services.audit import append_event, canonical_json
 from assist_desktop.services.audit_anchor import ACK_HEAD_KEY
 from assist_desktop.services.base import NotFound, Refusal, actor_name, require_role, unit_of_work
 from assist_desktop.storage.models import Meta, OrgUnit, SyncPackage, SyncPeer, User, utcnow
+from assist_desktop.storage.sql import driver_dialect
 from assist_desktop.sync.errors import SyncError
 from assist_desktop.sync.export import SYNC_ROLES
 from assist_desktop.sync.keys import local_unit, sign_document, unb64, upper_unit, verifying_key
@@ -218,7 +218,7 @@ def apply_ack(session: Session, user: User | None, source: Path | bytes) -> AckR
                                                  table.c.version == bindparam("k_version"),
                                                  table.c.mtime == bindparam("k_mtime"))).values(usn=bindparam("k_usn")))
             # compiled once, the dicts handed to the driver as they are (as sync.importer writes rows)
-            sql = str(stmt.compile(dialect=sqlite_dialect.dialect(paramstyle="named")))
+            sql = str(stmt.compile(dialect=driver_dialect(conn.dialect.name, positional=False)))
             params = [{"k_id": i, "k_version": v, "k_mtime": t, "k_usn": package.usn} for i, v, t in rows]
             for start in range(0, len(params), 5000):
                 result = conn.exec_driver_sql(sql, params[start:start + 5000])

@@ -27,15 +27,17 @@ from datetime import UTC
 from pathlib import Path
 from typing import IO, Any
 
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from assist_desktop import __version__
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services import keys as signing
-from assist_desktop.services.audit import GENESIS_HASH, append_event
+from assist_desktop.services.audit import GENESIS_HASH, append_event, chain_now
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
 from assist_desktop.storage import file_lock
-from assist_desktop.storage.engine import BULK_CACHE_SIZE_KIB, CACHE_SIZE_KIB
+from assist_desktop.storage.engine import bulk_cache
+from assist_desktop.storage.travel import MAX_JSON_ARGS, RowText
 from assist_desktop.storage.models import AuditEvent, OrgUnit, SyncPackage, SyncPeer, SyncUnitHead, User, utcnow
 from assist_desktop.storage.schema import head_revision
 from assist_desktop.sync import crypto
@@ -151,8 +153,8 @@ def pending_changes(session: Session) -> list[PendingCount]:
     conn = session.connection()
     out = []
     for name in specs():
-        n = conn.exec_driver_sql(f'SELECT count(*) FROM "{name}" WHERE owner_unit_id != ? AND usn = -1',
-                                 (target,)).scalar_one()
+        n = conn.execute(text(f'SELECT count(*) FROM "{name}" WHERE owner_unit_id != :t AND usn = -1'),
+                         {"t": target}).scalar_one()
         if n:
             out.append(PendingCount(name, n))
     return out
@@ -166,8 +168,8 @@ def plan_export(session: Session, *, full: bool = False) -> ExportPlan:
     pending = tuple(pending_changes(session))
     if reason:
         conn = session.connection()
-        rows = sum(conn.exec_driver_sql(f'SELECT count(*) FROM "{n}" WHERE owner_unit_id != ?'
-                                        + (" AND usn = -1" if n == TOMBSTONE else ""), (target.id,)).scalar_one()
+        rows = sum(conn.execute(text(f'SELECT count(*) FROM "{n}" WHERE owner_unit_id != :t'
+                                     + (" AND usn = -1" if n == TOMBSTONE else "")), {"t": target.id}).scalar_one()
                    for n in specs())
     else:
         rows = sum(p.rows for p in pending)
@@ -177,21 +179,20 @@ def plan_export(session: Session, *, full: bool = False) -> ExportPlan:
 # --- reading rows ----------------------------------------------------------------------------------
 
 
-def _select(spec: TableSpec) -> str:
-    """The columns as they travel: binary as hex; a user's sign-in secrets never leave the unit, and its
-    name is qualified with its unit's code so that users of many counties live side by side upward."""
+def _select(spec: TableSpec, rt: RowText) -> list[str]:
+    """The columns as they travel (storage.travel): binary as hex; a user's sign-in secrets never leave the
+    unit, and its name is qualified with its unit's code so that users of many counties live side by side
+    upward."""
     exprs = []
     for c in spec.columns:
-        q = f'"{c.name}"'
-        if c.kind == "hex":
-            q = f"CASE WHEN {q} IS NULL THEN NULL ELSE hex({q}) END"  # hex(NULL) is ''"
-        elif spec.name == "user":
-            q = {"username": "CASE WHEN instr(username, '/') > 0 THEN username ELSE "
+        q = rt.column(c.name, c.kind)
+        if spec.name == "user":
+            q = {"username": f"CASE WHEN {rt.position('username', chr(39) + '/' + chr(39))} > 0 THEN username ELSE "
                              "(SELECT o.code FROM org_unit AS o WHERE o.id = \"user\".owner_unit_id) || '/' || username END",
-                 "password_hash": "'!'", "failed_logins": "0", "locked_until": "NULL",
+                 "password_hash": "CAST('!' AS TEXT)", "failed_logins": "0", "locked_until": "CAST(NULL AS TEXT)",
                  "must_change_password": "0"}.get(c.name, q)
         exprs.append(q)
-    return ", ".join(exprs)
+    return exprs
 
 
 class _Tally:
@@ -206,36 +207,37 @@ class _Tally:
             self.progress(min(self.done, self.total), self.total)
 
 
-def _table_chunks(raw: Any, spec: TableSpec, full: bool, target_id: str, tally: _Tally) -> Iterator[tuple[str, int]]:
-    """A table's rows as JSON lines, made by SQLite's json_array (two and a half times Python's encoder)."""
-    where = _where(full and spec.name != TOMBSTONE).replace(":target", "?")
-    if len(spec.columns) <= 100:  # SQLite takes at most 127 arguments to a function
-        cursor = raw.execute(f'SELECT json_array({_select(spec)}) FROM "{spec.name}" WHERE {where} ORDER BY rowid',
-                             (target_id,))
-        while rows := cursor.fetchmany(CHUNK):
+def _table_chunks(raw: Any, rt: RowText, spec: TableSpec, full: bool, target_id: str, tally: _Tally
+                  ) -> Iterator[tuple[str, int]]:
+    """A table's rows as JSON lines, made by the engine's own JSON arrays (on SQLite two and a half times
+    Python's encoder)."""
+    where = _where(full and spec.name != TOMBSTONE).replace(":target", rt.param)
+    if len(spec.columns) <= MAX_JSON_ARGS:  # SQLite takes at most 127 arguments to a function, PostgreSQL 100
+        sql = f'SELECT {rt.json_array(_select(spec, rt))} FROM "{spec.name}" WHERE {where}{rt.order}'
+        for rows in rt.rows(raw, sql, (target_id,), CHUNK):
             yield "\n".join([r[0] for r in rows]), len(rows)
             tally.step(len(rows))
         return
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
-    cursor = raw.execute(f'SELECT {_select(spec)} FROM "{spec.name}" WHERE {where} ORDER BY rowid', (target_id,))
-    while rows := cursor.fetchmany(CHUNK):  # pragma: no cover - no table is that wide today
+    sql = f'SELECT {", ".join(_select(spec, rt))} FROM "{spec.name}" WHERE {where}{rt.order}'
+    for rows in rt.rows(raw, sql, (target_id,), CHUNK):  # pragma: no cover - no table is that wide today
         yield "\n".join(map(encode, rows)), len(rows)
         tally.step(len(rows))
 
 
-def _carried(raw: Any, spec: TableSpec, full: bool, target_id: str, owners: set[str]) -> list[Any]:
+def _carried(raw: Any, rt: RowText, spec: TableSpec, full: bool, target_id: str, owners: set[str]) -> list[Any]:
     """What the acknowledgement will mark: rows changed here, with the version and mtime they left with."""
-    where = _where(full and spec.name != TOMBSTONE).replace(":target", "?")
+    where = _where(full and spec.name != TOMBSTONE).replace(":target", rt.param)
     version = "version" if spec.name != TOMBSTONE else "0"
-    owners.update(r[0] for r in raw.execute(f'SELECT DISTINCT owner_unit_id FROM "{spec.name}" WHERE {where}',
-                                            (target_id,)))
-    return raw.execute(f'SELECT id, {version}, mtime FROM "{spec.name}" WHERE {where} AND usn = -1',
-                       (target_id,)).fetchall()
+    owners.update(r[0] for r in rt.query(raw, f'SELECT DISTINCT owner_unit_id FROM "{spec.name}" WHERE {where}',
+                                         (target_id,)))
+    return [list(r) for r in rt.query(raw, f'SELECT id, {version}, mtime FROM "{spec.name}" WHERE {where} AND usn = -1',
+                                      (target_id,))]
 
 
-def _count(raw: Any, name: str, full: bool, target_id: str) -> int:
-    return raw.execute(f'SELECT count(*) FROM "{name}" WHERE {_where(full).replace(":target", "?")}',
-                       (target_id,)).fetchone()[0]
+def _count(raw: Any, rt: RowText, name: str, full: bool, target_id: str) -> int:
+    return rt.query(raw, f'SELECT count(*) FROM "{name}" WHERE {_where(full).replace(":target", rt.param)}',
+                    (target_id,))[0][0]
 
 
 # --- the export ------------------------------------------------------------------------------------
@@ -291,18 +293,18 @@ def _export(session: Session, user: User | None, out: Path, partial: Path, targe
     since = 0 if is_full else peer.last_acked_usn
     conn = session.connection()
     raw = conn.connection.driver_connection
-    raw.execute(f"PRAGMA cache_size=-{BULK_CACHE_SIZE_KIB}")
-    try:
+    rt = RowText(conn.dialect.name)
+    with bulk_cache(conn):
         tables = specs()
-        counts_planned = {n: _count(raw, n, is_full and n != TOMBSTONE, target.id) for n in tables}
+        counts_planned = {n: _count(raw, rt, n, is_full and n != TOMBSTONE, target.id) for n in tables}
         tally = _Tally(sum(counts_planned.values()), progress, cancelled)
         carried: dict[str, list[list[Any]]] = {}
         owners: set[str] = {local.id}
         with tempfile.TemporaryFile() as plain, PackageWriter(plain) as writer:
             for name, spec in tables.items():
                 if counts_planned[name]:
-                    writer.table(name, spec.names, _table_chunks(raw, spec, is_full, target.id, tally))
-                    rows = _carried(raw, spec, is_full, target.id, owners)
+                    writer.table(name, spec.names, _table_chunks(raw, rt, spec, is_full, target.id, tally))
+                    rows = _carried(raw, rt, spec, is_full, target.id, owners)
                     if rows:
                         carried[name] = rows
             counts = {m.table: m.rows for m in writer.members}
@@ -311,6 +313,7 @@ def _export(session: Session, user: User | None, out: Path, partial: Path, targe
                                  entity_type="sync_package", entity_id=None, action="export",
                                  changes={"target": target.code, "seq": seq, "full": is_full, "rows": total,
                                           "counts": counts})
+            chain_now(session)  # the manifest carries this event's place on the chain: take the head now
             package_id = str(uuid.uuid4())
             made_at = utcnow()
             manifest = Manifest(
@@ -345,8 +348,6 @@ def _export(session: Session, user: User | None, out: Path, partial: Path, targe
         peer.updated_at = made_at
         session.add(peer)
         session.flush()
-    finally:
-        raw.execute(f"PRAGMA cache_size=-{CACHE_SIZE_KIB}")
     return ExportResult(package_id, out, _ref(target), seq, is_full, reason, counts, total, sealed.size,
                         sealed.sha.hexdigest())
 
@@ -381,7 +382,7 @@ def _units(session: Session, local: OrgUnit, owners: set[str], head: AuditHead, 
 def count_rows(session: Session) -> dict[str, int]:
     """Rows per syncable table (for tests and the page's overview)."""
     conn = session.connection()
-    return {n: conn.exec_driver_sql(f'SELECT count(*) FROM "{n}"').scalar_one() for n in specs()}
+    return {n: conn.execute(text(f'SELECT count(*) FROM "{n}"')).scalar_one() for n in specs()}
 
 
 __all__ = ["ExportPlan", "ExportResult", "PendingCount", "SYNC_ROLES", "count_rows", "export_package",

@@ -19,7 +19,7 @@ from operator import is_not
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Integer, LargeBinary, MetaData, String, Table
-from sqlalchemy.sql.sqltypes import _Binary
+from sqlalchemy.sql.sqltypes import NullType, _Binary
 
 from assist_desktop.domain.text import FORBIDDEN, control_character
 from assist_desktop.storage.models import SYNCED_TABLES, Tombstone
@@ -143,7 +143,8 @@ def plain_table(name: str, columns: tuple[str, ...]) -> Table:
     travel (already the stored form) in one executemany, as ``storage.bulk`` writes them."""
     spec = specs()[name]
     kinds = {c.name: c.kind for c in spec.columns}  # a derived column (a sort key) is text
-    return Table(name, MetaData(), *[Column(c, LargeBinary if kinds.get(c) == "hex" else String,
+    # NullType: no conversion and, on a server, no cast of the parameter (the driver types the stored form)
+    return Table(name, MetaData(), *[Column(c, LargeBinary if kinds.get(c) == "hex" else NullType,
                                             primary_key=c == "id") for c in columns])
 
 

@@ -33,6 +33,7 @@ from assist_desktop.ui.instance import InstanceLock
 
 if TYPE_CHECKING:
     from assist_desktop.storage.engine import Database
+    from assist_desktop.storage.location import Location
     from assist_desktop.storage.models import User
     from assist_desktop.ui.context import AppContext
 
@@ -71,22 +72,23 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: object) -
         "".join(traceback.format_exception_only(exc_type, exc)).strip()))
 
 
-def ensure_initialised(db_path: Path) -> bool:
-    """Run the first-run wizard when the file is missing or holds no unit yet; False if the user gave up."""
+def ensure_initialised(db_path: Location) -> Location | None:
+    """Run the first-run wizard when the file is missing, or the file or server database holds no unit yet;
+    the location to open (the wizard may have chosen a server), or None if the user gave up."""
     from assist_desktop.services.setup import local_unit
     from assist_desktop.storage import keyslots
     from assist_desktop.storage.schema import open_database
 
-    if keyslots.has_key_file(db_path):  # encrypted: made by init, so set up
-        return True
-    if db_path.exists():
+    if isinstance(db_path, Path) and keyslots.has_key_file(db_path):  # encrypted: made by init, so set up
+        return db_path
+    if not isinstance(db_path, Path) or db_path.exists():
         with open_database(db_path) as db, db.session() as session:
             if local_unit(session) is not None:
-                return True
+                return db_path
     from assist_desktop.ui.shell.first_run import FirstRunWizard
 
     wizard = FirstRunWizard(db_path)
-    return wizard.exec() == QDialog.DialogCode.Accepted
+    return wizard.location if wizard.exec() == QDialog.DialogCode.Accepted else None
 
 
 def log_in(db: Database | None, demo: bool, db_path: Path | None = None,
@@ -211,7 +213,7 @@ def _log_shown(window: QWidget) -> None:
              QGuiApplication.platformName(), window.devicePixelRatioF())
 
 
-def run(db_path: Path, demo: bool = False) -> int:
+def run(db_path: Location | str, demo: bool = False) -> int:
     from assist_desktop.storage import file_lock
 
     start_program_log()
@@ -221,6 +223,20 @@ def run(db_path: Path, demo: bool = False) -> int:
 
     install_waiting_notice(app)  # a busy file: the window says whom it waits for
     file_lock.set_program(file_lock.WINDOW)  # how a busy file names this program to the others
+    if not isinstance(db_path, Path):  # a server's address (the database layer is loaded for it only)
+        from assist_desktop.storage.location import parse_location
+
+        db_path = parse_location(db_path)
+    if not isinstance(db_path, Path):
+        # Several desks share a server: no lock file; the password is asked (or taken from the keyring) first.
+        try:
+            from assist_desktop.ui.shell.server_login import unlock_with_dialog
+
+            db_path = unlock_with_dialog(db_path)
+        except DomainError as exc:
+            QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"), exc.message)
+            return 1
+        return _run_locked(app, db_path, demo)
     lock = InstanceLock(db_path)
     busy = lock.acquire()
     if busy is not None:
@@ -252,13 +268,15 @@ def _login_window_first(db_path: Path, demo: bool) -> tuple[str, bool] | None:
     return seen.unit_name, False
 
 
-def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
+def _run_locked(app: QApplication, db_path: Location, demo: bool) -> int:
     from assist_desktop.storage import keyslots
 
     ctx: AppContext | None = None
     try:
-        first = _login_window_first(db_path, demo)
+        # a server's database goes the full way: no file to look into first, no key file
+        first = _login_window_first(db_path, demo) if isinstance(db_path, Path) else None
         if first is not None:
+            assert isinstance(db_path, Path)
             ctx = log_in_while_opening(db_path, first[0], encrypted=first[1])
             if ctx is None:
                 return 0
@@ -266,14 +284,17 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
             log.info("database %s: %.1f MB", "encrypted, opened at login" if first[1] else "opened behind the login",
                      db_path.stat().st_size / 2**20)
         else:
-            if not ensure_initialised(db_path):
+            chosen = ensure_initialised(db_path)
+            if not chosen:  # the wizard given up
                 return 0
+            db_path = chosen  # the first run may have chosen the office's server
             from assist_desktop.storage.schema import open_database
 
-            # an encrypted file is opened by the login's password (its key slot); a plain one now
-            db = None if keyslots.has_key_file(db_path) else open_database(db_path)
-            log.info("database %s: %.1f MB", "encrypted, opened at login" if db is None else "opened",
-                     db_path.stat().st_size / 2**20)
+            # an encrypted file is opened by the login's password (its key slot); a plain one or a server now
+            encrypted = isinstance(db_path, Path) and keyslots.has_key_file(db_path)
+            db = None if encrypted else open_database(db_path)
+            log.info("database %s: %s", "encrypted, opened at login" if db is None else "opened",
+                     f"{db_path.stat().st_size / 2**20:.1f} MB" if isinstance(db_path, Path) else "a server database")
     except DomainError as exc:
         log.warning("database refused: %s", exc.message)
         # Started from a desktop icon nobody reads stderr: say it in a window.
@@ -302,7 +323,7 @@ def _run_locked(app: QApplication, db_path: Path, demo: bool) -> int:
             if not window.switch_requested:
                 break
             user = window.next_user  # 切换用户 asked for the password before the window closed
-            if db.key is None and keyslots.has_key_file(db_path):
+            if db.key is None and isinstance(db_path, Path) and keyslots.has_key_file(db_path):
                 db.close()  # a plain file replaced by an encrypted backup (设置 → 恢复): the password opens it
                 db = None
                 user = None

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Signal
 
 from assist_desktop.domain.lifecycle import Role
 from assist_desktop.storage.engine import Database
+from assist_desktop.storage.location import ServerAddress
 from assist_desktop.storage.models import OrgUnit, User
 
 
@@ -39,8 +40,9 @@ class AppContext:
         return self.clock()
 
     @property
-    def db_path(self) -> Path:
-        return self.db.path
+    def db_path(self) -> Path | ServerAddress:
+        """The database file, or the server address (without its password) for a server database."""
+        return self.db.location
 
     def has(self, role: Role) -> bool:
         return role in self.roles

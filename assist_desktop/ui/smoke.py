@@ -50,6 +50,7 @@ class Smoke:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         self.resources()
         self.migrations()
+        self.server_client()
         self.qt_modules()
         with tempfile.TemporaryDirectory(prefix="assist-smoke-") as tmp:
             self.window(Path(tmp) / "smoke.sqlite")
@@ -82,6 +83,18 @@ class Smoke:
             return
         self.check("数据库结构升级脚本", bool(revisions) and schema.head_revision() in revisions,
                    f"{len(revisions)} 个版本，最新 {schema.head_revision()}")
+
+    def server_client(self) -> None:
+        """The PostgreSQL client library a desk needs to work on the office's server (issue 22)."""
+        try:
+            import psycopg
+
+            version = psycopg.pq.version()
+            detail = f"libpq {version // 10000}.{version % 10000}（{psycopg.pq.__impl__}）"
+            ok = version >= 120000
+        except Exception as exc:  # noqa: BLE001 - whatever is missing, say it
+            ok, detail = False, f"{type(exc).__name__}: {exc}"
+        self.check("数据库服务器客户端（PostgreSQL）", ok, detail)
 
     def qt_modules(self) -> None:
         """Every Qt module a screen imports loads, with the libraries it links to: the print preview

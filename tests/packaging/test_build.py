@@ -58,7 +58,7 @@ def test_the_frozen_program_passes_its_smoke_check(built: Built) -> None:
     out = built.output
     assert "冒烟检查通过" in out
     for check in ("生僻字字体", "Qt 中文排序", "繁体转简体", "Qt 模块", "Qt 平台：offscreen", "发放凭证打印",
-                  "Qt 对话框中文"):
+                  "Qt 对话框中文", "数据库服务器客户端（PostgreSQL）"):
         assert f"ok  {check}" in out, check
     # every bundled font with its licence, in the frozen build (the smoke check reads the bundle's folder)
     assert "ok  字体 wqy-microhei.ttc 的许可证" in out and "ok  字体 rare-han-ext-ab.ttf.xz 的许可证" in out

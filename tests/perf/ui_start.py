@@ -42,7 +42,7 @@ def main(mode: str, db_path: str | None) -> dict[str, float]:
     from assist_desktop.ui.app import build_main_window, log_in, make_application
 
     app = make_application(sys.argv)
-    db = open_database(Path(db_path or ""))
+    db = open_database(db_path if db_path and "://" in db_path else Path(db_path or ""))  # a file, or a server
     ctx = log_in(db, demo=True)
     assert ctx is not None
     window = build_main_window(ctx)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -20,7 +17,9 @@ from assist_desktop.services.passwords import hash_password
 from assist_desktop.services.registry import FileInput, MemberInput
 from assist_desktop.storage import models as m
 from assist_desktop.storage.engine import Database
+from assist_desktop.storage.location import Location
 from assist_desktop.storage.schema import open_database
+from tests.dbtools import Databases, Template, count
 
 TODAY = date(2026, 11, 20)  # a Friday
 
@@ -33,7 +32,7 @@ def make_id(born: str, seq: int, region: str = "610826") -> str:
 
 @dataclass
 class County:
-    path: Path
+    path: Location  # the file, or the server database (tests/dbtools.py)
     db: Database
     users: dict[str, m.User]
     grassroots_id: str
@@ -41,9 +40,8 @@ class County:
     def session(self) -> Session:
         return self.db.session()
 
-    def count(self, table: str, where: str = "1") -> int:
-        with closing(sqlite3.connect(self.path)) as conn:
-            return conn.execute(f'SELECT count(*) FROM "{table}" WHERE {where}').fetchone()[0]
+    def count(self, table: str, where: str = "1 = 1") -> int:
+        return count(self.path, table, where)
 
     def counts(self) -> dict[str, int]:
         return {t: self.count(t) for t in ("hardship_file", "member", "audit_event", "workflow_event",
@@ -60,11 +58,8 @@ def _add_user(db: Database, unit_id: str, username: str, display: str, roles: tu
             s.add(m.UserRole(user_id=user.id, role=role.value))
 
 
-@pytest.fixture(scope="session")
-def county_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Built once (password hashing is slow on purpose), copied for every test."""
-    path = tmp_path_factory.mktemp("county") / "county.sqlite"
-    with open_database(path) as db:
+def _build_county(location: Location) -> None:
+    with open_database(location) as db:
         ensure_demo_unit(db)  # admin, jingban (clerk), shenhe (reviewer), shenpi (approver)
         with db.session() as s:
             unit_id = s.get(m.Meta, "local_unit_id").value
@@ -73,21 +68,24 @@ def county_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         with db.transaction() as s:
             s.add(m.OrgUnit(owner_unit_id=unit_id, code="610826G001", name="名州镇总工会", level="grassroots",
                             parent_id=unit_id))
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+
+
+@pytest.fixture(scope="session")
+def county_template(databases: Databases) -> Template:
+    """Built once per engine (password hashing is slow on purpose), copied for every test."""
+    return databases.template("county", _build_county)
 
 
 @pytest.fixture
-def county(tmp_path: Path, county_template: Path) -> Iterator[County]:
-    path = tmp_path / "county.sqlite"
-    shutil.copyfile(county_template, path)
+def county(tmp_path: Path, county_template: Template, databases: Databases) -> Iterator[County]:
+    path = databases.copy(county_template, tmp_path, "county.sqlite")
     db = open_database(path)
     with db.session() as s:
         grass_id = s.exec(select(m.OrgUnit.id).where(m.OrgUnit.code == "610826G001")).one()
         users = {u.username: u for u in s.exec(select(m.User))}
     yield County(path, db, users, grass_id)
     db.close()
+    databases.drop(path)
 
 
 @pytest.fixture

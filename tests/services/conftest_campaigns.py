@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlmodel import select
 
+from tests.dbtools import connect
 from assist_desktop.services import campaigns
 from assist_desktop.services.campaigns import CampaignInput, GenerationCriteria, VisitInput
 from assist_desktop.storage import models as m
@@ -117,8 +118,8 @@ def add(county: County, campaign_id: str, *, user: str = "jingban", today: date 
                                    today=today or TODAY)
 
 
-def visit_ids(county: County, campaign_id: str, where: str = "1") -> list[str]:
-    with closing(sqlite3.connect(county.path)) as conn:
+def visit_ids(county: County, campaign_id: str, where: str = "1 = 1") -> list[str]:
+    with closing(connect(county.path)) as conn:
         return [r[0] for r in conn.execute(
             f"SELECT id FROM visit WHERE campaign_id = ? AND {where} ORDER BY recipient_name, id", (campaign_id,))]
 

@@ -7,6 +7,7 @@ import sqlite3
 from contextlib import closing
 from typing import Any
 
+from tests.dbtools import connect
 import pytest
 
 from tests.sync.conftest import Network, net, network_template  # noqa: F401 - the fixtures
@@ -20,5 +21,5 @@ def city(net: Network) -> Network:  # noqa: F811
 
 
 def sql(path: Any, query: str, *args: Any) -> list[tuple]:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         return conn.execute(query, args).fetchall()

@@ -7,6 +7,7 @@ from contextlib import closing
 from dataclasses import replace
 from datetime import date
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.domain.errors import DomainError
@@ -209,7 +210,7 @@ def test_nobody_reviews_or_approves_what_they_submitted(county: County, househol
         with pytest.raises(PermissionDenied, match="本人提交"):
             approvals.approve(s, boss, "hardship_file", hf.id, today=TODAY)
         approvals.approve(s, county.users["shenpi"], "hardship_file", hf.id, today=TODAY)
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         refused = conn.execute("SELECT actor_name, action FROM audit_event WHERE action LIKE 'refused:%'").fetchall()
     assert refused == [("刘强", "refused:review"), ("刘强", "refused:put_on_notice"), ("刘强", "refused:approve")]
 
@@ -232,7 +233,7 @@ def test_a_stale_step_is_refused(county: County, household: FileInput) -> None:
     hf = _new_file(county, household, 7)
     with county.session() as s:
         approvals.submit(s, county.users["jingban"], "hardship_file", hf.id, expected_version=1)
-        with pytest.raises(DomainError, match="已被他人修改"):
+        with pytest.raises(DomainError, match="已被李娜（.+）修改"):  # who moved it first, and when
             approvals.review(s, county.users["shenhe"], "hardship_file", hf.id, expected_version=1)
 
 

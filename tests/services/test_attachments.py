@@ -7,6 +7,7 @@ import json
 import sqlite3
 from contextlib import closing
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.domain.errors import DomainError
@@ -46,7 +47,7 @@ def _add(county: County, file_id: str, content: bytes = SCAN, *, user: str = "ji
 
 
 def _rows(county: County) -> list[tuple]:
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         return conn.execute("SELECT file_id, kind, name, size, sha256, length(content), usn FROM attachment").fetchall()
 
 
@@ -58,7 +59,7 @@ def test_adding_stores_content_and_sha256_and_is_audited(county: County, househo
     digest = hashlib.sha256(SCAN).hexdigest()
     assert att.sha256 == digest and att.size == len(SCAN)
     assert _rows(county) == [(file_id, "id_card", "身份证正反面.pdf", len(SCAN), digest, len(SCAN), -1)]
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         action, changes = conn.execute("SELECT action, changes FROM audit_event WHERE entity_type = 'attachment'"
                                        ).fetchone()
         file_version = conn.execute("SELECT version FROM hardship_file WHERE id = ?", (file_id,)).fetchone()[0]
@@ -81,7 +82,7 @@ def test_reading_the_content_is_audited_and_checked(county: County, household: F
     att = _add(county, file_id)
     with county.session() as s:
         assert attachment_content(s, county.users["shenhe"], file_id, att.id) == SCAN
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         assert conn.execute("SELECT count(*) FROM audit_event WHERE entity_type = 'attachment' AND action = 'view'"
                             ).fetchone()[0] == 1
         conn.execute("UPDATE attachment SET content = ? WHERE id = ?", (b"tampered", att.id))
@@ -135,7 +136,7 @@ def test_the_same_content_twice_is_refused_naming_the_first(county: County, hous
 def test_an_exited_file_takes_no_materials_and_keeps_its_own(county: County, household: FileInput) -> None:
     file_id = _file(county, household)
     att = _add(county, file_id)
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         conn.execute("UPDATE hardship_file SET status = 'exited' WHERE id = ?", (file_id,))
         conn.commit()
     with pytest.raises(AttachmentError, match="已撤档"):

@@ -6,6 +6,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.services.audit import append_event, verify_audit
@@ -42,7 +43,7 @@ def test_intact_chain_verifies(chained: Path) -> None:
     ],
 )
 def test_tampering_is_detected(chained: Path, sql: str, broken: int) -> None:
-    with closing(sqlite3.connect(chained)) as conn:
+    with closing(connect(chained)) as conn:
         conn.execute(sql)
         conn.commit()
     verdict = _verify(chained)
@@ -52,7 +53,7 @@ def test_tampering_is_detected(chained: Path, sql: str, broken: int) -> None:
 
 
 def test_swapping_two_events_is_detected(chained: Path) -> None:
-    with closing(sqlite3.connect(chained)) as conn:
+    with closing(connect(chained)) as conn:
         conn.execute("UPDATE audit_event SET seq = -2 WHERE seq = 2")
         conn.execute("UPDATE audit_event SET seq = 2 WHERE seq = 3")
         conn.execute("UPDATE audit_event SET seq = 3 WHERE seq = -2")

@@ -4,7 +4,6 @@ trace (savepoints), permission refusals are audited, the audit chain holds."""
 
 from __future__ import annotations
 
-import sqlite3
 from contextlib import closing
 from datetime import date
 
@@ -12,13 +11,15 @@ from assist_desktop.domain.lifecycle import Action
 from assist_desktop.services import batches
 from assist_desktop.services.audit import verify_audit
 
+from tests.dbtools import connect
+
 from .conftest import County
 from .conftest_campaigns import (IN_JANUARY, OWN, UPPER, bulk_files, generate, load_visit, make_campaign,
                                  source_ids, submit_and_review, visit_ids)
 
 
 def _rows(county: County, sql: str, *args: object) -> list[tuple]:
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         return conn.execute(sql, args).fetchall()
 
 

@@ -17,6 +17,7 @@ from contextlib import closing
 from dataclasses import replace
 from datetime import date
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.domain.errors import DomainError
@@ -72,7 +73,7 @@ WIFE = make_id("19820611", 224)  # 李秀英, 王建国's wife (the household fi
 
 
 def _rows(county: County, sql: str, *args: object) -> list[tuple]:
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         return conn.execute(sql, args).fetchall()
 
 
@@ -332,7 +333,7 @@ def test_generation_skips_households_put_on_the_list_by_hand(county: County, fam
     head = add(county, campaign27.id, name=files[0].name, id_number=files[0].id_number, group_key="on_duty",
                unit_name="绥德县水泥厂", fund_source_id=sources[OWN])
     assert head.file_id is None  # the file was not active yet
-    with closing(sqlite3.connect(county.path)) as conn:  # …and is approved since
+    with closing(connect(county.path)) as conn:  # …and is approved since
         conn.execute("UPDATE hardship_file SET status = 'active' WHERE id = ?", (files[0].id,))
         conn.commit()
     with county.session() as s:
@@ -695,7 +696,7 @@ def test_a_visit_without_a_fund_source_is_not_approved(county: County, family: F
                                                                     campaign27: m.Campaign) -> None:
     v = add(county, campaign27.id, file_id=family.file_id, fund_source_id=source_ids(county, campaign27.id)[UPPER])
     submit_and_review(county, [v.id])
-    with closing(sqlite3.connect(county.path)) as conn:  # a visit that came without a source (an old import)
+    with closing(connect(county.path)) as conn:  # a visit that came without a source (an old import)
         conn.execute("UPDATE visit SET fund_source_id = NULL WHERE id = ?", (v.id,))
         conn.commit()
     with county.session() as s, pytest.raises(CampaignError, match="没有指定经费来源") as exc:

@@ -8,6 +8,8 @@ then holds its own files and both counties'. Every figure is checked against sql
 
 from __future__ import annotations
 
+import pytest
+
 from typing import Any
 
 from assist_desktop.services import search
@@ -89,6 +91,7 @@ def test_the_owner_filter_combines_with_text_and_with_the_union_filter(city: Net
                              limit=0)[0] == 0
 
 
+@pytest.mark.sqlite_only  # SQLite's own plan, chosen by the search (a server plans from its statistics)
 def test_the_owner_filter_is_found_through_its_index(city: Network) -> None:
     """No text: the reporting unit's files are found with the ``owner_unit_id`` index (one county of a city's
     ten or twenty), for the count and for a page sorted by an unindexed column; a long list sorted by an
@@ -112,7 +115,7 @@ def test_the_owner_filter_is_found_through_its_index(city: Network) -> None:
             search.page_statement("", busy, "name", total=2_000, table_rows=300_000))
         walked = search.page_statement("", filters, "file_no", total=200_000, table_rows=300_000)
         assert "ix_hardship_file_owner_unit_id" not in plan(walked)
-        assert "(+ hardship_file.owner_unit_id)" in str(walked.compile())
+        assert "+hardship_file.owner_unit_id" in str(walked.compile())
     assert "owner_unit_id" in str(search.count_statement("", filters).compile())
 
 

@@ -32,8 +32,11 @@ def _files(year: int | None) -> str:
         held = (f"status IN ('active', 'exited') AND opened_on <= {end} AND (exit_date IS NULL OR exit_date > {end})")
         opened = f"status IN ('active', 'exited') AND opened_on BETWEEN '{year}-01-01' AND {end}"
         exited = f"status = 'exited' AND exit_date BETWEEN '{year}-01-01' AND {end}"
-    return (f"SELECT owner_unit_id, sum({held}), sum(CASE WHEN {held} THEN household_size ELSE 0 END), "
-            f"sum({opened}), sum({exited}) FROM hardship_file GROUP BY owner_unit_id")
+    def count(condition: str) -> str:  # a count of the rows that hold (booleans do not add up on a server)
+        return f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+    return (f"SELECT owner_unit_id, {count(held)}, sum(CASE WHEN {held} THEN household_size ELSE 0 END), "
+            f"{count(opened)}, {count(exited)} FROM hardship_file GROUP BY owner_unit_id")
 
 
 def _grants(program: str, year: int | None) -> str:

@@ -8,6 +8,7 @@ from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.domain.hardship import HardshipCategory, per_capita_monthly_income, propose_category
@@ -32,7 +33,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _rows(path: Path, sql: str) -> list[sqlite3.Row]:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         conn.row_factory = sqlite3.Row
         return conn.execute(sql).fetchall()
 

@@ -16,6 +16,8 @@ from assist_desktop.services.maintenance import check_database
 from assist_desktop.services.printing import VoucherRefused, VoucherSelection
 from assist_desktop.storage.schema import open_database
 
+from tests.dbtools import connect
+
 from .conftest import TODAY, County
 from .conftest_scholarships import approved, daughter_input, family, family_input, round26  # noqa: F401
 
@@ -26,7 +28,7 @@ def lines(path: Path) -> tuple[bool, str]:
 
 
 def sql(path: Path, statement: str, *params: object) -> None:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:  # sqlite3, or psycopg on a server: behind the program's back
         conn.execute(statement, params)
         conn.commit()
 

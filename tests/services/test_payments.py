@@ -7,6 +7,7 @@ import sqlite3
 from contextlib import closing
 from datetime import date
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.domain.errors import DomainError
@@ -45,7 +46,7 @@ def _pay(county: County, grant_type: str, grant_id: str, *, user: str = "jingban
 
 
 def _vouchers(county: County) -> list[tuple]:
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         return conn.execute("SELECT voucher_no, grant_type, amount_fen, method, bank_account, recipient_name "
                             "FROM disbursement ORDER BY voucher_no").fetchall()
 
@@ -57,7 +58,7 @@ def test_a_one_off_scholarship_is_paid_on_a_voucher(county: County, family: Fami
     assert _vouchers(county) == [("610826-2026-V000001", "scholarship", 500_000, "transfer", ACCOUNT, "王丽")]
     assert (d.recipient_id_number, d.paid_by, d.paid_on) == (DAUGHTER, county.users["jingban"].id, TODAY)
     assert load(county, app.id).status == "paid"
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         steps = [r[0] for r in conn.execute("SELECT action FROM workflow_event WHERE entity_id = ? ORDER BY at",
                                             (app.id,))]
         logged = conn.execute("SELECT changes FROM audit_event WHERE entity_type = 'disbursement'").fetchone()[0]
@@ -156,7 +157,7 @@ def test_a_refused_payment_uses_no_number_and_numbers_never_repeat(county: Count
         _pay(county, "scholarship", daughter.id, method="cash", bank_account=ACCOUNT)
     assert _pay(county, "scholarship", daughter.id).voucher_no.endswith("V000001")
     assert _pay(county, "scholarship", son.id).voucher_no.endswith("V000002")
-    with closing(sqlite3.connect(county.path)) as conn:  # the counter is ahead of any voucher ever issued
+    with closing(connect(county.path)) as conn:  # the counter is ahead of any voucher ever issued
         conn.execute("DELETE FROM disbursement WHERE voucher_no LIKE '%V000002'")
         conn.commit()
     child = approved(county, migrant_child_input(round26.id))

@@ -7,6 +7,7 @@ import sqlite3
 from contextlib import closing
 from datetime import date
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.services import policy_admin
@@ -68,7 +69,7 @@ def test_only_the_admin_edits_with_a_reason_and_it_is_audited(county: County) ->
     assert row.version == 2
     with pytest.raises(StaleVersion):
         _set(county, amount_fen=700_000, expected_version=1)
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         events = [json.loads(r[0]) for r in conn.execute(
             "SELECT changes FROM audit_event WHERE entity_type = 'policy_standard' AND action = 'update'")]
     assert events[-1]["amount_fen"] == [600_000, 650_000] and events[-1]["reason"] == "县总工会〔2026〕12号文件"
@@ -145,7 +146,7 @@ def test_several_lines_are_saved_together_with_one_reason(county: County) -> Non
     assert (table["senior_high", False].plan, table["senior_high", False].source) == ("yearly", FROM_DATABASE)
     assert table["postgraduate", True].source == FROM_FILE
     assert county.count("policy_standard") == 4
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         reasons = {json.loads(r[0])["reason"] for r in conn.execute(
             "SELECT changes FROM audit_event WHERE entity_type = 'policy_standard'")}
     assert reasons == {"县总工会〔2026〕12号文件"}

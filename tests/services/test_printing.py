@@ -17,6 +17,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 from sqlmodel import select
 
@@ -75,7 +76,7 @@ def _today_local() -> date:
     return datetime.now(UTC).astimezone().date()
 
 
-def _count(county: County, table: str, where: str = "1") -> int:
+def _count(county: County, table: str, where: str = "1 = 1") -> int:
     return county.count(table, where)
 
 
@@ -128,7 +129,7 @@ def test_a_draft_file_prints_blank_opinion_boxes_for_hand_signatures(county: Cou
 @pytest.mark.tally_unchecked  # records changed with raw SQL, as the program never writes them
 def test_a_file_missing_data_is_refused_by_field_and_nothing_is_recorded(county: County, household) -> None:
     fam = file_family(county, household)
-    with closing(sqlite3.connect(county.path)) as conn:  # a file carried over from an old ledger
+    with closing(connect(county.path)) as conn:  # a file carried over from an old ledger
         conn.execute("UPDATE hardship_file SET address = '', category = NULL WHERE id = ?", (fam.file_id,))
         conn.commit()
     audits = _count(county, "audit_event")
@@ -420,7 +421,7 @@ def test_another_countys_voucher_cannot_be_verified_here(county: County, tmp_pat
 
 
 def test_a_database_without_a_key_gets_one_at_the_first_voucher(county: County) -> None:
-    with closing(sqlite3.connect(county.path)) as conn:  # as an older database upgraded to 0004
+    with closing(connect(county.path)) as conn:  # as an older database upgraded to 0004
         conn.execute("DELETE FROM unit_key WHERE purpose = 'sign'")
         conn.commit()
     _, codes, _ = _paid_voucher_payloads(county, 1)
@@ -433,23 +434,23 @@ def test_a_database_without_a_key_gets_one_at_the_first_voucher(county: County) 
 # --- a demo county: lists of a campaign and a round, statistics ----------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
-    with open_database(path) as db:
+def _build_demo(location) -> None:  # type: ignore[no-untyped-def]
+    with open_database(location) as db:
         generate_demo(db, 400, seed=7, today=date(2026, 11, 20))
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+
+
+@pytest.fixture(scope="session")
+def demo_template(databases):  # type: ignore[no-untyped-def]
+    return databases.template("printing_demo", _build_demo)
 
 
 @pytest.fixture
-def demo(tmp_path: Path, demo_template: Path):
-    path = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_template, path)
+def demo(tmp_path: Path, demo_template, databases):  # type: ignore[no-untyped-def]
+    path = databases.copy(demo_template, tmp_path, "demo.sqlite")
     db = open_database(path)
     yield path, db
     db.close()
+    databases.drop(path)
 
 
 def _money(text: str) -> int:
@@ -537,7 +538,7 @@ def test_all_vouchers_of_a_campaign_in_one_pdf_each_qr_verifying(demo) -> None:
             for (code,), d in zip(codes, expected):
                 cert = printing.verify_voucher(s, code)
                 assert cert.voucher_no == d.voucher_no and cert.amount_fen == d.amount_fen and cert.on_record
-    assert sqlite3.connect(path).execute("SELECT count(*), max(printed_by_name) FROM voucher_print").fetchone() == (
+    assert connect(path).execute("SELECT count(*), max(printed_by_name) FROM voucher_print").fetchone() == (
         len(paid), "命令行")
 
 
@@ -546,7 +547,7 @@ def test_vouchers_of_a_round_take_one_off_grants_and_installments(demo) -> None:
     with db.session() as s:
         rnd = s.exec(select(m.ScholarshipRound).order_by(m.ScholarshipRound.year)).first()  # last year's
         job = printing.prepare_vouchers(s, None, VoucherSelection(round_id=rnd.id), per_sheet=2)
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         one_off = {r[0] for r in conn.execute(
             "SELECT d.voucher_no FROM disbursement d JOIN scholarship s ON d.grant_type = 'scholarship' "
             "AND d.grant_id = s.id WHERE s.round_id = ?", (rnd.id,))}
@@ -562,7 +563,7 @@ def test_vouchers_of_a_round_take_one_off_grants_and_installments(demo) -> None:
 
 def test_statistics_of_a_year_are_the_databases_figures(demo) -> None:
     path, db = demo
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         active = dict(conn.execute("SELECT category, count(*) FROM hardship_file WHERE status='active' GROUP BY 1"))
         visits = conn.execute("SELECT count(*), sum(cash_fen), sum(goods_fen) FROM visit JOIN campaign c ON "
                               "c.id = visit.campaign_id WHERE c.year = 2026 AND visit.status IN ('approved','paid')"
@@ -656,7 +657,7 @@ def test_a_yearly_scholarship_form_states_what_was_approved_and_paid(county: Cou
 def test_a_past_years_statistics_count_the_files_as_of_31_december(county: County, household) -> None:
     ids = [file_family(county, replace(household, name=name, id_number=make_id("19800315", seq), members=[])).file_id
            for name, seq in (("甲", 11), ("乙", 13), ("丙", 15))]
-    with closing(sqlite3.connect(county.path)) as conn:  # 乙 exited in February, 丙 filed in January of 2027
+    with closing(connect(county.path)) as conn:  # 乙 exited in February, 丙 filed in January of 2027
         conn.execute("UPDATE hardship_file SET status = 'exited', exit_date = '2027-02-01', exit_reason = 'out_of_hardship'"
                      " WHERE id = ?", (ids[1],))
         conn.execute("UPDATE hardship_file SET opened_on = '2027-01-10' WHERE id = ?", (ids[2],))
@@ -692,7 +693,7 @@ def test_a_notice_names_the_contact_and_phone_set_and_refuses_an_unknown_year(co
     # 11, 12, 13 February, Saturday 14 (调休), then after the holiday Tuesday 24 February
     assert "公示期为2026年2月11日至2026年2月24日（5个工作日）" in flat and "2026年2月11日至2026年2月24日公示" in form
     assert "联系人：王芳；监督电话：0912-5621234" in flat
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         conn.execute("UPDATE hardship_file SET notice_start = ?", (f"{max(LIBRARY_YEARS)}-12-30",))
         conn.commit()
     with county.session() as s:
@@ -710,7 +711,7 @@ def test_a_student_under_18_signs_with_a_guardian(county: County, family: Family
         payments.pay(s, county.users["jingban"], "scholarship", app.id, paid_on=TODAY, method="transfer", today=TODAY)
         adult = printing.prepare_vouchers(s, county.users["jingban"], VoucherSelection(round_id=rnd.id))
     assert "监护人（签字）" not in pdftools.squeeze(pdftools.text(adult.pdf))
-    with closing(sqlite3.connect(county.path)) as conn:  # a younger student: 17 on the day paid
+    with closing(connect(county.path)) as conn:  # a younger student: 17 on the day paid
         conn.execute("UPDATE scholarship SET student_birth_date = '2009-06-01'")
         conn.commit()
     with county.session() as s:
@@ -722,7 +723,7 @@ def test_a_student_under_18_signs_with_a_guardian(county: County, family: Family
 
 def test_a_file_carried_over_from_a_ledger_prints_the_ledgers_filing_date(county: County, household) -> None:
     fam = file_family(county, household)
-    with closing(sqlite3.connect(county.path)) as conn:  # the ledger's 建档时间
+    with closing(connect(county.path)) as conn:  # the ledger's 建档时间
         conn.execute("UPDATE hardship_file SET filed_on = '2019-05-06' WHERE id = ?", (fam.file_id,))
         conn.commit()
     with county.session() as s:

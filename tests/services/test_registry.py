@@ -8,6 +8,7 @@ from contextlib import closing
 from dataclasses import replace
 from datetime import date
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.domain.errors import DomainError
@@ -20,7 +21,7 @@ from .conftest import TODAY, County, make_id, other_household
 
 
 def _file_row(county: County, file_id: str) -> sqlite3.Row:
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         conn.row_factory = sqlite3.Row
         return conn.execute("SELECT * FROM hardship_file WHERE id = ?", (file_id,)).fetchone()
 
@@ -44,7 +45,7 @@ def test_filing_derives_figures_and_numbers(county: County, household: FileInput
     assert row["subsistence_line_fen"] == 77_000  # resources/policy/2026.toml, 绥德县
     assert row["category"] == row["category_proposed"] == "deep"
     assert row["category_override_reason"] is None
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         members = conn.execute("SELECT name, sex, birth_date, seq FROM member ORDER BY seq").fetchall()
         event = conn.execute("SELECT action, changes FROM audit_event WHERE entity_id = ?", (hf.id,)).fetchone()
     assert members == [("李秀英", "female", "1982-06-11", 1), ("王浩", "male", "2009-09-01", 2)]
@@ -63,7 +64,7 @@ def test_file_numbers_run_per_year_and_are_never_reused(county: County, househol
                     today=date(2027, 1, 4))
     assert [first.file_no, second.file_no, third.file_no] == [
         "610826-2026-00001", "610826-2026-00002", "610826-2027-00001"]
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         assert conn.execute("SELECT last FROM number_sequence WHERE prefix = 'file:610826:2026'").fetchone() == (2,)
 
 
@@ -160,7 +161,7 @@ def test_editing_replaces_members_with_tombstones_and_checks_the_version(county:
     row = _file_row(county, hf.id)
     assert row["phone"] == "13800001111"
     assert row["household_annual_income_fen"] == 80_000 * 12 + 120_000 + 150_000 * 12
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         names = [r[0] for r in conn.execute("SELECT name FROM member WHERE file_id = ? ORDER BY seq", (hf.id,))]
         tomb = conn.execute("SELECT table_name, row_id FROM tombstone").fetchall()
         kept_id = conn.execute("SELECT id FROM member WHERE name = '李秀英'").fetchone()[0]
@@ -169,7 +170,7 @@ def test_editing_replaces_members_with_tombstones_and_checks_the_version(county:
     before = county.counts()
     with county.session() as s, pytest.raises(StaleVersion) as info:
         registry.update_file(s, county.users["jingban"], hf.id, household, expected_version=1, today=TODAY)
-    assert "已被他人修改" in info.value.message
+    assert "已被赵敏（" in info.value.message  # who saved first (clerk2 edited it above), and when
     assert county.counts() == before
 
 
@@ -233,7 +234,7 @@ def test_revealing_sensitive_fields_is_logged(county: County, household: FileInp
     with county.session() as s:
         values = registry.reveal_sensitive(s, county.users["shenhe"], hf.id, ("id_number", "bank_account"))
     assert values == {"id_number": household.id_number, "bank_account": "6228480123456789012"}
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         actor, changes = conn.execute(
             "SELECT actor_name, changes FROM audit_event WHERE action = 'view_sensitive'").fetchone()
     assert actor == "王建军" and "身份证号" in changes and household.id_number not in changes

@@ -13,6 +13,7 @@ from contextlib import closing
 from dataclasses import replace
 from datetime import date
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.domain.errors import DomainError
@@ -63,7 +64,7 @@ def written(county: County) -> dict[str, int]:
 
 
 def _row(county: County, table: str, row_id: str) -> sqlite3.Row:
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         conn.row_factory = sqlite3.Row
         return conn.execute(f'SELECT * FROM "{table}" WHERE id = ?', (row_id,)).fetchone()
 
@@ -86,7 +87,7 @@ def test_amount_is_the_standard_for_level_and_household_kind(county: County, fam
         "610826-2026-S00002", "610826-2026-S00003"]
     unfiled = _row(county, "unfiled_household", child.unfiled_household_id)
     assert (unfiled["name"], unfiled["kind"], unfiled["id_number"]) == ("张三", "migrant_worker", MIGRANT)
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         logged = [r[0] for r in conn.execute("SELECT changes FROM audit_event WHERE entity_type IN "
                                              "('scholarship', 'unfiled_household')")]
     assert logged and not any(DAUGHTER in c or MIGRANT in c or MIGRANT_CHILD in c for c in logged)  # masked
@@ -579,7 +580,7 @@ def test_list_and_rows_for_the_screen(county: County, family: Family, round26) -
 def test_every_write_is_audited_and_the_chain_holds(county: County, family: Family, round26) -> None:
     yearly_plan_for(county, 2026)
     app = approved(county, daughter_input(round26.id, family))
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         actions = [r[0] for r in conn.execute(
             "SELECT action FROM audit_event WHERE entity_id = ? ORDER BY seq", (app.id,))]
         plan = json.loads(conn.execute("SELECT changes FROM audit_event WHERE action = 'plan'").fetchone()[0])
@@ -601,7 +602,7 @@ def test_demo_has_past_rounds_with_one_off_and_multi_year_plans(tmp_path) -> Non
     with open_database(path) as db:
         generate_demo(db, 300, seed=5, today=date(2026, 11, 21))
     assert check_database(path).ok
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         conn.row_factory = sqlite3.Row
         rounds = conn.execute("SELECT * FROM scholarship_round ORDER BY year").fetchall()
         apps = conn.execute("SELECT * FROM scholarship").fetchall()

@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tests.dbtools import connect
 import pytest
 from sqlmodel import Session, select
 
@@ -101,8 +102,9 @@ MEMBERS = {  # worker → [(name, relation, ID number)]
 
 
 @pytest.fixture(scope="module")
-def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
-    path = tmp_path_factory.mktemp("search") / "registry.sqlite"
+def registry(tmp_path_factory: pytest.TempPathFactory, databases) -> Iterator[Registry]:  # type: ignore[no-untyped-def]
+    """On either engine (``databases``: a file, or a database of the test session's PostgreSQL)."""
+    path = databases.new(tmp_path_factory.mktemp("search"), "registry.sqlite")
     db = open_database(path)
     setup = initialise(db, unit_code="610826", unit_name="绥德县总工会", admin_username="admin",
                        admin_password="s3cret-pass")
@@ -149,6 +151,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Registry]:
                 member_ids[name] = number
     yield Registry(db, files, users, {f"{k}总工会": v for k, v in units.items()}, member_ids)
     db.close()
+    databases.drop(path)
 
 
 @pytest.fixture
@@ -318,7 +321,7 @@ def test_plan_choice() -> None:
         sql = str(page_statement(**kw).compile())
         if "+" in sql.split("ORDER BY")[1]:
             return "sort"
-        return "walk" if "(+ hardship_file.rowid) IN" in sql else "test"
+        return "walk" if "+hardship_file.rowid IN" in sql else "test"  # no_index's compiled form
 
     # text that ix_hardship_file_list can test: a walk testing each row, even for a few thousand matches …
     assert plan(text="zw", total=1_500, table_rows=300_000) == "test"
@@ -334,7 +337,7 @@ def test_plan_choice() -> None:
     # a sort key without an index is always sorted
     assert "+" not in order_part(filters=active, order="-per_capita", total=264_000, table_rows=300_000)
     where = str(page_statement(filters=active, total=264_000, table_rows=300_000).compile()).split("ORDER BY")[0]
-    assert "(+ hardship_file.status)" in where
+    assert "+hardship_file.status" in where
 
 
 def test_query_terms() -> None:
@@ -488,7 +491,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
     path = tmp_path_factory.mktemp("search-demo") / "demo.sqlite"
     db = open_database(path)
     generate_demo(db, 600, seed=5, today=TODAY, history=False)
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         conn.row_factory = sqlite3.Row
         files = [dict(r) for r in conn.execute(
             "SELECT f.*, u.name AS unit_name FROM hardship_file f LEFT JOIN org_unit u ON u.id = f.unit_id")]

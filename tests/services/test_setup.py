@@ -6,6 +6,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.domain.errors import DomainError
@@ -16,7 +17,7 @@ from assist_desktop.storage.schema import open_database
 
 
 def _count(path: Path, table: str) -> int:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         return conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
 
 
@@ -25,7 +26,7 @@ def test_init_creates_unit_and_admin(tmp_path: Path) -> None:
     result = create_database(path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin",
                              admin_password="s3cret-pass", encrypt=False)
     assert result.warnings == ()
-    with closing(sqlite3.connect(path)) as conn:  # a second reader sees the committed rows
+    with closing(connect(path)) as conn:  # a second reader sees the committed rows
         unit = conn.execute("SELECT code, name, level, region_code, owner_unit_id, id FROM org_unit").fetchall()
         assert unit == [("610826", "绥德县总工会", "county", "610826", result.unit_id, result.unit_id)]
         user = conn.execute("SELECT username, password_hash FROM user").fetchone()

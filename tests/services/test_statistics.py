@@ -1,15 +1,14 @@
-"""统计: every figure equals an independent sum over the demo county's tables (plain sqlite3), the records
+"""统计: every figure equals an independent sum over the demo county's tables (plain sqlite3 or psycopg), the records
 behind a figure are exactly those the figure counts, and the annual report reads back from xlsx and PDF."""
 
 from __future__ import annotations
 
-import shutil
-import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from datetime import date
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.services import statistics as st
@@ -21,25 +20,25 @@ YEAR = 2026
 LIVE = "('approved', 'paid')"
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo county (300 households, eight years of files, last year's and this year's grants)."""
+def _build_demo(location) -> None:  # type: ignore[no-untyped-def]
     from assist_desktop.services.demo import generate_demo
 
-    path = tmp_path_factory.mktemp("stats") / "demo.sqlite"
-    with open_database(path) as db:
+    with open_database(location) as db:
         generate_demo(db, 300, seed=11, today=TODAY)
-    with closing(sqlite3.connect(path)) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    return path
+
+
+@pytest.fixture(scope="module")
+def demo_file(databases):  # type: ignore[no-untyped-def]
+    """The demo county (300 households, eight years of files, last year's and this year's grants), on either
+    engine (a file, or a template database of the session's PostgreSQL)."""
+    return databases.template("stats_demo", _build_demo)
 
 
 @pytest.fixture
-def county(demo_file: Path, tmp_path: Path) -> Iterator[tuple[Path, object, m.User]]:
+def county(demo_file, tmp_path: Path, databases) -> Iterator[tuple[Path, object, m.User]]:  # type: ignore[no-untyped-def]
     from assist_desktop.services.users import authenticate
 
-    path = tmp_path / "demo.sqlite"
-    shutil.copyfile(demo_file, path)
+    path = databases.copy(demo_file, tmp_path, "demo.sqlite")
     db = open_database(path)
     with db.session() as s:
         user = authenticate(s, "jingban", "demo12345")
@@ -47,10 +46,11 @@ def county(demo_file: Path, tmp_path: Path) -> Iterator[tuple[Path, object, m.Us
         yield path, db, user
     finally:
         db.close()
+        databases.drop(path)
 
 
 def sql(path: Path, query: str, *args: object) -> list[tuple]:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         return conn.execute(query, args).fetchall()
 
 

@@ -14,6 +14,7 @@ from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 from sqlmodel import Session, select
 
@@ -90,7 +91,7 @@ def _user(session: Session, username: str) -> User:
 
 
 def _sql(path: Path, sql: str, *args: object) -> list[tuple]:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         return conn.execute(sql, args).fetchall()
 
 
@@ -497,5 +498,5 @@ def test_audit_chain_holds_every_event_and_no_password(db: Database, county: Pat
 
 
 def _sql_write(path: Path, sql: str, *args: object) -> None:
-    with closing(sqlite3.connect(path)) as conn, conn:
+    with closing(connect(path)) as conn, conn:
         conn.execute(sql, args)

@@ -1,4 +1,5 @@
-"""Fixtures for the storage tests: seeding real rows, reading files back with plain sqlite3,
+"""Fixtures for the storage tests: seeding real rows, reading them back with a plain second connection
+(sqlite3, or psycopg on the server; pragmas, checkpoints and file bytes are the file's alone),
 and extra Alembic revisions in a temporary copy of the migrations directory."""
 
 from __future__ import annotations
@@ -16,7 +17,12 @@ import pytest
 
 from assist_desktop.storage import models as m
 from assist_desktop.storage import schema
+from sqlalchemy import column as sa_column
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import table as sa_table
+
 from assist_desktop.storage.engine import Database
+from tests.dbtools import Reader
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -60,33 +66,33 @@ class Helpers:
             conn = s.connection()
             for obj in (county, grass, employer, hf, *members):
                 table = type(obj).__table__  # type: ignore[attr-defined]
-                have = {r[1] for r in conn.exec_driver_sql(f'PRAGMA table_info("{table.name}")')}
+                have = {c["name"] for c in sa_inspect(conn).get_columns(table.name)}
                 row = {c.name: getattr(obj, c.name) for c in table.columns if c.name in have}
                 sort_keys.fill(table.name, [row])  # as the program's writes keep a name's pinyin sort key
                 row = {k: v for k, v in row.items() if k in have}
-                # plain SQL: a Core insert would add the model's defaults of the columns the file lacks
-                conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({", ".join(row)}) VALUES ({", ".join("?" * len(row))})',
-                                     tuple(v.isoformat() if isinstance(v, date) else v for v in row.values()))
+                # a table of only these columns: the model's would add the defaults of the columns the file lacks
+                bare = sa_table(table.name, *(sa_column(name) for name in row))
+                conn.execute(bare.insert().values({k: v.isoformat() if isinstance(v, date) else v
+                                                   for k, v in row.items()}))
             s.add(m.Meta(key=f"seed-{tag}", value="种子数据"))
         return {"county": county.id, "grass": grass.id, "employer": employer.id, "file": hf.id,
                 "members": ",".join(x.id for x in members)}
 
     @staticmethod
     def tables(path: Path) -> list[str]:
-        with closing(sqlite3.connect(path)) as conn:
-            return sorted(r[0] for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"))
+        with closing(Reader(path)) as r:
+            return r.tables()
 
     @staticmethod
     def rows(path: Path, table: str) -> list[tuple]:
-        """All rows of a table, read by a second, plain sqlite3 connection, in a stable order."""
-        with closing(sqlite3.connect(path)) as conn:
-            return sorted(conn.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
+        """All rows of a table, read by a second, plain connection (sqlite3 or psycopg), in a stable order."""
+        with closing(Reader(path)) as r:
+            return r.rows(table)
 
     @staticmethod
     def count(path: Path, table: str, where: str = "1") -> int:
-        with closing(sqlite3.connect(path)) as conn:
-            return conn.execute(f'SELECT count(*) FROM "{table}" WHERE {where}').fetchone()[0]
+        with closing(Reader(path)) as r:
+            return r.count(table, where)
 
     @classmethod
     def snapshot(cls, path: Path) -> dict[str, list[tuple]]:
@@ -113,14 +119,13 @@ class Helpers:
 
     @staticmethod
     def revision(path: Path) -> str | None:
-        with closing(sqlite3.connect(path)) as conn:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            return row[0] if row else None
+        with closing(Reader(path)) as r:
+            return r.scalar("SELECT version_num FROM alembic_version")
 
     @staticmethod
     def columns(path: Path, table: str) -> list[str]:
-        with closing(sqlite3.connect(path)) as conn:
-            return [r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')]
+        with closing(Reader(path)) as r:
+            return r.columns(table)
 
     @staticmethod
     def checkpoint(path: Path) -> None:

@@ -14,6 +14,10 @@ import pytest
 
 from assist_desktop.storage.access import StorageFull, StorageReadOnly, check_location, storage_error
 
+# The SQLite file itself (pragmas, file bytes, the backup API, its key): the server's own is in
+# test_server_engine.py and test_server_backup.py.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _mount(target: Path, options: str) -> bool:
     """A small tmpfs at ``target`` (root only; where that is not allowed the test is skipped)."""

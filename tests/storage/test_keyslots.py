@@ -14,6 +14,10 @@ from assist_desktop.storage import keyslots
 KEY = bytes(range(32))
 NOW = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
+# The SQLite file itself (pragmas, file bytes, the backup API, its key): the server's own is in
+# test_server_engine.py and test_server_backup.py.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def ring(tmp_path: Path) -> Path:

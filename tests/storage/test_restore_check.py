@@ -20,6 +20,10 @@ PASSWORD = "Admin-pass-2026"
 COUNTY = "积石山保安族东乡族撒拉族自治县总工会"
 CITY = "临夏回族自治州总工会"
 
+# The SQLite file itself (pragmas, file bytes, the backup API, its key): the server's own is in
+# test_server_engine.py and test_server_backup.py.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _county(path: Path) -> Path:
     create_database(path, unit_code="622927", unit_name=COUNTY, admin_username="admin", admin_password=PASSWORD, encrypt=False)

@@ -26,6 +26,10 @@ HEAD = schema.head_revision()  # the real head, before a test appends its own re
 
 # --- a writer in another process -----------------------------------------------------------------------
 
+# The SQLite file itself (pragmas, file bytes, the backup API, its key): the server's own is in
+# test_server_engine.py and test_server_backup.py.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _pair_writer(path: str, started, stop, committed) -> None:
     """Child process: commit transactions of exactly two meta rows until told to stop."""

@@ -28,6 +28,10 @@ ID_NUMBER = "610826198001011237"
 BANK = "6217000000001234567"
 PASSWORD = "Zhang-Wei-2026"
 
+# The SQLite file itself (pragmas, file bytes, the backup API, its key): the server's own is in
+# test_server_engine.py and test_server_backup.py.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _seed(db: Database) -> None:
     with db.transaction() as s:

@@ -20,6 +20,10 @@ from tests.reports import pdftools
 
 FIXTURE = Path(__file__).parent / "fixtures" / "revision-0003.sqlite.gz"
 
+# The SQLite file itself (pragmas, file bytes, the backup API, its key): the server's own is in
+# test_server_engine.py and test_server_backup.py.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def county_at_0003(tmp_path: Path) -> Path:

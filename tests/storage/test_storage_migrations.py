@@ -19,6 +19,7 @@ from assist_desktop.storage import schema
 from assist_desktop.storage.backup import UPGRADE, BackupManager, check_backup_file
 from assist_desktop.storage.engine import APPLICATION_ID, Database
 from assist_desktop.storage.schema import DatabaseRefused, FileState, ensure_schema, open_database
+from tests.dbtools import connect, indexes
 
 ADD_NOTE_COLUMN = """
 with op.batch_alter_table("hardship_file") as batch_op:
@@ -84,17 +85,43 @@ def test_upgrade_from_nothing_equals_the_models(tmp_path):
     assert diff == []
 
 
+def test_upgrade_from_nothing_equals_the_models_on_the_server_too(tmp_db, engine):
+    """Revisions 0001 → head on PostgreSQL give the models' schema (its own rowid column and the expression
+    indexes written as PostgreSQL writes them are the engine's derived objects, storage.derived)."""
+    if engine != "postgresql":
+        pytest.skip("the file's own: test_upgrade_from_nothing_equals_the_models")
+    with Database(tmp_db) as db, db.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": lambda _o, name, _k, r, c:
+                                                     not (r and c is None and name in ("rowid", "ux_hardship_file_rowid"))})
+        diff = compare_metadata(ctx, SQLModel.metadata)
+        types = dict(conn.exec_driver_sql("SELECT column_name, data_type FROM information_schema.columns "
+                                          "WHERE table_name = 'hardship_file' AND column_name IN "
+                                          "('mtime', 'household_annual_income_fen', 'rowid')").all())
+        changes = conn.exec_driver_sql("SELECT data_type FROM information_schema.columns "
+                                       "WHERE table_name = 'audit_event' AND column_name = 'changes'").scalar()
+    # only the phone's "last four", which PostgreSQL indexes as right(phone, 4) (storage.derived)
+    assert [d[0] for d in diff] == ["remove_index", "add_index"]
+    assert {d[1].name for d in diff} == {"ix_hardship_file_phone_tail"}
+    assert types == {"mtime": "bigint", "household_annual_income_fen": "bigint", "rowid": "bigint"}
+    assert changes == "jsonb"
+
+
 def test_new_file_has_every_table_and_index_of_the_models(tmp_db, helpers):
     assert set(helpers.tables(tmp_db)) == set(SQLModel.metadata.tables) | {"alembic_version"}
-    with closing(sqlite3.connect(tmp_db)) as conn:
-        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-        partial = conn.execute(
-            "SELECT sql FROM sqlite_master WHERE name='uq_hardship_file_live_id_number'").fetchone()[0]
+    with closing(connect(tmp_db)) as conn:
+        found = indexes(conn)
+        if isinstance(tmp_db, Path):
+            partial = conn.execute(
+                "SELECT sql FROM sqlite_master WHERE name='uq_hardship_file_live_id_number'").fetchone()[0]
+        else:
+            partial = conn.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname='uq_hardship_file_live_id_number'").fetchone()[0]
     expected = {ix.name for t in SQLModel.metadata.tables.values() for ix in t.indexes}
-    assert expected <= indexes
+    assert expected <= found
     assert "WHERE" in partial.upper() and "exited" in partial  # the partial unique index kept its WHERE
 
 
+@pytest.mark.sqlite_only
 def test_new_file_is_marked_as_ours_and_at_head(tmp_db, helpers):
     assert helpers.pragma(tmp_db, "application_id") == APPLICATION_ID
     assert helpers.revision(tmp_db) == schema.head_revision()
@@ -102,6 +129,7 @@ def test_new_file_is_marked_as_ours_and_at_head(tmp_db, helpers):
     assert helpers.pragma(tmp_db, "journal_mode") == "wal"  # persistent: a plain reader sees it too
 
 
+@pytest.mark.sqlite_only
 def test_every_connection_from_database_has_the_pragmas(tmp_db):
     with Database(tmp_db) as db:
         # several pooled connections at once, and the ones behind session() and transaction()
@@ -123,6 +151,7 @@ def test_every_connection_from_database_has_the_pragmas(tmp_db):
             assert s.exec(text("PRAGMA busy_timeout")).one()[0] > 0
 
 
+@pytest.mark.sqlite_only
 def test_foreign_key_check_is_clean_after_upgrade_with_rows(tmp_db, helpers):
     helpers.seed(tmp_db, tag="1")
     helpers.seed(tmp_db, tag="2", n_members=3)
@@ -135,6 +164,7 @@ def test_foreign_key_check_is_clean_after_upgrade_with_rows(tmp_db, helpers):
 # --- a current file ----------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_ensure_schema_on_a_current_file_is_a_no_op(tmp_db, tmp_path, helpers):
     helpers.seed(tmp_db)
     helpers.checkpoint(tmp_db)
@@ -155,6 +185,7 @@ def test_ensure_schema_on_a_current_file_is_a_no_op(tmp_db, tmp_path, helpers):
 # --- an older file -----------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_upgrade_keeps_rows_adds_the_column_and_backs_up_first(tmp_db, tmp_path, helpers, extra_migrations):
     helpers.seed(tmp_db, tag="1")
     helpers.seed(tmp_db, tag="2", n_members=4)
@@ -195,6 +226,7 @@ def test_upgrade_keeps_rows_adds_the_column_and_backs_up_first(tmp_db, tmp_path,
         assert s.exec(text("SELECT count(note_2) FROM hardship_file")).one()[0] == 0
 
 
+@pytest.mark.sqlite_only
 def test_upgrade_that_rebuilds_referenced_tables_keeps_rows_and_references(
         tmp_db, tmp_path, helpers, extra_migrations):
     ids = helpers.seed(tmp_db)
@@ -224,6 +256,7 @@ def test_upgrade_that_rebuilds_referenced_tables_keeps_rows_and_references(
     assert helpers.count(tmp_db, "member") == 4
 
 
+@pytest.mark.sqlite_only
 def test_failing_migration_leaves_the_file_as_it_was(tmp_db, tmp_path, helpers, extra_migrations):
     helpers.seed(tmp_db)
     helpers.checkpoint(tmp_db)
@@ -244,6 +277,7 @@ def test_failing_migration_leaves_the_file_as_it_was(tmp_db, tmp_path, helpers, 
     assert str(backups[0].path) in message  # the message says where the safe copy is
 
 
+@pytest.mark.sqlite_only
 def test_migration_that_breaks_references_is_rolled_back(tmp_db, tmp_path, helpers, extra_migrations):
     helpers.seed(tmp_db)
     before = helpers.snapshot(tmp_db)
@@ -256,6 +290,7 @@ def test_migration_that_breaks_references_is_rolled_back(tmp_db, tmp_path, helpe
     assert helpers.snapshot(tmp_db) == before
 
 
+@pytest.mark.sqlite_only
 def test_file_from_a_newer_program_is_refused_and_untouched(tmp_db, tmp_path, helpers):
     helpers.seed(tmp_db)
     with closing(sqlite3.connect(tmp_db)) as conn:
@@ -274,6 +309,7 @@ def test_file_from_a_newer_program_is_refused_and_untouched(tmp_db, tmp_path, he
     assert not (tmp_path / "backups").exists()
 
 
+@pytest.mark.sqlite_only
 def test_our_file_with_tables_but_no_version_is_refused(tmp_db, tmp_path, helpers):
     """A marked file whose version record is gone must not be 'upgraded' on top of its tables."""
     helpers.seed(tmp_db)
@@ -297,6 +333,7 @@ def test_fast_revision_reading_agrees_with_alembic() -> None:
     assert [schema.head_revision()] == list(script.get_heads())
 
 
+@pytest.mark.sqlite_only
 def test_every_real_revision_upgrades_a_file_with_data(tmp_path, helpers):
     """A file made at each earlier revision of this program, holding rows, comes up to the head intact."""
     from alembic import command

@@ -16,6 +16,10 @@ from assist_desktop.storage.schema import DatabaseRefused, FileState, ensure_sch
 
 FOLDERS = ["张三的文档", "工会 2026", "a#b", "what?", "50%off", "%41", "x&mode=rw"]
 
+# The SQLite file itself (pragmas, file bytes, the backup API, its key): the server's own is in
+# test_server_engine.py and test_server_backup.py.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.mark.parametrize("folder", FOLDERS)
 def test_open_back_up_and_restore_under_an_awkward_folder(tmp_path, helpers, folder):

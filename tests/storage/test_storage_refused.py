@@ -20,6 +20,10 @@ from assist_desktop.storage.schema import SQLITE_HEADER, DatabaseRefused, FileSt
 
 PAGE = 4096
 
+# The SQLite file itself (pragmas, file bytes, the backup API, its key): the server's own is in
+# test_server_engine.py and test_server_backup.py.
+pytestmark = pytest.mark.sqlite_only
+
 
 def assert_refused(path: Path, helpers, *words: str) -> str:
     """ensure_schema and open_database both refuse ``path`` with DatabaseRefused and leave it unchanged."""

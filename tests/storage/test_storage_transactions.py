@@ -73,7 +73,7 @@ def test_foreign_keys_are_enforced(tmp_db, helpers):
         with db.transaction() as s:
             unit = _county()
             s.add(unit)
-        with pytest.raises(IntegrityError, match="FOREIGN KEY"):
+        with pytest.raises(IntegrityError, match="FOREIGN KEY|foreign key"):
             with db.transaction() as s:
                 s.add(m.Meta(key="before", value="在同一事务中"))
                 s.add(m.Member(owner_unit_id=unit.id, file_id="00000000-0000-0000-0000-000000000000",
@@ -105,6 +105,7 @@ def _try_write_lock(path) -> bool:
         return True
 
 
+@pytest.mark.sqlite_only  # BEGIN IMMEDIATE: the file's one write lock
 def test_transaction_takes_the_write_lock_at_begin(tmp_db):
     with Database(tmp_db) as db:
         with db.transaction():
@@ -116,6 +117,7 @@ def test_transaction_takes_the_write_lock_at_begin(tmp_db):
             assert _try_write_lock(tmp_db)  # a reading session does not block writers (WAL)
 
 
+@pytest.mark.sqlite_only  # BEGIN IMMEDIATE: the file's one write lock
 def test_write_connection_is_one_immediate_transaction(tmp_db, helpers):
     with Database(tmp_db) as db:
         if not hasattr(db, "write_connection"):
@@ -131,6 +133,7 @@ def test_write_connection_is_one_immediate_transaction(tmp_db, helpers):
         assert helpers.count(tmp_db, "meta") == 1
 
 
+@pytest.mark.sqlite_only  # a read-modify-write of the whole file; the server's counters: test_concurrency.py
 def test_concurrent_read_modify_write_loses_no_update(tmp_db, helpers):
     """Two threads increment one counter, each increment a read-then-write transaction. With the write
     lock taken at BEGIN and a busy timeout, every increment lands and none fails with 'locked'."""

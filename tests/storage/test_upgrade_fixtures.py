@@ -19,6 +19,10 @@ from assist_desktop.storage.schema import FileState, ensure_schema, open_databas
 FIXTURES = Path(__file__).parent / "fixtures"
 FILES = sorted(FIXTURES.glob("revision-*.sqlite.gz"))
 
+# The SQLite file itself (pragmas, file bytes, the backup API, its key): the server's own is in
+# test_server_engine.py and test_server_backup.py.
+pytestmark = pytest.mark.sqlite_only
+
 
 def _revision_of(name: str) -> str:
     found = re.search(r"revision-(\d{4})", name)

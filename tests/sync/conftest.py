@@ -24,12 +24,14 @@ from assist_desktop.services.demo import generate_demo, mark_demo
 from assist_desktop.services.setup import initialise
 from assist_desktop.storage import models as m
 from assist_desktop.storage.engine import Database
+from assist_desktop.storage.location import Location
 from assist_desktop.storage.schema import open_database
 from assist_desktop.sync import crypto
 from assist_desktop.sync.ack import apply_ack, write_ack
 from assist_desktop.sync.export import ExportResult, export_package
 from assist_desktop.sync.importer import ImportResult, import_package
 from assist_desktop.sync.package import MANIFEST, SIGNATURE
+from tests.dbtools import Databases, Reader, Template, count
 from tests.sync.linking import link
 
 TODAY = date(2026, 11, 20)
@@ -47,13 +49,13 @@ def make_id(born: str, seq: int, region: str = "610826") -> str:
     return first17 + id_check_character(first17)
 
 
-def db_state(path: Path) -> tuple[dict[str, int], tuple[int, str] | None]:
+def db_state(path: Location) -> tuple[dict[str, int], tuple[int, str] | None]:
     """Row counts of every table and the audit chain's head: what a refused file must leave unchanged."""
-    with closing(sqlite3.connect(path)) as conn:
-        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
-        counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
-        head = conn.execute("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
-        usn = conn.execute("SELECT count(*) FROM hardship_file WHERE usn = -1").fetchone()[0]
+    with closing(Reader(path)) as r:
+        counts = {t: r.count(t) for t in r.tables()}
+        rows = r.query("SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1")
+        head = rows[0] if rows else None
+        usn = r.count("hardship_file", "usn = -1")
     counts["~pending_files"] = usn
     return counts, head
 
@@ -78,7 +80,7 @@ def unchanged_after_refusal(unit: "Unit", before: tuple[dict[str, int], tuple[in
 @dataclass
 class Unit:
     key: str
-    path: Path
+    path: Location  # a file, or a server database (tests/dbtools.py)
     db: Database
     unit_id: str
     code: str
@@ -97,12 +99,11 @@ class Unit:
 
     def rows(self, table: str, owner: str | None = None, columns: str = "id, version, mtime") -> set[tuple]:
         where = f" WHERE owner_unit_id = '{owner}'" if owner else ""
-        with closing(sqlite3.connect(self.path)) as conn:
-            return set(conn.execute(f'SELECT {columns} FROM "{table}"{where}'))
+        with closing(Reader(self.path)) as r:
+            return set(r.query(f'SELECT {columns} FROM "{table}"{where}'))
 
     def count(self, table: str, where: str = "1") -> int:
-        with closing(sqlite3.connect(self.path)) as conn:
-            return conn.execute(f'SELECT count(*) FROM "{table}" WHERE {where}').fetchone()[0]
+        return count(self.path, table, where)
 
 
 @dataclass
@@ -112,6 +113,8 @@ class Network:
     root: Path
     units: dict[str, Unit] = field(default_factory=dict)
     n: int = 0
+    dbs: Databases | None = None
+    copies: list[Location] = field(default_factory=list)
 
     def __getitem__(self, key: str) -> Unit:
         return self.units[key]
@@ -143,31 +146,38 @@ class Network:
             self.ack(target, result, source)
         return result
 
-    def snapshot(self, key: str) -> Path:
-        """A copy of a unit's database now (SQLite's backup API), to go back to later."""
-        copy = self.file(f"{key}-copy.sqlite")
-        with closing(sqlite3.connect(self[key].path)) as src, closing(sqlite3.connect(copy)) as dst:
-            src.backup(dst)
+    def snapshot(self, key: str) -> Location:
+        """A copy of a unit's database now (SQLite's backup API; a database copy on the server), to go back
+        to later."""
+        assert self.dbs is not None
+        unit = self[key]
+        unit.db.close()  # the server copies a database nobody is connected to
+        copy = self.dbs.snapshot(unit.path, self.file(f"{key}-copy.sqlite"))
+        self.copies.append(copy)
         return copy
 
-    def restore(self, key: str, copy: Path) -> None:
+    def restore(self, key: str, copy: Location) -> None:
         """The unit's database as it was at ``snapshot`` (an office restoring a backup)."""
+        assert self.dbs is not None
         unit = self[key]
         unit.db.close()
-        for suffix in ("-wal", "-shm"):
-            Path(f"{unit.path}{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(copy, unit.path)
+        self.dbs.restore(unit.path, copy)
         unit.db = open_database(unit.path)
 
     def close(self) -> None:
         for unit in self.units.values():
             unit.db.close()
+            if self.dbs is not None:
+                self.dbs.drop(unit.path)
+        for copy in self.copies:
+            if self.dbs is not None:
+                self.dbs.drop(copy)
 
 
-def _build(root: Path) -> None:
+def _build(locations: dict[str, Location]) -> None:
     dbs = {}
     for key, (code, name, level, families, seed) in UNITS.items():
-        db = open_database(root / f"{key}.sqlite")
+        db = open_database(locations[key])
         initialise(db, unit_code=code, unit_name=name, admin_username="admin", admin_password=PASSWORD, level=level)
         mark_demo(db)  # made-up units: demo data may go in
         if families:
@@ -181,24 +191,18 @@ def _build(root: Path) -> None:
         link(dbs[lower], dbs[upper])
     for db in dbs.values():
         db.close()
-    for key in UNITS:
-        with closing(sqlite3.connect(root / f"{key}.sqlite")) as conn:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @pytest.fixture(scope="session")
-def network_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("sync-network")
-    _build(root)
-    return root
+def network_template(databases: Databases) -> dict[str, Template]:
+    return databases.group("network", tuple(UNITS), _build)
 
 
-def open_network(template: Path, root: Path) -> Network:
+def open_network(template: dict[str, Template], root: Path, dbs: Databases) -> Network:
     root.mkdir(parents=True, exist_ok=True)
-    net = Network(root)
+    net = Network(root, dbs=dbs)
     for key in UNITS:
-        path = root / f"{key}.sqlite"
-        shutil.copyfile(template / f"{key}.sqlite", path)
+        path = dbs.copy(template[key], root, f"{key}.sqlite")
         db = open_database(path)
         with db.session() as s:
             unit_id = s.get(m.Meta, "local_unit_id").value
@@ -207,8 +211,8 @@ def open_network(template: Path, root: Path) -> Network:
 
 
 @pytest.fixture
-def net(network_template: Path, tmp_path: Path) -> Iterator[Network]:
-    network = open_network(network_template, tmp_path / "net")
+def net(network_template: dict[str, Template], tmp_path: Path, databases: Databases) -> Iterator[Network]:
+    network = open_network(network_template, tmp_path / "net", databases)
     yield network
     network.close()
 

@@ -9,6 +9,7 @@ import zipfile
 from contextlib import closing
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.sync import keys as sync_keys
@@ -99,7 +100,7 @@ def test_a_package_for_another_unit_is_refused(net: Network, package: Path) -> N
 
 
 def test_a_package_from_a_unit_not_enrolled_is_refused(net: Network, package: Path) -> None:
-    with closing(sqlite3.connect(net["yulin"].path)) as conn:
+    with closing(connect(net["yulin"].path)) as conn:
         conn.execute("DELETE FROM sync_peer WHERE unit_id = ?", (net["suide"].unit_id,))
         conn.commit()
     refused(net, "yulin", package, "来自未登记的单位（代码 610826）")
@@ -289,7 +290,7 @@ def test_a_package_claiming_another_units_records_is_refused(net: Network, opene
 
 def test_a_record_id_held_by_another_unit_is_refused(net: Network, opened: Opened) -> None:
     net.carry("mizhi", "yulin")
-    with closing(sqlite3.connect(net["yulin"].path)) as conn:
+    with closing(connect(net["yulin"].path)) as conn:
         theirs = conn.execute("SELECT id FROM employer WHERE owner_unit_id = ?", (net["mizhi"].unit_id,)).fetchone()[0]
     header, rows = table_lines(opened, "employer")
     rows[0][header["columns"].index("id")] = theirs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 
+from tests.dbtools import connect
 import pytest
 
 from assist_desktop.cli import CHECK_FINDINGS, main
@@ -16,13 +17,13 @@ from .conftest import Network
 
 def _plant(net: Network) -> dict[str, str]:
     """米脂 records that clash with 绥德's: changed by hand with usn -1 so that they travel."""
-    with closing(sqlite3.connect(net["suide"].path)) as conn:
+    with closing(connect(net["suide"].path)) as conn:
         worker, other = [r[0] for r in conn.execute(
             "SELECT id_number FROM hardship_file WHERE status = 'active' ORDER BY file_no LIMIT 2")]
         student, year = conn.execute(
             "SELECT s.student_id_number, r.year FROM scholarship s JOIN scholarship_round r ON r.id = s.round_id "
             "WHERE s.status IN ('approved', 'paid') ORDER BY s.application_no LIMIT 1").fetchone()
-    with closing(sqlite3.connect(net["mizhi"].path)) as conn:
+    with closing(connect(net["mizhi"].path)) as conn:
         files = [r[0] for r in conn.execute("SELECT id FROM hardship_file WHERE status = 'active' ORDER BY file_no")]
         conn.execute("UPDATE hardship_file SET id_number = ?, id_tail = ?, usn = -1 WHERE id = ?",
                      (worker, worker[-6:], files[0]))
@@ -69,7 +70,7 @@ def test_check_prints_the_findings_and_says_so_in_its_exit_code(net: Network, ca
     assert "跨单位核查" not in capsys.readouterr().out
     net.carry("mizhi", "yulin")
     net["yulin"].db.close()
-    with closing(sqlite3.connect(net["yulin"].path)) as conn:  # the city's file: one ID, active in two counties
+    with closing(connect(net["yulin"].path)) as conn:  # the city's file: one ID, active in two counties
         assert conn.execute("SELECT count(DISTINCT owner_unit_id) FROM hardship_file WHERE id_number = ? "
                             "AND status = 'active'", (planted["worker"],)).fetchone()[0] == 2
     # the findings name people: without a login only the integrity is checked, and it says so

@@ -64,8 +64,8 @@ class Bench:
 
 
 @pytest.fixture(scope="module")
-def bench(network_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bench]:
-    net = open_network(network_template, tmp_path_factory.mktemp("fuzz"))
+def bench(network_template: Any, tmp_path_factory: pytest.TempPathFactory, databases: Any) -> Iterator[Bench]:
+    net = open_network(network_template, tmp_path_factory.mktemp("fuzz"), databases)
     package = net.export("suide").path
     pristine = net.snapshot("yulin")
     yield Bench(net, package, pristine)
@@ -205,10 +205,11 @@ class AckBench:
 
 
 @pytest.fixture(scope="module")
-def ack_bench(network_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AckBench]:
+def ack_bench(network_template: Any, tmp_path_factory: pytest.TempPathFactory, databases: Any
+              ) -> Iterator[AckBench]:
     from assist_desktop.sync.ack import write_ack
 
-    net = open_network(network_template, tmp_path_factory.mktemp("fuzz-ack"))
+    net = open_network(network_template, tmp_path_factory.mktemp("fuzz-ack"), databases)
     result = net.import_("yulin", net.export("suide").path)
     ack = net.file("suide.ack")
     with net["yulin"].session() as s:

@@ -7,6 +7,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 from sqlmodel import select
 
@@ -41,7 +42,7 @@ def test_init_makes_both_keys_and_the_level_must_match_the_code(tmp_path: Path) 
 def test_a_database_from_before_the_sync_package_gets_its_key_on_first_need(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     create_database(path, unit_code="610826", unit_name="绥德县总工会", admin_username="admin", admin_password=PASSWORD, encrypt=False)
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         conn.execute("DELETE FROM unit_key WHERE purpose = 'encrypt'")
         conn.commit()
     with open_database(path) as db, db.session() as s:

@@ -10,6 +10,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from tests.dbtools import connect
 import pytest
 from sqlmodel import select
 
@@ -29,12 +30,12 @@ def county_at_0004(tmp_path: Path) -> Path:
 
 
 def test_0005_adds_the_sync_tables_and_scopes_the_live_id_number(county_at_0004: Path, tmp_path: Path) -> None:
-    with closing(sqlite3.connect(county_at_0004)) as conn:
+    with closing(connect(county_at_0004)) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0004",)
         grams = set(conn.execute("SELECT gram, file_rowid FROM name_gram"))
         files = set(conn.execute("SELECT rowid, id FROM hardship_file"))
     assert ensure_schema(county_at_0004, tmp_path / "backups").kind == "older"
-    with closing(sqlite3.connect(county_at_0004)) as conn:
+    with closing(connect(county_at_0004)) as conn:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         index = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'uq_hardship_file_live_id_number'").fetchone()[0]
         assert {"sync_package", "sync_unit_head", "key_revocation"} <= tables

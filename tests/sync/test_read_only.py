@@ -3,6 +3,7 @@ refusal is audited and leaves the record as it was. The city's own records stay 
 
 from __future__ import annotations
 
+from tests.dbtools import connect
 import pytest
 from sqlmodel import select
 
@@ -86,7 +87,7 @@ def test_the_citys_work_queue_holds_only_its_own_records(city: Network, entity_t
     from contextlib import closing
 
     model = approvals.ENTITIES[entity_type]
-    with closing(sqlite3.connect(city["yulin"].path)) as conn, conn:  # as the county holds them mid-season
+    with closing(connect(city["yulin"].path)) as conn, conn:  # as the county holds them mid-season
         for status in ("submitted", "reviewed"):
             conn.execute(f"UPDATE {entity_type} SET status = ? WHERE id = (SELECT id FROM {entity_type} "
                          "WHERE owner_unit_id = ? AND status NOT IN ('submitted', 'reviewed') LIMIT 1)",

@@ -7,6 +7,7 @@ import sqlite3
 from contextlib import closing
 from datetime import date
 
+from tests.dbtools import connect, triggers
 import pytest
 from sqlmodel import select
 
@@ -125,20 +126,24 @@ def test_the_city_finds_a_county_household_by_name_part(net: Network) -> None:
     """name_gram is rebuilt for the files an import touches (its triggers are paused meanwhile)."""
     net.carry("suide", "yulin")
     yulin = net["yulin"]
-    with closing(sqlite3.connect(yulin.path)) as conn:
+    with closing(connect(yulin.path)) as conn:
         name, initials = conn.execute("SELECT name, name_initials FROM hardship_file WHERE owner_unit_id = ? "
                                       "ORDER BY file_no LIMIT 1", (net["suide"].unit_id,)).fetchone()
         member = conn.execute("SELECT m.name FROM member m JOIN hardship_file f ON f.id = m.file_id "
                               "WHERE f.owner_unit_id = ? LIMIT 1", (net["suide"].unit_id,)).fetchone()[0]
-        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        found_triggers = triggers(conn)
         grams = set(conn.execute("SELECT gram, file_rowid FROM name_gram"))
         # the same pieces as a rebuild of the whole table by the triggers' own rule
         conn.execute("DELETE FROM name_gram")
-        conn.execute("UPDATE hardship_file SET name = name || ''")
-        conn.execute("UPDATE member SET name = name || ''")
+        if "name_gram_file_update" in found_triggers and not hasattr(conn, "create_function"):
+            # the server's triggers cut the pieces of a name that changed: rebuild with their own rule
+            conn.execute("SELECT assist_name_regram(ARRAY(SELECT rowid FROM hardship_file))")
+        else:
+            conn.execute("UPDATE hardship_file SET name = name || ''")
+            conn.execute("UPDATE member SET name = name || ''")
         rebuilt = set(conn.execute("SELECT gram, file_rowid FROM name_gram"))
         conn.rollback()
-    assert {"name_gram_file_insert", "name_gram_member_insert"} <= triggers
+    assert {"name_gram_file_insert", "name_gram_member_insert"} <= found_triggers
     assert grams == rebuilt
     reviewer = yulin.user("shenhe")
     with yulin.session() as s:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from contextlib import closing
 
+from tests.dbtools import connect, triggers
 import pytest
 from sqlmodel import select
 
@@ -98,7 +99,7 @@ def test_a_county_back_from_a_backup_catches_up_through_the_citys_acknowledgemen
 
         result = import_package(s, None, full.path, accept_audit_break=True)
     assert result.status == "applied" and result.report.audit_breaks
-    with closing(sqlite3.connect(net["yulin"].path)) as conn:
+    with closing(connect(net["yulin"].path)) as conn:
         changes = conn.execute("SELECT changes FROM audit_event WHERE action = 'import' ORDER BY seq DESC").fetchone()[0]
     assert "audit_break_accepted" in changes
     net.ack("yulin", result, "suide")
@@ -111,7 +112,7 @@ def test_a_schema_change_makes_the_next_package_a_full_snapshot(net: Network) ->
     net.carry("suide", "yulin")
     with net["suide"].session() as s:
         assert not plan_export(s).full
-    with closing(sqlite3.connect(net["suide"].path)) as conn:  # as if acknowledged under an older program
+    with closing(connect(net["suide"].path)) as conn:  # as if acknowledged under an older program
         conn.execute("UPDATE sync_package SET schema_revision = '0004'")
         conn.commit()
     with net["suide"].session() as s:
@@ -126,7 +127,7 @@ def test_a_full_snapshot_removes_what_the_county_no_longer_holds(net: Network) -
     net.carry("suide", "yulin")
     net.carry("yulin", "shaanxi")
     suide = net["suide"]
-    with closing(sqlite3.connect(suide.path)) as conn:  # gone without a tombstone (say, a bad repair by hand)
+    with closing(connect(suide.path)) as conn:  # gone without a tombstone (say, a bad repair by hand)
         member_id = conn.execute("SELECT id FROM member WHERE owner_unit_id = ? LIMIT 1", (suide.unit_id,)).fetchone()[0]
         conn.execute("DELETE FROM member WHERE id = ?", (member_id,))
         conn.commit()
@@ -199,9 +200,8 @@ def test_the_page_flow_reports_first_then_applies_with_progress_and_can_cancel(n
         with pytest.raises(SyncCancelled, match="已取消导入"):
             apply_package(s, None, prepared, progress=lambda d, t: seen.append((d, t)), cancelled=lambda: len(seen) > 1)
     assert yulin.state() == before
-    with yulin.session() as s:  # the triggers dropped for the import came back with the rollback
-        triggers = s.connection().exec_driver_sql("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").scalar()
-    assert triggers == 6
+    with closing(connect(yulin.path)) as conn:  # the triggers dropped for the import came back with the rollback
+        assert len(triggers(conn)) == 6
     with yulin.session() as s, inspect_package(s, package.path) as prepared:
         seen = []
         result = apply_package(s, None, prepared, progress=lambda d, t: seen.append((d, t)))

@@ -11,12 +11,13 @@ from sqlmodel import select
 from assist_desktop.domain.names import pinyin_sort_key
 from assist_desktop.storage import models as m
 from assist_desktop.sync.tables import specs
+from tests.dbtools import connect
 
 from .conftest import Network
 
 
 def _pairs(path, table: str, name: str, key: str, owner: str) -> list[tuple]:
-    with closing(sqlite3.connect(path)) as conn:
+    with closing(connect(path)) as conn:
         return conn.execute(f'SELECT {name}, {key} FROM "{table}" WHERE owner_unit_id = ?', (owner,)).fetchall()
 
 
@@ -35,6 +36,6 @@ def test_the_city_makes_the_keys_of_what_it_takes_in(net: Network) -> None:
         hf.name, renamed = "曾志伟", hf.id
         touch(hf)
     net.carry("suide", "yulin")
-    with closing(sqlite3.connect(yulin.path)) as conn:
+    with closing(connect(yulin.path)) as conn:
         assert conn.execute("SELECT name, name_sort FROM hardship_file WHERE id = ?", (renamed,)).fetchone() == (
             "曾志伟", pinyin_sort_key("曾志伟"))

@@ -19,6 +19,7 @@ from assist_desktop.sync import keys as sync_keys
 from assist_desktop.sync.errors import SyncError
 from assist_desktop.sync.export import export_package
 from assist_desktop.sync.keys import sign_document
+from tests.dbtools import connect
 
 from .conftest import (
     PASSWORD, Network, Opened, Unit, dump_lines, open_package, repack, set_manifest, set_member, table_lines,
@@ -97,7 +98,7 @@ def test_the_reported_attack_a_county_raising_itself_to_city_and_inventing_a_cou
     _put(fresh, "hardship_file", files_header, files, mizhi)
     refused(net, "yulin", repack(fresh, net["yulin"], net.file("invented.sync")),
             "虚构县总工会", "610899", "新的县级单位", "未经登记")
-    with closing(sqlite3.connect(net["yulin"].path)) as conn:
+    with closing(connect(net["yulin"].path)) as conn:
         assert conn.execute("SELECT count(*) FROM org_unit WHERE code = '610899'").fetchone()[0] == 0
 
 
@@ -135,7 +136,7 @@ def test_a_name_changes_only_through_a_new_key_file(net: Network) -> None:
     """Renamed at home, 米脂's packages are refused until 榆林 enrols its new key file (fingerprint checked)."""
     mizhi, yulin = net["mizhi"], net["yulin"]
     net.carry("mizhi", "yulin")
-    with closing(sqlite3.connect(mizhi.path)) as conn:  # the county's own name, as its settings would change it
+    with closing(connect(mizhi.path)) as conn:  # the county's own name, as its settings would change it
         conn.execute("UPDATE org_unit SET name = '米脂县总工会（新）', usn = -1 WHERE id = ?", (mizhi.unit_id,))
         conn.commit()
     package = net.export("mizhi")
@@ -144,7 +145,7 @@ def test_a_name_changes_only_through_a_new_key_file(net: Network) -> None:
     with yulin.session() as s:
         sync_keys.enrol_lower_unit(s, None, renamed, fingerprint=renamed.fingerprint)
     assert net.import_("yulin", package.path).status == "applied"
-    with closing(sqlite3.connect(yulin.path)) as conn:
+    with closing(connect(yulin.path)) as conn:
         assert conn.execute("SELECT name FROM org_unit WHERE id = ?", (mizhi.unit_id,)).fetchone()[0] == "米脂县总工会（新）"
 
 
@@ -172,7 +173,7 @@ def test_a_union_of_another_unit_named_on_a_row_is_refused(net: Network, mizhi_p
     """A user or a file placed under 绥德's union by 米脂's package: speaking for 绥德."""
     mizhi = net["mizhi"]
     net.carry("suide", "yulin")
-    with closing(sqlite3.connect(net["yulin"].path)) as conn:
+    with closing(connect(net["yulin"].path)) as conn:
         suide_union = conn.execute("SELECT id FROM org_unit WHERE level = 'grassroots' AND owner_unit_id = ?",
                                    (net["suide"].unit_id,)).fetchone()[0]
     header, rows = _rows(mizhi_package, "user")
@@ -207,7 +208,7 @@ def test_a_city_carries_its_enrolled_counties_and_the_province_keeps_its_stateme
     assert statement["signature"]["algorithm"] == "ed25519"
     package = net.export("yulin", full=True)
     assert net.import_("shaanxi", package.path).status == "applied"
-    with closing(sqlite3.connect(net["shaanxi"].path)) as conn:
+    with closing(connect(net["shaanxi"].path)) as conn:
         stated = conn.execute("SELECT e.code, e.level, u.code, e.fingerprint IS NOT NULL FROM enrolled_unit e "
                               "JOIN org_unit u ON u.id = e.enrolled_by_unit_id ORDER BY e.code").fetchall()
     assert stated == [("610800", "city", "610000", 1), ("610826", "county", "610800", 1),

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (QAbstractButton, QApplication, QComboBox, QGroupB
 
 CJK = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
-PATH = re.compile(r"(?:[A-Za-z]:)?[\w.~-]*[/\\][^\s，。；）]*|\b[\w-]+\.(?:sqlite|pdf|xlsx|xls|csv|zip|png|jpg|json)\b")
+PATH = re.compile(r"[a-z][a-z0-9+]*://\S+|(?:[A-Za-z]:)?[\w.~-]*[/\\][^\s，。；）]*|\b[\w-]+\.(?:sqlite|pdf|xlsx|xls|csv|zip|png|jpg|json)\b")
 # Words that may stand in Chinese UI text as they are (units, formats, product names).
 ALLOWED_LATIN = {"PDF", "ID", "Excel", "WPS", "USB", "QR", "CSV", "XLSX", "SHA", "Ctrl", "Esc", "Enter", "Tab",
-                 "KB", "MB", "GB", "Alt", "Delete", "F2", "Apache", "SIL"}  # (the last two: licences' names)
+                 "KB", "MB", "GB", "Alt", "Delete", "F2", "PostgreSQL", "Apache", "SIL"}  # (the last two: licences' names)
 
 
 def type_text(widget: QWidget, text: str) -> None:

@@ -488,7 +488,7 @@ def test_a_stale_save_shows_the_stale_version_message(qtbot, app_context, monkey
     second.fields["phone"].widget.setText("13800005555")
     shown = capture_dialogs(monkeypatch)
     assert second.save() is False
-    assert len(shown) == 1 and "已被他人修改" in shown[0] and "请关闭后重新打开" in shown[0]
+    assert len(shown) == 1 and "已被李娜（" in shown[0] and "请关闭后重新打开" in shown[0]
     assert sql(ctx.db_path, "SELECT phone FROM hardship_file WHERE id = ?", file_id) == [("13800004444",)]
     assert second.isVisible() and second.dirty  # nothing lost from the screen
 

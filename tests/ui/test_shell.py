@@ -76,6 +76,8 @@ def test_first_run_wizard_creates_the_unit_and_admin(qtbot, tmp_path: Path, shot
     wizard = FirstRunWizard(path)
     qtbot.addWidget(wizard)
     wizard.show()
+    assert wizard.currentPage() is wizard.location_page and wizard.location_page.file_choice.isChecked()
+    wizard.next()  # 本机数据文件, the default (the server's way: tests/ui/test_server_desks.py)
     code = wizard.findChild(QLineEdit, "unit_code")
     qtbot.keyClicks(code, "610826")
     assert wizard.findChild(QLineEdit, "unit_name").text() == "绥德县总工会"  # proposed from the region table

@@ -176,7 +176,7 @@ def test_a_refusal_of_the_service_shows_at_its_line_or_under_the_table(qtbot, ap
     type_text(dialog.reason, REASON)
     dialog.save()
     qtbot.waitUntil(lambda: dialog.idle() and dialog.general_error.text() != "", timeout=10_000)
-    assert dialog.general_error.text().startswith("本科（建档）：2026年“本科”标准已被他人修改")
+    assert dialog.general_error.text().startswith("本科（建档）：2026年“本科”标准已被系统管理员（")  # who saved it
     assert _rows(demo_db) == rows and dialog.dirty  # all or nothing; the edits stay on the screen
 
     def refuse(*_a, **_k):

@@ -48,7 +48,7 @@ from assist_desktop.services.ledger.model import (
 from assist_desktop.services.ledger.reading import SheetData, read_sheets
 from assist_desktop.services.money_seal import SEAL_KEY, seal
 from assist_desktop.services.setup import require_initialised
-from assist_desktop.storage import derived
+from assist_desktop.storage import counters, derived
 from assist_desktop.storage import models as m
 from assist_desktop.services.tally import insert_rows  # counts the grants and files it writes (统计)
 
@@ -325,10 +325,7 @@ class _Writer:
 
     def reserve(self, prefix: str, count: int) -> int:
         """The first of ``count`` numbers drawn from counter ``prefix`` (the counter only moves forward)."""
-        last = self.conn.execute(select(m.NumberSequence.last).where(m.NumberSequence.prefix == prefix)).scalar() or 0
-        self.conn.execute(text("INSERT INTO number_sequence(prefix, last) VALUES (:p, :l) "
-                               "ON CONFLICT(prefix) DO UPDATE SET last = excluded.last"), {"p": prefix, "l": last + count})
-        return last + 1
+        return counters.draw(self.conn, prefix, count)
 
     def add(self, model: type[SQLModel], rows: list[dict[str, Any]]) -> None:
         if rows:
@@ -539,10 +536,13 @@ def commit_import(session: Session, user: m.User, plan: ImportPlan, *, skip_inva
             raise LedgerImportError("检查之后数据库已有其他修改，为避免重复，请重新检查台账后再导入。")
         writer = _Writer(session, user, plan, records, progress, cancelled)
         WRITERS[plan.kind](writer)
-        if writer.file_ids:  # the name pieces once for all files, not row by row by the triggers (a third of the
-            derived.drop_triggers(writer.conn)  # time); the triggers are made again in this transaction
+        # SQLite: the name pieces once for all files, not row by row by the triggers (a third of the time); the
+        # triggers are made again in this transaction. PostgreSQL's statement-level triggers cut them at once.
+        regram = bool(writer.file_ids) and not derived.name_pieces_kept(writer.conn)
+        if regram:
+            derived.drop_triggers(writer.conn)
         writer.flush()
-        if writer.file_ids:
+        if regram:
             derived.insert_pieces(writer.conn, writer.file_ids)
             derived.create_triggers(writer.conn)
         written = len(records)

@@ -15,8 +15,12 @@ if connection is None:  # pragma: no cover - only the program's own runner is su
 context.configure(
     connection=connection,
     target_metadata=SQLModel.metadata,
-    render_as_batch=True,  # SQLite cannot ALTER most things; batch mode copies the table
+    # SQLite cannot ALTER most things; batch mode copies the table. PostgreSQL alters in place.
+    render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    # columns and indexes the engine keeps beyond the models (storage.derived: PostgreSQL's rowid)
+    include_object=lambda obj, name, kind, reflected, compare_to: not (
+        reflected and compare_to is None and name in ("rowid", "ux_hardship_file_rowid")),
 )
 with context.begin_transaction():
     context.run_migrations()

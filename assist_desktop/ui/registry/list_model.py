@@ -501,9 +501,10 @@ class RegistryModel(QAbstractTableModel):
             self._trim.released(evicted)
 
     def invalidate(self, file_ids: Iterable[str]) -> None:
-        """Forget the cached rows of ``file_ids``; shown rows are read again when next painted."""
+        """Forget the cached rows of ``file_ids``; shown rows are read again when next painted. No ids: which
+        files changed is not known (a bulk import, another desk's bulk write, F5): every row is read again."""
         file_ids = list(file_ids)
-        if len(file_ids) > INVALIDATE_ONE_BY_ONE:
+        if not file_ids or len(file_ids) > INVALIDATE_ONE_BY_ONE:
             # a step on a whole selection: finding each row would scan the ids again and again
             self._rows.clear()
             self._unreadable.clear()

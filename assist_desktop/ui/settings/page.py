@@ -593,8 +593,9 @@ class SettingsPage(QWidget):
         start = str(BackupManager(self.ctx.db_path).directory)
         if not Path(start).is_dir():
             start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from a backup file"), start,
-                                              self.tr("Database backups (*.sqlite);;All files (*)"))
+        kinds = self.tr("Database backups (*.sqlite);;All files (*)") if not self.ctx.db.is_server else \
+            self.tr("Database server backups (*.dump);;All files (*)")
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Restore from a backup file"), start, kinds)
         return self.restore(Path(name)) if name else None
 
     def restore(self, backup: Path | None = None) -> Op[Any] | None:

@@ -130,6 +130,9 @@ class MainWindow(QMainWindow):
         ctx.events.files_changed.connect(lambda _ids: self.refresh_status())
         ctx.events.workflow_changed.connect(self.refresh_status)
         ctx.events.backup_taken.connect(lambda _p: self.refresh_status())
+        from assist_desktop.ui.refresh import ChangeWatcher  # others' changes (other desks, the terminal)
+
+        self.watcher = ChangeWatcher(ctx, self)
         ctx.events.synced.connect(self.refresh_status)
 
     # --- pages --------------------------------------------------------------------------------------
@@ -170,6 +173,11 @@ class MainWindow(QMainWindow):
         switch = QAction(self.tr("Switch user…"), self)
         switch.triggered.connect(self.switch_user)
         file_menu.addAction(switch)
+        refresh = QAction(self.tr("Refresh"), self)
+        refresh.setObjectName("refresh")
+        refresh.setShortcut(QKeySequence.StandardKey.Refresh)
+        refresh.triggered.connect(lambda: self.watcher.check(force=True))
+        file_menu.addAction(refresh)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -250,8 +258,11 @@ class MainWindow(QMainWindow):
     def start_maintenance(self) -> None:
         """Off the GUI thread: the page-by-page check of a large file (skipped at open), then the
         automatic backup (in the audit log as the program's), and another every hour while the window is
-        open. A damaged file is said at once, and is not backed up over good backups."""
+        open. A damaged file is said at once, and is not backed up over good backups. A server database is the
+        server's to check and back up (assist-desktop backup, scheduled by the IT person): no backup timer."""
         path, key = self.ctx.db_path, self.ctx.db.key
+        if self.ctx.db.is_server:
+            return
         db, user = self.ctx.db, self.ctx.user
 
         def work(_progress: object) -> tuple[str | None, object]:

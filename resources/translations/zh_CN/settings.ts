@@ -530,6 +530,10 @@
         <translation>正在备份</translation>
     </message>
     <message>
+        <source>Database server backups (*.dump);;All files (*)</source>
+        <translation>数据库服务器备份 (*.dump);;所有文件 (*)</translation>
+    </message>
+    <message>
         <source>Restore from a backup file</source>
         <translation>选择备份文件恢复</translation>
     </message>

@@ -167,6 +167,45 @@ It holds the program's and the system's versions, the database's row counts and 
     </message>
 </context>
 <context>
+    <name>LocationPage</name>
+    <message>
+        <source>Where the data is kept</source>
+        <translation>数据存放在哪里</translation>
+    </message>
+    <message>
+        <source>On this computer alone, or on the database server your office shares.</source>
+        <translation>只放在这台电脑上，或放在单位各台电脑共用的数据库服务器上。</translation>
+    </message>
+    <message>
+        <source>A data file on this computer (one desk)</source>
+        <translation>本机数据文件（只在这台电脑上使用）</translation>
+    </message>
+    <message>
+        <source>The office's database server (several desks, a city or a province)</source>
+        <translation>单位的数据库服务器（办公室几台电脑共用，或市、省总工会）</translation>
+    </message>
+    <message>
+        <source>for example postgresql://assist@192.168.1.10/assist</source>
+        <translation>例如 postgresql://assist@192.168.1.10/assist</translation>
+    </message>
+    <message>
+        <source>Remember the password in this computer's keyring</source>
+        <translation>在本机的系统钥匙串中记住密码</translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>The address and password come from whoever set up the PostgreSQL server.</source>
+        <translation>服务器地址和密码由安装 PostgreSQL 数据库服务器的信息管理员提供。</translation>
+    </message>
+</context>
+<context>
     <name>LoginDialog</name>
     <message>
         <source>Log in</source>
@@ -260,6 +299,10 @@ It holds the program's and the system's versions, the database's row counts and 
         <translation>切换用户…</translation>
     </message>
     <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
@@ -341,6 +384,33 @@ It holds the program's and the system's versions, the database's row counts and 
     <message>
         <source>I have written down or printed the recovery key for the chair</source>
         <translation>我已抄写或打印恢复密钥，交主席保管</translation>
+    </message>
+</context>
+<context>
+    <name>ServerPasswordDialog</name>
+    <message>
+        <source>Database server</source>
+        <translation>数据库服务器</translation>
+    </message>
+    <message>
+        <source>Connect to the database server {0}:{1}, database {2}, as {3}.</source>
+        <translation>连接数据库服务器 {0}:{1} 上的数据库 {2}，登录用户 {3}。</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Remember the password in this computer's keyring</source>
+        <translation>在本机的系统钥匙串中记住密码</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>连接</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,7 @@ from assist_desktop.services.ledger import ImportOptions, commit_import, prepare
 from assist_desktop.services.ledger.model import ERROR, ImportPlan
 from assist_desktop.storage import models as m
 from tests.services.conftest import TODAY, County
+from tests.dbtools import connect
 
 from . import corpus
 
@@ -27,7 +28,7 @@ def unions(county: County) -> dict[str, str]:
         for i, name in enumerate(corpus.UNIONS[1:], start=2):
             s.add(m.OrgUnit(owner_unit_id=parent, code=f"610826G00{i}", name=name, level="grassroots",
                             parent_id=parent))
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         return dict(conn.execute("SELECT name, id FROM org_unit WHERE level = 'grassroots'").fetchall())
 
 
@@ -81,7 +82,7 @@ def test_each_shape_of_ledger_reads_as_expected(county: County, unions, tmp_path
         result = commit_import(s, county.users["jingban"], plan, skip_invalid=True)
     good = ledger.good
     assert result.written == len(good)
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         rows = {r[0]: r[1:] for r in conn.execute(
             "SELECT id_number, household_size, members_pending, declared_household_size, filed_on, former_file_no, "
             "(SELECT count(*) FROM member WHERE file_id = f.id) FROM hardship_file f WHERE status = 'draft'")}

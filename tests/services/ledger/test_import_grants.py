@@ -50,7 +50,7 @@ def test_past_scholarships_become_paid_grants_of_a_closed_round(county: County, 
     before = county.counts()
     with county.session() as s:
         commit_import(s, county.users["jingban"], plan, skip_invalid=True)
-    assert county.count("scholarship_round", "year = 2024 AND closed = 1 AND budget_fen = 800000") == 1
+    assert county.count("scholarship_round", "year = 2024 AND closed AND budget_fen = 800000") == 1
     assert county.count("scholarship", "status = 'paid' AND plan = 'one_off'") == 2
     assert county.count("scholarship", "file_id IS NOT NULL AND student_name = '王浩'") == 1
     assert county.count("unfiled_household", "name = '李强' AND kind = 'low_income'") == 1
@@ -106,7 +106,7 @@ def test_past_visits_in_gbk_csv_become_a_closed_campaign(county: County, tmp_pat
     assert _messages(plan, 7) == ["H列“走访日期”：走访日期2024-06-01不在2024年春节送温暖期间（2023年10月1日至2024年3月31日）"]
     with county.session() as s:
         commit_import(s, county.users["jingban"], plan, skip_invalid=True)
-    assert county.count("campaign", "year = 2025 AND closed = 1 AND budget_fen = 280000") == 1
+    assert county.count("campaign", "year = 2025 AND closed AND budget_fen = 280000") == 1
     assert county.count("visit", "status = 'paid' AND group_key = 'deep' AND file_id IS NOT NULL AND goods_fen = 50000") == 1
     assert county.count("visit", "group_key = 'on_duty' AND actual_date = '2025-01-15'") == 1
     assert county.count("campaign_fund_source", "amount_fen = 280000") == 1

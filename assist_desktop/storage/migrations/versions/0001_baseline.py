@@ -403,7 +403,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_hardship_file_status_category', ['status', 'category'], unique=False)
         batch_op.create_index('ix_hardship_file_unit_status', ['unit_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_hardship_file_usn'), ['usn'], unique=False)
-        batch_op.create_index('uq_hardship_file_live_id_number', ['id_number'], unique=True, sqlite_where=sa.text("status != 'exited'"))
+        batch_op.create_index('uq_hardship_file_live_id_number', ['id_number'], unique=True, sqlite_where=sa.text("status != 'exited'"), postgresql_where=sa.text("status != 'exited'"))
 
     op.create_table('user_role',
     sa.Column('user_id', sa.String(length=36), nullable=False),
@@ -566,7 +566,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_scholarship_student_name'), ['student_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_scholarship_unfiled_household_id'), ['unfiled_household_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_scholarship_usn'), ['usn'], unique=False)
-        batch_op.create_index('uq_scholarship_round_student', ['round_id', 'student_id_number'], unique=True, sqlite_where=sa.text("status != 'cancelled'"))
+        batch_op.create_index('uq_scholarship_round_student', ['round_id', 'student_id_number'], unique=True, sqlite_where=sa.text("status != 'cancelled'"), postgresql_where=sa.text("status != 'cancelled'"))
 
     op.create_table('visit',
     sa.Column('id', sa.String(length=36), nullable=False),
@@ -607,7 +607,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_visit_owner_unit_id'), ['owner_unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_recipient_name'), ['recipient_name'], unique=False)
         batch_op.create_index(batch_op.f('ix_visit_usn'), ['usn'], unique=False)
-        batch_op.create_index('uq_visit_campaign_recipient', ['campaign_id', 'recipient_id_number'], unique=True, sqlite_where=sa.text("status != 'cancelled'"))
+        batch_op.create_index('uq_visit_campaign_recipient', ['campaign_id', 'recipient_id_number'], unique=True, sqlite_where=sa.text("status != 'cancelled'"), postgresql_where=sa.text("status != 'cancelled'"))
 
     op.create_table('installment',
     sa.Column('id', sa.String(length=36), nullable=False),

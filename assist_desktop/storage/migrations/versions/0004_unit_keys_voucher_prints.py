@@ -39,7 +39,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_unit_key_key_id'), ['key_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_unit_key_unit_id'), ['unit_id'], unique=False)
         batch_op.create_index('uq_unit_key_current', ['unit_id', 'purpose'], unique=True,
-                              sqlite_where=sa.text('retired_at IS NULL'))
+                              sqlite_where=sa.text('retired_at IS NULL'), postgresql_where=sa.text('retired_at IS NULL'))
 
     op.create_table(
         'voucher_print',

@@ -78,7 +78,7 @@ def upgrade() -> None:
     # Not in batch mode: rebuilding hardship_file would renumber its rowids, which name_gram refers to.
     op.drop_index('uq_hardship_file_live_id_number', table_name='hardship_file')
     op.create_index('uq_hardship_file_live_id_number', 'hardship_file', ['owner_unit_id', 'id_number'],
-                    unique=True, sqlite_where=sa.text("status != 'exited'"))
+                    unique=True, sqlite_where=sa.text("status != 'exited'"), postgresql_where=sa.text("status != 'exited'"))
 
 
 def downgrade() -> None:

@@ -312,6 +312,7 @@ def _read_xlsx(path: Path, sheet: str | None, all_sheets: bool, progress: Progre
     import python_calamine as pc
 
     source = content if content is not None else path
+    archive: zipfile.ZipFile | None = None
     try:
         archive = zipfile.ZipFile(source)
         parts = _xlsx_parts(archive)
@@ -319,10 +320,14 @@ def _read_xlsx(path: Path, sheet: str | None, all_sheets: bool, progress: Progre
             content.seek(0)
         wb = pc.CalamineWorkbook.from_object(source if content is not None else str(path))
     except (zipfile.BadZipFile, pc.CalamineError, KeyError, OSError, ValueError, TypeError):
+        if archive is not None:
+            archive.close()
         raise LedgerReadError(f"工作簿 {path.name} 已损坏或不是有效的 Excel 文件，无法读取。"
                               "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from None
     except BaseException as exc:  # noqa: BLE001 - a file from outside: a damaged zip or XML fails in many ways
         # (zlib.error, XML parse errors, a panic inside calamine); each is the same answer to the caseworker
+        if archive is not None:
+            archive.close()
         if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
             raise
         raise LedgerReadError(f"工作簿 {path.name} 已损坏，无法读取。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from None

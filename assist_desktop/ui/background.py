@@ -180,14 +180,16 @@ def maintenance_pool() -> QThreadPool:
 def run_op(parent: QWidget | None, work: Callable[[Progress], T], *, on_done: Callable[[T], None] | None = None,
            on_error: Callable[[BaseException], None] | None = None, title: str = "",
            cancellable: bool = True, show_progress: bool = True,
-           pool: QThreadPool | None = None) -> Op[T]:
-    """Start ``work`` in a worker thread; deliver its result or error on the GUI thread."""
+           pool: QThreadPool | None = None, owner: QObject | None = None) -> Op[T]:
+    """Start ``work`` in a worker thread; deliver its result or error on the GUI thread — to nobody once
+    ``parent`` or ``owner`` (a model without a window of its own) has been deleted."""
     op: Op[T] = Op(parent, title or QCoreApplication.translate("Background", "Working…"), cancellable, show_progress)
 
     # The window that started the work may be closed before it ends: then the outcome has nobody to
     # go to (a write has still been committed or rolled back as a whole by the service).
     def alive() -> bool:
-        return shiboken6.isValid(op) and (parent is None or shiboken6.isValid(parent))
+        return (shiboken6.isValid(op) and (parent is None or shiboken6.isValid(parent))
+                and (owner is None or shiboken6.isValid(owner)))
 
     def finished(result: object) -> None:
         if not alive():

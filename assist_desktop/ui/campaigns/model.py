@@ -144,7 +144,7 @@ class VisitsModel(QAbstractTableModel):
                 self._loading = False
             self.failed.emit(exc)
 
-        op = run_op(None, work, on_done=done, on_error=error, show_progress=False)
+        op = run_op(None, work, on_done=done, on_error=error, show_progress=False, owner=self)
         self.ops = [o for o in self.ops if not o.done] + [op]
 
     @property

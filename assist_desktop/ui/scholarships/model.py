@@ -106,7 +106,7 @@ class ApplicationsModel(QAbstractTableModel):
                 self._loading = False
             self.failed.emit(exc)
 
-        self.op = run_op(None, work, on_done=done, on_error=error, show_progress=False)
+        self.op = run_op(None, work, on_done=done, on_error=error, show_progress=False, owner=self)
 
     @property
     def busy(self) -> bool:

@@ -73,7 +73,7 @@ class RecordsModel(QAbstractTableModel):
             self.loading = False
             show_error(None, exc)
 
-        self.op = run_op(None, work, on_done=done, on_error=failed, show_progress=False)
+        self.op = run_op(None, work, on_done=done, on_error=failed, show_progress=False, owner=self)
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(self.rows)

@@ -74,7 +74,7 @@ import functools
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -718,15 +718,21 @@ class SearchPage:
 
 
 COUNT_LIMIT = 10_000  # a search-as-you-type counts this many matches at most, then says "10,000+"
+ID_CHUNK = 2_000  # ids read and handed over at once by search_page(into=…)
 
 
 def search_page(session: Session, user: User, text: str = "", filters: FileFilters | None = None,
                 order: str = "file_no", offset: int = 0, limit: int | None = 100, *,
-                count_limit: int | None = COUNT_LIMIT) -> SearchPage:
+                count_limit: int | None = COUNT_LIMIT,
+                into: Callable[[Sequence[str]], object] | None = None) -> SearchPage:
     """``search`` with the work of a keystroke bounded by what the screen shows: the count stops after
     ``count_limit`` matches, and with many matches the page walks the sort key's index testing each row
     until it has a page — so a first letter that matches 65,000 files costs about what a rare name does.
-    Where a page comes back short, the end of the matches is reached and their number is exact."""
+    Where a page comes back short, the end of the matches is reached and their number is exact.
+
+    With ``into``, the ids are handed to it in runs of ``ID_CHUNK`` as SQLite reads them, and ``ids`` is
+    left empty: a list fetching 50,000 ids at once (services' callers pack them) then never holds them all as
+    Python strings and result rows — 20 MB at its peak, which the allocator kept after the run was packed."""
     _check_page(offset, limit)
     _parse_order(order)
     _check_user(session, user)
@@ -736,9 +742,18 @@ def search_page(session: Session, user: User, text: str = "", filters: FileFilte
     if limit == 0 or (exact and offset >= total):
         return SearchPage(total, exact, [])
     page = _page(query, order, offset, limit, total, table_rows or total, exact=exact)
-    ids = list(session.execute(page).scalars())
-    if not exact and limit is not None and 0 < len(ids) < limit:
-        total, exact = offset + len(ids), True
+    found = session.execute(page).scalars()
+    ids: list[str] = []
+    got = 0
+    if into is None:
+        ids = list(found)
+        got = len(ids)
+    else:
+        for run in found.partitions(ID_CHUNK):
+            into(run)
+            got += len(run)
+    if not exact and limit is not None and 0 < got < limit:
+        total, exact = offset + got, True
     return SearchPage(total, exact, ids)
 
 

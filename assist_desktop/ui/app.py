@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.paths import resource_path
-from assist_desktop.ui.background import GarbageCollector, maintenance_pool
+from assist_desktop.ui.background import GarbageCollector, maintenance_pool, status_pool
 from assist_desktop.ui.fonts import install_cjk_font
 from assist_desktop.ui.i18n import install_translators, prefer_chinese_dates
 from assist_desktop.ui.input_method import apply_input_method
@@ -337,6 +337,7 @@ def _run_locked(app: QApplication, db_path: Location, demo: bool) -> int:
             interrupt_reads(db.engine)  # a long read (a count, a list) must not keep the process after its window
         maintenance_pool().waitForDone()  # never quit in the middle of writing a backup
         pool.waitForDone()
+        status_pool().waitForDone()  # the status bar's count (interrupted above): its thread ends before the file closes
         if db is not None:
             db.close()
     log.info("exit %s", code)

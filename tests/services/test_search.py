@@ -651,6 +651,28 @@ def test_a_count_that_stops_early_says_so_and_the_pages_go_on(demo: Demo, text: 
         assert count_matches(s, demo.user, text) == total
 
 
+@pytest.mark.parametrize("text", ["", "z", "{phone}"])
+def test_ids_handed_over_in_runs_as_they_are_read(demo: Demo, text: str, monkeypatch) -> None:
+    """``search_page(into=…)`` gives the page's ids in runs of ``ID_CHUNK`` (the list packs each run as it
+    comes), the same ids in the same order as a page read whole, and a short last page still makes the
+    count exact."""
+    import assist_desktop.services.search as search_module
+    from assist_desktop.services.search import search_page
+
+    monkeypatch.setattr(search_module, "ID_CHUNK", 3)
+    text = text.format(phone=demo.files[0]["phone"][:3])
+    with demo.db.session() as s:
+        total, every = search(s, demo.user, text, None, "-file_no", limit=None)
+        assert total > 7
+        runs: list[list[str]] = []
+        whole = search_page(s, demo.user, text, None, "-file_no", 2, total, count_limit=total // 3)
+        handed = search_page(s, demo.user, text, None, "-file_no", 2, total, count_limit=total // 3,
+                             into=lambda run: runs.append(list(run)))
+        assert handed.ids == [] and [i for run in runs for i in run] == whole.ids == every[2:]
+        assert [len(run) for run in runs[:-1]] == [3] * (len(runs) - 1) and 1 <= len(runs[-1]) <= 3
+        assert (handed.total, handed.exact) == (whole.total, whole.exact) == (total, True)
+
+
 @pytest.mark.parametrize(("text", "filters"), [
     ("", None), ("", FileFilters(category="deep")), ("", FileFilters(flags={"migrant_worker"})),
     ("", FileFilters(status={"active"}, filing_year=2024)), ("z", None), ("丽", FileFilters(category="relative")),

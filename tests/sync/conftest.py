@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import sqlite3
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -72,8 +71,8 @@ def unchanged_after_refusal(unit: "Unit", before: tuple[dict[str, int], tuple[in
     if {k: v for k, v in counts.items() if k != "audit_event"} != {k: v for k, v in before[0].items()
                                                                   if k != "audit_event"}:
         return False
-    with closing(sqlite3.connect(unit.path)) as conn:
-        action = conn.execute("SELECT action FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    with closing(Reader(unit.path)) as r:  # a file or a server database
+        action = r.query("SELECT action FROM audit_event ORDER BY seq DESC LIMIT 1")[0][0]
     return counts["audit_event"] == before[0]["audit_event"] + 1 and action == "refused:import"
 
 

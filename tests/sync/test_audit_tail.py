@@ -5,7 +5,6 @@ head and says from which entry; the city refuses a package whose chain no longer
 from __future__ import annotations
 
 import json
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from assist_desktop.services.maintenance import check_database
 from assist_desktop.storage.backup import BackupManager
 from assist_desktop.storage.models import AuditEvent
 from assist_desktop.sync.errors import SyncError
-from tests.dbtools import connect
+from tests.dbtools import Reader, connect
 from .conftest import Network
 from .test_sequence import _edit
 
@@ -173,9 +172,9 @@ def unchanged_but_the_refusal(unit, before, package: Path, accepted: int, logins
                                                                   if k != "audit_event"}:
         return False
     assert counts["audit_event"] == before[0]["audit_event"] + 1 + logins
-    with closing(sqlite3.connect(unit.path)) as conn:
-        action, changes = conn.execute("SELECT action, changes FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()
-    changes = json.loads(changes)
+    with closing(Reader(unit.path)) as r:  # a file or a server database
+        action, changes = r.query("SELECT action, changes FROM audit_event ORDER BY seq DESC LIMIT 1")[0]
+    changes = json.loads(changes) if isinstance(changes, str) else changes  # JSONB comes back read
     assert action == "refused:import" and changes["file"] == package.name
     assert (changes["unit"], changes["unit_name"], changes["accepted_seq"]) == ("610826", "绥德县总工会", accepted)
     return True
@@ -189,8 +188,8 @@ def test_the_terminals_sync_import_refuses_a_cut_chain_and_writes_the_refusal_do
 
     suide, yulin = net["suide"], net["yulin"]
     net.carry("suide", "yulin")
-    with closing(sqlite3.connect(suide.path)) as conn:
-        acked = json.loads(conn.execute("SELECT value FROM meta WHERE key = 'acknowledged_audit_head'").fetchone()[0])
+    with closing(Reader(suide.path)) as r:
+        acked = json.loads(r.query("SELECT value FROM meta WHERE key = 'acknowledged_audit_head'")[0][0])
     _events(net, 4)
     accepted = net.carry("suide", "yulin", ack=False).report.manifest.units[0].audit.seq
     cut(suide.path, acked["seq"])
@@ -206,6 +205,6 @@ def test_the_terminals_sync_import_refuses_a_cut_chain_and_writes_the_refusal_do
     assert code == 1 and f"第 {accepted} 条" in err and "绥德县总工会" in err
     assert "--accept-audit-break" in err and "本次拒绝导入已记入审计日志" in err
     assert unchanged_but_the_refusal(yulin, before, package, accepted, logins=1)
-    with closing(sqlite3.connect(yulin.path)) as conn:
-        actor = conn.execute("SELECT actor_name FROM audit_event ORDER BY seq DESC LIMIT 1").fetchone()[0]
+    with closing(Reader(yulin.path)) as r:
+        actor = r.query("SELECT actor_name FROM audit_event ORDER BY seq DESC LIMIT 1")[0][0]
     assert actor == yulin.user("admin").display_name  # the person logged in at the terminal

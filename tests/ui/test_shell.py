@@ -60,6 +60,54 @@ def test_main_window_sections_and_status_bar(qtbot, app_context, shot) -> None:
     shot(window, "main-window-coming")
 
 
+def test_status_bar_counts_one_at_a_time_and_once_more_after(qtbot, app_context, monkeypatch) -> None:
+    """Asked again and again while its count runs (pages chosen, files saved), the status bar counts once
+    more after it (so that what was written meanwhile shows), never side by side, and shows the real count."""
+    import threading
+    import time
+
+    import assist_desktop.ui.shell.main_window as main_window
+
+    ctx = app_context("jingban")
+    counted = main_window.unsynced_records
+    running, most, calls = [0], [0], [0]
+    lock = threading.Lock()
+
+    def slow_count(session):  # noqa: ANN001, ANN202
+        with lock:
+            running[0] += 1
+            calls[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.2)  # a province's count
+        try:
+            return counted(session)
+        finally:
+            with lock:
+                running[0] -= 1
+
+    monkeypatch.setattr(main_window, "unsynced_records", slow_count)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.unsynced_label.text() != "", timeout=15000)
+    qtbot.waitUntil(lambda: not window._status_counting, timeout=15000)
+    before = calls[0]
+    for _ in range(5):
+        window.refresh_status()
+    with closing(sqlite3.connect(ctx.db_path)) as conn:
+        tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        expected = sum(conn.execute(f'SELECT count(*) FROM "{t}" WHERE usn = -1').fetchone()[0] for t in tables
+                       if "usn" in [c[1] for c in conn.execute(f'PRAGMA table_info("{t}")')])
+    qtbot.waitUntil(lambda: calls[0] == before + 1, timeout=5000)
+    qtbot.wait(100)
+    assert calls[0] == before + 1  # one count runs; the four other asks wait for it
+    qtbot.waitUntil(lambda: calls[0] >= before + 2 and not window._status_counting, timeout=15000)
+    qtbot.wait(1500)  # five counts one after the other would be over by now
+    assert calls[0] - before <= 3  # the burst's two (a change watcher may ask once more on its own)
+    assert most[0] == 1  # never two side by side
+    assert window.unsynced_label.text() == f"未同步：{expected} 条"
+
+
 def test_backup_now_updates_the_status_bar(qtbot, app_context) -> None:
     ctx = app_context("jingban")
     window = MainWindow(ctx)

@@ -374,10 +374,11 @@ class RegistryModel(QAbstractTableModel):
         db, user = self.db, self.user
 
         def work(_progress: object) -> _Page:
+            ids = IdList()  # packed as they are read (a run of 50,000 as Python strings: ~20 MB at its peak)
             with db.session() as session:
                 found = search_page(session, user, query.text, query.filters, query.order, offset, limit,
-                                    count_limit=COUNT_LIMIT)
-            return _Page(query, generation, found.total, offset, IdList(found.ids), [], found.exact)
+                                    count_limit=COUNT_LIMIT, into=ids.extend)
+            return _Page(query, generation, found.total, offset, ids, [], found.exact)
 
         self._ids_loading = True
         self.searches += 1

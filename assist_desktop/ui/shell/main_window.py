@@ -16,11 +16,12 @@ from assist_desktop.domain.lifecycle import Role
 from assist_desktop.services.overview import unsynced_records
 from assist_desktop.services import backups
 from assist_desktop.storage.backup import BackupManager
-from assist_desktop.ui.background import maintenance_pool, run_op
+from assist_desktop.ui.background import lower_status_thread, maintenance_pool, run_op, status_pool
 from assist_desktop.ui.context import AppContext
 from assist_desktop.ui.screen import fitted_size
 
 PageFactory = Callable[[AppContext], QWidget]
+STATUS_AFTER_PAGE_MS = 1000  # the status bar counts again this long after a page is chosen (show_section)
 
 
 class ComingPage(QWidget):
@@ -159,7 +160,9 @@ class MainWindow(QMainWindow):
         if self.nav.currentRow() != index:
             self.nav.setCurrentRow(index)
         if self.stack.currentIndex() != index:
-            self.refresh_status()  # writes no event announces (users, standards) show up in the count too
+            # writes no event announces (users, standards) show up in the count too; counted once the page
+            # has read what it shows (a province's count reads millions of index entries: it would compete)
+            QTimer.singleShot(STATUS_AFTER_PAGE_MS, self.refresh_status)
         self.stack.setCurrentIndex(index)
         return self.pages[key]
 
@@ -343,12 +346,19 @@ class MainWindow(QMainWindow):
         searched.connect(first)
 
     def refresh_status(self) -> None:
-        """Last backup and unsynced count, counted off the GUI thread (a large file takes a moment)."""
+        """Last backup and unsynced count, counted off the GUI thread (a large file takes a moment), in the
+        status bar's own thread. Asked again while a count runs, it counts once more after it (whatever
+        changed meanwhile shows), rather than starting counts side by side."""
         if not shiboken6.isValid(self):  # the context's events outlive a closed window (切换用户, a test's window)
             return
+        if getattr(self, "_status_counting", False):
+            self._status_again = True
+            return
+        self._status_counting, self._status_again = True, False
         db, path = self.ctx.db, self.ctx.db_path
 
         def work(_progress: object) -> tuple[datetime | None, int]:
+            lower_status_thread()
             last = BackupManager(path, key=db.key).last_backup()
             with db.session() as session:
                 return (last.taken_at if last else None), unsynced_records(session)
@@ -359,4 +369,12 @@ class MainWindow(QMainWindow):
                 taken.strftime("%Y-%m-%d %H:%M") if taken else self.tr("none")))
             self.unsynced_label.setText(self.tr("Not yet synced: {0}").format(unsynced))
 
-        self.status_op = run_op(self, work, on_done=show, show_progress=False)
+        def settled() -> None:
+            if not shiboken6.isValid(self):
+                return
+            self._status_counting = False
+            if self._status_again:
+                self.refresh_status()
+
+        self.status_op = run_op(self, work, on_done=show, show_progress=False, pool=status_pool())
+        self.status_op.settled.connect(settled)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from operator import mul
 
 from assist_desktop.domain import regions
 from assist_desktop.domain.errors import DomainError
@@ -34,7 +35,7 @@ def id_check_character(first17: str) -> str:
     """The 18th character for 17 leading digits."""
     if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
         raise InvalidIdNumber("计算校验位需要17位数字")
-    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, _WEIGHTS)) % 11]
+    return _CHECK_CHARS[sum(map(mul, map(int, first17), _WEIGHTS)) % 11]
 
 
 def _birth_date(value: str) -> date:
@@ -119,7 +120,9 @@ def parse_id_number(text: str, *, today: date | None = None) -> IdNumber:
     if text is None:
         raise InvalidIdNumber("身份证号不能为空")
     value = _validate(compact(str(text)).upper(), today or date.today())
-    return IdNumber(value)
+    checked = object.__new__(IdNumber)  # validated just above: not a second time by __post_init__
+    object.__setattr__(checked, "value", value)
+    return checked
 
 
 def mask_id_number(value: str) -> str:

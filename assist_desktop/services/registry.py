@@ -365,10 +365,14 @@ def _clean(data: FileInput, today: date, *, mobile_optional: bool = False,
         row["phone"] = ""
     else:
         row["phone"] = check(parse_mobile, data.phone, default="")
+    # a field left empty is None without a call (a ledger's row leaves most of them empty: 10,000 rows at once)
     for key, (label, limit) in _TEXT_LIMITS.items():
-        row[key] = check(_text, getattr(data, key), label, limit, required=key in ("address", "employer_name"))
+        value = getattr(data, key)
+        required = key in ("address", "employer_name")
+        row[key] = check(_text, value, label, limit, required=required) if value or required else None
     for key, (label, enum_type) in _ENUM_FIELDS.items():
-        row[key] = check(_enum, getattr(data, key), label, enum_type)
+        value = getattr(data, key)
+        row[key] = check(_enum, value, label, enum_type) if value not in (None, "") else None
     row["file_type"] = row["file_type"] or "urban_worker"
     row["file_origin"] = row["file_origin"] or "new"
     row["model_worker_type"] = row["model_worker_type"] or "none"
@@ -393,7 +397,8 @@ def _clean(data: FileInput, today: date, *, mobile_optional: bool = False,
                 "is_new_employment_form", "exit_target"):
         row[key] = bool(getattr(data, key))
     for key in ("work_start_date", "exit_target_since", "civil_affairs_check_date", "filed_on"):
-        row[key] = check(_not_future, getattr(data, key), _DATE_LABELS[key], today)
+        value = getattr(data, key)
+        row[key] = check(_not_future, value, _DATE_LABELS[key], today) if value is not None else None
     for key in ("employer_id", "filed_by_name", "reviewed_by_name", "entered_by_name"):
         row[key] = (getattr(data, key) or None)
     row["former_file_no"] = check(_text, data.former_file_no, "原档案编号", 40)

@@ -16,6 +16,8 @@ SQLite it drops them and rebuilds the pieces of the files it touched at once (``
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy.engine import Connection
 
 MAX_NAME = 30  # names are at most 30 characters (domain.names)
@@ -62,6 +64,23 @@ EXPRESSION_INDEXES = {
     "ix_hardship_file_phone_tail": "hardship_file (substr(phone, -4))",
     "ix_hardship_file_serial": "hardship_file (substr(file_no, 13))",
 }
+
+
+def insert_pieces(conn: Connection, file_ids: list[str]) -> None:
+    """SQLite: the name pieces of files just written with the triggers dropped (a bulk import): every 1- and 2-character
+    piece of their workers' names and every 2-character piece of their members' names — what the insert
+    triggers write row by row, in one statement per 20,000 files, in a third of the triggers' time."""
+    positions = "(VALUES " + ",".join(f"({n})" for n in range(1, MAX_NAME + 1)) + ") AS p"
+    files = "ids JOIN hardship_file AS f ON f.id = ids.i"
+    sql = ("WITH ids(i) AS MATERIALIZED (SELECT value FROM json_each(?)), pieces(gram, r) AS ("
+           f"SELECT substr(f.name, p.column1, 1), f.rowid FROM {files}, {positions} WHERE p.column1 <= length(f.name) "
+           f"UNION ALL SELECT substr(f.name, p.column1, 2), f.rowid FROM {files}, {positions} "
+           "WHERE p.column1 <= length(f.name) - 1 "
+           f"UNION ALL SELECT substr(m.name, p.column1, 2), f.rowid FROM {files} "
+           f"JOIN member AS m ON m.file_id = f.id, {positions} WHERE p.column1 <= length(m.name) - 1) "
+           "INSERT OR IGNORE INTO name_gram (gram, file_rowid) SELECT gram, r FROM pieces")
+    for start in range(0, len(file_ids), 20000):
+        conn.exec_driver_sql(sql, (json.dumps(file_ids[start:start + 20000]),))
 
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------

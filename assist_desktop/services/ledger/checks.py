@@ -12,7 +12,7 @@ from sqlmodel import Session
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.ids import mask_id_number
 from assist_desktop.domain.names import normalise_name
-from assist_desktop.domain.text import control_character
+from assist_desktop.domain.text import FORBIDDEN, control_character
 from assist_desktop.services.ledger import cells
 from assist_desktop.services.ledger.mapping import IGNORED, HeaderGuess, match_field, spec
 from assist_desktop.services.ledger.model import (
@@ -127,8 +127,9 @@ class SheetChecker:
     def read(self, record: Record, row: int, cells_: list[Any], key: str, convert: Callable[..., Any],
              *args: Any, **kwargs: Any) -> Any:
         """``convert(cell, *args)``; a DomainError becomes the row's issue and FAIL is returned."""
+        col = self.cols.get(key)
         try:
-            return convert(self.raw(cells_, key), *args, **kwargs)
+            return convert(cells_[col] if col is not None and col < len(cells_) else None, *args, **kwargs)
         except DomainError as exc:
             self.issue(record, row, key, exc.message)
             return FAIL
@@ -136,10 +137,13 @@ class SheetChecker:
     def controls(self, record: Record, row: int, cells_: list[Any]) -> None:
         """Every mapped text cell of the row without control characters: each one found is the row's error,
         naming its column (they cannot be seen in Excel, and would break every list exported later)."""
-        for key in self.cols:
-            value = self.raw(cells_, key)
-            # whitespace-like controls (Word's vertical tab for a line break …) are repaired into spaces
-            if isinstance(value, str) and (what := control_character(" ".join(value.split()))):
+        width = len(cells_)
+        for key, col in self.cols.items():
+            value = cells_[col] if col < width else None
+            # whitespace-like controls (Word's vertical tab for a line break …) are repaired into spaces; the
+            # search on the cell as it is first: almost every cell has no control character at all
+            if isinstance(value, str) and FORBIDDEN.search(value) and \
+                    (what := control_character(" ".join(value.split()))):
                 self.issue(record, row, key, f"单元格中有不可见的控制字符（{what}），请在 Excel 中删除后重新导入")
 
     def text(self, cells_: list[Any], key: str) -> str:

@@ -198,6 +198,8 @@ class FileChecker(SheetChecker):
 
     def _enum(self, record: Record, n: int, get: Callable[[str], Any], key: str,
               block: int | None = None) -> str | None | object:
+        if block is None and key not in self.cols:  # a column the ledger does not have (most of them)
+            return None
         word = cells.text(get(key))
         if not word:
             return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from assist_desktop.domain.errors import DomainError
@@ -162,6 +163,7 @@ def fields_for(kind: str) -> tuple[FieldSpec, ...]:
     return FIELDS[kind]
 
 
+@lru_cache(maxsize=None)
 def spec(kind: str, key: str) -> FieldSpec:
     return next(f for f in fields_for(kind) if f.key == key)
 

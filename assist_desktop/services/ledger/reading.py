@@ -1,4 +1,4 @@
-"""Reading a ledger file into plain rows: .xlsx (openpyxl, read-only), .xls (python-calamine; xlrd for its hidden rows and columns), .csv (UTF-8 or GBK).
+"""Reading a ledger file into plain rows: .xlsx (python-calamine, and a scan of the sheet XML for its layout), .xls (python-calamine; xlrd for its hidden rows and columns), .csv (UTF-8 or GBK).
 
 Cells keep the type the file gives them (str, int, float, datetime, date, bool, None), so the checks can
 tell an ID number Excel stored as a number from one typed as text. Merged ranges are read too: a
@@ -10,9 +10,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any
@@ -187,6 +189,10 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+)
 _ROW_TAG = re.compile(rb'<(?:\w+:)?row\b([^>]*)>')
 _COL_TAG = re.compile(rb'<(?:\w+:)?col\b([^>]*)/?>')
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
+_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
+_VALUE = re.compile(rb'<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>')
+_REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
+_EXACT = float(2 ** 53)  # floats below this that are whole numbers came from an integer in the XML
 
 
 def _col_index(letters: bytes) -> int:
@@ -201,6 +207,7 @@ class _Layout:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     hidden_rows: set[int] = field(default_factory=set)
     hidden_cols: set[int] = field(default_factory=set)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) → #N/A, #DIV/0! …
 
 
 def _hidden(attrs: bytes) -> dict[bytes, bytes] | None:
@@ -208,9 +215,18 @@ def _hidden(attrs: bytes) -> dict[bytes, bytes] | None:
     return values if values.get(b"hidden") in (b"1", b"true") else None
 
 
+def _cut(buf: bytes) -> int:
+    """Where to end this round's scan: before the last row's start tag, so no cell is split between rounds."""
+    at = max(buf.rfind(b"<row"), buf.rfind(b":row "))
+    at = buf.rfind(b"<", 0, at + 1) if at > 0 else -1
+    if at <= 0:  # no row in the block (the merged ranges after the data): any tag boundary will do
+        at = buf.rfind(b"<", 0, max(0, len(buf) - 400))
+    return max(at, 0)
+
+
 def _xlsx_layout(archive: zipfile.ZipFile, part: str) -> _Layout:
-    """Merged ranges and hidden rows and columns of a sheet part. Read-only openpyxl parses none of them; the
-    part is scanned in blocks for the tags without parsing the XML."""
+    """Merged ranges, hidden rows and columns, and error cells (#N/A …, which calamine reads as empty) of a
+    sheet part, scanned in blocks for their tags without parsing the XML."""
     out = _Layout()
 
     def scan(buf: bytes, end: int) -> None:
@@ -218,6 +234,11 @@ def _xlsx_layout(archive: zipfile.ZipFile, part: str) -> _Layout:
             c1, r1 = _col_index(m.group(1)), int(m.group(2)) - 1
             c2, r2 = (_col_index(m.group(3)), int(m.group(4)) - 1) if m.group(3) else (c1, r1)
             out.merged.append((r1, c1, r2, c2))
+        if b't="e"' in buf:
+            for m in _ERROR_CELL.finditer(buf, 0, end):
+                ref, value = _REF.search(m.group(1)), _VALUE.search(m.group(2))
+                if ref and value:
+                    out.errors[(int(ref.group(2)) - 1, _col_index(ref.group(1)))] = value.group(1).decode("utf-8", "replace")
         if b'hidden="' not in buf:
             return
         for m in _ROW_TAG.finditer(buf, 0, end):
@@ -233,70 +254,135 @@ def _xlsx_layout(archive: zipfile.ZipFile, part: str) -> _Layout:
     with archive.open(part) as f:
         while block := f.read(1 << 20):
             buf = tail + block
-            cut = max(0, len(buf) - 400)  # a tag split across blocks is matched in the next round
-            cut = buf.rfind(b"<", 0, cut) if buf.rfind(b"<", 0, cut) > 0 else cut
+            cut = _cut(buf)
             scan(buf, cut)
             tail = buf[cut:]
     scan(tail, len(tail))
     return out
 
 
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _xlsx_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → its part in the archive (xl/worksheets/sheet1.xml), from the workbook and its relationships."""
+    from xml.etree import ElementTree
+
+    def rels(of: str) -> dict[str, str]:
+        folder, name = posixpath.split(of)
+        try:
+            root = ElementTree.fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels")))
+        except KeyError:
+            return {}
+        out = {}
+        for rel in root:
+            target = rel.get("Target", "")
+            out[rel.get("Id", "")] = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join(folder, target))
+        return out
+
+    book = next((t for t in rels("").values() if t.endswith(".xml") and "workbook" in t.rsplit("/", 1)[-1]),
+                "xl/workbook.xml")
+    targets = rels(book)
+    root = ElementTree.fromstring(archive.read(book))
+    return {s.get("name", ""): targets.get(s.get(_REL_ID, ""), "") for s in root.iter() if s.tag.endswith("}sheet")}
+
+
+def _normal(row: list[Any]) -> list[Any]:
+    """Calamine's cells as openpyxl gives them (the checks and the wizard were built on these): an empty cell
+    None, a whole number an int, a date a datetime."""
+    for i, v in enumerate(row):
+        kind = type(v)
+        if kind is str:
+            if not v:
+                row[i] = None
+        elif kind is float:
+            if v.is_integer() and -_EXACT < v < _EXACT:
+                row[i] = int(v)
+        elif kind is date:
+            row[i] = datetime(v.year, v.month, v.day)
+    return row
+
+
 def _read_xlsx(path: Path, sheet: str | None, all_sheets: bool, progress: Progress | None,
                cancelled: Cancelled | None, content: Any = None) -> list[SheetData]:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+    """Values by python-calamine (Rust; several times faster than openpyxl's read-only mode, which is what a
+    10,000-household ledger spent half its import on); merged ranges, hidden rows and columns and error cells
+    by a scan of the sheet's XML (``_xlsx_layout``)."""
+    import python_calamine as pc
 
+    source = content if content is not None else path
+    archive: zipfile.ZipFile | None = None
     try:
-        wb = openpyxl.load_workbook(content if content is not None else path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError):
+        archive = zipfile.ZipFile(source)
+        parts = _xlsx_parts(archive)
+        if content is not None:
+            content.seek(0)
+        wb = pc.CalamineWorkbook.from_object(source if content is not None else str(path))
+    except (zipfile.BadZipFile, pc.CalamineError, KeyError, OSError, ValueError, TypeError):
+        if archive is not None:
+            archive.close()
         raise LedgerReadError(f"工作簿 {path.name} 已损坏或不是有效的 Excel 文件，无法读取。"
                               "请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from None
-    except Exception:  # noqa: BLE001 - a file from outside: a damaged zip or XML fails in many ways
-        # (zlib.error, XML parse errors, openpyxl internals); each is the same answer to the caseworker
+    except BaseException as exc:  # noqa: BLE001 - a file from outside: a damaged zip or XML fails in many ways
+        # (zlib.error, XML parse errors, a panic inside calamine); each is the same answer to the caseworker
+        if archive is not None:
+            archive.close()
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
         raise LedgerReadError(f"工作簿 {path.name} 已损坏，无法读取。请用 Excel 或 WPS 打开后另存为 .xlsx 再导入") from None
     try:
-        visible = [ws.title for ws in wb.worksheets if ws.sheet_state == "visible"] or wb.sheetnames
-        hidden = tuple(n for n in wb.sheetnames if n not in visible)
+        kinds = {m.name: m for m in wb.sheets_metadata}
+        sheet_names = list(wb.sheet_names)
+        worksheets = [n for n in sheet_names if kinds[n].typ == pc.SheetTypeEnum.WorkSheet]
+        visible = [n for n in worksheets if kinds[n].visible == pc.SheetVisibleEnum.Visible] or sheet_names
+        hidden = tuple(n for n in sheet_names if n not in visible)
         if sheet is not None:
-            names = [_pick(wb.sheetnames, sheet, path)]
+            names = [_pick(sheet_names, sheet, path)]
         else:
             names = visible if all_sheets else [_pick(visible, None, path)]
-        wanted = [wb[n] for n in names]
-        total = 0
-        for ws in wanted:
-            try:
-                total += ws.max_row or 0
-            except Exception:  # noqa: BLE001 - a damaged dimension: no total, progress still counts
-                pass
         out = []
         done = 0
-        for name, ws in zip(names, wanted):
-            rows: list[list[Any]] = []
-            try:
-                for values in ws.iter_rows(values_only=True):
-                    rows.append(list(values))
+        loaded = []
+        try:
+            for name in names:
+                ws = wb.get_sheet_by_name(name)
+                _check_size(ws.height, name)
+                loaded.append((name, ws))
+                _tick(done, done, None, cancelled)
+            total = sum(ws.height for _, ws in loaded)
+            for name, ws in loaded:
+                rows: list[list[Any]] = []
+                for row in ws.to_python(skip_empty_area=False):
+                    rows.append(_normal(row))
                     done += 1
                     if done % PROGRESS_EVERY == 0:
                         _tick(done, total, progress, cancelled)
-                    if len(rows) > MAX_ROWS and any(_filled(v) for v in values):
-                        _check_size(len(rows), name)
-                layout = _xlsx_layout(wb._archive, ws._worksheet_path)  # type: ignore[attr-defined]
-            except LedgerReadError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - damaged compressed data or XML inside the workbook
-                from assist_desktop.services.approvals import BatchCancelled
+                part = parts.get(name)
+                layout = _xlsx_layout(archive, part) if part in archive.NameToInfo else _Layout()
+                for (r, c), value in layout.errors.items():
+                    while len(rows) <= r:
+                        rows.append([])
+                    rows[r].extend([None] * (c + 1 - len(rows[r])))
+                    rows[r][c] = value
+                out.append(SheetData(path, name, sheet_names, rows, layout.merged, file_format="xlsx",
+                                     hidden_rows=frozenset(layout.hidden_rows),
+                                     hidden_cols=frozenset(layout.hidden_cols), hidden_sheets=hidden))
+        except LedgerReadError:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - damaged compressed data or XML inside the workbook
+            from assist_desktop.services.approvals import BatchCancelled
 
-                if isinstance(exc, BatchCancelled):
-                    raise
-                raise LedgerReadError(f"工作簿 {path.name} 已损坏，读取工作表“{name}”时出错。"
-                                      "请用 Excel 或 WPS 打开后另存再导入") from None
-            out.append(SheetData(path, name, list(wb.sheetnames), rows, layout.merged, file_format="xlsx",
-                                 hidden_rows=frozenset(layout.hidden_rows), hidden_cols=frozenset(layout.hidden_cols),
-                                 hidden_sheets=hidden))
+            if isinstance(exc, BatchCancelled) or (not isinstance(exc, Exception)
+                                                   and type(exc).__name__ != "PanicException"):
+                raise
+            raise LedgerReadError(f"工作簿 {path.name} 已损坏，读取工作表“{name}”时出错。"
+                                  "请用 Excel 或 WPS 打开后另存再导入") from None
         _tick(done, total, progress, None)
         return out
     finally:
         wb.close()
+        archive.close()
 
 
 # --- .xls -------------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from assist_desktop.services.ledger import (
 from tests.dbtools import connect
 from tests.services.conftest import TODAY, County, make_id
 
-from .conftest import write_xlsx
+from .conftest import write_csv, write_xlsx
 
 WORKER = make_id("19800315", 123)
 WIFE = make_id("19820611", 224)
@@ -273,3 +273,61 @@ def test_a_cancelled_check_writes_nothing_and_says_so(county: County, tmp_path: 
                        progress=lambda done, total: seen.append((done, total)), cancelled=lambda: len(seen) >= 1)
     assert seen == [(200, 450)]
     assert county.counts() == before
+
+
+@pytest.mark.sqlite_only  # PostgreSQL's statement-level triggers cut the pieces themselves (derived.name_pieces_kept)
+def test_name_pieces_written_in_bulk_are_those_the_triggers_write(county: County, tmp_path: Path) -> None:
+    """SQLite: the import drops the name-piece triggers for its transaction and writes the pieces of all its files in one
+    statement: they must be exactly the triggers' pieces (worker: 1 and 2 characters, members: 2), the triggers
+    must be back afterwards — and after a cancelled import too."""
+    import sqlite3
+    from contextlib import closing
+
+    long_name = "阿卜杜热合曼·买买提依明·艾则孜"
+    rows = good_household() + [person(2, long_name, "本人", "男", make_id("19750102", 401), phone="13800001111", size=2),
+                               member("古丽米热·阿不都", "妻子", "女", make_id("19770304", 502))]
+    path = ledger(tmp_path, rows)
+    plan = _plan(county, path)
+    assert plan.ok, [i.line() for i in plan.issues]
+
+    def triggers() -> set[str]:
+        with closing(sqlite3.connect(county.path)) as conn:
+            return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+
+    def pieces() -> set[tuple[str, str]]:
+        with closing(sqlite3.connect(county.path)) as conn:
+            return set(conn.execute("SELECT g.gram, f.name FROM name_gram AS g JOIN hardship_file AS f "
+                                    "ON f.rowid = g.file_rowid"))
+
+    before = triggers()
+    assert len(before) == 6
+    with county.session() as s, pytest.raises(BatchCancelled):
+        commit_import(s, county.users["jingban"], plan, cancelled=lambda: True)
+    assert triggers() == before
+    with county.session() as s:
+        commit_import(s, county.users["jingban"], plan)
+    assert triggers() == before
+    bulk = pieces()
+    assert {("艾则", long_name), ("·", long_name), ("古丽", long_name), ("秀英", "王建国"), ("王", "王建国")} <= bulk
+    with closing(sqlite3.connect(county.path)) as conn, conn:
+        conn.execute("DELETE FROM name_gram")
+        conn.execute("UPDATE hardship_file SET name = name")  # the rename trigger writes every file's pieces again
+    assert pieces() == bulk
+    with county.session() as s:
+        _, ids = registry.search(s, county.users["jingban"], "热合曼")
+    assert len(ids) == 1
+
+
+def test_control_characters_in_cells_are_named_at_their_cell(county: County, tmp_path: Path) -> None:
+    """An invisible control character pasted into a cell (BEL, a direction override) is the row's error at its
+    column; Word's vertical tab for a line break is a space, not an error."""
+    rows = [HEADER, person(1, "王建国", "本人", "男", WORKER, size=1),
+            person(2, "张\x0b三", "本人", "男", make_id("19750102", 401), phone="13800001111", size=1),
+            person(3, "李四", "本人", "男", make_id("19750102", 413), phone="13800001112", size=1)]
+    rows[1][6] = "绥德县名州镇\x07张家村12号"
+    rows[3][7] = "绥德县\u202e兴业建筑公司"
+    plan = _plan(county, write_csv(tmp_path / "台账.csv", rows, "utf-8-sig"))
+    assert _messages(plan, 2) == ["G列“家庭住址”：单元格中有不可见的控制字符（BEL 响铃，U+0007），请在 Excel 中删除后重新导入"]
+    assert _messages(plan, 3) == []
+    assert _messages(plan, 4) == ["H列“工作单位”：单元格中有不可见的控制字符（方向控制符，U+202E），请在 Excel 中删除后重新导入"]
+    assert plan.valid_count == 1

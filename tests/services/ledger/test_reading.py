@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from assist_desktop.services.ledger import (
@@ -124,3 +125,58 @@ def test_a_sheet_missing_a_required_column_says_which(county: County, tmp_path: 
         plan = prepare_import(s, county.users["jingban"], tmp_path / "a.xlsx", "files", today=TODAY,
                               mapping={1: "id_number", 2: None})
     assert "身份证号应为18位" in plan.errors[0].message
+
+
+def test_xlsx_cells_read_as_a_second_reader_sees_them(county: County, tmp_path: Path) -> None:
+    """The .xlsx values come from python-calamine: every cell must be what openpyxl (the second reader) gives —
+    whole numbers as int, date cells as datetime, an ID Excel stored as a number as that float, 出生年月 1980.03,
+    error cells (#N/A typed, and a VLOOKUP's cached #N/A as WPS leaves it) as their text — and the merged
+    title, hidden row and hidden column read from the sheet's XML."""
+    import re
+    import zipfile
+    from datetime import datetime, time
+
+    rows = [["绥德县困难职工台账"] + [None] * 10,
+            [*HEADER[:7], "家庭人口", "出生年月", "建档时间", "备注"],
+            ["王建国", ID_A, "13912345678", "绥德县名州镇张家村12号", "兴业建筑公司", "名州镇总工会", "6", 4, 1980.03,
+             datetime(2015, 3, 1), "#N/A"],
+            ["李娜", 6.10826198110001e17, "13912345679", "绥德县名州镇王家村3号", "兴业建筑公司", "名州镇总工会", "6", 3.0,
+             "1994.12", datetime(2019, 10, 4, 9, 30), time(8, 30)],
+            ["赵强", ID_B, "13912345670", "绥德县名州镇3号", "兴业建筑公司", "名州镇总工会", "6", "=1+1", None, None, None]]
+    path = tmp_path / "台账.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "台账"
+    for row in rows:
+        ws.append(row)
+    ws.merge_cells("A1:K1")
+    ws.column_dimensions["K"].hidden = True
+    ws.row_dimensions[4].hidden = True
+    wb.save(path)
+    # WPS keeps a VLOOKUP that found nothing as a formula with its cached error value
+    with zipfile.ZipFile(path) as src:
+        parts = {n: src.read(n) for n in src.namelist()}
+    sheet_xml = parts["xl/worksheets/sheet1.xml"]
+    parts["xl/worksheets/sheet1.xml"] = re.sub(rb'<c r="H5"[^>]*>.*?</c>',
+                                               b'<c r="H5" t="e"><f>VLOOKUP(A5,Sheet2!A:B,2,0)</f><v>#N/A</v></c>',
+                                               sheet_xml)
+    assert parts["xl/worksheets/sheet1.xml"] != sheet_xml
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+
+    sheet = read_sheet(path)
+    second = [list(r) for r in openpyxl.load_workbook(path, read_only=True, data_only=True).active.iter_rows(values_only=True)]
+    assert len(sheet.rows) == len(second)
+    for ours, theirs in zip(sheet.rows, second):
+        theirs = theirs[:len(ours)] if not any(v is not None for v in theirs[len(ours):]) else theirs
+        assert [(v, type(v)) for v in ours] == [(v, type(v)) for v in theirs]
+    assert sheet.rows[2][7:11] == [4, 1980.03, datetime(2015, 3, 1), "#N/A"] and type(sheet.rows[3][7]) is int
+    assert sheet.rows[3][1] == 6.10826198110001e17 and sheet.rows[3][9] == datetime(2019, 10, 4, 9, 30)
+    assert sheet.rows[4][7] == "#N/A"
+    assert sheet.merged == [(0, 0, 0, 10)] and sheet.hidden_cols == {10} and sheet.hidden_rows == {3}
+    with county.session() as s:
+        plan = prepare_import(s, county.users["jingban"], sheet, "files", today=TODAY)
+    lines = [i.line() for i in plan.errors]
+    assert any(t.startswith("第4行，B列") and "被 Excel 存成了数字" in t for t in lines), lines
+    assert any(t.startswith("第5行，H列") and "#N/A" in t for t in lines), lines

@@ -58,6 +58,11 @@ fi
 
 PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+# sqlcipher3-binary (locked before sqlcipher3-wheels; its SQLite was built unoptimised) fills the same sqlcipher3
+# folder: take both out, so that neither removes the other's files and the lock installs the wheels' whole
+if .venv/bin/python -m pip show -q sqlcipher3-binary >/dev/null 2>&1; then
+    .venv/bin/python -m pip uninstall -q -y sqlcipher3-binary sqlcipher3-wheels
+fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -r "$LOCK"
 .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
 

@@ -140,6 +140,24 @@ def _kdf_s() -> float:
     return time.perf_counter() - t0
 
 
+def _builds() -> dict[str, str]:
+    """The two SQLite builds compared: part of any ratio is theirs (version, compiler, options), not encryption's."""
+    from assist_desktop.storage import cipher
+
+    def build(conn: Any) -> str:
+        options = [r[0] for r in conn.execute("PRAGMA compile_options")]
+        compiler = next((o.split("=", 1)[1] for o in options if o.startswith("COMPILER=")), "?")
+        return f"SQLite {conn.execute('SELECT sqlite_version()').fetchone()[0]}, {compiler}"
+
+    plain, keyed = sqlite3.connect(":memory:"), cipher.sqlcipher().connect(":memory:")
+    try:
+        return {"sqlite_plain": build(plain),
+                "sqlite_encrypted": f"{build(keyed)}, SQLCipher {keyed.execute('PRAGMA cipher_version').fetchone()[0]}"}
+    finally:
+        plain.close()
+        keyed.close()
+
+
 def bench_secrecy(families: int, workdir: Path, rounds: int = 3) -> dict[str, Any]:
     import bench_campaign
     import bench_sync
@@ -163,7 +181,8 @@ def bench_secrecy(families: int, workdir: Path, rounds: int = 3) -> dict[str, An
         clerk = s.exec(select(m.User).where(m.User.username == "jingban")).one()
         keyslots.create(encrypted, key, user_id=clerk.id, username="jingban", password=DEMO_PASSWORD)
     out: dict[str, Any] = {"families": size, "encrypt_existing_file_s": round(encrypt_s, 2),
-                           "file_mb": round(plain.stat().st_size / 2**20, 1), "kdf_s": round(_kdf_s(), 3)}
+                           "file_mb": round(plain.stat().st_size / 2**20, 1), "kdf_s": round(_kdf_s(), 3), **_builds()}
+    print(f"  plain file: {out['sqlite_plain']}; encrypted file: {out['sqlite_encrypted']}", flush=True)
     out.update(_p2(plain, encrypted, key, max(rounds, 10)))  # 180 keystrokes a file: a p95 of 54 moved by one
     out.update(_open(plain, encrypted, max(rounds, 5)))
 

@@ -264,3 +264,69 @@ def test_the_restore_checks_read_an_encrypted_backup_only_with_its_key(encrypted
     found = inspect_restore_file(backup, path, backup_key=key, db_key=key)
     assert found.same_unit and found.households == 1
     assert "绥德县总工会（610826，县级）" in "\n".join(found.lines())
+
+
+OLD_BUILD_FILE = Path(__file__).parent / "fixtures" / "encrypted-sqlcipher3-binary-0.6.0.sqlite"
+OLD_BUILD_KEY = bytes.fromhex("8f3c1e5a7b2d4f60918273645a6b7c8d9eafb0c1d2e3f405162738495a6b7c8d")
+
+
+def test_a_file_encrypted_by_the_earlier_binding_still_opens(tmp_path: Path) -> None:
+    """Encrypted files (and backups, the same pages) written through sqlcipher3-binary 0.6.0, the binding the
+    program used before sqlcipher3-wheels, open and take writes: both are SQLCipher 4.12 on SQLite 3.51.1 at
+    SQLCipher 4's defaults (4096-byte pages, HMAC-SHA512), the earlier one compiled unoptimised."""
+    import importlib.metadata
+
+    try:  # its files would shadow the wheels' build in the same sqlcipher3 folder
+        importlib.metadata.distribution("sqlcipher3-binary")
+    except importlib.metadata.PackageNotFoundError:
+        pass
+    else:
+        pytest.fail("sqlcipher3-binary is installed beside sqlcipher3-wheels: run sh scripts/setup.sh --test")
+    path = tmp_path / "assist.sqlite"
+    shutil.copyfile(OLD_BUILD_FILE, path)
+    assert not cipher.has_plain_header(path)
+    assert cipher.key_opens(path, OLD_BUILD_KEY) and not cipher.key_opens(path, bytes(32))
+    db = Database(path, OLD_BUILD_KEY)
+    try:
+        with db.engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            assert raw.execute("PRAGMA cipher_page_size").fetchone()[0] == "4096"
+            assert conn.exec_driver_sql("PRAGMA application_id").scalar() == 0x41535354
+            rows = conn.exec_driver_sql("SELECT file_no, name, id_number FROM hardship_file ORDER BY file_no").all()
+            assert [tuple(r) for r in rows] == [
+                ("610826-2026-00001", NAME, ID_NUMBER),
+                ("610826-2026-00002", "积石山保安族东乡族撒拉族自治县", "622927197003035678")]
+        with db.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE hardship_file SET bank_account = '6217000000000000001' WHERE file_no LIKE '%1'")
+    finally:
+        db.close()
+    conn2 = cipher.connect(path, OLD_BUILD_KEY)
+    try:
+        assert conn2.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn2.execute("SELECT bank_account FROM hardship_file WHERE file_no LIKE '%1'").fetchone()[0] \
+            == "6217000000000000001"
+    finally:
+        conn2.close()
+    assert b"6217000000000000001" not in _outsider_bytes(path)
+
+
+def test_an_encrypted_files_connections_keep_more_decrypted_pages(encrypted: tuple[Path, bytes],
+                                                                  tmp_path: Path) -> None:
+    """Every page read in again is decrypted again: an encrypted file's connections keep 16 MiB of pages and a
+    bulk write up to 256 MiB, and go back to 16 MiB after it (not to the plain file's 2 MiB); a plain file's
+    stay as they were."""
+    from assist_desktop.storage import engine
+
+    path, key = encrypted
+    cases = ((Database(path, key), engine.ENCRYPTED_BULK_CACHE_SIZE_KIB, engine.ENCRYPTED_CACHE_SIZE_KIB),
+             (open_database(tmp_path / "plain.sqlite"), engine.BULK_CACHE_SIZE_KIB, engine.CACHE_SIZE_KIB))
+    for db, bulk, everyday in cases:
+        try:
+            with db.session() as s:
+                assert engine.bulk_cache_size_kib(s) == bulk and engine.everyday_cache_size_kib(s) == everyday
+            with db.write_connection() as conn:
+                assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -bulk
+            with db.engine.connect() as conn:  # the pool hands the same connection out again (LIFO)
+                assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -everyday
+        finally:
+            db.close()

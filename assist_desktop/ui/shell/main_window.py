@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -376,5 +377,9 @@ class MainWindow(QMainWindow):
             if self._status_again:
                 self.refresh_status()
 
-        self.status_op = run_op(self, work, on_done=show, show_progress=False, pool=status_pool())
+        def failed(exc: BaseException) -> None:  # a figure of the status bar: no box over the caseworker's work
+            logging.getLogger(__name__).warning("status bar count failed: %r", exc)
+            self.unsynced_label.setText(self.tr("Not yet synced: {0}").format("—"))
+
+        self.status_op = run_op(self, work, on_done=show, on_error=failed, show_progress=False, pool=status_pool())
         self.status_op.settled.connect(settled)

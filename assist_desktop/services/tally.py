@@ -38,16 +38,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Boolean, String, and_, any_, bindparam, cast, event, func, inspect, literal, or_, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import String, and_, bindparam, cast, event, func, inspect, literal, or_, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 from assist_desktop.storage import bulk
+from assist_desktop.storage.sql import in_ids
 from assist_desktop.storage import models as m
 
 HF, S, V, D = m.HardshipFile, m.Scholarship, m.Visit, m.Disbursement
@@ -109,7 +106,7 @@ def _selects(program: str, by_id: bool) -> list[tuple[str, Any]]:
                    func.count(), *sums]
         stmt = source.joins(select(*columns), dimension or None).where(scope)
         if by_id:
-            stmt = stmt.where(_IdsIn(source.id_column))
+            stmt = stmt.where(in_ids(source.id_column))
         out.append((dimension, stmt.group_by(*groups)))
     return out
 
@@ -141,7 +138,7 @@ def _record_select(program: str) -> Any:
     keys = [cast(source.dimensions[d], String) for d in dimensions(program) if d]
     values = [source.value(measure) for measure in SUMMED[program]]
     stmt = source.joins(select(*period, *keys, *values), WIDEST[program]).where(scope)
-    return stmt.where(_IdsIn(source.id_column))
+    return stmt.where(in_ids(source.id_column))
 
 
 def record_contributions(conn: Connection, program: str, ids: Iterable[str]) -> Rows:
@@ -185,29 +182,6 @@ def _chunks(ids: list[str]) -> list[list[str] | None]:
     return [ids[i:i + CHUNK] for i in range(0, len(ids), CHUNK)]
 
 
-class _IdsIn(ColumnElement[bool]):
-    """``column IN :ids`` with the list bound as ``ids``: on SQLite an expanding IN, on PostgreSQL
-    ``= ANY(:ids)`` with one array parameter — an expanding IN of 2,000 ids there is 2,000 typed parameters
-    that the driver splits and the server parses for every chunk (a city's import spent seconds on it)."""
-
-    type = Boolean()
-    inherit_cache = True
-    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
-
-    def __init__(self, column: Any) -> None:
-        self.column = column
-
-
-@compiles(_IdsIn)
-def _ids_in_default(element: _IdsIn, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column.in_(bindparam("ids", expanding=True)), **kw)
-
-
-@compiles(_IdsIn, "postgresql")
-def _ids_in_postgresql(element: _IdsIn, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column == any_(bindparam("ids", type_=ARRAY(String))), **kw)
-
-
 def _apply(conn: Connection, rows: Rows, sign: int) -> None:
     if not rows:
         return
@@ -238,15 +212,15 @@ def dependents(conn: Connection, entity: str, ids: Iterable[str]) -> dict[str, s
     if entity in PROGRAMS:
         out[entity] |= ids
     if entity == "hardship_file":
-        scholarships |= _ids(conn, select(S.id).where(_IdsIn(S.file_id)), ids)
-        visits |= _ids(conn, select(V.id).where(_IdsIn(V.file_id)), ids)
+        scholarships |= _ids(conn, select(S.id).where(in_ids(S.file_id)), ids)
+        visits |= _ids(conn, select(V.id).where(in_ids(V.file_id)), ids)
     elif entity == "unfiled_household":
-        scholarships |= _ids(conn, select(S.id).where(_IdsIn(S.unfiled_household_id)), ids)
-        visits |= _ids(conn, select(V.id).where(_IdsIn(V.unfiled_household_id)), ids)
+        scholarships |= _ids(conn, select(S.id).where(in_ids(S.unfiled_household_id)), ids)
+        visits |= _ids(conn, select(V.id).where(in_ids(V.unfiled_household_id)), ids)
     elif entity == "scholarship_round":
-        scholarships |= _ids(conn, select(S.id).where(_IdsIn(S.round_id)), ids)
+        scholarships |= _ids(conn, select(S.id).where(in_ids(S.round_id)), ids)
     elif entity == "campaign":
-        visits |= _ids(conn, select(V.id).where(_IdsIn(V.campaign_id)), ids)
+        visits |= _ids(conn, select(V.id).where(in_ids(V.campaign_id)), ids)
     elif entity == "scholarship":
         scholarships |= ids
     elif entity == "visit":
@@ -257,11 +231,11 @@ def dependents(conn: Connection, entity: str, ids: Iterable[str]) -> dict[str, s
     out["visit"] |= visits
     if scholarships:
         installments |= _ids(conn, select(m.Installment.id).where(
-            _IdsIn(m.Installment.scholarship_id)), scholarships)
+            in_ids(m.Installment.scholarship_id)), scholarships)
     for kind, grants in (("scholarship", scholarships), ("visit", visits), ("installment", installments)):
         if grants:
             out["disbursement"] |= _ids(conn, select(D.id).where(
-                D.grant_type == kind, _IdsIn(D.grant_id)), grants)
+                D.grant_type == kind, in_ids(D.grant_id)), grants)
     return out
 
 

@@ -54,12 +54,14 @@ def bench_campaign(families: int, workdir: Path) -> dict[str, Any]:
                 if preview.count >= YULIN:
                     break
         steps: dict[str, float] = {}
+        cpu = {"s": 0.0}  # the program's CPU time over the five steps (the secrecy benchmark's ratio is judged on it)
 
         def timed(name: str, work: Any) -> Any:
             with db.session() as s:
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.process_time()
                 out = work(s)
                 steps[name] = round(time.perf_counter() - t0, 2)
+                cpu["s"] += time.process_time() - c0
             return out
 
         result = timed("generate_s", lambda s: campaigns.generate_visits(
@@ -81,5 +83,5 @@ def bench_campaign(families: int, workdir: Path) -> dict[str, Any]:
     print(f"  {result.created} visits: " + ", ".join(f"{k[:-2]} {v} s" for k, v in steps.items())
           + f"; slowest {per_household_ms} ms per household")
     return {"families": county, "generate_county_s": round(t_gen, 1), "visits": result.created,
-            "paid": board.by_status.get("paid", 0), "vouchers": board.vouchers, **steps,
+            "paid": board.by_status.get("paid", 0), "vouchers": board.vouchers, **steps, "steps_cpu_s": round(cpu["s"], 3),
             "ratio": per_household_ms, "goal_ratio": 1.0}

@@ -355,6 +355,7 @@ BENCHMARKS: dict[str, Callable[..., Result]] = {
         [("key derivation (scrypt 2^17)", "kdf_s", "s"),
          ("P2 the same keystroke on both files, median of the ratios (CPU)", "p2_pair_ratio_median", "×"),
          ("P2 wall clock ratio", "p2_wall_ratio", "×"), ("P5 import wall clock ratio", "p5_import_wall_ratio", "×"),
+         ("P5 the first export of each run (CPU)", "p5_export_first_ratio", "×"),
          ("P7 wall clock ratio", "p7_wall_ratio", "×")]),
 }
 # the benchmarks whose data does not grow with --families (a county of fixed size): run once per command

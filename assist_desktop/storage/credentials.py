@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from assist_desktop.storage.location import ServerAddress
 
@@ -19,6 +20,8 @@ log = logging.getLogger(__name__)
 SERVICE = "AssistDesktop"
 
 Ask = Callable[[ServerAddress, str | None], str | None]  # (address, why the last try failed) → password or None
+T = TypeVar("T")
+Look = Callable[[Any], T]  # what to read on the connection that proved the password (a psycopg connection)
 
 
 def _backend():  # type: ignore[no-untyped-def]
@@ -78,36 +81,35 @@ def forget_password(address: ServerAddress) -> None:
         pass
 
 
-def try_connect(address: ServerAddress) -> None:
-    """Connect once (and leave): raises PasswordNeeded or ServerUnavailable with the caseworker's message."""
-    from sqlalchemy.exc import SQLAlchemyError
+def try_connect(address: ServerAddress, look: Look[T] | None = None) -> T | None:
+    """Connect once (psycopg alone: no SQLAlchemy before the login window) and leave, with what ``look``
+    read on the connection; raises PasswordNeeded or ServerUnavailable with the caseworker's message."""
+    from assist_desktop.storage.server_peek import connect
 
-    from assist_desktop.storage.server import connection_problem, make_server_engine
-
-    engine = make_server_engine(address)
+    conn = connect(address)
     try:
-        with engine.connect():
-            pass
-    except SQLAlchemyError as exc:
-        problem = connection_problem(exc, address)
-        if problem is not None:
-            raise problem from None
-        raise
+        return look(conn) if look is not None else None
     finally:
-        engine.dispose()
+        conn.close()
 
 
 def unlock(address: ServerAddress, ask: Ask | None, *, attempts: int = 3) -> ServerAddress:
     """The address with a password that the server accepts: as given (or libpq's own), from the keyring,
     then asked through ``ask`` up to ``attempts`` times. Raises PasswordNeeded when none is accepted or the
     caseworker gives up (``ask`` returns None)."""
+    return unlock_and_look(address, ask, None, attempts=attempts)[0]
+
+
+def unlock_and_look(address: ServerAddress, ask: Ask | None, look: Look[T] | None, *,
+                    attempts: int = 3) -> tuple[ServerAddress, T | None]:
+    """``unlock``, and what ``look`` read on the connection that proved the password (the start: the unit's
+    name for the login window, ``storage.server_peek``)."""
     from assist_desktop.storage.server import PasswordNeeded
 
     import os
 
     try:
-        try_connect(address)
-        return address
+        return address, try_connect(address, look)
     except PasswordNeeded as exc:
         given = address.password or os.environ.get("PGPASSWORD")
         failure: str | None = exc.message if given else None
@@ -115,8 +117,7 @@ def unlock(address: ServerAddress, ask: Ask | None, *, attempts: int = 3) -> Ser
     if stored:
         candidate = address.with_password(stored)
         try:
-            try_connect(candidate)
-            return candidate
+            return candidate, try_connect(candidate, look)
         except PasswordNeeded:
             forget_password(address)  # changed on the server since: ask again
             failure = "保存在系统钥匙串中的密码已失效，请重新输入。"
@@ -128,8 +129,7 @@ def unlock(address: ServerAddress, ask: Ask | None, *, attempts: int = 3) -> Ser
             raise PasswordNeeded("没有输入数据库服务器的密码，未连接。")
         candidate = address.with_password(password)
         try:
-            try_connect(candidate)
-            return candidate
+            return candidate, try_connect(candidate, look)
         except PasswordNeeded as exc:
             failure = exc.message
     raise PasswordNeeded(f"{address.label}：密码连续 {attempts} 次不正确，未连接。")

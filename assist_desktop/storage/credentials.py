@@ -11,7 +11,9 @@ first, since psycopg reads them before the server asks.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from assist_desktop.storage.location import ServerAddress
@@ -100,16 +102,24 @@ def unlock(address: ServerAddress, ask: Ask | None, *, attempts: int = 3) -> Ser
     return unlock_and_look(address, ask, None, attempts=attempts)[0]
 
 
-def unlock_and_look(address: ServerAddress, ask: Ask | None, look: Look[T] | None, *,
-                    attempts: int = 3) -> tuple[ServerAddress, T | None]:
-    """``unlock``, and what ``look`` read on the connection that proved the password (the start: the unit's
-    name for the login window, ``storage.server_peek``)."""
+@dataclass(frozen=True)
+class Known:
+    """What the ways that ask nobody gave: the address with the password that worked (None: none did) and
+    what ``look`` read on its connection, or why the last way failed (for the dialog that then asks)."""
+
+    address: ServerAddress | None
+    seen: Any = None
+    failure: str | None = None
+
+
+def try_known(address: ServerAddress, look: Look[T] | None = None) -> Known:
+    """The password as given or libpq's own (``PGPASSWORD``, the password file), then the keyring's; raises
+    ServerUnavailable when the server cannot be reached. Asks nobody: the start runs it in a thread while Qt
+    starts (``ui.shell.server_login.LookAhead``)."""
     from assist_desktop.storage.server import PasswordNeeded
 
-    import os
-
     try:
-        return address, try_connect(address, look)
+        return Known(address, try_connect(address, look))
     except PasswordNeeded as exc:
         given = address.password or os.environ.get("PGPASSWORD")
         failure: str | None = exc.message if given else None
@@ -117,10 +127,51 @@ def unlock_and_look(address: ServerAddress, ask: Ask | None, look: Look[T] | Non
     if stored:
         candidate = address.with_password(stored)
         try:
-            return candidate, try_connect(candidate, look)
+            return Known(candidate, try_connect(candidate, look))
         except PasswordNeeded:
             forget_password(address)  # changed on the server since: ask again
             failure = "保存在系统钥匙串中的密码已失效，请重新输入。"
+    return Known(None, failure=failure)
+
+
+class KnownAhead:
+    """``try_known`` in a thread of its own, started before Qt: the import of psycopg, the connection (and
+    the keyring's look-up, when libpq's ways fail) overlap the window system's start. ``result`` waits for it
+    and raises what it raised (ServerUnavailable)."""
+
+    def __init__(self, address: ServerAddress, look: Look[Any] | None = None) -> None:
+        import threading
+
+        self.address, self.look = address, look
+        self._known: Known | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="server-look", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._known = try_known(self.address, self.look)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            self._error = exc
+
+    def result(self) -> Known:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._known is not None
+        return self._known
+
+
+def unlock_and_look(address: ServerAddress, ask: Ask | None, look: Look[T] | None, *, attempts: int = 3,
+                    known: Known | None = None) -> tuple[ServerAddress, T | None]:
+    """``unlock``, and what ``look`` read on the connection that proved the password (the start: the unit's
+    name for the login window, ``storage.server_peek``). ``known``: what ``try_known`` gave already."""
+    from assist_desktop.storage.server import PasswordNeeded
+
+    known = known or try_known(address, look)
+    if known.address is not None:
+        return known.address, known.seen
+    failure = known.failure
     if ask is None:
         raise PasswordNeeded(failure or f"{address.label}需要密码：请在终端中运行以便输入，或设置环境变量 PGPASSWORD。")
     for _ in range(attempts):

@@ -220,25 +220,32 @@ def run(db_path: Location | str, demo: bool = False) -> int:
     from assist_desktop.storage import file_lock
 
     start_program_log()
+    ahead = None
+    if not isinstance(db_path, Path):  # a server's address (the database layer is loaded for it only)
+        from assist_desktop.storage.location import ServerAddress, parse_location
+
+        db_path = parse_location(db_path)
+        if isinstance(db_path, ServerAddress):
+            # the server's password proved by the ways that ask nobody (as given, libpq's own, the keyring) and
+            # the unit's name read (storage.server_peek), in a thread while Qt starts
+            from assist_desktop.storage.credentials import KnownAhead
+            from assist_desktop.storage.server_peek import unit_name
+
+            ahead = KnownAhead(db_path, unit_name)
     app = make_application()
     sys.excepthook = _excepthook
     from assist_desktop.ui.shell.waiting import install_waiting_notice
 
     install_waiting_notice(app)  # a busy file: the window says whom it waits for
     file_lock.set_program(file_lock.WINDOW)  # how a busy file names this program to the others
-    if not isinstance(db_path, Path):  # a server's address (the database layer is loaded for it only)
-        from assist_desktop.storage.location import parse_location
-
-        db_path = parse_location(db_path)
-    if not isinstance(db_path, Path):
+    if ahead is not None:
         # Several desks share a server: no lock file. The server's password first (as given, libpq's own, the
         # keyring, or asked in a light dialog), proved by a psycopg connection that also reads the unit's name
         # for the login window (storage.server_peek); the database is then opened behind the login window.
         try:
-            from assist_desktop.storage.server_peek import unit_name
             from assist_desktop.ui.shell.server_login import unlock_with_dialog
 
-            db_path, name = unlock_with_dialog(db_path, look=unit_name)
+            db_path, name = unlock_with_dialog(ahead.address, look=ahead.look, known=ahead.result())
         except DomainError as exc:
             QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"), exc.message)
             return 1

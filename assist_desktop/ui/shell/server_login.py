@@ -47,11 +47,12 @@ class ServerPasswordDialog(QDialog):
 
 
 def unlock_with_dialog(address: ServerAddress, parent: QWidget | None = None, *,
-                       look: credentials.Look[Any] | None = None) -> tuple[ServerAddress, Any]:
+                       look: credentials.Look[Any] | None = None,
+                       known: credentials.Known | None = None) -> tuple[ServerAddress, Any]:
     """The address with a password the server takes (as given, libpq's own, the keyring, or asked), and what
     ``look`` read on the connection that proved it (``storage.server_peek.unit_name`` at the start); raises
     PasswordNeeded or ServerUnavailable (a DomainError) when the caseworker gives up or the server cannot be
-    reached."""
+    reached. ``known``: what the ways that ask nobody gave already (``credentials.KnownAhead`` at the start)."""
     remember: dict[str, bool] = {}
 
     def ask(where: ServerAddress, failure: str | None) -> str | None:
@@ -61,7 +62,7 @@ def unlock_with_dialog(address: ServerAddress, parent: QWidget | None = None, *,
         remember["yes"] = dialog.remember.isVisible() and dialog.remember.isChecked()
         return dialog.password.text()
 
-    unlocked, seen = credentials.unlock_and_look(address, ask, look)
+    unlocked, seen = credentials.unlock_and_look(address, ask, look, known=known)
     if remember.get("yes") and unlocked.password:
         credentials.remember_password(unlocked, unlocked.password)
     return unlocked, seen

@@ -67,6 +67,7 @@ class Desk:
         self.critical: list[tuple[str, str]] = []
         self.main_user: str | None = None
         self.active = True  # (its timers stop with the test)
+        self.before = {id(w) for w in QApplication.topLevelWidgets()}
         self.deadline = time.monotonic() + 90  # a start that never gets there fails the test, not hangs the run
         desk = self
 
@@ -127,7 +128,8 @@ class Desk:
     def _main_window(self, _app: object) -> int:
         from assist_desktop.ui.shell.main_window import MainWindow
 
-        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+                      and id(w) not in self.before)  # (not a window another test left open)
         self.windows.append("main")
         self.main_user = window.ctx.user.username
         window.close()

@@ -115,7 +115,7 @@ class Known:
 def try_known(address: ServerAddress, look: Look[T] | None = None) -> Known:
     """The password as given or libpq's own (``PGPASSWORD``, the password file), then the keyring's; raises
     ServerUnavailable when the server cannot be reached. Asks nobody: the start runs it in a thread while Qt
-    starts (``ui.shell.server_login.LookAhead``)."""
+    starts (``KnownAhead``)."""
     from assist_desktop.storage.server import PasswordNeeded
 
     try:

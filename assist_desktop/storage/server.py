@@ -11,16 +11,17 @@ retried by ``services.base.retrying``; what cannot be retried becomes a message 
 
 from __future__ import annotations
 
-from typing import Any
-
 import time
-
-from sqlalchemy import event
-from sqlalchemy.engine import Engine, create_engine
-from sqlalchemy.exc import DisconnectionError
+from typing import TYPE_CHECKING, Any
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.storage.location import ServerAddress
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+# SQLAlchemy is imported by the engine's maker alone: the start asks for the server's password and reads the
+# unit's name with psycopg alone (``storage.server_peek``), and its failures are read here (``connection_problem``).
 
 CONNECT_TIMEOUT_S = 8
 IDLE_CHECK_S = 30  # a pooled connection idle longer than this is tried before use
@@ -40,8 +41,18 @@ class PasswordNeeded(ServerUnavailable):
     """The server wants a password and none (or a wrong one) was given."""
 
 
-def make_server_engine(address: ServerAddress) -> Engine:
+def connect_args() -> dict[str, Any]:
+    """What every connection of the program gives the server besides the address: a time limit, its name
+    in ``pg_stat_activity``, and UTC."""
+    return {"connect_timeout": CONNECT_TIMEOUT_S, "application_name": APPLICATION_NAME,
+            "options": "-c TimeZone=UTC"}
+
+
+def make_server_engine(address: ServerAddress) -> "Engine":
     import psycopg  # noqa: F401  (a clear ImportError here rather than deep in SQLAlchemy)
+    from sqlalchemy import event
+    from sqlalchemy.engine import create_engine
+    from sqlalchemy.exc import DisconnectionError
 
     engine = create_engine(
         address.url,
@@ -49,8 +60,7 @@ def make_server_engine(address: ServerAddress) -> Engine:
         pool_use_lifo=True,
         pool_size=4,
         max_overflow=8,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": APPLICATION_NAME,
-                      "options": "-c TimeZone=UTC"},
+        connect_args=connect_args(),
     )
 
     @event.listens_for(engine, "connect")

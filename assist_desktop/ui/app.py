@@ -2,7 +2,9 @@
 
 The start is ordered by what the caseworker sees first (P1): the login window comes up from a bare Qt start
 and a first look at the file (``storage.peek``; an encrypted file's key file, ``storage.keyslots``, names
-its unit); SQLAlchemy, the models and — for a plain file — the opening of the database (check, upgrade,
+its unit) or at the server (``storage.server_peek``: psycopg's connection that proves the server's password
+— asked first, in a light dialog, when neither the address, libpq nor the keyring has it — reads the unit's
+name); SQLAlchemy, the models and — for a plain file or a server — the opening of the database (check, upgrade,
 backup) run while the password is typed (``ui.shell.opening``); after Enter, the password check (for an
 encrypted file the key slot's key derivation, which opens the file), the main window and the first registry
 rows. This module imports nothing heavy at its top for that reason. The automatic backup (and the
@@ -145,9 +147,10 @@ def context_for(db: Database, user: User, demo: bool = False) -> AppContext:
         return AppContext(db=db, user=user, unit=unit, roles=user_roles(session, user), demo=demo)
 
 
-def log_in_while_opening(db_path: Path, unit_name: str, *, encrypted: bool) -> AppContext | None:
+def log_in_while_opening(db_path: Location, unit_name: str, *, encrypted: bool) -> AppContext | None:
     """The login window at once; what can be done before the password meanwhile (``ui.shell.opening``: a
-    plain file opened, an encrypted one's modules loaded — only its password's key opens it). The context of
+    plain file or a server database opened, an encrypted file's modules loaded — only its password's key opens
+    it). The context of
     whoever logged in, or None when the caseworker quit; what refused the file is raised once the window is
     closed."""
     from assist_desktop.ui.shell.login import LoginDialog
@@ -217,26 +220,36 @@ def run(db_path: Location | str, demo: bool = False) -> int:
     from assist_desktop.storage import file_lock
 
     start_program_log()
+    ahead = None
+    if not isinstance(db_path, Path):  # a server's address (the database layer is loaded for it only)
+        from assist_desktop.storage.location import ServerAddress, parse_location
+
+        db_path = parse_location(db_path)
+        if isinstance(db_path, ServerAddress):
+            # the server's password proved by the ways that ask nobody (as given, libpq's own, the keyring) and
+            # the unit's name read (storage.server_peek), in a thread while Qt starts
+            from assist_desktop.storage.credentials import KnownAhead
+            from assist_desktop.storage.server_peek import unit_name
+
+            ahead = KnownAhead(db_path, unit_name)
     app = make_application()
     sys.excepthook = _excepthook
     from assist_desktop.ui.shell.waiting import install_waiting_notice
 
     install_waiting_notice(app)  # a busy file: the window says whom it waits for
     file_lock.set_program(file_lock.WINDOW)  # how a busy file names this program to the others
-    if not isinstance(db_path, Path):  # a server's address (the database layer is loaded for it only)
-        from assist_desktop.storage.location import parse_location
-
-        db_path = parse_location(db_path)
-    if not isinstance(db_path, Path):
-        # Several desks share a server: no lock file; the password is asked (or taken from the keyring) first.
+    if ahead is not None:
+        # Several desks share a server: no lock file. The server's password first (as given, libpq's own, the
+        # keyring, or asked in a light dialog), proved by a psycopg connection that also reads the unit's name
+        # for the login window (storage.server_peek); the database is then opened behind the login window.
         try:
             from assist_desktop.ui.shell.server_login import unlock_with_dialog
 
-            db_path = unlock_with_dialog(db_path)
+            db_path, name = unlock_with_dialog(ahead.address, look=ahead.look, known=ahead.result())
         except DomainError as exc:
             QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"), exc.message)
             return 1
-        return _run_locked(app, db_path, demo)
+        return _run_locked(app, db_path, demo, server_unit=name)
     lock = InstanceLock(db_path)
     busy = lock.acquire()
     if busy is not None:
@@ -268,21 +281,23 @@ def _login_window_first(db_path: Path, demo: bool) -> tuple[str, bool] | None:
     return seen.unit_name, False
 
 
-def _run_locked(app: QApplication, db_path: Location, demo: bool) -> int:
+def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: str | None = None) -> int:
+    """``server_unit``: a server database's unit as its first look read it (None: no unit yet, or not known)."""
     from assist_desktop.storage import keyslots
 
     ctx: AppContext | None = None
     try:
-        # a server's database goes the full way: no file to look into first, no key file
-        first = _login_window_first(db_path, demo) if isinstance(db_path, Path) else None
+        if isinstance(db_path, Path):
+            first = _login_window_first(db_path, demo)
+        else:  # a server: the look at it named the unit (the demo and the first run go the full way)
+            first = (server_unit, False) if server_unit is not None and not demo else None
         if first is not None:
-            assert isinstance(db_path, Path)
             ctx = log_in_while_opening(db_path, first[0], encrypted=first[1])
             if ctx is None:
                 return 0
             db: Database | None = ctx.db
-            log.info("database %s: %.1f MB", "encrypted, opened at login" if first[1] else "opened behind the login",
-                     db_path.stat().st_size / 2**20)
+            log.info("database %s: %s", "encrypted, opened at login" if first[1] else "opened behind the login",
+                     f"{db_path.stat().st_size / 2**20:.1f} MB" if isinstance(db_path, Path) else "a server database")
         else:
             chosen = ensure_initialised(db_path)
             if not chosen:  # the wizard given up

@@ -34,6 +34,28 @@ def test_a_server_address_is_read_in_every_spelling_and_never_shows_its_password
             ServerAddress.parse(bad)
 
 
+def test_the_address_is_read_as_sqlalchemy_reads_it() -> None:
+    """``ServerAddress.parse`` reads ``--db`` without SQLAlchemy (the start loads it behind the login window):
+    it must read every address as SQLAlchemy's own ``make_url`` does."""
+    from sqlalchemy.engine import make_url
+
+    for text in ("postgresql+psycopg://assist@192.168.1.10:5432/assist", "postgresql://assist@db.office.lan/assist",
+                 "postgresql://as%40sist:p%3Ass%2Fw@[fe80::1]:6543/assist", "postgresql://assist:@10.0.0.2/assist",
+                 "postgresql://assist@/assist?host=/var/run/postgresql&port=5433",
+                 "postgresql://assist@10.0.0.2/assist?sslmode=require&sslmode=verify-full&application_name=x",
+                 "postgresql://assist@10.0.0.2/%E6%95%B0%E6%8D%AE", "postgresql://assist:pa:ss@10.0.0.2/assist"):
+        url = make_url(text.replace("postgresql://", "postgresql+psycopg://", 1))
+        options = {k: v if isinstance(v, str) else v[-1] for k, v in url.query.items()}
+        host = url.host or options.pop("host", None) or "localhost"
+        port = int(options.pop("port")) if "port" in options and not url.port else url.port
+        expected = ServerAddress(host, port or 5432, url.database, url.username, url.password,  # type: ignore[arg-type]
+                                 tuple(sorted(options.items())))
+        assert ServerAddress.parse(text) == expected, text
+        assert ServerAddress.parse(text).url == expected.url
+    with pytest.raises(BadServerAddress, match="无法识别"):
+        ServerAddress.parse("postgresql://assist@10.0.0.2:port/assist")
+
+
 @pytest.fixture
 def office(pg_cluster):  # type: ignore[no-untyped-def]
     name = f"office_{uuid.uuid4().hex[:8]}"

@@ -7,6 +7,10 @@ importing SQLAlchemy, SQLModel and the table classes, checking the file and brin
 cache and SQLite's pages — runs meanwhile in a thread of its own (``Opening``), so that after the password's
 Enter only the password check, the main window and the first rows are left: a few tenths of a second.
 
+A server database is opened the same way (its connection pool, the schema check — an upgrade after a
+``pg_dump`` backup —, the first search), once a connection with psycopg alone has proved the server's
+password and named the unit (``storage.server_peek``).
+
 An encrypted file cannot be opened before the password: its key comes from the password's key slot
 (``storage.keyslots``). For it the thread loads the modules only; the login (``services.login.log_in``) then
 derives the key, opens the file and checks the schema after Enter.
@@ -19,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
@@ -27,6 +30,7 @@ from PySide6.QtCore import QObject, Signal
 if TYPE_CHECKING:
     from assist_desktop.services.login import Login
     from assist_desktop.storage.engine import Database
+    from assist_desktop.storage.location import Location
 
 log = logging.getLogger(__name__)
 
@@ -39,14 +43,14 @@ WARM_MODULES = ("assist_desktop.ui.shell.main_window", "assist_desktop.ui.regist
 
 
 class Opening(QObject):
-    """The database file opened in a worker thread: ``start`` it once the login window is up; ``wait`` gives
+    """The database (a file, or a server database: ``path`` is its address) opened in a worker thread: ``start`` it once the login window is up; ``wait`` gives
     the open database (None for an encrypted file: only loaded for) or raises what refused it. ``ready`` and
     ``failed`` tell the GUI thread."""
 
     ready = Signal()
     failed = Signal(object)  # the exception (a DomainError carries the caseworker's message)
 
-    def __init__(self, path: Path, parent: QObject | None = None, *, encrypted: bool = False) -> None:
+    def __init__(self, path: Location, parent: QObject | None = None, *, encrypted: bool = False) -> None:
         super().__init__(parent)
         self.path, self.encrypted = path, encrypted
         self._done = threading.Event()

@@ -4,6 +4,8 @@ kept in memory, or — when the caseworker ticks 记住密码 and the PC has one
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout,
                                QWidget)
 
@@ -44,9 +46,13 @@ class ServerPasswordDialog(QDialog):
         self.resize(440, 180)
 
 
-def unlock_with_dialog(address: ServerAddress, parent: QWidget | None = None) -> ServerAddress:
-    """The address with a password the server takes (keyring, or asked); raises PasswordNeeded or
-    ServerUnavailable (a DomainError) when the caseworker gives up or the server cannot be reached."""
+def unlock_with_dialog(address: ServerAddress, parent: QWidget | None = None, *,
+                       look: credentials.Look[Any] | None = None,
+                       known: credentials.Known | None = None) -> tuple[ServerAddress, Any]:
+    """The address with a password the server takes (as given, libpq's own, the keyring, or asked), and what
+    ``look`` read on the connection that proved it (``storage.server_peek.unit_name`` at the start); raises
+    PasswordNeeded or ServerUnavailable (a DomainError) when the caseworker gives up or the server cannot be
+    reached. ``known``: what the ways that ask nobody gave already (``credentials.KnownAhead`` at the start)."""
     remember: dict[str, bool] = {}
 
     def ask(where: ServerAddress, failure: str | None) -> str | None:
@@ -56,8 +62,8 @@ def unlock_with_dialog(address: ServerAddress, parent: QWidget | None = None) ->
         remember["yes"] = dialog.remember.isVisible() and dialog.remember.isChecked()
         return dialog.password.text()
 
-    unlocked = credentials.unlock(address, ask)
+    unlocked, seen = credentials.unlock_and_look(address, ask, look, known=known)
     if remember.get("yes") and unlocked.password:
         credentials.remember_password(unlocked, unlocked.password)
-    return unlocked
+    return unlocked, seen
 

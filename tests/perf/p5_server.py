@@ -2,7 +2,12 @@
 PostgreSQL server, with the slow set-up (the county, the city, the package) made once and kept.
 
     .venv/bin/python tests/perf/p5_server.py prepare [DIR]   # cluster + county + city template + package
-    .venv/bin/python tests/perf/p5_server.py run [DIR] [N]   # N imports into fresh copies of the city
+    .venv/bin/python tests/perf/p5_server.py run [DIR] [N] [--check]  # N imports into fresh copies of the city
+
+Environment for ``run``: P5_TEMPLATE=city_tpl_cutf8 (a city database in the cluster's default C.UTF-8 order
+instead of ``server init``'s C), P5_LOG=1 (every statement's duration in the cluster's server.log), P5_SQL
+(statements separated by ';;' run on the copy before the import: an experiment without foreign keys …),
+P5_PERF=FILE (``perf record`` of the server backend during the import).
     .venv/bin/python tests/perf/p5_server.py stop [DIR]      # stop the cluster, remove DIR
 
 Each run copies the prepared city (``CREATE DATABASE … TEMPLATE``) and times ``import_package`` alone, as
@@ -60,15 +65,21 @@ def prepare(root: Path, households: int = 10_000) -> None:
         _add_grants(county, households * 5, TODAY)
     with sqlite3.connect(county_path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    cluster.execute('CREATE DATABASE "city_tpl"')
-    with open_database(county_path) as county, open_database(cluster.url("city_tpl")) as city:
-        initialise(city, unit_code="610800", unit_name="榆林市总工会", admin_username="admin",
-                   admin_password="bench-pass-1", level="city")
-        link(county, city)
-        with county.session() as s:
-            package = export_package(s, None, root / "county-to-city.sync", full=True)
     state = json.loads((root / "state.json").read_text())
-    state.update(package=str(package.path), rows=package.rows)
+    # the city as ``server init`` makes its database (C order), and one in the cluster's default (C.UTF-8)
+    for template, options in (("city_tpl", "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"),
+                              ("city_tpl_cutf8", "")):
+        cluster.execute(f'CREATE DATABASE "{template}" {options}')
+        twin = root / f"county-{template}.sqlite"
+        shutil.copyfile(county_path, twin)
+        with open_database(twin) as county, open_database(cluster.url(template)) as city:
+            initialise(city, unit_code="610800", unit_name="榆林市总工会", admin_username="admin",
+                       admin_password="bench-pass-1", level="city")
+            link(county, city)
+            with county.session() as s:
+                package = export_package(s, None, root / f"county-to-{template}.sync", full=True)
+        state[template] = str(package.path)
+        state["rows"] = package.rows
     (root / "state.json").write_text(json.dumps(state))
     print(f"prepared: {package.rows} rows, {package.path.stat().st_size / 2**20:.1f} MB, port {cluster.port}")
 
@@ -86,7 +97,8 @@ def run(root: Path, times: int = 1, check: bool = False) -> list[float]:
     cluster, state = _cluster(root)
     out = []
     for n in range(times):
-        cluster.execute('DROP DATABASE IF EXISTS "city_run"', 'CREATE DATABASE "city_run" TEMPLATE "city_tpl"')
+        template = os.environ.get("P5_TEMPLATE", "city_tpl")  # city_tpl_cutf8: the cluster's default order
+        cluster.execute('DROP DATABASE IF EXISTS "city_run"', f'CREATE DATABASE "city_run" TEMPLATE "{template}"')
         if os.environ.get("P5_LOG"):  # every statement's duration in the cluster's server.log
             cluster.execute('ALTER DATABASE "city_run" SET log_min_duration_statement = 0')
         if os.environ.get("P5_SQL"):  # an experiment on the copy before the import (e.g. without foreign keys)
@@ -104,7 +116,7 @@ def run(root: Path, times: int = 1, check: bool = False) -> list[float]:
                                              os.environ["P5_PERF"]], stderr=subprocess.DEVNULL)
                     time.sleep(0.5)
                 started = time.perf_counter()
-                result = import_package(s, None, Path(state["package"]))
+                result = import_package(s, None, Path(state[template]))
                 seconds = time.perf_counter() - started
                 server_cpu, own_cpu = _cpu(backend) - server_cpu, time.process_time() - own_cpu
                 if perf is not None:

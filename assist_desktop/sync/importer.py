@@ -874,7 +874,7 @@ class _CopyStream:
             for row in rows:
                 write(row)
         except psycopg.IntegrityError as exc:  # as SQLAlchemy would have wrapped an INSERT's
-            self._forget()
+            self.abort(exc)  # the COPY ended (CopyFail), so the transaction can roll back
             raise _integrity(spec, IntegrityError(f"COPY {spec.name}", None, exc)) from None
 
     def close(self) -> None:

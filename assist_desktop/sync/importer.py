@@ -30,7 +30,7 @@ from typing import IO, Any
 import orjson
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import bindparam, delete, or_, text
+from sqlalchemy import bindparam, delete, event, or_, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -527,6 +527,7 @@ class _Applier:
         self.tables = {e.table for e in manifest.members}
         self.held_counts: dict[str, int] = {}
         self.retally = stat_tally.Retally(self.conn)  # 统计's summary table, counted again for what changes
+        self.copy: _CopyStream | None = None  # PostgreSQL: the COPY being fed (see _CopyStream)
 
     # reading a table's file
     def _chunks(self, name: str) -> Iterator[tuple[list[str], list[Any], int]]:
@@ -626,13 +627,26 @@ class _Applier:
         if self.m.full:
             held = {name for name, count in self.held_counts.items() if count}
             self._remove_missing(self._snapshot_ids(held), held)
-        for name, columns, rows, first in self._all_chunks():
-            spec = specs()[name]
-            self._owned(spec, columns, rows, first)
-            self._upsert(spec, columns, rows)
-            self.tally.step(len(rows))
-        if TOMBSTONE in self.tables:
-            self._tombstones()
+        if self.dialect == "postgresql":
+            self.copy = _CopyStream(self.conn)
+        try:
+            for name, columns, rows, first in self._all_chunks():
+                spec = specs()[name]
+                self._owned(spec, columns, rows, first)
+                self._upsert(spec, columns, rows)
+                self.tally.step(len(rows))
+            if self.copy is not None:
+                self.copy.close()
+            if TOMBSTONE in self.tables:
+                self._tombstones()
+        except BaseException as exc:
+            if self.copy is not None:
+                self.copy.abort(exc)
+            raise
+        finally:
+            if self.copy is not None:
+                self.copy.detach()
+                self.copy = None
 
     def _upsert(self, spec: TableSpec, columns: list[str], rows: list[Any]) -> None:
         i_usn, i_id = columns.index("usn"), columns.index("id")
@@ -661,7 +675,8 @@ class _Applier:
         elif spec.name == "member":
             i_file = columns.index("file_id")
             self.file_ids.update(r[i_file] for r in rows)
-            self._note_member_files(ids)  # a member moved to another file leaves its old file's pieces
+            if self.held_counts.get("member"):  # (none held: none moved, and an id another unit holds fails anyway)
+                self._note_member_files(ids)  # a member moved to another file leaves its old file's pieces
         # New rows go in with a plain INSERT; only rows already held take the upsert (in SQLite an upsert
         # costs two to three times an insert with foreign keys on: most of a first import's time).
         # A table where these units hold nothing yet (a first import) needs no look: an id held by another
@@ -684,8 +699,8 @@ class _Applier:
         written = 0
         try:
             if fresh:
-                if self.dialect == "postgresql":
-                    copy_rows(self.conn, spec.name, columns, fresh)
+                if self.copy is not None:  # PostgreSQL: one COPY a table, fed as the file is read
+                    self.copy.write(spec, columns, fresh)
                 else:
                     self.conn.exec_driver_sql(_statement(self.dialect, spec.name, tuple(columns), upsert=False), fresh)
                 written += len(fresh)
@@ -817,20 +832,90 @@ def _statement(dialect: str, name: str, columns: tuple[str, ...], *, upsert: boo
     return str(compiled)
 
 
-def copy_rows(conn: Any, name: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """New rows into a server table through COPY (a tenth of the time of INSERTs); values in their stored forms
-    (text dates and times, 0/1 or booleans, bytes), which COPY's text format reads as the columns' types."""
-    import psycopg
+class _CopyStream:
+    """New rows into server tables through COPY (a tenth of the time of INSERTs), one COPY a table for the
+    whole of its rows rather than one per chunk: the server stores the rows already sent while the next
+    chunk is read and checked here, and the name pieces' statement triggers (storage.derived) cut the pieces
+    of all the table's rows at once instead of once a chunk. Values go in their stored forms (text dates and
+    times, 0/1 or booleans, bytes), which COPY's text format reads as the columns' types.
 
-    raw = conn.connection.driver_connection
-    cols = ", ".join(f'"{c}"' for c in columns)
-    sql = f'COPY "{name}" ({cols}) FROM STDIN'
-    try:
-        with raw.cursor() as cur, cur.copy(sql) as copy:  # type: ignore[arg-type]
+    A COPY holds the connection: any other statement on it (a lookup, a refusal naming a unit, 统计's
+    recount) first ends the COPY under way (``before_cursor_execute``), and a failure of its rows (a
+    duplicate id, a missing parent) is reported against its table as an INSERT's would be."""
+
+    def __init__(self, conn: Any) -> None:
+        self.conn = conn
+        self.raw = conn.connection.driver_connection
+        self.key: tuple[str, tuple[str, ...]] | None = None
+        self.spec: TableSpec | None = None
+        self._cursor: Any = None
+        self._context: Any = None
+        self._copy: Any = None
+        self._closing = False
+        event.listen(conn, "before_cursor_execute", self._before_statement)
+
+    def _before_statement(self, *_args: Any) -> None:
+        if self._copy is not None and not self._closing:
+            self.close()
+
+    def write(self, spec: TableSpec, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+        import psycopg
+
+        key = (spec.name, tuple(columns))
+        if key != self.key:
+            self.close()
+            cols = ", ".join(f'"{c}"' for c in columns)
+            self._cursor = self.raw.cursor()
+            self._context = self._cursor.copy(f'COPY "{spec.name}" ({cols}) FROM STDIN')  # type: ignore[arg-type]
+            self._copy = self._context.__enter__()
+            self.key, self.spec = key, spec
+        try:
+            write = self._copy.write_row
             for row in rows:
-                copy.write_row(row)
-    except psycopg.IntegrityError as exc:  # as SQLAlchemy would have wrapped an INSERT's
-        raise IntegrityError(sql, None, exc) from exc
+                write(row)
+        except psycopg.IntegrityError as exc:  # as SQLAlchemy would have wrapped an INSERT's
+            self.abort(exc)  # the COPY ended (CopyFail), so the transaction can roll back
+            raise _integrity(spec, IntegrityError(f"COPY {spec.name}", None, exc)) from None
+
+    def close(self) -> None:
+        """End the COPY under way: its rows checked (keys, foreign keys) and its triggers run."""
+        import psycopg
+
+        if self._copy is None:
+            return
+        context, spec = self._context, self.spec
+        self._closing = True
+        try:
+            context.__exit__(None, None, None)
+        except psycopg.IntegrityError as exc:
+            assert spec is not None
+            raise _integrity(spec, IntegrityError(f"COPY {spec.name}", None, exc)) from None
+        finally:
+            self._closing = False
+            self._forget()
+
+    def abort(self, exc: BaseException) -> None:
+        """The import failed (a refusal, a cancel): the COPY under way is ended unfinished (the transaction
+        rolls back)."""
+        if self._copy is None:
+            return
+        context = self._context
+        self._closing = True
+        try:
+            context.__exit__(type(exc), exc, exc.__traceback__)
+        except Exception:  # noqa: BLE001 - the server's answer to the aborted COPY; the first failure stands
+            pass
+        finally:
+            self._closing = False
+            self._forget()
+
+    def _forget(self) -> None:
+        if self._cursor is not None:
+            self._cursor.close()
+        self._cursor = self._context = self._copy = self.key = self.spec = None
+
+    def detach(self) -> None:
+        event.remove(self.conn, "before_cursor_execute", self._before_statement)
 
 
 def _parents_first(columns: list[str], rows: list[Any]) -> list[Any]:

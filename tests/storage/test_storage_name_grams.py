@@ -164,3 +164,27 @@ def test_revision_0011_numbers_the_pieces_on_either_engine(tmp_db, helpers):
             raised = True
         conn.rollback()
     assert raised
+
+
+def test_a_demo_county_written_in_bulk_has_every_piece_numbered(tmp_db):
+    """Demo generation writes households and members through Core inserts (the triggers, or on the server the
+    statement triggers, cut the pieces): every piece carries its file's number, the same pieces the rename
+    rule cuts afresh."""
+    from datetime import date
+
+    from assist_desktop.services.demo import generate_demo
+    from assist_desktop.storage.schema import open_database
+
+    with open_database(tmp_db) as db:
+        generate_demo(db, 30, seed=3, today=date(2026, 11, 20), history=False)
+    assert _misnumbered(tmp_db) == []
+    with closing(connect(tmp_db)) as conn:
+        written = set(conn.execute("SELECT gram, file_no, file_rowid FROM name_gram"))
+        conn.execute("DELETE FROM name_gram")
+        if hasattr(conn, "create_function"):
+            conn.execute("UPDATE hardship_file SET name = name")
+        else:
+            conn.execute("SELECT assist_name_regram(ARRAY(SELECT rowid FROM hardship_file))")
+        afresh = set(conn.execute("SELECT gram, file_no, file_rowid FROM name_gram"))
+        conn.rollback()
+    assert len(written) > 200 and written == afresh

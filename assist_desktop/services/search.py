@@ -44,7 +44,11 @@ How it stays fast on a province-sized file (300k files, 660k members):
   file inside it; several terms are intersected before any file row is read.
 - A part of a name is looked up in ``name_gram`` (every 1- and 2-character piece of workers' names and
   every 2-character piece of members' names, kept by triggers: storage.derived); a longer part by its
-  first two characters, then checked with ``instr`` on those files only. "The last four" of a phone and
+  first two characters, then checked with ``instr`` on those files only. ``name_gram`` is keyed (piece,
+  file number, rowid), so one piece typed alone (王芳, 伟) in the list's default file-number order reads
+  its entries in that order and each one's row until the page is full, and is counted in that key without
+  reading a file: the first page costs the page, not the 1,405 files of 王芳 at 300k (issue 23; by name or
+  ID number the pieces are not in order, and the plans below apply). "The last four" of a phone and
   a file number's serial are equalities on expression indexes (``substr(phone, -4)``,
   ``substr(file_no, 13)``). The remaining scan, the end of a file number typed with a dash, selects
   only the rowid and the indexed column, so SQLite scans the narrow index, not the wide table.
@@ -107,7 +111,7 @@ def _narrow(model: Any, *names: str) -> Any:
 
 _FILE_KEYS = _narrow(HardshipFile, "id", "name", "name_initials", "id_number", "id_tail", "phone", "file_no")
 _MEMBER_KEYS = _narrow(Member, "file_id", "name", "id_number")
-_GRAMS = _narrow(NameGram, "gram", "file_rowid")
+_GRAMS = _narrow(NameGram, "gram", "file_no", "file_rowid")
 # Written as the expression indexes of storage.derived are, so that the engine uses them.
 _PHONE_TAIL: Callable[[Any], ColumnElement[Any]] = lambda c: tail(c.phone, 4)  # noqa: E731
 _SERIAL: Callable[[Any], ColumnElement[Any]] = lambda c: head_from(c.file_no, 13)  # noqa: E731
@@ -357,6 +361,8 @@ class _Term:
         self.members: list[Select[Any]] = []
         self.tests: list[ColumnElement[bool]] = []  # on the row of hardship_file, kept off every index
         self.step_cost = 0  # of testing one row (STEP_INDEX …)
+        self.probes_file_no = False  # a test probes name_gram by the row's file number (see name_part)
+        self.gram: str | None = None  # the term is one name piece: its files in file-number order (_gram_page_of)
         self._names = names  # shared by the terms of a query, so every alias has its own name
 
     def _test(self, condition: ColumnElement[bool], cost: int) -> None:
@@ -389,10 +395,14 @@ class _Term:
         """
         grams = self._alias(_GRAMS, "g")
         if len(part) <= 2:
+            self.gram = part
             self.files.append(select(grams.c.file_rowid.label("rid")).where(grams.c.gram == part))
-            held = self._alias(_GRAMS, "g")  # one step of name_gram's key for the row in hand
-            self._test(exists(select(held.c.file_rowid).where(held.c.gram == part, held.c.file_rowid == _ROWID)),
-                       STEP_LOOKUP)
+            # one step of name_gram's key (gram, file_no, file_rowid) for the row in hand: the file number is
+            # in ix_hardship_file_list, which a walk in file-number order reads; other walks read the row
+            held = self._alias(_GRAMS, "g")
+            self._test(exists(select(held.c.file_rowid).where(held.c.gram == part, held.c.file_no == HF.file_no,
+                                                              held.c.file_rowid == _ROWID)), STEP_LOOKUP)
+            self.probes_file_no = True
             return
         candidates = select(grams.c.file_rowid).where(grams.c.gram == part[:2])
         alias = self._alias(_FILE_KEYS, "f")
@@ -495,6 +505,8 @@ class _Query:
     filters: FileFilters
     predicate: Any = None  # the text as a condition on a row (every term's matchers), for a walk in order
     step_cost: int = 0  # of testing one row against ``predicate`` (STEP_INDEX …)
+    probes_file_no: bool = False  # ``predicate`` reads the row's file number (a name piece's probe)
+    gram: str | None = None  # the text is one name piece (one or two characters): see _gram_page_of
 
     @classmethod
     def build(cls, text: str, filters: FileFilters | None) -> _Query:
@@ -516,7 +528,9 @@ class _Query:
             # each term's UNION ALL is wrapped in a subquery)
             rowids = intersect(*(select(t.subquery(f"t{i}").c.rid) for i, t in enumerate(terms, 1)))
         predicate = and_(*(t.predicate() for t in matchers)) if rowids is not None and rowids is not False else None
-        return cls(rowids, filters, predicate, sum(t.step_cost for t in matchers))
+        gram = matchers[0].gram if len(matchers) == 1 else None
+        return cls(rowids, filters, predicate, sum(t.step_cost for t in matchers),
+                   any(t.probes_file_no for t in matchers), gram)
 
     @property
     def has_text(self) -> bool:
@@ -596,6 +610,14 @@ def count_statement(text: str = "", filters: FileFilters | None = None, limit: i
 def _count(query: _Query, limit: int | None = None) -> Select[Any]:
     size = _narrow(HardshipFile).alias("size")
     table_rows = select(func.max(size.c.rowid)).scalar_subquery()
+    if query.gram is not None and query.filters == FileFilters():
+        # One name piece alone: its entries of name_gram, one per file (its key), counted in the key's index
+        # without DISTINCT's temporary b-tree; with ``limit``, the count stops there.
+        grams = _GRAMS.alias("n")
+        found = select(grams.c.file_rowid).where(grams.c.gram == query.gram)
+        if limit is not None:
+            found = found.limit(limit + 1)
+        return select(func.count(), table_rows).select_from(found.subquery("found"))
     if query.rowids is not None and query.rowids is not False and query.filters == FileFilters():
         # Text alone: count the matching rowids where the matchers found them (their indexes), rather
         # than looking each file up (52k lookups for a first letter of the initials: 80 ms → 10 ms).
@@ -618,7 +640,8 @@ def page_statement(text: str = "", filters: FileFilters | None = None, order: st
     """The ids of one page, for a count of ``total`` matches among ``table_rows`` files (``exact`` False: the
     count stopped early, there are more than ``total``).
 
-    ``plan`` "walk", "test" or "sort" overrides the choice (tests check that all give the same page).
+    ``plan`` "walk", "test", "sort" or "grams" overrides the choice (tests check that all give the same page;
+    "grams" is for one name piece in file-number order, and is "sort" for any other query).
     """
     _check_page(offset, limit)
     return _page(_Query.build(text, filters), order, offset, limit, total, table_rows, plan, exact)
@@ -656,16 +679,27 @@ def _page(query: _Query, order: str, offset: int, limit: int | None, total: int,
         # stopped early there are more matches than ``total``, so fewer steps.
         filtered = STEP_ROW if query.filters != FileFilters() else 0
         steps = min(table_rows, wanted * table_rows // total)
+        # a name piece's probe needs the row's file number, which only ix_hardship_file_list holds
+        probe = STEP_ROW if query.probes_file_no and key != "file_no" else 0
         costs = {"sort": total * (STEP_ROW + STEP_GATHER),
                  "walk": total * STEP_GATHER + steps * (STEP_CHECK + filtered),
-                 "test": steps * (query.step_cost + filtered)}
+                 "test": steps * (query.step_cost + probe + filtered)}
         how = min(costs, key=lambda k: costs[k])
     elif walkable and wanted * table_rows <= 2 * visited * total:
         how = "walk"
+    if query.gram is not None and key == "file_no" and total > 0:
+        # One name piece in file-number order: its entries of name_gram lie in that order, so the page
+        # reads them and each one's row until it has a page (each row read once, no sort): about ``wanted``
+        # rows, or ``wanted`` over the share the filters keep — never more rows than "sort" reads.
+        how = "grams"
     if plan is not None:
-        if plan not in ("walk", "test", "sort"):
+        if plan not in ("walk", "test", "sort", "grams"):
             raise ValueError(f"unknown plan {plan!r}")
         how = plan if key in _INDEXED_KEYS else "sort"
+        if how == "grams" and (query.gram is None or key != "file_no" or total == 0):
+            how = "sort"
+    if how == "grams":
+        return _gram_page_of(query, descending, offset, limit)
     return _page_of(query, key, descending, {"walk": "order", "test": "test"}.get(how, drive), how != "sort",
                     offset, limit)
 
@@ -679,6 +713,18 @@ def _page_of(query: _Query, key: str, descending: bool, drive: str, walk: bool, 
         stmt = stmt.outerjoin(OrgUnit, OrgUnit.id == HF.unit_id)
     return (stmt.where(*query.where(drive)).order_by(*_order_by(key, descending, walk=walk))
             .offset(offset or None).limit(limit))
+
+
+@functools.lru_cache(maxsize=64)
+def _gram_page_of(query: _Query, descending: bool, offset: int, limit: int | None) -> Select[Any]:
+    """One name piece's page in file-number order: name_gram's key (gram, file_no, file_rowid) walked from the
+    piece's first entry, each file's row read by its rowid (for its id and the filters, kept off their
+    indexes), until ``offset + limit`` files are found. File numbers are unique, so the order is the list's."""
+    grams = _GRAMS.alias("w")
+    number = grams.c.file_no.desc() if descending else grams.c.file_no.asc()
+    return (select(HF.id).select_from(grams).join(_HF_TABLE, _ROWID == grams.c.file_rowid)
+            .where(grams.c.gram == query.gram, *query.filters.conditions(wrap=_plus))
+            .order_by(number).offset(offset or None).limit(limit))
 
 
 # --- the searches ---------------------------------------------------------------------------------

@@ -24,31 +24,35 @@ MAX_NAME = 30  # names are at most 30 characters (domain.names)
 _POSITIONS = "(VALUES " + ",".join(f"({n})" for n in range(1, MAX_NAME + 1)) + ")"
 
 
-def _pieces(name: str, rowid: str, sizes: tuple[int, ...]) -> str:
-    """INSERT OR IGNORE of the 1- and/or 2-character pieces of ``name`` for the file ``rowid``."""
-    selects = [f"SELECT substr({name}, p.column1, {size}), {rowid} FROM {_POSITIONS} AS p "
+def _pieces(name: str, rowid: str, file_no: str, sizes: tuple[int, ...]) -> str:
+    """INSERT OR IGNORE of the 1- and/or 2-character pieces of ``name`` for the file ``rowid`` numbered
+    ``file_no`` (migration 0011: the pieces of a name lie in file-number order)."""
+    selects = [f"SELECT substr({name}, p.column1, {size}), {file_no}, {rowid} FROM {_POSITIONS} AS p "
                f"WHERE p.column1 <= length({name}) - {size - 1} AND {name} IS NOT NULL" for size in sizes]
-    return "INSERT OR IGNORE INTO name_gram (gram, file_rowid) " + " UNION ".join(selects) + ";"
+    return "INSERT OR IGNORE INTO name_gram (gram, file_no, file_rowid) " + " UNION ".join(selects) + ";"
 
 
 def _regram(file_rowid: str) -> str:
     """Rebuild the pieces of one file: its worker's name, then its members' names."""
-    worker = _pieces("f.name", "f.rowid", (1, 2)).replace(f"FROM {_POSITIONS} AS p",
-                                                            f"FROM hardship_file AS f, {_POSITIONS} AS p")
+    worker = _pieces("f.name", "f.rowid", "f.file_no", (1, 2)).replace(
+        f"FROM {_POSITIONS} AS p", f"FROM hardship_file AS f, {_POSITIONS} AS p")
     worker = worker.replace("AND f.name IS NOT NULL", f"AND f.name IS NOT NULL AND f.rowid = {file_rowid}")
-    members = _pieces("m.name", "f.rowid", (2,)).replace(
+    members = _pieces("m.name", "f.rowid", "f.file_no", (2,)).replace(
         f"FROM {_POSITIONS} AS p", f"FROM member AS m JOIN hardship_file AS f ON f.id = m.file_id, {_POSITIONS} AS p")
     members = members.replace("AND m.name IS NOT NULL", f"AND m.name IS NOT NULL AND f.rowid = {file_rowid}")
     return f"DELETE FROM name_gram WHERE file_rowid = {file_rowid}; {worker} {members}"
 
 
 TRIGGERS: dict[str, str] = {
-    "name_gram_file_insert": f"AFTER INSERT ON hardship_file BEGIN {_pieces('NEW.name', 'NEW.rowid', (1, 2))} END",
-    "name_gram_file_rename": f"AFTER UPDATE OF name ON hardship_file BEGIN {_regram('NEW.rowid')} END",
+    "name_gram_file_insert": f"AFTER INSERT ON hardship_file BEGIN "
+                             f"{_pieces('NEW.name', 'NEW.rowid', 'NEW.file_no', (1, 2))} END",
+    # a new name, or a new number (the pieces are keyed by it): the file's pieces are cut again
+    "name_gram_file_rename": f"AFTER UPDATE OF name, file_no ON hardship_file BEGIN {_regram('NEW.rowid')} END",
     "name_gram_file_delete": "AFTER DELETE ON hardship_file BEGIN "
                              "DELETE FROM name_gram WHERE file_rowid = OLD.rowid; END",
     "name_gram_member_insert": "AFTER INSERT ON member BEGIN "
-                               + _pieces("NEW.name", "(SELECT rowid FROM hardship_file WHERE id = NEW.file_id)", (2,))
+                               + _pieces("NEW.name", "(SELECT rowid FROM hardship_file WHERE id = NEW.file_id)",
+                                         "(SELECT file_no FROM hardship_file WHERE id = NEW.file_id)", (2,))
                                + " END",
     "name_gram_member_update": "AFTER UPDATE OF name, file_id ON member BEGIN "
                                + _regram("(SELECT rowid FROM hardship_file WHERE id = OLD.file_id)")
@@ -72,13 +76,14 @@ def insert_pieces(conn: Connection, file_ids: list[str]) -> None:
     triggers write row by row, in one statement per 20,000 files, in a third of the triggers' time."""
     positions = "(VALUES " + ",".join(f"({n})" for n in range(1, MAX_NAME + 1)) + ") AS p"
     files = "ids JOIN hardship_file AS f ON f.id = ids.i"
-    sql = ("WITH ids(i) AS MATERIALIZED (SELECT value FROM json_each(?)), pieces(gram, r) AS ("
-           f"SELECT substr(f.name, p.column1, 1), f.rowid FROM {files}, {positions} WHERE p.column1 <= length(f.name) "
-           f"UNION ALL SELECT substr(f.name, p.column1, 2), f.rowid FROM {files}, {positions} "
+    sql = ("WITH ids(i) AS MATERIALIZED (SELECT value FROM json_each(?)), pieces(gram, n, r) AS ("
+           f"SELECT substr(f.name, p.column1, 1), f.file_no, f.rowid FROM {files}, {positions} "
+           "WHERE p.column1 <= length(f.name) "
+           f"UNION ALL SELECT substr(f.name, p.column1, 2), f.file_no, f.rowid FROM {files}, {positions} "
            "WHERE p.column1 <= length(f.name) - 1 "
-           f"UNION ALL SELECT substr(m.name, p.column1, 2), f.rowid FROM {files} "
+           f"UNION ALL SELECT substr(m.name, p.column1, 2), f.file_no, f.rowid FROM {files} "
            f"JOIN member AS m ON m.file_id = f.id, {positions} WHERE p.column1 <= length(m.name) - 1) "
-           "INSERT OR IGNORE INTO name_gram (gram, file_rowid) SELECT gram, r FROM pieces")
+           "INSERT OR IGNORE INTO name_gram (gram, file_no, file_rowid) SELECT gram, n, r FROM pieces")
     for start in range(0, len(file_ids), 20000):
         conn.exec_driver_sql(sql, (json.dumps(file_ids[start:start + 20000]),))
 
@@ -100,26 +105,28 @@ $$"""
 _PG_REGRAM = """
 CREATE OR REPLACE FUNCTION assist_name_regram(rowids bigint[]) RETURNS void LANGUAGE sql AS $$
   DELETE FROM name_gram WHERE file_rowid = ANY(rowids);
-  INSERT INTO name_gram (gram, file_rowid)
-    SELECT g, f.rowid FROM hardship_file AS f, assist_name_pieces(f.name, 1) AS g WHERE f.rowid = ANY(rowids)
+  INSERT INTO name_gram (gram, file_no, file_rowid)
+    SELECT g, f.file_no, f.rowid FROM hardship_file AS f, assist_name_pieces(f.name, 1) AS g
+    WHERE f.rowid = ANY(rowids)
     UNION
-    SELECT g, f.rowid FROM hardship_file AS f JOIN member AS m ON m.file_id = f.id, assist_name_pieces(m.name, 2) AS g
+    SELECT g, f.file_no, f.rowid FROM hardship_file AS f JOIN member AS m ON m.file_id = f.id,
+           assist_name_pieces(m.name, 2) AS g
     WHERE f.rowid = ANY(rowids)
   ON CONFLICT DO NOTHING;
 $$"""
 _PG_FUNCTIONS = {
     "assist_name_gram_file_insert": """
-  INSERT INTO name_gram (gram, file_rowid)
-    SELECT DISTINCT g, n.rowid FROM new_rows AS n, assist_name_pieces(n.name, 1) AS g
+  INSERT INTO name_gram (gram, file_no, file_rowid)
+    SELECT DISTINCT g, n.file_no, n.rowid FROM new_rows AS n, assist_name_pieces(n.name, 1) AS g
   ON CONFLICT DO NOTHING;""",
     "assist_name_gram_file_update": """
   PERFORM assist_name_regram(ARRAY(SELECT n.rowid FROM new_rows AS n JOIN old_rows AS o ON o.rowid = n.rowid
-                                   WHERE n.name IS DISTINCT FROM o.name));""",
+                                   WHERE n.name IS DISTINCT FROM o.name OR n.file_no IS DISTINCT FROM o.file_no));""",
     "assist_name_gram_file_delete": """
   DELETE FROM name_gram WHERE file_rowid IN (SELECT rowid FROM old_rows);""",
     "assist_name_gram_member_insert": """
-  INSERT INTO name_gram (gram, file_rowid)
-    SELECT DISTINCT g, f.rowid FROM new_rows AS n JOIN hardship_file AS f ON f.id = n.file_id,
+  INSERT INTO name_gram (gram, file_no, file_rowid)
+    SELECT DISTINCT g, f.file_no, f.rowid FROM new_rows AS n JOIN hardship_file AS f ON f.id = n.file_id,
            assist_name_pieces(n.name, 2) AS g
   ON CONFLICT DO NOTHING;""",
     "assist_name_gram_member_update": """
@@ -156,11 +163,11 @@ def _pg_create(conn: Connection) -> None:
         "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").scalars())
     if not {"name_gram", "hardship_file", "member"} <= tables:
         return
-    has_rowid = conn.exec_driver_sql(
-        "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
-        "AND table_name = 'hardship_file' AND column_name = 'rowid'").first()
-    if not has_rowid:  # before migration 0010 (a test stopping half-way): nothing to keep yet
-        return
+    columns = set(conn.exec_driver_sql(
+        "SELECT table_name || '.' || column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name IN ('hardship_file', 'name_gram')").scalars())
+    if not {"hardship_file.rowid", "name_gram.file_no"} <= columns:
+        return  # before migrations 0010 and 0011 (a test stopping half-way): nothing to keep yet
     _pg_drop(conn)
     conn.exec_driver_sql(_PG_PIECES)
     conn.exec_driver_sql(_PG_REGRAM)
@@ -193,6 +200,8 @@ def create_triggers(conn: Connection) -> None:
     tables = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if not {"name_gram", "hardship_file", "member"} <= tables:
         return
+    if "file_no" not in {r[1] for r in conn.exec_driver_sql("PRAGMA table_info(name_gram)")}:
+        return  # before migration 0011 (a test stopping half-way): the pieces have no number to keep yet
     drop_triggers(conn)
     for name, body in TRIGGERS.items():
         conn.exec_driver_sql(f"CREATE TRIGGER {name} {body}")

@@ -555,13 +555,16 @@ class AuditEvent(SQLModel, table=True):
 
 class NameGram(SQLModel, table=True):
     """Every one- and two-character piece of a worker's name, and every two-character piece of a
-    household member's name, with the file's rowid: a part of a name is found through this index
-    instead of reading every name. Kept by triggers (migration 0003), whoever writes the names."""
+    household member's name, with the file's number and rowid: a part of a name is found through this
+    index instead of reading every name, and its files come in file-number order, so the registry's first
+    page stops after the page (migration 0011). Kept by triggers (storage.derived), whoever writes the
+    names or the numbers."""
 
     __tablename__ = "name_gram"
     __table_args__ = {"sqlite_with_rowid": False}
 
     gram: str = Field(primary_key=True, max_length=2)
+    file_no: str = Field(primary_key=True, max_length=32)
     file_rowid: int = Field(primary_key=True)
 
 

@@ -801,14 +801,14 @@ class _Applier:
         positions = "(VALUES " + ",".join(f"({n})" for n in range(1, derived.MAX_NAME + 1)) + ") AS p"
         touched = "ids JOIN hardship_file AS f ON f.rowid = ids.r"
         self.conn.execute(text(
-            "WITH ids(r) AS MATERIALIZED (SELECT value FROM json_each(:r)), pieces(gram, r) AS ("
-            f"SELECT substr(f.name, p.column1, 1), f.rowid FROM {touched}, {positions} "
+            "WITH ids(r) AS MATERIALIZED (SELECT value FROM json_each(:r)), pieces(gram, n, r) AS ("
+            f"SELECT substr(f.name, p.column1, 1), f.file_no, f.rowid FROM {touched}, {positions} "
             "WHERE p.column1 <= length(f.name) "
-            f"UNION ALL SELECT substr(f.name, p.column1, 2), f.rowid FROM {touched}, {positions} "
+            f"UNION ALL SELECT substr(f.name, p.column1, 2), f.file_no, f.rowid FROM {touched}, {positions} "
             "WHERE p.column1 <= length(f.name) - 1 "
-            f"UNION ALL SELECT substr(m.name, p.column1, 2), f.rowid FROM {touched} "
+            f"UNION ALL SELECT substr(m.name, p.column1, 2), f.file_no, f.rowid FROM {touched} "
             f"JOIN member AS m ON m.file_id = f.id, {positions} WHERE p.column1 <= length(m.name) - 1) "
-            "INSERT OR IGNORE INTO name_gram (gram, file_rowid) SELECT gram, r FROM pieces"),
+            "INSERT OR IGNORE INTO name_gram (gram, file_no, file_rowid) SELECT gram, n, r FROM pieces"),
             {"r": json.dumps(sorted(self.file_rowids))})
 
 

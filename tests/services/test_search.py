@@ -332,6 +332,18 @@ def test_plan_choice() -> None:
     # checks each step against the matches gathered from name_gram first
     assert plan(text="王小明", total=1_500, table_rows=300_000) == "walk"
     assert plan(text="王小明", total=30, table_rows=300_000) == "sort"
+    # one name piece in file-number order, however many or few its files: its entries of name_gram, in that
+    # order (whatever the filters), read until the page is full
+    for kw in ({"text": "王芳", "total": 1_405}, {"text": "伟", "total": 10_001, "exact": False},
+               {"text": "芳", "total": 3, "order": "-file_no"},
+               {"text": "王芳", "total": 1_405, "filters": FileFilters(status={"active"}, category="deep")}):
+        sql = str(page_statement(table_rows=300_000, **kw).compile())
+        assert "FROM name_gram AS w JOIN hardship_file" in sql and "ORDER BY w.file_no" in sql
+        assert "+hardship_file.status" in sql or "filters" not in kw
+    # … but not in another order, nor with a second term
+    assert "AS w" not in str(page_statement(text="王芳", order="name", total=1_405, table_rows=300_000).compile())
+    assert "AS w" not in str(page_statement(text="王 z", total=1_405, table_rows=300_000).compile())
+    assert "AS w" not in str(page_statement(text="王小明", total=1_405, table_rows=300_000).compile())
     # flags have no index: even few matches are cheaper to walk to than to find by a full scan
     assert "+" not in order_part(filters=FileFilters(flags={"model_worker"}), total=1_500, table_rows=300_000)
     # a sort key without an index is always sorted
@@ -603,24 +615,72 @@ def test_text_and_filters_match_python(demo: Demo, text: str, filters: FileFilte
                                                ("z", None), ("丽", FileFilters(category="relative")),
                                                ("zh", None), ("{name}", None), ("{member}", None),
                                                ("明 z", None), ("{tail}", None),
-                                               ("{serial}", FileFilters(status={"active"})), ("{phone}", None)])
+                                               ("{serial}", FileFilters(status={"active"})), ("{phone}", None),
+                                               ("伟", None), ("{piece}", None), ("{surname}", FileFilters(status={"active"})),
+                                               ("{member}", FileFilters(status=set(FileStatus)))])
 def test_every_query_plan_gives_the_same_page(demo: Demo, order: str, text: str, filters: FileFilters | None) -> None:
     """The page walks the sort key's index when the matches are many — checking each step against the
     matches gathered first ("walk"), or testing the text on each row it meets ("test") — and sorts them when
-    few; the choice is made from the count, and must never change the answer."""
+    few; one name piece in file-number order walks its own entries of name_gram ("grams"); the choice is made
+    from the count and the text, and must never change the answer."""
     someone = next(f for f in demo.files if len(f["name"]) >= 3 and f["member_values"])
     text = text.format(name=someone["name"], member=someone["member_values"][0][-2:], tail=someone["id_number"][-4:],
-                       serial=someone["file_no"][-3:], phone=someone["phone"][:3])
+                       serial=someone["file_no"][-3:], phone=someone["phone"][:3], piece=someone["name"][1:3],
+                       surname=someone["name"][0])
+    pieces = len(text) <= 2 and not text.isascii()  # one name piece: "grams" applies in file-number order
     with demo.db.session() as s:
         total, n = s.execute(count_statement(text, filters)).one()
         assert n >= len(demo.files) and total > 0
         for offset, limit in ((0, 10), (total // 2, 25), (0, None)):
             pages = {}
-            for plan in ("walk", "test", "sort"):
+            for plan in ("walk", "test", "sort", "grams"):
                 stmt = page_statement(text, filters, order, offset, limit, total=total, table_rows=n, plan=plan)
-                assert ("+" in str(stmt.compile()).split("ORDER BY")[1]) == (plan == "sort")
+                sql = str(stmt.compile())
+                if plan == "grams":
+                    assert ("FROM name_gram AS w" in sql) == (pieces and order.lstrip("-") == "file_no")
+                else:
+                    assert ("+" in sql.split("ORDER BY")[1]) == (plan == "sort")
                 pages[plan] = list(s.execute(stmt).scalars())
-            assert pages["walk"] == pages["test"] == pages["sort"], (text, offset, limit)
+            assert pages["walk"] == pages["test"] == pages["sort"] == pages["grams"], (text, offset, limit)
+
+
+@pytest.mark.parametrize("order", ["file_no", "-file_no"])
+@pytest.mark.parametrize("text", ["伟", "丽", "王", "{piece}", "{member}"])
+@pytest.mark.parametrize("filters", [None, FileFilters(status={"active"}), FileFilters(category="deep"),
+                                     FileFilters(status={"draft", "submitted", "exited"}, flags={"migrant_worker"})])
+def test_a_name_piece_in_file_number_order_pages_as_python_says(demo: Demo, order: str, text: str,
+                                                                 filters: FileFilters | None) -> None:
+    """One name piece (a worker's one or two characters, or two of a member's) in the list's own order: the
+    page reads the piece's entries of name_gram in file-number order (issue 23). Every page, as
+    ``search_page`` gives it with a count that stops early or not, is what Python finds in the rows."""
+    from assist_desktop.services.search import search_page
+
+    someone = next(f for f in demo.files if len(f["name"]) >= 3 and f["member_values"]
+                   and not any(someone_else["name"] == f["name"] for someone_else in demo.files if someone_else is not f))
+    text = text.format(piece=someone["name"][1:3], member=someone["member_values"][0][-2:])
+
+    def keep(f: dict[str, Any]) -> bool:
+        flt = filters or FileFilters()
+        return ((flt.status is None or f["status"] in flt.status)
+                and (flt.category is None or f["category"] in flt.category)
+                and ("migrant_worker" not in flt.flags or bool(f["is_migrant_worker"]))
+                and _matches(f, text))
+
+    expected = expected_order([f for f in demo.files if keep(f)], order)
+    assert expected or filters is not None
+    with demo.db.session() as s:
+        total, whole = search(s, demo.user, text, filters, order, limit=None)
+        assert (total, whole) == (len(expected), expected)
+        pages, offset = [], 0
+        while True:
+            page = search_page(s, demo.user, text, filters, order, offset, 7, count_limit=5)
+            pages += page.ids
+            offset += 7
+            if len(page.ids) < 7:
+                break
+        assert pages == expected
+        first = search_page(s, demo.user, text, filters, order, 0, 3, count_limit=len(expected))
+        assert (first.total, first.exact, first.ids) == (len(expected), True, expected[:3])
 
 
 @pytest.mark.parametrize("text", ["", "z", "丽", "{phone}"])

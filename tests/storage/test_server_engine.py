@@ -11,7 +11,7 @@ import pytest
 from assist_desktop.storage import credentials
 from assist_desktop.storage.location import BadServerAddress, ServerAddress, parse_location
 from assist_desktop.storage.provision import ProvisionError, init_server
-from assist_desktop.storage.schema import DatabaseRefused, open_database
+from assist_desktop.storage.schema import DatabaseRefused, head_revision, open_database
 from assist_desktop.storage.server import PasswordNeeded, ServerUnavailable
 
 PASSWORD = "office-pass-2026"
@@ -71,7 +71,7 @@ def test_server_init_makes_the_role_the_database_and_the_schema_and_runs_again_s
     assert done.address == ServerAddress("192.168.1.10", admin.port, desk.database, desk.username)
     assert any("listen_addresses" in note for note in done.notes)  # how to open it to the office's LAN
     with open_database(desk.with_password(PASSWORD)) as db, db.engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == "0010"
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
         assert conn.exec_driver_sql("SELECT datcollate FROM pg_database WHERE datname = current_database()").scalar() == "C"
         assert conn.exec_driver_sql("SELECT has_database_privilege('public', current_database(), 'CONNECT')").scalar() \
             is False  # closed to every other role

@@ -132,7 +132,7 @@ def test_the_city_finds_a_county_household_by_name_part(net: Network) -> None:
         member = conn.execute("SELECT m.name FROM member m JOIN hardship_file f ON f.id = m.file_id "
                               "WHERE f.owner_unit_id = ? LIMIT 1", (net["suide"].unit_id,)).fetchone()[0]
         found_triggers = triggers(conn)
-        grams = set(conn.execute("SELECT gram, file_rowid FROM name_gram"))
+        grams = set(conn.execute("SELECT gram, file_no, file_rowid FROM name_gram"))
         # the same pieces as a rebuild of the whole table by the triggers' own rule
         conn.execute("DELETE FROM name_gram")
         if "name_gram_file_update" in found_triggers and not hasattr(conn, "create_function"):
@@ -141,10 +141,12 @@ def test_the_city_finds_a_county_household_by_name_part(net: Network) -> None:
         else:
             conn.execute("UPDATE hardship_file SET name = name || ''")
             conn.execute("UPDATE member SET name = name || ''")
-        rebuilt = set(conn.execute("SELECT gram, file_rowid FROM name_gram"))
+        rebuilt = set(conn.execute("SELECT gram, file_no, file_rowid FROM name_gram"))
+        numbers = dict(conn.execute("SELECT rowid, file_no FROM hardship_file").fetchall())
         conn.rollback()
     assert {"name_gram_file_insert", "name_gram_member_insert"} <= found_triggers
     assert grams == rebuilt
+    assert all(numbers[r] == n for _g, n, r in grams)  # each piece carries its file's number (migration 0011)
     reviewer = yulin.user("shenhe")
     with yulin.session() as s:
         for text in (name[1:], member, initials):

@@ -296,8 +296,9 @@ def test_name_pieces_written_in_bulk_are_those_the_triggers_write(county: County
 
     def pieces() -> set[tuple[str, str]]:
         with closing(sqlite3.connect(county.path)) as conn:
+            # joined by the file number too: a piece written without its file's number would be missing
             return set(conn.execute("SELECT g.gram, f.name FROM name_gram AS g JOIN hardship_file AS f "
-                                    "ON f.rowid = g.file_rowid"))
+                                    "ON f.rowid = g.file_rowid AND f.file_no = g.file_no"))
 
     before = triggers()
     assert len(before) == 6

@@ -15,6 +15,8 @@ from pathlib import Path
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x41535354  # 'ASST', as storage.engine marks the program's files
+# the local unit's name (services.setup.LOCAL_UNIT_KEY); storage.server_peek reads it from a server the same way
+UNIT_NAME = "SELECT u.name FROM meta m JOIN org_unit u ON u.id = m.value WHERE m.key = 'local_unit_id'"
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,7 @@ def peek(path: Path) -> Peek | None:
         try:
             if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
                 return None
-            row = conn.execute("SELECT u.name FROM meta m JOIN org_unit u ON u.id = m.value "
-                               "WHERE m.key = 'local_unit_id'").fetchone()
+            row = conn.execute(UNIT_NAME).fetchone()
         finally:
             conn.close()
     except (OSError, sqlite3.Error, UnicodeDecodeError):

@@ -15,13 +15,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from assist_desktop.storage.location import ServerAddress
+from assist_desktop.storage.peek import UNIT_NAME
 from assist_desktop.storage.server import connect_args, connection_problem
 
 if TYPE_CHECKING:
     import psycopg
-
-# the same as storage.peek reads from a file (services.setup.LOCAL_UNIT_KEY)
-UNIT_NAME = "SELECT u.name FROM meta m JOIN org_unit u ON u.id = m.value WHERE m.key = 'local_unit_id'"
 
 
 def connect(address: ServerAddress) -> "psycopg.Connection[Any]":

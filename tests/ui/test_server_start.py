@@ -7,8 +7,6 @@ run."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 import uuid
 from datetime import date
@@ -20,9 +18,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from assist_desktop.storage.location import ServerAddress
 from assist_desktop.ui import app as app_module
+from tests.heavy_imports import heavy_modules_after
 from tests.ui.conftest import DEMO_TODAY
 
-ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "desk-pass-2026"
 
 
@@ -229,11 +227,8 @@ def test_a_server_database_without_a_unit_goes_to_the_first_run(qapp, pg_cluster
 def test_the_server_start_reads_its_address_and_password_without_the_database_layer() -> None:
     """Before the login window against a server: the address read, the password's ways and the look with
     psycopg — no SQLAlchemy, SQLModel, pydantic nor Alembic (they load behind the window)."""
-    code = ("import sys; import assist_desktop.cli, assist_desktop.ui.app, assist_desktop.ui.shell.server_login, "
-            "assist_desktop.storage.credentials, assist_desktop.storage.server_peek, assist_desktop.storage.server; "
-            "from assist_desktop.storage.location import parse_location; "
-            "parse_location('postgresql://assist:s3cret@192.168.1.10:5433/assist?sslmode=require'); "
-            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'pydantic', "
-            "'alembic')); print(heavy)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert done.stdout.strip() == "[]"
+    assert heavy_modules_after(
+        "import assist_desktop.cli, assist_desktop.ui.app, assist_desktop.ui.shell.server_login, "
+        "assist_desktop.storage.credentials, assist_desktop.storage.server_peek, assist_desktop.storage.server; "
+        "from assist_desktop.storage.location import parse_location; "
+        "parse_location('postgresql://assist:s3cret@192.168.1.10:5433/assist?sslmode=require')") == []

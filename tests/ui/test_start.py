@@ -5,8 +5,6 @@ file only the full opening can judge taken the old way."""
 from __future__ import annotations
 
 import sqlite3
-import subprocess
-import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from assist_desktop.storage.peek import APPLICATION_ID, Peek, peek
 from assist_desktop.ui import app as app_module
+from tests.heavy_imports import heavy_modules_after
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,14 +22,11 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_login_window_needs_no_database_layer() -> None:
     """What the program imports before the login window is shown brings in neither SQLAlchemy, SQLModel nor
     pydantic (half a second of an office PC's start): they load behind the window."""
-    code = ("import sys; import assist_desktop.cli, assist_desktop.ui.app, assist_desktop.ui.shell.login, "
-            "assist_desktop.ui.shell.opening, assist_desktop.storage.peek, assist_desktop.storage.keyslots, "
-            "assist_desktop.storage.file_lock, assist_desktop.logs, assist_desktop.ui.shell.diagnostics, "
-            "assist_desktop.ui.instance; "
-            "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'sqlmodel', 'pydantic', "
-            "'alembic')); print(heavy)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert done.stdout.strip() == "[]"
+    assert heavy_modules_after(
+        "import assist_desktop.cli, assist_desktop.ui.app, assist_desktop.ui.shell.login, "
+        "assist_desktop.ui.shell.opening, assist_desktop.storage.peek, assist_desktop.storage.keyslots, "
+        "assist_desktop.storage.file_lock, assist_desktop.logs, assist_desktop.ui.shell.diagnostics, "
+        "assist_desktop.ui.instance") == []
 
 
 def test_peek_reads_the_unit_with_sqlite_alone(demo_db: Path, tmp_path: Path) -> None:

@@ -363,6 +363,10 @@ class _Term:
         self.step_cost = 0  # of testing one row (STEP_INDEX …)
         self.probes_file_no = False  # a test probes name_gram by the row's file number (see name_part)
         self.gram: str | None = None  # the term is one name piece: its files in file-number order (_gram_page_of)
+        # the same matchers as ``SELECT rowid, file_no`` (the "keys" plan): ``ranked`` when the term's one large
+        # matcher, the start of a phone number, holds the file number in its index (ix_hardship_file_phone)
+        self.keys: list[Select[Any]] = []
+        self.ranked = False
         self._names = names  # shared by the terms of a query, so every alias has its own name
 
     def _test(self, condition: ColumnElement[bool], cost: int) -> None:
@@ -376,6 +380,7 @@ class _Term:
         """``make(columns)`` → a condition on one alias of hardship_file."""
         alias = self._alias(_FILE_KEYS, "f")
         self.files.append(select(alias.c.rowid.label("rid")).where(make(alias.c)))
+        self.keys.append(select(alias.c.rowid.label("rid"), alias.c.file_no).where(make(alias.c)))
         row = _RowColumns()
         self._test(make(row), row.cost)
 
@@ -418,6 +423,7 @@ class _Term:
         """An equality on an expression index (the expression must read exactly as the index's)."""
         alias = self._alias(_FILE_KEYS, "f")
         self.files.append(select(alias.c.rowid.label("rid")).where(expression(alias.c) == value))
+        self.keys.append(select(alias.c.rowid.label("rid"), alias.c.file_no).where(expression(alias.c) == value))
         row = _RowColumns()  # the row's columns behind a unary +, so the expression is off its index too
         self._test(_plus(expression(row)) == value, row.cost)
 
@@ -427,6 +433,9 @@ class _Term:
         row in hand (default: ``make``), found by ``member.file_id``'s index."""
         alias = self._alias(_MEMBER_KEYS, "m")
         self.members.append(select(alias.c.file_id).where(make(alias.c)))
+        files = self._alias(_FILE_KEYS, "h")
+        self.keys.append(select(files.c.rowid.label("rid"), files.c.file_no)
+                         .where(files.c.id.in_(select(alias.c.file_id).where(make(alias.c)))))
         held = self._alias(_MEMBER_KEYS, "m")
         self._test(exists(select(held.c.file_id).where(held.c.file_id == HF.id, (test or make)(held.c))),
                    STEP_LOOKUP * 3)  # the household's members, each read
@@ -476,6 +485,9 @@ def _numeric_term(term: str, t: _Term) -> None:
         t.member(lambda c: (c.id_number >= term) & (c.id_number < _after(term)))
     if 3 <= len(term) <= PHONE_LENGTH:
         t.file_range("phone", term)
+        # below an ID number's start every other matcher is an equality finding a few files (an ID tail, the
+        # last four, a serial): the phone's thousands are ranked by file number in its index
+        t.ranked = len(term) < ID_PREFIX_MIN
     if len(term) == 4:
         t.file_expression(_PHONE_TAIL, term)
     if len(term) <= SERIAL_WIDTH:
@@ -507,6 +519,7 @@ class _Query:
     step_cost: int = 0  # of testing one row against ``predicate`` (STEP_INDEX …)
     probes_file_no: bool = False  # ``predicate`` reads the row's file number (a name piece's probe)
     gram: str | None = None  # the text is one name piece (one or two characters): see _gram_page_of
+    keys: Any = None  # one term whose matchers rank by file number in their indexes (their statements): _keys_page_of
 
     @classmethod
     def build(cls, text: str, filters: FileFilters | None) -> _Query:
@@ -529,8 +542,11 @@ class _Query:
             rowids = intersect(*(select(t.subquery(f"t{i}").c.rid) for i, t in enumerate(terms, 1)))
         predicate = and_(*(t.predicate() for t in matchers)) if rowids is not None and rowids is not False else None
         gram = matchers[0].gram if len(matchers) == 1 else None
+        keys = None
+        if len(matchers) == 1 and matchers[0].ranked and filters == FileFilters():
+            keys = tuple(matchers[0].keys)
         return cls(rowids, filters, predicate, sum(t.step_cost for t in matchers),
-                   any(t.probes_file_no for t in matchers), gram)
+                   any(t.probes_file_no for t in matchers), gram, keys)
 
     @property
     def has_text(self) -> bool:
@@ -640,8 +656,9 @@ def page_statement(text: str = "", filters: FileFilters | None = None, order: st
     """The ids of one page, for a count of ``total`` matches among ``table_rows`` files (``exact`` False: the
     count stopped early, there are more than ``total``).
 
-    ``plan`` "walk", "test", "sort" or "grams" overrides the choice (tests check that all give the same page;
-    "grams" is for one name piece in file-number order, and is "sort" for any other query).
+    ``plan`` "walk", "test", "sort", "grams" or "keys" overrides the choice (tests check that all give the same
+    page; "grams" is for one name piece in file-number order, "keys" for a number ranked in its matchers' indexes
+    in that order without filters, and each is "sort" for any other query).
     """
     _check_page(offset, limit)
     return _page(_Query.build(text, filters), order, offset, limit, total, table_rows, plan, exact)
@@ -684,6 +701,9 @@ def _page(query: _Query, order: str, offset: int, limit: int | None, total: int,
         costs = {"sort": total * (STEP_ROW + STEP_GATHER),
                  "walk": total * STEP_GATHER + steps * (STEP_CHECK + filtered),
                  "test": steps * (query.step_cost + probe + filtered)}
+        if query.keys is not None and key == "file_no":
+            # ranked in the matchers' own indexes, then only the page's rows read
+            costs["keys"] = total * STEP_GATHER + wanted * STEP_ROW
         how = min(costs, key=lambda k: costs[k])
     elif walkable and wanted * table_rows <= 2 * visited * total:
         how = "walk"
@@ -693,13 +713,17 @@ def _page(query: _Query, order: str, offset: int, limit: int | None, total: int,
         # rows, or ``wanted`` over the share the filters keep — never more rows than "sort" reads.
         how = "grams"
     if plan is not None:
-        if plan not in ("walk", "test", "sort", "grams"):
+        if plan not in ("walk", "test", "sort", "grams", "keys"):
             raise ValueError(f"unknown plan {plan!r}")
         how = plan if key in _INDEXED_KEYS else "sort"
         if how == "grams" and (query.gram is None or key != "file_no" or total == 0):
             how = "sort"
+        if how == "keys" and (query.keys is None or key != "file_no" or total == 0):
+            how = "sort"
     if how == "grams":
         return _gram_page_of(query, descending, offset, limit)
+    if how == "keys":
+        return _keys_page_of(query, descending, offset, limit)
     return _page_of(query, key, descending, {"walk": "order", "test": "test"}.get(how, drive), how != "sort",
                     offset, limit)
 
@@ -725,6 +749,23 @@ def _gram_page_of(query: _Query, descending: bool, offset: int, limit: int | Non
     return (select(HF.id).select_from(grams).join(_HF_TABLE, _ROWID == grams.c.file_rowid)
             .where(grams.c.gram == query.gram, *query.filters.conditions(wrap=_plus))
             .order_by(number).offset(offset or None).limit(limit))
+
+
+@functools.lru_cache(maxsize=64)
+def _keys_page_of(query: _Query, descending: bool, offset: int, limit: int | None) -> Select[Any]:
+    """A page in file-number order ranked where the matchers found it: each matcher's first ``offset + limit``
+    files by (rowid, file_no) from its own index (the start of a phone number: ix_hardship_file_phone holds
+    both), so only those rows are read for the ids. The page's files are among them: a file among the first
+    ``offset + limit`` of all matches is among the first of its own matcher's. File numbers are unique."""
+    wanted = None if limit is None else offset + limit
+    firsts = []
+    for i, branch in enumerate(query.keys):
+        number = branch.selected_columns.file_no
+        ranked = branch.order_by(number.desc() if descending else number.asc()).limit(wanted).subquery(f"k{i}")
+        firsts.append(select(ranked.c.rid))
+    found = firsts[0] if len(firsts) == 1 else union_all(*firsts)
+    return (select(HF.id).select_from(_HF_TABLE).where(_ROWID.in_(found))
+            .order_by(*_order_by("file_no", descending, walk=False)).offset(offset or None).limit(limit))
 
 
 # --- the searches ---------------------------------------------------------------------------------

@@ -340,6 +340,16 @@ def test_plan_choice() -> None:
         sql = str(page_statement(table_rows=300_000, **kw).compile())
         assert "FROM name_gram AS w JOIN hardship_file" in sql and "ORDER BY w.file_no" in sql
         assert "+hardship_file.status" in sql or "filters" not in kw
+    # the start of a phone number with a few hundred files: ranked by file number in ix_hardship_file_phone and
+    # only the page's rows read — not in another order, nor with a filter, nor as a second term
+    def keys(**kw: Any) -> bool:
+        return " AS k0" in str(page_statement(table_rows=300_000, **kw).compile())
+
+    assert keys(text="1727", total=509) and keys(text="1727", total=509, order="-file_no")
+    assert not keys(text="1727", total=509, order="name")
+    assert not keys(text="1727", total=509, filters=active)
+    assert not keys(text="王 1727", total=20)
+    assert not keys(text="6108261985", total=509)  # an ID number's start: not in that index
     # … but not in another order, nor with a second term
     assert "AS w" not in str(page_statement(text="王芳", order="name", total=1_405, table_rows=300_000).compile())
     assert "AS w" not in str(page_statement(text="王 z", total=1_405, table_rows=300_000).compile())
@@ -628,20 +638,25 @@ def test_every_query_plan_gives_the_same_page(demo: Demo, order: str, text: str,
                        serial=someone["file_no"][-3:], phone=someone["phone"][:3], piece=someone["name"][1:3],
                        surname=someone["name"][0])
     pieces = len(text) <= 2 and not text.isascii()  # one name piece: "grams" applies in file-number order
+    # three to nine digits without filters (a phone's start, an ID tail, a serial): "keys" ranks them in their indexes
+    ranked = text.isdigit() and 3 <= len(text) <= 9 and filters is None
     with demo.db.session() as s:
         total, n = s.execute(count_statement(text, filters)).one()
         assert n >= len(demo.files) and total > 0
         for offset, limit in ((0, 10), (total // 2, 25), (0, None)):
             pages = {}
-            for plan in ("walk", "test", "sort", "grams"):
+            for plan in ("walk", "test", "sort", "grams", "keys"):
                 stmt = page_statement(text, filters, order, offset, limit, total=total, table_rows=n, plan=plan)
                 sql = str(stmt.compile())
                 if plan == "grams":
                     assert ("FROM name_gram AS w" in sql) == (pieces and order.lstrip("-") == "file_no")
+                elif plan == "keys":
+                    assert (" AS k0" in sql) == (ranked and order.lstrip("-") == "file_no")
                 else:
                     assert ("+" in sql.split("ORDER BY")[1]) == (plan == "sort")
                 pages[plan] = list(s.execute(stmt).scalars())
-            assert pages["walk"] == pages["test"] == pages["sort"] == pages["grams"], (text, offset, limit)
+            assert pages["walk"] == pages["test"] == pages["sort"] == pages["grams"] == pages["keys"], (text, offset,
+                                                                                                    limit)
 
 
 @pytest.mark.parametrize("order", ["file_no", "-file_no"])
@@ -756,3 +771,44 @@ def test_count_by_status_matches_python(demo: Demo, text: str, filters: FileFilt
         for status, n in expected.items():
             with_status = FileFilters(**{**vars(f), "status": {status}})
             assert search(s, demo.user, text, with_status, limit=0)[0] == n
+
+
+@pytest.mark.parametrize("order", ["file_no", "-file_no"])
+def test_a_phone_start_ranked_in_its_index_pages_as_python_says(tmp_db: Path, order: str) -> None:
+    """Three to nine digits (a phone's start, with an ID tail, the last four or a serial beside it) in file-number
+    order: each matcher's first files ranked in its own index, only their rows read ("keys", issue 23) — on either
+    engine every page equals the one Python finds in the rows, and the one the other plans give."""
+    from assist_desktop.services.search import search_page
+
+    with open_database(tmp_db) as db:
+        generate_demo(db, 150, seed=13, today=TODAY, history=False)
+        with db.session() as s:
+            user = s.exec(select(User).where(User.username == "shenhe")).one()
+            files = [(f.id, f.file_no, f.phone, f.id_number) for f in s.exec(select(HardshipFile)).all()]
+            member_ids = [(m.file_id, m.id_number) for m in s.exec(select(Member)).all()]
+        texts = {files[7][2][:3], files[7][2][:4], files[30][2][:6], files[9][3][-4:], files[11][1][-3:],
+                 files[12][1][-5:]}
+        texts = {t for t in texts if t.isdigit()}
+        assert len(texts) >= 4
+
+        def matches(text: str, file_no: str, phone: str, id_number: str, file_id: str) -> bool:
+            members = [n for fid, n in member_ids if fid == file_id]
+            return (phone.startswith(text) or id_number.endswith(text) and 4 <= len(text) <= 6
+                    or (len(text) == 4 and phone.endswith(text)) or file_no.endswith("-" + text.zfill(5))
+                    or len(text) >= 10 and any(n.startswith(text) for n in members + [id_number]))
+
+        for text in sorted(texts):
+            expected = sorted((f for f in files if matches(text, f[1], f[2], f[3], f[0])),
+                              key=lambda f: f[1], reverse=order.startswith("-"))
+            want = [f[0] for f in expected]
+            with db.session() as s:
+                total, n = s.execute(count_statement(text)).one()
+                assert total == len(want), text
+                for offset, limit in ((0, 3), (2, 4), (0, None)):
+                    page = want[offset:] if limit is None else want[offset:offset + limit]
+                    for plan in ("keys", "sort", "test"):
+                        stmt = page_statement(text, None, order, offset, limit, total=total, table_rows=n, plan=plan)
+                        assert (" AS k0" in str(stmt.compile())) == (plan == "keys")
+                        assert list(s.execute(stmt).scalars()) == page, (text, plan, offset, limit)
+                found = search_page(s, user, text, None, order, 1, 5, count_limit=2)
+                assert found.ids == want[1:6]

@@ -782,13 +782,19 @@ def test_a_phone_start_ranked_in_its_index_pages_as_python_says(tmp_db: Path, or
 
     with open_database(tmp_db) as db:
         generate_demo(db, 150, seed=13, today=TODAY, history=False)
+        with db.session() as s:  # a file found twice by 0xy: its serial 000xy, and its phone made to start 0xy
+            twice = s.exec(select(HardshipFile).order_by(HardshipFile.file_no.desc())).first()
+            assert twice is not None
+            twice.phone = twice.file_no[-3:] + "45678901"
+            s.add(twice)
+            s.commit()
         with db.session() as s:
             user = s.exec(select(User).where(User.username == "shenhe")).one()
             files = [(f.id, f.file_no, f.phone, f.id_number) for f in s.exec(select(HardshipFile)).all()]
             member_ids = [(m.file_id, m.id_number) for m in s.exec(select(Member)).all()]
         texts = {files[7][2][:3], files[7][2][:4], files[30][2][:6], files[9][3][-4:], files[11][1][-3:],
                  files[12][1][-5:]}
-        texts = {t for t in texts if t.isdigit()}
+        texts = {t for t in texts if t.isdigit()} | {twice.file_no[-3:]}
         assert len(texts) >= 4
 
         def matches(text: str, file_no: str, phone: str, id_number: str, file_id: str) -> bool:

@@ -283,7 +283,7 @@ def _legacy(single: Callable[[int, Path], dict[str, Any]], name: str, goals: lis
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_campaign import bench_campaign  # noqa: E402
 from bench_ledger import bench_ledger, bench_ledger_households  # noqa: E402
-from bench_list import bench_registry_list, selective_flatness  # noqa: E402
+from bench_list import bench_registry_list, selective_flatness, selective_flatness_cpu  # noqa: E402
 from bench_paper import bench_print_paper  # noqa: E402
 from bench_print import bench_print  # noqa: E402
 from bench_secrecy import bench_secrecy  # noqa: E402
@@ -372,6 +372,8 @@ def _flatness(results: dict[int, dict[str, Result]]) -> Result | None:
     if "registry_list" in small and "registry_list" in large:
         for kind, figure, limit in selective_flatness(small["registry_list"], large["registry_list"]):
             flat.goal(f"P2 {kind}: p95 flat from {sizes[0]:,} to {sizes[-1]:,} (≤ 1.5×, or within 3 ms)", figure, limit)
+        for figure in selective_flatness_cpu(small["registry_list"], large["registry_list"]):
+            flat.figure(figure)
     if "statistics" in small and "statistics" in large:
         a = next(g.figure for g in small["statistics"].goals if g.name.startswith("统计 page"))
         b = next(g.figure for g in large["statistics"].goals if g.name.startswith("统计 page"))

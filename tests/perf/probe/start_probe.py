@@ -4,7 +4,8 @@ It changes nothing in the program: it replaces ``QApplication`` with a subclass 
 notes the wall-clock time (``time.time()``, the clock the parent process started us by) of:
 
 - ``window``: the first paint of the first top-level window — the login window (object name "login"), or
-  the bare baseline's empty main window;
+  the bare baseline's empty main window; and the processor time the process had used by then (``cpu_s``:
+  user + system of all its threads, which the machine's load disturbs less than the wall clock);
 - then, for the login window, it types the username and the password as a person would (one key every
   ``ASSIST_PROBE_KEY_MS`` ms, after a pause to read the window) and presses Enter: ``enter``;
 - ``rows``: the first paint of the registry list with rows in it (object name "files").
@@ -22,6 +23,7 @@ import os
 import time
 
 MARKS: dict[str, float] = {}
+CPU: dict[str, float] = {}  # the process's processor time (user + system, all its threads) at a mark
 LAGS: list[float] = []
 SCRYPTS: list[tuple[float, float]] = []  # (start, end) of every scrypt the process computed
 
@@ -39,7 +41,7 @@ def _rss_mb() -> float:
 
 def _finish() -> None:
     enter = MARKS.get("enter", float("inf"))
-    out = {"marks": MARKS, "lags_ms": LAGS, "rss_mb": _rss_mb(),
+    out = {"marks": MARKS, "cpu_s": CPU, "lags_ms": LAGS, "rss_mb": _rss_mb(),
            "scrypt_after_enter_s": sum(b - a for a, b in SCRYPTS if a >= enter)}
     with open(os.environ["ASSIST_PROBE_OUT"], "w", encoding="utf-8") as fh:
         json.dump(out, fh)
@@ -81,6 +83,8 @@ def arm() -> None:
             if event.type() == QEvent.Type.Paint:
                 if "window" not in MARKS and isinstance(watched, QtWidgets.QWidget) and watched.isWindow():
                     MARKS["window"] = time.time()
+                    times = os.times()
+                    CPU["window"] = times.user + times.system
                     if watched.objectName() == "login" and not self.typing:
                         self.typing = True
                         QTimer.singleShot(read_ms, lambda: self.type_in(watched))

@@ -26,7 +26,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -261,6 +260,8 @@ def new_database_key() -> bytes:
 def create(db_path: Path | str, key: bytes, *, user_id: str, username: str, password: str,
            label: str = "") -> Keyring:
     """A new key file for a new encrypted database, with its first (administrator's) slot."""
+    import uuid  # (its import loads platform: the start reads key files before its first window)
+
     ring = Keyring(file_id=uuid.uuid4().hex, name_salt=secrets.token_hex(16), label=label)
     ring.slots.append(_make_slot(ring, key, user_id, username, password))
     save(db_path, ring)

@@ -189,7 +189,9 @@ def event_loop(app: QApplication) -> int:
 def start_program_log() -> None:
     """The rotating log in the user data folder (assist_desktop.logs), Qt's own messages into it, and a
     first line saying what runs where; before the QApplication, so a platform plugin that fails to load
-    is in the log too."""
+    is in the log too. The system is named by what the kernel says (``os.uname``'s, or Windows' version):
+    ``platform.platform()`` would also start ``uname -p`` and read the interpreter's binary for its C library
+    before the login window — the diagnostics zip carries that in full."""
     import platform
 
     from PySide6.QtCore import qInstallMessageHandler, qVersion
@@ -201,9 +203,9 @@ def start_program_log() -> None:
     if start_logging() is None:
         return
     qInstallMessageHandler(qt_message_to_log)
-    log.info("start: Assist Desktop %s%s, Python %s, Qt %s, %s", __version__,
+    log.info("start: Assist Desktop %s%s, Python %s, Qt %s, %s-%s-%s", __version__,
              " (installed build)" if getattr(sys, "frozen", False) else "", platform.python_version(), qVersion(),
-             platform.platform())
+             platform.system(), platform.release(), platform.machine())
 
 
 def _log_shown(window: QWidget) -> None:

@@ -32,8 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from assist_desktop.domain.errors import DomainError
+# the key file's name and presence: in storage.peek, which the start reads before its first window
+from assist_desktop.storage.peek import SIDECAR_SUFFIX, has_key_file, sidecar_path  # noqa: F401
 
-SIDECAR_SUFFIX = ".keys"
 FORMAT = "assist-desktop/keyslots"
 VERSION = 1
 # scrypt's cost: 2**17 × r 8 = 128 MiB and ~0.3 s per derivation on an office PC. Slots and password
@@ -124,15 +125,7 @@ class Unlocked:
 # --- the file beside the database ------------------------------------------------------------------
 
 
-def sidecar_path(db_path: Path | str) -> Path:
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.name + SIDECAR_SUFFIX)
-
-
-def has_key_file(db_path: Path | str | object) -> bool:
-    if not isinstance(db_path, (Path, str)):
-        return False  # a server database (storage.location.ServerAddress) is not SQLCipher: no key slots
-    return sidecar_path(db_path).is_file()
+# sidecar_path, has_key_file: storage.peek's (imported above)
 
 
 def is_encrypted(db_path: Path | str) -> bool:

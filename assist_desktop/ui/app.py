@@ -267,12 +267,13 @@ def _login_window_first(db_path: Path, demo: bool) -> tuple[str, bool] | None:
     """(the unit's name, encrypted) where the login window can come before the database is opened: a plain
     file of ours with its unit (``storage.peek``), or an encrypted one (its key file names the unit); None for
     the demo, the first run, or a file only the full opening can judge."""
-    from assist_desktop.storage import keyslots
-    from assist_desktop.storage.peek import peek
+    from assist_desktop.storage.peek import has_key_file, peek
 
     if demo:
         return None
-    if keyslots.has_key_file(db_path):
+    if has_key_file(db_path):
+        from assist_desktop.storage import keyslots
+
         try:
             return keyslots.label(db_path), True
         except DomainError:
@@ -285,7 +286,7 @@ def _login_window_first(db_path: Path, demo: bool) -> tuple[str, bool] | None:
 
 def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: str | None = None) -> int:
     """``server_unit``: a server database's unit as its first look read it (None: no unit yet, or not known)."""
-    from assist_desktop.storage import keyslots
+    from assist_desktop.storage.peek import has_key_file
 
     ctx: AppContext | None = None
     try:
@@ -308,7 +309,7 @@ def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: s
             from assist_desktop.storage.schema import open_database
 
             # an encrypted file is opened by the login's password (its key slot); a plain one or a server now
-            encrypted = isinstance(db_path, Path) and keyslots.has_key_file(db_path)
+            encrypted = isinstance(db_path, Path) and has_key_file(db_path)
             db = None if encrypted else open_database(db_path)
             log.info("database %s: %s", "encrypted, opened at login" if db is None else "opened",
                      f"{db_path.stat().st_size / 2**20:.1f} MB" if isinstance(db_path, Path) else "a server database")
@@ -340,7 +341,7 @@ def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: s
             if not window.switch_requested:
                 break
             user = window.next_user  # 切换用户 asked for the password before the window closed
-            if db.key is None and isinstance(db_path, Path) and keyslots.has_key_file(db_path):
+            if db.key is None and isinstance(db_path, Path) and has_key_file(db_path):
                 db.close()  # a plain file replaced by an encrypted backup (设置 → 恢复): the password opens it
                 db = None
                 user = None

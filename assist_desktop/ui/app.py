@@ -163,8 +163,19 @@ def log_in_while_opening(db_path: Location, unit_name: str, *, encrypted: bool) 
     # GUI thread (the signal comes from the opening's) without naming Qt.QueuedConnection before the first
     # paint (Qt's namespace: ≈15 ms of enums)
     opening.failed.connect(dialog.reject)
-    dialog.painted.connect(opening.start)  # once the window is on the screen: its first paint goes first
-    QTimer.singleShot(OPENING_AT_LATEST_MS, opening.start)  # (where a platform does not paint it at once)
+
+    def start_opening() -> None:
+        # Qt's namespace and its Python enums, left out of the first paint, built here on the GUI thread before
+        # the opening's thread imports the pages that name it: never lazily from two threads at once (≈15 ms
+        # while the caseworker reads the window)
+        from PySide6.QtCore import Qt  # noqa: F401
+
+        opening.start()
+
+    # once the window is on the screen: after its first paint has been drawn (a zero timer runs once the paint
+    # event is done), or at the latest after OPENING_AT_LATEST_MS where a platform does not paint it at once
+    dialog.painted.connect(lambda: QTimer.singleShot(0, start_opening))
+    QTimer.singleShot(OPENING_AT_LATEST_MS, start_opening)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted and dialog.user is not None
     if not accepted and not opening.done:
         return None  # quit before the file was open: the daemon thread ends with the program

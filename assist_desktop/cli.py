@@ -911,8 +911,44 @@ def _unlock_server(args: argparse.Namespace) -> None:
         args.db = unlock(args.db, _ask_server_password if sys.stdin.isatty() else None)
 
 
+class _NotTheWindowsStart(Exception):
+    pass
+
+
+class _WindowParser(argparse.ArgumentParser):
+    def error(self, message: str):  # type: ignore[no-untyped-def]
+        raise _NotTheWindowsStart(message)
+
+
+def _window_start(argv: list[str] | None) -> argparse.Namespace | None:
+    """The window's own start — ``assist-desktop [--db 数据库] [--demo] [--smoke]``, what the desktop icon
+    runs — read without building the commands' thirty parsers (part of the login window's time, P1): the same
+    options, converted the same way (``--db``'s ``_location``), into the same namespace as the full parser's.
+    None for anything else (a command, --help, --version, an abbreviation, a mistake): the full parser reads it
+    and says what is wrong, as always."""
+    tokens = list(sys.argv[1:] if argv is None else argv)
+    at = 0
+    while at < len(tokens):
+        token = tokens[at]
+        if token in ("--demo", "--smoke") or (token.startswith("--db=") and len(token) > len("--db=")):
+            at += 1
+        elif token == "--db" and at + 1 < len(tokens) and not tokens[at + 1].startswith("-"):
+            at += 2
+        else:
+            return None
+    parser = _WindowParser(prog="assist-desktop", add_help=False)
+    parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--smoke", action="store_true")
+    _db_arg(parser, top=True)
+    parser.set_defaults(command=None)
+    try:
+        return parser.parse_args(tokens)
+    except _NotTheWindowsStart:  # (a --db the reading refuses): the full parser's message
+        return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = _window_start(argv) or build_parser().parse_args(argv)
     handler = COMMANDS.get(args.command, open_window)
     if handler is not open_window:
         from assist_desktop.storage import file_lock

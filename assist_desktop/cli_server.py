@@ -11,7 +11,7 @@ from assist_desktop.domain.errors import DomainError
 
 
 def add_server_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    from assist_desktop.storage.provision import DEFAULT_ADMIN
+    from assist_desktop.storage.location import DEFAULT_ADMIN  # (storage.provision loads SQLAlchemy)
 
     p = sub.add_parser("server", help="数据库服务器（PostgreSQL）：为本程序建立数据库和登录用户")
     actions = p.add_subparsers(dest="server_command", metavar="操作", required=True)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import faulthandler
 import logging
-import logging.handlers
 import os
 import re
 import sys
@@ -116,6 +115,46 @@ def log_dir() -> Path:
     return user_data_dir() / "logs"
 
 
+class RotatingLog(logging.FileHandler):
+    """The log file, rolled over before it would pass ``max_bytes``: LOG_FILE → .1 → … → .``backup_count``,
+    the oldest dropped — what the standard library's ``logging.handlers.RotatingFileHandler`` does, here
+    because that module's import (socket, pickle, queue and the rest of its handlers) is part of every start
+    before the login window (P1), and the log is started before the window."""
+
+    def __init__(self, path: Path, max_bytes: int, backup_count: int) -> None:
+        super().__init__(path, mode="a", encoding="utf-8", delay=False)
+        self.max_bytes, self.backup_count = max_bytes, backup_count
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            if self._full(record):
+                self._roll_over()
+        except Exception:  # noqa: BLE001 - as logging does: a failing log never stops the program
+            self.handleError(record)
+            return
+        super().emit(record)
+
+    def _full(self, record: logging.LogRecord) -> bool:
+        if self.stream is None:
+            self.stream = self._open()
+        if self.max_bytes <= 0 or not os.path.isfile(self.baseFilename):
+            return False
+        self.stream.seek(0, 2)
+        return self.stream.tell() + len(f"{self.format(record)}{self.terminator}") >= self.max_bytes
+
+    def _roll_over(self) -> None:
+        if self.stream is not None:
+            self.stream.close()
+            self.stream = None  # type: ignore[assignment]
+        base = self.baseFilename
+        for n in range(self.backup_count - 1, 0, -1):
+            if os.path.exists(f"{base}.{n}"):
+                os.replace(f"{base}.{n}", f"{base}.{n + 1}")
+        if self.backup_count > 0 and os.path.exists(base):
+            os.replace(base, f"{base}.1")
+        self.stream = self._open()
+
+
 _handler: logging.Handler | None = None
 _crash_file: IO[str] | None = None
 
@@ -132,8 +171,7 @@ def start_logging(directory: Path | None = None, level: int = logging.INFO) -> P
     stop_logging()
     try:
         directory.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT,
-                                                       encoding="utf-8", delay=False)
+        handler = RotatingLog(path, MAX_BYTES, BACKUP_COUNT)
     except OSError:
         return None
     handler.setFormatter(RedactingFormatter(FORMAT))

@@ -106,7 +106,7 @@ def test_an_unwritable_folder_gives_no_log_and_no_error(tmp_path: Path) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the folder should be", encoding="utf-8")
     assert logs.start_logging(blocker / "logs") is None
-    assert not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in logging.getLogger().handlers)
+    assert not any(isinstance(h, logs.RotatingLog) for h in logging.getLogger().handlers)
 
 
 def test_a_hard_crash_leaves_its_traceback_in_crash_log(tmp_path: Path) -> None:

@@ -21,14 +21,11 @@ the same bytes, converting a lock through a gate byte (see the lock primitive). 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -226,7 +223,13 @@ def folder_of(db_path: Path) -> Path:
     return Path(str(Path(db_path).absolute()) + FOLDER_SUFFIX)
 
 
+# socket and json are loaded where a lock is first held (behind the login window): the start imports this
+# module before its first window for the busy file's notice (ui.shell.waiting), and every import there counts
+
+
 def _record_name() -> str:
+    import socket
+
     host = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in socket.gethostname())[:60]
     return f"{host}-{os.getpid()}.json"
 
@@ -239,11 +242,14 @@ class _Hold:
     shared: int = 0
     exclusive: int = 0
     partials: list[str] = field(default_factory=list)
-    since: str = field(default_factory=lambda: datetime.now().strftime("%Y-%m-%d %H:%M:%S"))
+    since: str = field(default_factory=lambda: time.strftime("%Y-%m-%d %H:%M:%S"))  # local time
 
     def write_record(self) -> None:
         if self.record is None:
             return
+        import json
+        import socket
+
         text = json.dumps({"host": socket.gethostname(), "pid": os.getpid(), "program": _program, "user": _user,
                            "since": self.since, "partials": self.partials}, ensure_ascii=False)
         with contextlib.suppress(OSError):
@@ -441,6 +447,8 @@ def _records(folder: Path) -> Iterator[tuple[Path, bool]]:
 
 
 def _read(entry: Path) -> Holder | None:
+    import json
+
     try:
         doc = json.loads(entry.read_text(encoding="utf-8") or "{}")
     except (OSError, ValueError):

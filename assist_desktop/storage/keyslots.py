@@ -26,15 +26,15 @@ import hashlib
 import hmac
 import json
 import secrets
-import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from assist_desktop.domain.errors import DomainError
+# the key file's name and presence: in storage.peek, which the start reads before its first window
+from assist_desktop.storage.peek import SIDECAR_SUFFIX, has_key_file, sidecar_path  # noqa: F401
 
-SIDECAR_SUFFIX = ".keys"
 FORMAT = "assist-desktop/keyslots"
 VERSION = 1
 # scrypt's cost: 2**17 × r 8 = 128 MiB and ~0.3 s per derivation on an office PC. Slots and password
@@ -125,15 +125,7 @@ class Unlocked:
 # --- the file beside the database ------------------------------------------------------------------
 
 
-def sidecar_path(db_path: Path | str) -> Path:
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.name + SIDECAR_SUFFIX)
-
-
-def has_key_file(db_path: Path | str | object) -> bool:
-    if not isinstance(db_path, (Path, str)):
-        return False  # a server database (storage.location.ServerAddress) is not SQLCipher: no key slots
-    return sidecar_path(db_path).is_file()
+# sidecar_path, has_key_file: storage.peek's (imported above)
 
 
 def is_encrypted(db_path: Path | str) -> bool:
@@ -261,6 +253,8 @@ def new_database_key() -> bytes:
 def create(db_path: Path | str, key: bytes, *, user_id: str, username: str, password: str,
            label: str = "") -> Keyring:
     """A new key file for a new encrypted database, with its first (administrator's) slot."""
+    import uuid  # (its import loads platform: the start reads key files before its first window)
+
     ring = Keyring(file_id=uuid.uuid4().hex, name_salt=secrets.token_hex(16), label=label)
     ring.slots.append(_make_slot(ring, key, user_id, username, password))
     save(db_path, ring)

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 DRIVER = "postgresql+psycopg"
 _SCHEMES = ("postgresql+psycopg://", "postgresql://", "postgres://", "postgresql+psycopg2://")
 DEFAULT_PORT = 5432
+# `server init`'s default administrator: Debian's local superuser through the socket. Here, not in
+# storage.provision (SQLAlchemy), because the command line's parser names it in its help at every start.
+DEFAULT_ADMIN = "postgresql://postgres@/postgres?host=/var/run/postgresql"
 # SQLAlchemy's own reading of a database URL (sqlalchemy.engine.url._parse_url), here so that the start reads
 # ``--db`` without loading SQLAlchemy (half a second before the login window); a test holds the two equal.
 _URL = re.compile(r"""

@@ -17,6 +17,20 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x41535354  # 'ASST', as storage.engine marks the program's files
 # the local unit's name (services.setup.LOCAL_UNIT_KEY); storage.server_peek reads it from a server the same way
 UNIT_NAME = "SELECT u.name FROM meta m JOIN org_unit u ON u.id = m.value WHERE m.key = 'local_unit_id'"
+SIDECAR_SUFFIX = ".keys"  # an encrypted file's key file beside it (storage.keyslots)
+
+
+def sidecar_path(db_path: Path | str) -> Path:
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.name + SIDECAR_SUFFIX)
+
+
+def has_key_file(db_path: Path | str | object) -> bool:
+    """Whether the database is encrypted by the program (its key file is beside it); here rather than in
+    ``storage.keyslots`` (hashlib, hmac, secrets) so that the start's first look loads nothing more."""
+    if not isinstance(db_path, (Path, str)):
+        return False  # a server database (storage.location.ServerAddress) is not SQLCipher: no key slots
+    return sidecar_path(db_path).is_file()
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from assist_desktop.domain.errors import DomainError
-from assist_desktop.storage.location import ServerAddress
+from assist_desktop.storage.location import DEFAULT_ADMIN, ServerAddress  # noqa: F401 - DEFAULT_ADMIN: the CLI's
 
-DEFAULT_ADMIN = "postgresql://postgres@/postgres?host=/var/run/postgresql"  # Debian's local superuser
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 MIN_SERVER_VERSION = 130000  # DROP DATABASE … WITH (FORCE), ICU collations
 

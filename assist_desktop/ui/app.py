@@ -20,7 +20,8 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThreadPool, QTimer
+# (not Qt's namespace: importing the name builds Python enums for all of Qt::, ≈15 ms before the login window)
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
@@ -158,10 +159,23 @@ def log_in_while_opening(db_path: Location, unit_name: str, *, encrypted: bool) 
 
     opening = Opening(db_path, encrypted=encrypted)
     dialog = LoginDialog(unit_name, opening.check, opened=lambda: opening.done)
-    # refused: the window closes (on the GUI thread: the signal comes from the opening's), the reason follows
-    opening.failed.connect(lambda _exc: dialog.reject(), Qt.ConnectionType.QueuedConnection)
-    dialog.painted.connect(opening.start)  # once the window is on the screen: its first paint goes first
-    QTimer.singleShot(OPENING_AT_LATEST_MS, opening.start)  # (where a platform does not paint it at once)
+    # refused: the window closes, the reason follows. The dialog's own slot, so that the call is queued to the
+    # GUI thread (the signal comes from the opening's) without naming Qt.QueuedConnection before the first
+    # paint (Qt's namespace: ≈15 ms of enums)
+    opening.failed.connect(dialog.reject)
+
+    def start_opening() -> None:
+        # Qt's namespace and its Python enums, left out of the first paint, built here on the GUI thread before
+        # the opening's thread imports the pages that name it: never lazily from two threads at once (≈15 ms
+        # while the caseworker reads the window)
+        from PySide6.QtCore import Qt  # noqa: F401
+
+        opening.start()
+
+    # once the window is on the screen: after its first paint has been drawn (a zero timer runs once the paint
+    # event is done), or at the latest after OPENING_AT_LATEST_MS where a platform does not paint it at once
+    dialog.painted.connect(lambda: QTimer.singleShot(0, start_opening))
+    QTimer.singleShot(OPENING_AT_LATEST_MS, start_opening)
     accepted = dialog.exec() == QDialog.DialogCode.Accepted and dialog.user is not None
     if not accepted and not opening.done:
         return None  # quit before the file was open: the daemon thread ends with the program
@@ -189,7 +203,9 @@ def event_loop(app: QApplication) -> int:
 def start_program_log() -> None:
     """The rotating log in the user data folder (assist_desktop.logs), Qt's own messages into it, and a
     first line saying what runs where; before the QApplication, so a platform plugin that fails to load
-    is in the log too."""
+    is in the log too. The system is named by what the kernel says (``os.uname``'s, or Windows' version):
+    ``platform.platform()`` would also start ``uname -p`` and read the interpreter's binary for its C library
+    before the login window — the diagnostics zip carries that in full."""
     import platform
 
     from PySide6.QtCore import qInstallMessageHandler, qVersion
@@ -201,9 +217,9 @@ def start_program_log() -> None:
     if start_logging() is None:
         return
     qInstallMessageHandler(qt_message_to_log)
-    log.info("start: Assist Desktop %s%s, Python %s, Qt %s, %s", __version__,
+    log.info("start: Assist Desktop %s%s, Python %s, Qt %s, %s-%s-%s", __version__,
              " (installed build)" if getattr(sys, "frozen", False) else "", platform.python_version(), qVersion(),
-             platform.platform())
+             platform.system(), platform.release(), platform.machine())
 
 
 def _log_shown(window: QWidget) -> None:
@@ -265,12 +281,13 @@ def _login_window_first(db_path: Path, demo: bool) -> tuple[str, bool] | None:
     """(the unit's name, encrypted) where the login window can come before the database is opened: a plain
     file of ours with its unit (``storage.peek``), or an encrypted one (its key file names the unit); None for
     the demo, the first run, or a file only the full opening can judge."""
-    from assist_desktop.storage import keyslots
-    from assist_desktop.storage.peek import peek
+    from assist_desktop.storage.peek import has_key_file, peek
 
     if demo:
         return None
-    if keyslots.has_key_file(db_path):
+    if has_key_file(db_path):
+        from assist_desktop.storage import keyslots
+
         try:
             return keyslots.label(db_path), True
         except DomainError:
@@ -283,7 +300,7 @@ def _login_window_first(db_path: Path, demo: bool) -> tuple[str, bool] | None:
 
 def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: str | None = None) -> int:
     """``server_unit``: a server database's unit as its first look read it (None: no unit yet, or not known)."""
-    from assist_desktop.storage import keyslots
+    from assist_desktop.storage.peek import has_key_file
 
     ctx: AppContext | None = None
     try:
@@ -306,7 +323,7 @@ def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: s
             from assist_desktop.storage.schema import open_database
 
             # an encrypted file is opened by the login's password (its key slot); a plain one or a server now
-            encrypted = isinstance(db_path, Path) and keyslots.has_key_file(db_path)
+            encrypted = isinstance(db_path, Path) and has_key_file(db_path)
             db = None if encrypted else open_database(db_path)
             log.info("database %s: %s", "encrypted, opened at login" if db is None else "opened",
                      f"{db_path.stat().st_size / 2**20:.1f} MB" if isinstance(db_path, Path) else "a server database")
@@ -338,7 +355,7 @@ def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: s
             if not window.switch_requested:
                 break
             user = window.next_user  # 切换用户 asked for the password before the window closed
-            if db.key is None and isinstance(db_path, Path) and keyslots.has_key_file(db_path):
+            if db.key is None and isinstance(db_path, Path) and has_key_file(db_path):
                 db.close()  # a plain file replaced by an encrypted backup (设置 → 恢复): the password opens it
                 db = None
                 user = None

@@ -20,7 +20,10 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+# Qt's namespace is reached as QtCore.Qt, when first used: importing the name builds Python enums for all of
+# Qt:: (≈15 ms), and this module is loaded before the login window (P1)
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from assist_desktop.domain.errors import DomainError
@@ -103,7 +106,7 @@ class Op(QObject, Generic[T]):
         if show_progress:
             dialog = QProgressDialog(title, self.tr("Cancel") if cancellable else "", 0, 0, parent)
             dialog.setWindowTitle(title)
-            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setWindowModality(QtCore.Qt.WindowModality.WindowModal)
             dialog.setMinimumDuration(PROGRESS_DELAY_MS)
             dialog.setAutoClose(False)
             dialog.setAutoReset(False)
@@ -242,9 +245,9 @@ def run_op(parent: QWidget | None, work: Callable[[Progress], T], *, on_done: Ca
         op.was_cancelled = True
         op._settle()
 
-    op.signals.finished.connect(finished, Qt.ConnectionType.QueuedConnection)
-    op.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
-    op.signals.cancelled.connect(cancelled, Qt.ConnectionType.QueuedConnection)
+    op.signals.finished.connect(finished, QtCore.Qt.ConnectionType.QueuedConnection)
+    op.signals.failed.connect(failed, QtCore.Qt.ConnectionType.QueuedConnection)
+    op.signals.cancelled.connect(cancelled, QtCore.Qt.ConnectionType.QueuedConnection)
     runner = _Runner(work, op.signals, op.progress)
     (pool or QThreadPool.globalInstance()).start(runner)
     return op

@@ -5,10 +5,11 @@ page, and Enter only for a dialog's default button), and Ctrl+End goes to the re
 from __future__ import annotations
 
 from collections.abc import Callable
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+# Qt's namespace is reached as QtCore.Qt, when first used: importing the name builds Python enums for all of
+# Qt:: (≈15 ms), and this module is loaded before the login window (P1)
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QPushButton, QToolButton
-
-_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
 class EnterPressesButtons(QObject):
@@ -16,9 +17,10 @@ class EnterPressesButtons(QObject):
     auto-default button already takes Enter itself; it is left to Qt, so nothing is clicked twice."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt
-        if event.type() != QEvent.Type.KeyPress or event.key() not in _ENTER:  # type: ignore[attr-defined]
+        if event.type() != QEvent.Type.KeyPress or event.key() not in (  # type: ignore[attr-defined]
+                QtCore.Qt.Key.Key_Return, QtCore.Qt.Key.Key_Enter):
             return False
-        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:  # type: ignore[attr-defined]
+        if event.modifiers() & ~QtCore.Qt.KeyboardModifier.KeypadModifier:  # type: ignore[attr-defined]
             return False
         if isinstance(watched, QPushButton) and watched.autoDefault():
             return False  # a dialog's button: Qt clicks it on Enter already
@@ -50,7 +52,7 @@ class CtrlEndReachesTheEnd(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt
         if event.type() != QEvent.Type.KeyPress:
             return False
-        if event.key() == Qt.Key.Key_End and event.modifiers() & Qt.KeyboardModifier.ControlModifier:  # type: ignore[attr-defined]
+        if event.key() == QtCore.Qt.Key.Key_End and event.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier:  # type: ignore[attr-defined]
             self.going = True
             self._follow()
             return True

@@ -15,7 +15,10 @@ from __future__ import annotations
 import time
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QThread, QTimer, Signal
+# Qt's namespace is reached as QtCore.Qt, when first used: importing the name builds Python enums for all of
+# Qt:: (≈15 ms), and this module is loaded before the login window (P1)
+from PySide6 import QtCore
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, QThread, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
 from assist_desktop.storage import file_lock
@@ -100,13 +103,13 @@ class WaitingNotice(QObject):
         label = QLabel(window)
         label.setObjectName("waiting_notice")
         label.setWordWrap(True)
-        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setTextFormat(QtCore.Qt.TextFormat.PlainText)
         label.setStyleSheet("QLabel#waiting_notice { background: #fff4ce; color: #3b2f00; border: 1px solid #d8a800;"
                             " border-radius: 4px; padding: 8px 12px; font-size: 14px; }")
         if window is None:  # no window yet (a start waiting for another program's restore): a small one of its own
-            label.setWindowFlags(Qt.WindowType.Tool | Qt.WindowType.FramelessWindowHint
-                                 | Qt.WindowType.WindowStaysOnTopHint)
-            label.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+            label.setWindowFlags(QtCore.Qt.WindowType.Tool | QtCore.Qt.WindowType.FramelessWindowHint
+                                 | QtCore.Qt.WindowType.WindowStaysOnTopHint)
+            label.setAttribute(QtCore.Qt.WidgetAttribute.WA_ShowWithoutActivating)
         return label
 
     def _refresh(self) -> None:

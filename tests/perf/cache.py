@@ -81,7 +81,7 @@ def cached_server_demo(cluster: Any, families: int, database: str) -> str:
     import time
 
     from assist_desktop.services.demo import generate_demo
-    from assist_desktop.storage.schema import head_revision, open_database
+    from assist_desktop.storage.schema import ensure_schema, head_revision, open_database, script_directory
 
     cache = cache_dir()
     cache.mkdir(parents=True, exist_ok=True)
@@ -90,9 +90,29 @@ def cached_server_demo(cluster: Any, families: int, database: str) -> str:
     url = cluster.url(database)
     dsn = cluster.dsn(database)
     started = time.perf_counter()
-    if dump.exists():
-        subprocess.run([str(cluster.bin / "pg_restore"), "-j", "2", "--no-owner", "-d", dsn, str(dump)],
+
+    def restore(source: Path) -> None:
+        subprocess.run([str(cluster.bin / "pg_restore"), "-j", "2", "--no-owner", "-d", dsn, str(source)],
                        check=True, capture_output=True, text=True)
+
+    if not dump.exists():
+        # a dump of an older revision of this chain is restored and upgraded by the program's own migrations
+        # (as cached_demo upgrades a file), then kept at the head
+        ancestors = {r.revision for r in script_directory().walk_revisions()} - {head_revision()}
+        older = sorted(p for p in cache.glob(f"demo-{families}-*.pgdump")
+                       if (found := re.fullmatch(rf"demo-{families}-(\w+?)-[0-9a-f]{{8}}\.pgdump", p.name))
+                       and found.group(1) in ancestors)
+        if older:
+            restore(older[-1])
+            ensure_schema(url, cache / "upgrade-backups")  # the program's own upgrade, its pg_dump first
+            shutil.rmtree(cache / "upgrade-backups", ignore_errors=True)
+            cluster.execute("VACUUM ANALYZE", database=database)
+            _dump(cluster, dsn, dump)
+            print(f"  server demo of {families:,} households upgraded from {older[-1].name} in "
+                  f"{time.perf_counter() - started:.1f} s", flush=True)
+            return url
+    if dump.exists():
+        restore(dump)
         # as the server's autovacuum leaves restored tables: statistics, and the visibility map that lets the
         # list's searches read an index alone (a restored table has none until vacuumed)
         cluster.execute("VACUUM ANALYZE", database=database)
@@ -103,10 +123,16 @@ def cached_server_demo(cluster: Any, families: int, database: str) -> str:
         generate_demo(db, families, seed=2026, today=date(2026, 11, 20))
     generated = time.perf_counter() - started
     cluster.execute("VACUUM ANALYZE", database=database)
+    _dump(cluster, dsn, dump)
+    print(f"  server demo of {families:,} households generated in {generated:.1f} s, dumped in "
+          f"{time.perf_counter() - started - generated:.1f} s ({dump.stat().st_size / 2**20:.0f} MB)", flush=True)
+    return url
+
+
+def _dump(cluster: Any, dsn: str, dump: Path) -> None:
+    import subprocess
+
     partial = dump.with_suffix(".pgdump-partial")
     subprocess.run([str(cluster.bin / "pg_dump"), "-Fc", "-Z", "1", "-f", str(partial), dsn],
                    check=True, capture_output=True, text=True)
     partial.rename(dump)
-    print(f"  server demo of {families:,} households generated in {generated:.1f} s, dumped in "
-          f"{time.perf_counter() - started - generated:.1f} s ({dump.stat().st_size / 2**20:.0f} MB)", flush=True)
-    return url

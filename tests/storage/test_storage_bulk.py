@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import insert
 from sqlmodel import select
 
+from assist_desktop.domain.names import pinyin_sort_key
 from assist_desktop.services.demo import DemoGenerator, ensure_demo_unit
 from assist_desktop.storage import models as m
 from assist_desktop.storage import sort_keys
@@ -185,11 +186,22 @@ def test_a_server_copy_that_fails_is_refused_as_the_insert_would_be(engine: str,
     gen = DemoGenerator(unit_id=unit_id, unit_code="610826", today=TODAY, seed=6)
     reference = gen.reference_rows(20)
     units = reference[m.OrgUnit]
+    with open_database(location) as db, db.write_connection() as conn:  # rows without their sort key (a ledger's)
+        for model, ref in reference.items():
+            insert_rows(conn, model, ref)
+        files = [gen.household()[m.HardshipFile][0] for _ in range(3)]
+        for f in files:
+            del f["name_sort"]
+        insert_rows(conn, m.HardshipFile, files, chunk=2)
+    with open_database(location) as db, db.session() as s:
+        stored = {f.name: f.name_sort for f in s.exec(select(m.HardshipFile)).all()}
+    assert stored == {f["name"]: pinyin_sort_key(f["name"]) for f in files} and all(stored.values())
+    units = [dict(u, id=m.new_id(), code=u["code"] + "X") for u in units]
     with pytest.raises(IntegrityError):
         with open_database(location) as db, db.write_connection() as conn:
             insert_rows(conn, m.OrgUnit, [dict(u) for u in units] + [dict(units[0])])
     with open_database(location) as db, db.session() as s:
-        assert s.exec(select(m.OrgUnit).where(m.OrgUnit.level == "grassroots")).all() == []
+        assert s.exec(select(m.OrgUnit).where(m.OrgUnit.code.like("%X"))).all() == []
     tombstones = [{"table_name": "visit", "row_id": m.new_id(), "owner_unit_id": unit_id, "usn": -1} for _ in range(3)]
     with open_database(location) as db, db.write_connection() as conn:
         assert insert_rows(conn, m.Tombstone, tombstones) == 3

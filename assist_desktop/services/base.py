@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session, select
@@ -75,12 +76,38 @@ def roles_of(session: Session, user: User) -> frozenset[Role]:
     return frozenset(Role(r) for r in rows)
 
 
+_ROLES_READ = "assist_roles_read"  # session.info: (transaction, user id, active, roles) as last read in it
+
+
+def _user_roles(session: Session, user: User) -> tuple[bool, frozenset[Role]]:
+    """Whether ``user`` is active and the roles held, read once per transaction: a keystroke's search and the
+    rows it shows check the same user twice in one transaction (on a server each read is a round trip to it,
+    two of a keystroke's nine). Read again after any change in the session (pending or flushed)."""
+    transaction = session.get_transaction()
+    seen = session.info.get(_ROLES_READ)
+    if (seen is not None and transaction is not None and seen[0] is transaction and seen[1] == user.id
+            and not (session.new or session.dirty or session.deleted)):
+        return seen[2], seen[3]
+    fresh = session.get(User, user.id)
+    active = fresh is not None and fresh.active
+    held = roles_of(session, fresh) if fresh is not None and active else frozenset()
+    session.info[_ROLES_READ] = (session.get_transaction(), user.id, active, held)
+    return active, held
+
+
+def _forget_roles(session: Session, *_args: Any) -> None:
+    session.info.pop(_ROLES_READ, None)
+
+
+event.listen(Session, "after_flush", _forget_roles)
+event.listen(Session, "after_transaction_end", _forget_roles)
+
+
 def require_role(session: Session, user: User, *roles: Role, doing: str) -> frozenset[Role]:
     """Refuse unless the active ``user`` holds one of ``roles``; return the roles held."""
-    fresh = session.get(User, user.id)
-    if fresh is None or not fresh.active:
+    active, held = _user_roles(session, user)
+    if not active:
         raise PermissionDenied(f"用户“{user.display_name}”已停用，不能{doing}。")
-    held = roles_of(session, fresh)
     if not held.intersection(roles):
         needed = "或".join(f"“{r.label}”" for r in roles)
         raise PermissionDenied(f"只有{needed}角色才能{doing}。")

@@ -90,9 +90,11 @@ def insert_pieces(conn: Connection, file_ids: list[str]) -> None:
 
 # --- PostgreSQL ---------------------------------------------------------------------------------------
 
+# each with the rowid, which the search's matchers select (migration 0015: a PostgreSQL index holds only its
+# columns, SQLite's the rowid too)
 PG_EXPRESSION_INDEXES = {
-    "ix_hardship_file_phone_tail": "hardship_file (right(phone, 4))",
-    "ix_hardship_file_serial": "hardship_file (substr(file_no, 13))",
+    "ix_hardship_file_phone_tail": "hardship_file (right(phone, 4)) INCLUDE (rowid)",
+    "ix_hardship_file_serial": "hardship_file (substr(file_no, 13)) INCLUDE (rowid)",
 }
 # pieces of one name: sizes 1 and 2 for a worker, 2 for a member (as on SQLite)
 _PG_PIECES = f"""

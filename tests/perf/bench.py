@@ -283,7 +283,8 @@ def _legacy(single: Callable[[int, Path], dict[str, Any]], name: str, goals: lis
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_campaign import bench_campaign  # noqa: E402
 from bench_ledger import bench_ledger, bench_ledger_households  # noqa: E402
-from bench_list import bench_registry_list, selective_flatness, selective_flatness_cpu  # noqa: E402
+from bench_list import (SERVER_GOAL, bench_registry_list, bench_server_registry_list, selective_flatness,  # noqa: E402
+                        selective_flatness_cpu)
 from bench_paper import bench_print_paper  # noqa: E402
 from bench_print import bench_print  # noqa: E402
 from bench_secrecy import bench_secrecy  # noqa: E402
@@ -344,6 +345,7 @@ BENCHMARKS: dict[str, Callable[..., Result]] = {
         [("P2 keystroke p95 on the file (same run)", "p2_file_p95_ms", "ms"),
          ("five clients ÷ one on the file (one write lock)", "approve_file_ratio", "×"),
          ("P5 city import on the file", "p5_import_file_s", "s")]),
+    "server_list": bench_server_registry_list,  # issue 22: P2 per kind of typing on PostgreSQL beside the file
     "server_start": bench_server_start,  # issue 22: the start against a server, through the real entry, beside P1
     "secrecy": _legacy(bench_secrecy, "secrecy", [  # issue 21: the encrypted file's cost, each a median itself
         ("P2 on the encrypted file ≤ 1.15 × the plain one (CPU time, p95)", "p2_ratio", 1.15, "×"),
@@ -374,6 +376,10 @@ def _flatness(results: dict[int, dict[str, Result]]) -> Result | None:
             flat.goal(f"P2 {kind}: p95 flat from {sizes[0]:,} to {sizes[-1]:,} (≤ 1.5×, or within 3 ms)", figure, limit)
         for figure in selective_flatness_cpu(small["registry_list"], large["registry_list"]):
             flat.figure(figure)
+    if "server_list" in small and "server_list" in large:
+        for kind, figure, limit in selective_flatness(small["server_list"], large["server_list"], SERVER_GOAL):
+            flat.goal(f"P2 {kind} on the server: p95 flat from {sizes[0]:,} to {sizes[-1]:,} (≤ 1.5×, or within 3 ms)",
+                      figure, limit)
     if "statistics" in small and "statistics" in large:
         a = next(g.figure for g in small["statistics"].goals if g.name.startswith("统计 page"))
         b = next(g.figure for g in large["statistics"].goals if g.name.startswith("统计 page"))

@@ -37,14 +37,16 @@ REPEAT = 5  # each text, per run
 
 
 def typing_set(path: str) -> dict[str, list[str]]:
-    """Kind → the texts the search box holds, key by key, for what a caseworker types."""
-    import sqlite3
+    """Kind → the texts the search box holds, key by key, for what a caseworker types (``path`` a file or a
+    server database's URL: the same demo gives the same texts on both, rowid being a column on a server)."""
+    from sqlalchemy import create_engine, text
 
-    raw = sqlite3.connect(path)
-    n = raw.execute("SELECT max(rowid) FROM hardship_file").fetchone()[0]
-    some = [raw.execute("SELECT id_number, phone FROM hardship_file WHERE rowid >= ? ORDER BY rowid LIMIT 1",
-                        (n * k // 7,)).fetchone() for k in (2, 5)]
-    raw.close()
+    engine = create_engine(path if "://" in path else f"sqlite:///{path}")
+    with engine.connect() as raw:
+        n = raw.execute(text("SELECT max(rowid) FROM hardship_file")).scalar_one()
+        some = [raw.execute(text("SELECT id_number, phone FROM hardship_file WHERE rowid >= :r ORDER BY rowid "
+                                 "LIMIT 1"), {"r": n * k // 7}).one() for k in (2, 5)]
+    engine.dispose()
     tails = [t for id_number, _ in some for t in (id_number[-4:],)]
     phone = some[0][1]
     return {
@@ -62,8 +64,10 @@ def _rss_mb() -> float:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def child(path: str, backup_dir: str) -> dict[str, Any]:
-    """One run, in a fresh process (so that the figures hold the list's own memory)."""
+def child(path: str, backup_dir: str, maintenance: bool = True) -> dict[str, Any]:
+    """One run, in a fresh process (so that the figures hold the list's own memory). ``path`` a file or a server
+    database's URL; without ``maintenance`` (a server's: its backups are pg_dump's) the typing is not repeated
+    while the file's check and backup run."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QModelIndex, QTimer
     from sqlmodel import select as sm_select
@@ -175,6 +179,12 @@ def child(path: str, backup_dir: str) -> dict[str, Any]:
     page.wait(60_000)
     quiet: dict[str, dict[str, list[float]]] = {}
     type_all(quiet, REPEAT)
+    if not maintenance:
+        session.close()
+        page.close()
+        db.close()
+        size = 0 if "://" in path else os.path.getsize(path)
+        return {"p3": p3, "quiet": quiet, "busy": {}, "maintenance": {"rounds": 0}, "size": size}
 
     # P2 while the background maintenance runs on the file
     from assist_desktop.services.maintenance import run_maintenance
@@ -268,13 +278,15 @@ def bench_registry_list(families: int, workdir: Path, runs: int = 5) -> Result:
     return result
 
 
-def selective_flatness(small: Result, large: Result) -> list[tuple[str, Figure, float]]:
+def selective_flatness(small: Result, large: Result, goal: str = "P2 {kind} p95 ≤ 30 ms"
+                       ) -> list[tuple[str, Figure, float]]:
     """For the selective kinds (a name, an ID tail, a phone number): their p95 at the largest size against the
-    smallest's, as a ratio (goal: flat, ≤ 1.5×, or within 3 ms where both are a few milliseconds)."""
+    smallest's, as a ratio (goal: flat, ≤ 1.5×, or within 3 ms where both are a few milliseconds). ``goal``
+    names the per-kind goal of the benchmark compared (the file's by default)."""
     out = []
     for kind in ("common name", "ID tail", "phone start"):
-        a = next((g.figure for g in small.goals if g.name == f"P2 {kind} p95 ≤ 30 ms"), None)
-        b = next((g.figure for g in large.goals if g.name == f"P2 {kind} p95 ≤ 30 ms"), None)
+        a = next((g.figure for g in small.goals if g.name == goal.format(kind=kind)), None)
+        b = next((g.figure for g in large.goals if g.name == goal.format(kind=kind)), None)
         if a is None or b is None:
             continue
         ratio = Figure(f"P2 {kind} p95, largest ÷ smallest size", "×")
@@ -299,6 +311,73 @@ def selective_flatness_cpu(small: Result, large: Result) -> list[Figure]:
             ratio.add(1.0 if y - x <= 3 else y / max(x, 0.1))
         out.append(ratio)
     return out
+
+
+SERVER_GOAL = "P2 {kind} on the server p95 ≤ 30 ms"
+
+
+def bench_server_registry_list(families: int, workdir: Path, runs: int = 5) -> Result:
+    """Issue 22's P2 at a size: the registry list's typing set, kind by kind, on the demo in a PostgreSQL
+    database (a throw-away cluster, the database restored from the cache: ``cache.cached_server_demo``) and on
+    the same demo in a file, run by run alternately in fresh processes; p95 per kind, goal ≤ 30 ms on the
+    server, the file's beside it (without the file's background maintenance, which a server has not). P3 on
+    the server too: first rows, memory at its peak while scrolling to the end."""
+    from cache import cached_server_demo
+
+    sys.path.insert(0, str(ROOT))
+    from tests.pgcluster import Cluster
+
+    result = Result("server_list")
+    path = cached_demo(families)
+    code = ("import json, sys; sys.path.insert(0, sys.argv[1]); import bench_list; "
+            "print('RESULT ' + json.dumps(bench_list.child(sys.argv[2], sys.argv[3], maintenance=False)))")
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    engines = ("server", "file")
+    per: dict[str, dict[str, dict[str, Figure]]] = {e: {} for e in engines}
+    first = {e: Figure(f"P3 first rows painted ({e})", "ms") for e in engines}
+    peak = {e: Figure(f"P3 RSS peak growth while scrolling ({e})", "MB") for e in engines}
+    cluster = Cluster(Path(f"/tmp/assist-bench-pg-{os.getpid()}")).start()
+    try:
+        url = cached_server_demo(cluster, families, "province")
+        where = {"server": url, "file": str(path)}
+        for n in range(runs):
+            for engine in (engines if n % 2 == 0 else engines[::-1]):
+                load = os.getloadavg()[0]
+                done = subprocess.run([sys.executable, "-c", code, str(Path(__file__).parent), where[engine],
+                                       str(workdir / "backups")],
+                                      capture_output=True, text=True, env=env, check=False, cwd=ROOT)
+                lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+                if done.returncode != 0 or not lines:
+                    raise RuntimeError(f"registry list on the {engine} failed:\n{done.stdout[-3000:]}\n"
+                                       f"{done.stderr[-3000:]}")
+                out = json.loads(lines[-1][len("RESULT "):])
+                first[engine].add(out["p3"]["first_rows_ms"])
+                peak[engine].add(out["p3"]["rss_peak_growth_mb"])
+                for kind, got in out["quiet"].items():
+                    figures = per[engine].setdefault(kind, {k: Figure(k, "ms") for k in ("ms", "painted", "bare", "cpu",
+                                                                                          "bare_cpu")})
+                    for k, values in got.items():
+                        figures[k].add(p95(values))
+                print(f"  run {n + 1} {engine} (load {load:.1f} → {os.getloadavg()[0]:.1f}): " + ", ".join(
+                    f"{kind} {p95(got['ms']):.1f}" for kind, got in out["quiet"].items()), flush=True)
+    finally:
+        cluster.stop()
+    for kind, figures in per["server"].items():
+        figures["ms"].name = f"P2 {kind} on the server: keystroke → rows, p95"
+        result.goal(SERVER_GOAL.format(kind=kind), figures["ms"], 30)
+    result.goal("P3 first rows on the server ≤ 200 ms", first["server"], 200)
+    result.goal("P3 memory at its peak while scrolling on the server ≤ 50 MB", peak["server"], 50)
+    for kind, figures in per["file"].items():
+        figures["ms"].name = f"P2 {kind} on the file (same runs): keystroke → rows, p95"
+        result.figure(figures["ms"])
+    for engine in engines:
+        for kind, figures in per[engine].items():
+            figures["bare"].name = f"P2 {kind}: bare search_page on the {engine}, p95"
+            result.figure(figures["bare"])
+    result.figure(first["file"])
+    result.figure(peak["file"])
+    result.notes["typing set"] = {k: len(v) for k, v in typing_set(str(path)).items()}
+    return result
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ the real entry (``assist-desktop --db postgresql://…`` under the P1 probe) by 
 ``bench_ui.bench_server_start`` (``--only server_start``).
 
 A throw-away cluster (tests/pgcluster.py) in a temporary folder serves the server side; the demo data are
-generated into it with the program's own generator. Run through the benchmark command:
+generated into it with the program's own generator once per size and schema, kept as a ``pg_dump`` in the
+benchmarks' cache and restored into a fresh database by later runs (``cache.cached_server_demo``). P2 kind by
+kind of typing, beside the file's, is ``--only server_list`` (``bench_list.bench_server_registry_list``). Run through the benchmark command:
 
     .venv/bin/python tests/perf/bench.py --only server [--families 300000]
 """
@@ -198,9 +200,8 @@ def bench_server(families: int, workdir: Path) -> dict[str, Any]:
     sys.path.insert(0, str(ROOT))
     from bench_server_list import registry_list_once as bench_registry_list
     from bench_ui import cached_demo
+    from cache import cached_server_demo
 
-    from assist_desktop.services.demo import generate_demo
-    from assist_desktop.storage.schema import open_database
     from tests.pgcluster import Cluster
 
     load = os.getloadavg()
@@ -210,11 +211,8 @@ def bench_server(families: int, workdir: Path) -> dict[str, Any]:
             cluster.execute(f'CREATE DATABASE "{name}"')
             return cluster.url(name)
 
-        server = make_db("province")
         started = time.perf_counter()
-        with open_database(server) as db:
-            generate_demo(db, families, seed=2026, today=TODAY)
-        cluster.execute("VACUUM ANALYZE", database="province")
+        server = cached_server_demo(cluster, families, "province")  # generated once, then restored
         generate_s = round(time.perf_counter() - started, 1)
         file = cached_demo(families)
         print(f"  demo of {families} families on the server in {generate_s} s (load {load[0]:.1f})", flush=True)

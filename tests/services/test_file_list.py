@@ -138,3 +138,39 @@ def test_filing_years(county: County, filed) -> None:
     with county.session() as s:
         years = filing_years(s, today=date(2026, 11, 21))
     assert years == [2030, *range(2026, 2016, -1), 2009]
+
+
+def test_a_keystroke_reads_the_users_roles_once_and_a_change_in_the_session_again(county: County, filed) -> None:
+    """A keystroke's search and the rows it shows check the user in one transaction: read once (on a server
+    each read is a round trip). A change in the session (the user stopped, flushed or not) is read again and
+    refused; a new transaction reads afresh."""
+    from assist_desktop.services.search import search_page
+
+    clerk = county.users["jingban"]
+    reads: list[str] = []
+
+    def count(_conn, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        if "user_role" in statement and "FROM user_role" in statement:
+            reads.append(statement)
+
+    event.listen(county.db.engine, "before_cursor_execute", count)
+    try:
+        with county.session() as s:
+            found = search_page(s, clerk, "张伟")
+            rows = file_rows(s, clerk, found.ids)
+            assert [r.name for r in rows] == ["张伟"] and len(reads) == 1
+        with county.session() as s:
+            file_rows(s, clerk, [filed["张伟"].id])
+            assert len(reads) == 2  # another transaction
+            s.get(m.User, clerk.id).active = False  # pending, not flushed
+            with pytest.raises(PermissionDenied, match="已停用"):
+                file_rows(s, clerk, [filed["张伟"].id])
+            s.rollback()
+            file_rows(s, clerk, [filed["张伟"].id])
+            s.get(m.User, clerk.id).active = False
+            s.flush()
+            with pytest.raises(PermissionDenied, match="已停用"):
+                file_rows(s, clerk, [filed["张伟"].id])
+            s.rollback()
+    finally:
+        event.remove(county.db.engine, "before_cursor_execute", count)

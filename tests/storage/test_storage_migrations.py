@@ -354,3 +354,38 @@ def test_every_real_revision_upgrades_a_file_with_data(tmp_path, helpers):
         backups = BackupManager(path, tmp_path / f"backups-{older}").list()
         assert helpers.snapshot_as(path, backups[0].path) == before  # every row and value kept
         assert [b.reason for b in backups] == [UPGRADE] and helpers.revision(backups[0].path) == older
+
+
+@pytest.mark.postgresql_only
+def test_revision_0015_gives_the_servers_search_indexes_the_rowid(tmp_db, engine, helpers, tmp_path):
+    """A server as revision 0014 left it (the search's indexes without the rowid) upgraded to the head: each
+    matcher's index carries the rowid (a member's ID number its file), so a term's matches are counted from the
+    index alone — on SQLite every index holds the rowid already — and the search finds what it found before."""
+    from assist_desktop.services.search import count_statement
+
+    source = Path(schema.script_directory().get_revision("0015").path)
+    spec = importlib.util.spec_from_file_location("revision_0015", source)
+    assert spec and spec.loader
+    revision = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(revision)
+    helpers.seed(tmp_db, tag="1", n_members=2)
+    helpers.seed(tmp_db, tag="2", n_members=1)
+    with Database(tmp_db) as db, db.engine.begin() as conn:  # back to 0014's indexes and revision
+        for name, (table, key, _carried) in revision.COVERING.items():
+            conn.exec_driver_sql(f"DROP INDEX {name}")
+            conn.exec_driver_sql(f"CREATE INDEX {name} ON {table} ({key})")
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0014'")
+        phone = conn.exec_driver_sql("SELECT phone FROM hardship_file ORDER BY rowid LIMIT 1").scalar_one()
+    assert ensure_schema(tmp_db, tmp_path / "backups") == FileState("older", "0014")
+    with Database(tmp_db) as db, db.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar_one() == HEAD
+        made = dict(conn.exec_driver_sql("SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%(n)s)",
+                                         {"n": list(revision.COVERING)}).all())
+        conn.exec_driver_sql("SET enable_seqscan = off")  # two files: the plan an index gives at any size
+        count = count_statement(phone[:3], None, 10_000).compile(conn, compile_kwargs={"literal_binds": True})
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {count}"))
+        found = conn.execute(count_statement(phone[:3], None, 10_000)).one()[0]
+    for name, (_table, _key, carried) in revision.COVERING.items():
+        assert made[name].endswith(f"INCLUDE ({carried})"), made[name]
+    assert "Index Only Scan using ix_hardship_file_phone" in plan, plan
+    assert found >= 1

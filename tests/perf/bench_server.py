@@ -146,6 +146,55 @@ def approve_race(location: Any) -> dict[str, Any]:
             "five_clients_each_s": [round(x, 2) for x in own], "ratio": round(together / alone, 2)}
 
 
+def bench_server_race(families: int, workdir: Path, runs: int = 5) -> Any:
+    """The five-clients figure alone (``--only server_race``): one cluster and one demo for every run, then
+    ``runs`` times the race on the server and the same race on a copy of the file, each run's load beside it.
+    The same ``approve_race`` as ``bench_server``, without P2 and P5 (which take the most of its time)."""
+    sys.path.insert(0, str(ROOT))
+    from bench_ui import cached_demo
+    from figures import Figure, Result
+
+    from assist_desktop.services.demo import generate_demo
+    from assist_desktop.storage.schema import open_database
+    from tests.pgcluster import Cluster
+
+    result = Result("server_race")
+    ratio = Figure("five clients ÷ one client alone (server)", "×")
+    alone, together = Figure("one client, five batches in turn (server)", "s"), Figure("five clients at once (server)", "s")
+    file_ratio = Figure("five clients ÷ one on the file (one write lock)", "×")
+    loads = []
+    cluster = Cluster(Path(f"/tmp/assist-bench-pg-{os.getpid()}")).start()
+    try:
+        cluster.execute('CREATE DATABASE "province"')
+        server = cluster.url("province")
+        with open_database(server) as db:
+            generate_demo(db, families, seed=2026, today=TODAY)
+        cluster.execute("VACUUM ANALYZE", database="province")
+        file = cached_demo(families)
+        for n in range(runs):
+            before = os.getloadavg()[0]
+            race = approve_race(server)
+            copy = workdir / f"race-{n}.sqlite"
+            shutil.copyfile(file, copy)
+            race_file = approve_race(copy)
+            copy.unlink()
+            load = f"{before:.1f}-{os.getloadavg()[0]:.1f}"
+            loads.append(load)
+            ratio.add(race["ratio"])
+            alone.add(race["one_client_s"])
+            together.add(race["five_clients_s"])
+            file_ratio.add(race_file["ratio"])
+            print(f"  run {n + 1}: server {race}, file {race_file} (load {load})", flush=True)
+    finally:
+        cluster.stop()
+    result.goal("five clients approving at once ≤ 1.5 × one client alone (server)", ratio, 1.5)
+    for figure in (alone, together, file_ratio):
+        result.figure(figure)
+    result.notes["load (1 min) before-after each run"] = ", ".join(loads)
+    result.notes["families"] = families
+    return result
+
+
 # --- P5 ------------------------------------------------------------------------------------------------
 
 

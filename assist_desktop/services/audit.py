@@ -41,14 +41,37 @@ def _event_digest(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
-def _open_digest(event: AuditEvent) -> str:
+@dataclass(slots=True)
+class Appended:
+    """An event appended in the current transaction: a row of ``audit_event``, its place on the chain (``seq``,
+    ``prev_hash``, ``hash``) set when it is chained (``chain_now``). Not an ORM object: a batch appends
+    thousands, and they are written in one statement."""
+
+    id: str
+    at: datetime
+    actor_id: str | None
+    actor_name: str
+    entity_type: str
+    entity_id: str | None
+    action: str
+    changes: str  # canonical JSON
+    seq: int | None = None
+    prev_hash: str | None = None
+    hash: str | None = None
+
+    def row(self) -> dict[str, Any]:
+        return {"seq": self.seq, "id": self.id, "at": self.at, "actor_id": self.actor_id,
+                "actor_name": self.actor_name, "entity_type": self.entity_type, "entity_id": self.entity_id,
+                "action": self.action, "changes": self.changes, "prev_hash": self.prev_hash, "hash": self.hash}
+
+
+def _open_digest(event: Appended) -> str:
     """The canonical JSON that ``_event_digest`` hashes, all but its last two keys (``prev_hash`` and ``seq``,
     which sort last) and the closing brace: made when the event is appended, so that putting it on the chain,
     under the chain's lock, only adds those two and hashes (``_chained_digest``)."""
-    at = event.at if isinstance(event.at, datetime) else datetime.fromisoformat(str(event.at))
     content = {
         "id": event.id,
-        "at": at.isoformat(timespec="microseconds"),
+        "at": event.at.isoformat(timespec="microseconds"),
         "actor_id": event.actor_id,
         "actor_name": event.actor_name,
         "entity_type": event.entity_type,
@@ -66,7 +89,6 @@ def _chained_digest(opened: str, prev_hash: str, seq: int) -> str:
 
 
 _PENDING_KEY = "audit_pending"
-_COLUMNS = tuple(c.name for c in AuditEvent.__table__.columns)  # type: ignore[attr-defined]
 
 
 def _read_head(session: Session) -> tuple[int, str]:
@@ -75,7 +97,7 @@ def _read_head(session: Session) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
 
-def _pending(session: Session) -> list[tuple[AuditEvent, str]]:
+def _pending(session: Session) -> list[tuple[Appended, str]]:
     """The events appended in the session's current transaction, not yet on the chain, each with its
     ``_open_digest``."""
     entry = session.info.get(_PENDING_KEY)
@@ -90,7 +112,7 @@ def _pending(session: Session) -> list[tuple[AuditEvent, str]]:
 
 
 def append_event(session: Session, *, actor_id: str | None, actor_name: str, entity_type: str,
-                 entity_id: str | None, action: str, changes: dict[str, Any] | None = None) -> AuditEvent:
+                 entity_id: str | None, action: str, changes: dict[str, Any] | None = None) -> Appended:
     """Append one event in the caller's transaction (which must be a write transaction).
 
     The event takes its place on the chain when the transaction commits (``chain_now``, run by the session's
@@ -98,11 +120,8 @@ def append_event(session: Session, *, actor_id: str | None, actor_name: str, ent
     desks make one chain, and the lock is held only from then to the commit — taken last, after every row
     lock the write needs, so it never takes part in a deadlock. A session working on a connection handed to
     it (a bulk write) chains at once."""
-    event = AuditEvent(
-        seq=None, id=new_id(), at=utcnow(), actor_id=actor_id, actor_name=actor_name,
-        entity_type=entity_type, entity_id=entity_id, action=action,
-        changes=canonical_json(changes or {}), prev_hash="", hash="",
-    )
+    event = Appended(new_id(), utcnow(), actor_id, actor_name, entity_type, entity_id, action,
+                     canonical_json(changes or {}))
     _pending(session).append((event, _open_digest(event)))
     if isinstance(session.bind, Connection):
         chain_now(session, flush=False)
@@ -128,7 +147,7 @@ def chain_now(session: Session, *, flush: bool = True) -> None:
         event.seq, event.prev_hash = last_seq + 1, last_hash
         event.hash = _chained_digest(opened, last_hash, event.seq)
         last_seq, last_hash = event.seq, event.hash
-        rows.append({c: getattr(event, c) for c in _COLUMNS})
+        rows.append(event.row())
     session.execute(insert(AuditEvent.__table__), rows)  # type: ignore[attr-defined]
     session.info[_HEAD_KEY] = (session.get_transaction(), last_seq, last_hash)
     pending.clear()

@@ -68,14 +68,13 @@ def test_the_digest_made_at_the_chain_from_the_appended_part_is_the_verified_one
     chain's lock: the hash is byte for byte the one ``verify_audit`` computes from the whole event."""
     from datetime import UTC, datetime
 
-    from assist_desktop.services.audit import _chained_digest, _event_digest, _open_digest, canonical_json
+    from assist_desktop.services.audit import Appended, _chained_digest, _event_digest, _open_digest, canonical_json
     from assist_desktop.storage.models import AuditEvent
 
     for actor_id, entity_id in ((None, None), ("u-1", "e-2")):
-        event = AuditEvent(seq=None, id="3f2c", at=datetime(2027, 1, 8, 9, 30, 1, 250, tzinfo=UTC), actor_id=actor_id,
-                           actor_name="王主席", entity_type="visit", entity_id=entity_id, action="workflow:approve",
-                           changes=canonical_json(changes), prev_hash="", hash="")
-        opened = _open_digest(event)
+        appended = Appended("3f2c", datetime(2027, 1, 8, 9, 30, 1, 250, tzinfo=UTC), actor_id, "王主席", "visit",
+                            entity_id, "workflow:approve", canonical_json(changes))
+        opened = _open_digest(appended)
         for seq, prev in ((1, "0" * 64), (98765, "ab" * 32)):
-            event.seq, event.prev_hash = seq, prev
-            assert _chained_digest(opened, prev, seq) == _event_digest(event)
+            appended.seq, appended.prev_hash, appended.hash = seq, prev, ""
+            assert _chained_digest(opened, prev, seq) == _event_digest(AuditEvent(**appended.row()))

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event as sa_event
+from sqlalchemy import insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
@@ -40,6 +41,53 @@ def _event_digest(event: AuditEvent) -> str:
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
+@dataclass(slots=True)
+class Appended:
+    """An event appended in the current transaction: a row of ``audit_event``, its place on the chain (``seq``,
+    ``prev_hash``, ``hash``) set when it is chained (``chain_now``). Not an ORM object: a batch appends
+    thousands, and they are written in one statement."""
+
+    id: str
+    at: datetime
+    actor_id: str | None
+    actor_name: str
+    entity_type: str
+    entity_id: str | None
+    action: str
+    changes: str  # canonical JSON
+    seq: int | None = None
+    prev_hash: str | None = None
+    hash: str | None = None
+
+    def row(self) -> dict[str, Any]:
+        return {"seq": self.seq, "id": self.id, "at": self.at, "actor_id": self.actor_id,
+                "actor_name": self.actor_name, "entity_type": self.entity_type, "entity_id": self.entity_id,
+                "action": self.action, "changes": self.changes, "prev_hash": self.prev_hash, "hash": self.hash}
+
+
+def _open_digest(event: Appended) -> str:
+    """The canonical JSON that ``_event_digest`` hashes, all but its last two keys (``prev_hash`` and ``seq``,
+    which sort last) and the closing brace: made when the event is appended, so that putting it on the chain,
+    under the chain's lock, only adds those two and hashes (``_chained_digest``)."""
+    content = {
+        "id": event.id,
+        "at": event.at.isoformat(timespec="microseconds"),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "entity_type": event.entity_type,
+        "entity_id": event.entity_id,
+        "action": event.action,
+        "changes": event.changes,
+    }
+    return canonical_json(content)[:-1]
+
+
+def _chained_digest(opened: str, prev_hash: str, seq: int) -> str:
+    """``_event_digest`` of the event whose ``_open_digest`` is ``opened``, at ``seq`` after ``prev_hash``."""
+    text = f'{opened},"prev_hash":{canonical_json(prev_hash)},"seq":{canonical_json(seq)}}}'
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 _PENDING_KEY = "audit_pending"
 
 
@@ -49,8 +97,9 @@ def _read_head(session: Session) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS_HASH)
 
 
-def _pending(session: Session) -> list[AuditEvent]:
-    """The events appended in the session's current transaction, not yet on the chain."""
+def _pending(session: Session) -> list[tuple[Appended, str]]:
+    """The events appended in the session's current transaction, not yet on the chain, each with its
+    ``_open_digest``."""
     entry = session.info.get(_PENDING_KEY)
     transaction = session.get_transaction()
     if transaction is None:  # appended before anything began the transaction: begin it, so it is the one kept
@@ -63,7 +112,7 @@ def _pending(session: Session) -> list[AuditEvent]:
 
 
 def append_event(session: Session, *, actor_id: str | None, actor_name: str, entity_type: str,
-                 entity_id: str | None, action: str, changes: dict[str, Any] | None = None) -> AuditEvent:
+                 entity_id: str | None, action: str, changes: dict[str, Any] | None = None) -> Appended:
     """Append one event in the caller's transaction (which must be a write transaction).
 
     The event takes its place on the chain when the transaction commits (``chain_now``, run by the session's
@@ -71,33 +120,35 @@ def append_event(session: Session, *, actor_id: str | None, actor_name: str, ent
     desks make one chain, and the lock is held only from then to the commit — taken last, after every row
     lock the write needs, so it never takes part in a deadlock. A session working on a connection handed to
     it (a bulk write) chains at once."""
-    event = AuditEvent(
-        seq=None, id=new_id(), at=utcnow(), actor_id=actor_id, actor_name=actor_name,
-        entity_type=entity_type, entity_id=entity_id, action=action,
-        changes=canonical_json(changes or {}), prev_hash="", hash="",
-    )
-    _pending(session).append(event)
+    event = Appended(new_id(), utcnow(), actor_id, actor_name, entity_type, entity_id, action,
+                     canonical_json(changes or {}))
+    _pending(session).append((event, _open_digest(event)))
     if isinstance(session.bind, Connection):
-        chain_now(session)
+        chain_now(session, flush=False)
     return event
 
 
-def chain_now(session: Session) -> None:
-    """Put the transaction's pending events on the chain now (their ``seq`` and ``hash`` are then known), and
-    hand them to the session to write. From here to the commit this transaction holds the chain's head."""
+def chain_now(session: Session, *, flush: bool = True) -> None:
+    """Put the transaction's pending events on the chain now: the session's other changes written first
+    (``flush``: at the commit), then the chain's head locked and read, each event's ``seq`` and ``hash`` set,
+    and all of them written in one statement. From here to the commit this transaction holds the head."""
     pending = _pending(session)
     if not pending:
         return
+    if flush:
+        session.flush()  # every row lock the write needs is taken before the head's
     lock_audit_head(session)
     last_seq, last_hash = _read_head(session)
-    known = session.info.get(_HEAD_KEY)  # this transaction's own events chained earlier (not yet flushed)
+    known = session.info.get(_HEAD_KEY)  # this transaction's own events chained earlier
     if known is not None and known[0] is session.get_transaction() and known[1] > last_seq:
         last_seq, last_hash = known[1], known[2]
-    for event in pending:
+    rows = []
+    for event, opened in pending:
         event.seq, event.prev_hash = last_seq + 1, last_hash
-        event.hash = _event_digest(event)
+        event.hash = _chained_digest(opened, last_hash, event.seq)
         last_seq, last_hash = event.seq, event.hash
-    session.add_all(pending)
+        rows.append(event.row())
+    session.execute(insert(AuditEvent.__table__), rows)  # type: ignore[attr-defined]
     session.info[_HEAD_KEY] = (session.get_transaction(), last_seq, last_hash)
     pending.clear()
 

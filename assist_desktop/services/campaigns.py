@@ -1161,12 +1161,17 @@ def _unfit_files(session: Session, ids: Sequence[str]) -> dict[str, tuple[str, s
 
 
 class _Ledger:
-    """Approved and paid money of one campaign, per fund source and in all, as a batch approves."""
+    """Approved and paid money of one campaign, per fund source and in all, as a batch approves.
 
-    def __init__(self, session: Session, campaign: Campaign) -> None:
+    ``mine``: visits this transaction has already approved (and may have written), left out of what is read
+    here, so the ledger starts from what the other transactions committed before it."""
+
+    def __init__(self, session: Session, campaign: Campaign, mine: Sequence[Visit] = ()) -> None:
         self.campaign = campaign
         self.sources = {s.id: s for s in _sources(session, campaign.id)}
         self.committed = _committed_by_source(session, campaign.id)
+        for v in mine:
+            self.committed[v.fund_source_id] = self.committed.get(v.fund_source_id, 0) - (v.cash_fen + v.goods_fen)
         self.total = sum(self.committed.values())
 
     def add(self, v: Visit) -> None:
@@ -1205,35 +1210,105 @@ def approve(session: Session, user: User, visit_id: str, *, opinion: str | None 
                     expected_version=expected_version)[0]
 
 
+class _Refused(Exception):
+    """A visit of ``_approve``'s batch refused: its place in the batch and why."""
+
+    def __init__(self, index: int, visit: Visit, error: DomainError) -> None:
+        super().__init__(error)
+        self.index, self.visit, self.error = index, visit, error
+
+    def reraise(self) -> None:
+        index, v, exc = self.index, self.visit, self.error
+        if isinstance(exc, PermissionDenied):
+            raise PermissionDenied(f"第{index}项 {describe(v)}：{exc.message}") from None
+        cls = type(exc) if isinstance(exc, CampaignError) else ApprovalError
+        message = exc.message if exc.message.startswith(describe(v)) else f"{describe(v)}：{exc.message}"
+        raise cls(f"第{index}项 {message}（本批均未审批）", field=exc.field) from None
+
+
 class VisitApproval:
     """The approval of visits inside one transaction: each visit's file must still be active, and its
-    fund source and the campaign's budget must hold what is approved so far, this batch included. Used
-    by ``approve_many`` (all or nothing) and the 审批 page's batch (each visit that can be)."""
+    fund source and the campaign's budget must hold what is approved so far, this batch included.
+
+    Two ways to use it. The 审批 page's batch (each visit that can be, ``approve``) checks the money visit by
+    visit, so it reads the ledger — and locks the campaign — at the batch's first visit of a campaign.
+    ``approve_many`` (all or nothing) takes every other check and writes every step first (``step``), and
+    checks the money of the whole batch at the end (``settle``): the campaign's row, which every desk
+    approving in that campaign must lock to read its ledger, is then held only from there to the commit,
+    so desks approving batches of the same campaign at once wait for each other that long, not for a
+    whole batch."""
 
     def __init__(self, session: Session, ids: Sequence[str]) -> None:
         self.unfit = _unfit_files(session, ids)
         self.by = approvals.submitters(session, ENTITY, ids)
         self.ledgers: dict[str, _Ledger] = {}
+        self.campaigns: dict[str, Campaign] = {}
+        self.applied: list[tuple[Visit, StepResult]] = []  # stepped by ``step``, in order
 
     def approve(self, session: Session, user: User, v: Visit, *, opinion: str | None, today: date) -> StepResult:
         ledger = self.ledgers.get(v.campaign_id)
         if ledger is None:  # read before this batch approves anything of the campaign
             ledger = self.ledgers[v.campaign_id] = _Ledger(session, _load_campaign(session, v.campaign_id))
+        result = self._step(session, user, v, ledger.campaign, opinion=opinion, today=today)
+        ledger.add(v)  # last: a visit refused above never counts against the budget
+        return result
+
+    def step(self, session: Session, user: User, v: Visit, *, opinion: str | None, today: date) -> StepResult:
+        """Every check but the money, and the step written; the money is ``settle``'s."""
+        campaign = self.campaigns.get(v.campaign_id)
+        if campaign is None:  # not locked here: ``settle`` locks it and reads it again
+            campaign = session.get(Campaign, v.campaign_id)
+            if campaign is None:
+                raise NotFound("找不到该春节送温暖活动，请重新选择。")
+            self.campaigns[v.campaign_id] = campaign
+        result = self._step(session, user, v, campaign, opinion=opinion, today=today, applied=self.applied)
+        return result
+
+    def _step(self, session: Session, user: User, v: Visit, campaign: Campaign, *, opinion: str | None,
+              today: date, applied: list[tuple[Visit, StepResult]] | None = None) -> StepResult:
         result = apply_step(session, user, v, Action.approve, opinion=opinion, today=today,
                             submitted_by=self.by.get(v.id))
-        _open_for(ledger.campaign, "审批")
+        if applied is not None:
+            applied.append((v, result))
+        _open_for(campaign, "审批")
         if v.id in self.unfit:
             file_no, name, status = self.unfit[v.id]
             raise CampaignError(f"{describe(v)}所属档案 {file_no}（{name}）当前为“{FileStatus(status).label}”，"
                                 "不能审批；请取消该户", field="档案")
-        ledger.add(v)  # last: a visit refused above never counts against the budget
         return result
+
+    def settle(self, session: Session, stepped: Sequence[tuple[int, Visit]]) -> None:
+        """The money of the ``stepped`` visits (place in the batch, visit; stepped by ``step``, in the batch's
+        order), each in turn against its fund source and its campaign's budget, read now under the campaign's
+        lock: what other desks committed before it, with this batch's own approvals left out and added back
+        one by one. Raises ``_Refused`` for the first that does not fit (or whose campaign was closed
+        meanwhile). Call it after every other check, the steps taken: they are written first, so nothing is
+        written while the campaigns are held but the audit events at the commit."""
+        session.flush()
+        mine: dict[str, list[Visit]] = {}
+        for v, result in self.applied:
+            if result.from_state not in COMMITTED_STATES and result.to_state in COMMITTED_STATES:
+                mine.setdefault(v.campaign_id, []).append(v)
+        for campaign_id in sorted({v.campaign_id for _index, v in stepped}):  # one order at every desk
+            self.ledgers[campaign_id] = _Ledger(session, _load_campaign(session, campaign_id),
+                                                mine.get(campaign_id, ()))
+        for index, v in stepped:
+            ledger = self.ledgers[v.campaign_id]
+            try:
+                _open_for(ledger.campaign, "审批")  # closed at another desk since ``step`` read it
+                ledger.add(v)
+            except DomainError as exc:
+                raise _Refused(index, v, exc) from None
 
 
 @retrying
 def _approve(session: Session, user: User, ids: list[str], *, opinion: str | None, today: date,
              progress: Callable[[int, int], None] | None = None, cancelled: Callable[[], bool] | None = None,
              expected_version: int | None = None) -> list[StepResult]:
+    """Every visit stepped first, in order, up to the first refused; then the money of those before it under
+    the campaigns' locks (``VisitApproval.settle``). A visit over the budget before the first refused one is
+    the refusal, as when each visit's money was checked in its turn; the audit chain's head is taken at
+    the commit, after all of it."""
     results: list[StepResult] = []
     single = ids[0] if len(ids) == 1 else None
     with unit_of_work(session, user, Refusal(ENTITY, single, Action.approve.value if single
@@ -1242,20 +1317,28 @@ def _approve(session: Session, user: User, ids: list[str], *, opinion: str | Non
         if single is not None:
             check_version(visits[single], expected_version, describe(visits[single]))
         approval = VisitApproval(session, ids)
+        stepped: list[tuple[int, Visit]] = []
+        refused: _Refused | None = None
         for index, vid in enumerate(ids, start=1):
             if cancelled and cancelled():
                 raise BatchCancelled(f"已取消，{len(ids)}项均未审批。")
             v = visits[vid]
             try:
-                results.append(approval.approve(session, user, v, opinion=opinion, today=today))
-            except PermissionDenied as exc:
-                raise PermissionDenied(f"第{index}项 {describe(v)}：{exc.message}") from None
+                results.append(approval.step(session, user, v, opinion=opinion, today=today))
             except DomainError as exc:
-                cls = type(exc) if isinstance(exc, CampaignError) else ApprovalError
-                message = exc.message if exc.message.startswith(describe(v)) else f"{describe(v)}：{exc.message}"
-                raise cls(f"第{index}项 {message}（本批均未审批）", field=exc.field) from None
+                refused = _Refused(index, v, exc)
+                break
+            stepped.append((index, v))
             if progress:
                 progress(index, len(ids))
+        # the money, in the batch's order, of every visit before the first refused one: a refusal there comes
+        # first, as when each visit's money was checked in its turn
+        try:
+            approval.settle(session, stepped)
+        except _Refused as money:
+            money.reraise()
+        if refused is not None:
+            refused.reraise()
     return results
 
 

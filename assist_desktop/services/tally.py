@@ -507,13 +507,38 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     conn = session.connection()
     if not enabled(conn):
         return
-    retally = session.info.get(_INFO) or Retally(conn)
+    retally = session.info.get(_INFO)
+    if retally is None:
+        retally = Retally(conn)
+        if conn.dialect.name == "postgresql":
+            _ready(conn)
     for (what, entity), ids in work.items():
         if what == "new":
             retally.added(entity, ids)
         else:
             retally.before(entity, ids, with_dependents=what == "old+")
     session.info[_INFO] = retally
+
+
+_READY: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+
+
+def _ready(conn: Connection) -> None:
+    """On a server, ``Retally.finish`` runs at the commit under the audit chain's lock (services.audit: the
+    desks writing at once count in turn, each reading what the one before committed), so every other desk's
+    commit waits for it. What it needs the first time is got ready here instead, before any lock: a second
+    connection in the pool (connecting is a new server process), and — once per engine — the statistics'
+    definitions imported, the statements made and planned on both connections (a program's first write that
+    统计 counts; hundreds of milliseconds on a busy machine)."""
+    with conn.engine.connect() as second:
+        if conn.engine in _READY:
+            return
+        for program in PROGRAMS.values():
+            if any(dimensions(program)[1:]):
+                for reader in (second, conn):
+                    reader.execute(_grouped_record_select(program), {"ids": []})
+        second.rollback()
+        _READY[conn.engine] = True
 
 
 def _before_commit(session: Session) -> None:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,90 @@ def test_a_desk_killed_in_the_middle_of_a_transaction_leaves_the_server_as_it_wa
     final = _state(office)
     # the other desk's login and its six reviews, numbered on from where the killed desk found the chain
     assert final["chain"].ok and len(final["events"]) == len(before["events"]) + 1 + len(waiting)  # type: ignore[arg-type, attr-defined]
+
+
+def _winter_list(location: Location, budget_share: float) -> tuple[list[str], int]:
+    """A winter campaign whose list (every active file of the demo) is submitted and reviewed; its one fund
+    source holds ``budget_share`` of the list's money. Returns the visits and the source's amount in fen."""
+    from assist_desktop.services import campaigns
+    from assist_desktop.services.campaigns import CampaignInput, GenerationCriteria
+
+    with open_database(location) as db:
+        users = {}
+        for name in ("jingban", "shenhe", "shenpi"):
+            with db.session() as s:
+                users[name] = authenticate(s, name, PASSWORD)
+        with db.session() as s:
+            campaign = campaigns.create_campaign(s, users["shenpi"], CampaignInput(
+                2027, "2027年春节送温暖（同时审批）", date(2027, 1, 5), date(2027, 2, 10),
+                [("上级工会拨款", 90_000_000_00)]), today=TODAY)
+        with db.session() as s:
+            source = campaigns.fund_sources(s, campaign.id)[0]
+            campaigns.generate_visits(s, users["jingban"], campaign.id, GenerationCriteria(
+                categories=("deep", "relative", "accident"), fund_source_id=source.id))
+        with db.session() as s:
+            visits = s.exec(select(m.Visit).where(m.Visit.campaign_id == campaign.id).order_by(m.Visit.id)).all()
+            ids, total = [v.id for v in visits], sum(v.cash_fen + v.goods_fen for v in visits)
+        with db.session() as s:
+            campaigns.act_many(s, users["jingban"], ids, "submit", today=date(2027, 1, 8))
+        with db.session() as s:
+            campaigns.act_many(s, users["shenhe"], ids, "review", today=date(2027, 1, 8))
+        amount = int(total * budget_share)
+        with connect(location) as conn:  # the source cut down to part of the list (as if spent elsewhere)
+            conn.execute("UPDATE campaign_fund_source SET amount_fen = ? WHERE id = ?", (amount, source.id))
+            conn.execute("UPDATE campaign SET budget_fen = ? WHERE id = ?", (amount, campaign.id))
+            conn.commit()
+    return ids, amount
+
+
+def test_five_chairs_approving_batches_of_one_campaign_at_once_keep_the_budget_and_the_chain(
+        office: Location) -> None:
+    """Five desks approve five batches of one campaign at the same moment (each steps its whole batch, then
+    reads the money under the campaign's lock): the batches that fit are approved whole, the others refused
+    whole for the budget — never more approved than the source holds — and the audit chain, the workflow
+    history and 统计's summary stay right however the five interleave."""
+    from assist_desktop.services import tally
+
+    ids, budget = _winter_list(office, 0.6)
+    assert len(ids) >= 10, len(ids)
+    batches = [ids[i::5] for i in range(5)]
+    with open_database(office) as db, db.session() as s:
+        amounts = {v.id: v.cash_fen + v.goods_fen for v in s.exec(select(m.Visit).where(m.Visit.id.in_(ids)))}
+    before = _state(office)
+    procs = [_run(["approve", str(office.text if hasattr(office, "text") else office), ",".join(b)],
+                  stdin=subprocess.PIPE) for b in batches]
+    for p in procs:
+        line = p.stdout.readline()  # type: ignore[union-attr]
+        assert line.strip() == "READY", (line, p.stderr.read() if p.stderr else "")  # type: ignore[union-attr]
+    for p in procs:
+        p.stdin.write("GO\n")  # type: ignore[union-attr]
+        p.stdin.flush()  # type: ignore[union-attr]
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err[-3000:]
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    after = _state(office)
+
+    approved = [b for b, r in zip(batches, results) if r["approved"]]
+    refused = [(b, r) for b, r in zip(batches, results) if not r["approved"]]
+    assert approved and refused  # 60 % of the money: some batches fit, not all
+    assert all(r["error"] == "BudgetExceeded" for _b, r in refused), refused
+    approved_fen = sum(amounts[i] for b in approved for i in b)
+    assert approved_fen <= budget
+    for b, _r in refused:  # refused only when it did not fit on top of what was approved
+        assert approved_fen + sum(amounts[i] for i in b) > budget
+    with open_database(office) as db, db.session() as s:
+        statuses = dict(s.exec(select(m.Visit.id, m.Visit.status).where(m.Visit.id.in_(ids))).all())
+        approvals_written = Counter(s.exec(select(m.WorkflowEvent.entity_id).where(
+            m.WorkflowEvent.action == "approve", m.WorkflowEvent.entity_id.in_(ids))).all())
+        with db.engine.connect() as conn:
+            tallied = tally.verify(conn)
+    assert {i for i, st in statuses.items() if st == "approved"} == {i for b in approved for i in b}
+    assert {i for i, st in statuses.items() if st == "reviewed"} == {i for b, _r in refused for i in b}
+    assert set(approvals_written) == {i for b in approved for i in b} and set(approvals_written.values()) == {1}
+    # one whole chain, one event per approved visit beyond the five logins (the refusals write none)
+    assert after["chain"].ok, after["chain"].message  # type: ignore[attr-defined]
+    assert after["events"] == list(range(1, len(after["events"]) + 1))  # type: ignore[arg-type]
+    assert len(after["events"]) == len(before["events"]) + 5 + len(approvals_written)  # type: ignore[arg-type]
+    assert tallied.ok, tallied.example

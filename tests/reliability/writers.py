@@ -2,6 +2,7 @@
 
     python -m tests.reliability.writers desk LOCATION INDEX ROUNDS SHARED_ID REVIEW_IDS
     python -m tests.reliability.writers hold LOCATION REVIEW_IDS      (reviews slowly: killed mid-transaction)
+    python -m tests.reliability.writers approve LOCATION VISIT_IDS    (the chair's batch, on GO)
 
 ``desk``: each round files a new household (its file number drawn from the counter), saves the shared
 household with the version it read a moment before (optimistic locking: a save over a newer version is
@@ -10,6 +11,9 @@ line: what it filed, how many saves went through or were refused, which reviews 
 
 ``hold``: reviews the given files one by one inside ONE transaction, slowly, printing READY after the first
 (its row locks, counters and audit events pending) — the parent kills it there.
+
+``approve``: logs in as the chair, prints READY, waits for GO on stdin, and approves the given visits as one
+batch (``campaigns.approve_many``); prints one JSON line: approved, or refused and why.
 """
 
 from __future__ import annotations
@@ -107,11 +111,32 @@ def hold(location: str, review_ids: list[str]) -> None:
         print("DONE", flush=True)
 
 
+def approve(location: str, visit_ids: list[str]) -> dict:  # type: ignore[type-arg]
+    from assist_desktop.domain.errors import DomainError
+    from assist_desktop.services import campaigns
+    from assist_desktop.services.users import authenticate
+    from assist_desktop.storage.schema import open_database
+
+    with open_database(location) as db:
+        with db.session() as s:
+            chair = authenticate(s, "shenpi", PASSWORD)
+        print("READY", flush=True)
+        sys.stdin.readline()
+        try:
+            with db.session() as s:
+                campaigns.approve_many(s, chair, visit_ids, today=date(2027, 1, 8))
+            return {"approved": True}
+        except DomainError as exc:
+            return {"approved": False, "error": type(exc).__name__, "message": exc.message}
+
+
 if __name__ == "__main__":
     kind, location = sys.argv[1], sys.argv[2]
     if kind == "desk":
         result = desk(location, int(sys.argv[3]), int(sys.argv[4]), sys.argv[5],
                       [i for i in sys.argv[6].split(",") if i])
         print(json.dumps(result, ensure_ascii=False), flush=True)
+    elif kind == "approve":
+        print(json.dumps(approve(location, sys.argv[3].split(",")), ensure_ascii=False), flush=True)
     else:
         hold(location, sys.argv[3].split(","))

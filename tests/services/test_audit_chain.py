@@ -59,3 +59,22 @@ def test_swapping_two_events_is_detected(chained: Path) -> None:
         conn.execute("UPDATE audit_event SET seq = 3 WHERE seq = -2")
         conn.commit()
     assert not _verify(chained).ok
+
+
+@pytest.mark.parametrize("changes", [{}, {"status": ["reviewed", "approved"], "opinion": "同意，\"引号\"\n换行"},
+                                     {"amount": 123456, "list": [1, None, True], "nested": {"z": 1, "a": "é"}}])
+def test_the_digest_made_at_the_chain_from_the_appended_part_is_the_verified_one(changes: dict) -> None:
+    """An event's JSON is made when it is appended, its place on the chain (seq, prev_hash) added under the
+    chain's lock: the hash is byte for byte the one ``verify_audit`` computes from the whole event."""
+    from datetime import UTC, datetime
+
+    from assist_desktop.services.audit import Appended, _chained_digest, _event_digest, _open_digest, canonical_json
+    from assist_desktop.storage.models import AuditEvent
+
+    for actor_id, entity_id in ((None, None), ("u-1", "e-2")):
+        appended = Appended("3f2c", datetime(2027, 1, 8, 9, 30, 1, 250, tzinfo=UTC), actor_id, "王主席", "visit",
+                            entity_id, "workflow:approve", canonical_json(changes))
+        opened = _open_digest(appended)
+        for seq, prev in ((1, "0" * 64), (98765, "ab" * 32)):
+            appended.seq, appended.prev_hash, appended.hash = seq, prev, ""
+            assert _chained_digest(opened, prev, seq) == _event_digest(AuditEvent(**appended.row()))

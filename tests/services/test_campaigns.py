@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 import time
 import uuid
 from contextlib import closing
@@ -19,6 +20,7 @@ from datetime import date
 
 from tests.dbtools import connect
 import pytest
+from sqlmodel import select
 
 from assist_desktop.domain.errors import DomainError
 from assist_desktop.domain.ids import mask_id_number
@@ -48,6 +50,7 @@ from .conftest_campaigns import (
     PAID_DAY,
     START,
     UPPER,
+    BulkFile,
     add,
     approve_all,
     bulk_files,
@@ -898,3 +901,84 @@ def test_goods_only_visits_are_handed_over_without_a_voucher(county: County, fam
     assert _rows(county, "SELECT count(*) FROM disbursement WHERE grant_id=?", goods_only) == [(0,)]
     assert _rows(county, "SELECT action FROM audit_event WHERE entity_id=? AND action='hand_over_goods'",
                  goods_only) == [("hand_over_goods",)]
+
+
+# --- approving batches: the money checked last -------------------------------------------------------------
+
+
+def _deep_visits(county: County, n: int, upper_fen: int) -> tuple[list[BulkFile], list[str], m.Campaign]:
+    """``n`` deep-hardship households (2,000 yuan each) on a campaign whose upper source holds ``upper_fen``,
+    each visit charged to it, submitted and reviewed; the visits in the households' order."""
+    files = bulk_files(county, n, make=lambda i: {"category": "deep"})
+    c = make_campaign(county, sources=((UPPER, upper_fen), (OWN, 20_000_00)))
+    generate(county, c.id, fund_source_id=source_ids(county, c.id)[UPPER])
+    ids = [visit_ids(county, c.id, f"file_id = '{f.id}'")[0] for f in files]
+    submit_and_review(county, ids)
+    return files, ids, c
+
+
+def test_a_batch_refused_for_the_budget_and_for_a_step_names_the_first_of_the_two(county: County) -> None:
+    """approve_many takes every visit's step before it checks the money of the batch; the refusal is still
+    the first in the batch's order, whichever of the two it is."""
+    files, ids, _c = _deep_visits(county, 3, 3_000_00)  # room for one visit of 2,000 yuan
+    with county.session() as s:  # the third sent back to its clerk: not approvable
+        campaigns.act_many(s, county.users["shenpi"], [ids[2]], "return_to_draft", opinion="补充材料",
+                           today=IN_JANUARY)
+    before = _snapshot(county)
+    with county.session() as s, pytest.raises(BudgetExceeded) as money:  # over the source at the 2nd
+        campaigns.approve_many(s, county.users["shenpi"], ids, today=IN_JANUARY)
+    assert money.value.message.startswith(f"第2项 走访慰问（{files[1].name}）金额2,000.00元：审批后经费来源“上级工会拨款”"
+                                          "已审批合计4,000.00元，超出该来源金额3,000.00元")
+    with county.session() as s, pytest.raises(DomainError) as step:  # the draft comes first now
+        campaigns.approve_many(s, county.users["shenpi"], [ids[0], ids[2], ids[1]], today=IN_JANUARY)
+    assert not isinstance(step.value, BudgetExceeded)
+    assert step.value.message.startswith(f"第2项 走访慰问（{files[2].name}）") and "本批均未审批" in step.value.message
+    assert _snapshot(county) == before
+    assert {load_visit(county, i).status for i in ids[:2]} == {"reviewed"}
+
+
+@pytest.mark.postgresql_only
+def test_a_batch_approved_at_another_desk_while_this_one_steps_counts_against_its_budget(county: County) -> None:
+    """Desk A steps its batch; before A reads the money, desk B approves a batch of the same campaign and
+    commits (B is not kept waiting for A: A locks the campaign only to read its money, at the end). A's
+    ledger then holds B's approvals: A's second visit is over the source, and A approves nothing. Then the same
+    with room for both: both approved, and the audit chain one chain, B's events before A's."""
+    files, ids, c = _deep_visits(county, 4, 6_000_00)  # room for three visits of 2,000 yuan
+    desk_a, desk_b = ids[:2], ids[2:]
+    done: list[object] = []
+
+    def desk_b_approves() -> None:
+        try:
+            with county.session() as s:
+                done.append(campaigns.approve_many(s, county.users["shenpi"], desk_b, today=IN_JANUARY))
+        except BaseException as exc:  # noqa: BLE001 - handed to the test's thread
+            done.append(exc)
+
+    def meanwhile(index: int, total: int) -> None:
+        if index == total and not done:  # A has stepped its whole batch, its money not yet read
+            other = threading.Thread(target=desk_b_approves)
+            other.start()
+            other.join(60)
+            assert not other.is_alive(), "desk B waited for desk A's batch"
+
+    with county.session() as s, pytest.raises(BudgetExceeded) as exc:
+        campaigns.approve_many(s, county.users["shenpi"], desk_a, today=IN_JANUARY, progress=meanwhile)
+    assert len(done) == 1 and isinstance(done[0], list), done
+    assert exc.value.message.startswith(f"第2项 走访慰问（{files[1].name}）金额2,000.00元：审批后经费来源“上级工会拨款”"
+                                        "已审批合计8,000.00元，超出该来源金额6,000.00元 2,000.00元")
+    assert [load_visit(county, i).status for i in ids] == ["reviewed", "reviewed", "approved", "approved"]
+
+    # room for all four: B's second batch (none left for it) is not needed; A approves on top of B's
+    with county.session() as s:
+        campaigns.update_campaign(s, county.users["shenpi"], c.id, _input(
+            name=c.name, fund_sources=[(UPPER, 8_000_00), (OWN, 20_000_00)]),
+            expected_version=campaigns.get_campaign(s, c.id).version, today=IN_JANUARY)
+    approve_all(county, desk_a)
+    with county.session() as s:
+        board = campaigns.dashboard(s, c.id)
+        assert verify_audit(s).ok
+        seqs = dict(s.exec(select(m.AuditEvent.entity_id, m.AuditEvent.seq).where(
+            m.AuditEvent.action == "workflow:approve", m.AuditEvent.entity_id.in_(ids))).all())
+    upper = next(b for b in board.sources if b.label == UPPER)
+    assert (upper.committed_fen, upper.remaining_fen) == (8_000_00, 0)
+    assert max(seqs[i] for i in desk_b) < min(seqs[i] for i in desk_a)

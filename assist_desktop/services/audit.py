@@ -26,19 +26,15 @@ def canonical_json(value: Any) -> str:
 
 def _event_digest(event: AuditEvent) -> str:
     at = event.at if isinstance(event.at, datetime) else datetime.fromisoformat(str(event.at))
-    content = {
-        "seq": event.seq,
-        "id": event.id,
-        "at": at.isoformat(timespec="microseconds"),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "entity_type": event.entity_type,
-        "entity_id": event.entity_id,
-        "action": event.action,
-        "changes": event.changes,
-        "prev_hash": event.prev_hash,
-    }
+    content = {"seq": event.seq, **_body(event, at), "prev_hash": event.prev_hash}
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
+def _body(event: Any, at: datetime) -> dict[str, Any]:
+    """What an event's digest covers besides its place on the chain (``seq``, ``prev_hash``)."""
+    return {"id": event.id, "at": at.isoformat(timespec="microseconds"), "actor_id": event.actor_id,
+            "actor_name": event.actor_name, "entity_type": event.entity_type, "entity_id": event.entity_id,
+            "action": event.action, "changes": event.changes}
 
 
 @dataclass(slots=True)
@@ -69,17 +65,7 @@ def _open_digest(event: Appended) -> str:
     """The canonical JSON that ``_event_digest`` hashes, all but its last two keys (``prev_hash`` and ``seq``,
     which sort last) and the closing brace: made when the event is appended, so that putting it on the chain,
     under the chain's lock, only adds those two and hashes (``_chained_digest``)."""
-    content = {
-        "id": event.id,
-        "at": event.at.isoformat(timespec="microseconds"),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "entity_type": event.entity_type,
-        "entity_id": event.entity_id,
-        "action": event.action,
-        "changes": event.changes,
-    }
-    return canonical_json(content)[:-1]
+    return canonical_json(_body(event, event.at))[:-1]
 
 
 def _chained_digest(opened: str, prev_hash: str, seq: int) -> str:

@@ -77,6 +77,16 @@ def _run(args: list[str], **kw) -> subprocess.Popen:  # type: ignore[type-arg, n
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
 
 
+def _finished(procs: list) -> list[dict]:
+    """Each writer process's last line (its JSON report), once all have exited without an error."""
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=600)
+        assert p.returncode == 0, err[-3000:]
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return results
+
+
 def _state(location: Location) -> dict[str, object]:
     with open_database(location) as db, db.session() as s:
         verdict = verify_audit(s)
@@ -95,11 +105,7 @@ def test_desks_writing_at_once_lose_nothing_and_number_without_gaps(office: Loca
         start_version = s.get(m.HardshipFile, shared_id).version
     procs = [_run(["desk", str(office.text if hasattr(office, "text") else office), str(i), str(rounds), shared_id,
                    ",".join(waiting)]) for i in range(desks)]
-    results = []
-    for p in procs:
-        out, err = p.communicate(timeout=600)
-        assert p.returncode == 0, err[-3000:]
-        results.append(json.loads(out.strip().splitlines()[-1]))
+    results = _finished(procs)
     after = _state(office)
 
     # every desk filed every round; the numbers are new, one each, without a gap
@@ -213,11 +219,7 @@ def test_five_chairs_approving_batches_of_one_campaign_at_once_keep_the_budget_a
     for p in procs:
         p.stdin.write("GO\n")  # type: ignore[union-attr]
         p.stdin.flush()  # type: ignore[union-attr]
-    results = []
-    for p in procs:
-        out, err = p.communicate(timeout=600)
-        assert p.returncode == 0, err[-3000:]
-        results.append(json.loads(out.strip().splitlines()[-1]))
+    results = _finished(procs)
     after = _state(office)
 
     approved = [b for b, r in zip(batches, results) if r["approved"]]

@@ -32,6 +32,19 @@ def _stored(path: Path, table: str) -> list[tuple]:
         return conn.execute(f'SELECT {picked} FROM "{table}" ORDER BY id').fetchall()
 
 
+def _forty_households(unit_id: str) -> tuple[dict, list[dict], list[dict]]:
+    """The demo's reference rows and 40 households as rows (files, members), with the longest real name a file
+    holds and a file whose optional values are missing."""
+    gen = DemoGenerator(unit_id=unit_id, unit_code="610826", today=TODAY, seed=5)
+    reference = gen.reference_rows(40)
+    households = [gen.household() for _ in range(40)]
+    files = [h[m.HardshipFile][0] for h in households]
+    members = [mem for h in households for mem in h[m.Member]]
+    files[0]["name"] = "阿卜杜热合曼·买买提依明·艾则孜"
+    files[1].update(work_start_date=date(1998, 7, 1), disaster_or_accident=True, bank_account=None)
+    return reference, files, members
+
+
 def test_bulk_rows_are_stored_as_the_ordinary_executemany_stores_them(tmp_path: Path) -> None:
     fast, ordinary = tmp_path / "fast.sqlite", tmp_path / "ordinary.sqlite"
     with open_database(fast) as db:
@@ -40,13 +53,7 @@ def test_bulk_rows_are_stored_as_the_ordinary_executemany_stores_them(tmp_path: 
             unit_id = s.get(m.Meta, "local_unit_id").value
             user_id = s.exec(select(m.User.id)).first()
     shutil.copyfile(fast, ordinary)
-    gen = DemoGenerator(unit_id=unit_id, unit_code="610826", today=TODAY, seed=5)
-    reference = gen.reference_rows(40)
-    households = [gen.household() for _ in range(40)]
-    files = [h[m.HardshipFile][0] for h in households]
-    members = [mem for h in households for mem in h[m.Member]]
-    files[0]["name"] = "阿卜杜热合曼·买买提依明·艾则孜"
-    files[1].update(work_start_date=date(1998, 7, 1), disaster_or_accident=True, bank_account=None)
+    reference, files, members = _forty_households(unit_id)
     batch = {"id": m.new_id(), "owner_unit_id": unit_id, "usn": -1, "mtime": 1, "version": 1, "kind": "files",
              "file_name": "台账.xlsx", "file_sha256": "0" * 64, "sheets": "花名册", "households": 40, "members": 0,
              "status": "pending", "created_by": user_id, "created_by_name": "王建军",
@@ -131,13 +138,7 @@ def test_server_bulk_rows_go_through_copy_and_are_stored_as_the_insert_stores_th
     fast, ordinary = databases.copy(demo_unit, tmp_path), databases.copy(demo_unit, tmp_path)
     with open_database(fast) as db, db.session() as s:
         unit_id = s.get(m.Meta, "local_unit_id").value
-    gen = DemoGenerator(unit_id=unit_id, unit_code="610826", today=TODAY, seed=5)
-    reference = gen.reference_rows(40)
-    households = [gen.household() for _ in range(40)]
-    files = [h[m.HardshipFile][0] for h in households]
-    members = [mem for h in households for mem in h[m.Member]]
-    files[0]["name"] = "阿卜杜热合曼·买买提依明·艾则孜"
-    files[1].update(work_start_date=date(1998, 7, 1), disaster_or_accident=True, bank_account=None)
+    reference, files, members = _forty_households(unit_id)
     created = datetime(2026, 11, 21, 8, 30, 5, 120000, tzinfo=UTC)
     events = [{**{c.name: None for c in m.AuditEvent.__table__.columns},
                "id": m.new_id(), "seq": 900 + i, "at": created, "actor_name": "演示", "entity_type": "hardship_file",

@@ -64,9 +64,11 @@ TRIGGERS: dict[str, str] = {
 
 
 
-EXPRESSION_INDEXES = {
-    "ix_hardship_file_phone_tail": "hardship_file (substr(phone, -4))",
-    "ix_hardship_file_serial": "hardship_file (substr(file_no, 13))",
+EXPRESSION_INDEXES = {  # as the models and migration 0016 write them
+    "ix_hardship_file_phone_tail": "hardship_file (substr(phone, -4), file_no, phone)",
+    "ix_hardship_file_serial": "hardship_file (substr(file_no, 13), file_no, phone)",
+    "ix_hardship_file_phone_head": "hardship_file (substr(phone, 1, 3), file_no, phone)",
+    "ix_hardship_file_id_last_four": "hardship_file (substr(id_tail, -4), file_no)",
 }
 
 
@@ -92,9 +94,12 @@ def insert_pieces(conn: Connection, file_ids: list[str]) -> None:
 
 # each with the rowid, which the search's matchers select (migration 0015: a PostgreSQL index holds only its
 # columns, SQLite's the rowid too)
+# (and the expression's column as the models write it, which PostgreSQL needs to read an expression index alone)
 PG_EXPRESSION_INDEXES = {
-    "ix_hardship_file_phone_tail": "hardship_file (right(phone, 4)) INCLUDE (rowid)",
-    "ix_hardship_file_serial": "hardship_file (substr(file_no, 13)) INCLUDE (rowid)",
+    "ix_hardship_file_phone_tail": "hardship_file (right(phone, 4), file_no, phone) INCLUDE (rowid)",
+    "ix_hardship_file_serial": "hardship_file (substr(file_no, 13), file_no, phone) INCLUDE (rowid)",
+    "ix_hardship_file_phone_head": "hardship_file (substr(phone, 1, 3), file_no, phone) INCLUDE (rowid)",
+    "ix_hardship_file_id_last_four": "hardship_file (right(id_tail, 4), file_no) INCLUDE (rowid, id_tail)",
 }
 # pieces of one name: sizes 1 and 2 for a worker, 2 for a member (as on SQLite)
 _PG_PIECES = f"""

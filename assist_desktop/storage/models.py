@@ -140,9 +140,15 @@ class HardshipFile(Synced, table=True):
     __table_args__ = (
         Index("ix_hardship_file_status_category", "status", "category"),
         Index("ix_hardship_file_unit_status", "unit_id", "status"),
-        # "the last four" of a phone and the serial of a file number (…-00042), found by index
-        Index("ix_hardship_file_phone_tail", text("substr(phone, -4)")),
-        Index("ix_hardship_file_serial", text("substr(file_no, 13)")),
+        # "the last four" of a phone and the serial of a file number (…-00042), found by index, each with the
+        # file's number (and phone): a keystroke's first page is ranked in the index, no row read (migration 0016)
+        Index("ix_hardship_file_phone_tail", text("substr(phone, -4)"), "file_no", "phone"),
+        Index("ix_hardship_file_serial", text("substr(file_no, 13)"), "file_no", "phone"),
+        # the first three digits of a phone with the file number: the first page of the 4,285 files whose phone
+        # starts 172 (at 300k) is the first 100 entries of this index, however many files match (migration 0016)
+        Index("ix_hardship_file_phone_head", text("substr(phone, 1, 3)"), "file_no", "phone"),
+        Index("ix_hardship_file_id_tail", "id_tail", "file_no"),
+        Index("ix_hardship_file_id_last_four", text("substr(id_tail, -4)"), "file_no"),
         # the registry list in file-number order, with what search-as-you-type tests on each row it walks:
         # a keystroke matching tens of thousands of files reads a page of this index, not their rows
         Index("ix_hardship_file_list", "file_no", "name_initials", "phone", "id_tail", "id"),
@@ -171,7 +177,7 @@ class HardshipFile(Synced, table=True):
     name_initials: str = Field(index=True, max_length=30)
     name_sort: Optional[str] = Field(default=None, index=True, max_length=SORT_KEY_MAX)  # storage.sort_keys
     id_number: str = Field(index=True, max_length=18)
-    id_tail: str = Field(index=True, max_length=6)  # last 6 characters, for search-as-you-type
+    id_tail: str = Field(max_length=6)  # last 6 characters, for search-as-you-type: ix_hardship_file_id_tail
     sex: str = Field(max_length=8)
     birth_date: date
     ethnicity: Optional[str] = Field(default="汉族", max_length=16)

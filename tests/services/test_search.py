@@ -26,7 +26,7 @@ from assist_desktop.domain.names import pinyin_initials, pinyin_sort_key
 from assist_desktop.services.base import PermissionDenied
 from assist_desktop.services.demo import generate_demo
 from assist_desktop.services.search import (
-    SORT_KEYS, FileFilters, count_by_status, count_statement, page_statement, query_terms, search,
+    SORT_KEYS, FileFilters, count_by_status, count_statement, page_statement, query_terms, search, search_page,
 )
 from assist_desktop.services.setup import initialise
 from assist_desktop.storage.engine import Database
@@ -346,6 +346,10 @@ def test_plan_choice() -> None:
         return " AS k0" in str(page_statement(table_rows=300_000, **kw).compile())
 
     assert keys(text="1727", total=509) and keys(text="1727", total=509, order="-file_no")
+    # three digits: every matcher's index goes on in file-number order, so the page reads a page of entries of each
+    # and its rows, however many match — chosen over testing the list's rows while the matches are under ~2 %
+    assert keys(text="172", total=4_285) and keys(text="136", total=145, order="-file_no")
+    assert not keys(text="172", total=10_001, exact=False)  # a tenth of the file: the walk meets a page sooner
     assert not keys(text="1727", total=509, order="name")
     assert not keys(text="1727", total=509, filters=active)
     assert not keys(text="王 1727", total=20)
@@ -818,3 +822,76 @@ def test_a_phone_start_ranked_in_its_index_pages_as_python_says(tmp_db: Path, or
                         assert list(s.execute(stmt).scalars()) == page, (text, plan, offset, limit)
                 found = search_page(s, user, text, None, order, 1, 5, count_limit=2)
                 assert found.ids == want[1:6]
+
+
+def test_three_digits_read_a_page_of_their_index_however_many_files_match(tmp_db: Path) -> None:
+    """Three digits typed (172: 4,285 files of a 300k province) in file-number order: the page is the first
+    entries of ix_hardship_file_phone_head (the first three digits with the file number) and of the serial's
+    index, neither sorting its matches — on either engine — and it is the page Python finds (issue 23)."""
+    with open_database(tmp_db) as db:
+        generate_demo(db, 60, seed=5, today=TODAY, history=False)
+        with db.session() as s:  # 25 phones start 172, one file among them also found by its serial 00172
+            files = list(s.exec(select(HardshipFile).order_by(HardshipFile.file_no)).all())
+            for i, f in enumerate(files[5:30]):
+                f.phone = f"172{i:08d}"
+                s.add(f)
+            s.commit()
+            user = s.exec(select(User).where(User.username == "jingban")).one()
+            rows = [(f.id, f.file_no, f.phone) for f in s.exec(select(HardshipFile)).all()]
+        want = [i for i, no, phone in sorted(rows, key=lambda r: r[1]) if phone.startswith("172") or no.endswith("-00172")]
+        assert len(want) >= 25
+        with db.session() as s:
+            total, n = s.execute(count_statement("172")).one()
+            assert total == len(want)
+            # (chosen where the matches are a few in a hundred or fewer: test_plan_choice; here a third of the file)
+            stmt = page_statement("172", None, "file_no", 0, 10, total=total, table_rows=n, plan="keys")
+            assert list(s.execute(stmt).scalars()) == want[:10]
+            assert search_page(s, user, "172", None, "-file_no", 0, 7).ids == want[::-1][:7]
+            conn = s.connection()
+            sql = stmt.compile(conn, compile_kwargs={"literal_binds": True})
+            if conn.dialect.name == "sqlite":
+                plan = [r[3] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+                assert any("COVERING INDEX ix_hardship_file_phone_head" in p for p in plan), plan
+                assert any("COVERING INDEX ix_hardship_file_serial" in p for p in plan), plan
+                # the one sort is the page's own ten rows; each matcher's entries come in file-number order
+                assert sum("TEMP B-TREE FOR ORDER BY" in p for p in plan) == 1, plan
+            else:
+                conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # sixty files: the plan an index gives
+                lines = [r[0] for r in conn.exec_driver_sql(f"EXPLAIN {sql}")]
+                plan = "\n".join(lines)
+                for index in ("ix_hardship_file_phone_head", "ix_hardship_file_serial"):
+                    at = next(i for i, line in enumerate(lines) if f"Index Only Scan using {index} " in line)
+                    assert "Limit" in lines[at - 1], plan  # each matcher's first entries, no Sort between
+
+
+def test_a_keystrokes_statements_are_compiled_once(demo: Demo) -> None:
+    """The search's statements hold the expressions written as their indexes are (the last four, the serial,
+    the first three digits): SQLAlchemy must cache their compiled form like any other statement's, or every
+    keystroke compiles its count and page again (0.5–1 ms each)."""
+    from sqlalchemy import event, literal
+    from sqlalchemy import select as sa_select
+
+    from assist_desktop.services.search import search_page
+    from assist_desktop.storage.sql import head, head_from, tail
+
+    seen: list[str] = []
+
+    def note(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        seen.append(context._get_cache_stats().split()[0])  # "generated", "cached", "caching disabled" …
+
+    texts = ["172", "1727", "17276", "0012", "2026-00042", "zw", "王芳", "伟"]
+    with demo.db.session() as s:
+        for text in texts:
+            search_page(s, demo.user, text)
+        event.listen(s.connection().engine, "before_cursor_execute", note)
+        try:
+            for text in texts:
+                search_page(s, demo.user, text)
+        finally:
+            event.remove(s.connection().engine, "before_cursor_execute", note)
+        assert seen and set(seen) == {"cached"}, seen
+        # … and the constant is part of the key: the same expression with another constant is another statement
+        for make, answers in ((lambda n: tail(literal("abcdef"), n), ("ef", "def")),
+                              (lambda n: head(literal("abcdef"), n), ("ab", "abc")),
+                              (lambda n: head_from(literal("abcdef"), n), ("bcdef", "cdef"))):
+            assert tuple(s.execute(sa_select(make(k))).scalar_one() for k in (2, 3)) == answers

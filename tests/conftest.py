@@ -50,12 +50,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 # --- which tests run on PostgreSQL --------------------------------------------------------------------
-# Every test of the four suites on both engines doubles their time (the PostgreSQL leg alone is 8–12 minutes
-# on 2 cores), over CI's budget. So by default (and in CI) the server leg runs a representative selection,
-# every test module represented: all of a module that is about the server or about what several desks do at
+# CI (.ci/run) runs every test of the four suites on both engines (ASSIST_PG_SELECTION=all). For a developer's
+# quicker run the default is a representative selection of the server leg, every test module represented: all of a module that is about the server or about what several desks do at
 # once (PG_FULL_MODULES), every test marked ``postgresql_only``, and of every other module its first test and
 # then every PG_STRIDE-th in file order (the same ones each run). ``ASSIST_PG_SELECTION=all`` runs every test
-# on both engines (before a merge that touches storage, and nightly).
+# on both engines (CI, and before a merge that touches storage).
 PG_FULL_MODULES = {
     "tests/storage/test_server_engine.py", "tests/storage/test_server_backup.py",
     "tests/storage/test_storage_migrations.py", "tests/storage/test_storage_transactions.py",

@@ -50,12 +50,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 # --- which tests run on PostgreSQL --------------------------------------------------------------------
-# Every test of the four suites on both engines doubles their time (the PostgreSQL leg alone is 8–12 minutes
-# on 2 cores), over CI's budget. So by default (and in CI) the server leg runs a representative selection,
-# every test module represented: all of a module that is about the server or about what several desks do at
+# CI (.ci/run) runs every test of the four suites on both engines (ASSIST_PG_SELECTION=all). For a developer's
+# quicker run the default is a representative selection of the server leg, every test module represented: all of a module that is about the server or about what several desks do at
 # once (PG_FULL_MODULES), every test marked ``postgresql_only``, and of every other module its first test and
 # then every PG_STRIDE-th in file order (the same ones each run). ``ASSIST_PG_SELECTION=all`` runs every test
-# on both engines (before a merge that touches storage, and nightly).
+# on both engines (CI, and before a merge that touches storage).
 PG_FULL_MODULES = {
     "tests/storage/test_server_engine.py", "tests/storage/test_server_backup.py",
     "tests/storage/test_storage_migrations.py", "tests/storage/test_storage_transactions.py",
@@ -111,16 +110,36 @@ def pg_cluster() -> Iterator[object]:
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
     yield cluster
+    server = _DATABASES.pop("postgresql", None)
+    if server is not None:
+        server.close()  # its background clones and drops end before the server does
     cluster.stop()
 
 
+# One ``Databases`` per engine for the whole session, kept here rather than in the ``databases`` fixture: that
+# fixture hangs off the session-scoped ``engine`` parameter, and pytest tears a parametrized session fixture
+# down each time the parameter changes — which under ``--dist loadfile`` is at nearly every module (its
+# [sqlite] tests, then its [postgresql] ones). Every template (demo counties, the sync network, …) was then
+# built again per module and engine; kept here each is built once per engine per worker.
+_DATABASES: dict[str, Databases] = {}
+
+
 @pytest.fixture(scope="session")
-def databases(engine: str, request: pytest.FixtureRequest,
-              tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
-    cluster = request.getfixturevalue("pg_cluster") if engine == "postgresql" else None
-    dbs = Databases(engine, tmp_path_factory.mktemp(f"db-{engine}"), cluster)
-    yield dbs
-    dbs.close()
+def _databases_per_engine() -> Iterator[dict[str, Databases]]:
+    yield _DATABASES
+    for dbs in list(_DATABASES.values()):
+        dbs.close()
+    _DATABASES.clear()
+
+
+@pytest.fixture(scope="session")
+def databases(engine: str, request: pytest.FixtureRequest, _databases_per_engine: dict[str, Databases],
+              tmp_path_factory: pytest.TempPathFactory) -> Databases:
+    dbs = _databases_per_engine.get(engine)
+    if dbs is None:
+        cluster = request.getfixturevalue("pg_cluster") if engine == "postgresql" else None
+        dbs = _databases_per_engine[engine] = Databases(engine, tmp_path_factory.mktemp(f"db-{engine}"), cluster)
+    return dbs
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 from contextlib import closing
 
 from tests.dbtools import connect
@@ -219,7 +218,7 @@ def test_an_applications_material_is_read_checked_and_audited_like_a_files(count
                                          content=SCAN, mime_type="application/pdf")
     with county.session() as s:
         assert application_attachment_content(s, county.users["shenhe"], app.id, att.id) == SCAN
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         [(changes,)] = conn.execute("SELECT changes FROM audit_event WHERE entity_type = 'attachment' "
                                     "AND action = 'view'").fetchall()
         assert json.loads(changes) == {"scholarship_id": app.id, "name": "录取通知书.pdf"}
@@ -227,7 +226,7 @@ def test_an_applications_material_is_read_checked_and_audited_like_a_files(count
         application_attachment_content(s, county.users["shenhe"], "other-application", att.id)
     with county.session() as s, pytest.raises(NotFound):  # nor does the file's way
         attachment_content(s, county.users["shenhe"], app.id, att.id)
-    with closing(sqlite3.connect(county.path)) as conn:
+    with closing(connect(county.path)) as conn:
         conn.execute("UPDATE attachment SET content = ? WHERE id = ?", (b"tampered", att.id))
         conn.commit()
     with county.session() as s, pytest.raises(AttachmentError, match="SHA-256"):

@@ -114,8 +114,18 @@ class Network:
     n: int = 0
     dbs: Databases | None = None
     copies: list[Location] = field(default_factory=list)
+    template: dict[str, Template] | None = None  # a unit not yet used is copied from it at first use
 
     def __getitem__(self, key: str) -> Unit:
+        if key not in self.units and self.template is not None and key in UNITS:
+            # copied when a test first takes it: most tests use two of the four, and on the server each copy
+            # is a CREATE DATABASE … TEMPLATE (and a DROP after)
+            assert self.dbs is not None
+            path = self.dbs.copy(self.template[key], self.root, f"{key}.sqlite")
+            db = open_database(path)
+            with db.session() as s:
+                unit_id = s.get(m.Meta, "local_unit_id").value
+            self.units[key] = Unit(key, path, db, unit_id, UNITS[key][0])
         return self.units[key]
 
     def file(self, name: str) -> Path:
@@ -199,14 +209,7 @@ def network_template(databases: Databases) -> dict[str, Template]:
 
 def open_network(template: dict[str, Template], root: Path, dbs: Databases) -> Network:
     root.mkdir(parents=True, exist_ok=True)
-    net = Network(root, dbs=dbs)
-    for key in UNITS:
-        path = dbs.copy(template[key], root, f"{key}.sqlite")
-        db = open_database(path)
-        with db.session() as s:
-            unit_id = s.get(m.Meta, "local_unit_id").value
-        net.units[key] = Unit(key, path, db, unit_id, UNITS[key][0])
-    return net
+    return Network(root, dbs=dbs, template=template)  # each unit's database copied at its first use
 
 
 @pytest.fixture

@@ -56,6 +56,7 @@ class Desk:
     def __init__(self, monkeypatch: pytest.MonkeyPatch, *, server_passwords: tuple[str, ...] = (),
                  logins: tuple[tuple[str, str], ...] = ()) -> None:
         from assist_desktop.ui.shell import server_login
+        from assist_desktop.ui.shell.login import LoginDialog
 
         self.server_passwords, self.logins = list(server_passwords), list(logins)
         self.windows: list[str] = []  # in the order they came: "server password", "login", "main"
@@ -81,6 +82,17 @@ class Desk:
             return QDialog.DialogCode.Accepted
 
         monkeypatch.setattr(server_login.ServerPasswordDialog, "exec", exec_password)
+        real_exec = LoginDialog.exec
+
+        def exec_login(dialog: LoginDialog) -> int:  # (every login window, however soon it closes)
+            desk.windows.append("login")
+            desk._note_unit(dialog)
+            try:
+                return real_exec(dialog)
+            finally:
+                desk._note_unit(dialog)
+
+        monkeypatch.setattr(LoginDialog, "exec", exec_login)
         monkeypatch.setattr(QMessageBox, "critical",
                             staticmethod(lambda _p, title, text: desk.critical.append((title, text))))
         monkeypatch.setattr(app_module, "event_loop", self._main_window)
@@ -105,7 +117,6 @@ class Desk:
             QTimer.singleShot(5, self._watch)
             return
         self.login_windows.add(id(dialog))  # (a second login window after the server's password is a new one)
-        self.windows.append("login")
         if self.opened_at_login is None:
             self.opened_at_login = dialog.opened() if dialog.opened is not None else None
         self._type(dialog)
@@ -113,10 +124,7 @@ class Desk:
     def _type(self, dialog) -> None:  # type: ignore[no-untyped-def]
         if self._late():
             return
-        shown = dialog.findChildren(QLabel)[0].text()  # the unit's name, as the window shows it now
-        if not self.units_shown or self.units_shown[-1] != shown:
-            self.units_shown.append(shown)
-        self.unit_shown = self.unit_shown or shown
+        self._note_unit(dialog)
         if not dialog.isVisible():  # closed: watch for what comes next
             QTimer.singleShot(5, self._watch)
             return
@@ -131,6 +139,12 @@ class Desk:
             dialog.password.setText(password)
             dialog.try_login()
         QTimer.singleShot(5, lambda: self._type(dialog))
+
+    def _note_unit(self, dialog) -> None:  # type: ignore[no-untyped-def]
+        shown = dialog.findChildren(QLabel)[0].text()  # the unit's name, as the window shows it now
+        if not self.units_shown or self.units_shown[-1] != shown:
+            self.units_shown.append(shown)
+        self.unit_shown = self.unit_shown or shown
 
     def _main_window(self, _app: object) -> int:
         from assist_desktop.ui.shell.main_window import MainWindow
@@ -385,3 +399,22 @@ def test_a_remembered_unit_the_server_no_longer_has_goes_to_the_first_run(
         assert _remembered(address) is None
     finally:
         pg_cluster.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_the_remembered_units_survive_a_damaged_file_and_keep_each_server_apart(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from assist_desktop.paths import SERVER_UNITS_FILE, remember_unit, remembered_unit, user_data_dir
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert remembered_unit("desk@10.0.0.5:5432/county") is None
+    remember_unit("desk@10.0.0.5:5432/county", "绥德县总工会")
+    remember_unit("staff@10.0.0.9:5432/city", "榆林市总工会")
+    assert remembered_unit("desk@10.0.0.5:5432/county") == "绥德县总工会"
+    assert remembered_unit("staff@10.0.0.9:5432/city") == "榆林市总工会"
+    remember_unit("desk@10.0.0.5:5432/county", None)
+    assert remembered_unit("desk@10.0.0.5:5432/county") is None
+    assert remembered_unit("staff@10.0.0.9:5432/city") == "榆林市总工会"
+    (user_data_dir() / SERVER_UNITS_FILE).write_text("{not json", encoding="utf-8")
+    assert remembered_unit("staff@10.0.0.9:5432/city") is None  # the long way, as the first time
+    remember_unit("staff@10.0.0.9:5432/city", "榆林市总工会")
+    assert remembered_unit("staff@10.0.0.9:5432/city") == "榆林市总工会"
+    assert [p.name for p in user_data_dir().iterdir()] == [SERVER_UNITS_FILE]  # no temporary file left

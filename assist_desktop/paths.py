@@ -86,6 +86,7 @@ def remember_unit(server_key: str, name: str | None) -> None:
     a new file, then put in place, so that a program starting meanwhile reads either the old or the new."""
     import json
     import os
+    import threading
 
     path = user_data_dir() / SERVER_UNITS_FILE
     try:
@@ -102,7 +103,7 @@ def remember_unit(server_key: str, name: str | None) -> None:
         data[server_key] = name
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fresh = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        fresh = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         fresh.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(fresh, path)
     except OSError:  # a read-only profile: the next start takes the longer way (the name read first)

@@ -61,3 +61,50 @@ def default_location() -> "Path | str":
     """What the window opens without --db: the server chosen at the first run, or the file in the user data
     directory."""
     return saved_server() or default_db_path()
+
+
+SERVER_UNITS_FILE = "server-units.json"  # the unit each server database named at its last opening on this PC
+
+
+def remembered_unit(server_key: str) -> str | None:
+    """The unit's name the server database ``server_key`` (``ServerAddress.key``: role, host, port, database —
+    never a password) named when it was last opened on this PC: the login window shows it at once, while the
+    server's password is proved and the name read again behind it (the server is the truth). None the first
+    time. Not a secret: it is what the login window shows."""
+    import json
+
+    try:
+        data = json.loads((user_data_dir() / SERVER_UNITS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    name = data.get(server_key) if isinstance(data, dict) else None
+    return name if isinstance(name, str) and name else None
+
+
+def remember_unit(server_key: str, name: str | None) -> None:
+    """Note (or, with None, forget) the unit's name a server database gave when it was opened; written whole to
+    a new file, then put in place, so that a program starting meanwhile reads either the old or the new."""
+    import json
+    import os
+    import threading
+
+    path = user_data_dir() / SERVER_UNITS_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    if not isinstance(data, dict):
+        data = {}
+    if data.get(server_key) == name or (name is None and server_key not in data):
+        return
+    if name is None:
+        data.pop(server_key, None)
+    else:
+        data[server_key] = name
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        fresh.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.replace(fresh, path)
+    except OSError:  # a read-only profile: the next start takes the longer way (the name read first)
+        pass

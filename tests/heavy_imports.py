@@ -31,7 +31,9 @@ class Watch(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Paint and isinstance(watched, QtWidgets.QWidget) and watched.isWindow():
             print(json.dumps({"window": watched.objectName(), "modules": sorted(sys.modules),
-                              "qt_namespace": "Qt" in sys.modules["PySide6.QtCore"].__dict__}), flush=True)
+                              "qt_namespace": "Qt" in sys.modules["PySide6.QtCore"].__dict__,
+                              "labels": [label.text() for label in watched.findChildren(QtWidgets.QLabel)]}),
+                  flush=True)
             os._exit(0)
         return False
 
@@ -47,11 +49,12 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def at_first_window(args: list[str], env: dict[str, str]) -> tuple[str, list[str]]:
+def at_first_window(args: list[str], env: dict[str, str], labels: list[str] | None = None) -> tuple[str, list[str]]:
     """(the object name of the first window the program paints, every module loaded by then — with
     "PySide6.QtCore.Qt" among them once Qt's namespace was loaded, with its Python enums) when
     ``assist-desktop ARGS`` is started as a caseworker starts it, in a fresh process on Qt's offscreen platform.
-    ``env`` is added to the environment (give ``XDG_DATA_HOME``: the program's log goes there)."""
+    ``env`` is added to the environment (give ``XDG_DATA_HOME``: the program's log goes there). ``labels``, when
+    given, receives the texts of the window's labels as painted (the login window's first: the unit's name)."""
     import json
     import os
 
@@ -61,6 +64,8 @@ def at_first_window(args: list[str], env: dict[str, str]) -> tuple[str, list[str
     if not lines:
         raise AssertionError(f"no window was painted (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
     seen = json.loads(lines[-1])
+    if labels is not None:
+        labels.extend(seen["labels"])
     return seen["window"], seen["modules"] + (["PySide6.QtCore.Qt"] if seen["qt_namespace"] else [])
 
 

@@ -2,10 +2,12 @@
 password, and whose database is it.
 
 ``storage.peek`` does the same for a file with sqlite3. For a server the look is a connection anyway: the
-server's password must be known to be right (else it is asked) before the login window, and the same
-connection reads the local unit's name from the database itself — never a name remembered on the PC, which
-could be stale — in one query. SQLAlchemy, the models and the schema check (the better part of a second)
-then run behind the login window (``ui.shell.opening``). Whatever the look does not know (no unit yet, not
+server's password must be known to be right (else it is asked) before the database can be opened, and the
+same connection reads the local unit's name from the database itself in one query. Where this PC remembers the
+unit that server named at its last opening (``paths.remembered_unit``), the login window shows that name at
+once and the look runs behind it (``ui.shell.opening``), the server's name replacing a stale one; the first
+time, it runs before the login window. SQLAlchemy, the models and the schema check (the better part of a
+second) run behind the login window. Whatever the look does not know (no unit yet, not
 our tables) is left to the full opening, which refuses or asks with its own messages; and the login is always
 checked against the database once it is open, whatever name the window showed.
 """

@@ -2,9 +2,13 @@
 
 The start is ordered by what the caseworker sees first (P1): the login window comes up from a bare Qt start
 and a first look at the file (``storage.peek``; an encrypted file's key file, ``storage.keyslots``, names
-its unit) or at the server (``storage.server_peek``: psycopg's connection that proves the server's password
-— asked first, in a light dialog, when neither the address, libpq nor the keyring has it — reads the unit's
-name); SQLAlchemy, the models and — for a plain file or a server — the opening of the database (check, upgrade,
+its unit) or, for a server, the unit this PC remembers that server named at its last opening
+(``paths.remembered_unit``) — the server's password is then proved and the name read behind the window
+(``ui.shell.opening``: the server's name corrects the window's; a password to ask, an unreachable server or
+a database without a unit close it and the server's own way follows). The first time against a server (nothing
+remembered) the look comes first (``storage.server_peek``: psycopg's connection that proves the server's
+password — asked first, in a light dialog, when neither the address, libpq nor the keyring has it — reads the
+unit's name); SQLAlchemy, the models and — for a plain file or a server — the opening of the database (check, upgrade,
 backup) run while the password is typed (``ui.shell.opening``); after Enter, the password check (for an
 encrypted file the key slot's key derivation, which opens the file), the main window and the first registry
 rows. This module imports nothing heavy at its top for that reason. The automatic backup (and the
@@ -148,21 +152,25 @@ def context_for(db: Database, user: User, demo: bool = False) -> AppContext:
         return AppContext(db=db, user=user, unit=unit, roles=user_roles(session, user), demo=demo)
 
 
-def log_in_while_opening(db_path: Location, unit_name: str, *, encrypted: bool) -> AppContext | None:
+def log_in_while_opening(db_path: Location, unit_name: str, *, encrypted: bool,
+                         prove: bool = False) -> AppContext | None:
     """The login window at once; what can be done before the password meanwhile (``ui.shell.opening``: a
     plain file or a server database opened, an encrypted file's modules loaded — only its password's key opens
-    it). The context of
-    whoever logged in, or None when the caseworker quit; what refused the file is raised once the window is
-    closed."""
+    it; ``prove``: a server whose password is proved and unit read there first, the window named meanwhile by
+    the unit this PC remembers). The context of whoever logged in, or None when the caseworker quit; what
+    refused the file (or ``ServerNotProven``) is raised once the window is closed."""
+    from assist_desktop.storage.location import ServerAddress
     from assist_desktop.ui.shell.login import LoginDialog
     from assist_desktop.ui.shell.opening import Opening
 
-    opening = Opening(db_path, encrypted=encrypted)
+    opening = Opening(db_path, encrypted=encrypted, prove=prove,
+                      unit=unit_name if isinstance(db_path, ServerAddress) else None)
     dialog = LoginDialog(unit_name, opening.check, opened=lambda: opening.done)
     # refused: the window closes, the reason follows. The dialog's own slot, so that the call is queued to the
     # GUI thread (the signal comes from the opening's) without naming Qt.QueuedConnection before the first
     # paint (Qt's namespace: ≈15 ms of enums)
     opening.failed.connect(dialog.reject)
+    opening.named.connect(dialog.show_unit_name)  # (a slot too: the server's name, read in the opening's thread)
 
     def start_opening() -> None:
         # Qt's namespace and its Python enums, left out of the first paint, built here on the GUI thread before
@@ -237,31 +245,51 @@ def run(db_path: Location | str, demo: bool = False) -> int:
 
     start_program_log()
     ahead = None
+    remembered: str | None = None
     if not isinstance(db_path, Path):  # a server's address (the database layer is loaded for it only)
         from assist_desktop.storage.location import ServerAddress, parse_location
 
         db_path = parse_location(db_path)
         if isinstance(db_path, ServerAddress):
-            # the server's password proved by the ways that ask nobody (as given, libpq's own, the keyring) and
-            # the unit's name read (storage.server_peek), in a thread while Qt starts
-            from assist_desktop.storage.credentials import KnownAhead
-            from assist_desktop.storage.server_peek import unit_name
+            from assist_desktop.paths import remembered_unit
 
-            ahead = KnownAhead(db_path, unit_name)
+            # the unit this PC remembers for that server: the login window at once, named by it, the password
+            # proved behind it (ui.shell.opening); not for the demo, which logs in by itself
+            remembered = None if demo else remembered_unit(db_path.key)
+            if remembered is None:
+                # the first time: the server's password proved by the ways that ask nobody (as given, libpq's
+                # own, the keyring) and the unit's name read (storage.server_peek), in a thread while Qt starts
+                from assist_desktop.storage.credentials import KnownAhead
+                from assist_desktop.storage.server_peek import unit_name
+
+                ahead = KnownAhead(db_path, unit_name)
     app = make_application()
     sys.excepthook = _excepthook
     from assist_desktop.ui.shell.waiting import install_waiting_notice
 
     install_waiting_notice(app)  # a busy file: the window says whom it waits for
     file_lock.set_program(file_lock.WINDOW)  # how a busy file names this program to the others
-    if ahead is not None:
-        # Several desks share a server: no lock file. The server's password first (as given, libpq's own, the
-        # keyring, or asked in a light dialog), proved by a psycopg connection that also reads the unit's name
-        # for the login window (storage.server_peek); the database is then opened behind the login window.
+    if not isinstance(db_path, Path):
+        # Several desks share a server: no lock file. The login window named by the remembered unit while the
+        # password is proved behind it; where that fails (a password to ask, no unit) or nothing is remembered,
+        # the server's password first (as given, libpq's own, the keyring, or asked in a light dialog), proved by
+        # a psycopg connection that also reads the unit's name for the login window (storage.server_peek); the
+        # database is then opened behind the login window.
+        from assist_desktop.ui.shell.opening import ServerNotProven
+
+        known = None
+        if remembered is not None:
+            try:
+                return _run_locked(app, db_path, demo, server_unit=remembered, proven=False)
+            except ServerNotProven as exc:
+                log.info("server: %s; the server's own way", exc)
+                known = exc.known
         try:
+            from assist_desktop.storage.server_peek import unit_name
             from assist_desktop.ui.shell.server_login import unlock_with_dialog
 
-            db_path, name = unlock_with_dialog(ahead.address, look=ahead.look, known=ahead.result())
+            known = known or ahead.result()  # type: ignore[union-attr]
+            db_path, name = unlock_with_dialog(db_path, look=unit_name, known=known)
         except DomainError as exc:
             QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"), exc.message)
             return 1
@@ -298,8 +326,11 @@ def _login_window_first(db_path: Path, demo: bool) -> tuple[str, bool] | None:
     return seen.unit_name, False
 
 
-def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: str | None = None) -> int:
-    """``server_unit``: a server database's unit as its first look read it (None: no unit yet, or not known)."""
+def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: str | None = None,
+                proven: bool = True) -> int:
+    """``server_unit``: a server database's unit as its first look read it (None: no unit yet, or not known), or
+    — ``proven`` False — as this PC remembers it: the server's password is then proved behind the login window,
+    which raises ``ServerNotProven`` when it must be asked or the database has no unit."""
     from assist_desktop.storage.peek import has_key_file
 
     ctx: AppContext | None = None
@@ -309,10 +340,12 @@ def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: s
         else:  # a server: the look at it named the unit (the demo and the first run go the full way)
             first = (server_unit, False) if server_unit is not None and not demo else None
         if first is not None:
-            ctx = log_in_while_opening(db_path, first[0], encrypted=first[1])
+            ctx = log_in_while_opening(db_path, first[0], encrypted=first[1], prove=not proven)
             if ctx is None:
                 return 0
             db: Database | None = ctx.db
+            if not isinstance(db_path, Path):
+                db_path = ctx.db.location  # the address with the password the server took
             log.info("database %s: %s", "encrypted, opened at login" if first[1] else "opened behind the login",
                      f"{db_path.stat().st_size / 2**20:.1f} MB" if isinstance(db_path, Path) else "a server database")
         else:
@@ -341,6 +374,10 @@ def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: s
             if ctx is None:
                 break
             db = ctx.db
+            if not isinstance(db_path, Path):  # the unit's name noted for the next start's login window
+                from assist_desktop.paths import remember_unit
+
+                remember_unit(db_path.key, ctx.unit.name)
             from assist_desktop.storage.interrupt import track_reads
 
             track_reads(db.engine)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget)
 
 from assist_desktop.domain.errors import DomainError
@@ -49,9 +49,9 @@ class LoginDialog(QDialog):
         self.setObjectName("login")
         self.setWindowTitle(self.tr("Log in"))
         layout = QVBoxLayout(self)
-        title = QLabel(unit_name)
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
-        layout.addWidget(title)
+        self.title = QLabel(unit_name)
+        self.title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        layout.addWidget(self.title)
         form = QFormLayout()
         self.username = QLineEdit()
         self.username.setObjectName("username")
@@ -80,6 +80,12 @@ class LoginDialog(QDialog):
         if not self._painted:
             self._painted = True
             self.painted.emit()  # the window is on the screen: the start's heavy work may begin
+
+    @Slot(str)
+    def show_unit_name(self, name: str) -> None:
+        """The unit's name as the database gives it (a server's, read behind the window, replaces the one this PC
+        remembered). A slot: called from the opening's thread, it runs on the GUI thread."""
+        self.title.setText(name)
 
     def try_login(self) -> None:
         """Enter: the password check in a worker; the dialog closes with the user, or says why not."""

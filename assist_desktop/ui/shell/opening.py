@@ -9,7 +9,12 @@ Enter only the password check, the main window and the first rows are left: a fe
 
 A server database is opened the same way (its connection pool, the schema check — an upgrade after a
 ``pg_dump`` backup —, the first search), once a connection with psycopg alone has proved the server's
-password and named the unit (``storage.server_peek``).
+password and named the unit (``storage.server_peek``). Where this PC remembers the unit that server named at
+its last opening (``paths.remembered_unit``), the login window shows that name from a bare Qt start and the
+proof itself runs here first (``prove``): the server's name then replaces the remembered one in the window
+(``named``); a password the server wants asked, or a database without a unit, ends the opening with
+``ServerNotProven`` — the start then takes the server's own way (its password dialog, the first run); an
+unreachable server ends it with the storage layer's message. The login (Enter) waits for all of it.
 
 An encrypted file cannot be opened before the password: its key comes from the password's key slot
 (``storage.keyslots``). For it the thread loads the modules only; the login (``services.login.log_in``) then
@@ -30,6 +35,7 @@ from PySide6.QtCore import QObject, Signal
 if TYPE_CHECKING:
     from assist_desktop.services.login import Login
     from assist_desktop.storage.engine import Database
+    from assist_desktop.storage.credentials import Known
     from assist_desktop.storage.location import Location
 
 log = logging.getLogger(__name__)
@@ -42,6 +48,17 @@ WARM_MODULES = ("assist_desktop.ui.shell.main_window", "assist_desktop.ui.regist
                 "assist_desktop.storage.schema")
 
 
+class ServerNotProven(Exception):
+    """What the look at a server behind the login window found instead of its unit: no password the server takes
+    by the ways that ask nobody (``known.address`` None; ``known.failure`` says why, for the server's password
+    dialog), or a database without a unit yet (``known.address`` proven, ``known.seen`` None). Not a DomainError:
+    nothing to tell the caseworker yet — the start asks the password or runs the first run (``ui.app.run``)."""
+
+    def __init__(self, known: Known) -> None:
+        super().__init__("the server's password must be asked" if known.address is None else "no unit yet")
+        self.known = known
+
+
 class Opening(QObject):
     """The database (a file, or a server database: ``path`` is its address) opened in a worker thread: ``start`` it once the login window is up; ``wait`` gives
     the open database (None for an encrypted file: only loaded for) or raises what refused it. ``ready`` and
@@ -49,10 +66,15 @@ class Opening(QObject):
 
     ready = Signal()
     failed = Signal(object)  # the exception (a DomainError carries the caseworker's message)
+    named = Signal(str)  # the unit's name the server gave, where it differs from the one remembered
 
-    def __init__(self, path: Location, parent: QObject | None = None, *, encrypted: bool = False) -> None:
+    def __init__(self, path: Location, parent: QObject | None = None, *, encrypted: bool = False,
+                 prove: bool = False, unit: str | None = None) -> None:
+        """``prove``: a server address whose password is not proved yet (the login window came from the unit
+        this PC remembers, ``unit``); ``unit``: a server database's unit as the window names it — remembered on
+        this PC once the database is open."""
         super().__init__(parent)
-        self.path, self.encrypted = path, encrypted
+        self.path, self.encrypted, self.prove, self.unit = path, encrypted, prove, unit
         self._done = threading.Event()
         self._thread: threading.Thread | None = None
         self._db: Database | None = None
@@ -72,6 +94,8 @@ class Opening(QObject):
             if self.encrypted:
                 load()
             else:
+                if self.prove:
+                    self._prove()
                 from assist_desktop.storage.schema import open_database
 
                 db = open_database(self.path)
@@ -80,6 +104,7 @@ class Opening(QObject):
                 except Exception:  # noqa: BLE001 - warming is an optimisation; the real calls say what is wrong
                     log.exception("warming the first registry search failed")
                 self._db = db
+                self._remember()
         except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
             self._error = exc
         finally:
@@ -88,6 +113,32 @@ class Opening(QObject):
             self.failed.emit(self._error)
         else:
             self.ready.emit()
+
+    def _prove(self) -> None:
+        """The server's password by the ways that ask nobody, proved by a connection that reads the unit's name
+        (``storage.credentials.try_known``: raises ServerUnavailable when the server cannot be reached)."""
+        from assist_desktop.paths import remember_unit
+        from assist_desktop.storage.credentials import try_known
+        from assist_desktop.storage.server_peek import unit_name
+
+        known = try_known(self.path, unit_name)  # type: ignore[arg-type]
+        if known.address is not None and known.seen is None:
+            remember_unit(known.address.key, None)  # no unit (any more): the next start goes the long way too
+        if known.address is None or known.seen is None:
+            raise ServerNotProven(known)
+        self.path = known.address  # with the password the server took (for the opening, and the login's check)
+        if known.seen != self.unit:
+            self.unit = known.seen
+            self.named.emit(known.seen)  # the server is the truth: the window's name corrected
+
+    def _remember(self) -> None:
+        """A server database opened: its unit's name noted on this PC, for the next start's login window."""
+        from assist_desktop.storage.location import ServerAddress
+
+        if isinstance(self.path, ServerAddress) and self.unit:
+            from assist_desktop.paths import remember_unit
+
+            remember_unit(self.path.key, self.unit)
 
     def wait(self, timeout: float | None = None) -> Database | None:
         """The open database, once the opening is done (None for an encrypted file; raises what refused the

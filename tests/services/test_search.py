@@ -26,7 +26,8 @@ from assist_desktop.domain.names import pinyin_initials, pinyin_sort_key
 from assist_desktop.services.base import PermissionDenied
 from assist_desktop.services.demo import generate_demo
 from assist_desktop.services.search import (
-    SORT_KEYS, FileFilters, count_by_status, count_statement, page_statement, query_terms, search, search_page,
+    SORT_KEYS, FileFilters, SearchPage, count_by_status, count_statement, page_statement, query_terms, search,
+    search_page,
 )
 from assist_desktop.services.setup import initialise
 from assist_desktop.storage.engine import Database
@@ -847,6 +848,10 @@ def test_three_digits_read_a_page_of_their_index_however_many_files_match(tmp_db
             stmt = page_statement("172", None, "file_no", 0, 10, total=total, table_rows=n, plan="keys")
             assert list(s.execute(stmt).scalars()) == want[:10]
             assert search_page(s, user, "172", None, "-file_no", 0, 7).ids == want[::-1][:7]
+            # three digits that start no phone and end no file number: nothing, and no page read
+            assert search_page(s, user, "999") == SearchPage(0, True, [])
+            # a phone typed with a dash is a range of the phone, not the first three's equality
+            assert search_page(s, user, "172-0").total == sum(p.startswith("1720") for _i, _n, p in rows)
             conn = s.connection()
             sql = stmt.compile(conn, compile_kwargs={"literal_binds": True})
             if conn.dialect.name == "sqlite":

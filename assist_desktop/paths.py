@@ -71,14 +71,19 @@ def remembered_unit(server_key: str) -> str | None:
     never a password) named when it was last opened on this PC: the login window shows it at once, while the
     server's password is proved and the name read again behind it (the server is the truth). None the first
     time. Not a secret: it is what the login window shows."""
+    name = _remembered_units().get(server_key)
+    return name if isinstance(name, str) and name else None
+
+
+def _remembered_units() -> dict[str, object]:
+    """The file of remembered units as a dict; empty where it is missing or damaged (nothing remembered)."""
     import json
 
     try:
         data = json.loads((user_data_dir() / SERVER_UNITS_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return None
-    name = data.get(server_key) if isinstance(data, dict) else None
-    return name if isinstance(name, str) and name else None
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def remember_unit(server_key: str, name: str | None) -> None:
@@ -89,12 +94,7 @@ def remember_unit(server_key: str, name: str | None) -> None:
     import threading
 
     path = user_data_dir() / SERVER_UNITS_FILE
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
-    if not isinstance(data, dict):
-        data = {}
+    data = _remembered_units()
     if data.get(server_key) == name or (name is None and server_key not in data):
         return
     if name is None:

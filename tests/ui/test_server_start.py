@@ -69,7 +69,9 @@ class Desk:
         self.critical: list[tuple[str, str]] = []
         self.main_user: str | None = None
         self.active = True  # (its timers stop with the test)
-        self.before = {id(w) for w in QApplication.topLevelWidgets()}
+        # the windows themselves, not their ids: topLevelWidgets() may hand out a fresh Python wrapper that is freed
+        # at once, and a later window's wrapper can take the same id (the main window then looked like an old one)
+        self.before = list(QApplication.topLevelWidgets())
         self.deadline = time.monotonic() + 90  # a start that never gets there fails the test, not hangs the run
         desk = self
 
@@ -152,7 +154,7 @@ class Desk:
         from assist_desktop.ui.shell.main_window import MainWindow
 
         window = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
-                      and id(w) not in self.before)  # (not a window another test left open)
+                      and not any(w is old for old in self.before))  # (not a window another test left open)
         self.windows.append("main")
         self.main_user = window.ctx.user.username
         window.close()

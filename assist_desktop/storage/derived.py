@@ -184,6 +184,9 @@ def _pg_create(conn: Connection) -> None:
     for name, (table, event, transition, function) in _PG_TRIGGERS.items():
         conn.exec_driver_sql(f"CREATE TRIGGER {name} AFTER {event} ON {table} REFERENCING {transition} "
                              f"FOR EACH STATEMENT EXECUTE FUNCTION {function}()")
+        # fired in replica mode too, where a sync import writes with its keys checked afterwards
+        # (storage.deferred_keys): the pieces must follow every write
+        conn.exec_driver_sql(f"ALTER TABLE {table} ENABLE ALWAYS TRIGGER {name}")
     for name, target in PG_EXPRESSION_INDEXES.items():
         conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {name} ON {target}")
 

@@ -38,7 +38,7 @@ from assist_desktop.services.audit import append_event
 from assist_desktop.services import tally as stat_tally
 from assist_desktop.services.base import Refusal, actor_name, require_role, unit_of_work
 from assist_desktop.domain.names import pinyin_sort_key
-from assist_desktop.storage import derived, sort_keys
+from assist_desktop.storage import deferred_keys, derived, sort_keys
 from assist_desktop.storage.engine import bulk_cache
 from assist_desktop.storage.sql import driver_dialect, insert_for, json_values
 from assist_desktop.storage.travel import bool_columns
@@ -627,8 +627,12 @@ class _Applier:
         if self.m.full:
             held = {name for name, count in self.held_counts.items() if count}
             self._remove_missing(self._snapshot_ids(held), held)
+        deferred = False
         if self.dialect == "postgresql":
             self.copy = _CopyStream(self.conn)
+            deferred = deferred_keys.available(self.conn)
+            if deferred:  # the keys checked once a key after the rows are in, not once a row (P5)
+                deferred_keys.switch_off(self.conn)
         try:
             for name, columns, rows, first in self._all_chunks():
                 spec = specs()[name]
@@ -637,6 +641,11 @@ class _Applier:
                 self.tally.step(len(rows))
             if self.copy is not None:
                 self.copy.close()
+            if deferred:
+                missing = deferred_keys.check(self.conn, [n for n in specs() if n in self.tables and n != TOMBSTONE],
+                                              sorted(self.owners))
+                if missing is not None:
+                    raise _missing_reference(specs()[missing.key.table])
             if TOMBSTONE in self.tables:
                 self._tombstones()
         except BaseException as exc:
@@ -942,6 +951,11 @@ def _parents_first(columns: list[str], rows: list[Any]) -> list[Any]:
     return out
 
 
+def _missing_reference(spec: TableSpec) -> SyncError:
+    return SyncError(f"同步文件中“{spec.label}”的记录引用了本数据库中没有的数据，文件不能导入"
+                     "（对方可能漏发了数据，请对方导出完整同步文件）。")
+
+
 def _integrity(spec: TableSpec, exc: IntegrityError) -> SyncError:
     detail = str(getattr(exc, "orig", exc))
     state = getattr(getattr(exc, "orig", None), "sqlstate", None)  # PostgreSQL: 23505 unique, 23503 foreign key
@@ -952,8 +966,7 @@ def _integrity(spec: TableSpec, exc: IntegrityError) -> SyncError:
     if detail.startswith("UNIQUE constraint failed") and detail.endswith(f"{spec.name}.id"):
         return SyncError(f"同步文件中的一条“{spec.label}”记录与本数据库中属于其他单位的记录编号相同，不能导入。")
     if "FOREIGN KEY" in detail.upper():
-        return SyncError(f"同步文件中“{spec.label}”的记录引用了本数据库中没有的数据，文件不能导入"
-                         "（对方可能漏发了数据，请对方导出完整同步文件）。")
+        return _missing_reference(spec)
     return SyncError(f"同步文件中“{spec.label}”的记录与本数据库已有的记录冲突（{detail}），文件不能导入。")
 
 

@@ -138,6 +138,55 @@ def run(root: Path, times: int = 1, check: bool = False) -> list[float]:
     return out
 
 
+def bare(root: Path, times: int = 1) -> list[float]:
+    """The floor no program can go under: the rows an import stored (read back from a city that took the
+    package) sent again by bare COPY in one transaction into a fresh copy of the same city, with the same
+    indexes, foreign keys and triggers; no reading, checking or 统计 of the package. Run ``run`` first."""
+    import io
+
+    import psycopg
+
+    from assist_desktop.sync.tables import TOMBSTONE, specs
+
+    cluster, _state = _cluster(root)
+    template = os.environ.get("P5_TEMPLATE", "city_tpl")
+    data: list[tuple[str, bytes]] = []
+    with psycopg.connect(cluster.dsn("city_run")) as src, psycopg.connect(cluster.dsn(template)) as tpl:
+        for name in specs():
+            if name == TOMBSTONE:
+                continue
+            old = [r[0] for r in tpl.execute(f'SELECT id FROM "{name}"')]  # type: ignore[arg-type]
+            buf = io.BytesIO()
+            with src.cursor().copy(f'COPY (SELECT * FROM "{name}" WHERE NOT (id = ANY(%s))) TO STDOUT',  # type: ignore[arg-type]
+                                   (old,)) as copy:
+                for block in copy:
+                    buf.write(block)
+            if buf.tell():
+                data.append((name, buf.getvalue()))
+    out = []
+    for n in range(times):
+        cluster.execute('DROP DATABASE IF EXISTS "city_bare"', f'CREATE DATABASE "city_bare" TEMPLATE "{template}"')
+        if os.environ.get("P5_SQL"):
+            cluster.execute(*[q for q in os.environ["P5_SQL"].split(";;") if q.strip()], database="city_bare")
+        load = os.getloadavg()[0]
+        with psycopg.connect(cluster.dsn("city_bare")) as conn:
+            backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
+            conn.commit()
+            server_cpu = _cpu(backend)
+            started = time.perf_counter()
+            for name, block in data:
+                with conn.cursor().copy(f'COPY "{name}" FROM STDIN') as copy:  # type: ignore[arg-type]
+                    copy.write(block)
+            conn.commit()
+            seconds = time.perf_counter() - started
+            server_cpu = _cpu(backend) - server_cpu
+        out.append(seconds)
+        print(f"  bare COPY {n + 1}: {seconds:.2f} s — server backend {server_cpu:.2f} s "
+              f"({sum(b.count(bytes([10])) for _n, b in data)} rows; load before {load:.1f}, after {os.getloadavg()[0]:.1f})",
+              flush=True)
+    return out
+
+
 def stop(root: Path) -> None:
     cluster, _state = _cluster(root)
     cluster.stop()
@@ -150,5 +199,7 @@ if __name__ == "__main__":
         prepare(where)
     elif what == "run":
         run(where, int(sys.argv[3]) if len(sys.argv) > 3 else 1, check="--check" in sys.argv)
+    elif what == "bare":
+        bare(where, int(sys.argv[3]) if len(sys.argv) > 3 else 1)
     elif what == "stop":
         stop(where)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assist_desktop.storage import credentials
+from assist_desktop.storage import credentials, deferred_keys
 from assist_desktop.storage.location import BadServerAddress, ServerAddress, parse_location
 from assist_desktop.storage.provision import ProvisionError, init_server
 from assist_desktop.storage.schema import DatabaseRefused, head_revision, open_database
@@ -75,8 +75,18 @@ def test_server_init_makes_the_role_the_database_and_the_schema_and_runs_again_s
         assert conn.exec_driver_sql("SELECT datcollate FROM pg_database WHERE datname = current_database()").scalar() == "C"
         assert conn.exec_driver_sql("SELECT has_database_privilege('public', current_database(), 'CONNECT')").scalar() \
             is False  # closed to every other role
+        assert conn.exec_driver_sql("SHOW jit").scalar() == "off"  # LLVM's compiling cost a sync import 1.5 s
+        # allowed replica mode, every trigger fired in it: a sync import checks its keys once a key
+        assert deferred_keys.available(conn)
+        # (as a database made by an earlier version: its name pieces' triggers skipped in replica mode)
+        conn.exec_driver_sql("ALTER TABLE member ENABLE TRIGGER name_gram_member_insert")
+        conn.commit()
+        assert not deferred_keys.available(conn)
+        conn.rollback()
     again = init_server(admin, database=desk.database, role=desk.username, password="changed-pass-2026")
     assert not again.created_role and not again.created_database
+    with open_database(desk.with_password("changed-pass-2026")) as db, db.engine.connect() as conn:
+        assert deferred_keys.available(conn)  # ``server init`` again makes the triggers as this version does
     with pytest.raises(PasswordNeeded):
         credentials.try_connect(desk.with_password(PASSWORD))  # the old password no longer works
     credentials.try_connect(desk.with_password("changed-pass-2026"))

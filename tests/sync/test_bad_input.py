@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 import zipfile
 from contextlib import closing
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 from tests.dbtools import connect
 import pytest
 
+from assist_desktop.storage import deferred_keys
 from assist_desktop.sync import keys as sync_keys
 from assist_desktop.sync.ack import apply_ack, write_ack
 from assist_desktop.sync.errors import SyncError
@@ -242,6 +244,26 @@ def test_a_count_that_does_not_match_the_manifest_is_refused(net: Network, opene
     header, rows = table_lines(opened, "member")
     set_member(opened, "tables/member.jsonl", dump_lines(header, rows[:-1]), net["suide"])
     refused(net, "yulin", repack(opened, net["yulin"], net.file("count.sync")), "与清单所列的")
+
+
+@pytest.mark.parametrize("checked", ["once a key", "row by row"])
+def test_a_row_referring_to_data_neither_sent_nor_held_is_refused(
+        net: Network, opened: Opened, databases, checked: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """A member of a file the package lacks and the city does not hold, and a visit of a campaign likewise:
+    refused, the database unchanged — on the server both with the keys checked once a key after the COPY
+    (replica mode, storage.deferred_keys) and row by row (a login not allowed replica mode)."""
+    if checked == "row by row":
+        if not databases.postgres:
+            pytest.skip("a file checks its keys row by row either way")
+        monkeypatch.setattr(deferred_keys, "available", lambda _conn: False)
+    for table, column, label in (("member", "file_id", "家庭成员"), ("visit", "campaign_id", "走访")):
+        copy = Opened(opened.header, dict(opened.members))
+        header, rows = table_lines(copy, table)
+        rows[len(rows) // 2][header["columns"].index(column)] = str(uuid.uuid4())
+        set_member(copy, f"tables/{table}.jsonl", dump_lines(header, rows), net["suide"])
+        message = refused(net, "yulin", repack(copy, net["yulin"], net.file(f"orphan-{table}.sync")),
+                          "引用了本数据库中没有的数据")
+        assert f"“{label}”" in message, message
 
 
 @pytest.mark.parametrize("column,value,problem", [

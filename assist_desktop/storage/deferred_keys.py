@@ -35,7 +35,6 @@ class Key:
 class Missing:
     """A row written refers to ``value`` in ``key.parent``, which this database does not hold."""
     key: Key
-    row_id: str
     value: str
 
 
@@ -76,29 +75,45 @@ def keys(conn: Any, tables: list[str]) -> list[Key]:
     return sorted((Key(*r) for r in rows), key=lambda k: order[k.table])
 
 
-def check(conn: Any, tables: list[str], owners: list[str]) -> Missing | None:
-    """Every key of the rows of ``owners`` in ``tables`` checked, one statement a key, and the rows they
-    refer to locked FOR KEY SHARE; then the per-row checks are on again (for deletes and later writes).
-    Returns the first row that refers to data not here."""
-    for key in keys(conn, tables):
-        child, column = f'"{key.table}"', f'"{key.column}"'
+class Refs:
+    """The values each key of the rows written refers to, noted as the rows go in: the check then reads only
+    the rows referred to (a week's package of a few hundred rows checks a few hundred keys, not every row
+    its units hold here)."""
+
+    def __init__(self, conn: Any, tables: list[str]) -> None:
+        self.by_table: dict[str, list[Key]] = {}
+        for key in keys(conn, tables):
+            self.by_table.setdefault(key.table, []).append(key)
+        self.values: dict[Key, set[str]] = {}
+
+    def note(self, table: str, columns: list[str], rows: list[Any]) -> None:
+        for key in self.by_table.get(table, ()):
+            if key.column in columns:
+                i = columns.index(key.column)
+                seen = self.values.setdefault(key, set())
+                seen.update(r[i] for r in rows if r[i] is not None)
+
+
+def check(conn: Any, refs: Refs) -> Missing | None:
+    """Every key of the rows written checked, one statement a key, and the rows they refer to locked FOR
+    KEY SHARE; then the per-row checks are on again (for deletes and later writes). Returns the first value
+    referred to that this database does not hold (parents' tables first)."""
+    for key in (k for table_keys in refs.by_table.values() for k in table_keys):
+        values = refs.values.get(key)
+        if not values:
+            continue
+        wanted = sorted(values)
         parent, parent_column = f'"{key.parent}"', f'"{key.parent_column}"'
-        refs = (f"SELECT DISTINCT {column} AS ref FROM {child} "
-                f"WHERE owner_unit_id = ANY(:owners) AND {column} IS NOT NULL")
-        # the rows referred to locked as the per-row check's SELECT … FOR KEY SHARE locks them: one a desk
-        # deletes and commits meanwhile is then missing here, one it has not committed yet waits for it
-        wanted, found = conn.execute(text(
-            f"WITH r AS MATERIALIZED ({refs}), "
-            f"locked AS (SELECT 1 FROM {parent} AS p WHERE p.{parent_column} IN (SELECT ref FROM r) "
-            "FOR KEY SHARE OF p) "
-            "SELECT (SELECT count(*) FROM r), (SELECT count(*) FROM locked)"), {"owners": owners}).one()
-        if found != wanted:
-            row = conn.execute(text(
-                f"SELECT c.id, c.{column} FROM {child} AS c WHERE c.owner_unit_id = ANY(:owners) "
-                f"AND c.{column} IS NOT NULL AND NOT EXISTS "
-                f"(SELECT 1 FROM {parent} AS p WHERE p.{parent_column} = c.{column}) LIMIT 1"),
-                {"owners": owners}).first()
-            if row is not None:
-                return Missing(key, str(row[0]), str(row[1]))
+        # locked as the per-row check's SELECT … FOR KEY SHARE locks them: a row a desk deletes and commits
+        # meanwhile is then missing here, one it has not committed yet is waited for
+        found = conn.execute(text(
+            f"SELECT count(*) FROM (SELECT 1 FROM {parent} AS p WHERE p.{parent_column} = ANY(:v) "
+            "FOR KEY SHARE OF p) AS locked"), {"v": wanted}).scalar_one()
+        if found != len(wanted):
+            value = conn.execute(text(
+                f"SELECT v FROM unnest(CAST(:v AS text[])) AS v WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {parent} AS p WHERE p.{parent_column} = v) LIMIT 1"), {"v": wanted}).scalar()
+            if value is not None:
+                return Missing(key, str(value))
     conn.exec_driver_sql("SET LOCAL session_replication_role = origin")
     return None

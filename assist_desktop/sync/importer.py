@@ -528,6 +528,7 @@ class _Applier:
         self.held_counts: dict[str, int] = {}
         self.retally = stat_tally.Retally(self.conn)  # 统计's summary table, counted again for what changes
         self.copy: _CopyStream | None = None  # PostgreSQL: the COPY being fed (see _CopyStream)
+        self.refs: deferred_keys.Refs | None = None  # PostgreSQL in replica mode: what the rows' keys name
 
     # reading a table's file
     def _chunks(self, name: str) -> Iterator[tuple[list[str], list[Any], int]]:
@@ -627,11 +628,10 @@ class _Applier:
         if self.m.full:
             held = {name for name, count in self.held_counts.items() if count}
             self._remove_missing(self._snapshot_ids(held), held)
-        deferred = False
         if self.dialect == "postgresql":
             self.copy = _CopyStream(self.conn)
-            deferred = deferred_keys.available(self.conn)
-            if deferred:  # the keys checked once a key after the rows are in, not once a row (P5)
+            if deferred_keys.available(self.conn):  # the keys checked once a key after the rows are in (P5)
+                self.refs = deferred_keys.Refs(self.conn, [n for n in specs() if n in self.tables and n != TOMBSTONE])
                 deferred_keys.switch_off(self.conn)
         try:
             for name, columns, rows, first in self._all_chunks():
@@ -641,9 +641,8 @@ class _Applier:
                 self.tally.step(len(rows))
             if self.copy is not None:
                 self.copy.close()
-            if deferred:
-                missing = deferred_keys.check(self.conn, [n for n in specs() if n in self.tables and n != TOMBSTONE],
-                                              sorted(self.owners))
+            if self.refs is not None:
+                missing = deferred_keys.check(self.conn, self.refs)
                 if missing is not None:
                     raise _missing_reference(specs()[missing.key.table])
             if TOMBSTONE in self.tables:
@@ -698,6 +697,8 @@ class _Applier:
             if r[i_id] in held and held[r[i_id]] != r[i_owner]:
                 raise SyncError(f"同步文件中的一条“{spec.label}”记录（编号 {r[i_id]}）与本数据库中属于其他单位的记录"
                                 "编号相同，不能导入。")
+        if self.refs is not None:
+            self.refs.note(spec.name, columns, rows)
         fresh = [tuple(r) for r in rows if r[i_id] not in held]
         if spec.name == "hardship_file":
             self.new_files.update(r[i_id] for r in fresh)

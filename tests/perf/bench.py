@@ -291,7 +291,7 @@ from bench_secrecy import bench_secrecy  # noqa: E402
 from bench_stats import bench_statistics  # noqa: E402
 from bench_sync import bench_sync  # noqa: E402
 from bench_ui import bench_cold_start, bench_server_start  # noqa: E402
-from bench_server import bench_server, bench_server_race  # noqa: E402
+from bench_server import bench_server, bench_server_import, bench_server_race  # noqa: E402
 from cache import cached_demo  # noqa: E402
 from figures import MIN_RUNS, Figure, Result, load_average  # noqa: E402
 
@@ -347,6 +347,7 @@ BENCHMARKS: dict[str, Callable[..., Result]] = {
          ("P5 city import on the file", "p5_import_file_s", "s")]),
     "server_list": bench_server_registry_list,  # issue 22: P2 per kind of typing on PostgreSQL beside the file
     "server_race": bench_server_race,  # issue 22: the five clients approving at once alone, beside the file
+    "server_import": bench_server_import,  # issue 22: P5 on the server alone, beside bare COPY of the same rows
     "server_start": bench_server_start,  # issue 22: the start against a server, through the real entry, beside P1
     "secrecy": _legacy(bench_secrecy, "secrecy", [  # issue 21: the encrypted file's cost, each a median itself
         ("P2 on the encrypted file ≤ 1.15 × the plain one (CPU time, p95)", "p2_ratio", 1.15, "×"),

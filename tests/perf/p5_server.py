@@ -8,6 +8,7 @@ Environment for ``run``: P5_TEMPLATE=city_tpl_cutf8 (a city database in the clus
 instead of ``server init``'s C), P5_LOG=1 (every statement's duration in the cluster's server.log), P5_SQL
 (statements separated by ';;' run on the copy before the import: an experiment without foreign keys …),
 P5_PERF=FILE (``perf record`` of the server backend during the import).
+    .venv/bin/python tests/perf/p5_server.py bare [DIR] [N] [--floor]  # the same rows by bare COPY (see bare)
     .venv/bin/python tests/perf/p5_server.py stop [DIR]      # stop the cluster, remove DIR
 
 Each run copies the prepared city (``CREATE DATABASE … TEMPLATE``) and times ``import_package`` alone, as
@@ -66,13 +67,17 @@ def prepare(root: Path, households: int = 10_000) -> None:
     with sqlite3.connect(county_path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     state = json.loads((root / "state.json").read_text())
-    # the city as ``server init`` makes its database (C order), and one in the cluster's default (C.UTF-8)
-    for template, options in (("city_tpl", "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"),
-                              ("city_tpl_cutf8", "")):
-        cluster.execute(f'CREATE DATABASE "{template}" {options}')
+    # the city as an office's IT person makes it (``server init``: C order, its own login, allowed replica
+    # mode), and one in the cluster's default order (C.UTF-8) reached as the superuser
+    from assist_desktop.storage.location import ServerAddress
+    from assist_desktop.storage.provision import init_server
+
+    init_server(ServerAddress.parse(cluster.url("postgres")), database="city_tpl", role=DESK, password=DESK_PASSWORD)
+    cluster.execute('CREATE DATABASE "city_tpl_cutf8"')
+    for template in ("city_tpl", "city_tpl_cutf8"):
         twin = root / f"county-{template}.sqlite"
         shutil.copyfile(county_path, twin)
-        with open_database(twin) as county, open_database(cluster.url(template)) as city:
+        with open_database(twin) as county, open_database(_url(cluster, template, template)) as city:
             initialise(city, unit_code="610800", unit_name="榆林市总工会", admin_username="admin",
                        admin_password="bench-pass-1", level="city")
             link(county, city)
@@ -84,13 +89,23 @@ def prepare(root: Path, households: int = 10_000) -> None:
     print(f"prepared: {package.rows} rows, {package.path.stat().st_size / 2**20:.1f} MB, port {cluster.port}")
 
 
+DESK, DESK_PASSWORD = "city_desk", "bench-pass-2026"
+
+
+def _url(cluster, database: str, template: str) -> str:  # type: ignore[no-untyped-def]
+    """The city's copy reached as the program reaches it: ``server init``'s login for its template."""
+    if template == "city_tpl":
+        return cluster.url(database, user=DESK, password=DESK_PASSWORD)  # type: ignore[no-any-return]
+    return cluster.url(database)  # type: ignore[no-any-return]
+
+
 def _cpu(pid: int) -> float:
     """CPU seconds (user + system) of a process so far (the server's backend of a connection)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def run(root: Path, times: int = 1, check: bool = False) -> list[float]:
+def run(root: Path, times: int = 1, check: bool = False) -> list[tuple[float, float, float]]:
     from assist_desktop.storage.schema import open_database
     from assist_desktop.sync.importer import import_package
 
@@ -104,7 +119,7 @@ def run(root: Path, times: int = 1, check: bool = False) -> list[float]:
         if os.environ.get("P5_SQL"):  # an experiment on the copy before the import (e.g. without foreign keys)
             cluster.execute(*[q for q in os.environ["P5_SQL"].split(";;") if q.strip()], database="city_run")
         load = os.getloadavg()[0]
-        with open_database(cluster.url("city_run")) as city:
+        with open_database(_url(cluster, "city_run", template)) as city:
             with city.session() as s:
                 backend = s.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
                 s.commit()
@@ -130,18 +145,29 @@ def run(root: Path, times: int = 1, check: bool = False) -> list[float]:
                 with city.session() as s:
                     verdict = tally.verify(s.connection())
                 print(f"  tally equal to a recount: {verdict.ok} {verdict.example}")
-        out.append(seconds)
+        out.append((seconds, own_cpu, server_cpu))
         print(f"  import {n + 1}: {seconds:.2f} s — CPU: program {own_cpu:.2f} s, server backend {server_cpu:.2f} s "
               f"(load before {load:.1f}, after {os.getloadavg()[0]:.1f})", flush=True)
     if times > 1:
-        print(f"median {statistics.median(out):.2f} s, min {min(out):.2f}, max {max(out):.2f}")
+        walls = [o[0] for o in out]
+        print(f"median {statistics.median(walls):.2f} s, min {min(walls):.2f}, max {max(walls):.2f}")
     return out
 
 
-def bare(root: Path, times: int = 1) -> list[float]:
-    """The floor no program can go under: the rows an import stored (read back from a city that took the
+# the server with no foreign keys and no triggers: what is left is storing the rows and their indexes
+WITHOUT_KEYS = ("DO $$ DECLARE r record; BEGIN FOR r IN SELECT conrelid::regclass AS t, conname FROM pg_constraint "
+                "WHERE contype = 'f' AND connamespace = 'public'::regnamespace LOOP "
+                "EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', r.t, r.conname); END LOOP; END $$")
+WITHOUT_TRIGGERS = ("DO $$ DECLARE r record; BEGIN FOR r IN SELECT tgrelid::regclass AS t, tgname FROM pg_trigger "
+                    "WHERE NOT tgisinternal LOOP EXECUTE format('DROP TRIGGER %I ON %s', r.tgname, r.t); END LOOP; END $$")
+
+
+def bare(root: Path, times: int = 1, floor: bool = False) -> list[tuple[float, float]]:
+    """What no program can go under: the rows an import stored (read back from a city that took the
     package) sent again by bare COPY in one transaction into a fresh copy of the same city, with the same
-    indexes, foreign keys and triggers; no reading, checking or 统计 of the package. Run ``run`` first."""
+    indexes, foreign keys (checked row by row) and triggers; no reading, checking or 统计 of the package,
+    no JIT. ``floor``: into a copy without foreign keys and triggers — the rows and their indexes alone.
+    Run ``run`` first."""
     import io
 
     import psycopg
@@ -166,10 +192,12 @@ def bare(root: Path, times: int = 1) -> list[float]:
     out = []
     for n in range(times):
         cluster.execute('DROP DATABASE IF EXISTS "city_bare"', f'CREATE DATABASE "city_bare" TEMPLATE "{template}"')
+        if floor:
+            cluster.execute(WITHOUT_KEYS, WITHOUT_TRIGGERS, database="city_bare")
         if os.environ.get("P5_SQL"):
             cluster.execute(*[q for q in os.environ["P5_SQL"].split(";;") if q.strip()], database="city_bare")
         load = os.getloadavg()[0]
-        with psycopg.connect(cluster.dsn("city_bare")) as conn:
+        with psycopg.connect(cluster.dsn("city_bare"), options="-c jit=off") as conn:
             backend = conn.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
             conn.commit()
             server_cpu = _cpu(backend)
@@ -180,8 +208,8 @@ def bare(root: Path, times: int = 1) -> list[float]:
             conn.commit()
             seconds = time.perf_counter() - started
             server_cpu = _cpu(backend) - server_cpu
-        out.append(seconds)
-        print(f"  bare COPY {n + 1}: {seconds:.2f} s — server backend {server_cpu:.2f} s "
+        out.append((seconds, server_cpu))
+        print(f"  bare COPY{' (no keys, no triggers)' if floor else ''} {n + 1}: {seconds:.2f} s — server backend {server_cpu:.2f} s "
               f"({sum(b.count(bytes([10])) for _n, b in data)} rows; load before {load:.1f}, after {os.getloadavg()[0]:.1f})",
               flush=True)
     return out
@@ -200,6 +228,6 @@ if __name__ == "__main__":
     elif what == "run":
         run(where, int(sys.argv[3]) if len(sys.argv) > 3 else 1, check="--check" in sys.argv)
     elif what == "bare":
-        bare(where, int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+        bare(where, int(sys.argv[3]) if len(sys.argv) > 3 else 1, floor="--floor" in sys.argv)
     elif what == "stop":
         stop(where)

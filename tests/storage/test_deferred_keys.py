@@ -40,7 +40,9 @@ def test_a_missing_parent_is_found_and_a_present_one_locked_until_the_commit(tmp
                 {"id": str(uuid.uuid4()), "owner_unit_id": unit, "usn": -1, "mtime": 1, "version": 1,
                  "campaign_id": cid, "name": name, "amount_fen": 500_000}
                 for cid, name in ((campaign, "上级工会拨款"), (nowhere, "本级工会经费"))])  # accepted: keys off
-            missing = deferred_keys.check(conn, ["campaign", "campaign_fund_source"], [unit])
+            refs = deferred_keys.Refs(conn, ["campaign", "campaign_fund_source"])
+            refs.note("campaign_fund_source", ["owner_unit_id", "campaign_id"], [[unit, campaign], [unit, nowhere]])
+            missing = deferred_keys.check(conn, refs)
             assert missing is not None
             assert (missing.key.table, missing.key.column, missing.key.parent, missing.value) == (
                 "campaign_fund_source", "campaign_id", "campaign", nowhere)
@@ -50,7 +52,9 @@ def test_a_missing_parent_is_found_and_a_present_one_locked_until_the_commit(tmp
             conn.execute(CampaignFundSource.__table__.insert(), [  # type: ignore[attr-defined]
                 {"id": str(uuid.uuid4()), "owner_unit_id": unit, "usn": -1, "mtime": 1, "version": 1,
                  "campaign_id": campaign, "name": "上级工会拨款", "amount_fen": 500_000}])
-            assert deferred_keys.check(conn, ["campaign", "campaign_fund_source"], [unit]) is None
+            refs = deferred_keys.Refs(conn, ["campaign", "campaign_fund_source"])
+            refs.note("campaign_fund_source", ["owner_unit_id", "campaign_id"], [[unit, campaign]])
+            assert deferred_keys.check(conn, refs) is None
             assert conn.exec_driver_sql("SHOW session_replication_role").scalar() == "origin"
             # another desk cannot delete the campaign referred to before this write commits
             with db.engine.connect() as other, other.begin():

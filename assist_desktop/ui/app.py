@@ -153,19 +153,23 @@ def context_for(db: Database, user: User, demo: bool = False) -> AppContext:
 
 
 def log_in_while_opening(db_path: Location, unit_name: str, *, encrypted: bool,
-                         prove: bool = False) -> AppContext | None:
+                         prove: bool = False, username: str = "") -> AppContext | None:
     """The login window at once; what can be done before the password meanwhile (``ui.shell.opening``: a
     plain file or a server database opened, an encrypted file's modules loaded — only its password's key opens
     it; ``prove``: a server whose password is proved and unit read there first, the window named meanwhile by
     the unit this PC remembers). The context of whoever logged in, or None when the caseworker quit; what
-    refused the file (or ``ServerNotProven``) is raised once the window is closed."""
+    refused the file (or ``ServerNotProven``, with the username typed meanwhile) is raised once the window is
+    closed. ``username``: typed into an earlier login window the start had to close."""
     from assist_desktop.storage.location import ServerAddress
     from assist_desktop.ui.shell.login import LoginDialog
-    from assist_desktop.ui.shell.opening import Opening
+    from assist_desktop.ui.shell.opening import Opening, ServerNotProven
 
     opening = Opening(db_path, encrypted=encrypted, prove=prove,
                       unit=unit_name if isinstance(db_path, ServerAddress) else None)
     dialog = LoginDialog(unit_name, opening.check, opened=lambda: opening.done)
+    if username:
+        dialog.username.setText(username)
+        dialog.password.setFocus()
     # refused: the window closes, the reason follows. The dialog's own slot, so that the call is queued to the
     # GUI thread (the signal comes from the opening's) without naming Qt.QueuedConnection before the first
     # paint (Qt's namespace: ≈15 ms of enums)
@@ -187,7 +191,11 @@ def log_in_while_opening(db_path: Location, unit_name: str, *, encrypted: bool,
     accepted = dialog.exec() == QDialog.DialogCode.Accepted and dialog.user is not None
     if not accepted and not opening.done:
         return None  # quit before the file was open: the daemon thread ends with the program
-    opened = opening.wait()  # raises what refused the file
+    try:
+        opened = opening.wait()  # raises what refused the file
+    except ServerNotProven as exc:
+        exc.username = dialog.username.text().strip()  # not lost with the window: the next one has it
+        raise
     if not accepted:
         if opened is not None:
             opened.close()
@@ -277,13 +285,13 @@ def run(db_path: Location | str, demo: bool = False) -> int:
         # database is then opened behind the login window.
         from assist_desktop.ui.shell.opening import ServerNotProven
 
-        known = None
+        known, typed = None, ""
         if remembered is not None:
             try:
                 return _run_locked(app, db_path, demo, server_unit=remembered, proven=False)
             except ServerNotProven as exc:
                 log.info("server: %s; the server's own way", exc)
-                known = exc.known
+                known, typed = exc.known, exc.username
         try:
             from assist_desktop.storage.server_peek import unit_name
             from assist_desktop.ui.shell.server_login import unlock_with_dialog
@@ -293,7 +301,7 @@ def run(db_path: Location | str, demo: bool = False) -> int:
         except DomainError as exc:
             QMessageBox.critical(None, QCoreApplication.translate("App", "Cannot open the database"), exc.message)
             return 1
-        return _run_locked(app, db_path, demo, server_unit=name)
+        return _run_locked(app, db_path, demo, server_unit=name, username=typed)
     lock = InstanceLock(db_path)
     busy = lock.acquire()
     if busy is not None:
@@ -327,7 +335,7 @@ def _login_window_first(db_path: Path, demo: bool) -> tuple[str, bool] | None:
 
 
 def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: str | None = None,
-                proven: bool = True) -> int:
+                proven: bool = True, username: str = "") -> int:
     """``server_unit``: a server database's unit as its first look read it (None: no unit yet, or not known), or
     — ``proven`` False — as this PC remembers it: the server's password is then proved behind the login window,
     which raises ``ServerNotProven`` when it must be asked or the database has no unit."""
@@ -340,7 +348,7 @@ def _run_locked(app: QApplication, db_path: Location, demo: bool, server_unit: s
         else:  # a server: the look at it named the unit (the demo and the first run go the full way)
             first = (server_unit, False) if server_unit is not None and not demo else None
         if first is not None:
-            ctx = log_in_while_opening(db_path, first[0], encrypted=first[1], prove=not proven)
+            ctx = log_in_while_opening(db_path, first[0], encrypted=first[1], prove=not proven, username=username)
             if ctx is None:
                 return 0
             db: Database | None = ctx.db

@@ -54,11 +54,15 @@ class Desk:
     as each shows (a caseworker who does not wait for the server)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch, *, server_passwords: tuple[str, ...] = (),
-                 logins: tuple[tuple[str, str], ...] = ()) -> None:
+                 logins: tuple[tuple[str, str], ...] = (), typed_first: str | None = None) -> None:
+        """``typed_first``: a username typed into the first login window as it opens, before anything else
+        happens (no password, no Enter); ``logins`` then go to the windows after it."""
         from assist_desktop.ui.shell import server_login
         from assist_desktop.ui.shell.login import LoginDialog
 
         self.server_passwords, self.logins = list(server_passwords), list(logins)
+        self.typed_first = typed_first
+        self.usernames_found: list[str] = []  # each login window's username as it opened
         self.windows: list[str] = []  # in the order they came: "server password", "login", "main"
         self.server_messages: list[str] = []
         self.login_messages: list[str] = []
@@ -89,6 +93,10 @@ class Desk:
         def exec_login(dialog: LoginDialog) -> int:  # (every login window, however soon it closes)
             desk.windows.append("login")
             desk._note_unit(dialog)
+            desk.usernames_found.append(dialog.username.text())
+            if desk.typed_first is not None and len(desk.usernames_found) == 1:
+                dialog.username.setText(desk.typed_first)
+                desk.login_windows.append(dialog)  # (not typed into by ``_watch``)
             try:
                 return real_exec(dialog)
             finally:
@@ -370,6 +378,18 @@ def test_a_stale_keyring_password_with_a_remembered_unit_is_said_and_asked(qapp,
     assert desk.windows[:2] == ["login", "server password"] and desk.windows[-1] == "main"
     assert desk.server_messages == ["保存在系统钥匙串中的密码已失效，请重新输入。"]
     assert ring.stored == {} and desk.main_user == "jingban"
+
+
+def test_the_username_typed_before_the_server_asked_its_password_is_kept(qapp, office, monkeypatch, make_desk) -> None:  # type: ignore[no-untyped-def]
+    """The login window from what this PC remembers took the caseworker's username; the server then wanted its
+    own password (none known): the next login window has the username already, the cursor in the password."""
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    _remember(office, "绥德县总工会")
+    desk = make_desk(server_passwords=(PASSWORD,), logins=(("jingban", "demo12345"),), typed_first="jingban")
+    assert app_module.run(office.text) == 0
+    assert desk.windows[:3] == ["login", "server password", "login"] and desk.windows[-1] == "main"
+    assert desk.usernames_found == ["", "jingban"]  # fails where the second window starts empty
+    assert desk.main_user == "jingban"
 
 
 def test_an_unreachable_server_with_a_remembered_unit_is_reported(qapp, office, monkeypatch, make_desk) -> None:  # type: ignore[no-untyped-def]

@@ -57,6 +57,7 @@ class ServerNotProven(Exception):
     def __init__(self, known: Known) -> None:
         super().__init__("the server's password must be asked" if known.address is None else "no unit yet")
         self.known = known
+        self.username = ""  # what the caseworker had typed into the login window meanwhile (the next one has it)
 
 
 class Opening(QObject):

@@ -269,7 +269,7 @@ class RegistryModel(QAbstractTableModel):
         db, user = self.db, self.user
 
         def work(_progress: object) -> _Page:
-            with db.session() as session:
+            with db.snapshot() as session:  # the count, the page and its rows as of one moment
                 found = search_page(session, user, query.text, query.filters, query.order, 0, limit,
                                     count_limit=COUNT_LIMIT)
                 rows = file_rows(session, user, found.ids[:first])
@@ -375,7 +375,7 @@ class RegistryModel(QAbstractTableModel):
 
         def work(_progress: object) -> _Page:
             ids = IdList()  # packed as they are read (a run of 50,000 as Python strings: ~20 MB at its peak)
-            with db.session() as session:
+            with db.snapshot() as session:
                 found = search_page(session, user, query.text, query.filters, query.order, offset, limit,
                                     count_limit=COUNT_LIMIT, into=ids.extend)
             return _Page(query, generation, found.total, offset, ids, [], found.exact)

@@ -97,6 +97,7 @@ def _reading(char: str) -> str:
     return ""
 
 
+@lru_cache(maxsize=1 << 15)  # a county's visits, vouchers and applications name its files' people again (P5)
 def pinyin_sort_key(name: str | None) -> str:
     """The key names sort by, in every list and export: the pinyin of each character, the tone as a digit
     ending each syllable (so 李安 li3an1 comes before 连 lian2, as in a dictionary), the surname read as

@@ -78,10 +78,20 @@ def init_server(admin: ServerAddress, *, database: str = "assist", role: str = "
             verb = "CREATE" if created_role else "ALTER"
             conn.execute(text("SET password_encryption = 'scram-sha-256'"))
             conn.execute(text(f'{verb} ROLE "{role}" LOGIN CREATEDB PASSWORD {_quote_literal(password)}'))
-            if version >= 150000:  # a sync import may check its foreign keys once a key (storage.deferred_keys)
+            # a sync import may check its foreign keys once a key (storage.deferred_keys): only a superuser may
+            # grant the setting it needs
+            superuser = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+            if version >= 150000 and superuser:
                 conn.execute(text(f'GRANT SET ON PARAMETER session_replication_role TO "{role}"'))
-            else:
+            elif version < 150000:
                 notes.append("提示：PostgreSQL 15 以前的服务器不能授权程序成批核对外键，同步导入会慢约一半。")
+            if not superuser:  # an IT person's own login with CREATEROLE: it must be a member of the role
+                # to make the database the role's (PostgreSQL 15 does not make it one by CREATE ROLE)
+                conn.execute(text(f'GRANT "{role}" TO CURRENT_USER'))
+            if version >= 150000 and not superuser:
+                notes.append("提示：执行 server init 的用户不是超级用户，未能授权程序成批核对外键，同步导入会慢约一半；"
+                             "可由 postgres 用户执行：GRANT SET ON PARAMETER session_replication_role TO "
+                             f"{role};")
             owner = conn.execute(text("SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = :d"),
                                  {"d": database}).scalar()
             created_database = owner is None
@@ -94,8 +104,14 @@ def init_server(admin: ServerAddress, *, database: str = "assist", role: str = "
             conn.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC'))
             conn.execute(text(f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO "{role}"'))
             listen = conn.execute(text("SHOW listen_addresses")).scalar_one()
-            hba = conn.execute(text("SHOW hba_file")).scalar_one()
-            config = conn.execute(text("SHOW config_file")).scalar_one()
+            # (where the files are: a superuser's or pg_read_all_settings' to know; otherwise Debian's places)
+            readable = superuser or conn.execute(text(
+                "SELECT pg_has_role(current_user, 'pg_read_all_settings', 'USAGE')")).scalar()
+            major = version // 10000
+            hba = conn.execute(text("SHOW hba_file")).scalar_one() if readable else \
+                f"/etc/postgresql/{major}/main/pg_hba.conf"
+            config = conn.execute(text("SHOW config_file")).scalar_one() if readable else \
+                f"/etc/postgresql/{major}/main/postgresql.conf"
             port = int(conn.execute(text("SHOW port")).scalar_one())
     except SQLAlchemyError as exc:
         problem = connection_problem(exc, admin)

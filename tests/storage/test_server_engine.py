@@ -167,3 +167,23 @@ def test_a_database_of_another_program_is_refused_not_migrated(pg_cluster) -> No
             open_database(ServerAddress.parse(pg_cluster.url(name)))
     finally:
         pg_cluster.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def test_server_init_by_an_administrator_who_is_not_a_superuser(pg_cluster) -> None:  # type: ignore[no-untyped-def]
+    """An IT person's own login with CREATEROLE and CREATEDB, not the postgres superuser: the database is made;
+    the grant only a superuser can give is said in a note, and the sync import then checks its keys row by row."""
+    name = f"office_{uuid.uuid4().hex[:8]}"
+    it = f"{name}_it"
+    pg_cluster.execute(f"CREATE ROLE {it} LOGIN CREATEROLE CREATEDB PASSWORD 'it-pass-2026'")
+    try:
+        admin = ServerAddress.parse(pg_cluster.url("postgres", user=it, password="it-pass-2026"))
+        done = init_server(admin, database=name, role=f"{name}_desk", password=PASSWORD)
+        assert done.created_database
+        assert any("GRANT SET ON PARAMETER session_replication_role" in note for note in done.notes), done.notes
+        desk = ServerAddress(admin.host, admin.port, name, f"{name}_desk", PASSWORD)
+        with open_database(desk) as db, db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == head_revision()
+            assert not deferred_keys.available(conn)
+    finally:
+        pg_cluster.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'DROP ROLE IF EXISTS "{name}_desk"',
+                           f"DROP ROLE IF EXISTS {it}")

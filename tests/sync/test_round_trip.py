@@ -75,6 +75,51 @@ def test_a_county_arrives_whole_at_the_city_and_the_province(net: Network) -> No
     assert heads[suide.unit_id].via_unit_id == yulin.unit_id and heads[suide.unit_id].audit_seq > 0
 
 
+def test_two_counties_imported_at_the_city_at_the_same_moment_both_arrive_whole(net: Network) -> None:
+    """Two of the city's staff import 绥德's and 米脂's packages at once. On a server both run together (each
+    with its keys checked once a key, both locking the units they share and 统计's summary rows); on a file
+    the second waits for the first's write lock. Both arrive whole, 统计 equals a recount, the chain holds."""
+    import threading
+
+    from assist_desktop.services import tally
+    from assist_desktop.services.audit import verify_audit
+    from assist_desktop.sync.importer import import_package
+
+    packages = {county: net.export(county).path for county in ("suide", "mizhi")}
+    yulin = net["yulin"]
+    start = threading.Barrier(len(packages))
+    results: dict[str, object] = {}
+    errors: list[BaseException] = []
+
+    def staff(county: str) -> None:
+        try:
+            with yulin.db.session() as s:
+                start.wait(timeout=30)
+                results[county] = import_package(s, None, packages[county])
+        except BaseException as exc:  # noqa: BLE001 - said by the test below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=staff, args=(county,)) for county in packages]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert {county: r.status for county, r in results.items()} == {"suide": "applied", "mizhi": "applied"}  # type: ignore[attr-defined]
+    same_rows(net, "suide", "yulin", net["suide"].unit_id)
+    same_rows(net, "mizhi", "yulin", net["mizhi"].unit_id)
+    with yulin.db.session() as s:
+        assert verify_audit(s).ok
+        verdict = tally.verify(s.connection())
+        assert verdict.ok, verdict.example
+    reviewer = yulin.user("shenhe")
+    with yulin.session() as s:  # both counties' name pieces are there
+        for county in ("suide", "mizhi"):
+            name = net[county].rows("hardship_file", net[county].unit_id, "name").pop()[0]
+            total, _ids = search(s, reviewer, name, None, "file_no", 0, 50)
+            assert total >= 1, name
+
+
 def test_edits_exits_and_deletions_follow_incrementally(net: Network) -> None:
     suide, yulin, shaanxi = net["suide"], net["yulin"], net["shaanxi"]
     clerk, approver = suide.user("jingban"), suide.user("shenpi")

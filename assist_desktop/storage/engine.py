@@ -221,7 +221,9 @@ class Database:
             self._held = file_lock.acquire_shared(self.path)  # type: ignore[arg-type]
             self.engine = make_engine(self.path, key)  # type: ignore[arg-type]
         self.dialect = self.engine.dialect.name
-        self._snapshot_engine: Engine | None = None
+        # (an option view of the same engine and pool: see ``snapshot``)
+        self._snapshot_engine: Engine = self.engine if self.server is None else self.engine.execution_options(
+            isolation_level="REPEATABLE READ", postgresql_readonly=True)
 
     @property
     def encrypted(self) -> bool:
@@ -248,9 +250,6 @@ class Database:
         its page and the page's rows agree though other desks write meanwhile. A file's transaction is such a
         snapshot already (WAL); on a server READ COMMITTED gives each statement its own, so this session's
         transactions are REPEATABLE READ, READ ONLY (said with the BEGIN: no extra round trip)."""
-        if self._snapshot_engine is None:
-            self._snapshot_engine = self.engine if self.server is None else self.engine.execution_options(
-                isolation_level="REPEATABLE READ", postgresql_readonly=True)
         return Session(self._snapshot_engine, expire_on_commit=False)
 
     @contextmanager

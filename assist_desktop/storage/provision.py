@@ -67,8 +67,9 @@ def init_server(admin: ServerAddress, *, database: str = "assist", role: str = "
             version = int(conn.execute(text("SHOW server_version_num")).scalar_one())
             if version < MIN_SERVER_VERSION:
                 raise ProvisionError("数据库服务器的 PostgreSQL 版本过旧（需要 13 或更新，Debian 12 自带 15）。")
-            if not conn.execute(text("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user")
-                                ).scalar():
+            superuser, may_create_roles = conn.execute(text(
+                "SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user")).one()
+            if not (superuser or may_create_roles):
                 raise ProvisionError("执行 server init 的用户没有建立登录用户的权限；请以 postgres 用户运行"
                                      "（sudo -u postgres assist-desktop server init）。")
             has_icu = conn.execute(text("SELECT 1 FROM pg_collation WHERE collname = 'zh-x-icu'")).first()
@@ -78,17 +79,16 @@ def init_server(admin: ServerAddress, *, database: str = "assist", role: str = "
             verb = "CREATE" if created_role else "ALTER"
             conn.execute(text("SET password_encryption = 'scram-sha-256'"))
             conn.execute(text(f'{verb} ROLE "{role}" LOGIN CREATEDB PASSWORD {_quote_literal(password)}'))
-            # a sync import may check its foreign keys once a key (storage.deferred_keys): only a superuser may
-            # grant the setting it needs
-            superuser = conn.execute(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
-            if version >= 150000 and superuser:
-                conn.execute(text(f'GRANT SET ON PARAMETER session_replication_role TO "{role}"'))
-            elif version < 150000:
-                notes.append("提示：PostgreSQL 15 以前的服务器不能授权程序成批核对外键，同步导入会慢约一半。")
             if not superuser:  # an IT person's own login with CREATEROLE: it must be a member of the role
                 # to make the database the role's (PostgreSQL 15 does not make it one by CREATE ROLE)
                 conn.execute(text(f'GRANT "{role}" TO CURRENT_USER'))
-            if version >= 150000 and not superuser:
+            # a sync import may check its foreign keys once a key (storage.deferred_keys): only a superuser may
+            # grant the setting it needs, and only from PostgreSQL 15
+            if version < 150000:
+                notes.append("提示：PostgreSQL 15 以前的服务器不能授权程序成批核对外键，同步导入会慢约一半。")
+            elif superuser:
+                conn.execute(text(f'GRANT SET ON PARAMETER session_replication_role TO "{role}"'))
+            else:
                 notes.append("提示：执行 server init 的用户不是超级用户，未能授权程序成批核对外键，同步导入会慢约一半；"
                              "可由 postgres 用户执行：GRANT SET ON PARAMETER session_replication_role TO "
                              f"{role};")
